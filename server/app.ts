@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import type { Db } from './db/kysely.ts';
+import { registerErrorHandler } from './http/errors.plugin.ts';
+import { ErrorBody } from './http/schemas.ts';
+import { registerOriginCheck, registerSecurityHeaders } from './http/security.plugin.ts';
+import { registerSession } from './http/session.plugin.ts';
+import { TooManyRequestsError } from './lib/errors.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { AuthService } from './modules/auth/auth.service.ts';
+import { SessionRepository } from './modules/auth/session.repository.ts';
+import { SessionService } from './modules/auth/session.service.ts';
+import { forumRoutes } from './modules/forum/forum.routes.ts';
+import { ForumService } from './modules/forum/forum.service.ts';
+import { Publisher } from './modules/forum/publish.ts';
+import { ReactionsService } from './modules/forum/reactions.service.ts';
+import { MembersRepository } from './modules/members/members.repository.ts';
+import { membersRoutes } from './modules/members/members.routes.ts';
+import { MembersService } from './modules/members/members.service.ts';
+import { siteRoutes } from './modules/site/site.routes.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  /** Pino options; tests pass false. */
+  logger?: boolean | object;
+}
+
+/** Builds the whole HTTP application. It never listens: main.ts and the tests do that. */
+export async function buildApp({ config, db, logger = false }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    bodyLimit: config.limits.requestBytes,
+    trustProxy: config.trustProxy,
+    routerOptions: { maxParamLength: 200 },
+    ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', allErrors: false } },
+  });
+
+  const sessions = new SessionService(new SessionRepository(db));
+  const auth = new AuthService(new MembersRepository(db), sessions);
+
+  registerErrorHandler(app);
+  app.addSchema(ErrorBody);
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) =>
+      new TooManyRequestsError('rate_limited', `Too many attempts. Try again in ${Math.ceil(context.ttl / 1000)} s.`, {
+        retryAfterSeconds: Math.ceil(context.ttl / 1000),
+      }),
+  });
+  registerSecurityHeaders(app);
+  registerOriginCheck(app, config);
+  registerSession(app, config, sessions);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Agora API',
+        version: '0.1.0',
+        description:
+          'Brand community forum. Errors are `{ "error": { "code", "message", "details?" } }`. State-changing requests need a same-origin `Origin` header and, except register/login, a session cookie.',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'agora_session' } } },
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) || `def-${i}` },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  await app.register(authRoutes, { config, auth });
+  await app.register(membersRoutes, { members: new MembersService(db) });
+  await app.register(siteRoutes, { config, db });
+  await app.register(forumRoutes, {
+    config,
+    forum: new ForumService(db, config.limits.pageSize),
+    publisher: new Publisher(db, config.limits),
+    reactions: new ReactionsService(db),
+  });
+
+  await registerWeb(app, config);
+  return app;
+}
+
+/** The built Svelte app, with every non-API path answered by index.html (client-side routing). */
+async function registerWeb(app: FastifyInstance, config: Config): Promise<void> {
+  const hasWeb = existsSync(path.join(config.webDist, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, {
+      root: config.webDist,
+      wildcard: false,
+      index: false,
+      setHeaders: (res, filePath) => {
+        const immutable = filePath.includes(`${path.sep}assets${path.sep}`);
+        res.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.url !== '/healthz';
+    if (wantsPage && hasWeb) {
+      return reply.header('cache-control', 'no-cache').type('text/html').sendFile('index.html');
+    }
+    return reply.status(404).send({
+      error: { code: 'route.not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+    });
+  });
+}

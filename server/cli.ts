@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config.ts';
+import { migrateToLatest } from './db/migrator.ts';
+import { openDatabase } from './db/open.ts';
+import type { Role } from './db/schema.ts';
+import { seedDemo } from './demo/seed.ts';
+import { AppError } from './lib/errors.ts';
+import { AuthService } from './modules/auth/auth.service.ts';
+import { hashPassword } from './modules/auth/password.ts';
+import { SessionRepository } from './modules/auth/session.repository.ts';
+import { SessionService } from './modules/auth/session.service.ts';
+import { MembersRepository } from './modules/members/members.repository.ts';
+import { assertValidEmail, assertValidPassword, assertValidUsername } from './modules/members/members.rules.ts';
+
+const HELP = `Agora operator commands: npm run agora -- <command> [options]
+
+  migrate                                   apply pending database migrations
+  create-admin --username U --email E [--password P]
+                                            create an administrator (a password is generated when omitted)
+  set-role USER ROLE                        ROLE: member | moderator | community_manager | admin
+  reset-password USER [--password P]        set a new password (generated when omitted) and end USER's sessions
+  seed-demo                                 add the demo community (once)
+  help                                      this text
+
+The database is DATABASE_URL, or the embedded one under DATA_DIR (default ./data), also while the server runs.`;
+
+const ROLES: Role[] = ['member', 'moderator', 'community_manager', 'admin'];
+
+async function run(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      username: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (!command || command === 'help' || values.help) {
+    console.log(HELP);
+    return command ? 0 : 1;
+  }
+  const config = loadConfig();
+  const database = await openDatabase(config, () => {}, { attach: true });
+  try {
+    await migrateToLatest(database.db);
+    const members = new MembersRepository(database.db);
+    const sessions = new SessionService(new SessionRepository(database.db));
+    const auth = new AuthService(members, sessions);
+    switch (command) {
+      case 'migrate':
+        console.log('Database is up to date.');
+        return 0;
+      case 'create-admin': {
+        const { username, email } = values;
+        if (!username || !email) throw new UsageError('create-admin needs --username and --email');
+        const password = values.password ?? randomBytes(12).toString('base64url');
+        assertValidUsername(username);
+        assertValidEmail(email);
+        assertValidPassword(password, username, email);
+        await auth.createMember({ username, email, password, role: 'admin', acceptedNetiquette: true });
+        console.log(`Created admin ${username}${values.password ? '' : ` with password: ${password}`}`);
+        return 0;
+      }
+      case 'set-role': {
+        const [user, role] = rest;
+        if (!user || !role || !ROLES.includes(role as Role)) {
+          throw new UsageError(`set-role USER ROLE, with ROLE one of ${ROLES.join(', ')}`);
+        }
+        const member = await members.getByLogin(user);
+        if (!member) throw new UsageError(`No member "${user}"`);
+        await members.setRole(member.id, role as Role);
+        console.log(`${member.username} is now ${role}.`);
+        return 0;
+      }
+      case 'reset-password': {
+        const [user] = rest;
+        if (!user) throw new UsageError('reset-password USER');
+        const member = await members.getByLogin(user);
+        if (!member) throw new UsageError(`No member "${user}"`);
+        const password = values.password ?? randomBytes(12).toString('base64url');
+        assertValidPassword(password, member.username, member.email);
+        await members.setPassword(member.id, await hashPassword(password));
+        await sessions.invalidateAll(member.id);
+        console.log(`New password for ${member.username}${values.password ? ' set' : `: ${password}`}`);
+        return 0;
+      }
+      case 'seed-demo': {
+        const seeded = await seedDemo(database.db, config, console.log);
+        if (!seeded) console.log('The demo community is already there.');
+        return 0;
+      }
+      default:
+        throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+class UsageError extends Error {}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err instanceof UsageError || err instanceof AppError) console.error(`agora: ${err.message}`);
+    else console.error(err);
+    process.exit(err instanceof UsageError || err instanceof AppError ? 2 : 1);
+  },
+);

@@ -1,0 +1,115 @@
+import path from 'node:path';
+
+/**
+ * The one place that reads process.env. Everything below receives a frozen Config.
+ * Runtime settings that community managers change live in the database, not here.
+ */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** External PostgreSQL; when absent an embedded server is started under dataDir. */
+  readonly databaseUrl: string | undefined;
+  readonly demo: boolean;
+  readonly adminEmail: string | undefined;
+  readonly adminPassword: string | undefined;
+  readonly adminUsername: string;
+  /** Extra origins allowed on state-changing requests (the request's own host is always allowed). */
+  readonly allowedOrigins: readonly string[];
+  readonly trustProxy: boolean;
+  /** Sets the Secure flag on cookies; defaults to true when PUBLIC_URL is https. */
+  readonly secureCookies: boolean;
+  readonly logLevel: string;
+  readonly webDist: string;
+  readonly limits: Readonly<{
+    titleMin: number;
+    titleMax: number;
+    bodyMin: number;
+    bodyMax: number;
+    /** HTTP body size limit in bytes (413 past it). */
+    requestBytes: number;
+    pageSize: number;
+  }>;
+  readonly rateLimits: Readonly<{
+    /** Login attempts per minute for one IP + login name. */
+    login: number;
+    /** Registrations per hour for one IP. */
+    register: number;
+    /** Posts (threads + replies) per minute for one member. */
+    posting: number;
+    /** Markdown previews per minute for one client. */
+    preview: number;
+  }>;
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be a boolean (1/0, true/false), got "${env[name]}"`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const publicUrl = env.PUBLIC_URL?.trim();
+  const origins = (env.ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (publicUrl) {
+    try {
+      origins.push(new URL(publicUrl).origin);
+    } catch {
+      throw new ConfigError(`PUBLIC_URL is not a URL: "${publicUrl}"`);
+    }
+  }
+  const adminEmail = env.ADMIN_EMAIL?.trim() || undefined;
+  const adminPassword = env.ADMIN_PASSWORD || undefined;
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither');
+  }
+  const titleMax = int(env, 'TITLE_MAX', 200, 10, 1000);
+  const bodyMax = int(env, 'BODY_MAX', 30000, 100, 500000);
+  const config: Config = {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST?.trim() || '0.0.0.0',
+    dataDir: path.resolve(cwd, env.DATA_DIR?.trim() || 'data'),
+    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    demo: bool(env, 'DEMO', true),
+    adminEmail,
+    adminPassword,
+    adminUsername: env.ADMIN_USERNAME?.trim() || 'admin',
+    allowedOrigins: Object.freeze(origins),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    secureCookies: bool(env, 'SECURE_COOKIES', publicUrl?.startsWith('https:') ?? false),
+    logLevel: env.LOG_LEVEL?.trim() || 'info',
+    webDist: path.resolve(cwd, env.WEB_DIST?.trim() || 'web/dist'),
+    limits: Object.freeze({
+      titleMin: int(env, 'TITLE_MIN', 3, 1, titleMax),
+      titleMax,
+      bodyMin: int(env, 'BODY_MIN', 2, 1, bodyMax),
+      bodyMax,
+      requestBytes: int(env, 'REQUEST_BYTES_MAX', 1024 * 1024, 1024, 50 * 1024 * 1024),
+      pageSize: int(env, 'PAGE_SIZE', 20, 5, 100),
+    }),
+    rateLimits: Object.freeze({
+      login: int(env, 'RATE_LIMIT_LOGIN', 10, 1),
+      register: int(env, 'RATE_LIMIT_REGISTER', 20, 1),
+      posting: int(env, 'RATE_LIMIT_POSTING', 30, 1),
+      preview: int(env, 'RATE_LIMIT_PREVIEW', 120, 1),
+    }),
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,156 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Kysely's view of the tables created in migrations/. Keep in step with them. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export type Role = 'member' | 'moderator' | 'community_manager' | 'admin';
+export type ThreadKind = 'discussion' | 'question' | 'tip' | 'idea' | 'announcement';
+export type ThreadState = 'scheduled' | 'pending' | 'published' | 'hidden' | 'deleted';
+export type PostState = 'pending' | 'published' | 'hidden' | 'rejected' | 'deleted';
+export type ModerationMode = 'pre' | 'post' | 'reactive';
+export type ReactionKind = 'like' | 'helpful';
+export type Locale = 'fr' | 'en';
+
+export interface MembersTable {
+  id: Generated<number>;
+  username: string;
+  email: string;
+  password_hash: string;
+  display_name: Generated<string>;
+  bio: Generated<string>;
+  role: Generated<Role>;
+  trust_level: Generated<number>;
+  reputation: Generated<number>;
+  post_count: Generated<number>;
+  locale: Generated<Locale>;
+  suspended_until: Date | null;
+  banned_at: Date | null;
+  netiquette_accepted_at: Date | null;
+  last_seen_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  member_id: number;
+  expires_at: Date;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface CategoriesTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  description: Generated<string>;
+  color: Generated<string>;
+  position: Generated<number>;
+  moderation_mode: Generated<ModerationMode>;
+  bypass_trust_level: Generated<number>;
+  thread_count: Generated<number>;
+  post_count: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ThreadsTable {
+  id: Generated<number>;
+  category_id: number;
+  author_id: number;
+  kind: ThreadKind;
+  title: string;
+  state: Generated<ThreadState>;
+  publish_at: Date | null;
+  pinned: Generated<boolean>;
+  featured: Generated<boolean>;
+  official: Generated<boolean>;
+  locked: Generated<boolean>;
+  accepted_post_id: number | null;
+  idea_status: string | null;
+  post_count: Generated<number>;
+  reply_count: Generated<number>;
+  score: Generated<number>;
+  last_post_at: Timestamp;
+  last_poster_id: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface PostsTable {
+  id: Generated<number>;
+  thread_id: number;
+  author_id: number;
+  number: number;
+  reply_to_id: number | null;
+  body_md: string;
+  body_html: string;
+  state: Generated<PostState>;
+  like_count: Generated<number>;
+  helpful_count: Generated<number>;
+  edit_count: Generated<number>;
+  edited_at: Date | null;
+  deleted_at: Date | null;
+  deleted_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface PostRevisionsTable {
+  id: Generated<number>;
+  post_id: number;
+  revision: number;
+  title: string | null;
+  body_md: string;
+  editor_id: number;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ReactionsTable {
+  id: Generated<number>;
+  post_id: number;
+  member_id: number;
+  kind: ReactionKind;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  actor_id: number | null;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  data: ColumnType<unknown, string | undefined, string>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface SiteSettingsTable {
+  id: Generated<number>;
+  key: string;
+  value: ColumnType<unknown, string, string>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface Database {
+  members: MembersTable;
+  sessions: SessionsTable;
+  categories: CategoriesTable;
+  threads: ThreadsTable;
+  posts: PostsTable;
+  post_revisions: PostRevisionsTable;
+  reactions: ReactionsTable;
+  audit_log: AuditLogTable;
+  site_settings: SiteSettingsTable;
+}
+
+export type Member = Selectable<MembersTable>;
+export type NewMember = Insertable<MembersTable>;
+export type MemberUpdate = Updateable<MembersTable>;
+export type Category = Selectable<CategoriesTable>;
+export type Thread = Selectable<ThreadsTable>;
+export type Post = Selectable<PostsTable>;

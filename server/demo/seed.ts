@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/kysely.ts';
+import type { ThreadKind } from '../db/schema.ts';
+import { renderMarkdown } from '../lib/markdown.ts';
+import { hashPassword } from '../modules/auth/password.ts';
+import { CategoriesRepository } from '../modules/forum/categories.repository.ts';
+import { PostsRepository, ReactionsRepository } from '../modules/forum/posts.repository.ts';
+import { ThreadsRepository } from '../modules/forum/threads.repository.ts';
+import { MembersRepository } from '../modules/members/members.repository.ts';
+import { SiteSettingsRepository } from '../modules/site/site.repository.ts';
+import { CATEGORIES, COMMUNITY, MEMBERS, REPLIES, STAFF, THREADS } from './content.ts';
+
+/** Small deterministic PRNG so that every fresh demo looks the same. */
+function mulberry32(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const KINDS: ThreadKind[] = ['announcement', 'question', 'tip', 'idea', 'discussion'];
+
+/** Seeds the demo community once; a marker in site_settings prevents a second run. */
+export async function seedDemo(db: Db, _config: Config, print: (line: string) => void = () => {}): Promise<boolean> {
+  const settings = new SiteSettingsRepository(db);
+  if (await settings.get('demo_seeded_at')) return false;
+  const started = Date.now();
+  const random = mulberry32(42);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  // Demo members cannot be logged into: their password is random and never shown.
+  const passwordHash = await hashPassword(randomBytes(24).toString('base64url'));
+
+  await db.transaction().execute(async (trx) => {
+    const members = new MembersRepository(trx);
+    const categories = new CategoriesRepository(trx);
+    const threads = new ThreadsRepository(trx);
+    const posts = new PostsRepository(trx);
+    const reactions = new ReactionsRepository(trx);
+    const now = Date.now();
+    const DAY = 86_400_000;
+
+    const people = [];
+    for (const [i, m] of MEMBERS.entries()) {
+      people.push(
+        await members.create({
+          username: m.username,
+          email: `${m.username}@demo.invalid`,
+          password_hash: passwordHash,
+          display_name: m.displayName,
+          bio: m.bio,
+          trust_level: i % 4 === 0 ? 2 : 1,
+          netiquette_accepted_at: new Date(now - 90 * DAY),
+          created_at: new Date(now - (120 - i * 5) * DAY),
+        }),
+      );
+    }
+    const staff = [];
+    for (const s of STAFF) {
+      staff.push(
+        await members.create({
+          username: s.username,
+          email: `${s.username}@demo.invalid`,
+          password_hash: passwordHash,
+          display_name: s.displayName,
+          bio: s.bio,
+          role: s.role,
+          trust_level: 4,
+          netiquette_accepted_at: new Date(now - 200 * DAY),
+          created_at: new Date(now - 200 * DAY),
+        }),
+      );
+    }
+    const brand = staff[0]!;
+    const everyone = [...people, ...staff];
+
+    const categoryIds = new Map<string, number>();
+    for (const [position, c] of CATEGORIES.entries()) {
+      const created = await categories.create({
+        slug: c.slug,
+        name: c.name,
+        description: c.description,
+        color: c.color,
+        position,
+        moderation_mode: 'reactive',
+      });
+      categoryIds.set(c.slug, created.id);
+    }
+
+    // Interleave the kinds over the last 60 days, oldest first.
+    const plan = KINDS.flatMap((kind) => THREADS[kind].map((seed, index) => ({ kind, seed, index })));
+    plan.sort((a, b) => a.index - b.index || KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind));
+    for (const [order, { kind, seed, index }] of plan.entries()) {
+      const categoryId = categoryIds.get(seed.category)!;
+      const author = kind === 'announcement' ? brand : pick(people);
+      const createdAt = new Date(now - (60 - order * (58 / plan.length)) * DAY);
+      const thread = await threads.create({
+        category_id: categoryId,
+        author_id: author.id,
+        kind,
+        title: seed.title,
+        official: kind === 'announcement',
+        pinned: kind === 'announcement' && index === 0,
+        featured: index === 3,
+        post_count: 1,
+        last_post_at: createdAt,
+        last_poster_id: author.id,
+        created_at: createdAt,
+      });
+      const first = await posts.create({
+        thread_id: thread.id,
+        author_id: author.id,
+        number: 1,
+        body_md: seed.body,
+        body_html: renderMarkdown(seed.body, new Set(everyone.map((m) => m.username.toLowerCase()))),
+        created_at: createdAt,
+      });
+      await members.addPostCount(author.id, 1);
+      // A few questions stay unanswered so that the "unanswered" tab has something to show.
+      const replyCount = kind === 'question' && index % 4 === 3 ? 0 : 1 + Math.floor(random() * 5);
+      const replies = [];
+      for (let r = 0; r < replyCount; r++) {
+        const replier = pick(everyone.filter((m) => m.id !== author.id));
+        const at = new Date(Math.min(now - 60_000, createdAt.getTime() + (r + 1) * (2 + random() * 20) * 3_600_000));
+        const number = await threads.nextPostNumber(thread.id, replier.id, at);
+        const text = r === 0 && kind === 'question' ? REPLIES.question[index % REPLIES.question.length]! : pick(REPLIES[kind]);
+        replies.push(
+          await posts.create({
+            thread_id: thread.id,
+            author_id: replier.id,
+            number,
+            reply_to_id: r > 0 && random() < 0.3 ? first.id : null,
+            body_md: text,
+            body_html: renderMarkdown(text),
+            created_at: at,
+          }),
+        );
+        await members.addPostCount(replier.id, 1);
+      }
+      for (const post of [first, ...replies]) {
+        const likers = everyone.filter((m) => m.id !== post.author_id && random() < (post.number === 1 ? 0.35 : 0.15));
+        for (const liker of likers) {
+          if (await reactions.add(post.id, liker.id, 'like')) {
+            await posts.addReactionCount(post.id, 'like', 1);
+            await threads.addCounts(thread.id, { score: 1 });
+          }
+        }
+        if (kind === 'tip' && post.number === 1) {
+          for (const helper of likers.slice(0, 3)) {
+            if (await reactions.add(post.id, helper.id, 'helpful')) {
+              await posts.addReactionCount(post.id, 'helpful', 1);
+              await threads.addCounts(thread.id, { score: 1 });
+            }
+          }
+        }
+      }
+      if (kind === 'question' && replies.length > 0 && index % 3 === 0) {
+        await threads.update(thread.id, { accepted_post_id: replies[0]!.id });
+      }
+      await categories.addCounts(categoryId, { threads: 1, posts: 1 + replies.length });
+    }
+    const site = new SiteSettingsRepository(trx);
+    await site.set('name', COMMUNITY.name);
+    await site.set('tagline', COMMUNITY.tagline);
+    await site.set('demo_seeded_at', new Date().toISOString());
+  });
+  print(`Seeded the demo community "${COMMUNITY.name}" in ${Date.now() - started} ms (DEMO=0 to skip).`);
+  return true;
+}

@@ -1,0 +1,95 @@
+import type { Actor } from '../../access/access.ts';
+import type { Member } from '../../db/schema.ts';
+import { ConflictError, UnauthorizedError, UnprocessableError, uniqueViolation } from '../../lib/errors.ts';
+import type { MembersRepository } from '../members/members.repository.ts';
+import { assertValidEmail, assertValidPassword, assertValidUsername } from '../members/members.rules.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+import { generateSessionToken, type SessionService } from './session.service.ts';
+
+export interface RegisterInput {
+  username: string;
+  email: string;
+  password: string;
+  acceptNetiquette: boolean;
+  locale?: 'fr' | 'en';
+}
+
+export interface SignedIn {
+  member: Member;
+  token: string;
+  expiresAt: Date;
+}
+
+export class AuthService {
+  constructor(
+    private readonly members: MembersRepository,
+    private readonly sessions: SessionService,
+  ) {}
+
+  async register(input: RegisterInput): Promise<SignedIn> {
+    if (input.acceptNetiquette !== true) {
+      throw new UnprocessableError('netiquette.not_accepted', 'You must accept the netiquette to join.', {
+        field: 'acceptNetiquette',
+      });
+    }
+    assertValidUsername(input.username);
+    assertValidEmail(input.email);
+    assertValidPassword(input.password, input.username, input.email);
+    const member = await this.createMember({ ...input, role: 'member', acceptedNetiquette: true });
+    return this.signIn(member);
+  }
+
+  /** Shared by registration, the operator CLI and the first-admin bootstrap. */
+  async createMember(input: {
+    username: string;
+    email: string;
+    password: string;
+    role: Member['role'];
+    acceptedNetiquette: boolean;
+    locale?: 'fr' | 'en';
+    displayName?: string;
+  }): Promise<Member> {
+    const passwordHash = await hashPassword(input.password);
+    try {
+      return await this.members.create({
+        username: input.username,
+        email: input.email,
+        password_hash: passwordHash,
+        role: input.role,
+        display_name: input.displayName ?? input.username,
+        locale: input.locale ?? 'fr',
+        netiquette_accepted_at: input.acceptedNetiquette ? new Date() : null,
+      });
+    } catch (err) {
+      const constraint = uniqueViolation(err);
+      if (constraint?.includes('username')) throw new ConflictError('username.taken', 'This username is taken.', { field: 'username' });
+      if (constraint?.includes('email')) throw new ConflictError('email.taken', 'An account already uses this e-mail address.', { field: 'email' });
+      throw err;
+    }
+  }
+
+  async login(login: string, password: string): Promise<SignedIn> {
+    const member = await this.members.getByLogin(login.trim());
+    const ok = await verifyPassword(member?.password_hash, password);
+    if (!member || !ok) {
+      throw new UnauthorizedError('auth.invalid_credentials', 'Wrong username/e-mail or password.');
+    }
+    return this.signIn(member);
+  }
+
+  async logout(sessionId: string | undefined): Promise<void> {
+    if (sessionId) await this.sessions.invalidate(sessionId);
+  }
+
+  async me(actor: Actor): Promise<Member> {
+    const member = await this.members.getById(actor.id);
+    if (!member) throw new UnauthorizedError();
+    return member;
+  }
+
+  private async signIn(member: Member): Promise<SignedIn> {
+    const token = generateSessionToken();
+    const session = await this.sessions.create(token, member.id);
+    return { member, token, expiresAt: session.expiresAt };
+  }
+}

@@ -1,0 +1,51 @@
+import type { Executor } from '../../db/kysely.ts';
+
+export class SessionRepository {
+  constructor(private readonly db: Executor) {}
+
+  create(session: { id: string; memberId: number; expiresAt: Date }) {
+    return this.db
+      .insertInto('sessions')
+      .values({ id: session.id, member_id: session.memberId, expires_at: session.expiresAt })
+      .execute();
+  }
+
+  /** The session and its member in one round trip: this runs on every authenticated request. */
+  getWithMember(id: string) {
+    return this.db
+      .selectFrom('sessions')
+      .innerJoin('members', 'members.id', 'sessions.member_id')
+      .select([
+        'sessions.id',
+        'sessions.expires_at',
+        'members.id as member_id',
+        'members.username',
+        'members.role',
+        'members.trust_level',
+        'members.suspended_until',
+        'members.banned_at',
+      ])
+      .where('sessions.id', '=', id)
+      .executeTakeFirst();
+  }
+
+  extend(id: string, expiresAt: Date) {
+    return this.db
+      .updateTable('sessions')
+      .set({ expires_at: expiresAt, updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  delete(id: string) {
+    return this.db.deleteFrom('sessions').where('id', '=', id).execute();
+  }
+
+  deleteForMember(memberId: number) {
+    return this.db.deleteFrom('sessions').where('member_id', '=', memberId).execute();
+  }
+
+  deleteExpired(now = new Date()) {
+    return this.db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
+  }
+}

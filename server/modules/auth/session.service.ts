@@ -1,0 +1,80 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import type { Actor } from '../../access/access.ts';
+import type { SessionRepository } from './session.repository.ts';
+
+/**
+ * Sessions as the Lucia guide describes them (lucia-auth.com, "Basic session API"): the cookie holds a random
+ * token; the database holds only SHA-256(token) as the session id, so a leaked sessions table opens no account.
+ * 30-day expiry, slid forward when a session is used in its last 15 days.
+ */
+export const SESSION_DAYS = 30;
+const DAY = 24 * 60 * 60 * 1000;
+
+export function generateSessionToken(): string {
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+export function sessionIdFromToken(token: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+export interface ValidatedSession {
+  id: string;
+  expiresAt: Date;
+  /** True when the expiry moved: the cookie must be re-sent with the new date. */
+  extended: boolean;
+  actor: Actor;
+}
+
+export class SessionService {
+  constructor(private readonly sessions: SessionRepository) {}
+
+  async create(token: string, memberId: number): Promise<{ id: string; expiresAt: Date }> {
+    const session = { id: sessionIdFromToken(token), memberId, expiresAt: new Date(Date.now() + SESSION_DAYS * DAY) };
+    await this.sessions.create(session);
+    return session;
+  }
+
+  async validate(token: string): Promise<ValidatedSession | null> {
+    if (!/^[a-z2-7]{32}$/.test(token)) return null;
+    const id = sessionIdFromToken(token);
+    const row = await this.sessions.getWithMember(id);
+    if (!row) return null;
+    const now = Date.now();
+    if (now >= row.expires_at.getTime()) {
+      await this.sessions.delete(id);
+      return null;
+    }
+    let expiresAt = row.expires_at;
+    let extended = false;
+    if (now >= expiresAt.getTime() - (SESSION_DAYS / 2) * DAY) {
+      expiresAt = new Date(now + SESSION_DAYS * DAY);
+      extended = true;
+      await this.sessions.extend(id, expiresAt);
+    }
+    return {
+      id,
+      expiresAt,
+      extended,
+      actor: {
+        id: row.member_id,
+        username: row.username,
+        role: row.role,
+        trustLevel: row.trust_level,
+        suspendedUntil: row.suspended_until,
+        bannedAt: row.banned_at,
+      },
+    };
+  }
+
+  invalidate(id: string) {
+    return this.sessions.delete(id);
+  }
+
+  invalidateAll(memberId: number) {
+    return this.sessions.deleteForMember(memberId);
+  }
+}

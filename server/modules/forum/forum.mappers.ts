@@ -1,0 +1,93 @@
+import type { Category, Thread } from '../../db/schema.ts';
+import type { PostPageRow } from './posts.repository.ts';
+import type { ThreadDetailRow, ThreadListRow } from './threads.repository.ts';
+
+/** Database rows → the JSON the API promises (camelCase, ISO dates). */
+
+export function toCategory(c: Category) {
+  return {
+    id: c.id,
+    slug: c.slug,
+    name: c.name,
+    description: c.description,
+    color: c.color,
+    position: c.position,
+    moderationMode: c.moderation_mode,
+    threadCount: c.thread_count,
+    postCount: c.post_count,
+  };
+}
+
+export function toThreadListItem(t: ThreadListRow) {
+  return {
+    id: t.id,
+    title: t.title,
+    kind: t.kind,
+    pinned: t.pinned,
+    featured: t.featured,
+    official: t.official,
+    locked: t.locked,
+    answered: t.accepted_post_id !== null,
+    replyCount: t.reply_count,
+    score: t.score,
+    createdAt: t.created_at.toISOString(),
+    lastPostAt: t.last_post_at.toISOString(),
+    category: { id: t.category_id, slug: t.category_slug, name: t.category_name, color: t.category_color },
+    author: { id: t.author_id, username: t.author_username, displayName: t.author_display_name },
+    lastPoster: t.last_poster_username,
+  };
+}
+
+export function toThread(t: ThreadDetailRow | (Thread & Partial<ThreadDetailRow>)) {
+  return {
+    id: t.id,
+    title: t.title,
+    kind: t.kind,
+    state: t.state,
+    pinned: t.pinned,
+    featured: t.featured,
+    official: t.official,
+    locked: t.locked,
+    acceptedPostId: t.accepted_post_id,
+    postCount: t.post_count,
+    replyCount: t.reply_count,
+    score: t.score,
+    createdAt: t.created_at.toISOString(),
+    lastPostAt: t.last_post_at.toISOString(),
+    category: {
+      id: t.category_id,
+      slug: t.category_slug ?? '',
+      name: t.category_name ?? '',
+      color: t.category_color ?? '',
+    },
+    author: { id: t.author_id, username: t.author_username ?? '', displayName: t.author_display_name ?? '' },
+  };
+}
+
+/** A removed post keeps its place in the thread but shows no content to those who may not see it. */
+export function toPost(p: PostPageRow, canSeeHidden: boolean, viewerId: number | null) {
+  const visible =
+    p.state === 'published' || (p.state === 'pending' && p.author_id === viewerId) || (canSeeHidden && p.state !== 'deleted');
+  return {
+    id: p.id,
+    number: p.number,
+    state: p.state,
+    html: visible ? p.body_html : '',
+    likeCount: p.like_count,
+    helpfulCount: p.helpful_count,
+    liked: Boolean(p.liked),
+    markedHelpful: Boolean(p.marked_helpful),
+    editCount: p.edit_count,
+    editedAt: p.edited_at?.toISOString() ?? null,
+    createdAt: p.created_at.toISOString(),
+    replyTo: p.parent_id === null ? null : { id: p.parent_id, number: p.parent_number!, username: p.parent_username! },
+    author: {
+      id: p.author_id,
+      username: p.author_username,
+      displayName: p.author_display_name,
+      role: p.author_role,
+      trustLevel: p.author_trust_level,
+      reputation: p.author_reputation,
+    },
+  };
+}

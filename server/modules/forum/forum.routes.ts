@@ -1,0 +1,300 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { requireActor } from '../../access/access.ts';
+import type { Config } from '../../config.ts';
+import { errors, IdParams } from '../../http/schemas.ts';
+import { renderMarkdown } from '../../lib/markdown.ts';
+import { assertStorableText } from '../../lib/text.ts';
+import {
+  AcceptBody,
+  AcceptResponse,
+  CategoryCreateBody,
+  CategorySchema,
+  CategoryUpdateBody,
+  EditBody,
+  PostSource,
+  PreviewBody,
+  PreviewResponse,
+  ReactionParams,
+  ReactionResponse,
+  ReplyBody,
+  ReplyResponse,
+  Revisions,
+  ThreadCreateBody,
+  ThreadCreateResponse,
+  ThreadListQuery,
+  ThreadListResponse,
+  ThreadPageQuery,
+  ThreadPageResponse,
+} from './forum.schemas.ts';
+import type { ForumService } from './forum.service.ts';
+import type { Post } from '../../db/schema.ts';
+import type { Publisher } from './publish.ts';
+import type { ReactionsService } from './reactions.service.ts';
+
+export interface ForumRouteDeps {
+  config: Config;
+  forum: ForumService;
+  publisher: Publisher;
+  reactions: ReactionsService;
+}
+
+const postView = (p: Post) => ({
+  id: p.id,
+  threadId: p.thread_id,
+  number: p.number,
+  state: p.state,
+  html: p.body_html,
+  createdAt: p.created_at.toISOString(),
+});
+
+export async function forumRoutes(fastify: FastifyInstance, { config, forum, publisher, reactions }: ForumRouteDeps) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const postingLimit = {
+    rateLimit: {
+      max: config.rateLimits.posting,
+      timeWindow: '1 minute',
+      keyGenerator: (req: { actor: { id: number } | null; ip: string }) => `post:${req.actor?.id ?? req.ip}`,
+    },
+  };
+
+  app.get(
+    '/api/categories',
+    {
+      schema: {
+        tags: ['forum'],
+        summary: 'All categories, in display order',
+        response: { 200: Type.Object({ categories: Type.Array(CategorySchema) }) },
+      },
+    },
+    async () => ({ categories: await forum.listCategories() }),
+  );
+
+  app.post(
+    '/api/categories',
+    {
+      schema: {
+        tags: ['forum'],
+        summary: 'Create a category (community managers)',
+        body: CategoryCreateBody,
+        response: { 201: CategorySchema, ...errors(401, 403, 409, 422) },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await forum.createCategory(req.actor, req.body)),
+  );
+
+  app.patch(
+    '/api/categories/:id',
+    {
+      schema: {
+        tags: ['forum'],
+        summary: 'Change a category (community managers)',
+        params: IdParams,
+        body: CategoryUpdateBody,
+        response: { 200: CategorySchema, ...errors(401, 403, 404, 422) },
+      },
+    },
+    async (req) => forum.updateCategory(req.actor, req.params.id, req.body),
+  );
+
+  app.get(
+    '/api/categories/:slug/threads',
+    {
+      schema: {
+        tags: ['forum'],
+        summary: "A category's threads, one keyset page at a time",
+        params: Type.Object({ slug: Type.String({ maxLength: 100 }) }),
+        querystring: ThreadListQuery,
+        response: { 200: ThreadListResponse, ...errors(400, 404) },
+      },
+    },
+    async (req) =>
+      forum.listThreads({
+        categorySlug: req.params.slug,
+        sort: req.query.sort ?? 'latest',
+        cursor: req.query.cursor,
+        limit: req.query.limit,
+      }),
+  );
+
+  app.get(
+    '/api/threads',
+    {
+      schema: {
+        tags: ['forum'],
+        summary: 'Latest threads across all categories',
+        querystring: ThreadListQuery,
+        response: { 200: ThreadListResponse, ...errors(400) },
+      },
+    },
+    async (req) => forum.listThreads({ sort: req.query.sort ?? 'latest', cursor: req.query.cursor, limit: req.query.limit }),
+  );
+
+  app.post(
+    '/api/threads',
+    {
+      config: postingLimit,
+      schema: {
+        tags: ['forum'],
+        summary: 'Start a thread',
+        body: ThreadCreateBody,
+        response: { 201: ThreadCreateResponse, ...errors(401, 403, 422, 429) },
+      },
+    },
+    async (req, reply) => {
+      const { thread, post, verdict } = await publisher.createThread(req.actor, req.body);
+      return reply.status(201).send({
+        thread: { id: thread.id, title: thread.title, kind: thread.kind, state: thread.state },
+        post: postView(post),
+        moderation: verdict,
+      });
+    },
+  );
+
+  app.get(
+    '/api/threads/:id',
+    {
+      schema: {
+        tags: ['forum'],
+        summary: 'A thread and one page of its posts',
+        params: IdParams,
+        querystring: ThreadPageQuery,
+        response: { 200: ThreadPageResponse, ...errors(400, 404) },
+      },
+    },
+    async (req) => forum.getThread(req.actor, req.params.id, req.query),
+  );
+
+  app.post(
+    '/api/threads/:id/posts',
+    {
+      config: postingLimit,
+      schema: {
+        tags: ['forum'],
+        summary: 'Reply in a thread',
+        params: IdParams,
+        body: ReplyBody,
+        response: { 201: ReplyResponse, ...errors(401, 403, 404, 422, 429) },
+      },
+    },
+    async (req, reply) => {
+      const { post, verdict } = await publisher.reply(req.actor, req.params.id, req.body);
+      return reply.status(201).send({ post: postView(post), moderation: verdict });
+    },
+  );
+
+  app.post(
+    '/api/threads/:id/accept',
+    {
+      schema: {
+        tags: ['forum'],
+        summary: "Accept a reply as the question's answer (null clears it)",
+        params: IdParams,
+        body: AcceptBody,
+        response: { 200: AcceptResponse, ...errors(401, 403, 404, 422) },
+      },
+    },
+    async (req) => reactions.accept(req.actor, req.params.id, req.body.postId),
+  );
+
+  app.get(
+    '/api/posts/:id',
+    {
+      schema: {
+        tags: ['forum'],
+        summary: "A post's Markdown source (for editing and quoting)",
+        params: IdParams,
+        response: { 200: PostSource, ...errors(400, 404) },
+      },
+    },
+    async (req) => forum.getPostSource(req.actor, req.params.id),
+  );
+
+  app.patch(
+    '/api/posts/:id',
+    {
+      config: postingLimit,
+      schema: {
+        tags: ['forum'],
+        summary: 'Edit a post (its author, or a moderator); the previous version is kept',
+        params: IdParams,
+        body: EditBody,
+        response: { 200: ReplyResponse, ...errors(401, 403, 404, 422) },
+      },
+    },
+    async (req) => {
+      const { post, verdict } = await publisher.edit(req.actor, req.params.id, req.body);
+      return { post: postView(post), moderation: verdict };
+    },
+  );
+
+  app.delete(
+    '/api/posts/:id',
+    {
+      schema: {
+        tags: ['forum'],
+        summary: 'Delete a post (soft); deleting the first post deletes the thread',
+        params: IdParams,
+        response: { 200: Type.Object({ ok: Type.Boolean(), threadDeleted: Type.Boolean() }), ...errors(401, 403, 404) },
+      },
+    },
+    async (req) => ({ ok: true, ...(await publisher.remove(req.actor, req.params.id)) }),
+  );
+
+  app.get(
+    '/api/posts/:id/revisions',
+    {
+      schema: {
+        tags: ['forum'],
+        summary: "A post's earlier versions (its author and moderators)",
+        params: IdParams,
+        response: { 200: Revisions, ...errors(401, 403, 404) },
+      },
+    },
+    async (req) => ({ revisions: await forum.listRevisions(req.actor, req.params.id) }),
+  );
+
+  for (const [method, on] of [
+    ['post', true],
+    ['delete', false],
+  ] as const) {
+    app[method](
+      '/api/posts/:id/reactions/:kind',
+      {
+        schema: {
+          tags: ['forum'],
+          summary: on ? 'Like a post or mark it helpful (idempotent)' : 'Take a like or helpful mark back',
+          params: ReactionParams,
+          response: { 200: ReactionResponse, ...errors(401, 403, 404, 422) },
+        },
+      },
+      async (req) => reactions.react(req.actor, req.params.id, req.params.kind, on),
+    );
+  }
+
+  app.post(
+    '/api/markdown/preview',
+    {
+      config: {
+        rateLimit: {
+          max: config.rateLimits.preview,
+          timeWindow: '1 minute',
+          keyGenerator: (req: { actor: { id: number } | null; ip: string }) => `preview:${req.actor?.id ?? req.ip}`,
+        },
+      },
+      schema: {
+        tags: ['forum'],
+        summary: "The composer's live preview, through the same renderer and sanitizer as a real post",
+        body: PreviewBody,
+        response: { 200: PreviewResponse, ...errors(401, 413, 422, 429) },
+      },
+    },
+    async (req) => {
+      requireActor(req.actor);
+      assertStorableText('body', req.body.body);
+      return { html: renderMarkdown(req.body.body.slice(0, config.limits.bodyMax)) };
+    },
+  );
+
+}

@@ -1,0 +1,203 @@
+import { Type } from 'typebox';
+import { AuthorSummary, CategorySummary, Cursor, DateTime, Id, Nullable } from '../../http/schemas.ts';
+
+const ModerationMode = Type.Union([Type.Literal('pre'), Type.Literal('post'), Type.Literal('reactive')]);
+
+export const CategorySchema = Type.Object({
+  id: Type.Integer(),
+  slug: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  color: Type.String(),
+  position: Type.Integer(),
+  moderationMode: Type.String(),
+  threadCount: Type.Integer(),
+  postCount: Type.Integer(),
+});
+
+export const CategoryCreateBody = Type.Object({
+  slug: Type.String({ pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', minLength: 2, maxLength: 60 }),
+  name: Type.String({ minLength: 2, maxLength: 80 }),
+  description: Type.Optional(Type.String({ maxLength: 500 })),
+  color: Type.Optional(Type.String({ pattern: '^#[0-9a-fA-F]{6}$' })),
+  position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
+  moderationMode: Type.Optional(ModerationMode),
+});
+
+export const CategoryUpdateBody = Type.Partial(Type.Omit(CategoryCreateBody, ['slug']));
+
+export const ThreadListItem = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  kind: Type.String(),
+  pinned: Type.Boolean(),
+  featured: Type.Boolean(),
+  official: Type.Boolean(),
+  locked: Type.Boolean(),
+  answered: Type.Boolean(),
+  replyCount: Type.Integer(),
+  score: Type.Integer(),
+  createdAt: DateTime,
+  lastPostAt: DateTime,
+  category: CategorySummary,
+  author: Type.Object({ id: Type.Integer(), username: Type.String(), displayName: Type.String() }),
+  lastPoster: Nullable(Type.String()),
+});
+
+export const ThreadListQuery = Type.Object({
+  sort: Type.Optional(Type.Union([Type.Literal('latest'), Type.Literal('top'), Type.Literal('unanswered')])),
+  cursor: Type.Optional(Cursor),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+});
+
+export const ThreadListResponse = Type.Object({
+  category: Nullable(CategorySchema),
+  pinned: Type.Array(ThreadListItem),
+  threads: Type.Array(ThreadListItem),
+  nextCursor: Nullable(Type.String()),
+});
+
+export const ThreadSchema = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  kind: Type.String(),
+  state: Type.String(),
+  pinned: Type.Boolean(),
+  featured: Type.Boolean(),
+  official: Type.Boolean(),
+  locked: Type.Boolean(),
+  acceptedPostId: Nullable(Type.Integer()),
+  postCount: Type.Integer(),
+  replyCount: Type.Integer(),
+  score: Type.Integer(),
+  createdAt: DateTime,
+  lastPostAt: DateTime,
+  category: CategorySummary,
+  author: Type.Object({ id: Type.Integer(), username: Type.String(), displayName: Type.String() }),
+});
+
+export const PostSchema = Type.Object({
+  id: Type.Integer(),
+  number: Type.Integer(),
+  state: Type.String(),
+  html: Type.String({ description: 'Sanitized HTML cooked at write time; empty for removed posts' }),
+  likeCount: Type.Integer(),
+  helpfulCount: Type.Integer(),
+  liked: Type.Boolean(),
+  markedHelpful: Type.Boolean(),
+  editCount: Type.Integer(),
+  editedAt: Nullable(DateTime),
+  createdAt: DateTime,
+  replyTo: Nullable(Type.Object({ id: Type.Integer(), number: Type.Integer(), username: Type.String() })),
+  author: AuthorSummary,
+});
+
+export const ThreadPageQuery = Type.Object({
+  after: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647, description: 'Last post number seen' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+});
+
+export const ThreadPageResponse = Type.Object({
+  thread: ThreadSchema,
+  posts: Type.Array(PostSchema),
+  page: Type.Object({
+    after: Type.Integer(),
+    limit: Type.Integer(),
+    nextAfter: Nullable(Type.Integer()),
+    total: Type.Integer({ description: 'Highest post number in the thread' }),
+  }),
+  viewer: Type.Object({ canReply: Type.Boolean(), canModerate: Type.Boolean(), canAccept: Type.Boolean() }),
+});
+
+const Moderation = Type.Object({
+  state: Type.String(),
+  hits: Type.Array(
+    Type.Object({
+      ruleId: Type.String(),
+      action: Type.String(),
+      message: Type.String(),
+      start: Type.Integer(),
+      end: Type.Integer(),
+    }),
+  ),
+});
+
+/** Hard caps: the configurable limits (TITLE_MAX, BODY_MAX) are checked by the service with clear codes. */
+const TitleInput = Type.String({ maxLength: 2000 });
+const BodyInput = Type.String({ maxLength: 1_000_000 });
+
+export const ThreadCreateBody = Type.Object({
+  categoryId: Id,
+  title: TitleInput,
+  body: BodyInput,
+  kind: Type.Union([
+    Type.Literal('discussion'),
+    Type.Literal('question'),
+    Type.Literal('tip'),
+    Type.Literal('idea'),
+    Type.Literal('announcement'),
+  ]),
+  pinned: Type.Optional(Type.Boolean()),
+  featured: Type.Optional(Type.Boolean()),
+  official: Type.Optional(Type.Boolean()),
+});
+
+export const PostView = Type.Object({
+  id: Type.Integer(),
+  threadId: Type.Integer(),
+  number: Type.Integer(),
+  state: Type.String(),
+  html: Type.String(),
+  createdAt: DateTime,
+});
+
+export const ThreadCreateResponse = Type.Object({
+  thread: Type.Object({ id: Type.Integer(), title: Type.String(), kind: Type.String(), state: Type.String() }),
+  post: PostView,
+  moderation: Moderation,
+});
+
+export const ReplyBody = Type.Object({ body: BodyInput, replyTo: Type.Optional(Id) });
+export const ReplyResponse = Type.Object({ post: PostView, moderation: Moderation });
+
+export const EditBody = Type.Object({ body: Type.Optional(BodyInput), title: Type.Optional(TitleInput) });
+
+export const PostSource = Type.Object({
+  id: Type.Integer(),
+  threadId: Type.Integer(),
+  number: Type.Integer(),
+  title: Nullable(Type.String()),
+  body: Type.String({ description: 'The Markdown source, exactly as written' }),
+  html: Type.String(),
+  state: Type.String(),
+  authorId: Type.Integer(),
+});
+
+export const Revisions = Type.Object({
+  revisions: Type.Array(
+    Type.Object({
+      revision: Type.Integer(),
+      title: Nullable(Type.String()),
+      body: Type.String(),
+      editor: Type.String(),
+      createdAt: DateTime,
+    }),
+  ),
+});
+
+export const ReactionParams = Type.Object({
+  id: Id,
+  kind: Type.Union([Type.Literal('like'), Type.Literal('helpful')]),
+});
+
+export const ReactionResponse = Type.Object({
+  likeCount: Type.Integer(),
+  helpfulCount: Type.Integer(),
+  active: Type.Boolean(),
+});
+
+export const AcceptBody = Type.Object({ postId: Nullable(Id) });
+export const AcceptResponse = Type.Object({ acceptedPostId: Nullable(Type.Integer()) });
+
+export const PreviewBody = Type.Object({ body: BodyInput });
+export const PreviewResponse = Type.Object({ html: Type.String() });

@@ -1,0 +1,169 @@
+import { type Actor, authorize, can } from '../../access/access.ts';
+import type { Db } from '../../db/kysely.ts';
+import type { Thread } from '../../db/schema.ts';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { ConflictError, NotFoundError } from '../../lib/errors.ts';
+import { CategoriesRepository } from './categories.repository.ts';
+import { toCategory, toPost, toThread, toThreadListItem } from './forum.mappers.ts';
+import { PostsRepository } from './posts.repository.ts';
+import { type ThreadListRow, ThreadsRepository, type ThreadSort } from './threads.repository.ts';
+
+/** Who may see a thread at all: a thread the actor may not see answers 404, like one that does not exist. */
+export function canSeeThread(actor: Actor | null, thread: Pick<Thread, 'state' | 'author_id'>): boolean {
+  if (thread.state === 'published') return true;
+  if (can(actor, 'post.view_hidden')) return true;
+  return thread.state === 'pending' && actor?.id === thread.author_id;
+}
+
+function cursorFor(sort: ThreadSort, row: ThreadListRow): string {
+  if (sort === 'top') return encodeCursor([row.score, row.id]);
+  const date = sort === 'unanswered' ? row.created_at : row.last_post_at;
+  return encodeCursor([date.toISOString(), row.id]);
+}
+
+/** Read side of the forum: categories, thread lists and the thread page. */
+export class ForumService {
+  private readonly categories: CategoriesRepository;
+  private readonly threads: ThreadsRepository;
+  private readonly posts: PostsRepository;
+
+  constructor(
+    private readonly db: Db,
+    private readonly pageSize: number,
+  ) {
+    this.categories = new CategoriesRepository(db);
+    this.threads = new ThreadsRepository(db);
+    this.posts = new PostsRepository(db);
+  }
+
+  async listCategories() {
+    return (await this.categories.list()).map(toCategory);
+  }
+
+  async createCategory(
+    actor: Actor | null,
+    input: { slug: string; name: string; description?: string; color?: string; position?: number; moderationMode?: 'pre' | 'post' | 'reactive' },
+  ) {
+    authorize(actor, 'category.manage');
+    if (await this.categories.getBySlug(input.slug)) {
+      throw new ConflictError('category.slug_taken', 'A category already uses this slug.', { field: 'slug' });
+    }
+    const created = await this.categories.create({
+      slug: input.slug,
+      name: input.name,
+      description: input.description ?? '',
+      color: input.color,
+      position: input.position ?? 0,
+      moderation_mode: input.moderationMode,
+    });
+    return toCategory(created);
+  }
+
+  async updateCategory(
+    actor: Actor | null,
+    id: number,
+    input: { name?: string; description?: string; color?: string; position?: number; moderationMode?: 'pre' | 'post' | 'reactive' },
+  ) {
+    authorize(actor, 'category.manage');
+    const updated = await this.categories.update(id, {
+      name: input.name,
+      description: input.description,
+      color: input.color,
+      position: input.position,
+      moderation_mode: input.moderationMode,
+    });
+    if (!updated) throw new NotFoundError('category.not_found', 'No such category.');
+    return toCategory(updated);
+  }
+
+  async listThreads(options: { categorySlug?: string; sort: ThreadSort; cursor?: string; limit?: number }) {
+    const limit = options.limit ?? this.pageSize;
+    let category;
+    if (options.categorySlug !== undefined) {
+      category = await this.categories.getBySlug(options.categorySlug);
+      if (!category) throw new NotFoundError('category.not_found', 'No such category.');
+    }
+    const after = options.cursor
+      ? decodeCursor(options.cursor, options.sort === 'top' ? ['number', 'number'] : ['date', 'number'])
+      : undefined;
+    const firstPage = after === undefined;
+    const showPinnedApart = category !== undefined && options.sort === 'latest';
+    const [rows, pinned] = await Promise.all([
+      this.threads.list({ categoryId: category?.id, sort: options.sort, after, limit: limit + 1, excludePinned: showPinnedApart }),
+      showPinnedApart && firstPage ? this.threads.listPinned(category!.id) : Promise.resolve([]),
+    ]);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      category: category ? toCategory(category) : null,
+      pinned: pinned.map(toThreadListItem),
+      threads: page.map(toThreadListItem),
+      nextCursor: rows.length > limit && last ? cursorFor(options.sort, last) : null,
+    };
+  }
+
+  async getThread(actor: Actor | null, id: number, options: { after?: number; limit?: number }) {
+    const thread = await this.threads.getDetail(id);
+    if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError('thread.not_found', 'No such thread.');
+    const limit = options.limit ?? this.pageSize;
+    const after = options.after ?? 0;
+    const viewerId = actor?.id ?? null;
+    const rows = await this.posts.page({ threadId: id, after, limit: limit + 1, viewerId });
+    const canSeeHidden = can(actor, 'post.view_hidden');
+    const page = rows.slice(0, limit);
+    const canWrite = actor !== null && !actor.bannedAt && !(actor.suspendedUntil && actor.suspendedUntil > new Date());
+    return {
+      thread: toThread(thread),
+      posts: page.map((p) => toPost(p, canSeeHidden, viewerId)),
+      page: {
+        after,
+        limit,
+        nextAfter: rows.length > limit ? page.at(-1)!.number : null,
+        total: thread.post_count,
+      },
+      viewer: {
+        canReply: canWrite && (!thread.locked || can(actor, 'thread.lock')) && thread.state === 'published',
+        canModerate: can(actor, 'post.edit.any'),
+        canAccept:
+          thread.kind === 'question' &&
+          actor !== null &&
+          (actor.id === thread.author_id || can(actor, 'thread.accept.any')),
+      },
+    };
+  }
+
+  async getPostSource(actor: Actor | null, id: number) {
+    const post = await this.posts.getById(id);
+    const thread = post && (await this.threads.getById(post.thread_id));
+    if (!post || !thread || !canSeeThread(actor, thread)) throw new NotFoundError('post.not_found', 'No such post.');
+    const hiddenToActor = post.state !== 'published' && !can(actor, 'post.view_hidden') && actor?.id !== post.author_id;
+    if (hiddenToActor || post.state === 'deleted') throw new NotFoundError('post.not_found', 'No such post.');
+    return {
+      id: post.id,
+      threadId: post.thread_id,
+      number: post.number,
+      title: post.number === 1 ? thread.title : null,
+      body: post.body_md,
+      html: post.body_html,
+      state: post.state,
+      authorId: post.author_id,
+    };
+  }
+
+  async listRevisions(actor: Actor | null, postId: number) {
+    const post = await this.posts.getById(postId);
+    const thread = post && (await this.threads.getById(post.thread_id));
+    if (!post || !thread || !canSeeThread(actor, thread) || post.state === 'deleted') {
+      throw new NotFoundError('post.not_found', 'No such post.');
+    }
+    if (actor?.id !== post.author_id) authorize(actor, 'post.revisions.any');
+    const revisions = await this.posts.listRevisions(postId);
+    return revisions.map((r) => ({
+      revision: r.revision,
+      title: r.title,
+      body: r.body_md,
+      editor: r.editor_username,
+      createdAt: r.created_at.toISOString(),
+    }));
+  }
+}

@@ -1,0 +1,194 @@
+import { type Insertable, sql, type Updateable } from 'kysely';
+import type { Executor } from '../../db/kysely.ts';
+import type { PostsTable, ReactionKind } from '../../db/schema.ts';
+
+export interface PostPageOptions {
+  threadId: number;
+  /** Post number already seen; the page starts after it. */
+  after: number;
+  limit: number;
+  viewerId: number | null;
+}
+
+export class PostsRepository {
+  constructor(private readonly db: Executor) {}
+
+  create(values: Insertable<PostsTable>) {
+    return this.db.insertInto('posts').values(values).returningAll().executeTakeFirstOrThrow();
+  }
+
+  getById(id: number) {
+    return this.db.selectFrom('posts').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  lockForUpdate(id: number) {
+    return this.db.selectFrom('posts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  }
+
+  /**
+   * One page of a thread in one query: posts, their authors, what they reply to, and the viewer's own
+   * reactions. Never one query per post.
+   */
+  page(options: PostPageOptions) {
+    const viewer = options.viewerId ?? 0;
+    return this.db
+      .selectFrom('posts')
+      .innerJoin('members as author', 'author.id', 'posts.author_id')
+      .leftJoin('posts as parent', 'parent.id', 'posts.reply_to_id')
+      .leftJoin('members as parent_author', 'parent_author.id', 'parent.author_id')
+      .select([
+        'posts.id',
+        'posts.number',
+        'posts.state',
+        'posts.body_html',
+        'posts.author_id',
+        'posts.like_count',
+        'posts.helpful_count',
+        'posts.edit_count',
+        'posts.edited_at',
+        'posts.created_at',
+        'author.username as author_username',
+        'author.display_name as author_display_name',
+        'author.role as author_role',
+        'author.trust_level as author_trust_level',
+        'author.reputation as author_reputation',
+        'parent.id as parent_id',
+        'parent.number as parent_number',
+        'parent_author.username as parent_username',
+      ])
+      .select((eb) => [
+        eb
+          .exists(
+            eb
+              .selectFrom('reactions')
+              .select(sql`1`.as('one'))
+              .whereRef('reactions.post_id', '=', 'posts.id')
+              .where('reactions.member_id', '=', viewer)
+              .where('reactions.kind', '=', 'like'),
+          )
+          .as('liked'),
+        eb
+          .exists(
+            eb
+              .selectFrom('reactions')
+              .select(sql`1`.as('one'))
+              .whereRef('reactions.post_id', '=', 'posts.id')
+              .where('reactions.member_id', '=', viewer)
+              .where('reactions.kind', '=', 'helpful'),
+          )
+          .as('marked_helpful'),
+      ])
+      .where('posts.thread_id', '=', options.threadId)
+      .where('posts.number', '>', options.after)
+      .orderBy('posts.number')
+      .limit(options.limit)
+      .execute();
+  }
+
+  listByAuthor(authorId: number, limit: number) {
+    return this.db
+      .selectFrom('posts')
+      .innerJoin('threads', 'threads.id', 'posts.thread_id')
+      .select([
+        'posts.id',
+        'posts.number',
+        'posts.body_html',
+        'posts.created_at',
+        'threads.id as thread_id',
+        'threads.title as thread_title',
+      ])
+      .where('posts.author_id', '=', authorId)
+      .where('posts.state', '=', 'published')
+      .where('threads.state', '=', 'published')
+      .orderBy('posts.created_at', 'desc')
+      .orderBy('posts.id', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  update(
+    id: number,
+    values: Pick<Updateable<PostsTable>, 'body_md' | 'body_html' | 'state' | 'edited_at' | 'deleted_at' | 'deleted_by'> & {
+      bumpEditCount?: boolean;
+    },
+  ) {
+    const { bumpEditCount, ...rest } = values;
+    return this.db
+      .updateTable('posts')
+      .set((eb) => ({
+        ...rest,
+        updated_at: new Date(),
+        ...(bumpEditCount ? { edit_count: eb('edit_count', '+', 1) } : {}),
+      }))
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  addRevision(values: { postId: number; revision: number; title: string | null; bodyMd: string; editorId: number }) {
+    return this.db
+      .insertInto('post_revisions')
+      .values({
+        post_id: values.postId,
+        revision: values.revision,
+        title: values.title,
+        body_md: values.bodyMd,
+        editor_id: values.editorId,
+      })
+      .execute();
+  }
+
+  listRevisions(postId: number) {
+    return this.db
+      .selectFrom('post_revisions')
+      .innerJoin('members', 'members.id', 'post_revisions.editor_id')
+      .select([
+        'post_revisions.revision',
+        'post_revisions.title',
+        'post_revisions.body_md',
+        'post_revisions.created_at',
+        'members.username as editor_username',
+      ])
+      .where('post_id', '=', postId)
+      .orderBy('revision')
+      .execute();
+  }
+
+  addReactionCount(id: number, kind: ReactionKind, delta: number) {
+    return this.db
+      .updateTable('posts')
+      .set((eb) =>
+        kind === 'like' ? { like_count: eb('like_count', '+', delta) } : { helpful_count: eb('helpful_count', '+', delta) },
+      )
+      .where('id', '=', id)
+      .returning(['like_count', 'helpful_count'])
+      .executeTakeFirstOrThrow();
+  }
+}
+
+export type PostPageRow = Awaited<ReturnType<PostsRepository['page']>>[number];
+
+export class ReactionsRepository {
+  constructor(private readonly db: Executor) {}
+
+  /** True when this call added the reaction (false: it was already there). */
+  async add(postId: number, memberId: number, kind: ReactionKind): Promise<boolean> {
+    const row = await this.db
+      .insertInto('reactions')
+      .values({ post_id: postId, member_id: memberId, kind })
+      .onConflict((oc) => oc.columns(['post_id', 'member_id', 'kind']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async remove(postId: number, memberId: number, kind: ReactionKind): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('reactions')
+      .where('post_id', '=', postId)
+      .where('member_id', '=', memberId)
+      .where('kind', '=', kind)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+}

@@ -1,0 +1,76 @@
+import { type Actor, assertMayWrite, authorize, can } from '../../access/access.ts';
+import type { Db, Executor } from '../../db/kysely.ts';
+import type { ReactionKind } from '../../db/schema.ts';
+import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
+import { canSeeThread } from './forum.service.ts';
+import { PostsRepository, ReactionsRepository } from './posts.repository.ts';
+import { ThreadsRepository } from './threads.repository.ts';
+
+function repositories(db: Executor) {
+  return { posts: new PostsRepository(db), threads: new ThreadsRepository(db), reactions: new ReactionsRepository(db) };
+}
+
+/** Likes, "helpful" marks and accepted answers. */
+export class ReactionsService {
+  private readonly read: ReturnType<typeof repositories>;
+
+  constructor(private readonly db: Db) {
+    this.read = repositories(db);
+  }
+
+  private async loadVisiblePost(actor: Actor, postId: number) {
+    const post = await this.read.posts.getById(postId);
+    const thread = post && (await this.read.threads.getById(post.thread_id));
+    if (!post || !thread || !canSeeThread(actor, thread) || post.state !== 'published') {
+      throw new NotFoundError('post.not_found', 'No such post.');
+    }
+    return { post, thread };
+  }
+
+  /**
+   * One reaction of each kind per member per post: a second click changes nothing (idempotent), and the
+   * counters move only when a row was really added or removed.
+   */
+  async react(actorOrNull: Actor | null, postId: number, kind: ReactionKind, on: boolean) {
+    const actor = authorize(actorOrNull, 'post.react');
+    const { post, thread } = await this.loadVisiblePost(actor, postId);
+    assertMayWrite(actor);
+    if (post.author_id === actor.id) {
+      throw new ForbiddenError('reaction.own_post', 'You cannot react to your own post.');
+    }
+    if (kind === 'helpful' && thread.kind !== 'tip' && thread.kind !== 'question') {
+      throw new UnprocessableError('reaction.helpful_not_allowed', 'Only tips and answers can be marked helpful.');
+    }
+    return this.db.transaction().execute(async (trx) => {
+      const r = repositories(trx);
+      const changed = on ? await r.reactions.add(post.id, actor.id, kind) : await r.reactions.remove(post.id, actor.id, kind);
+      if (!changed) {
+        const current = await r.posts.getById(post.id);
+        return { likeCount: current!.like_count, helpfulCount: current!.helpful_count, active: on };
+      }
+      const delta = on ? 1 : -1;
+      const counts = await r.posts.addReactionCount(post.id, kind, delta);
+      await r.threads.addCounts(thread.id, { score: delta });
+      return { likeCount: counts.like_count, helpfulCount: counts.helpful_count, active: on };
+    });
+  }
+
+  /** The question's author (or a moderator) accepts one reply as the answer; null clears it. */
+  async accept(actorOrNull: Actor | null, threadId: number, postId: number | null) {
+    const thread = await this.read.threads.getById(threadId);
+    if (!thread || !canSeeThread(actorOrNull, thread)) throw new NotFoundError('thread.not_found', 'No such thread.');
+    const actor = authorize(actorOrNull, actorOrNull?.id === thread.author_id ? 'thread.accept.own' : 'thread.accept.any');
+    if (actor.id === thread.author_id && !can(actor, 'thread.accept.any')) assertMayWrite(actor);
+    if (thread.kind !== 'question') {
+      throw new UnprocessableError('thread.not_a_question', 'Only questions have an accepted answer.');
+    }
+    if (postId !== null) {
+      const post = await this.read.posts.getById(postId);
+      if (!post || post.thread_id !== thread.id || post.state !== 'published' || post.number === 1) {
+        throw new UnprocessableError('post.not_an_answer', 'Choose a published reply of this thread.', { field: 'postId' });
+      }
+    }
+    const updated = await this.read.threads.update(thread.id, { accepted_post_id: postId });
+    return { acceptedPostId: updated?.accepted_post_id ?? null };
+  }
+}

@@ -1,0 +1,178 @@
+import type { Insertable, Updateable } from 'kysely';
+import type { Executor } from '../../db/kysely.ts';
+import type { ThreadsTable } from '../../db/schema.ts';
+
+export type ThreadSort = 'latest' | 'top' | 'unanswered';
+
+export interface ThreadListOptions {
+  categoryId?: number;
+  sort: ThreadSort;
+  /** The sort key of the last row already seen: [date, id] for latest/unanswered, [score, id] for top. */
+  after?: readonly (number | Date)[];
+  limit: number;
+  /** Pinned threads are listed apart, on a category's first page. */
+  excludePinned?: boolean;
+}
+
+export class ThreadsRepository {
+  constructor(private readonly db: Executor) {}
+
+  private listQuery() {
+    return this.db
+      .selectFrom('threads')
+      .innerJoin('categories', 'categories.id', 'threads.category_id')
+      .innerJoin('members as author', 'author.id', 'threads.author_id')
+      .leftJoin('members as last_poster', 'last_poster.id', 'threads.last_poster_id')
+      .select([
+        'threads.id',
+        'threads.title',
+        'threads.kind',
+        'threads.state',
+        'threads.pinned',
+        'threads.featured',
+        'threads.official',
+        'threads.locked',
+        'threads.accepted_post_id',
+        'threads.reply_count',
+        'threads.score',
+        'threads.created_at',
+        'threads.last_post_at',
+        'categories.id as category_id',
+        'categories.slug as category_slug',
+        'categories.name as category_name',
+        'categories.color as category_color',
+        'author.id as author_id',
+        'author.username as author_username',
+        'author.display_name as author_display_name',
+        'last_poster.username as last_poster_username',
+      ])
+      .where('threads.state', '=', 'published');
+  }
+
+  /** Keyset pagination on an index per sort; never OFFSET. */
+  list(options: ThreadListOptions) {
+    const { sort, after, limit, categoryId } = options;
+    let query = this.listQuery()
+      .$if(categoryId !== undefined, (q) => q.where('threads.category_id', '=', categoryId!))
+      .$if(options.excludePinned === true, (q) => q.where('threads.pinned', '=', false));
+    if (sort === 'top') {
+      query = query
+        .$if(after !== undefined, (q) =>
+          q.where((eb) => eb(eb.refTuple('threads.score', 'threads.id'), '<', eb.tuple(after![0] as number, after![1] as number))),
+        )
+        .orderBy('threads.score', 'desc')
+        .orderBy('threads.id', 'desc');
+    } else if (sort === 'unanswered') {
+      query = query
+        .where('threads.reply_count', '=', 0)
+        .where('threads.kind', '!=', 'announcement')
+        .$if(after !== undefined, (q) =>
+          q.where((eb) =>
+            eb(eb.refTuple('threads.created_at', 'threads.id'), '<', eb.tuple(after![0] as Date, after![1] as number)),
+          ),
+        )
+        .orderBy('threads.created_at', 'desc')
+        .orderBy('threads.id', 'desc');
+    } else {
+      query = query
+        .$if(after !== undefined, (q) =>
+          q.where((eb) =>
+            eb(eb.refTuple('threads.last_post_at', 'threads.id'), '<', eb.tuple(after![0] as Date, after![1] as number)),
+          ),
+        )
+        .orderBy('threads.last_post_at', 'desc')
+        .orderBy('threads.id', 'desc');
+    }
+    return query.limit(limit).execute();
+  }
+
+  listPinned(categoryId: number) {
+    return this.listQuery()
+      .where('threads.category_id', '=', categoryId)
+      .where('threads.pinned', '=', true)
+      .orderBy('threads.last_post_at', 'desc')
+      .limit(20)
+      .execute();
+  }
+
+  listByAuthor(authorId: number, limit: number) {
+    return this.listQuery()
+      .where('threads.author_id', '=', authorId)
+      .orderBy('threads.created_at', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
+  getById(id: number) {
+    return this.db.selectFrom('threads').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The thread with its category and author, for the thread page. */
+  getDetail(id: number) {
+    return this.db
+      .selectFrom('threads')
+      .innerJoin('categories', 'categories.id', 'threads.category_id')
+      .innerJoin('members as author', 'author.id', 'threads.author_id')
+      .selectAll('threads')
+      .select([
+        'categories.slug as category_slug',
+        'categories.name as category_name',
+        'categories.color as category_color',
+        'author.username as author_username',
+        'author.display_name as author_display_name',
+      ])
+      .where('threads.id', '=', id)
+      .executeTakeFirst();
+  }
+
+  create(values: Insertable<ThreadsTable>) {
+    return this.db.insertInto('threads').values(values).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /**
+   * Hands out the next post number and bumps the activity columns. The row lock it takes serialises
+   * concurrent replies to one thread, so numbers never collide.
+   */
+  async nextPostNumber(id: number, authorId: number, at: Date): Promise<number> {
+    const row = await this.db
+      .updateTable('threads')
+      .set((eb) => ({
+        post_count: eb('post_count', '+', 1),
+        reply_count: eb('reply_count', '+', 1),
+        last_post_at: at,
+        last_poster_id: authorId,
+        updated_at: at,
+      }))
+      .where('id', '=', id)
+      .returning('post_count')
+      .executeTakeFirstOrThrow();
+    return row.post_count;
+  }
+
+  update(id: number, values: Pick<Updateable<ThreadsTable>, 'title' | 'state' | 'accepted_post_id'>) {
+    return this.db
+      .updateTable('threads')
+      .set({ ...values, updated_at: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  addCounts(id: number, delta: { replies?: number; score?: number }) {
+    return this.db
+      .updateTable('threads')
+      .set((eb) => ({
+        reply_count: eb('reply_count', '+', delta.replies ?? 0),
+        score: eb('score', '+', delta.score ?? 0),
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  lockForUpdate(id: number) {
+    return this.db.selectFrom('threads').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  }
+}
+
+export type ThreadListRow = Awaited<ReturnType<ThreadsRepository['list']>>[number];
+export type ThreadDetailRow = NonNullable<Awaited<ReturnType<ThreadsRepository['getDetail']>>>;

@@ -1,0 +1,82 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/kysely.ts';
+import type { NewMember, Role } from '../../db/schema.ts';
+
+export class MembersRepository {
+  constructor(private readonly db: Executor) {}
+
+  create(values: NewMember) {
+    return this.db.insertInto('members').values(values).returningAll().executeTakeFirstOrThrow();
+  }
+
+  getById(id: number) {
+    return this.db.selectFrom('members').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  getByUsername(username: string) {
+    return this.db.selectFrom('members').selectAll().where('username', '=', username).executeTakeFirst();
+  }
+
+  /** A login is a username or an e-mail address (both case-insensitive through citext). */
+  getByLogin(login: string) {
+    return this.db
+      .selectFrom('members')
+      .selectAll()
+      .where((eb) => eb.or([eb('username', '=', login), eb('email', '=', login)]))
+      .executeTakeFirst();
+  }
+
+  /** Which of these usernames exist, lower-cased (for mentions). */
+  async existingUsernames(names: readonly string[]): Promise<Set<string>> {
+    if (names.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('members')
+      .select(sql<string>`lower(username::text)`.as('name'))
+      .where('username', 'in', names)
+      .execute();
+    return new Set(rows.map((r) => r.name));
+  }
+
+  setRole(id: number, role: Role) {
+    return this.db
+      .updateTable('members')
+      .set({ role, updated_at: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  setPassword(id: number, passwordHash: string) {
+    return this.db
+      .updateTable('members')
+      .set({ password_hash: passwordHash, updated_at: new Date() })
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  update(id: number, values: { display_name?: string; bio?: string; locale?: 'fr' | 'en' }) {
+    return this.db
+      .updateTable('members')
+      .set({ ...values, updated_at: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  countByRole(role: Role) {
+    return this.db
+      .selectFrom('members')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('role', '=', role)
+      .executeTakeFirstOrThrow()
+      .then((r) => Number(r.n));
+  }
+
+  addPostCount(id: number, delta: number) {
+    return this.db
+      .updateTable('members')
+      .set((eb) => ({ post_count: eb('post_count', '+', delta) }))
+      .where('id', '=', id)
+      .execute();
+  }
+}

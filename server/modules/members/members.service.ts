@@ -1,0 +1,78 @@
+import { type Actor, authorize, requireActor } from '../../access/access.ts';
+import type { Db } from '../../db/kysely.ts';
+import type { Role } from '../../db/schema.ts';
+import { NotFoundError, UnprocessableError } from '../../lib/errors.ts';
+import { assertStorableText } from '../../lib/text.ts';
+import { AuditRepository } from '../../events/audit.repository.ts';
+import { PostsRepository } from '../forum/posts.repository.ts';
+import { MembersRepository } from './members.repository.ts';
+import { toMe, toPublicMember } from './members.mappers.ts';
+
+function excerpt(html: string, max = 180): string {
+  const text = html.replace(/<[^>]*>/g, ' ').replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
+    .replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
+    .replace(/\s+/g, ' ').trim();
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export class MembersService {
+  private readonly members: MembersRepository;
+  private readonly posts: PostsRepository;
+
+  constructor(private readonly db: Db) {
+    this.members = new MembersRepository(db);
+    this.posts = new PostsRepository(db);
+  }
+
+  async profile(username: string) {
+    const member = await this.members.getByUsername(username);
+    if (!member) throw new NotFoundError('member.not_found', 'No such member.');
+    const posts = await this.posts.listByAuthor(member.id, 10);
+    return {
+      member: toPublicMember(member),
+      recentPosts: posts.map((p) => ({
+        id: p.id,
+        number: p.number,
+        threadId: p.thread_id,
+        threadTitle: p.thread_title,
+        excerpt: excerpt(p.body_html),
+        createdAt: p.created_at.toISOString(),
+      })),
+    };
+  }
+
+  async updateMe(actorOrNull: Actor | null, input: { displayName?: string; bio?: string; locale?: 'fr' | 'en' }) {
+    const actor = requireActor(actorOrNull);
+    if (input.displayName !== undefined) assertStorableText('displayName', input.displayName);
+    if (input.bio !== undefined) assertStorableText('bio', input.bio);
+    const updated = await this.members.update(actor.id, {
+      display_name: input.displayName,
+      bio: input.bio,
+      locale: input.locale,
+    });
+    if (!updated) throw new NotFoundError('member.not_found', 'No such member.');
+    return toMe(updated);
+  }
+
+  /** Admins change roles; the last admin cannot demote themselves (the forum would have no admin left). */
+  async setRole(actorOrNull: Actor | null, memberId: number, role: Role) {
+    const actor = authorize(actorOrNull, 'member.set_role');
+    const target = await this.members.getById(memberId);
+    if (!target) throw new NotFoundError('member.not_found', 'No such member.');
+    if (target.role === 'admin' && role !== 'admin' && (await this.members.countByRole('admin')) <= 1) {
+      throw new UnprocessableError('member.last_admin', 'The last admin cannot lose the admin role.');
+    }
+    const updated = await this.db.transaction().execute(async (trx) => {
+      const row = await new MembersRepository(trx).setRole(memberId, role);
+      await new AuditRepository(trx).record({
+        actorId: actor.id,
+        action: 'member.role_changed',
+        subjectType: 'member',
+        subjectId: memberId,
+        data: { from: target.role, to: role },
+      });
+      return row;
+    });
+    return toPublicMember(updated!);
+  }
+}
