@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_core.ts';
+
+/**
+ * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
+ * same under tsx, vitest and a bundler; tests/unit/migrations.test.ts checks this list against the folder.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_core': m0001,
+};

@@ -1,0 +1,71 @@
+import type { Db } from '../../server/db/kysely.ts';
+import type { Member, Role, ThreadKind } from '../../server/db/schema.ts';
+import type { Actor } from '../../server/access/access.ts';
+import { hashPassword } from '../../server/modules/auth/password.ts';
+import { CategoriesRepository } from '../../server/modules/forum/categories.repository.ts';
+import { Publisher } from '../../server/modules/forum/publish.ts';
+import { MembersRepository } from '../../server/modules/members/members.repository.ts';
+import { loadConfig } from '../../server/config.ts';
+
+/** Complete rows with unique values, written through the real repositories and the real publish pipeline. */
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+export const PASSWORD = 'correct horse battery';
+let passwordHash: Promise<string> | undefined;
+
+export async function createMember(db: Db, overrides: Partial<{ username: string; email: string; role: Role; trustLevel: number; suspendedUntil: Date; bannedAt: Date }> = {}): Promise<Member> {
+  passwordHash ??= hashPassword(PASSWORD);
+  const id = unique();
+  return new MembersRepository(db).create({
+    username: overrides.username ?? `member_${id}`,
+    email: overrides.email ?? `member_${id}@example.test`,
+    password_hash: await passwordHash,
+    role: overrides.role ?? 'member',
+    trust_level: overrides.trustLevel ?? 1,
+    suspended_until: overrides.suspendedUntil ?? null,
+    banned_at: overrides.bannedAt ?? null,
+    netiquette_accepted_at: new Date(),
+  });
+}
+
+export function createCategory(db: Db, overrides: Partial<{ slug: string; name: string }> = {}) {
+  const id = unique();
+  return new CategoriesRepository(db).create({
+    slug: overrides.slug ?? `cat-${id}`.toLowerCase().replace(/[^a-z0-9-]/g, ''),
+    name: overrides.name ?? `Catégorie ${id}`,
+  });
+}
+
+export function actorOf(member: Member): Actor {
+  return {
+    id: member.id,
+    username: member.username,
+    role: member.role,
+    trustLevel: member.trust_level,
+    suspendedUntil: member.suspended_until,
+    bannedAt: member.banned_at,
+  };
+}
+
+const publisherFor = (db: Db) => new Publisher(db, loadConfig({}).limits);
+
+export async function createThread(
+  db: Db,
+  author: Member,
+  categoryId: number,
+  overrides: Partial<{ title: string; body: string; kind: ThreadKind }> = {},
+) {
+  const { thread, post } = await publisherFor(db).createThread(actorOf(author), {
+    categoryId,
+    title: overrides.title ?? `Un fil de discussion ${unique()}`,
+    body: overrides.body ?? 'Le premier message du fil, avec **du gras**.',
+    kind: overrides.kind ?? 'discussion',
+  });
+  return { thread, post };
+}
+
+export async function createReply(db: Db, author: Member, threadId: number, body = 'Une réponse utile.') {
+  const { post } = await publisherFor(db).reply(actorOf(author), threadId, { body });
+  return post;
+}

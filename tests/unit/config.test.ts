@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config.ts';
+
+describe('loadConfig', () => {
+  it('has working defaults', () => {
+    const config = loadConfig({}, '/srv/agora');
+    expect(config.port).toBe(3000);
+    expect(config.dataDir).toBe('/srv/agora/data');
+    expect(config.demo).toBe(true);
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it('honours PORT, HOST, DATA_DIR, DEMO and DATABASE_URL', () => {
+    const config = loadConfig(
+      { PORT: '8080', HOST: '127.0.0.1', DATA_DIR: 'var', DEMO: '0', DATABASE_URL: 'postgres://x/y' },
+      '/srv',
+    );
+    expect([config.port, config.host, config.dataDir, config.demo, config.databaseUrl]).toEqual([
+      8080,
+      '127.0.0.1',
+      '/srv/var',
+      false,
+      'postgres://x/y',
+    ]);
+  });
+
+  it('refuses invalid values with the variable named', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DEMO: 'maybe' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ADMIN_EMAIL: 'a@b.c' })).toThrow(/ADMIN_PASSWORD/);
+  });
+
+  it('is frozen', () => {
+    expect(Object.isFrozen(loadConfig({}))).toBe(true);
+  });
+});

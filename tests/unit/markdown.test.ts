@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { findMentions, renderMarkdown } from '../../server/lib/markdown.ts';
+
+describe('renderMarkdown', () => {
+  it('renders Markdown to HTML', () => {
+    expect(renderMarkdown('**gras** et *italique*')).toBe('<p><strong>gras</strong> et <em>italique</em></p>\n');
+  });
+
+  it('removes raw script tags and event handlers that marked lets through', () => {
+    const html = renderMarkdown('<script>alert(1)</script><img src="https://x.test/a.png" onerror="alert(1)">');
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('onerror');
+  });
+
+  it('drops javascript: links but keeps their text', () => {
+    const html = renderMarkdown('[cliquez](javascript:alert(1))');
+    expect(html).not.toContain('javascript:');
+    expect(html).toContain('cliquez');
+  });
+
+  it('marks every link nofollow ugc noopener', () => {
+    expect(renderMarkdown('[Cime](https://cime.example)')).toContain('rel="nofollow ugc noopener"');
+  });
+
+  it('keeps http and https images and drops data: and relative-protocol ones', () => {
+    expect(renderMarkdown('![a](https://img.example/a.png)')).toContain('src="https://img.example/a.png"');
+    expect(renderMarkdown('![a](data:image/png;base64,AAAA)')).not.toContain('<img');
+    expect(renderMarkdown('![a](//evil.example/a.png)')).not.toContain('<img');
+  });
+
+  it('links mentions of existing members only, and leaves e-mail addresses alone', () => {
+    const html = renderMarkdown('Merci @camille et @inconnu, écrivez à contact@cime.fr', new Set(['camille']));
+    expect(html).toContain('<a class="mention" href="/u/camille" rel="nofollow ugc noopener">@camille</a>');
+    expect(html).toContain('@inconnu');
+    expect(html).not.toContain('href="/u/inconnu"');
+    expect(html).not.toContain('href="/u/cime.fr"');
+  });
+});
+
+describe('findMentions', () => {
+  it('finds names after @, lower-cased, without a sentence-ending dot', () => {
+    expect(findMentions('Salut @Camille_R. et @lea.grimpe !')).toEqual(['camille_r', 'lea.grimpe']);
+  });
+
+  it('ignores e-mail addresses', () => {
+    expect(findMentions('contact@cime.fr')).toEqual([]);
+  });
+});
