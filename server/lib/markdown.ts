@@ -69,7 +69,8 @@ const SANITIZE: sanitizeHtml.IOptions = {
     }),
     img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy' } }),
   },
-  exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src,
+  // Images must be absolute http(s) URLs: no relative paths into our own API, no data: payloads.
+  exclusiveFilter: (frame) => frame.tag === 'img' && !/^https?:\/\//i.test(frame.attribs.src ?? ''),
 };
 
 /** Every HTML fragment that reaches a page goes through here. */
