@@ -1,0 +1,71 @@
+import type { Category, Me, PostView, Profile, Site, Sort, ThreadKind, ThreadList, ThreadPage } from './types.ts';
+
+/** An error the API answered with: its stable code (translated by the UI), message and details. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'The server cannot be reached.');
+  }
+  const data = res.headers.get('content-type')?.includes('json') ? await res.json().catch(() => null) : null;
+  if (!res.ok) {
+    const error = (data as { error?: { code: string; message: string; details?: unknown } } | null)?.error;
+    throw new ApiError(res.status, error?.code ?? `http.${res.status}`, error?.message ?? res.statusText, error?.details);
+  }
+  return data as T;
+}
+
+const q = (params: Record<string, string | number | undefined | null>) => {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') search.set(k, String(v));
+  const s = search.toString();
+  return s ? `?${s}` : '';
+};
+
+export const api = {
+  site: () => request<Site>('GET', '/api/site'),
+  me: () => request<{ member: Me }>('GET', '/api/me'),
+  register: (body: { username: string; email: string; password: string; acceptNetiquette: boolean; locale: 'fr' | 'en' }) =>
+    request<{ member: Me }>('POST', '/api/auth/register', body),
+  login: (login: string, password: string) => request<{ member: Me }>('POST', '/api/auth/login', { login, password }),
+  logout: () => request<{ ok: boolean }>('POST', '/api/auth/logout'),
+  updateMe: (body: { displayName?: string; bio?: string; locale?: 'fr' | 'en' }) =>
+    request<{ member: Me }>('PATCH', '/api/me', body),
+
+  categories: () => request<{ categories: Category[] }>('GET', '/api/categories'),
+  latest: (cursor?: string | null, limit?: number) => request<ThreadList>('GET', `/api/threads${q({ cursor, limit })}`),
+  categoryThreads: (slug: string, sort: Sort, cursor?: string | null) =>
+    request<ThreadList>('GET', `/api/categories/${encodeURIComponent(slug)}/threads${q({ sort, cursor })}`),
+  thread: (id: number, after = 0, limit?: number) => request<ThreadPage>('GET', `/api/threads/${id}${q({ after, limit })}`),
+  createThread: (body: { categoryId: number; title: string; body: string; kind: ThreadKind }) =>
+    request<{ thread: { id: number }; post: PostView; moderation: { state: string } }>('POST', '/api/threads', body),
+  reply: (threadId: number, body: string, replyTo?: number) =>
+    request<{ post: PostView; moderation: { state: string } }>('POST', `/api/threads/${threadId}/posts`, { body, replyTo }),
+  postSource: (id: number) => request<{ body: string; title: string | null }>('GET', `/api/posts/${id}`),
+  editPost: (id: number, body: { body?: string; title?: string }) =>
+    request<{ post: PostView }>('PATCH', `/api/posts/${id}`, body),
+  deletePost: (id: number) => request<{ ok: boolean; threadDeleted: boolean }>('DELETE', `/api/posts/${id}`),
+  react: (id: number, kind: 'like' | 'helpful', on: boolean) =>
+    request<{ likeCount: number; helpfulCount: number; active: boolean }>(on ? 'POST' : 'DELETE', `/api/posts/${id}/reactions/${kind}`),
+  accept: (threadId: number, postId: number | null) =>
+    request<{ acceptedPostId: number | null }>('POST', `/api/threads/${threadId}/accept`, { postId }),
+  preview: (body: string) => request<{ html: string }>('POST', '/api/markdown/preview', { body }),
+  profile: (username: string) => request<Profile>('GET', `/api/members/${encodeURIComponent(username)}`),
+};

@@ -1,0 +1,134 @@
+/** Shapes of the API's JSON (see GET /api/docs for the source of truth). */
+export type Role = 'member' | 'moderator' | 'community_manager' | 'admin';
+export type ThreadKind = 'discussion' | 'question' | 'tip' | 'idea' | 'announcement';
+export type Sort = 'latest' | 'top' | 'unanswered';
+
+export interface Site {
+  name: string;
+  tagline: string;
+  defaultLocale: 'fr' | 'en';
+  limits: { titleMin: number; titleMax: number; bodyMin: number; bodyMax: number; pageSize: number };
+}
+
+export interface Me {
+  id: number;
+  username: string;
+  displayName: string;
+  bio: string;
+  role: Role;
+  trustLevel: number;
+  reputation: number;
+  postCount: number;
+  createdAt: string;
+  email: string;
+  locale: 'fr' | 'en';
+  suspendedUntil: string | null;
+  banned: boolean;
+}
+
+export interface Category {
+  id: number;
+  slug: string;
+  name: string;
+  description: string;
+  color: string;
+  position: number;
+  moderationMode: string;
+  threadCount: number;
+  postCount: number;
+}
+
+export interface CategorySummary {
+  id: number;
+  slug: string;
+  name: string;
+  color: string;
+}
+
+export interface ThreadListItem {
+  id: number;
+  title: string;
+  kind: ThreadKind;
+  pinned: boolean;
+  featured: boolean;
+  official: boolean;
+  locked: boolean;
+  answered: boolean;
+  replyCount: number;
+  score: number;
+  createdAt: string;
+  lastPostAt: string;
+  category: CategorySummary;
+  author: { id: number; username: string; displayName: string };
+  lastPoster: string | null;
+}
+
+export interface ThreadList {
+  category: Category | null;
+  pinned: ThreadListItem[];
+  threads: ThreadListItem[];
+  nextCursor: string | null;
+}
+
+export interface Author {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  trustLevel: number;
+  reputation: number;
+}
+
+export interface Post {
+  id: number;
+  number: number;
+  state: string;
+  html: string;
+  likeCount: number;
+  helpfulCount: number;
+  liked: boolean;
+  markedHelpful: boolean;
+  editCount: number;
+  editedAt: string | null;
+  createdAt: string;
+  replyTo: { id: number; number: number; username: string } | null;
+  author: Author;
+}
+
+export interface ThreadPage {
+  thread: {
+    id: number;
+    title: string;
+    kind: ThreadKind;
+    state: string;
+    pinned: boolean;
+    featured: boolean;
+    official: boolean;
+    locked: boolean;
+    acceptedPostId: number | null;
+    postCount: number;
+    replyCount: number;
+    score: number;
+    createdAt: string;
+    lastPostAt: string;
+    category: CategorySummary;
+    author: { id: number; username: string; displayName: string };
+  };
+  posts: Post[];
+  page: { after: number; limit: number; nextAfter: number | null; total: number };
+  viewer: { canReply: boolean; canModerate: boolean; canAccept: boolean };
+}
+
+export interface PostView {
+  id: number;
+  threadId: number;
+  number: number;
+  state: string;
+  html: string;
+  createdAt: string;
+}
+
+export interface Profile {
+  member: Omit<Me, 'email' | 'locale' | 'suspendedUntil' | 'banned'>;
+  recentPosts: { id: number; number: number; threadId: number; threadTitle: string; excerpt: string; createdAt: string }[];
+}

@@ -1,0 +1,77 @@
+import { ApiError } from '../api/client.ts';
+import { en } from './en.ts';
+import { fr } from './fr.ts';
+
+export type Locale = 'fr' | 'en';
+type Plural = { zero?: string; one: string; other: string };
+type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Plural };
+export type Messages = Shape<typeof fr>;
+export type MessageKey = keyof Messages;
+
+const dictionaries: Record<Locale, Messages> = { fr, en };
+const STORAGE_KEY = 'agora.locale';
+
+/** Stored choice, else the browser's first French or English preference, else the community's default. */
+function initialLocale(): Locale {
+  const stored = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null;
+  if (stored === 'fr' || stored === 'en') return stored;
+  for (const lang of typeof navigator !== 'undefined' ? navigator.languages : []) {
+    if (lang.toLowerCase().startsWith('fr')) return 'fr';
+    if (lang.toLowerCase().startsWith('en')) return 'en';
+  }
+  return 'fr';
+}
+
+class I18n {
+  locale = $state<Locale>(initialLocale());
+
+  set(locale: Locale) {
+    this.locale = locale;
+    localStorage.setItem(STORAGE_KEY, locale);
+    document.documentElement.lang = locale;
+  }
+
+  /** A message with {placeholders}; pass `n` for plurals. */
+  t = (key: MessageKey, params: Record<string, string | number> = {}): string => {
+    const entry = dictionaries[this.locale][key] ?? fr[key];
+    let text: string;
+    if (typeof entry === 'string') text = entry;
+    else {
+      const n = Number(params.n ?? 0);
+      const rule = new Intl.PluralRules(this.locale).select(n);
+      text = (n === 0 && entry.zero) || (rule === 'one' ? entry.one : entry.other);
+    }
+    return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  };
+
+  /** A translated explanation for an API error, falling back to the server's own message. */
+  error = (err: unknown): string => {
+    if (err instanceof ApiError) {
+      const key = `error.${err.code}` as MessageKey;
+      if (key in fr) return this.t(key);
+      return err.message || this.t('common.error');
+    }
+    return this.t('common.error');
+  };
+
+  relative = (iso: string): string => {
+    const seconds = (new Date(iso).getTime() - Date.now()) / 1000;
+    const rtf = new Intl.RelativeTimeFormat(this.locale, { numeric: 'auto' });
+    const abs = Math.abs(seconds);
+    if (abs < 60) return rtf.format(Math.round(seconds), 'second');
+    if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
+    if (abs < 86400) return rtf.format(Math.round(seconds / 3600), 'hour');
+    if (abs < 86400 * 30) return rtf.format(Math.round(seconds / 86400), 'day');
+    return this.date(iso);
+  };
+
+  date = (iso: string, long = false): string =>
+    new Intl.DateTimeFormat(this.locale, long ? { dateStyle: 'long', timeStyle: 'short' } : { dateStyle: 'medium' }).format(
+      new Date(iso),
+    );
+
+  number = (n: number): string => new Intl.NumberFormat(this.locale).format(n);
+}
+
+export const i18n = new I18n();
+export const t = i18n.t;

@@ -1,0 +1,31 @@
+import { api, ApiError } from '../api/client.ts';
+import type { Me, Site } from '../api/types.ts';
+
+/** Who is signed in, and what the community is called: loaded once at start. */
+class Session {
+  me = $state<Me | null>(null);
+  site = $state<Site | null>(null);
+  ready = $state(false);
+
+  async load() {
+    const [site, me] = await Promise.allSettled([api.site(), api.me()]);
+    if (site.status === 'fulfilled') {
+      this.site = site.value;
+      document.title = site.value.name;
+    }
+    if (me.status === 'fulfilled') this.me = me.value.member;
+    else if (!(me.reason instanceof ApiError && me.reason.status === 401)) console.warn(me.reason);
+    this.ready = true;
+  }
+
+  async logout() {
+    await api.logout().catch(() => {});
+    this.me = null;
+  }
+
+  get isStaff() {
+    return this.me !== null && this.me.role !== 'member';
+  }
+}
+
+export const session = new Session();

@@ -1,0 +1,25 @@
+type Theme = 'light' | 'dark';
+const KEY = 'agora.theme';
+
+/** Light or dark: the member's choice, else the system's. */
+class ThemeState {
+  current = $state<Theme>(this.initial());
+
+  private initial(): Theme {
+    const stored = localStorage.getItem(KEY);
+    if (stored === 'light' || stored === 'dark') return stored;
+    return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  }
+
+  apply() {
+    document.documentElement.dataset.theme = this.current;
+  }
+
+  toggle() {
+    this.current = this.current === 'dark' ? 'light' : 'dark';
+    localStorage.setItem(KEY, this.current);
+    this.apply();
+  }
+}
+
+export const theme = new ThemeState();

@@ -1,0 +1,9 @@
+import { mount } from 'svelte';
+import './app.css';
+import App from './App.svelte';
+import { session } from './lib/state/session.svelte.ts';
+import { theme } from './lib/state/theme.svelte.ts';
+
+theme.apply();
+session.load();
+mount(App, { target: document.getElementById('app')! });
