@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, promises as fs, statSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -65,9 +65,15 @@ function assertTraversable(dir: string): void {
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A killed process whose parent has not reaped it yet still answers signal 0: a zombie is not alive.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 
@@ -109,7 +115,8 @@ async function runningOwner(dir: string, pgDir: string): Promise<{ ownerPid: num
     const owner = JSON.parse(await fs.readFile(path.join(dir, 'owner.json'), 'utf8')) as { pid: number; port: number };
     const [pidLine] = (await fs.readFile(path.join(pgDir, 'postmaster.pid'), 'utf8')).split('\n');
     const postmaster = Number(pidLine);
-    if (owner.pid !== process.pid && pidAlive(owner.pid) && pidAlive(postmaster)) {
+    const ownerCmd = await fs.readFile(`/proc/${owner.pid}/cmdline`, 'utf8').catch(() => '');
+    if (owner.pid !== process.pid && pidAlive(owner.pid) && /node|tsx/.test(ownerCmd) && pidAlive(postmaster)) {
       return { ownerPid: owner.pid, port: owner.port };
     }
   } catch {

@@ -13,7 +13,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export function createDb(connectionString: string, max = 10): { db: Db; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
   // An idle client losing its connection (database restart) must not crash the process.
-  pool.on('error', (err) => console.error('[db] idle client error:', err.message));
+  pool.on('error', (err) => {
+    if (!/administrator command/.test(err.message)) console.error('[db] idle client error:', err.message);
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool };
 }

@@ -151,12 +151,12 @@ export const REPLIES: Record<ThreadKind, string[]> = {
     'Ça me ferait revenir en boutique, clairement.',
   ],
   discussion: [
-    'Pour moi, la traversée de la Vanoise en juillet, inoubliable.',
-    'Team tente, sans hésiter : je dors mal en hamac.',
     'Merci pour ce retour très complet !',
-    'Magnifique, ça donne envie de repartir.',
     'Entièrement d’accord avec toi.',
+    'Magnifique, ça donne envie de repartir.',
     'J’ai appris plein de choses en lisant ce fil.',
-    "Je me présente : Yann, Breton, je marche surtout sur le littoral.",
+    'Même expérience de mon côté, je confirme.',
+    'Très bonne question, je suis le fil avec intérêt.',
+    'Merci à tous pour vos réponses, c’est une vraie mine d’or.',
   ],
 };

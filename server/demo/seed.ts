@@ -126,7 +126,13 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
         const replier = pick(everyone.filter((m) => m.id !== author.id));
         const at = new Date(Math.min(now - 60_000, createdAt.getTime() + (r + 1) * (2 + random() * 20) * 3_600_000));
         const number = await threads.nextPostNumber(thread.id, replier.id, at);
-        const text = r === 0 && kind === 'question' ? REPLIES.question[index % REPLIES.question.length]! : pick(REPLIES[kind]);
+        // A question's first reply answers it; later replies are the usual thanks and agreement.
+        const text =
+          kind === 'question'
+            ? r === 0
+              ? REPLIES.question[index % REPLIES.question.length]!
+              : pick(REPLIES.discussion)
+            : pick(REPLIES[kind]);
         replies.push(
           await posts.create({
             thread_id: thread.id,
