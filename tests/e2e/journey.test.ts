@@ -47,7 +47,7 @@ describe('a newcomer, in French', () => {
     await shot(page, 'thread-fr-desktop');
 
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     await shot(page, 'thread-fr-phone');
     expect(errors).toEqual([]);
     await context.close();
