@@ -79,7 +79,7 @@ export async function buildApp({ config, db, logger = false }: AppDeps): Promise
   await app.register(siteRoutes, { config, db });
   await app.register(forumRoutes, {
     config,
-    forum: new ForumService(db, config.limits.pageSize),
+    forum: new ForumService(db, config.limits.pageSize, config.threadCacheSeconds),
     publisher: new Publisher(db, config.limits),
     reactions: new ReactionsService(db),
   });

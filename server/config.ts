@@ -20,6 +20,8 @@ export interface Config {
   /** Sets the Secure flag on cookies; defaults to true when PUBLIC_URL is https. */
   readonly secureCookies: boolean;
   readonly logLevel: string;
+  /** How long a node may reuse author details on a cached thread page (the page itself is re-validated on every read). */
+  readonly threadCacheSeconds: number;
   readonly webDist: string;
   readonly limits: Readonly<{
     titleMin: number;
@@ -95,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     trustProxy: bool(env, 'TRUST_PROXY', false),
     secureCookies: bool(env, 'SECURE_COOKIES', publicUrl?.startsWith('https:') ?? false),
     logLevel: env.LOG_LEVEL?.trim() || 'warn',
+    threadCacheSeconds: int(env, 'THREAD_CACHE_SECONDS', 10, 0, 3600),
     webDist: path.resolve(cwd, env.WEB_DIST?.trim() || 'web/dist'),
     limits: Object.freeze({
       titleMin: int(env, 'TITLE_MIN', 3, 1, titleMax),

@@ -74,6 +74,7 @@ export interface ThreadsTable {
   score: Generated<number>;
   last_post_at: Timestamp;
   last_poster_id: number | null;
+  version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

@@ -1,7 +1,14 @@
-import { type TSchema, Type } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 
-/** Building blocks shared by every module's schemas. */
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/**
+ * `T | null` as `type: [T, "null"]` rather than `anyOf`: fast-json-stringify serialises a type list directly,
+ * whereas an anyOf makes it validate every value against each branch at run time (measured: the thread page
+ * spent most of its time there).
+ */
+export const Nullable = <T extends TSchema>(schema: T) => {
+  const { type } = schema as unknown as { type: string };
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'] });
+};
 
 export const Id = Type.Integer({ minimum: 1, maximum: 2147483647, description: 'A numeric id' });
 export const IdParams = Type.Object({ id: Id });

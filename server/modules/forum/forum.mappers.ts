@@ -65,7 +65,12 @@ export function toThread(t: ThreadDetailRow | (Thread & Partial<ThreadDetailRow>
 }
 
 /** A removed post keeps its place in the thread but shows no content to those who may not see it. */
-export function toPost(p: PostPageRow, canSeeHidden: boolean, viewerId: number | null) {
+export function toPost(
+  p: PostPageRow,
+  canSeeHidden: boolean,
+  viewerId: number | null,
+  reacted: { liked: boolean; markedHelpful: boolean } = { liked: false, markedHelpful: false },
+) {
   const visible =
     p.state === 'published' || (p.state === 'pending' && p.author_id === viewerId) || (canSeeHidden && p.state !== 'deleted');
   return {
@@ -75,8 +80,8 @@ export function toPost(p: PostPageRow, canSeeHidden: boolean, viewerId: number |
     html: visible ? p.body_html : '',
     likeCount: p.like_count,
     helpfulCount: p.helpful_count,
-    liked: Boolean(p.liked),
-    markedHelpful: Boolean(p.marked_helpful),
+    liked: reacted.liked,
+    markedHelpful: reacted.markedHelpful,
     editCount: p.edit_count,
     editedAt: p.edited_at?.toISOString() ?? null,
     createdAt: p.created_at.toISOString(),

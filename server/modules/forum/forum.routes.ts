@@ -163,7 +163,12 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
         response: { 200: ThreadPageResponse, ...errors(400, 404) },
       },
     },
-    async (req) => forum.getThread(req.actor, req.params.id, req.query),
+    async (req, reply) => {
+      const page = await forum.getThread(req.actor, req.params.id, req.query);
+      // Visitors get a page serialised once and cached: the bytes of a ThreadPageResponse, which the typed
+      // reply cannot express, hence the cast.
+      return Buffer.isBuffer(page) ? reply.type('application/json; charset=utf-8').send(page as never) : page;
+    },
   );
 
   app.post(

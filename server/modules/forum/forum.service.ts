@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { type Actor, authorize, can } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
 import type { Thread } from '../../db/schema.ts';
@@ -15,6 +16,16 @@ export function canSeeThread(actor: Actor | null, thread: Pick<Thread, 'state' |
   return thread.state === 'pending' && actor?.id === thread.author_id;
 }
 
+type CachedPage = {
+  version: number;
+  /** The whole response for visitors, serialised and encoded once: the most common read is one lookup. */
+  anonymousJson?: Buffer;
+  hasNonPublished: boolean;
+  thread: ReturnType<typeof toThread>;
+  posts: ReturnType<typeof toPost>[];
+  page: { after: number; limit: number; nextAfter: number | null; total: number };
+};
+
 function cursorFor(sort: ThreadSort, row: ThreadListRow): string {
   if (sort === 'top') return encodeCursor([row.score, row.id]);
   const date = sort === 'unanswered' ? row.created_at : row.last_post_at;
@@ -27,10 +38,16 @@ export class ForumService {
   private readonly threads: ThreadsRepository;
   private readonly posts: PostsRepository;
 
+  private readonly pages: LRUCache<string, CachedPage>;
+  private readonly caching: boolean;
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly pageSize: number,
+    cacheSeconds = 10,
   ) {
+    this.pages = new LRUCache<string, CachedPage>({ max: 2000, ttl: Math.max(1, cacheSeconds) * 1000 });
+    this.caching = cacheSeconds > 0;
     this.categories = new CategoriesRepository(db);
     this.threads = new ThreadsRepository(db);
     this.posts = new PostsRepository(db);
@@ -102,33 +119,69 @@ export class ForumService {
     };
   }
 
+  /**
+   * The thread page. Its reader-independent part (thread, posts, authors) is cached per node and re-validated
+   * on every request by the thread's version (one primary-key read), so a write on any node is seen at once;
+   * the TTL only bounds how stale author details (name, reputation) may get. Staff, and members on a page
+   * holding non-published posts, bypass the cache: what they see depends on who they are.
+   */
+  /** Returns the page, or for visitors its encoded JSON ready to send (see `anonymousJson`). */
   async getThread(actor: Actor | null, id: number, options: { after?: number; limit?: number }) {
-    const thread = await this.threads.getDetail(id);
-    if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError('thread.not_found', 'No such thread.');
+    const head = await this.threads.getHead(id);
+    if (!head || !canSeeThread(actor, head)) throw new NotFoundError('thread.not_found', 'No such thread.');
     const limit = options.limit ?? this.pageSize;
     const after = options.after ?? 0;
-    const viewerId = actor?.id ?? null;
-    const rows = await this.posts.page({ threadId: id, after, limit: limit + 1, viewerId });
     const canSeeHidden = can(actor, 'post.view_hidden');
-    const page = rows.slice(0, limit);
+    const key = `${id}:${after}:${limit}`;
+    let shared = canSeeHidden ? undefined : this.pages.get(key);
+    if (!shared || shared.version !== head.version || (actor && shared.hasNonPublished)) {
+      shared = await this.buildPage(id, after, limit, actor, canSeeHidden);
+      if (!shared) throw new NotFoundError('thread.not_found', 'No such thread.');
+      if (this.caching && !canSeeHidden && !(actor && shared.hasNonPublished)) this.pages.set(key, shared);
+    }
+    if (!actor && shared.anonymousJson) return shared.anonymousJson;
+    let posts = shared.posts;
+    if (actor) {
+      const mine = await this.posts.reactionsOf(actor.id, posts.map((p) => p.id));
+      if (mine.length > 0) {
+        const liked = new Set(mine.filter((r) => r.kind === 'like').map((r) => r.post_id));
+        const helpful = new Set(mine.filter((r) => r.kind === 'helpful').map((r) => r.post_id));
+        posts = posts.map((p) => ({ ...p, liked: liked.has(p.id), markedHelpful: helpful.has(p.id) }));
+      }
+    }
+    const { thread } = shared;
     const canWrite = actor !== null && !actor.bannedAt && !(actor.suspendedUntil && actor.suspendedUntil > new Date());
-    return {
-      thread: toThread(thread),
-      posts: page.map((p) => toPost(p, canSeeHidden, viewerId)),
-      page: {
-        after,
-        limit,
-        nextAfter: rows.length > limit ? page.at(-1)!.number : null,
-        total: thread.post_count,
-      },
+    const result = {
+      thread,
+      posts,
+      page: shared.page,
       viewer: {
         canReply: canWrite && (!thread.locked || can(actor, 'thread.lock')) && thread.state === 'published',
         canModerate: can(actor, 'post.edit.any'),
         canAccept:
-          thread.kind === 'question' &&
-          actor !== null &&
-          (actor.id === thread.author_id || can(actor, 'thread.accept.any')),
+          thread.kind === 'question' && actor !== null && (actor.id === thread.author.id || can(actor, 'thread.accept.any')),
       },
+    };
+    if (!actor) {
+      shared.anonymousJson = Buffer.from(JSON.stringify(result));
+      return shared.anonymousJson;
+    }
+    return result;
+  }
+
+  private async buildPage(id: number, after: number, limit: number, actor: Actor | null, canSeeHidden: boolean) {
+    const [thread, rows] = await Promise.all([
+      this.threads.getDetail(id),
+      this.posts.page({ threadId: id, after, limit: limit + 1 }),
+    ]);
+    if (!thread) return undefined;
+    const page = rows.slice(0, limit);
+    return {
+      version: thread.version,
+      hasNonPublished: page.some((p) => p.state !== 'published'),
+      thread: toThread(thread),
+      posts: page.map((p) => toPost(p, canSeeHidden, actor?.id ?? null)),
+      page: { after, limit, nextAfter: rows.length > limit ? page.at(-1)!.number : null, total: thread.post_count },
     };
   }
 

@@ -1,4 +1,4 @@
-import { type Insertable, sql, type Updateable } from 'kysely';
+import type { Insertable, Updateable } from 'kysely';
 import type { Executor } from '../../db/kysely.ts';
 import type { PostsTable, ReactionKind } from '../../db/schema.ts';
 
@@ -7,7 +7,6 @@ export interface PostPageOptions {
   /** Post number already seen; the page starts after it. */
   after: number;
   limit: number;
-  viewerId: number | null;
 }
 
 export class PostsRepository {
@@ -26,11 +25,11 @@ export class PostsRepository {
   }
 
   /**
-   * One page of a thread in one query: posts, their authors, what they reply to, and the viewer's own
-   * reactions. Never one query per post.
+   * One page of a thread in one query: posts, their authors and what they reply to; never one query per
+   * post. The same for every reader, so it can be cached; the reader's own reactions come from
+   * `reactionsOf`.
    */
   page(options: PostPageOptions) {
-    const viewer = options.viewerId ?? 0;
     return this.db
       .selectFrom('posts')
       .innerJoin('members as author', 'author.id', 'posts.author_id')
@@ -56,32 +55,21 @@ export class PostsRepository {
         'parent.number as parent_number',
         'parent_author.username as parent_username',
       ])
-      .select((eb) => [
-        eb
-          .exists(
-            eb
-              .selectFrom('reactions')
-              .select(sql`1`.as('one'))
-              .whereRef('reactions.post_id', '=', 'posts.id')
-              .where('reactions.member_id', '=', viewer)
-              .where('reactions.kind', '=', 'like'),
-          )
-          .as('liked'),
-        eb
-          .exists(
-            eb
-              .selectFrom('reactions')
-              .select(sql`1`.as('one'))
-              .whereRef('reactions.post_id', '=', 'posts.id')
-              .where('reactions.member_id', '=', viewer)
-              .where('reactions.kind', '=', 'helpful'),
-          )
-          .as('marked_helpful'),
-      ])
       .where('posts.thread_id', '=', options.threadId)
       .where('posts.number', '>', options.after)
       .orderBy('posts.number')
       .limit(options.limit)
+      .execute();
+  }
+
+  /** Which of these posts the member liked or marked helpful. */
+  reactionsOf(memberId: number, postIds: readonly number[]) {
+    if (postIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('reactions')
+      .select(['post_id', 'kind'])
+      .where('member_id', '=', memberId)
+      .where('post_id', 'in', postIds)
       .execute();
   }
 

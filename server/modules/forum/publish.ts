@@ -200,8 +200,10 @@ export class Publisher {
         edited_at: new Date(),
         bumpEditCount: true,
       });
-      const updatedThread = title !== thread.title ? await r.threads.update(thread.id, { title }) : thread;
-      return { post: updated, thread: updatedThread ?? thread };
+      let updatedThread = thread;
+      if (title !== thread.title) updatedThread = (await r.threads.update(thread.id, { title })) ?? thread;
+      else await r.threads.touch(thread.id);
+      return { post: updated, thread: updatedThread };
     });
     return { ...result, verdict };
   }

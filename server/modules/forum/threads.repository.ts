@@ -142,6 +142,7 @@ export class ThreadsRepository {
         last_post_at: at,
         last_poster_id: authorId,
         updated_at: at,
+        version: eb('version', '+', 1),
       }))
       .where('id', '=', id)
       .returning('post_count')
@@ -152,9 +153,27 @@ export class ThreadsRepository {
   update(id: number, values: Pick<Updateable<ThreadsTable>, 'title' | 'state' | 'accepted_post_id'>) {
     return this.db
       .updateTable('threads')
-      .set({ ...values, updated_at: new Date() })
+      .set((eb) => ({ ...values, updated_at: new Date(), version: eb('version', '+', 1) }))
       .where('id', '=', id)
       .returningAll()
+      .executeTakeFirst();
+  }
+
+  /** Something on the thread's pages changed (an edited reply): cached pages must be rebuilt. */
+  touch(id: number) {
+    return this.db
+      .updateTable('threads')
+      .set((eb) => ({ version: eb('version', '+', 1) }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** The few columns that decide whether a cached page is still valid and who may see it: a primary-key read. */
+  getHead(id: number) {
+    return this.db
+      .selectFrom('threads')
+      .select(['id', 'version', 'state', 'author_id', 'locked', 'kind'])
+      .where('id', '=', id)
       .executeTakeFirst();
   }
 
@@ -164,6 +183,7 @@ export class ThreadsRepository {
       .set((eb) => ({
         reply_count: eb('reply_count', '+', delta.replies ?? 0),
         score: eb('score', '+', delta.score ?? 0),
+        version: eb('version', '+', 1),
       }))
       .where('id', '=', id)
       .execute();

@@ -1,0 +1,114 @@
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../../server/db/embedded.ts';
+import { createDb, type Db } from '../../server/db/kysely.ts';
+import { migrateToLatest } from '../../server/db/migrator.ts';
+
+const run = promisify(execFile);
+
+export interface BenchDatabase {
+  db: Db;
+  url: string;
+  version: string;
+  close(): Promise<void>;
+}
+
+/** A fresh, migrated database: BENCH_DATABASE_URL's server, or an embedded one (durable settings, as in production). */
+export async function benchDatabase(): Promise<BenchDatabase> {
+  let adminUrl = process.env.BENCH_DATABASE_URL;
+  let stop = async () => {};
+  if (!adminUrl) {
+    const dir = path.join(os.tmpdir(), `agora-bench-${process.pid}`);
+    await fs.mkdir(dir, { recursive: true, mode: 0o755 });
+    const server = await startEmbeddedPostgres({ dir });
+    adminUrl = server.url();
+    stop = async () => {
+      await server.stop();
+      await fs.rm(dir, { recursive: true, force: true });
+    };
+  }
+  const name = `agora_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const version = (await admin.query('SHOW server_version')).rows[0].server_version as string;
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const { db } = createDb(url.toString(), 20);
+  await migrateToLatest(db);
+  return {
+    db,
+    url: url.toString(),
+    version,
+    async close() {
+      await db.destroy();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+      await stop();
+    },
+  };
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+/**
+ * autocannon in a child process, so that the load generator does not share the server's event loop.
+ * A short warm-up runs first (JIT, pool connections, PostgreSQL caches).
+ */
+export async function load(url: string, options: { connections?: number; seconds?: number; headers?: Record<string, string> } = {}): Promise<LoadResult> {
+  const connections = options.connections ?? 50;
+  const seconds = options.seconds ?? Number(process.env.BENCH_SECONDS ?? 10);
+  const cli = path.resolve('node_modules/autocannon/autocannon.js');
+  const headerArgs = Object.entries(options.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
+  await run(process.execPath, [cli, '-c', String(connections), '-d', '2', ...headerArgs, url], { maxBuffer: 1 << 24 });
+  const { stdout } = await run(process.execPath, [cli, '-j', '-c', String(connections), '-d', String(seconds), ...headerArgs, url], {
+    maxBuffer: 1 << 24,
+  });
+  const result = JSON.parse(stdout);
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}
+
+export function mean(results: LoadResult[]): LoadResult {
+  const avg = (pick: (r: LoadResult) => number) => results.reduce((sum, r) => sum + pick(r), 0) / results.length;
+  return {
+    requestsPerSecond: avg((r) => r.requestsPerSecond),
+    p50: avg((r) => r.p50),
+    p99: Math.max(...results.map((r) => r.p99)),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+  };
+}
+
+export function machine(pgVersion: string): string {
+  const cpus = os.cpus();
+  return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, PostgreSQL ${pgVersion}`;
+}
+
+/** Replaces the section between `<!-- bench:NAME -->` markers in BENCHMARKS.md (appends it the first time). */
+export async function record(name: string, markdown: string): Promise<void> {
+  const file = path.resolve('BENCHMARKS.md');
+  let text = await fs.readFile(file, 'utf8').catch(() => '# Benchmarks\n\nFigures written by `npm run bench`; never edited by hand.\n');
+  const start = `<!-- bench:${name} -->`;
+  const end = `<!-- /bench:${name} -->`;
+  const block = `${start}\n${markdown.trim()}\n${end}`;
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  text = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`;
+  await fs.writeFile(file, text);
+}

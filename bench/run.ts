@@ -1,0 +1,15 @@
+import { threadRead } from './thread-read.ts';
+
+/** `npm run bench [-- scenario…]`: runs the named scenarios (all by default) and rewrites their BENCHMARKS.md sections. */
+const scenarios: Record<string, () => Promise<void>> = { 'thread-read': threadRead };
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+for (const name of wanted.length ? wanted : Object.keys(scenarios)) {
+  const scenario = scenarios[name];
+  if (!scenario) {
+    console.error(`unknown scenario "${name}"; known: ${Object.keys(scenarios).join(', ')}`);
+    process.exit(2);
+  }
+  await scenario();
+}
+process.exit(0);

@@ -1,0 +1,97 @@
+import Fastify from 'fastify';
+import { sql } from 'kysely';
+import { buildApp } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
+import { createCategory, createMember, createReply, createThread } from '../tests/factories/index.ts';
+import { SessionRepository } from '../server/modules/auth/session.repository.ts';
+import { generateSessionToken, SessionService } from '../server/modules/auth/session.service.ts';
+import { benchDatabase, load, machine, mean, record } from './lib/harness.ts';
+
+/**
+ * DESIGN §7: the thread page (20 posts with authors) must serve at least 40 % of the requests/s of a bare
+ * Fastify route doing `SELECT 1` on the same pool, measured in the same run, with p99 ≤ 25 ms at 50 connections.
+ */
+export async function threadRead(): Promise<void> {
+  const database = await benchDatabase();
+  const { db } = database;
+  console.log('seeding a thread of 200 posts…');
+  const members = await Promise.all(Array.from({ length: 20 }, () => createMember(db)));
+  const category = await createCategory(db);
+  const { thread } = await createThread(db, members[0]!, category.id, {
+    kind: 'question',
+    title: 'Quelle tente choisir pour un trek de 10 jours ?',
+    body: 'Je pars en **autonomie** : tente deux places, moins de 2 kg, double paroi. Vos conseils ?',
+  });
+  for (let i = 1; i < 200; i++) {
+    await createReply(db, members[i % members.length]!, thread.id, `Réponse n° ${i} : une *tente tunnel* tient mieux au vent, mais demande des sardines solides. Voir [le guide](https://example.com/guide/${i}).`);
+  }
+  await sql`ANALYZE`.execute(db);
+
+  const config = loadConfig({ WEB_DIST: '/nonexistent', LOG_LEVEL: 'silent' });
+  const app = await buildApp({ config, db });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const uncached = await buildApp({ config: loadConfig({ WEB_DIST: '/nonexistent', THREAD_CACHE_SECONDS: '0' }), db });
+  await uncached.listen({ port: 0, host: '127.0.0.1' });
+  const bare = Fastify();
+  bare.get('/select1', async () => {
+    await sql`SELECT 1`.execute(db);
+    return { ok: true };
+  });
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const portOf = (s: { server: { address(): unknown } }) => (s.server.address() as { port: number }).port;
+
+  try {
+    // Interleaved rounds (baseline, page, baseline, page…) so that drift in a shared machine's speed hits both.
+    const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+    const baselines = [];
+    const pages = [];
+    for (let r = 0; r < rounds; r++) {
+      console.log(`round ${r + 1}/${rounds}: baseline (bare Fastify route doing SELECT 1)…`);
+      baselines.push(await load(`http://127.0.0.1:${portOf(bare)}/select1`));
+      console.log(`round ${r + 1}/${rounds}: GET /api/threads/:id (first page of 20 posts)…`);
+      pages.push(await load(`http://127.0.0.1:${portOf(app)}/api/threads/${thread.id}`));
+    }
+    const baseline = mean(baselines);
+    const page = mean(pages);
+    console.log('signed-in member (adds their reactions: a second query)…');
+    const token = generateSessionToken();
+    await new SessionService(new SessionRepository(db)).create(token, members[1]!.id);
+    const member = await load(`http://127.0.0.1:${portOf(app)}/api/threads/${thread.id}`, {
+      headers: { cookie: `agora_session=${token}` },
+    });
+    console.log('cache off (THREAD_CACHE_SECONDS=0: every read runs the page queries)…');
+    const cold = await load(`http://127.0.0.1:${portOf(uncached)}/api/threads/${thread.id}`);
+    const ratio = page.requestsPerSecond / baseline.requestsPerSecond;
+    const ok = ratio >= 0.4 && page.p99 <= 25;
+    const seconds = process.env.BENCH_SECONDS ?? 10;
+    const table = [
+      '| route | requests/s | p50 (ms) | p99 (ms) | errors / non-2xx |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      `| bare Fastify \`SELECT 1\` (baseline) | ${baseline.requestsPerSecond.toFixed(0)} | ${baseline.p50} | ${baseline.p99} | ${baseline.errors} / ${baseline.non2xx} |`,
+      `| \`GET /api/threads/:id\` as a visitor (20 of 200 posts with authors) | ${page.requestsPerSecond.toFixed(0)} | ${page.p50} | ${page.p99} | ${page.errors} / ${page.non2xx} |`,
+      `| the same, signed in (plus the member's own reactions) | ${member.requestsPerSecond.toFixed(0)} | ${member.p50} | ${member.p99} | ${member.errors} / ${member.non2xx} |`,
+      `| the same with the page cache off | ${cold.requestsPerSecond.toFixed(0)} | ${cold.p50} | ${cold.p99} | ${cold.errors} / ${cold.non2xx} |`,
+    ].join('\n');
+    const text = `## Thread page read (DESIGN §7)
+
+Measured ${new Date().toISOString().slice(0, 10)} on ${machine(database.version)}.
+Command: \`npm run bench -- thread-read\` (autocannon in a child process, 50 connections, ${seconds} s after a 2 s warm-up, both servers in one process on one pool of 20 connections; ${rounds} interleaved rounds, averaged). Requests carry no session: the visitor's read, the most common one.
+
+${table}
+
+**Ratio: ${(ratio * 100).toFixed(1)} %** of the baseline (budget ≥ 40 %), p99 ${page.p99} ms (budget ≤ 25 ms): ${ok ? '**within budget**' : '**over budget**'}.
+Signed in: ${((member.requestsPerSecond / baseline.requestsPerSecond) * 100).toFixed(1)} % of the baseline. Cache off: ${((cold.requestsPerSecond / baseline.requestsPerSecond) * 100).toFixed(1)} %.
+
+How: the page's reader-independent part is cached per node and re-validated on every read by the thread's
+\`version\` (one primary-key lookup), so writes on any node show at once; visitors get bytes serialised once.
+Without the cache the two page queries (thread + 20 posts with authors, ≈ 1 ms of PostgreSQL CPU together)
+bound the rate on two cores.`;
+    await record('thread-read', text);
+    console.log(text);
+  } finally {
+    await app.close();
+    await uncached.close();
+    await bare.close();
+    await database.close();
+  }
+}

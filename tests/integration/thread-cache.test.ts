@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/app.ts';
+import type { Category, Member } from '../../server/db/schema.ts';
+import type { FastifyInstance } from 'fastify';
+import { createCategory, createMember, createThread } from '../factories/index.ts';
+import { createTestApp, type TestApp } from '../setup/app.ts';
+
+/** The thread page is cached per node and re-validated by the thread's version: no write is ever hidden. */
+let t: TestApp;
+let otherNode: FastifyInstance;
+let category: Category;
+let alice: Member;
+let bob: Member;
+beforeAll(async () => {
+  t = await createTestApp({ THREAD_CACHE_SECONDS: '3600' });
+  otherNode = await buildApp({ config: t.config, db: t.db }); // a second app node on the same database
+  category = await createCategory(t.db);
+  alice = await createMember(t.db);
+  bob = await createMember(t.db);
+});
+afterAll(async () => {
+  await otherNode.close();
+  await t.close();
+});
+
+const read = async (node: FastifyInstance, id: number) =>
+  (await node.inject({ method: 'GET', url: `/api/threads/${id}`, headers: { host: 'forum.test:3000' } })).json();
+
+describe('thread page cache', () => {
+  it('shows a reply, an edit, a like and a deletion made on another node at the next read', async () => {
+    const { thread, post } = await createThread(t.db, alice, category.id, { body: 'Version 1' });
+    expect((await read(otherNode, thread.id)).posts).toHaveLength(1); // now cached on the other node
+
+    const reply = await t.api('POST', `/api/threads/${thread.id}/posts`, { as: bob, body: { body: 'Une réponse' } });
+    expect((await read(otherNode, thread.id)).posts.map((p: { number: number }) => p.number)).toEqual([1, 2]);
+
+    await t.api('PATCH', `/api/posts/${reply.json().post.id}`, { as: bob, body: { body: 'Réponse *corrigée*' } });
+    expect((await read(otherNode, thread.id)).posts[1].html).toContain('<em>corrigée</em>');
+
+    await t.api('POST', `/api/posts/${post.id}/reactions/like`, { as: bob });
+    expect((await read(otherNode, thread.id)).posts[0].likeCount).toBe(1);
+
+    await t.api('DELETE', `/api/posts/${reply.json().post.id}`, { as: bob });
+    expect((await read(otherNode, thread.id)).posts[1]).toMatchObject({ state: 'deleted', html: '' });
+  });
+
+  it("serves visitors and members the same posts, with each member's own reactions", async () => {
+    const { thread, post } = await createThread(t.db, alice, category.id);
+    await t.api('POST', `/api/posts/${post.id}/reactions/like`, { as: bob });
+    const visitor = await read(t.app, thread.id);
+    const asBob = (await t.api('GET', `/api/threads/${thread.id}`, { as: bob })).json();
+    const asAlice = (await t.api('GET', `/api/threads/${thread.id}`, { as: alice })).json();
+    expect([visitor.posts[0].liked, asBob.posts[0].liked, asAlice.posts[0].liked]).toEqual([false, true, false]);
+    expect(visitor.viewer.canReply).toBe(false);
+    expect(asBob.viewer.canReply).toBe(true);
+    expect(asBob.posts[0].html).toBe(visitor.posts[0].html);
+  });
+
+  it('hides a deleted thread from visitors at once, even when its page was cached', async () => {
+    const { thread, post } = await createThread(t.db, alice, category.id);
+    await read(t.app, thread.id);
+    await t.api('DELETE', `/api/posts/${post.id}`, { as: alice });
+    const res = await t.app.inject({ method: 'GET', url: `/api/threads/${thread.id}` });
+    expect(res.statusCode).toBe(404);
+  });
+});
