@@ -9,6 +9,7 @@ COPY tsconfig.json ./
 COPY web ./web
 COPY server ./server
 COPY migrations ./migrations
+COPY scripts ./scripts
 RUN npm run build
 
 FROM node:22-bookworm-slim AS runtime
@@ -21,9 +22,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/web/dist ./web/dist
-COPY tsconfig.json ./
-COPY server ./server
-COPY migrations ./migrations
+COPY --from=build /app/dist ./dist
+COPY scripts ./scripts
 # /data holds the embedded PostgreSQL when DATABASE_URL is not set (fine for a trial, not for production).
 RUN mkdir -p /data && chown node:node /data
 USER node
@@ -31,4 +31,4 @@ EXPOSE 3000
 VOLUME ["/data"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--import", "tsx", "server/main.ts"]
+CMD ["node", "dist/main.mjs"]
