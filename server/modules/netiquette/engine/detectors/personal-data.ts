@@ -1,0 +1,78 @@
+import { isValidIBAN } from 'ibantools';
+import { findPhoneNumbersInText } from 'libphonenumber-js';
+
+/** Personal data in a text: spans of e-mail addresses, phone numbers, IBANs and payment card numbers. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
+
+export function findEmails(text: string): Span[] {
+  if (!text.includes('@')) return [];
+  return [...text.matchAll(EMAIL)].map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
+}
+
+/** Words just before a number that say it is a reference, not a phone: an order, an invoice, a tracking code. */
+const REFERENCE_BEFORE = /(commande|cmd|order|facture|invoice|ref|réf|référence|reference|suivi|tracking|colis|n°|no\.?|#|sku|ean|article|ticket|dossier|case)\s*[:°#.-]?\s*$/iu;
+
+/** At least eight digits: the shortest phone numbers we look for. */
+function enoughDigits(text: string, min: number): boolean {
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57 && ++digits >= min) return true;
+  }
+  return false;
+}
+
+export function findPhones(text: string): Span[] {
+  if (!enoughDigits(text, 8)) return [];
+  return findPhoneNumbersInText(text, { defaultCountry: 'FR', extended: false } as never)
+    .filter((found) => found.number.isValid())
+    .filter((found) => !REFERENCE_BEFORE.test(text.slice(Math.max(0, found.startsAt - 20), found.startsAt)))
+    .map((found) => ({ start: found.startsAt, end: found.endsAt }));
+}
+
+const IBAN_CANDIDATE = /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b/giu;
+
+/** IBANs that pass their checksum (ISO 13616 mod 97): a random string of letters and digits does not. */
+export function findIbans(text: string): Span[] {
+  if (!enoughDigits(text, 10)) return [];
+  return [...text.matchAll(IBAN_CANDIDATE)]
+    .filter((m) => isValidIBAN(m[0].replace(/\s+/g, '').toUpperCase()))
+    .map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
+}
+
+export function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** Issuer prefixes of the card networks (Visa, Mastercard, Amex, Discover, JCB, Diners, CB, UnionPay, Maestro). */
+const CARD_PREFIX = /^(4|5[1-5]|2(2[2-9]|[3-6]\d|7[01]|720)|3[47]|6011|65|64[4-9]|35(2[89]|[3-8])|30[0-5]|36|38|62|50|5[6-9]|6[0-9])/;
+// Not part of a longer number or a decimal (« 1 299,99 »): no digit, and no digit behind a . or , around it.
+const CARD_CANDIDATE = /(?<!\d|\d[.,])\d(?:[ -]?\d){12,18}(?!\d|[.,]\d)/g;
+
+/**
+ * Payment card numbers: 15 to 19 digits (13-digit EAN barcodes and 12-digit UPCs are not cards), a network's
+ * issuer prefix, and the Luhn checksum. Order numbers, prices and dates fail one of the three.
+ */
+export function findCards(text: string): Span[] {
+  if (!enoughDigits(text, 15)) return [];
+  return [...text.matchAll(CARD_CANDIDATE)]
+    .filter((m) => {
+      const digits = m[0].replace(/[ -]/g, '');
+      return digits.length >= 15 && digits.length <= 19 && CARD_PREFIX.test(digits) && luhn(digits);
+    })
+    .map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
+}

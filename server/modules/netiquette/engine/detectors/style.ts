@@ -1,0 +1,62 @@
+/** Shouting and repeated characters: style problems, measured on the original text. */
+
+export interface StyleSpan {
+  start: number;
+  end: number;
+}
+
+/**
+ * Shouting: the share of capitals among the letters of words of five letters or more (acronyms such as
+ * « SAV », "GR20" or "USB" are short and do not count) reaches `ratio`, over at least `minLetters` letters.
+ */
+export function findShouting(text: string, minLetters: number, ratio: number): StyleSpan | undefined {
+  let letters = 0;
+  let upper = 0;
+  let first = -1;
+  let last = -1;
+  // One pass over the words: [start, i) is the current run of letters, `caps` its capitals.
+  let start = -1;
+  let caps = 0;
+  const close = (i: number) => {
+    const length = i - start;
+    if (length >= 5) {
+      letters += length;
+      upper += caps;
+      if (caps === length) {
+        if (first < 0) first = start;
+        last = i;
+      }
+    }
+    start = -1;
+    caps = 0;
+  };
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 32;
+    let isUpper = false;
+    let isLetter = false;
+    if (c < 128) {
+      isUpper = c >= 65 && c <= 90;
+      isLetter = isUpper || (c >= 97 && c <= 122);
+    } else if (c < 0xd800 || c > 0xdfff) {
+      const ch = text[i]!;
+      const lower = ch.toLowerCase();
+      const up = ch.toUpperCase();
+      isLetter = lower !== up;
+      isUpper = isLetter && ch === up;
+    }
+    if (isLetter) {
+      if (start < 0) start = i;
+      if (isUpper) caps++;
+    } else if (start >= 0) close(i);
+  }
+  if (letters < minLetters || upper / letters < ratio || first < 0) return undefined;
+  return { start: first, end: last };
+}
+
+/** Runs of one character repeated `min` times or more: « !!!!!!!! », « trooooooop », "??????". */
+export function findRepetitions(text: string, min: number): StyleSpan[] {
+  const re = new RegExp(`(\\S)\\1{${Math.max(1, min - 1)},}`, 'gu');
+  return [...text.matchAll(re)]
+    .filter((m) => !/^[-=_*#~`.]+$/.test(m[0])) // Markdown rules, headings and code fences are not shouting
+    .map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
+}

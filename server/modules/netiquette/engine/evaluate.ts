@@ -1,0 +1,67 @@
+import type { CompiledRuleSet, Prepared } from './compile.ts';
+import { tokenize } from './normalize.ts';
+import { type Action, type EvaluationContext, type EvaluationInput, type Hit, severity, type Verdict } from './types.ts';
+
+/**
+ * Evaluates a post against a compiled rule set: every hit with its rule, action, explanation in both
+ * languages and span in the original text, and the verdict, the strongest action among the hits.
+ * Pure: the caller supplies the context (trust level, recent posts…).
+ */
+export function evaluate(input: EvaluationInput, context: EvaluationContext, ruleSet: CompiledRuleSet): Verdict {
+  const fields: Prepared[] = [];
+  if (input.title) fields.push({ field: 'title', text: input.title, tokens: tokenize(input.title) });
+  fields.push({ field: 'body', text: input.body, tokens: tokenize(input.body) });
+  const hits: Hit[] = [];
+  for (const rule of ruleSet.rules) {
+    if (rule.categoryIds && (context.categoryId === null || !rule.categoryIds.has(context.categoryId))) continue;
+    for (const found of rule.detect(fields, context)) {
+      const text = found.field === 'title' ? input.title! : input.body;
+      hits.push({
+        ruleKey: rule.key,
+        action: rule.action,
+        messages: rule.messages,
+        field: found.field,
+        start: found.start,
+        end: found.end,
+        excerpt: text.slice(found.start, found.end),
+        ...(found.retryAfterSeconds ? { retryAfterSeconds: found.retryAfterSeconds } : {}),
+      });
+    }
+  }
+  const kept = dropOverlaps(hits);
+  kept.sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1));
+  const action = kept.reduce<Action>((max, h) => (severity(h.action) > severity(max) ? h.action : max), 'allow');
+  return { action, hits: kept };
+}
+
+/**
+ * One passage, one explanation: where word rules overlap (« fuck you » is an insult, « fuck » alone
+ * profanity), only the most severe hit is kept.
+ */
+function dropOverlaps(hits: Hit[]): Hit[] {
+  const bySeverity = [...hits].sort((a, b) => severity(b.action) - severity(a.action));
+  const kept: Hit[] = [];
+  for (const h of bySeverity) {
+    const spans = h.end > h.start;
+    if (spans && kept.some((k) => k.field === h.field && k.end > k.start && k.start < h.end && h.start < k.end)) continue;
+    kept.push(h);
+  }
+  return kept;
+}
+
+/**
+ * « Publish with the words masked »: the censored spans of a text replaced by the first letter and
+ * bullets, so that readers see that a word was there without reading it.
+ */
+export function mask(text: string, hits: Hit[], field: 'title' | 'body'): string {
+  const spans = hits
+    .filter((h) => h.action === 'censor' && h.field === field && h.end > h.start)
+    .sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const h of spans) {
+    const word = [...out.slice(h.start, h.end)];
+    const masked = word.map((c, i) => (i === 0 || /\s/u.test(c) ? c : '•')).join('');
+    out = out.slice(0, h.start) + masked + out.slice(h.end);
+  }
+  return out;
+}

@@ -1,0 +1,190 @@
+import { type Token, tokenize } from './normalize.ts';
+
+/**
+ * A compiled word and phrase list. Entries are written in plain language: words separated by spaces
+ * (a phrase matches consecutive words), `*` at the end of a word for any ending (« enculé* » also matches
+ * « enculés », « enculée »). Entries go through the same normalisation as posts and are compared with each
+ * token's forms (see Token.forms), on whole words only.
+ */
+interface WordPattern {
+  exact: string;
+  stem: boolean;
+}
+
+export interface LexiconMatch {
+  /** Index of the first and last token matched. */
+  first: number;
+  last: number;
+  entry: string;
+}
+
+export class Lexicon {
+  private readonly byFirst = new Map<string, WordPattern[][]>();
+  /** Entries starting with a stem, by the stem's first letter. */
+  private readonly stemFirst = new Map<string, WordPattern[][]>();
+  private readonly entries = new Map<WordPattern[], string>();
+  readonly size: number;
+
+  constructor(entries: Iterable<string>) {
+    let size = 0;
+    const seen = new Set<string>();
+    for (const entry of entries) {
+      const pattern = compileEntry(entry);
+      if (!pattern) continue;
+      const key = pattern.map((p) => p.exact + (p.stem ? '*' : '')).join(' ');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      size++;
+      this.entries.set(pattern, entry);
+      const head = pattern[0]!;
+      if (head.stem) {
+        const list = this.stemFirst.get(head.exact[0]!) ?? [];
+        list.push(pattern);
+        this.stemFirst.set(head.exact[0]!, list);
+      } else {
+        const list = this.byFirst.get(head.exact) ?? [];
+        list.push(pattern);
+        this.byFirst.set(head.exact, list);
+      }
+    }
+    this.size = size;
+  }
+
+  /** Every entry as compiled, with its original text. */
+  *patterns(): IterableIterator<[WordPattern[], string]> {
+    yield* this.entries.entries();
+  }
+
+  /** Every match in the tokens, longest first at each position, non-overlapping. */
+  match(tokens: Token[]): LexiconMatch[] {
+    const found: LexiconMatch[] = [];
+    for (let i = 0; i < tokens.length; ) {
+      const best = this.longestAt(tokens, i);
+      if (best) {
+        found.push(best);
+        i = best.last + 1;
+      } else i++;
+    }
+    return found;
+  }
+
+  /** The longest entry starting exactly at token i, if any. Hot path: no allocation unless something matches. */
+  longestAt(tokens: Token[], i: number): LexiconMatch | undefined {
+    const t = tokens[i]!;
+    let bestPattern: WordPattern[] | undefined;
+    for (let f = 0; f < t.forms.length; f++) {
+      const list = this.byFirst.get(t.forms[f]!);
+      if (list) bestPattern = longest(list, tokens, i, bestPattern);
+    }
+    const stems = this.stemFirst.get(t.text[0]!);
+    if (stems) bestPattern = longest(stems, tokens, i, bestPattern);
+    if (t.alt[0] !== t.text[0]) {
+      const altStems = this.stemFirst.get(t.alt[0]!);
+      if (altStems) bestPattern = longest(altStems, tokens, i, bestPattern);
+    }
+    return bestPattern ? { first: i, last: i + bestPattern.length - 1, entry: this.entries.get(bestPattern)! } : undefined;
+  }
+}
+
+function longest(candidates: WordPattern[][], tokens: Token[], i: number, best: WordPattern[] | undefined) {
+  for (const pattern of candidates) {
+    if (i + pattern.length > tokens.length || (best && pattern.length <= best.length)) continue;
+    let ok = true;
+    for (let k = 0; k < pattern.length && ok; k++) ok = wordMatches(pattern[k]!, tokens[i + k]!);
+    if (ok) best = pattern;
+  }
+  return best;
+}
+
+function wordMatches(p: WordPattern, t: Token): boolean {
+  for (let f = 0; f < t.forms.length; f++) {
+    if (p.stem ? t.forms[f]!.startsWith(p.exact) : t.forms[f] === p.exact) return true;
+  }
+  return false;
+}
+
+function compileEntry(entry: string): WordPattern[] | undefined {
+  const words = entry.trim().split(/\s+/).filter(Boolean);
+  const pattern: WordPattern[] = [];
+  for (const word of words) {
+    const stem = word.endsWith('*');
+    const tokens = tokenize(stem ? word.slice(0, -1) : word);
+    tokens.forEach((t, k) => pattern.push({ exact: t.text, stem: stem && k === tokens.length - 1 }));
+  }
+  // A stem needs a few letters, or it would match half the language.
+  if (pattern.length === 0 || pattern.some((p) => p.stem && p.exact.length < 4)) return undefined;
+  return pattern;
+}
+
+/**
+ * Several lexicons matched in one pass over the tokens (one map lookup per token for all of them), each
+ * keeping its own longest, non-overlapping matches. The engine matches every word rule of a rule set at once.
+ */
+export class LexiconGroup {
+  private readonly byFirst = new Map<string, [number, WordPattern[], string][]>();
+  private readonly stemFirst = new Map<string, [number, WordPattern[], string][]>();
+
+  constructor(private readonly lexicons: readonly Lexicon[]) {
+    lexicons.forEach((lex, k) => {
+      for (const [pattern, entry] of lex.patterns()) {
+        const head = pattern[0]!;
+        const map = head.stem ? this.stemFirst : this.byFirst;
+        const key = head.stem ? head.exact[0]! : head.exact;
+        const list = map.get(key) ?? [];
+        list.push([k, pattern, entry]);
+        map.set(key, list);
+      }
+    });
+  }
+
+  /** matches[k] holds lexicon k's matches, in order. */
+  matchAll(tokens: Token[]): LexiconMatch[][] {
+    const count = this.lexicons.length;
+    const matches: LexiconMatch[][] = Array.from({ length: count }, () => []);
+    const nextFree = new Array<number>(count).fill(0);
+    const bestLength = new Array<number>(count).fill(0);
+    const bestEntry = new Array<string>(count).fill('');
+    const state = { tokens, nextFree, bestLength, bestEntry, any: false };
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      state.any = false;
+      for (let f = 0; f < t.forms.length; f++) considerGroup(this.byFirst.get(t.forms[f]!), i, state);
+      considerGroup(this.stemFirst.get(t.text[0]!), i, state);
+      if (t.alt[0] !== t.text[0]) considerGroup(this.stemFirst.get(t.alt[0]!), i, state);
+      const any = state.any;
+      if (!any) continue;
+      for (let k = 0; k < count; k++) {
+        if (bestLength[k]! > 0) {
+          matches[k]!.push({ first: i, last: i + bestLength[k]! - 1, entry: bestEntry[k]! });
+          nextFree[k] = i + bestLength[k]!;
+          bestLength[k] = 0;
+        }
+      }
+    }
+    return matches;
+  }
+}
+
+interface GroupState {
+  tokens: Token[];
+  nextFree: number[];
+  bestLength: number[];
+  bestEntry: string[];
+  any: boolean;
+}
+
+// A plain function, not a closure made per token: this runs for every word of every post.
+function considerGroup(list: [number, WordPattern[], string][] | undefined, i: number, s: GroupState): void {
+  if (!list) return;
+  for (let c = 0; c < list.length; c++) {
+    const [k, pattern, entry] = list[c]!;
+    if (s.nextFree[k]! > i || pattern.length <= s.bestLength[k]! || i + pattern.length > s.tokens.length) continue;
+    let ok = true;
+    for (let p = 0; p < pattern.length && ok; p++) ok = wordMatches(pattern[p]!, s.tokens[i + p]!);
+    if (ok) {
+      s.bestLength[k] = pattern.length;
+      s.bestEntry[k] = entry;
+      s.any = true;
+    }
+  }
+}

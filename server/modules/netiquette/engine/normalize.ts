@@ -1,0 +1,259 @@
+/**
+ * Text normalisation for matching, with every token mapped back to its span in the original text so that the
+ * composer can highlight exactly what the member wrote.
+ *
+ * Steps (each tested on its own in tests/unit/netiquette-normalize.test.ts):
+ *  - Unicode NFKC (full-width and stylised letters become plain ones), ligatures opened (œ → oe);
+ *  - zero-width characters, soft hyphens and combining marks removed;
+ *  - case and accent folding (É → e);
+ *  - leetspeak inside words (0→o, 3→e, 4→a, 1→i or l, $→s, @→a, 5→s, 7→t, !→i);
+ *  - letters spaced or dotted out joined (« c o n n a r d », « f.u.c.k »);
+ *  - French elisions split off (« l'», « qu'», « d'»…): the apostrophe separates words;
+ *  - long runs of a repeated letter shortened (« connnnnard », « fuuuuck »).
+ * Matching is then done on whole tokens, so « conseil » or « concours » never match « con ».
+ *
+ * This runs on every post and on every keystroke pause in the composer: ASCII takes a table lookup, other
+ * characters are folded once and remembered.
+ */
+
+export interface Token {
+  /** Folded text, leetspeak decoded with 1 → i. */
+  text: string;
+  /** The same with 1 → l, when the token held a 1 (else identical to text). */
+  alt: string;
+  /**
+   * The forms compared with list entries: text and alt, each also with runs of three or more identical
+   * letters shortened to two (« connnnard » → « connard ») and to one (« fuuuuck » → « fuck »). Double
+   * letters are kept: « coon » is not « con ».
+   */
+  forms: string[];
+  /** Span in the original string (UTF-16 offsets, end exclusive). */
+  start: number;
+  end: number;
+}
+
+export interface FoldedText {
+  /** Lower-case, accent-free, invisible characters removed. */
+  text: string;
+  /** For each UTF-16 unit of `text`, the span of the original character it came from. */
+  starts: number[];
+  ends: number[];
+}
+
+const INVISIBLE = /^[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFE00-\uFE0F\uFEFF]$/u;
+const MARK = /\p{M}/gu;
+const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ĳ: 'ij', ø: 'o', đ: 'd', ł: 'l', ı: 'i' };
+const foldCache = new Map<string, string>();
+
+function foldChar(cp: string): string {
+  let s = foldCache.get(cp);
+  if (s === undefined) {
+    if (INVISIBLE.test(cp) || /^\p{M}$/u.test(cp)) s = '';
+    else {
+      s = cp.normalize('NFKC').normalize('NFD').replace(MARK, '').toLowerCase();
+      s = [...s].map((c) => LIGATURES[c] ?? c).join('');
+    }
+    if (foldCache.size < 50_000) foldCache.set(cp, s);
+  }
+  return s;
+}
+
+export function fold(original: string): FoldedText {
+  const n = original.length;
+  // Fast path: ASCII needs only lower-casing, and its offsets are the identity.
+  if (ASCII.test(original)) {
+    const starts = new Array<number>(n);
+    const ends = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      starts[i] = i;
+      ends[i] = i + 1;
+    }
+    return { text: original.toLowerCase(), starts, ends };
+  }
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const parts: string[] = [];
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j < n && original.charCodeAt(j) < 128) {
+      starts.push(j);
+      ends.push(j + 1);
+      j++;
+    }
+    if (j > i) {
+      parts.push(original.slice(i, j).toLowerCase());
+      i = j;
+      continue;
+    }
+    const code = original.charCodeAt(i);
+    const width = code >= 0xd800 && code <= 0xdbff && i + 1 < n ? 2 : 1;
+    const folded = foldChar(width === 1 ? original[i]! : original.slice(i, i + 2));
+    for (let f = 0; f < folded.length; f++) {
+      starts.push(i);
+      ends.push(i + width);
+    }
+    parts.push(folded);
+    i += width;
+  }
+  return { text: parts.join(''), starts, ends };
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', $: 's', '@': 'a', '!': 'i', '€': 'e', '|': 'l' };
+/** Separators that may stand between the letters of a spelled-out word. */
+const SPELL_SEPARATORS = new Set([' ', '.', '-', '_', '*', '·', '•', '/', '+']);
+
+// Character classes: a letter, a digit, a symbol standing for a letter anywhere in a word ($, @, €), or only
+// between letters or digits (!, |: « conn!ard », but « connard! » ends with punctuation).
+const OTHER = 0;
+const LETTER_C = 1;
+const DIGIT_C = 2;
+const LEET_ANY = 3;
+const LEET_IN = 4;
+const ASCII_CLASS = new Uint8Array(128);
+for (let c = 97; c <= 122; c++) ASCII_CLASS[c] = LETTER_C;
+for (let c = 48; c <= 57; c++) ASCII_CLASS[c] = DIGIT_C;
+ASCII_CLASS[36] = LEET_ANY; // $
+ASCII_CLASS[64] = LEET_ANY; // @
+ASCII_CLASS[33] = LEET_IN; // !
+ASCII_CLASS[124] = LEET_IN; // |
+const LETTER_RE = /\p{L}/u;
+
+function classOf(text: string, k: number): number {
+  const c = text.charCodeAt(k);
+  if (c < 128) return ASCII_CLASS[c]!;
+  if (c === 0x20ac) return LEET_ANY; // €
+  return LETTER_RE.test(text[k]!) ? LETTER_C : OTHER;
+}
+
+export const squeeze = (s: string): string => {
+  let out = '';
+  for (let i = 0; i < s.length; i++) if (s[i] !== s[i - 1]) out += s[i];
+  return out;
+};
+
+/** Runs of three or more identical letters shortened to `keep` (« connnnard » → « connard » with 2). */
+const RUN3 = /(.)\1{2,}/gu;
+const shorten = (s: string, keep: 1 | 2) => (s.length < 3 ? s : s.replace(RUN3, keep === 1 ? '$1' : '$1$1'));
+
+interface RawWord {
+  text: string;
+  alt: string;
+  start: number;
+  end: number;
+  sepBefore: string;
+  single: boolean;
+}
+
+/** Word tokens of a text, leetspeak decoded and spelled-out words joined. */
+export function tokenize(original: string): Token[] {
+  const { text, starts, ends } = fold(original);
+  const n = text.length;
+  const cls = new Uint8Array(n);
+  for (let k = 0; k < n; k++) cls[k] = classOf(text, k);
+  const inWord = (k: number) => {
+    const c = cls[k]!;
+    if (c === LETTER_C || c === DIGIT_C || c === LEET_ANY) return true;
+    if (c !== LEET_IN || k === 0 || k === n - 1) return false;
+    const p = cls[k - 1]!;
+    const q = cls[k + 1]!;
+    return (p === LETTER_C || p === DIGIT_C) && (q === LETTER_C || q === DIGIT_C);
+  };
+  const words: RawWord[] = [];
+  let sepStart = 0;
+  let i = 0;
+  while (i < n) {
+    if (!inWord(i)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let letters = 0;
+    let others = false;
+    let otherCount = 0;
+    let hasOne = false;
+    while (j < n && inWord(j)) {
+      if (cls[j] === LETTER_C) letters++;
+      else {
+        others = true;
+        otherCount++;
+        if (text.charCodeAt(j) === 49) hasOne = true;
+      }
+      j++;
+    }
+    if (letters > 0) {
+      const raw = text.slice(i, j);
+      let decoded = raw;
+      let alt = raw;
+      // Leetspeak only where letters dominate: « c0nn4rd » is a word in disguise, « 4x4 » or « GR20 » are names.
+      if (others && letters >= 2 && letters > otherCount) {
+        decoded = '';
+        alt = '';
+        for (const c of raw) {
+          const d = LEET[c] ?? c;
+          decoded += d;
+          alt += c === '1' ? 'l' : d;
+        }
+        if (!hasOne) alt = decoded;
+      } else if (others) {
+        alt = raw;
+      }
+      words.push({ text: decoded, alt, start: starts[i]!, end: ends[j - 1]!, sepBefore: text.slice(sepStart, i), single: j - i === 1 });
+      sepStart = j;
+    }
+    // A number is no word: it stays in the separator, which breaks a spelled-out run.
+    i = j;
+  }
+
+  // Join runs of three or more single letters separated by one spelling separator: « c o n n a r d ».
+  const tokens: Token[] = [];
+  for (let a = 0; a < words.length; ) {
+    let b = a;
+    if (words[a]!.single) {
+      while (b + 1 < words.length && words[b + 1]!.single && isSpellSeparator(words[b + 1]!.sepBefore)) b++;
+    }
+    if (b - a + 1 >= 3) {
+      let t = '';
+      let alt = '';
+      for (let k = a; k <= b; k++) {
+        t += words[k]!.text;
+        alt += words[k]!.alt;
+      }
+      tokens.push(makeToken(t, alt, words[a]!.start, words[b]!.end));
+      a = b + 1;
+    } else {
+      const w = words[a]!;
+      tokens.push(makeToken(w.text, w.alt, w.start, w.end));
+      a++;
+    }
+  }
+  return tokens;
+}
+
+function hasRun3(s: string): boolean {
+  for (let i = 2; i < s.length; i++) if (s[i] === s[i - 1] && s[i] === s[i - 2]) return true;
+  return false;
+}
+
+function makeToken(text: string, alt: string, start: number, end: number): Token {
+  const forms = alt === text ? [text] : [text, alt];
+  if (hasRun3(text)) {
+    for (const f of alt === text ? [text] : [text, alt]) {
+      for (const short of [shorten(f, 2), shorten(f, 1)]) if (!forms.includes(short)) forms.push(short);
+    }
+  }
+  return { text, alt, forms, start, end };
+}
+
+function isSpellSeparator(sep: string): boolean {
+  if (sep.length === 1) return SPELL_SEPARATORS.has(sep);
+  // ". " between letters: « f. u. c. k »
+  return sep.length === 2 && SPELL_SEPARATORS.has(sep[0]!) && sep[1] === ' ';
+}
+
+/** One canonical string for comparing whole texts (duplicates): folded, words only, single spaces. */
+export function canonical(original: string): string {
+  return tokenize(original)
+    .map((t) => t.forms.at(-1))
+    .join(' ');
+}
