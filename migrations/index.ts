@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_core.ts';
 import * as m0002 from './0002_thread_version.ts';
+import * as m0003 from './0003_netiquette_moderation.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
@@ -9,4 +10,5 @@ import * as m0002 from './0002_thread_version.ts';
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_thread_version': m0002,
+  '0003_netiquette_moderation': m0003,
 };

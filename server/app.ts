@@ -24,6 +24,8 @@ import { ReactionsService } from './modules/forum/reactions.service.ts';
 import { MembersRepository } from './modules/members/members.repository.ts';
 import { membersRoutes } from './modules/members/members.routes.ts';
 import { MembersService } from './modules/members/members.service.ts';
+import { netiquetteRoutes } from './modules/netiquette/netiquette.routes.ts';
+import { NetiquetteService } from './modules/netiquette/netiquette.service.ts';
 import { siteRoutes } from './modules/site/site.routes.ts';
 
 export interface AppDeps {
@@ -77,10 +79,13 @@ export async function buildApp({ config, db, logger = false }: AppDeps): Promise
   await app.register(authRoutes, { config, auth });
   await app.register(membersRoutes, { members: new MembersService(db) });
   await app.register(siteRoutes, { config, db });
+  const netiquette = new NetiquetteService(db);
+  await netiquette.ensureBuiltins();
+  await app.register(netiquetteRoutes, { netiquette, config });
   await app.register(forumRoutes, {
     config,
     forum: new ForumService(db, config.limits.pageSize, config.threadCacheSeconds),
-    publisher: new Publisher(db, config.limits),
+    publisher: new Publisher(db, config.limits, netiquette),
     reactions: new ReactionsService(db),
   });
 

@@ -24,7 +24,12 @@ export const PERMISSIONS = {
   'post.edit.own': 'member',
   'post.delete.own': 'member',
   'thread.accept.own': 'member',
+  'post.report': 'member',
+  'netiquette.check': 'member',
   'post.edit.any': 'moderator',
+  'moderation.queue': 'moderator',
+  'moderation.decide': 'moderator',
+  'rule.view': 'moderator',
   'post.delete.any': 'moderator',
   'post.view_hidden': 'moderator',
   'post.revisions.any': 'moderator',
@@ -35,6 +40,7 @@ export const PERMISSIONS = {
   'thread.feature': 'community_manager',
   'thread.official': 'community_manager',
   'category.manage': 'community_manager',
+  'rule.edit': 'community_manager',
   'member.set_role': 'admin',
 } as const satisfies Record<string, Role>;
 

@@ -94,6 +94,8 @@ export interface PostsTable {
   edited_at: Date | null;
   deleted_at: Date | null;
   deleted_by: number | null;
+  /** The verdict that held or refused the post, shown to its author. */
+  moderation: ColumnType<unknown | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -137,6 +139,76 @@ export interface SiteSettingsTable {
   updated_at: Timestamp;
 }
 
+export type ModerationAction = 'allow' | 'censor' | 'flag' | 'hold' | 'reject';
+export type ModerationReason = 'rule' | 'report' | 'pre' | 'post' | 'appeal';
+type Json = ColumnType<unknown, string | undefined, string>;
+
+export interface NetiquetteRulesTable {
+  id: Generated<number>;
+  key: string;
+  kind: string;
+  builtin: Generated<boolean>;
+  action: ModerationAction;
+  enabled: Generated<boolean>;
+  category_ids: number[] | null;
+  params: Json;
+  name: Generated<string>;
+  message_fr: Generated<string>;
+  message_en: Generated<string>;
+  created_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ModerationItemsTable {
+  id: Generated<number>;
+  post_id: number;
+  reasons: ModerationReason[];
+  status: Generated<'open' | 'approved' | 'rejected'>;
+  hits: Json;
+  priority: Generated<number>;
+  report_count: Generated<number>;
+  claimed_by: number | null;
+  claimed_at: Date | null;
+  decided_by: number | null;
+  decided_at: Date | null;
+  decision_reason: string | null;
+  decision_note: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ReportsTable {
+  id: Generated<number>;
+  post_id: number;
+  reporter_id: number;
+  reason: string;
+  note: Generated<string>;
+  upheld: boolean | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface RuleHitsTable {
+  id: Generated<number>;
+  rule_key: string;
+  post_id: number;
+  action: string;
+  outcome: 'approved' | 'rejected' | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  member_id: number;
+  kind: string;
+  data: Json;
+  read_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   members: MembersTable;
   sessions: SessionsTable;
@@ -147,6 +219,11 @@ export interface Database {
   reactions: ReactionsTable;
   audit_log: AuditLogTable;
   site_settings: SiteSettingsTable;
+  netiquette_rules: NetiquetteRulesTable;
+  moderation_items: ModerationItemsTable;
+  reports: ReportsTable;
+  rule_hits: RuleHitsTable;
+  notifications: NotificationsTable;
 }
 
 export type Member = Selectable<MembersTable>;

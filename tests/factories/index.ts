@@ -4,6 +4,7 @@ import type { Actor } from '../../server/access/access.ts';
 import { hashPassword } from '../../server/modules/auth/password.ts';
 import { CategoriesRepository } from '../../server/modules/forum/categories.repository.ts';
 import { Publisher } from '../../server/modules/forum/publish.ts';
+import { NetiquetteService } from '../../server/modules/netiquette/netiquette.service.ts';
 import { MembersRepository } from '../../server/modules/members/members.repository.ts';
 import { loadConfig } from '../../server/config.ts';
 
@@ -48,7 +49,7 @@ export function actorOf(member: Member): Actor {
   };
 }
 
-const publisherFor = (db: Db) => new Publisher(db, loadConfig({}).limits);
+const publisherFor = (db: Db) => new Publisher(db, loadConfig({}).limits, new NetiquetteService(db));
 
 export async function createThread(
   db: Db,

@@ -53,8 +53,11 @@ describe('Big List of Naughty Strings', () => {
       expect(res.statusCode, JSON.stringify(title)).toBeLessThan(500);
       if (res.statusCode === 201) {
         accepted++;
-        const page = await t.api('GET', `/api/threads/${res.json().thread.id}`);
-        expect(page.json().thread.title).toBe(title);
+        // Read back as the author, who also sees a post the netiquette held for review.
+        const page = await t.api('GET', `/api/threads/${res.json().thread.id}`, { as: alice });
+        if (!res.json().moderation.hits.some((h: { action: string }) => h.action === 'censor')) {
+          expect(page.json().thread.title).toBe(title);
+        }
       } else {
         expect(res.statusCode).toBe(422);
       }
@@ -71,7 +74,7 @@ describe('Big List of Naughty Strings', () => {
       if (res.statusCode === 201) {
         accepted++;
         expect(dangerousMarkup(res.json().post.html), JSON.stringify(body)).toEqual([]);
-        const source = await t.api('GET', `/api/posts/${res.json().post.id}`);
+        const source = await t.api('GET', `/api/posts/${res.json().post.id}`, { as: alice });
         expect(source.json().body).toBe(body);
       }
     }

@@ -27,7 +27,7 @@ describe('POST /api/threads', () => {
     const body = res.json();
     expect(body.thread).toMatchObject({ title: 'Quelle tente pour le GR20 ?', kind: 'question', state: 'published' });
     expect(body.post).toMatchObject({ number: 1, html: '<p>Une <strong>tente</strong> légère ?</p>\n' });
-    expect(body.moderation).toEqual({ state: 'published', hits: [] });
+    expect(body.moderation).toEqual({ state: 'published', action: 'allow', hits: [] });
     const page = await t.api('GET', `/api/threads/${body.thread.id}`);
     expect(page.json().posts[0].html).toBe(body.post.html);
   });

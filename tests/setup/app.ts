@@ -24,8 +24,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app on a fresh database. Rate limits are raised unless a test sets its own env. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * The real app on a fresh database. Rate limits are raised unless a test sets its own env, and the
+ * netiquette's activity rules (flood, duplicates) are off unless `netiquette: 'strict'`: most tests post a
+ * lot, fast, and alike; the tests of those rules turn them on.
+ */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: { netiquette?: 'relaxed' | 'strict' } = {},
+): Promise<TestApp> {
   const database: TestDatabase = await createTestDatabase();
   const config = loadConfig({
     RATE_LIMIT_LOGIN: '1000',
@@ -37,6 +44,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   });
   const app = await buildApp({ config, db: database.db });
   await app.ready();
+  if (options.netiquette !== 'strict') {
+    await database.db.updateTable('netiquette_rules').set({ enabled: false }).where('key', 'in', ['flood', 'duplicate']).execute();
+  }
   const sessions = new SessionService(new SessionRepository(database.db));
   const cookies = new Map<number, string>();
   const loginAs = async (member: Member) => {

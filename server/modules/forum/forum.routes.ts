@@ -143,11 +143,11 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
       },
     },
     async (req, reply) => {
-      const { thread, post, verdict } = await publisher.createThread(req.actor, req.body);
+      const { thread, post, outcome } = await publisher.createThread(req.actor, req.body);
       return reply.status(201).send({
         thread: { id: thread.id, title: thread.title, kind: thread.kind, state: thread.state },
         post: postView(post),
-        moderation: verdict,
+        moderation: outcome,
       });
     },
   );
@@ -184,8 +184,8 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
       },
     },
     async (req, reply) => {
-      const { post, verdict } = await publisher.reply(req.actor, req.params.id, req.body);
-      return reply.status(201).send({ post: postView(post), moderation: verdict });
+      const { post, outcome } = await publisher.reply(req.actor, req.params.id, req.body);
+      return reply.status(201).send({ post: postView(post), moderation: outcome });
     },
   );
 
@@ -229,8 +229,8 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
       },
     },
     async (req) => {
-      const { post, verdict } = await publisher.edit(req.actor, req.params.id, req.body);
-      return { post: postView(post), moderation: verdict };
+      const { post, outcome } = await publisher.edit(req.actor, req.params.id, req.body);
+      return { post: postView(post), moderation: outcome };
     },
   );
 

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { AuthorSummary, CategorySummary, Cursor, DateTime, Id, Nullable } from '../../http/schemas.ts';
+import { HitSchema } from '../netiquette/netiquette.schemas.ts';
 
 const ModerationMode = Type.Union([Type.Literal('pre'), Type.Literal('post'), Type.Literal('reactive')]);
 
@@ -110,16 +111,9 @@ export const ThreadPageResponse = Type.Object({
 });
 
 const Moderation = Type.Object({
-  state: Type.String(),
-  hits: Type.Array(
-    Type.Object({
-      ruleId: Type.String(),
-      action: Type.String(),
-      message: Type.String(),
-      start: Type.Integer(),
-      end: Type.Integer(),
-    }),
-  ),
+  state: Type.String({ description: 'published, or pending (held for review)' }),
+  action: Type.String({ description: 'the netiquette verdict: allow, censor, flag or hold' }),
+  hits: Type.Array(HitSchema),
 });
 
 /** Hard caps: the configurable limits (TITLE_MAX, BODY_MAX) are checked by the service with clear codes. */

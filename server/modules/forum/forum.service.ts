@@ -176,11 +176,15 @@ export class ForumService {
     ]);
     if (!thread) return undefined;
     const page = rows.slice(0, limit);
+    // A post waiting for review (or refused) exists only for its author and the moderators: no gap, no hint.
+    const visible = page.filter(
+      (p) => (p.state !== 'pending' && p.state !== 'rejected') || canSeeHidden || p.author_id === actor?.id,
+    );
     return {
       version: thread.version,
-      hasNonPublished: page.some((p) => p.state !== 'published'),
+      hasNonPublished: page.some((p) => p.state === 'pending' || p.state === 'rejected'),
       thread: toThread(thread),
-      posts: page.map((p) => toPost(p, canSeeHidden, actor?.id ?? null)),
+      posts: visible.map((p) => toPost(p, canSeeHidden, actor?.id ?? null)),
       page: { after, limit, nextAfter: rows.length > limit ? page.at(-1)!.number : null, total: thread.post_count },
     };
   }

@@ -1,11 +1,16 @@
-import { type Actor, assertMayWrite, authorize, authorizeOwned, can } from '../../access/access.ts';
+import { type Actor, assertMayWrite, authorize, authorizeOwned, can, hasRole } from '../../access/access.ts';
 import type { Config } from '../../config.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
-import type { Post, PostState, Thread, ThreadKind } from '../../db/schema.ts';
+import type { Category, Post, Thread, ThreadKind } from '../../db/schema.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { findMentions, renderMarkdown } from '../../lib/markdown.ts';
 import { assertLength } from '../../lib/text.ts';
 import { MembersRepository } from '../members/members.repository.ts';
+import { ModerationRepository } from '../moderation/moderation.repository.ts';
+import { place, type Placement, recordedHits, refuseIfRejected } from '../moderation/policy.ts';
+import { mask, type Verdict } from '../netiquette/engine/index.ts';
+import { NetiquetteRepository } from '../netiquette/netiquette.repository.ts';
+import type { NetiquetteService } from '../netiquette/netiquette.service.ts';
 import { CategoriesRepository } from './categories.repository.ts';
 import { canSeeThread } from './forum.service.ts';
 import { PostsRepository } from './posts.repository.ts';
@@ -20,11 +25,6 @@ import { ThreadsRepository } from './threads.repository.ts';
  *   5. after commit: events for search, live updates and notifications
  * Each step is one call below, so the later capabilities slot into their step.
  */
-
-export interface Verdict {
-  state: PostState;
-  hits: { ruleId: string; action: string; message: string; start: number; end: number }[];
-}
 
 export interface NewThreadInput {
   categoryId: number;
@@ -42,8 +42,23 @@ function repositories(db: Executor) {
     posts: new PostsRepository(db),
     categories: new CategoriesRepository(db),
     members: new MembersRepository(db),
+    moderation: new ModerationRepository(db),
+    rules: new NetiquetteRepository(db),
   };
 }
+
+/** What the API answers about moderation: where the post went, and why. */
+export interface Outcome {
+  state: string;
+  action: Verdict['action'];
+  hits: Verdict['hits'];
+}
+
+const outcome = (placement: Placement, verdict: Verdict): Outcome => ({ state: placement.state, action: verdict.action, hits: verdict.hits });
+
+/** Kept with a held post so that its author sees why (the hits, in both languages). */
+const moderationNote = (placement: Placement, verdict: Verdict) =>
+  placement.state === 'published' && placement.reasons.length === 0 ? null : JSON.stringify({ reasons: placement.reasons, hits: recordedHits(verdict.hits) });
 
 export class Publisher {
   private readonly read: ReturnType<typeof repositories>;
@@ -51,6 +66,7 @@ export class Publisher {
   constructor(
     private readonly db: Db,
     private readonly limits: Config['limits'],
+    private readonly netiquette: NetiquetteService,
   ) {
     this.read = repositories(db);
   }
@@ -70,19 +86,20 @@ export class Publisher {
       throw new UnprocessableError('category.not_found', 'This category does not exist.', { field: 'categoryId' });
     }
     // 2. screen
-    const verdict = this.screen(actor, `${input.title}\n\n${input.body}`);
+    const { verdict, placement } = await this.screen(actor, { title: input.title, body: input.body }, category);
     // 3. render
-    const html = await this.render(input.body);
+    const html = await this.render(placement.masked ? mask(input.body, verdict.hits, 'body') : input.body);
+    const title = placement.masked ? mask(input.title, verdict.hits, 'title') : input.title;
     // 4. persist
     const now = new Date();
-    const published = verdict.state === 'published';
+    const published = placement.state === 'published';
     const result = await this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
       const thread = await r.threads.create({
         category_id: category.id,
         author_id: actor.id,
         kind: input.kind,
-        title: input.title,
+        title,
         state: published ? 'published' : 'pending',
         pinned: input.pinned ?? false,
         featured: input.featured ?? false,
@@ -98,16 +115,18 @@ export class Publisher {
         number: 1,
         body_md: input.body,
         body_html: html,
-        state: verdict.state,
+        state: placement.state,
+        moderation: moderationNote(placement, verdict),
       });
       if (published) {
         await r.categories.addCounts(category.id, { threads: 1, posts: 1 });
         await r.members.addPostCount(actor.id, 1);
       }
+      await this.queue(r, post.id, placement, verdict);
       return { thread, post };
     });
     // 5. after commit: nothing subscribes yet; search, live and notifications read from here.
-    return { ...result, category, verdict };
+    return { ...result, category, outcome: outcome(placement, verdict) };
   }
 
   async reply(actorOrNull: Actor | null, threadId: number, input: { body: string; replyTo?: number }) {
@@ -126,16 +145,17 @@ export class Publisher {
         });
       }
     }
-    const verdict = this.screen(actor, input.body);
-    const html = await this.render(input.body);
+    const category = (await this.read.categories.getById(thread.category_id))!;
+    const { verdict, placement } = await this.screen(actor, { body: input.body }, category);
+    const html = await this.render(placement.masked ? mask(input.body, verdict.hits, 'body') : input.body);
     const now = new Date();
-    const published = verdict.state === 'published';
+    const published = placement.state === 'published';
     const post = await this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
       const locked = await r.threads.lockForUpdate(thread.id);
       if (!locked || locked.state !== 'published') throw new NotFoundError('thread.not_found', 'No such thread.');
       this.assertOpen(actor, locked);
-      const number = await r.threads.nextPostNumber(thread.id, actor.id, now);
+      const number = await r.threads.nextPostNumber(thread.id, actor.id, now, published);
       const created = await r.posts.create({
         thread_id: thread.id,
         author_id: actor.id,
@@ -143,17 +163,17 @@ export class Publisher {
         reply_to_id: replyTo?.id ?? null,
         body_md: input.body,
         body_html: html,
-        state: verdict.state,
+        state: placement.state,
+        moderation: moderationNote(placement, verdict),
       });
       if (published) {
         await r.categories.addCounts(thread.category_id, { posts: 1 });
         await r.members.addPostCount(actor.id, 1);
-      } else {
-        await r.threads.addCounts(thread.id, { replies: -1 });
       }
+      await this.queue(r, created.id, placement, verdict);
       return created;
     });
-    return { thread, post, verdict };
+    return { thread, post, outcome: outcome(placement, verdict) };
   }
 
   async edit(actorOrNull: Actor | null, postId: number, input: { body?: string; title?: string }) {
@@ -178,10 +198,15 @@ export class Publisher {
     this.validateBody(body);
     if (input.title !== undefined) assertLength('title', title, this.limits.titleMin, this.limits.titleMax);
     if (body === post.body_md && title === thread.title) {
-      return { post, thread, verdict: { state: post.state, hits: [] } as Verdict };
+      return { post, thread, outcome: { state: post.state, action: 'allow', hits: [] } as Outcome };
     }
-    const verdict = this.screen(actor, post.number === 1 ? `${title}\n\n${body}` : body);
-    const html = await this.render(body);
+    // Edits go through the rules too. A refused edit changes nothing; one the rules would hold stays
+    // visible but is queued for review (hiding a published post on an edit would punish the readers).
+    const category = (await this.read.categories.getById(thread.category_id))!;
+    const { verdict, placement: initial } = await this.screen(actor, { title: post.number === 1 ? title : undefined, body }, category);
+    const placement: Placement = { ...initial, state: post.state === 'pending' ? 'pending' : 'published' };
+    const html = await this.render(placement.masked ? mask(body, verdict.hits, 'body') : body);
+    const storedTitle = placement.masked && post.number === 1 ? mask(title, verdict.hits, 'title') : title;
     const result = await this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
       const current = await r.posts.lockForUpdate(post.id);
@@ -201,11 +226,12 @@ export class Publisher {
         bumpEditCount: true,
       });
       let updatedThread = thread;
-      if (title !== thread.title) updatedThread = (await r.threads.update(thread.id, { title })) ?? thread;
+      if (storedTitle !== thread.title) updatedThread = (await r.threads.update(thread.id, { title: storedTitle })) ?? thread;
       else await r.threads.touch(thread.id);
+      if (!hasRole(actor, 'moderator')) await this.queue(r, post.id, placement, verdict);
       return { post: updated, thread: updatedThread };
     });
-    return { ...result, verdict };
+    return { ...result, outcome: outcome(placement, verdict) };
   }
 
   /** Soft delete: the text stays in the database (and in the revisions) but no longer shows. */
@@ -249,11 +275,22 @@ export class Publisher {
   }
 
   /**
-   * Step 2. The netiquette engine and the category moderation modes plug in here (DESIGN §6): they return
-   * the strongest action among the hits. Until they exist every post is published as written.
+   * Step 2: the netiquette's verdict (refused posts stop here, with their text), raised by the category's
+   * moderation mode.
    */
-  private screen(_actor: Actor, _text: string): Verdict {
-    return { state: 'published', hits: [] };
+  private async screen(actor: Actor, text: { title?: string; body: string }, category: Category) {
+    const verdict = await this.netiquette.screen(actor, { ...text, categoryId: category.id });
+    refuseIfRejected(verdict, text);
+    return { verdict, placement: place(verdict, actor, category) };
+  }
+
+  /** In the post's transaction: its moderation item (if it needs one) and the rule hits, for statistics. */
+  private async queue(r: ReturnType<typeof repositories>, postId: number, placement: Placement, verdict: Verdict) {
+    const hits = recordedHits(verdict.hits);
+    if (placement.reasons.length > 0) {
+      await r.moderation.openOrMerge({ postId, reasons: placement.reasons, hits, priority: placement.priority });
+    }
+    await r.rules.recordHits(postId, hits);
   }
 
   /** Step 3: Markdown → sanitized HTML, with @mentions linked only for members who exist. */

@@ -130,14 +130,34 @@ export class ThreadsRepository {
   }
 
   /**
-   * Hands out the next post number and bumps the activity columns. The row lock it takes serialises
-   * concurrent replies to one thread, so numbers never collide.
+   * Hands out the next post number and, for a visible reply, bumps the activity columns. The row lock it
+   * takes serialises concurrent replies to one thread, so numbers never collide. A reply held for review
+   * gets its number but leaves the activity alone: nobody can tell it exists (see `recordReply`).
    */
-  async nextPostNumber(id: number, authorId: number, at: Date): Promise<number> {
+  async nextPostNumber(id: number, authorId: number, at: Date, visible = true): Promise<number> {
     const row = await this.db
       .updateTable('threads')
       .set((eb) => ({
         post_count: eb('post_count', '+', 1),
+        version: eb('version', '+', 1),
+        ...(visible && {
+          reply_count: eb('reply_count', '+', 1),
+          last_post_at: at,
+          last_poster_id: authorId,
+          updated_at: at,
+        }),
+      }))
+      .where('id', '=', id)
+      .returning('post_count')
+      .executeTakeFirstOrThrow();
+    return row.post_count;
+  }
+
+  /** A held reply was approved: it counts from now on. */
+  recordReply(id: number, authorId: number, at: Date) {
+    return this.db
+      .updateTable('threads')
+      .set((eb) => ({
         reply_count: eb('reply_count', '+', 1),
         last_post_at: at,
         last_poster_id: authorId,
@@ -145,9 +165,7 @@ export class ThreadsRepository {
         version: eb('version', '+', 1),
       }))
       .where('id', '=', id)
-      .returning('post_count')
-      .executeTakeFirstOrThrow();
-    return row.post_count;
+      .execute();
   }
 
   update(id: number, values: Pick<Updateable<ThreadsTable>, 'title' | 'state' | 'accepted_post_id'>) {

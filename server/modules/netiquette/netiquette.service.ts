@@ -1,0 +1,270 @@
+import { type Actor, authorize } from '../../access/access.ts';
+import type { Db } from '../../db/kysely.ts';
+import type { ModerationAction } from '../../db/schema.ts';
+import { NotFoundError, UnprocessableError } from '../../lib/errors.ts';
+import { MembersRepository } from '../members/members.repository.ts';
+import {
+  BUILTIN_RULES,
+  compileRules,
+  type CompiledRuleSet,
+  evaluate,
+  type EvaluationContext,
+  type RuleDefinition,
+  RuleError,
+  type Verdict,
+} from './engine/index.ts';
+import { NetiquetteRepository, type RuleRow } from './netiquette.repository.ts';
+
+const DAY = 86_400_000;
+const BUILTIN_TITLES = new Map(BUILTIN_RULES.map((r) => [r.key as string, r.title]));
+
+export interface RuleInput {
+  kind: 'words' | 'regex';
+  action: ModerationAction;
+  enabled?: boolean;
+  categoryIds?: number[] | null;
+  name: string;
+  words?: string[];
+  pattern?: string;
+  caseSensitive?: boolean;
+  messageFr?: string;
+  messageEn?: string;
+}
+
+function toDefinition(row: RuleRow): RuleDefinition {
+  return {
+    key: row.key,
+    kind: row.kind as RuleDefinition['kind'],
+    action: row.action,
+    enabled: row.enabled,
+    categoryIds: row.category_ids,
+    params: (row.params ?? {}) as Record<string, unknown>,
+    messages: { fr: row.message_fr || undefined, en: row.message_en || undefined } as RuleDefinition['messages'],
+  };
+}
+
+/**
+ * The netiquette rules as the community runs them: stored in PostgreSQL, compiled once and cached per app
+ * node. Every node re-reads the rules' version at most once a second and recompiles when it changed, so a
+ * community manager's change applies everywhere within a second.
+ */
+export class NetiquetteService {
+  private readonly rules: NetiquetteRepository;
+  private readonly members: MembersRepository;
+  private compiled: { version: string; set: CompiledRuleSet } | undefined;
+  private checkedAt = 0;
+
+  constructor(
+    db: Db,
+    private readonly recheckMs = 1000,
+  ) {
+    this.rules = new NetiquetteRepository(db);
+    this.members = new MembersRepository(db);
+  }
+
+  /** Called at start: a community gets every built-in detector with its default settings. */
+  async ensureBuiltins(): Promise<void> {
+    await this.rules.ensureBuiltins(BUILTIN_RULES.map((r) => ({ key: r.key, action: r.action, params: r.params, name: r.title.fr })));
+  }
+
+  async ruleSet(): Promise<CompiledRuleSet> {
+    const now = Date.now();
+    if (this.compiled && now - this.checkedAt < this.recheckMs) return this.compiled.set;
+    const version = await this.rules.version();
+    this.checkedAt = now;
+    if (this.compiled?.version !== version) {
+      const rows = await this.rules.list();
+      this.compiled = { version, set: compileStored(rows) };
+    }
+    return this.compiled.set;
+  }
+
+  /** What the netiquette says of a text by this author in this category: the publish pipeline's step 2. */
+  async screen(author: Actor, input: { title?: string; body: string; categoryId: number | null }): Promise<Verdict> {
+    const [set, context] = await Promise.all([this.ruleSet(), this.contextFor(author, input.categoryId)]);
+    return evaluate({ title: input.title, body: input.body }, context, set);
+  }
+
+  private async contextFor(author: Actor, categoryId: number | null): Promise<EvaluationContext> {
+    const now = new Date();
+    const [member, recent] = await Promise.all([
+      this.members.getById(author.id),
+      this.rules.recentByAuthor(author.id, new Date(now.getTime() - 60 * 60_000)),
+    ]);
+    return {
+      trustLevel: member?.trust_level ?? author.trustLevel,
+      role: author.role,
+      accountAgeDays: member ? (now.getTime() - member.created_at.getTime()) / DAY : 0,
+      categoryId,
+      authorPostCount: member?.post_count ?? 0,
+      recentPosts: recent.map((p) => ({ text: p.body_md, createdAt: p.created_at })),
+      now,
+    };
+  }
+
+  /** The composer's live check: nothing is stored. */
+  async check(actorOrNull: Actor | null, input: { title?: string; body: string; categoryId: number | null }) {
+    const actor = authorize(actorOrNull, 'netiquette.check');
+    return this.screen(actor, input);
+  }
+
+  async listRules(actor: Actor | null) {
+    authorize(actor, 'rule.view');
+    const [rows, stats] = await Promise.all([this.rules.list(), this.rules.stats()]);
+    const byKey = new Map(stats.map((s) => [s.rule_key, s]));
+    return rows.map((row) => toRuleView(row, byKey.get(row.key)));
+  }
+
+  async createRule(actorOrNull: Actor | null, input: RuleInput) {
+    const actor = authorize(actorOrNull, 'rule.edit');
+    const params = paramsOf(input);
+    const key = await this.rules.nextCustomKey();
+    assertCompiles({ key, kind: input.kind, action: input.action, enabled: true, categoryIds: null, params });
+    const row = await this.rules.create({
+      key,
+      kind: input.kind,
+      action: input.action,
+      enabled: input.enabled ?? true,
+      categoryIds: input.categoryIds ?? null,
+      params,
+      name: input.name,
+      messageFr: input.messageFr ?? '',
+      messageEn: input.messageEn ?? '',
+      createdBy: actor.id,
+    });
+    return toRuleView(row, undefined);
+  }
+
+  async updateRule(actorOrNull: Actor | null, key: string, input: Partial<RuleInput> & { params?: Record<string, unknown> }) {
+    authorize(actorOrNull, 'rule.edit');
+    const current = await this.rules.getByKey(key);
+    if (!current) throw new NotFoundError('rule.not_found', 'No such rule.');
+    let params: Record<string, unknown> | undefined;
+    if (current.builtin) params = input.params;
+    else if (input.words !== undefined || input.pattern !== undefined || input.caseSensitive !== undefined) {
+      params = paramsOf({ ...(current.params as object), kind: current.kind as 'words' | 'regex', ...input } as RuleInput);
+    }
+    const next = { ...toDefinition(current), ...(params && { params }), ...(input.action && { action: input.action }) };
+    assertCompiles(next);
+    const row = await this.rules.update(key, {
+      action: input.action,
+      enabled: input.enabled,
+      categoryIds: input.categoryIds,
+      params,
+      name: current.builtin ? undefined : input.name,
+      messageFr: input.messageFr,
+      messageEn: input.messageEn,
+    });
+    return toRuleView(row!, undefined);
+  }
+
+  async deleteRule(actorOrNull: Actor | null, key: string) {
+    authorize(actorOrNull, 'rule.edit');
+    const current = await this.rules.getByKey(key);
+    if (!current) throw new NotFoundError('rule.not_found', 'No such rule.');
+    if (current.builtin) {
+      throw new UnprocessableError('rule.builtin', 'A built-in rule cannot be deleted: disable it instead.');
+    }
+    await this.rules.delete(key);
+  }
+
+  /** Runs a draft rule over the latest published posts: what it would have hit, before it is switched on. */
+  async backtest(actorOrNull: Actor | null, input: RuleInput, limit: number) {
+    authorize(actorOrNull, 'rule.edit');
+    const definition: RuleDefinition = {
+      key: 'draft',
+      kind: input.kind,
+      action: input.action,
+      enabled: true,
+      categoryIds: input.categoryIds ?? null,
+      params: paramsOf(input),
+    };
+    const set = assertCompiles(definition);
+    const posts = await this.rules.recentPublished(limit);
+    const context: Omit<EvaluationContext, 'categoryId'> = {
+      trustLevel: 1,
+      role: 'member',
+      accountAgeDays: 365,
+      authorPostCount: 100,
+      recentPosts: [],
+      now: new Date(),
+    };
+    const matches = [];
+    for (const post of posts) {
+      const verdict = evaluate(
+        { title: post.number === 1 ? post.title : undefined, body: post.body_md },
+        { ...context, categoryId: post.category_id },
+        set,
+      );
+      if (verdict.hits.length > 0) {
+        matches.push({
+          postId: post.id,
+          threadId: post.thread_id,
+          number: post.number,
+          title: post.title,
+          hits: verdict.hits.map((h) => ({ field: h.field, start: h.start, end: h.end, excerpt: h.excerpt })),
+          text: post.body_md.slice(0, 500),
+        });
+      }
+    }
+    return { scanned: posts.length, matched: matches.length, matches };
+  }
+}
+
+function paramsOf(input: Partial<RuleInput> & { kind: 'words' | 'regex' }): Record<string, unknown> {
+  if (input.kind === 'words') {
+    const words = (input.words ?? []).map((w) => w.trim()).filter(Boolean);
+    if (words.length === 0) throw new UnprocessableError('rule.words_required', 'A word rule needs at least one word or phrase.', { field: 'words' });
+    return { words };
+  }
+  if (!input.pattern) throw new UnprocessableError('rule.pattern_required', 'A regular-expression rule needs a pattern.', { field: 'pattern' });
+  return { pattern: input.pattern, caseSensitive: input.caseSensitive === true };
+}
+
+function assertCompiles(definition: RuleDefinition): CompiledRuleSet {
+  try {
+    return compileRules([definition]);
+  } catch (err) {
+    if (err instanceof RuleError) throw new UnprocessableError('rule.invalid', `This rule cannot be used: ${err.message}`, { field: 'pattern' });
+    throw err;
+  }
+}
+
+/** Compiles what is stored; a rule that no longer compiles is skipped (and reported) rather than stopping every post. */
+function compileStored(rows: RuleRow[]): CompiledRuleSet {
+  const good: RuleDefinition[] = [];
+  for (const row of rows) {
+    const def = toDefinition(row);
+    try {
+      compileRules([def]);
+      good.push(def);
+    } catch (err) {
+      console.error(`[netiquette] rule ${row.key} skipped: ${(err as Error).message}`);
+    }
+  }
+  return compileRules(good);
+}
+
+function toRuleView(row: RuleRow, stats: { hits_30d: number; upheld: number; overturned: number } | undefined) {
+  const title = BUILTIN_TITLES.get(row.key);
+  const decided = (stats?.upheld ?? 0) + (stats?.overturned ?? 0);
+  return {
+    key: row.key,
+    kind: row.kind,
+    builtin: row.builtin,
+    name: title ?? { fr: row.name, en: row.name },
+    action: row.action,
+    enabled: row.enabled,
+    categoryIds: row.category_ids,
+    params: (row.params ?? {}) as Record<string, unknown>,
+    messages: { fr: row.message_fr, en: row.message_en },
+    stats: {
+      hits30d: stats?.hits_30d ?? 0,
+      upheld: stats?.upheld ?? 0,
+      overturned: stats?.overturned ?? 0,
+      precision: decided > 0 ? (stats!.upheld) / decided : null,
+    },
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
