@@ -24,6 +24,8 @@ import { ReactionsService } from './modules/forum/reactions.service.ts';
 import { MembersRepository } from './modules/members/members.repository.ts';
 import { membersRoutes } from './modules/members/members.routes.ts';
 import { MembersService } from './modules/members/members.service.ts';
+import { moderationRoutes } from './modules/moderation/moderation.routes.ts';
+import { ModerationService } from './modules/moderation/moderation.service.ts';
 import { netiquetteRoutes } from './modules/netiquette/netiquette.routes.ts';
 import { NetiquetteService } from './modules/netiquette/netiquette.service.ts';
 import { siteRoutes } from './modules/site/site.routes.ts';
@@ -79,15 +81,17 @@ export async function buildApp({ config, db, logger = false }: AppDeps): Promise
   await app.register(authRoutes, { config, auth });
   await app.register(membersRoutes, { members: new MembersService(db) });
   await app.register(siteRoutes, { config, db });
-  const netiquette = new NetiquetteService(db);
+  const netiquette = new NetiquetteService(db, config.netiquetteRecheckMs);
   await netiquette.ensureBuiltins();
   await app.register(netiquetteRoutes, { netiquette, config });
+  const publisher = new Publisher(db, config.limits, netiquette);
   await app.register(forumRoutes, {
     config,
     forum: new ForumService(db, config.limits.pageSize, config.threadCacheSeconds),
-    publisher: new Publisher(db, config.limits, netiquette),
+    publisher,
     reactions: new ReactionsService(db),
   });
+  await app.register(moderationRoutes, { moderation: new ModerationService(db, publisher) });
 
   await registerWeb(app, config);
   return app;

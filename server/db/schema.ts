@@ -140,7 +140,7 @@ export interface SiteSettingsTable {
 }
 
 export type ModerationAction = 'allow' | 'censor' | 'flag' | 'hold' | 'reject';
-export type ModerationReason = 'rule' | 'report' | 'pre' | 'post' | 'appeal';
+export type ModerationReason = 'rule' | 'report' | 'pre' | 'post' | 'resubmit' | 'appeal';
 type Json = ColumnType<unknown, string | undefined, string>;
 
 export interface NetiquetteRulesTable {

@@ -40,6 +40,7 @@ export async function createTestApp(
     RATE_LIMIT_POSTING: '10000',
     RATE_LIMIT_PREVIEW: '10000',
     WEB_DIST: '/nonexistent',
+    NETIQUETTE_RECHECK_MS: '0',
     ...env,
   });
   const app = await buildApp({ config, db: database.db });

@@ -86,6 +86,8 @@ export function toPost(
     editedAt: p.edited_at?.toISOString() ?? null,
     createdAt: p.created_at.toISOString(),
     replyTo: p.parent_id === null ? null : { id: p.parent_id, number: p.parent_number!, username: p.parent_username! },
+    // Why a post is held, refused or hidden: for its author and the moderators only.
+    review: p.moderation && (canSeeHidden || p.author_id === viewerId) ? p.moderation : null,
     author: {
       id: p.author_id,
       username: p.author_username,

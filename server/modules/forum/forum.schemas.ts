@@ -90,6 +90,13 @@ export const PostSchema = Type.Object({
   editedAt: Nullable(DateTime),
   createdAt: DateTime,
   replyTo: Nullable(Type.Object({ id: Type.Integer(), number: Type.Integer(), username: Type.String() })),
+  review: Type.Union([
+    Type.Null(),
+    Type.Object(
+      { reasons: Type.Optional(Type.Array(Type.String())), hits: Type.Optional(Type.Array(Type.Unknown())), decision: Type.Optional(Type.Unknown()) },
+      { description: 'Why the post is held or refused: only for its author and moderators' },
+    ),
+  ]),
   author: AuthorSummary,
 });
 

@@ -182,7 +182,8 @@ export class ForumService {
     );
     return {
       version: thread.version,
-      hasNonPublished: page.some((p) => p.state === 'pending' || p.state === 'rejected'),
+      // Pages holding something only some readers see (held posts, review notes) are built per reader.
+      hasNonPublished: page.some((p) => p.state === 'pending' || p.state === 'rejected' || p.moderation !== null),
       thread: toThread(thread),
       posts: visible.map((p) => toPost(p, canSeeHidden, actor?.id ?? null)),
       page: { after, limit, nextAfter: rows.length > limit ? page.at(-1)!.number : null, total: thread.post_count },

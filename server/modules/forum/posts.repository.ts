@@ -46,6 +46,7 @@ export class PostsRepository {
         'posts.edit_count',
         'posts.edited_at',
         'posts.created_at',
+        'posts.moderation',
         'author.username as author_username',
         'author.display_name as author_display_name',
         'author.role as author_role',
@@ -111,6 +112,11 @@ export class PostsRepository {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+  }
+
+  /** The verdict and decision shown to the author of a held or refused post (null once it is published). */
+  setModeration(id: number, json: string | null) {
+    return this.db.updateTable('posts').set({ moderation: json, updated_at: new Date() }).where('id', '=', id).execute();
   }
 
   addRevision(values: { postId: number; revision: number; title: string | null; bodyMd: string; editorId: number }) {

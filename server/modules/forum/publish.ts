@@ -204,7 +204,11 @@ export class Publisher {
     // visible but is queued for review (hiding a published post on an edit would punish the readers).
     const category = (await this.read.categories.getById(thread.category_id))!;
     const { verdict, placement: initial } = await this.screen(actor, { title: post.number === 1 ? title : undefined, body }, category);
-    const placement: Placement = { ...initial, state: post.state === 'pending' ? 'pending' : 'published' };
+    // A refused post fixed by its author goes back to the moderators; other edits keep the post's state.
+    const resubmit = post.state === 'rejected' && actor.id === post.author_id;
+    const placement: Placement = resubmit
+      ? { ...initial, state: 'pending', reasons: [...new Set([...initial.reasons, 'resubmit' as const])], priority: Math.max(initial.priority, 15) }
+      : { ...initial, state: post.state === 'pending' ? 'pending' : 'published' };
     const html = await this.render(placement.masked ? mask(body, verdict.hits, 'body') : body);
     const storedTitle = placement.masked && post.number === 1 ? mask(title, verdict.hits, 'title') : title;
     const result = await this.db.transaction().execute(async (trx) => {
@@ -224,7 +228,9 @@ export class Publisher {
         body_html: html,
         edited_at: new Date(),
         bumpEditCount: true,
+        ...(resubmit && { state: 'pending' as const }),
       });
+      if (resubmit || post.state === 'pending') await r.posts.setModeration(post.id, moderationNote(placement, verdict));
       let updatedThread = thread;
       if (storedTitle !== thread.title) updatedThread = (await r.threads.update(thread.id, { title: storedTitle })) ?? thread;
       else await r.threads.touch(thread.id);
