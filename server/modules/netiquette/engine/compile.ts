@@ -18,6 +18,36 @@ export interface Prepared {
   allowed?: [number, number][];
   /** Matches of every lexicon of the rule set, by lexicon index (see LexiconRegistry). */
   matches?: LexiconMatch[][];
+  /** Whether any of the rule set's regular expressions can match this field (one pass for all of them). */
+  regexMaybe?: boolean;
+}
+
+/**
+ * RE2 finds a match's position by simulating an automaton, which costs about as much per pattern as the
+ * text is long; deciding *whether* a pattern matches runs on a fast DFA. So all the rule set's patterns are
+ * first tested together, as one alternation, and located one by one only in the rare text that matches.
+ */
+class RegexPrefilter {
+  private readonly patterns: string[] = [];
+  private union: RE2JS | null | undefined;
+
+  add(pattern: string, caseSensitive: boolean): void {
+    this.patterns.push(caseSensitive ? pattern : `(?i:${pattern})`);
+    this.union = undefined;
+  }
+
+  mayMatch(f: Prepared): boolean {
+    if (this.union === undefined) {
+      try {
+        this.union = this.patterns.length > 1 ? RE2JS.compile(this.patterns.map((p) => `(?:${p})`).join('|')) : null;
+      } catch {
+        this.union = null; // too large to combine: every pattern runs on its own
+      }
+    }
+    if (this.union === null) return true;
+    f.regexMaybe ??= this.union.test(f.text);
+    return f.regexMaybe;
+  }
 }
 
 /**
@@ -172,7 +202,7 @@ function isDirected(tokens: Token[], index: number): boolean {
   return false;
 }
 
-function regexDetector(ruleKey: string, pattern: string, caseSensitive: boolean) {
+function regexDetector(ruleKey: string, pattern: string, caseSensitive: boolean, prefilter: RegexPrefilter) {
   let re: RE2JS;
   try {
     // RE2 semantics: matching time is linear in the input, whatever the pattern (no catastrophic backtracking).
@@ -180,9 +210,11 @@ function regexDetector(ruleKey: string, pattern: string, caseSensitive: boolean)
   } catch (err) {
     throw new RuleError(ruleKey, `invalid regular expression: ${(err as Error).message}`);
   }
+  prefilter.add(pattern, caseSensitive);
   return (fields: Prepared[]): Found[] => {
     const found: Found[] = [];
     for (const f of fields) {
+      if (!prefilter.mayMatch(f) || !re.test(f.text)) continue;
       const m = re.matcher(f.text);
       let guard = 0;
       while (m.find() && guard++ < 1000) {
@@ -199,7 +231,7 @@ const spansOf =
   (fields: Prepared[]): Found[] =>
     fields.flatMap((f) => finder(f.text).map((s) => ({ field: f.field, start: s.start, end: s.end })));
 
-function detectorFor(def: RuleDefinition, registry: LexiconRegistry): CompiledRule['detect'] {
+function detectorFor(def: RuleDefinition, registry: LexiconRegistry, prefilter: RegexPrefilter): CompiledRule['detect'] {
   const params = def.params ?? {};
   switch (def.kind) {
     case 'insults': {
@@ -270,7 +302,7 @@ function detectorFor(def: RuleDefinition, registry: LexiconRegistry): CompiledRu
       const windowMs = num(params, 'windowMinutes', 30) * 60_000;
       return (fields, ctx) => {
         const body = fields.find((f) => f.field === 'body');
-        if (!body || body.tokens.length < 3) return [];
+        if (!body || body.tokens.length < 3 || ctx.recentPosts.length === 0) return [];
         const mine = body.tokens.map((t) => t.forms.at(-1)).join(' ');
         const same = ctx.recentPosts.some(
           (p) => ctx.now.getTime() - p.createdAt.getTime() <= windowMs && canonical(p.text) === mine,
@@ -305,7 +337,7 @@ function detectorFor(def: RuleDefinition, registry: LexiconRegistry): CompiledRu
     case 'regex': {
       const pattern = typeof params.pattern === 'string' ? params.pattern : '';
       if (!pattern) throw new RuleError(def.key, 'a regular expression rule needs a pattern');
-      return regexDetector(def.key, pattern, params.caseSensitive === true);
+      return regexDetector(def.key, pattern, params.caseSensitive === true, prefilter);
     }
     default:
       throw new RuleError(def.key, `unknown rule kind "${String(def.kind)}"`);
@@ -324,6 +356,7 @@ const DEFAULT_CUSTOM_MESSAGES: Messages = {
 export function compileRules(definitions: RuleDefinition[]): CompiledRuleSet {
   const lex = builtinLexicons();
   const registry = new LexiconRegistry();
+  const prefilter = new RegexPrefilter();
   const rules = definitions
     .filter((d) => d.enabled)
     .map((def) => {
@@ -335,7 +368,7 @@ export function compileRules(definitions: RuleDefinition[]): CompiledRuleSet {
         action: def.action,
         categoryIds: def.categoryIds ? new Set(def.categoryIds) : null,
         messages: { fr: def.messages?.fr || defaults.fr, en: def.messages?.en || defaults.en },
-        detect: detectorFor(def, registry),
+        detect: detectorFor(def, registry, prefilter),
       };
     });
   return {

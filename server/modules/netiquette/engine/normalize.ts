@@ -119,13 +119,6 @@ ASCII_CLASS[33] = LEET_IN; // !
 ASCII_CLASS[124] = LEET_IN; // |
 const LETTER_RE = /\p{L}/u;
 
-function classOf(text: string, k: number): number {
-  const c = text.charCodeAt(k);
-  if (c < 128) return ASCII_CLASS[c]!;
-  if (c === 0x20ac) return LEET_ANY; // €
-  return LETTER_RE.test(text[k]!) ? LETTER_C : OTHER;
-}
-
 export const squeeze = (s: string): string => {
   let out = '';
   for (let i = 0; i < s.length; i++) if (s[i] !== s[i - 1]) out += s[i];
@@ -149,33 +142,37 @@ interface RawWord {
 export function tokenize(original: string): Token[] {
   const { text, starts, ends } = fold(original);
   const n = text.length;
+  // Class of each character, then whether it belongs to a word (`!` and `|` only between letters or digits).
+  const inWord = new Uint8Array(n);
   const cls = new Uint8Array(n);
-  for (let k = 0; k < n; k++) cls[k] = classOf(text, k);
-  const inWord = (k: number) => {
+  for (let k = 0; k < n; k++) {
+    const c = text.charCodeAt(k);
+    cls[k] = c < 128 ? ASCII_CLASS[c]! : c === 0x20ac ? LEET_ANY : LETTER_RE.test(text[k]!) ? LETTER_C : OTHER;
+  }
+  for (let k = 0; k < n; k++) {
     const c = cls[k]!;
-    if (c === LETTER_C || c === DIGIT_C || c === LEET_ANY) return true;
-    if (c !== LEET_IN || k === 0 || k === n - 1) return false;
-    const p = cls[k - 1]!;
-    const q = cls[k + 1]!;
-    return (p === LETTER_C || p === DIGIT_C) && (q === LETTER_C || q === DIGIT_C);
-  };
+    if (c === LETTER_C || c === DIGIT_C || c === LEET_ANY) inWord[k] = 1;
+    else if (c === LEET_IN && k > 0 && k < n - 1) {
+      const p = cls[k - 1]!;
+      const q = cls[k + 1]!;
+      if ((p === LETTER_C || p === DIGIT_C) && (q === LETTER_C || q === DIGIT_C)) inWord[k] = 1;
+    }
+  }
   const words: RawWord[] = [];
   let sepStart = 0;
   let i = 0;
   while (i < n) {
-    if (!inWord(i)) {
+    if (!inWord[i]) {
       i++;
       continue;
     }
     let j = i;
     let letters = 0;
-    let others = false;
     let otherCount = 0;
     let hasOne = false;
-    while (j < n && inWord(j)) {
+    while (j < n && inWord[j]) {
       if (cls[j] === LETTER_C) letters++;
       else {
-        others = true;
         otherCount++;
         if (text.charCodeAt(j) === 49) hasOne = true;
       }
@@ -186,7 +183,7 @@ export function tokenize(original: string): Token[] {
       let decoded = raw;
       let alt = raw;
       // Leetspeak only where letters dominate: « c0nn4rd » is a word in disguise, « 4x4 » or « GR20 » are names.
-      if (others && letters >= 2 && letters > otherCount) {
+      if (otherCount > 0 && letters >= 2 && letters > otherCount) {
         decoded = '';
         alt = '';
         for (const c of raw) {
@@ -195,8 +192,6 @@ export function tokenize(original: string): Token[] {
           alt += c === '1' ? 'l' : d;
         }
         if (!hasOne) alt = decoded;
-      } else if (others) {
-        alt = raw;
       }
       words.push({ text: decoded, alt, start: starts[i]!, end: ends[j - 1]!, sepBefore: text.slice(sepStart, i), single: j - i === 1 });
       sepStart = j;

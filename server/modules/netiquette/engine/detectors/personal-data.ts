@@ -27,8 +27,11 @@ function enoughDigits(text: string, min: number): boolean {
   return false;
 }
 
+/** Eight digits close together (spaces, dots, dashes, brackets between them): anything shorter is no phone. */
+const PHONE_LIKE = /\d(?:[\s().+-]{0,3}\d){7}/;
+
 export function findPhones(text: string): Span[] {
-  if (!enoughDigits(text, 8)) return [];
+  if (!enoughDigits(text, 8) || !PHONE_LIKE.test(text)) return [];
   return findPhoneNumbersInText(text, { defaultCountry: 'FR', extended: false } as never)
     .filter((found) => found.number.isValid())
     .filter((found) => !REFERENCE_BEFORE.test(text.slice(Math.max(0, found.startsAt - 20), found.startsAt)))
@@ -38,8 +41,10 @@ export function findPhones(text: string): Span[] {
 const IBAN_CANDIDATE = /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b/giu;
 
 /** IBANs that pass their checksum (ISO 13616 mod 97): a random string of letters and digits does not. */
+const IBAN_START = /[a-z]{2}\d{2} ?[a-z0-9]{4}/i;
+
 export function findIbans(text: string): Span[] {
-  if (!enoughDigits(text, 10)) return [];
+  if (!enoughDigits(text, 10) || !IBAN_START.test(text)) return [];
   return [...text.matchAll(IBAN_CANDIDATE)]
     .filter((m) => isValidIBAN(m[0].replace(/\s+/g, '').toUpperCase()))
     .map((m) => ({ start: m.index!, end: m.index! + m[0].length }));

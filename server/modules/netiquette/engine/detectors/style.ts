@@ -55,8 +55,14 @@ export function findShouting(text: string, minLetters: number, ratio: number): S
 
 /** Runs of one character repeated `min` times or more: « !!!!!!!! », « trooooooop », "??????". */
 export function findRepetitions(text: string, min: number): StyleSpan[] {
-  const re = new RegExp(`(\\S)\\1{${Math.max(1, min - 1)},}`, 'gu');
-  return [...text.matchAll(re)]
-    .filter((m) => !/^[-=_*#~`.]+$/.test(m[0])) // Markdown rules, headings and code fences are not shouting
-    .map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
+  const spans: StyleSpan[] = [];
+  let runStart = 0;
+  for (let i = 1; i <= text.length; i++) {
+    if (i < text.length && text.charCodeAt(i) === text.charCodeAt(runStart)) continue;
+    const ch = text[runStart]!;
+    // Markdown rules, headings and code fences are not shouting; white space is not a character to repeat.
+    if (i - runStart >= min && !/[\s\-=_*#~`.]/.test(ch)) spans.push({ start: runStart, end: i });
+    runStart = i;
+  }
+  return spans;
 }
