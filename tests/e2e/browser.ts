@@ -1,9 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { Db } from '../../server/db/kysely.ts';
+import type { Member } from '../../server/db/schema.ts';
+import { SessionRepository } from '../../server/modules/auth/session.repository.ts';
+import { generateSessionToken, SessionService } from '../../server/modules/auth/session.service.ts';
 import { createTestDatabase } from '../setup/db.ts';
 
 export const ARTIFACTS = path.resolve('test-results/e2e');
@@ -21,7 +24,7 @@ export async function startSite(): Promise<Site> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
   mkdirSync(ARTIFACTS, { recursive: true });
   const database = await createTestDatabase();
-  const config = loadConfig({ WEB_DIST: 'web/dist', RATE_LIMIT_REGISTER: '1000', RATE_LIMIT_POSTING: '1000' });
+  const config = loadConfig({ WEB_DIST: 'web/dist', RATE_LIMIT_REGISTER: '1000', RATE_LIMIT_POSTING: '1000', NETIQUETTE_RECHECK_MS: '0' });
   const app = await buildApp({ config, db: database.db });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -49,6 +52,15 @@ export async function startSite(): Promise<Site> {
       await database.drop();
     },
   };
+}
+
+/** Signs a browser context in as a member, with a session made the way login makes one. */
+export async function signIn(context: BrowserContext, site: Site, member: Member): Promise<void> {
+  const token = generateSessionToken();
+  await new SessionService(new SessionRepository(site.db)).create(token, member.id);
+  const { hostname, port } = new URL(site.url);
+  await context.addCookies([{ name: 'agora_session', value: token, domain: hostname, path: '/', httpOnly: true, sameSite: 'Lax' }]);
+  void port;
 }
 
 export async function shot(page: Page, name: string) {

@@ -71,8 +71,8 @@ export function toPost(
   viewerId: number | null,
   reacted: { liked: boolean; markedHelpful: boolean } = { liked: false, markedHelpful: false },
 ) {
-  const visible =
-    p.state === 'published' || (p.state === 'pending' && p.author_id === viewerId) || (canSeeHidden && p.state !== 'deleted');
+  // Its author still sees a held, refused or hidden post (to fix it); moderators see everything but deletions.
+  const visible = p.state === 'published' || (p.state !== 'deleted' && (canSeeHidden || p.author_id === viewerId));
   return {
     id: p.id,
     number: p.number,

@@ -1,4 +1,4 @@
-import type { Category, Me, PostView, Profile, Site, Sort, ThreadKind, ThreadList, ThreadPage } from './types.ts';
+import type { Backtest, Category, Me, PostView, Profile, QueueItem, ReasonTemplate, Rule, RuleDraft, Site, Sort, ThreadKind, ThreadList, ThreadPage, Verdict } from './types.ts';
 
 /** An error the API answered with: its stable code (translated by the UI), message and details. */
 export class ApiError extends Error {
@@ -55,9 +55,9 @@ export const api = {
     request<ThreadList>('GET', `/api/categories/${encodeURIComponent(slug)}/threads${q({ sort, cursor })}`),
   thread: (id: number, after = 0, limit?: number) => request<ThreadPage>('GET', `/api/threads/${id}${q({ after, limit })}`),
   createThread: (body: { categoryId: number; title: string; body: string; kind: ThreadKind }) =>
-    request<{ thread: { id: number }; post: PostView; moderation: { state: string } }>('POST', '/api/threads', body),
+    request<{ thread: { id: number }; post: PostView; moderation: Verdict & { state: string } }>('POST', '/api/threads', body),
   reply: (threadId: number, body: string, replyTo?: number) =>
-    request<{ post: PostView; moderation: { state: string } }>('POST', `/api/threads/${threadId}/posts`, { body, replyTo }),
+    request<{ post: PostView; moderation: Verdict & { state: string } }>('POST', `/api/threads/${threadId}/posts`, { body, replyTo }),
   postSource: (id: number) => request<{ body: string; title: string | null }>('GET', `/api/posts/${id}`),
   editPost: (id: number, body: { body?: string; title?: string }) =>
     request<{ post: PostView }>('PATCH', `/api/posts/${id}`, body),
@@ -68,4 +68,20 @@ export const api = {
     request<{ acceptedPostId: number | null }>('POST', `/api/threads/${threadId}/accept`, { postId }),
   preview: (body: string) => request<{ html: string }>('POST', '/api/markdown/preview', { body }),
   profile: (username: string) => request<Profile>('GET', `/api/members/${encodeURIComponent(username)}`),
+
+  check: (body: { title?: string; body: string; categoryId?: number | null }) => request<Verdict>('POST', '/api/netiquette/check', body),
+  report: (postId: number, reason: string, note?: string) =>
+    request<{ reported: boolean }>('POST', `/api/posts/${postId}/reports`, { reason, note }),
+  reasons: () => request<{ reasons: ReasonTemplate[] }>('GET', '/api/moderation/reasons'),
+  queue: (params: { status?: string; reason?: string; cursor?: string | null } = {}) =>
+    request<{ items: QueueItem[]; open: number; nextCursor: string | null }>('GET', `/api/moderation/queue${q(params)}`),
+  claim: (id: number) => request<{ id: number }>('POST', `/api/moderation/items/${id}/claim`),
+  approve: (id: number, body?: string) => request<{ status: string }>('POST', `/api/moderation/items/${id}/approve`, body === undefined ? {} : { body }),
+  reject: (id: number, reason: string, note?: string) =>
+    request<{ status: string }>('POST', `/api/moderation/items/${id}/reject`, { reason, note }),
+  rules: () => request<{ rules: Rule[] }>('GET', '/api/netiquette/rules'),
+  createRule: (draft: RuleDraft) => request<Rule>('POST', '/api/netiquette/rules', draft),
+  updateRule: (key: string, patch: Partial<RuleDraft> & { enabled?: boolean }) => request<Rule>('PATCH', `/api/netiquette/rules/${encodeURIComponent(key)}`, patch),
+  deleteRule: (key: string) => request<{ ok: boolean }>('DELETE', `/api/netiquette/rules/${encodeURIComponent(key)}`),
+  backtest: (draft: RuleDraft) => request<Backtest>('POST', '/api/netiquette/rules/backtest', draft),
 };

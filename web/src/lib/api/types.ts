@@ -92,7 +92,91 @@ export interface Post {
   editedAt: string | null;
   createdAt: string;
   replyTo: { id: number; number: number; username: string } | null;
+  review: Review | null;
   author: Author;
+}
+
+export interface Hit {
+  ruleKey: string;
+  action: 'allow' | 'censor' | 'flag' | 'hold' | 'reject';
+  messages: { fr: string; en: string };
+  field: 'title' | 'body';
+  start: number;
+  end: number;
+  excerpt: string;
+  retryAfterSeconds?: number;
+}
+
+export interface Verdict {
+  action: Hit['action'];
+  hits: Hit[];
+}
+
+export interface ReasonTemplate {
+  key: string;
+  fr: string;
+  en: string;
+}
+
+export interface Review {
+  reasons?: string[];
+  hits?: Hit[];
+  decision?: { reason: ReasonTemplate; note: string | null; decidedAt: string };
+}
+
+export interface QueueItem {
+  id: number;
+  reasons: string[];
+  status: string;
+  priority: number;
+  reportCount: number;
+  hits: Hit[];
+  createdAt: string;
+  ageMinutes: number;
+  targetMinutes: number;
+  overdue: boolean;
+  claimedBy: { id: number; username: string } | null;
+  decisionReason: string | null;
+  post: { id: number; number: number; state: string; body: string; html: string; threadId: number; threadTitle: string; categoryId: number };
+  author: {
+    id: number;
+    username: string;
+    trustLevel: number;
+    accountAgeDays: number;
+    postCount: number;
+    pastDecisions: { rejected: number; decided: number };
+  };
+}
+
+export interface Rule {
+  key: string;
+  kind: string;
+  builtin: boolean;
+  name: { fr: string; en: string };
+  action: Hit['action'];
+  enabled: boolean;
+  categoryIds: number[] | null;
+  params: Record<string, unknown>;
+  messages: { fr: string; en: string };
+  stats: { hits30d: number; upheld: number; overturned: number; precision: number | null };
+  updatedAt: string;
+}
+
+export interface RuleDraft {
+  kind: 'words' | 'regex';
+  action: Hit['action'];
+  name: string;
+  words?: string[];
+  pattern?: string;
+  messageFr?: string;
+  messageEn?: string;
+  categoryIds?: number[] | null;
+}
+
+export interface Backtest {
+  scanned: number;
+  matched: number;
+  matches: { postId: number; threadId: number; number: number; title: string; text: string; hits: { field: string; start: number; end: number; excerpt: string }[] }[];
 }
 
 export interface ThreadPage {

@@ -36,6 +36,8 @@ export type Route =
   | { name: 'login' }
   | { name: 'register' }
   | { name: 'profile'; username: string }
+  | { name: 'moderation' }
+  | { name: 'rules' }
   | { name: 'notFound' };
 
 export function match(path: string): Route {
@@ -46,6 +48,8 @@ export function match(path: string): Route {
   if (path === '/new') return { name: 'new' };
   if (path === '/login') return { name: 'login' };
   if (path === '/register') return { name: 'register' };
+  if (path === '/moderation') return { name: 'moderation' };
+  if (path === '/moderation/rules') return { name: 'rules' };
   if ((m = /^\/u\/([^/]+)\/?$/.exec(path))) return { name: 'profile', username: decodeURIComponent(m[1]!) };
   return { name: 'notFound' };
 }

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Category, Member } from '../../server/db/schema.ts';
+import { createCategory, createMember, createThread } from '../factories/index.ts';
+import { shot, signIn, startSite, type Site } from './browser.ts';
+
+let site: Site;
+let category: Category;
+let camille: Member;
+let claire: Member;
+let manager: Member;
+beforeAll(async () => {
+  site = await startSite();
+  category = await createCategory(site.db, { slug: 'sav', name: 'Questions & SAV' });
+  camille = await createMember(site.db, { username: 'camille_rando' });
+  claire = await createMember(site.db, { username: 'claire_modo', role: 'moderator' });
+  manager = await createMember(site.db, { username: 'equipe_cime', role: 'community_manager' });
+});
+afterAll(() => site?.close());
+
+describe('moderation, as people do it', () => {
+  it('warns while typing, holds the post, and a moderator approves it from the queue with the keyboard', async () => {
+    const { thread } = await createThread(site.db, manager, category.id, { title: 'Retards de livraison', body: 'Dites-nous tout.' });
+    const member = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    await signIn(member, site, camille);
+    const page = await member.newPage();
+    await page.goto(`${site.url}/t/${thread.id}`);
+    await page.locator('#composer-body').fill('Quel c0nnard ce livreur, franchement.');
+    // The composer's live hint, before sending
+    await page.getByText('Ce message sera relu par un modérateur avant publication').waitFor();
+    expect(await page.locator('.hints mark').first().innerText()).toBe('c0nnard');
+    await shot(page, 'composer-netiquette-hint');
+    await page.getByRole('button', { name: 'Envoyer la réponse' }).click();
+    await page.getByText('En attente de validation').waitFor();
+    await shot(page, 'post-pending-review');
+
+    const mod = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    await signIn(mod, site, claire);
+    const queue = await mod.newPage();
+    await queue.goto(`${site.url}/moderation`);
+    await queue.getByRole('heading', { name: 'File de modération' }).waitFor();
+    expect(await queue.locator('li.item mark').first().innerText()).toBe('c0nnard');
+    await shot(queue, 'moderation-queue');
+    await queue.keyboard.press('a');
+    await queue.getByText('La file est vide. Beau travail !').waitFor();
+
+    const visitor = await site.browser.newPage({ locale: 'fr-FR' });
+    await visitor.goto(`${site.url}/t/${thread.id}`);
+    await visitor.locator('#post-2').waitFor();
+    await Promise.all([member.close(), mod.close(), visitor.close()]);
+  });
+
+  it('rejects with a reason: the author reads it, fixes the post and sends it again', async () => {
+    const { thread } = await createThread(site.db, manager, category.id, { title: 'Vos avis sur le SAV', body: 'Racontez.' });
+    const member = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    await signIn(member, site, camille);
+    const page = await member.newPage();
+    await page.goto(`${site.url}/t/${thread.id}`);
+    await page.locator('#composer-body').fill('Appelez-moi au 06 12 34 56 78 pour en parler.');
+    await page.getByRole('button', { name: 'Envoyer la réponse' }).click();
+    await page.getByText('En attente de validation').waitFor();
+
+    const mod = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    await signIn(mod, site, claire);
+    const queue = await mod.newPage();
+    await queue.goto(`${site.url}/moderation`);
+    await queue.locator('li.item').first().waitFor();
+    await queue.keyboard.press('r');
+    await queue.getByLabel('Motif du refus').selectOption('personal_data');
+    await queue.getByLabel('Note pour l’auteur (facultatif)').fill('Passez par la messagerie privée.');
+    await queue.getByRole('button', { name: 'Confirmer le refus' }).click();
+    await queue.getByText('La file est vide. Beau travail !').waitFor();
+
+    await page.reload();
+    await page.getByText('Refusé par la modération').waitFor();
+    await page.getByText('Note du modérateur : Passez par la messagerie privée.').waitFor();
+    await shot(page, 'post-rejected-with-reason');
+    await page.getByRole('button', { name: 'Modifier et renvoyer' }).click();
+    const editor = page.locator('article.post').nth(1).locator('textarea');
+    await editor.fill('Écrivez-moi en message privé pour en parler.');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.getByText('En attente de validation').waitFor();
+    await Promise.all([member.close(), mod.close()]);
+  });
+
+  it('lets a member report a post, and shows the rules page to community managers', async () => {
+    const { thread } = await createThread(site.db, manager, category.id, { title: 'Sujet à signaler', body: 'Un message ordinaire.' });
+    const member = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    await signIn(member, site, camille);
+    const page = await member.newPage();
+    await page.goto(`${site.url}/t/${thread.id}`);
+    await page.getByRole('button', { name: 'Signaler' }).click();
+    await page.getByRole('dialog').getByLabel('Motif').selectOption('spam');
+    await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
+    await page.getByText('Merci, les modérateurs vont examiner ce message.').waitFor();
+
+    const cm = await site.browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    await signIn(cm, site, manager);
+    const rules = await cm.newPage();
+    await rules.goto(`${site.url}/moderation/rules`);
+    await rules.getByRole('heading', { name: 'Netiquette rules' }).waitFor();
+    await rules.getByLabel('Name').fill('Competitors');
+    await rules.getByLabel('Words or phrases, one per line (* at a word’s end for any ending)').fill('ordinaire');
+    await rules.getByRole('button', { name: 'Test on recent posts' }).click();
+    await rules.getByText(/posts hit among the last/).waitFor();
+    await shot(rules, 'netiquette-rules-backtest');
+    await Promise.all([member.close(), cm.close()]);
+  });
+});
