@@ -26,6 +26,9 @@ import { membersRoutes } from './modules/members/members.routes.ts';
 import { MembersService } from './modules/members/members.service.ts';
 import { moderationRoutes } from './modules/moderation/moderation.routes.ts';
 import { ModerationService } from './modules/moderation/moderation.service.ts';
+import { ModerationSettingsStore } from './modules/moderation/moderation.settings.ts';
+import { sanctionsRoutes } from './modules/moderation/sanctions.routes.ts';
+import { SanctionsService } from './modules/moderation/sanctions.service.ts';
 import { netiquetteRoutes } from './modules/netiquette/netiquette.routes.ts';
 import { NetiquetteService } from './modules/netiquette/netiquette.service.ts';
 import { siteRoutes } from './modules/site/site.routes.ts';
@@ -84,14 +87,20 @@ export async function buildApp({ config, db, logger = false }: AppDeps): Promise
   const netiquette = new NetiquetteService(db, config.netiquetteRecheckMs);
   await netiquette.ensureBuiltins();
   await app.register(netiquetteRoutes, { netiquette, config });
-  const publisher = new Publisher(db, config.limits, netiquette);
+  const moderationSettings = new ModerationSettingsStore(db);
+  const publisher = new Publisher(db, config.limits, netiquette, moderationSettings);
   await app.register(forumRoutes, {
     config,
     forum: new ForumService(db, config.limits.pageSize, config.threadCacheSeconds),
     publisher,
     reactions: new ReactionsService(db),
   });
-  await app.register(moderationRoutes, { moderation: new ModerationService(db, publisher) });
+  const moderation = new ModerationService(db, publisher, moderationSettings);
+  await app.register(moderationRoutes, { moderation });
+  await app.register(sanctionsRoutes, {
+    sanctions: new SanctionsService(db, moderation, moderationSettings),
+    moderation,
+  });
 
   await registerWeb(app, config);
   return app;

@@ -9,6 +9,8 @@ export interface Actor {
   trustLevel: number;
   suspendedUntil: Date | null;
   bannedAt: Date | null;
+  /** Why the member is suspended or banned, as the moderator wrote it. */
+  sanctionReason?: string | null;
 }
 
 const RANK: Record<Role, number> = { member: 0, moderator: 1, community_manager: 2, admin: 3 };
@@ -35,6 +37,8 @@ export const PERMISSIONS = {
   'post.revisions.any': 'moderator',
   'thread.accept.any': 'moderator',
   'thread.lock': 'moderator',
+  'thread.move': 'moderator',
+  'member.sanction': 'moderator',
   'thread.announce': 'community_manager',
   'thread.pin': 'community_manager',
   'thread.feature': 'community_manager',
@@ -82,13 +86,15 @@ export function authorizeOwned(
 /** Suspended or banned members may read but not write; they are told until when. */
 export function assertMayWrite(actor: Actor, now = new Date()): void {
   if (actor.bannedAt) {
-    throw new ForbiddenError('member.banned', 'Your account is banned: you can read but no longer post.');
+    throw new ForbiddenError('member.banned', 'Your account is banned: you can read but no longer post.', {
+      reason: actor.sanctionReason ?? null,
+    });
   }
   if (actor.suspendedUntil && actor.suspendedUntil > now) {
     throw new ForbiddenError(
       'member.suspended',
       `Your account is suspended until ${actor.suspendedUntil.toISOString()}: you can read but not post.`,
-      { until: actor.suspendedUntil.toISOString() },
+      { until: actor.suspendedUntil.toISOString(), reason: actor.sanctionReason ?? null },
     );
   }
 }

@@ -28,6 +28,7 @@ export interface MembersTable {
   banned_at: Date | null;
   netiquette_accepted_at: Date | null;
   last_seen_at: Date | null;
+  sanction_reason: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -140,7 +141,7 @@ export interface SiteSettingsTable {
 }
 
 export type ModerationAction = 'allow' | 'censor' | 'flag' | 'hold' | 'reject';
-export type ModerationReason = 'rule' | 'report' | 'pre' | 'post' | 'resubmit' | 'appeal';
+export type ModerationReason = 'rule' | 'report' | 'pre' | 'post' | 'resubmit' | 'appeal' | 'manual';
 type Json = ColumnType<unknown, string | undefined, string>;
 
 export interface NetiquetteRulesTable {
@@ -209,6 +210,26 @@ export interface NotificationsTable {
   updated_at: Timestamp;
 }
 
+export interface MemberStrikesTable {
+  id: Generated<number>;
+  member_id: number;
+  moderator_id: number | null;
+  reason: string;
+  note: Generated<string>;
+  expires_at: Date;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface AppealsTable {
+  id: Generated<number>;
+  post_id: number;
+  member_id: number;
+  message: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   members: MembersTable;
   sessions: SessionsTable;
@@ -224,6 +245,8 @@ export interface Database {
   reports: ReportsTable;
   rule_hits: RuleHitsTable;
   notifications: NotificationsTable;
+  member_strikes: MemberStrikesTable;
+  appeals: AppealsTable;
 }
 
 export type Member = Selectable<MembersTable>;

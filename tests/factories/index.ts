@@ -5,6 +5,7 @@ import { hashPassword } from '../../server/modules/auth/password.ts';
 import { CategoriesRepository } from '../../server/modules/forum/categories.repository.ts';
 import { Publisher } from '../../server/modules/forum/publish.ts';
 import { NetiquetteService } from '../../server/modules/netiquette/netiquette.service.ts';
+import { ModerationSettingsStore } from '../../server/modules/moderation/moderation.settings.ts';
 import { MembersRepository } from '../../server/modules/members/members.repository.ts';
 import { loadConfig } from '../../server/config.ts';
 
@@ -49,7 +50,7 @@ export function actorOf(member: Member): Actor {
   };
 }
 
-const publisherFor = (db: Db) => new Publisher(db, loadConfig({}).limits, new NetiquetteService(db));
+const publisherFor = (db: Db) => new Publisher(db, loadConfig({}).limits, new NetiquetteService(db), new ModerationSettingsStore(db));
 
 export async function createThread(
   db: Db,

@@ -115,9 +115,24 @@ describe('category moderation modes', () => {
   it('post: publishes and queues for review', async () => {
     const postMode = await createCategory(t.db);
     await t.db.updateTable('categories').set({ moderation_mode: 'post' }).where('id', '=', postMode.id).execute();
-    const res = await t.api('POST', '/api/threads', { as: alice, body: { categoryId: postMode.id, title: 'A posteriori', body: 'Bonjour', kind: 'discussion' } });
+    const post = (as: Member) =>
+      t.api('POST', '/api/threads', { as, body: { categoryId: postMode.id, title: 'A posteriori', body: 'Bonjour', kind: 'discussion' } });
+    const res = await post(newbie);
     expect(res.json().moderation.state).toBe('published');
-    expect(await openItemFor(res.json().post.id)).toMatchObject({ reasons: ['post'] });
+    expect((await openItemFor(res.json().post.id))?.reasons).toContain('post');
+  });
+
+  it('post: reviews a sample of posts per trust level, as community managers set it', async () => {
+    const postMode = await createCategory(t.db);
+    await t.db.updateTable('categories').set({ moderation_mode: 'post' }).where('id', '=', postMode.id).execute();
+    const post = (as: Member) =>
+      t.api('POST', '/api/threads', { as, body: { categoryId: postMode.id, title: 'Échantillon', body: 'Bonjour', kind: 'discussion' } });
+    const set = (postSampling: number[]) => t.api('PUT', '/api/moderation/settings', { as: manager, body: { postSampling } });
+    expect((await set([1, 0, 0, 0, 0])).statusCode).toBe(200);
+    expect(await openItemFor((await post(alice)).json().post.id)).toBeUndefined();
+    await set([1, 1, 0, 0, 0]);
+    expect((await openItemFor((await post(alice)).json().post.id))?.reasons).toContain('post');
+    expect((await t.api('PUT', '/api/moderation/settings', { as: moderator, body: { postSampling: [1, 1, 1, 1, 1] } })).statusCode).toBe(403);
   });
 });
 

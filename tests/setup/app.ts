@@ -15,7 +15,7 @@ export interface TestApp {
   config: Config;
   /** A request through the real HTTP stack. `as` signs the request in as that member. */
   api(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     options?: { body?: unknown; as?: Member | string; headers?: Record<string, string> },
   ): Promise<LightMyRequestResponse>;

@@ -24,6 +24,7 @@ export class SessionRepository {
         'members.trust_level',
         'members.suspended_until',
         'members.banned_at',
+        'members.sanction_reason',
       ])
       .where('sessions.id', '=', id)
       .executeTakeFirst();

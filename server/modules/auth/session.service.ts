@@ -66,6 +66,7 @@ export class SessionService {
         trustLevel: row.trust_level,
         suspendedUntil: row.suspended_until,
         bannedAt: row.banned_at,
+        sanctionReason: row.sanction_reason,
       },
     };
   }

@@ -11,6 +11,7 @@ import { place, type Placement, recordedHits, refuseIfRejected } from '../modera
 import { mask, type Verdict } from '../netiquette/engine/index.ts';
 import { NetiquetteRepository } from '../netiquette/netiquette.repository.ts';
 import type { NetiquetteService } from '../netiquette/netiquette.service.ts';
+import type { ModerationSettingsStore } from '../moderation/moderation.settings.ts';
 import { CategoriesRepository } from './categories.repository.ts';
 import { canSeeThread } from './forum.service.ts';
 import { PostsRepository } from './posts.repository.ts';
@@ -67,6 +68,8 @@ export class Publisher {
     private readonly db: Db,
     private readonly limits: Config['limits'],
     private readonly netiquette: NetiquetteService,
+    private readonly moderationSettings: ModerationSettingsStore,
+    private readonly random: () => number = Math.random,
   ) {
     this.read = repositories(db);
   }
@@ -285,9 +288,13 @@ export class Publisher {
    * moderation mode.
    */
   private async screen(actor: Actor, text: { title?: string; body: string }, category: Category) {
-    const verdict = await this.netiquette.screen(actor, { ...text, categoryId: category.id });
+    const [verdict, settings] = await Promise.all([
+      this.netiquette.screen(actor, { ...text, categoryId: category.id }),
+      this.moderationSettings.get(),
+    ]);
     refuseIfRejected(verdict, text);
-    return { verdict, placement: place(verdict, actor, category) };
+    const rate = settings.postSampling[Math.min(actor.trustLevel, settings.postSampling.length - 1)] ?? 1;
+    return { verdict, placement: place(verdict, actor, category, () => this.random() < rate) };
   }
 
   /** In the post's transaction: its moderation item (if it needs one) and the rule hits, for statistics. */

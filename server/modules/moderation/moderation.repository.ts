@@ -108,6 +108,18 @@ export class ModerationRepository {
     return this.db.selectFrom('moderation_items').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  medianDecisionMinutes(): Promise<number | null> {
+    return this.db
+      .selectFrom('moderation_items')
+      .select(
+        sql<number | null>`percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch from decided_at - created_at) / 60)`.as('m'),
+      )
+      .where('status', '<>', 'open')
+      .where('decided_at', '>', sql<Date>`now() - interval '30 days'`)
+      .executeTakeFirstOrThrow()
+      .then((r) => (r.m === null ? null : Math.round(Number(r.m))));
+  }
+
   countOpen() {
     return this.db
       .selectFrom('moderation_items')

@@ -13,6 +13,7 @@ import { MembersRepository } from '../members/members.repository.ts';
 import { NetiquetteRepository } from '../netiquette/netiquette.repository.ts';
 import { SiteSettingsRepository } from '../site/site.repository.ts';
 import { ModerationRepository, NotificationsRepository, type QueueRow } from './moderation.repository.ts';
+import type { ModerationSettings, ModerationSettingsStore } from './moderation.settings.ts';
 
 export interface ReasonTemplate {
   key: string;
@@ -89,14 +90,15 @@ function toItem(row: QueueRow, now: number, targetMinutes: number) {
  */
 export class ModerationService {
   private readonly read: ReturnType<typeof repositories>;
-  private readonly settings: SiteSettingsRepository;
+  private readonly siteSettings: SiteSettingsRepository;
 
   constructor(
     private readonly db: Db,
     private readonly publisher: Publisher,
+    private readonly settingsStore: ModerationSettingsStore,
   ) {
     this.read = repositories(db);
-    this.settings = new SiteSettingsRepository(db);
+    this.siteSettings = new SiteSettingsRepository(db);
   }
 
   async queue(actor: Actor | null, options: { status?: 'open' | 'approved' | 'rejected'; reason?: ModerationReason; categoryId?: number; cursor?: string; limit?: number }) {
@@ -119,19 +121,19 @@ export class ModerationService {
   }
 
   async reasons(): Promise<ReasonTemplate[]> {
-    return (await this.settings.get<ReasonTemplate[]>('moderation_reasons')) ?? DEFAULT_REASONS;
+    return (await this.siteSettings.get<ReasonTemplate[]>('moderation_reasons')) ?? DEFAULT_REASONS;
   }
 
   async setReasons(actor: Actor | null, reasons: ReasonTemplate[]) {
     authorize(actor, 'rule.edit');
     const keys = new Set(reasons.map((r) => r.key));
     if (keys.size !== reasons.length) throw new UnprocessableError('moderation.reason_keys', 'Each reason needs its own key.');
-    await this.settings.set('moderation_reasons', reasons);
+    await this.siteSettings.set('moderation_reasons', reasons);
     return reasons;
   }
 
   private async targetMinutes(): Promise<number> {
-    return (await this.settings.get<number>('moderation_target_minutes')) ?? 60;
+    return (await this.settingsStore.get()).targetMinutes;
   }
 
   async claim(actorOrNull: Actor | null, id: number) {
@@ -165,7 +167,20 @@ export class ModerationService {
       if (!decided) throw new ConflictError('moderation.already_decided', 'Another moderator already decided this item.');
       const post = (await r.posts.lockForUpdate(item.post_id))!;
       const thread = (await r.threads.getById(post.thread_id))!;
-      if (post.state === 'pending') {
+      if (post.state === 'hidden') {
+        // An appeal upheld: the hidden post comes back, and counts again.
+        await r.posts.update(post.id, { state: 'published' });
+        await r.posts.setModeration(post.id, null);
+        if (post.number === 1) {
+          await r.threads.update(thread.id, { state: 'published' });
+          await r.categories.addCounts(thread.category_id, { threads: 1, posts: thread.reply_count + 1 });
+        } else {
+          await r.threads.addCounts(thread.id, { replies: 1, score: post.like_count + post.helpful_count });
+          await r.categories.addCounts(thread.category_id, { posts: 1 });
+        }
+        await r.members.addPostCount(post.author_id, 1);
+        await r.notifications.create(post.author_id, 'moderation.approved', { postId: post.id, threadId: thread.id, threadTitle: thread.title });
+      } else if (post.state === 'pending' || post.state === 'rejected') {
         await r.posts.update(post.id, { state: 'published' });
         await r.posts.setModeration(post.id, null);
         if (post.number === 1) {
@@ -275,6 +290,21 @@ export class ModerationService {
       const item = await r.moderation.openOrMerge({ postId, reasons: ['report'], hits: [], priority, reports: 1 });
       return { reported: true, itemId: item.id };
     });
+  }
+
+  async settings(actor: Actor | null) {
+    authorize(actor, 'moderation.queue');
+    return this.settingsStore.get();
+  }
+
+  async updateSettings(actor: Actor | null, patch: Partial<ModerationSettings>) {
+    authorize(actor, 'rule.edit');
+    return this.settingsStore.set(patch);
+  }
+
+  /** The typical wait before a decision (median over the last 30 days), shown to authors of held posts. */
+  async typicalWait() {
+    return { medianMinutes: await this.read.moderation.medianDecisionMinutes() };
   }
 
   async notifications(actorOrNull: Actor | null) {

@@ -35,7 +35,13 @@ export function refuseIfRejected(verdict: Verdict, text: { title?: string; body:
  * trust level, `post` publishes it and queues it for review, `reactive` queues only rule hits and reports.
  * Staff posts are never held or queued.
  */
-export function place(verdict: Verdict, author: Actor, category: Pick<Category, 'moderation_mode' | 'bypass_trust_level'>): Placement {
+export function place(
+  verdict: Verdict,
+  author: Actor,
+  category: Pick<Category, 'moderation_mode' | 'bypass_trust_level'>,
+  /** Post mode reviews a sample of posts, by trust level (ModerationSettings.postSampling): is this one drawn? */
+  sampled: () => boolean = () => true,
+): Placement {
   const masked = verdict.hits.some((h) => h.action === 'censor');
   if (hasRole(author, 'moderator')) return { state: 'published', reasons: [], priority: 0, masked };
   const reasons: ModerationReason[] = [];
@@ -51,7 +57,7 @@ export function place(verdict: Verdict, author: Actor, category: Pick<Category, 
     reasons.push('pre');
     state = 'pending';
     priority = Math.max(priority, PRIORITY.pre);
-  } else if (category.moderation_mode === 'post' && belowBypass) {
+  } else if (category.moderation_mode === 'post' && belowBypass && sampled()) {
     reasons.push('post');
     priority = Math.max(priority, PRIORITY.post);
   }
