@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Category, Member } from '../../server/db/schema.ts';
-import { createCategory, createMember, createThread } from '../factories/index.ts';
+import { createCategory, createMember, createReply, createThread } from '../factories/index.ts';
 import { shot, signIn, startSite, type Site } from './browser.ts';
 
 let site: Site;
@@ -104,5 +104,33 @@ describe('moderation, as people do it', () => {
     await rules.getByText(/posts hit among the last/).waitFor();
     await shot(rules, 'netiquette-rules-backtest');
     await Promise.all([member.close(), cm.close()]);
+  });
+});
+
+describe('sanctions, as moderators apply them', () => {
+  it('hides a post with a reason; its author reads why and appeals', async () => {
+    const { thread } = await createThread(site.db, manager, category.id, { title: 'Un sujet animé', body: 'Donnez votre avis.' });
+    const bob = await createMember(site.db, { username: 'bob_rando' });
+    await createReply(site.db, bob, thread.id, 'Ce message partira en appel.');
+    const mod = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    await signIn(mod, site, claire);
+    const page = await mod.newPage();
+    await page.goto(`${site.url}/t/${thread.id}`);
+    await page.locator('#post-2').getByRole('button', { name: 'Masquer' }).click();
+    await page.getByRole('dialog').getByLabel('Motif du refus').selectOption('off_topic');
+    await page.getByRole('dialog').getByRole('button', { name: 'Masquer' }).click();
+    await page.locator('#post-2').getByText('Masqué par la modération').waitFor();
+
+    const author = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    await signIn(author, site, bob);
+    const mine = await author.newPage();
+    await mine.goto(`${site.url}/t/${thread.id}`);
+    await mine.getByText('Motif : Hors sujet pour cette catégorie').waitFor();
+    await mine.getByRole('button', { name: 'Faire appel' }).click();
+    await mine.getByLabel('Expliquez pourquoi ce message devrait être publié').fill('Mon message parlait bien du sujet.');
+    await mine.getByRole('button', { name: 'Envoyer mon appel' }).click();
+    await mine.getByText('Votre appel a été transmis aux modérateurs.').waitFor();
+    await shot(mine, 'post-hidden-appeal');
+    await Promise.all([mod.close(), author.close()]);
   });
 });
