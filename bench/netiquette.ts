@@ -70,7 +70,7 @@ export async function netiquette(): Promise<void> {
   const text = `## Netiquette evaluation (DESIGN §7)
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${machine('—')}.
-Command: \`npm run bench -- netiquette\` (pure CPU, one process; 20 000 evaluations after 2 000 of warm-up).
+Command: \`npm run bench -- netiquette\` (compiled by esbuild as in production; pure CPU, one process; 20 000 evaluations after 2 000 of warm-up).
 Rule set: the ${defaultDefinitions().length} built-in detectors (French and English lexicons: ${Object.entries(set.stats).map(([k, v]) => `${k} ${v}`).join(', ')} entries) plus 50 custom rules (45 word and phrase lists of 22 entries, 5 regular expressions).
 Post: ${body.length} characters of French product talk, with a title.
 

@@ -124,15 +124,25 @@ export class LexiconGroup {
   private readonly byFirst = new Map<string, [number, WordPattern[], string][]>();
   private readonly stemFirst = new Map<string, [number, WordPattern[], string][]>();
 
+  /** Stems are found by looking up each prefix of a word (a few map lookups), not by trying every stem. */
+  private minStem = Infinity;
+  private maxStem = 0;
+  /** The first four letters of every stem: most words start like no stem, and cost one lookup. */
+  private readonly stemHeads = new Set<string>();
+
   constructor(private readonly lexicons: readonly Lexicon[]) {
     lexicons.forEach((lex, k) => {
       for (const [pattern, entry] of lex.patterns()) {
         const head = pattern[0]!;
         const map = head.stem ? this.stemFirst : this.byFirst;
-        const key = head.stem ? head.exact[0]! : head.exact;
-        const list = map.get(key) ?? [];
+        if (head.stem) {
+          this.minStem = Math.min(this.minStem, head.exact.length);
+          this.maxStem = Math.max(this.maxStem, head.exact.length);
+          this.stemHeads.add(head.exact.slice(0, 4));
+        }
+        const list = map.get(head.exact) ?? [];
         list.push([k, pattern, entry]);
-        map.set(key, list);
+        map.set(head.exact, list);
       }
     });
   }
@@ -148,9 +158,13 @@ export class LexiconGroup {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       state.any = false;
-      for (let f = 0; f < t.forms.length; f++) considerGroup(this.byFirst.get(t.forms[f]!), i, state);
-      considerGroup(this.stemFirst.get(t.text[0]!), i, state);
-      if (t.alt[0] !== t.text[0]) considerGroup(this.stemFirst.get(t.alt[0]!), i, state);
+      for (let f = 0; f < t.forms.length; f++) {
+        const form = t.forms[f]!;
+        considerGroup(this.byFirst.get(form), i, state);
+        if (form.length < this.minStem || !this.stemHeads.has(form.slice(0, 4))) continue;
+        const longest = Math.min(form.length, this.maxStem);
+        for (let len = this.minStem; len <= longest; len++) considerGroup(this.stemFirst.get(form.slice(0, len)), i, state);
+      }
       const any = state.any;
       if (!any) continue;
       for (let k = 0; k < count; k++) {

@@ -36,8 +36,8 @@ export interface FoldedText {
   /** Lower-case, accent-free, invisible characters removed. */
   text: string;
   /** For each UTF-16 unit of `text`, the span of the original character it came from. */
-  starts: number[];
-  ends: number[];
+  starts: Int32Array;
+  ends: Int32Array;
 }
 
 const INVISIBLE = /^[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFE00-\uFE0F\uFEFF]$/u;
@@ -62,22 +62,20 @@ export function fold(original: string): FoldedText {
   const n = original.length;
   // Fast path: ASCII needs only lower-casing, and its offsets are the identity.
   if (ASCII.test(original)) {
-    const starts = new Array<number>(n);
-    const ends = new Array<number>(n);
-    for (let i = 0; i < n; i++) {
-      starts[i] = i;
-      ends[i] = i + 1;
-    }
-    return { text: original.toLowerCase(), starts, ends };
+    const starts = new Int32Array(n);
+    for (let i = 0; i < n; i++) starts[i] = i;
+    return { text: original.toLowerCase(), starts, ends: starts.map((v) => v + 1) };
   }
-  const starts: number[] = [];
-  const ends: number[] = [];
+  // Folding can lengthen the text (« œ » → « oe »): room for twice as many units, trimmed at the end.
+  let starts = new Int32Array(n * 2 + 8);
+  let ends = new Int32Array(n * 2 + 8);
   const parts: string[] = [];
+  let k = 0;
   for (let i = 0; i < n; ) {
     let j = i;
     while (j < n && original.charCodeAt(j) < 128) {
-      starts.push(j);
-      ends.push(j + 1);
+      starts[k] = j;
+      ends[k++] = j + 1;
       j++;
     }
     if (j > i) {
@@ -88,14 +86,23 @@ export function fold(original: string): FoldedText {
     const code = original.charCodeAt(i);
     const width = code >= 0xd800 && code <= 0xdbff && i + 1 < n ? 2 : 1;
     const folded = foldChar(width === 1 ? original[i]! : original.slice(i, i + 2));
+    if (k + folded.length >= starts.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      starts = grow(starts);
+      ends = grow(ends);
+    }
     for (let f = 0; f < folded.length; f++) {
-      starts.push(i);
-      ends.push(i + width);
+      starts[k] = i;
+      ends[k++] = i + width;
     }
     parts.push(folded);
     i += width;
   }
-  return { text: parts.join(''), starts, ends };
+  return { text: parts.join(''), starts: starts.subarray(0, k), ends: ends.subarray(0, k) };
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
@@ -193,7 +200,9 @@ export function tokenize(original: string): Token[] {
         }
         if (!hasOne) alt = decoded;
       }
-      words.push({ text: decoded, alt, start: starts[i]!, end: ends[j - 1]!, sepBefore: text.slice(sepStart, i), single: j - i === 1 });
+      const single = j - i === 1;
+      // The separator only matters before a single letter (spelled-out words): don't slice it otherwise.
+      words.push({ text: decoded, alt, start: starts[i]!, end: ends[j - 1]!, sepBefore: single ? text.slice(sepStart, i) : '', single });
       sepStart = j;
     }
     // A number is no word: it stays in the separator, which breaks a spelled-out run.

@@ -19,21 +19,23 @@ const TLDS = new Set(
   ).split(' '),
 );
 
-const SCHEME_OR_WWW = /\b(?:https?:\/\/|www\.)[^\s<>"'`]+/giu;
+const SCHEME_OR_WWW = /\b(?:https?:\/\/|www\.)[^\s<>"'`]+/gi;
 /** A dot followed by a possible top-level domain: where a bare domain may end. */
 const DOT_TLD = /[a-z0-9-]\.([a-z]{2,12})(?![a-z0-9])/gi;
 const DOMAIN_CHAR = /[a-z0-9.-]/i;
 const WORD_CHAR = /[\p{L}\p{N}@]/u;
 /** Cheap test first: a scheme, "www." or something like a domain (letters, a dot, letters). */
-const MAYBE_LINK = /:\/\/|www\.|[\p{L}\p{N}-]\.\p{L}{2,}/u;
+const MAYBE_LINK = /:\/\/|www\.|[a-z0-9-]\.[a-z]{2}/i;
 const TRAILING = /[.,;:!?)\]}»’'"]+$/u;
 
+/** The host of a URL or bare domain, lower-cased, without "www." (no URL parsing needed for that). */
 function hostOf(url: string): string {
-  try {
-    return new URL(/^https?:\/\//i.test(url) ? url : `http://${url}`).hostname.toLowerCase().replace(/^www\./, '');
-  } catch {
-    return '';
-  }
+  const rest = url.replace(/^https?:\/\//i, '');
+  const end = rest.search(/[/?#:]/);
+  return (end < 0 ? rest : rest.slice(0, end))
+    .replace(/^[^@]*@/, '')
+    .toLowerCase()
+    .replace(/^www\./, '');
 }
 
 export function findLinks(text: string): FoundLink[] {

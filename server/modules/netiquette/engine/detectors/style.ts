@@ -10,6 +10,15 @@ export interface StyleSpan {
  * « SAV », "GR20" or "USB" are short and do not count) reaches `ratio`, over at least `minLetters` letters.
  */
 export function findShouting(text: string, minLetters: number, ratio: number): StyleSpan | undefined {
+  // Cheap bound first: shouting is runs of plain capitals (a capital followed by another); ordinary prose
+  // has a few (« SAV », "GR20"), never enough.
+  let capitals = 0;
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const p = text.charCodeAt(i - 1);
+    if (c >= 65 && c <= 90 && p >= 65 && p <= 90) capitals++;
+  }
+  if (capitals < minLetters * ratio * 0.5) return undefined;
   let letters = 0;
   let upper = 0;
   let first = -1;
@@ -57,12 +66,15 @@ export function findShouting(text: string, minLetters: number, ratio: number): S
 export function findRepetitions(text: string, min: number): StyleSpan[] {
   const spans: StyleSpan[] = [];
   let runStart = 0;
-  for (let i = 1; i <= text.length; i++) {
-    if (i < text.length && text.charCodeAt(i) === text.charCodeAt(runStart)) continue;
-    const ch = text[runStart]!;
+  let runCode = text.charCodeAt(0);
+  const n = text.length;
+  for (let i = 1; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : -1;
+    if (c === runCode) continue;
     // Markdown rules, headings and code fences are not shouting; white space is not a character to repeat.
-    if (i - runStart >= min && !/[\s\-=_*#~`.]/.test(ch)) spans.push({ start: runStart, end: i });
+    if (i - runStart >= min && !/[\s\-=_*#~`.]/.test(text[runStart]!)) spans.push({ start: runStart, end: i });
     runStart = i;
+    runCode = c;
   }
   return spans;
 }
