@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/app.ts';
 import type { Category, Member } from '../../server/db/schema.ts';
 import { createCategory, createMember, createThread } from '../factories/index.ts';
 import { createTestApp, type TestApp } from '../setup/app.ts';
@@ -104,7 +105,8 @@ describe('publishing through the netiquette', () => {
 describe('category moderation modes', () => {
   it('pre: holds posts below the bypass trust level, not above it, never the staff', async () => {
     const pre = await createCategory(t.db);
-    await t.db.updateTable('categories').set({ moderation_mode: 'pre', bypass_trust_level: 2 }).where('id', '=', pre.id).execute();
+    const set = await t.api('PATCH', `/api/categories/${pre.id}`, { as: manager, body: { moderationMode: 'pre', bypassTrustLevel: 2 } });
+    expect(set.json()).toMatchObject({ moderationMode: 'pre', bypassTrustLevel: 2 });
     const trusted = await createMember(t.db, { trustLevel: 2 });
     const post = (as: Member) => t.api('POST', '/api/threads', { as, body: { categoryId: pre.id, title: 'A priori', body: 'Bonjour tout le monde', kind: 'discussion' } });
     expect((await post(alice)).json().moderation.state).toBe('pending');
@@ -300,6 +302,24 @@ describe('netiquette rules', () => {
     const insults = rules.find((r: { key: string }) => r.key === 'insults');
     expect(insults.stats.upheld + insults.stats.overturned).toBeGreaterThanOrEqual(2);
     expect(insults.stats.precision).toBeGreaterThan(0);
+  });
+});
+
+describe('rules across app nodes', () => {
+  it("applies a rule changed on one node to a post on another at once", async () => {
+    const other = await buildApp({ config: t.config, db: t.db });
+    try {
+      await t.api('POST', '/api/netiquette/rules', { as: manager, body: { kind: 'words', action: 'reject', name: 'Nœud', words: ['motinterditnoeud'] } });
+      const res = await other.inject({
+        method: 'POST',
+        url: '/api/threads',
+        headers: { host: 'forum.test:3000', origin: 'http://forum.test:3000', cookie: await t.loginAs(alice) },
+        payload: { categoryId: category.id, title: 'Deux nœuds', body: 'Un motinterditnoeud ici', kind: 'discussion' },
+      });
+      expect(res.statusCode).toBe(422);
+    } finally {
+      await other.close();
+    }
   });
 });
 

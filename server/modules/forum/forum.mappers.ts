@@ -13,6 +13,7 @@ export function toCategory(c: Category) {
     color: c.color,
     position: c.position,
     moderationMode: c.moderation_mode,
+    bypassTrustLevel: c.bypass_trust_level,
     threadCount: c.thread_count,
     postCount: c.post_count,
   };

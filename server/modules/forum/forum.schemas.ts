@@ -12,6 +12,7 @@ export const CategorySchema = Type.Object({
   color: Type.String(),
   position: Type.Integer(),
   moderationMode: Type.String(),
+  bypassTrustLevel: Type.Integer(),
   threadCount: Type.Integer(),
   postCount: Type.Integer(),
 });
@@ -23,6 +24,9 @@ export const CategoryCreateBody = Type.Object({
   color: Type.Optional(Type.String({ pattern: '^#[0-9a-fA-F]{6}$' })),
   position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
   moderationMode: Type.Optional(ModerationMode),
+  bypassTrustLevel: Type.Optional(
+    Type.Integer({ minimum: 0, maximum: 5, description: 'Members at or above this trust level skip pre/post moderation here (5: nobody)' }),
+  ),
 });
 
 export const CategoryUpdateBody = Type.Partial(Type.Omit(CategoryCreateBody, ['slug']));

@@ -59,7 +59,7 @@ export class ForumService {
 
   async createCategory(
     actor: Actor | null,
-    input: { slug: string; name: string; description?: string; color?: string; position?: number; moderationMode?: 'pre' | 'post' | 'reactive' },
+    input: { slug: string; name: string; description?: string; color?: string; position?: number; moderationMode?: 'pre' | 'post' | 'reactive'; bypassTrustLevel?: number },
   ) {
     authorize(actor, 'category.manage');
     if (await this.categories.getBySlug(input.slug)) {
@@ -72,6 +72,7 @@ export class ForumService {
       color: input.color,
       position: input.position ?? 0,
       moderation_mode: input.moderationMode,
+      bypass_trust_level: input.bypassTrustLevel,
     });
     return toCategory(created);
   }
@@ -79,7 +80,7 @@ export class ForumService {
   async updateCategory(
     actor: Actor | null,
     id: number,
-    input: { name?: string; description?: string; color?: string; position?: number; moderationMode?: 'pre' | 'post' | 'reactive' },
+    input: { name?: string; description?: string; color?: string; position?: number; moderationMode?: 'pre' | 'post' | 'reactive'; bypassTrustLevel?: number },
   ) {
     authorize(actor, 'category.manage');
     const updated = await this.categories.update(id, {
@@ -88,6 +89,7 @@ export class ForumService {
       color: input.color,
       position: input.position,
       moderation_mode: input.moderationMode,
+      bypass_trust_level: input.bypassTrustLevel,
     });
     if (!updated) throw new NotFoundError('category.not_found', 'No such category.');
     return toCategory(updated);

@@ -34,6 +34,7 @@ export interface Category {
   color: string;
   position: number;
   moderationMode: string;
+  bypassTrustLevel: number;
   threadCount: number;
   postCount: number;
 }
