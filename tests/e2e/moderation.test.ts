@@ -134,3 +134,32 @@ describe('sanctions, as moderators apply them', () => {
     await Promise.all([mod.close(), author.close()]);
   });
 });
+
+describe('the queue in bulk, on a phone', () => {
+  it('approves several selected items at once', async () => {
+    const { thread } = await createThread(site.db, manager, category.id, { title: 'Sujet en masse', body: 'Allez-y.' });
+    const writer = await site.browser.newContext({ locale: 'fr-FR' });
+    await signIn(writer, site, camille);
+    const page = await writer.newPage();
+    for (const text of ['Quel abruti ce transporteur.', 'Espèce de crétin de livreur.']) {
+      await page.goto(`${site.url}/t/${thread.id}`);
+      await page.locator('#composer-body').fill(text);
+      await page.getByRole('button', { name: 'Envoyer la réponse' }).click();
+      await page.getByText('En attente de validation').first().waitFor();
+    }
+    const mod = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 390, height: 844 } });
+    await signIn(mod, site, claire);
+    const queue = await mod.newPage();
+    await queue.goto(`${site.url}/moderation`);
+    const boxes = queue.locator('li.item input[type=checkbox]');
+    await boxes.first().waitFor();
+    const count = await boxes.count();
+    expect(count).toBeGreaterThanOrEqual(2); // the two held replies, and whatever earlier journeys left
+    for (let i = 0; i < count; i++) await boxes.nth(i).check();
+    await queue.evaluate('window.scrollTo(0, 0)');
+    await shot(queue, 'moderation-queue-phone');
+    await queue.getByRole('button', { name: `Approuver la sélection (${count})` }).click();
+    await queue.getByText('La file est vide. Beau travail !').waitFor();
+    await Promise.all([writer.close(), mod.close()]);
+  });
+});

@@ -302,6 +302,8 @@ describe('netiquette rules', () => {
     const insults = rules.find((r: { key: string }) => r.key === 'insults');
     expect(insults.stats.upheld + insults.stats.overturned).toBeGreaterThanOrEqual(2);
     expect(insults.stats.precision).toBeGreaterThan(0);
+    expect(insults.weekly).toHaveLength(8);
+    expect(insults.weekly.at(-1)).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -111,6 +111,20 @@ export class NetiquetteRepository {
       .execute();
   }
 
+  /** Hits per rule and week over the last `weeks` weeks (oldest first), for each rule's trend. */
+  weekly(weeks: number) {
+    return this.db
+      .selectFrom('rule_hits')
+      .select([
+        'rule_key',
+        sql<number>`floor(extract(epoch from now() - created_at) / 604800)::int`.as('weeks_ago'),
+        sql<number>`count(*)::int`.as('n'),
+      ])
+      .where('created_at', '>', sql<Date>`now() - make_interval(weeks => ${weeks})`)
+      .groupBy(['rule_key', 'weeks_ago'])
+      .execute();
+  }
+
   /** Recent published posts with their category, for a backtest. */
   recentPublished(limit: number) {
     return this.db

@@ -43,6 +43,7 @@ export const RuleSchema = Type.Object({
     overturned: Type.Integer({ description: 'hits whose post moderators approved' }),
     precision: Nullable(Type.Number()),
   }),
+  weekly: Type.Array(Type.Integer(), { description: 'Hits per week over the last 8 weeks, oldest first' }),
   updatedAt: DateTime,
 });
 

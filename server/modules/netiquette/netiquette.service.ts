@@ -16,6 +16,8 @@ import {
 import { NetiquetteRepository, type RuleRow } from './netiquette.repository.ts';
 
 const DAY = 86_400_000;
+/** How many weeks of hits the rules page charts. */
+const WEEKS = 8;
 const BUILTIN_TITLES = new Map(BUILTIN_RULES.map((r) => [r.key as string, r.title]));
 
 export interface RuleInput {
@@ -110,9 +112,15 @@ export class NetiquetteService {
 
   async listRules(actor: Actor | null) {
     authorize(actor, 'rule.view');
-    const [rows, stats] = await Promise.all([this.rules.list(), this.rules.stats()]);
+    const [rows, stats, weekly] = await Promise.all([this.rules.list(), this.rules.stats(), this.rules.weekly(WEEKS)]);
     const byKey = new Map(stats.map((s) => [s.rule_key, s]));
-    return rows.map((row) => toRuleView(row, byKey.get(row.key)));
+    const trend = new Map<string, number[]>();
+    for (const w of weekly) {
+      const series = trend.get(w.rule_key) ?? new Array<number>(WEEKS).fill(0);
+      series[WEEKS - 1 - w.weeks_ago] = w.n;
+      trend.set(w.rule_key, series);
+    }
+    return rows.map((row) => ({ ...toRuleView(row, byKey.get(row.key)), weekly: trend.get(row.key) ?? new Array<number>(WEEKS).fill(0) }));
   }
 
   async createRule(actorOrNull: Actor | null, input: RuleInput) {
@@ -132,7 +140,7 @@ export class NetiquetteService {
       messageEn: input.messageEn ?? '',
       createdBy: actor.id,
     });
-    return toRuleView(row, undefined);
+    return { ...toRuleView(row, undefined), weekly: new Array<number>(WEEKS).fill(0) };
   }
 
   async updateRule(actorOrNull: Actor | null, key: string, input: Partial<RuleInput> & { params?: Record<string, unknown> }) {
@@ -155,7 +163,7 @@ export class NetiquetteService {
       messageFr: input.messageFr,
       messageEn: input.messageEn,
     });
-    return toRuleView(row!, undefined);
+    return { ...toRuleView(row!, undefined), weekly: new Array<number>(WEEKS).fill(0) };
   }
 
   async deleteRule(actorOrNull: Actor | null, key: string) {

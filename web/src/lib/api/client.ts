@@ -89,6 +89,8 @@ export const api = {
   ban: (memberId: number, reason: string) => request<unknown>('POST', `/api/members/${memberId}/ban`, { reason }),
   lift: (memberId: number) => request<unknown>('POST', `/api/members/${memberId}/unsuspend`),
   typicalWait: () => request<{ medianMinutes: number | null }>('GET', '/api/moderation/wait'),
+  bulk: (ids: number[], action: 'approve' | 'reject', reason?: string) =>
+    request<{ results: { id: number; ok: boolean }[] }>('POST', '/api/moderation/items/bulk', { ids, action, reason }),
   rules: () => request<{ rules: Rule[] }>('GET', '/api/netiquette/rules'),
   createRule: (draft: RuleDraft) => request<Rule>('POST', '/api/netiquette/rules', draft),
   updateRule: (key: string, patch: Partial<RuleDraft> & { enabled?: boolean }) => request<Rule>('PATCH', `/api/netiquette/rules/${encodeURIComponent(key)}`, patch),

@@ -160,6 +160,7 @@ export interface Rule {
   params: Record<string, unknown>;
   messages: { fr: string; en: string };
   stats: { hits30d: number; upheld: number; overturned: number; precision: number | null };
+  weekly: number[];
   updatedAt: string;
 }
 

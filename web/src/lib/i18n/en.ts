@@ -258,4 +258,7 @@ export const en: Messages = {
   "error.appeal.already_made": "You already appealed this decision.",
   "error.sanction.staff": "Only an administrator can sanction a member of staff.",
   "sanction.dayCount": { one: "{n} day", other: "{n} days" },
+  "mod.select": "Select",
+  "mod.bulkApprove": "Approve selected ({n})",
+  "mod.bulkReject": "Reject selected ({n})",
 };

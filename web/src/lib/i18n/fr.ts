@@ -257,4 +257,7 @@ export const fr = {
   "error.appeal.already_made": "Vous avez déjà fait appel de cette décision.",
   "error.sanction.staff": "Seul un administrateur peut sanctionner un membre de l’équipe.",
   "sanction.dayCount": { one: "{n} jour", other: "{n} jours" },
+  "mod.select": "Sélectionner",
+  "mod.bulkApprove": "Approuver la sélection ({n})",
+  "mod.bulkReject": "Refuser la sélection ({n})",
 } as const;
