@@ -118,6 +118,7 @@ describe('hiding and appeals', () => {
     expect((await t.api('POST', `/api/posts/${reply.id}/appeal`, { as: bob, body: { message: 'Encore ?' } })).statusCode).toBe(409);
     const item = (await t.api('GET', '/api/moderation/queue?reason=appeal', { as: moderator })).json().items[0];
     expect(item.post.id).toBe(reply.id);
+    expect(item.appealMessage).toBe('Mon message était dans le sujet.');
     await t.api('POST', `/api/moderation/items/${item.id}/approve`, { as: moderator, body: {} });
     const page = (await t.api('GET', `/api/threads/${thread.id}`)).json();
     expect(page.thread.replyCount).toBe(1);

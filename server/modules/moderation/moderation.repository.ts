@@ -56,6 +56,7 @@ export class ModerationRepository {
       .innerJoin('threads', 'threads.id', 'posts.thread_id')
       .innerJoin('members as author', 'author.id', 'posts.author_id')
       .leftJoin('members as claimer', 'claimer.id', 'moderation_items.claimed_by')
+      .leftJoin('appeals', 'appeals.post_id', 'moderation_items.post_id')
       .select([
         'moderation_items.id',
         'moderation_items.reasons',
@@ -69,6 +70,7 @@ export class ModerationRepository {
         'moderation_items.decision_reason',
         'moderation_items.created_at',
         'claimer.username as claimer_username',
+        'appeals.message as appeal_message',
         'posts.id as post_id',
         'posts.number as post_number',
         'posts.state as post_state',

@@ -21,6 +21,7 @@ const Item = Type.Object({
   overdue: Type.Boolean(),
   claimedBy: Nullable(Type.Object({ id: Type.Integer(), username: Type.String() })),
   decisionReason: Nullable(Type.String()),
+  appealMessage: Nullable(Type.String({ description: "The author's words, when the item is an appeal" })),
   post: Type.Object({
     id: Type.Integer(),
     number: Type.Integer(),

@@ -62,6 +62,7 @@ function toItem(row: QueueRow, now: number, targetMinutes: number) {
     overdue: ageMinutes > targetMinutes,
     claimedBy: row.claimed_by === null ? null : { id: row.claimed_by, username: row.claimer_username ?? '' },
     decisionReason: row.decision_reason,
+    appealMessage: row.appeal_message,
     post: {
       id: row.post_id,
       number: row.post_number,

@@ -138,6 +138,7 @@ export interface QueueItem {
   overdue: boolean;
   claimedBy: { id: number; username: string } | null;
   decisionReason: string | null;
+  appealMessage: string | null;
   post: { id: number; number: number; state: string; body: string; html: string; threadId: number; threadTitle: string; categoryId: number };
   author: {
     id: number;

@@ -261,4 +261,5 @@ export const en: Messages = {
   "mod.select": "Select",
   "mod.bulkApprove": "Approve selected ({n})",
   "mod.bulkReject": "Reject selected ({n})",
+  "mod.appealMessage": "The author’s appeal: “{message}”",
 };

@@ -260,4 +260,5 @@ export const fr = {
   "mod.select": "Sélectionner",
   "mod.bulkApprove": "Approuver la sélection ({n})",
   "mod.bulkReject": "Refuser la sélection ({n})",
+  "mod.appealMessage": "Appel de l’auteur : « {message} »",
 } as const;
