@@ -9,6 +9,8 @@ import { PostsRepository, ReactionsRepository } from '../modules/forum/posts.rep
 import { ThreadsRepository } from '../modules/forum/threads.repository.ts';
 import { MembersRepository } from '../modules/members/members.repository.ts';
 import { SiteSettingsRepository } from '../modules/site/site.repository.ts';
+import { ModerationRepository } from '../modules/moderation/moderation.repository.ts';
+import { compileRules, defaultDefinitions, evaluate } from '../modules/netiquette/engine/index.ts';
 import { CATEGORIES, COMMUNITY, MEMBERS, REPLIES, STAFF, THREADS } from './content.ts';
 
 /** Small deterministic PRNG so that every fresh demo looks the same. */
@@ -168,6 +170,36 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
       }
       await categories.addCounts(categoryId, { threads: 1, posts: 1 + replies.length });
     }
+    // Something for the moderators to do on their first visit: a reply the netiquette held, and a report.
+    const rules = compileRules(defaultDefinitions());
+    const moderation = new ModerationRepository(trx);
+    const heldThread = (await threads.list({ sort: 'latest', limit: 1 }))[0]!;
+    const heldText = 'Franchement, le livreur est un vrai c0nnard, trois semaines de retard !';
+    const verdict = evaluate(
+      { body: heldText },
+      { trustLevel: 0, role: 'member', accountAgeDays: 3, categoryId: heldThread.category_id, authorPostCount: 5, recentPosts: [], now: new Date() },
+      rules,
+    );
+    const hits = verdict.hits.filter((h) => h.action !== 'allow');
+    const author = people.at(-1)!;
+    const number = await threads.nextPostNumber(heldThread.id, author.id, new Date(now - 30 * 60_000), false);
+    const held = await posts.create({
+      thread_id: heldThread.id,
+      author_id: author.id,
+      number,
+      body_md: heldText,
+      body_html: renderMarkdown(heldText),
+      state: 'pending',
+      moderation: JSON.stringify({ reasons: ['rule'], hits }),
+      created_at: new Date(now - 30 * 60_000),
+    });
+    await moderation.openOrMerge({ postId: held.id, reasons: ['rule'], hits, priority: 41 });
+    const reported = (await posts.listByAuthor(people[1]!.id, 1))[0];
+    if (reported) {
+      await moderation.addReport({ postId: reported.id, reporterId: people[2]!.id, reason: 'off_topic', note: 'Rien à voir avec la randonnée.' });
+      await moderation.openOrMerge({ postId: reported.id, reasons: ['report'], hits: [], priority: 28, reports: 1 });
+    }
+
     const site = new SiteSettingsRepository(trx);
     await site.set('name', COMMUNITY.name);
     await site.set('tagline', COMMUNITY.tagline);

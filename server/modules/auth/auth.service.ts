@@ -56,6 +56,8 @@ export class AuthService {
         email: input.email,
         password_hash: passwordHash,
         role: input.role,
+        // Staff are trusted from the start; members earn their trust level (see the reputation capability).
+        trust_level: input.role === 'member' ? 0 : 4,
         display_name: input.displayName ?? input.username,
         locale: input.locale ?? 'fr',
         netiquette_accepted_at: input.acceptedNetiquette ? new Date() : null,
