@@ -3,6 +3,7 @@ import * as m0001 from './0001_core.ts';
 import * as m0002 from './0002_thread_version.ts';
 import * as m0003 from './0003_netiquette_moderation.ts';
 import * as m0004 from './0004_sanctions.ts';
+import * as m0005 from './0005_reputation.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0002_thread_version': m0002,
   '0003_netiquette_moderation': m0003,
   '0004_sanctions': m0004,
+  '0005_reputation': m0005,
 };

@@ -29,6 +29,7 @@ export interface MembersTable {
   netiquette_accepted_at: Date | null;
   last_seen_at: Date | null;
   sanction_reason: string | null;
+  trust_granted: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -230,6 +231,46 @@ export interface AppealsTable {
   updated_at: Timestamp;
 }
 
+export interface ReputationEventsTable {
+  id: Generated<number>;
+  member_id: number;
+  kind: string;
+  points: number;
+  source_key: string;
+  post_id: number | null;
+  thread_id: number | null;
+  category_id: number | null;
+  reverses: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type BadgeTier = 'bronze' | 'silver' | 'gold';
+
+export interface BadgesTable {
+  id: Generated<number>;
+  key: string;
+  tier: BadgeTier;
+  manual: Generated<boolean>;
+  criteria: ColumnType<unknown | null, string | null | undefined, string | null>;
+  name_fr: string;
+  name_en: string;
+  description_fr: Generated<string>;
+  description_en: Generated<string>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface MemberBadgesTable {
+  id: Generated<number>;
+  member_id: number;
+  badge_id: number;
+  reason: Generated<string>;
+  awarded_by: number | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   members: MembersTable;
   sessions: SessionsTable;
@@ -247,6 +288,9 @@ export interface Database {
   notifications: NotificationsTable;
   member_strikes: MemberStrikesTable;
   appeals: AppealsTable;
+  reputation_events: ReputationEventsTable;
+  badges: BadgesTable;
+  member_badges: MemberBadgesTable;
 }
 
 export type Member = Selectable<MembersTable>;

@@ -1,10 +1,7 @@
 import type { Db } from '../../db/kysely.ts';
-import { SiteSettingsRepository } from '../site/site.repository.ts';
+import { CachedSetting } from '../site/cached-setting.ts';
 
-/**
- * Moderation settings community managers change (site setting `moderation`), read through a short cache
- * so that the publish path does not query them on every post.
- */
+/** Moderation settings community managers change (site setting `moderation`). */
 export interface ModerationSettings {
   /** A posteriori ("post" mode): the share of posts reviewed, by the author's trust level 0–4. */
   postSampling: number[];
@@ -25,29 +22,8 @@ export const DEFAULT_MODERATION_SETTINGS: ModerationSettings = {
   strikeDays: 90,
 };
 
-export class ModerationSettingsStore {
-  private readonly settings: SiteSettingsRepository;
-  private cached: { value: ModerationSettings; at: number } | undefined;
-
-  constructor(
-    db: Db,
-    private readonly ttlMs = 2000,
-  ) {
-    this.settings = new SiteSettingsRepository(db);
-  }
-
-  async get(): Promise<ModerationSettings> {
-    if (this.cached && Date.now() - this.cached.at < this.ttlMs) return this.cached.value;
-    const stored = (await this.settings.get<Partial<ModerationSettings>>('moderation')) ?? {};
-    const value = { ...DEFAULT_MODERATION_SETTINGS, ...stored };
-    this.cached = { value, at: Date.now() };
-    return value;
-  }
-
-  async set(patch: Partial<ModerationSettings>): Promise<ModerationSettings> {
-    const value = { ...(await this.get()), ...patch };
-    await this.settings.set('moderation', value);
-    this.cached = { value, at: Date.now() };
-    return value;
+export class ModerationSettingsStore extends CachedSetting<ModerationSettings> {
+  constructor(db: Db, ttlMs = 2000) {
+    super(db, 'moderation', DEFAULT_MODERATION_SETTINGS, ttlMs);
   }
 }
