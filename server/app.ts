@@ -31,6 +31,10 @@ import { sanctionsRoutes } from './modules/moderation/sanctions.routes.ts';
 import { SanctionsService } from './modules/moderation/sanctions.service.ts';
 import { netiquetteRoutes } from './modules/netiquette/netiquette.routes.ts';
 import { NetiquetteService } from './modules/netiquette/netiquette.service.ts';
+import { RecognitionService } from './modules/reputation/recognition.service.ts';
+import { reputationRoutes } from './modules/reputation/reputation.routes.ts';
+import { ReputationService } from './modules/reputation/reputation.service.ts';
+import { ReputationSettingsStore } from './modules/reputation/reputation.settings.ts';
 import { siteRoutes } from './modules/site/site.routes.ts';
 
 export interface AppDeps {
@@ -88,17 +92,22 @@ export async function buildApp({ config, db, logger = false }: AppDeps): Promise
   await netiquette.ensureBuiltins();
   await app.register(netiquetteRoutes, { netiquette, config });
   const moderationSettings = new ModerationSettingsStore(db);
-  const publisher = new Publisher(db, config.limits, netiquette, moderationSettings);
+  const reputationSettings = new ReputationSettingsStore(db);
+  const reputation = new ReputationService(reputationSettings);
+  const recognition = new RecognitionService(db, reputation, reputationSettings);
+  await recognition.ensureBuiltins();
+  const publisher = new Publisher(db, config.limits, netiquette, moderationSettings, reputation);
   await app.register(forumRoutes, {
     config,
     forum: new ForumService(db, config.limits.pageSize, config.threadCacheSeconds),
     publisher,
-    reactions: new ReactionsService(db),
+    reactions: new ReactionsService(db, reputation),
   });
-  const moderation = new ModerationService(db, publisher, moderationSettings);
+  await app.register(reputationRoutes, { recognition });
+  const moderation = new ModerationService(db, publisher, moderationSettings, reputation);
   await app.register(moderationRoutes, { moderation });
   await app.register(sanctionsRoutes, {
-    sanctions: new SanctionsService(db, moderation, moderationSettings),
+    sanctions: new SanctionsService(db, moderation, moderationSettings, reputation),
     moderation,
   });
 

@@ -45,6 +45,10 @@ export const PERMISSIONS = {
   'thread.official': 'community_manager',
   'category.manage': 'community_manager',
   'rule.edit': 'community_manager',
+  'badge.manage': 'community_manager',
+  'badge.award': 'community_manager',
+  'trust.grant': 'community_manager',
+  'reputation.settings': 'community_manager',
   'member.set_role': 'admin',
 } as const satisfies Record<string, Role>;
 

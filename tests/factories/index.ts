@@ -6,6 +6,8 @@ import { CategoriesRepository } from '../../server/modules/forum/categories.repo
 import { Publisher } from '../../server/modules/forum/publish.ts';
 import { NetiquetteService } from '../../server/modules/netiquette/netiquette.service.ts';
 import { ModerationSettingsStore } from '../../server/modules/moderation/moderation.settings.ts';
+import { ReputationService } from '../../server/modules/reputation/reputation.service.ts';
+import { ReputationSettingsStore } from '../../server/modules/reputation/reputation.settings.ts';
 import { MembersRepository } from '../../server/modules/members/members.repository.ts';
 import { loadConfig } from '../../server/config.ts';
 
@@ -16,15 +18,36 @@ const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
 export const PASSWORD = 'correct horse battery';
 let passwordHash: Promise<string> | undefined;
 
-export async function createMember(db: Db, overrides: Partial<{ username: string; email: string; role: Role; trustLevel: number; suspendedUntil: Date; bannedAt: Date }> = {}): Promise<Member> {
+/**
+ * Figures that earn each trust level under the default thresholds: a member made at a level stays there
+ * when the trust level is recomputed (after each post, like or sanction). Level 4 is a grant.
+ */
+const FIGURES_BY_LEVEL = [
+  { reputation: 0, posts: 0, days: 0 },
+  { reputation: 5, posts: 3, days: 2 },
+  { reputation: 50, posts: 20, days: 15 },
+  { reputation: 250, posts: 100, days: 61 },
+  { reputation: 250, posts: 100, days: 61 },
+];
+
+export async function createMember(
+  db: Db,
+  overrides: Partial<{ username: string; email: string; role: Role; trustLevel: number; suspendedUntil: Date; bannedAt: Date }> = {},
+): Promise<Member> {
   passwordHash ??= hashPassword(PASSWORD);
   const id = unique();
+  const level = overrides.trustLevel ?? 1;
+  const figures = FIGURES_BY_LEVEL[level]!;
   return new MembersRepository(db).create({
     username: overrides.username ?? `member_${id}`,
     email: overrides.email ?? `member_${id}@example.test`,
     password_hash: await passwordHash,
     role: overrides.role ?? 'member',
-    trust_level: overrides.trustLevel ?? 1,
+    trust_level: level,
+    trust_granted: level === 4,
+    reputation: figures.reputation,
+    post_count: figures.posts,
+    created_at: new Date(Date.now() - figures.days * 86_400_000),
     suspended_until: overrides.suspendedUntil ?? null,
     banned_at: overrides.bannedAt ?? null,
     netiquette_accepted_at: new Date(),
@@ -50,7 +73,8 @@ export function actorOf(member: Member): Actor {
   };
 }
 
-const publisherFor = (db: Db) => new Publisher(db, loadConfig({}).limits, new NetiquetteService(db), new ModerationSettingsStore(db));
+const publisherFor = (db: Db) =>
+  new Publisher(db, loadConfig({}).limits, new NetiquetteService(db), new ModerationSettingsStore(db), new ReputationService(new ReputationSettingsStore(db)));
 
 export async function createThread(
   db: Db,

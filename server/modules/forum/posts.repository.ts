@@ -165,24 +165,26 @@ export type PostPageRow = Awaited<ReturnType<PostsRepository['page']>>[number];
 export class ReactionsRepository {
   constructor(private readonly db: Executor) {}
 
-  /** True when this call added the reaction (false: it was already there). */
-  async add(postId: number, memberId: number, kind: ReactionKind): Promise<boolean> {
+  /** The new reaction's id, or undefined when it was already there. */
+  async add(postId: number, memberId: number, kind: ReactionKind): Promise<number | undefined> {
     const row = await this.db
       .insertInto('reactions')
       .values({ post_id: postId, member_id: memberId, kind })
       .onConflict((oc) => oc.columns(['post_id', 'member_id', 'kind']).doNothing())
       .returning('id')
       .executeTakeFirst();
-    return row !== undefined;
+    return row?.id;
   }
 
-  async remove(postId: number, memberId: number, kind: ReactionKind): Promise<boolean> {
-    const result = await this.db
+  /** The removed reaction's id, or undefined when there was none. */
+  async remove(postId: number, memberId: number, kind: ReactionKind): Promise<number | undefined> {
+    const row = await this.db
       .deleteFrom('reactions')
       .where('post_id', '=', postId)
       .where('member_id', '=', memberId)
       .where('kind', '=', kind)
+      .returning('id')
       .executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    return row?.id;
   }
 }

@@ -12,6 +12,7 @@ import { mask, type Verdict } from '../netiquette/engine/index.ts';
 import { NetiquetteRepository } from '../netiquette/netiquette.repository.ts';
 import type { NetiquetteService } from '../netiquette/netiquette.service.ts';
 import type { ModerationSettingsStore } from '../moderation/moderation.settings.ts';
+import type { ReputationService } from '../reputation/reputation.service.ts';
 import { CategoriesRepository } from './categories.repository.ts';
 import { canSeeThread } from './forum.service.ts';
 import { PostsRepository } from './posts.repository.ts';
@@ -69,6 +70,7 @@ export class Publisher {
     private readonly limits: Config['limits'],
     private readonly netiquette: NetiquetteService,
     private readonly moderationSettings: ModerationSettingsStore,
+    private readonly reputation: ReputationService,
     private readonly random: () => number = Math.random,
   ) {
     this.read = repositories(db);
@@ -124,6 +126,7 @@ export class Publisher {
       if (published) {
         await r.categories.addCounts(category.id, { threads: 1, posts: 1 });
         await r.members.addPostCount(actor.id, 1);
+        await this.reputation.refresh(trx, [actor.id]);
       }
       await this.queue(r, post.id, placement, verdict);
       return { thread, post };
@@ -172,6 +175,7 @@ export class Publisher {
       if (published) {
         await r.categories.addCounts(thread.category_id, { posts: 1 });
         await r.members.addPostCount(actor.id, 1);
+        await this.reputation.replyPublished(trx, created, thread);
       }
       await this.queue(r, created.id, placement, verdict);
       return created;

@@ -5,6 +5,7 @@ import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/err
 import { canSeeThread } from './forum.service.ts';
 import { PostsRepository, ReactionsRepository } from './posts.repository.ts';
 import { ThreadsRepository } from './threads.repository.ts';
+import type { ReputationService } from '../reputation/reputation.service.ts';
 
 function repositories(db: Executor) {
   return { posts: new PostsRepository(db), threads: new ThreadsRepository(db), reactions: new ReactionsRepository(db) };
@@ -14,7 +15,10 @@ function repositories(db: Executor) {
 export class ReactionsService {
   private readonly read: ReturnType<typeof repositories>;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly reputation: ReputationService,
+  ) {
     this.read = repositories(db);
   }
 
@@ -43,14 +47,15 @@ export class ReactionsService {
     }
     return this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
-      const changed = on ? await r.reactions.add(post.id, actor.id, kind) : await r.reactions.remove(post.id, actor.id, kind);
-      if (!changed) {
+      const reactionId = on ? await r.reactions.add(post.id, actor.id, kind) : await r.reactions.remove(post.id, actor.id, kind);
+      if (reactionId === undefined) {
         const current = await r.posts.getById(post.id);
         return { likeCount: current!.like_count, helpfulCount: current!.helpful_count, active: on };
       }
       const delta = on ? 1 : -1;
       const counts = await r.posts.addReactionCount(post.id, kind, delta);
       await r.threads.addCounts(thread.id, { score: delta });
+      await this.reputation.reacted(trx, { id: reactionId, kind, memberId: actor.id }, post, thread, on);
       return { likeCount: counts.like_count, helpfulCount: counts.helpful_count, active: on };
     });
   }
@@ -70,7 +75,15 @@ export class ReactionsService {
         throw new UnprocessableError('post.not_an_answer', 'Choose a published reply of this thread.', { field: 'postId' });
       }
     }
-    const updated = await this.read.threads.update(thread.id, { accepted_post_id: postId });
-    return { acceptedPostId: updated?.accepted_post_id ?? null };
+    return this.db.transaction().execute(async (trx) => {
+      const r = repositories(trx);
+      const current = (await r.threads.lockForUpdate(thread.id))!;
+      if (current.accepted_post_id === postId) return { acceptedPostId: postId };
+      const previous = current.accepted_post_id === null ? undefined : await r.posts.getById(current.accepted_post_id);
+      const updated = (await r.threads.update(thread.id, { accepted_post_id: postId }))!;
+      const next = postId === null ? undefined : await r.posts.getById(postId);
+      await this.reputation.accepted(trx, updated, previous, next);
+      return { acceptedPostId: updated.accepted_post_id };
+    });
   }
 }

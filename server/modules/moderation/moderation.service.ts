@@ -14,6 +14,7 @@ import { NetiquetteRepository } from '../netiquette/netiquette.repository.ts';
 import { SiteSettingsRepository } from '../site/site.repository.ts';
 import { ModerationRepository, NotificationsRepository, type QueueRow } from './moderation.repository.ts';
 import type { ModerationSettings, ModerationSettingsStore } from './moderation.settings.ts';
+import type { ReputationService } from '../reputation/reputation.service.ts';
 
 export interface ReasonTemplate {
   key: string;
@@ -97,6 +98,7 @@ export class ModerationService {
     private readonly db: Db,
     private readonly publisher: Publisher,
     private readonly settingsStore: ModerationSettingsStore,
+    private readonly reputation: ReputationService,
   ) {
     this.read = repositories(db);
     this.siteSettings = new SiteSettingsRepository(db);
@@ -180,6 +182,7 @@ export class ModerationService {
           await r.categories.addCounts(thread.category_id, { posts: 1 });
         }
         await r.members.addPostCount(post.author_id, 1);
+        await this.reputation.restored(trx, post);
         await r.notifications.create(post.author_id, 'moderation.approved', { postId: post.id, threadId: thread.id, threadTitle: thread.title });
       } else if (post.state === 'pending' || post.state === 'rejected') {
         await r.posts.update(post.id, { state: 'published' });
@@ -192,6 +195,7 @@ export class ModerationService {
           await r.categories.addCounts(thread.category_id, { posts: 1 });
         }
         await r.members.addPostCount(post.author_id, 1);
+        await this.reputation.replyPublished(trx, post, thread);
         await r.notifications.create(post.author_id, 'moderation.approved', { postId: post.id, threadId: thread.id, threadTitle: thread.title });
       }
       await r.rules.settleHits(post.id, 'approved');
@@ -242,6 +246,7 @@ export class ModerationService {
       }
       await r.rules.settleHits(post.id, 'rejected');
       await r.moderation.settleReports(post.id, true);
+      await this.reputation.removed(trx, post, thread, decided.reasons.includes('report') && decided.report_count > 0 ? 'reports' : 'rejected', id);
       await r.notifications.create(post.author_id, 'moderation.rejected', {
         postId: post.id,
         threadId: thread.id,

@@ -11,6 +11,7 @@ import { ModerationRepository, NotificationsRepository } from './moderation.repo
 import type { ModerationService } from './moderation.service.ts';
 import type { ModerationSettingsStore } from './moderation.settings.ts';
 import { SanctionsRepository } from './sanctions.repository.ts';
+import type { ReputationService } from '../reputation/reputation.service.ts';
 
 const DAY = 86_400_000;
 
@@ -39,6 +40,7 @@ export class SanctionsService {
     private readonly db: Db,
     private readonly moderation: ModerationService,
     private readonly settings: ModerationSettingsStore,
+    private readonly reputation: ReputationService,
   ) {
     this.read = repositories(db);
   }
@@ -81,6 +83,7 @@ export class SanctionsService {
           await r.audit.record({ actorId: null, action: 'member.suspended', subjectType: 'member', subjectId: memberId, data: { until: suspendedUntil.toISOString(), automatic: true } });
         }
       }
+      await this.reputation.refresh(trx, [memberId]);
       return { activeStrikes: active, suspendedUntil: suspendedUntil?.toISOString() ?? null };
     });
   }
@@ -120,6 +123,7 @@ export class SanctionsService {
     return this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
       await change(r);
+      await this.reputation.refresh(trx, [memberId]);
       await r.notifications.create(memberId, `sanction.${what}`, data);
       await r.audit.record({ actorId: actor.id, action: `member.${what}`, subjectType: 'member', subjectId: memberId, data });
       const member = (await r.members.getById(memberId))!;

@@ -1,0 +1,214 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/kysely.ts';
+import type { Post, Thread } from '../../db/schema.ts';
+import { NotificationsRepository } from '../moderation/moderation.repository.ts';
+import type { Stat } from './badges.ts';
+import { BadgesRepository, ReputationRepository } from './reputation.repository.ts';
+import type { ReputationSettingsStore } from './reputation.settings.ts';
+import { assessTrust, type TrustFigures } from './trust.ts';
+
+const DAY = 86_400_000;
+
+/**
+ * The reputation ledger's rules, called by the forum and moderation services inside their own transactions
+ * (DESIGN §2: a post and its reputation events commit together). Every method is idempotent through the
+ * events' source keys: replaying a cause changes nothing; undoing it writes the reversing event.
+ *
+ * Collusion rule: a like between two members who like almost only each other (each has given at least five
+ * likes, and at least 80 % of them to the other) earns nothing.
+ */
+export class ReputationService {
+  constructor(private readonly settings: ReputationSettingsStore) {}
+
+  async replyPublished(trx: Executor, post: Pick<Post, 'id' | 'author_id' | 'number'>, thread: Pick<Thread, 'id' | 'category_id'>) {
+    if (post.number > 1) {
+      const { points, replyDailyCap } = await this.settings.get();
+      const ledger = new ReputationRepository(trx);
+      const today = new Date();
+      today.setUTCHours(0, 0, 0, 0);
+      const capped = (await ledger.repliesRewardedSince(post.author_id, today)) >= replyDailyCap;
+      await ledger.record({
+        memberId: post.author_id,
+        kind: 'reply',
+        points: capped ? 0 : points.reply,
+        sourceKey: `reply:${post.id}`,
+        postId: post.id,
+        threadId: thread.id,
+        categoryId: thread.category_id,
+      });
+    }
+    await this.refresh(trx, [post.author_id]);
+  }
+
+  async reacted(
+    trx: Executor,
+    reaction: { id: number; kind: 'like' | 'helpful'; memberId: number },
+    post: Pick<Post, 'id' | 'author_id'>,
+    thread: Pick<Thread, 'id' | 'category_id'>,
+    on: boolean,
+  ) {
+    const ledger = new ReputationRepository(trx);
+    const sourceKey = `${reaction.kind}:${reaction.id}`;
+    if (on) {
+      const { points } = await this.settings.get();
+      const ring = reaction.kind === 'like' && (await ledger.likeRing(reaction.memberId, post.author_id));
+      await ledger.record({
+        memberId: post.author_id,
+        kind: reaction.kind,
+        points: ring ? 0 : points[reaction.kind],
+        sourceKey,
+        postId: post.id,
+        threadId: thread.id,
+        categoryId: thread.category_id,
+      });
+    } else {
+      await ledger.reverse(sourceKey);
+    }
+    await this.refresh(trx, [post.author_id]);
+  }
+
+  /** The accepted answer changed: the previous one's points are reversed, the new one earns them. */
+  async accepted(trx: Executor, thread: Pick<Thread, 'id' | 'category_id' | 'version'>, previous: Post | undefined, next: Post | undefined) {
+    const ledger = new ReputationRepository(trx);
+    const touched: number[] = [];
+    if (previous) {
+      for (const key of await ledger.standingForPost(previous.id)) if (key.startsWith(`accepted:${thread.id}:`)) await ledger.reverse(key);
+      touched.push(previous.author_id);
+    }
+    if (next) {
+      const { points } = await this.settings.get();
+      await ledger.record({
+        memberId: next.author_id,
+        kind: 'accepted',
+        points: points.accepted,
+        sourceKey: `accepted:${thread.id}:${next.id}:${thread.version}`,
+        postId: next.id,
+        threadId: thread.id,
+        categoryId: thread.category_id,
+      });
+      touched.push(next.author_id);
+    }
+    await this.refresh(trx, touched);
+  }
+
+  async featured(trx: Executor, thread: Pick<Thread, 'id' | 'author_id' | 'category_id' | 'version'>, firstPostId: number, on: boolean) {
+    const ledger = new ReputationRepository(trx);
+    if (on) {
+      const { points } = await this.settings.get();
+      await ledger.record({
+        memberId: thread.author_id,
+        kind: 'featured',
+        points: points.featured,
+        sourceKey: `featured:${thread.id}:${thread.version}`,
+        postId: firstPostId,
+        threadId: thread.id,
+        categoryId: thread.category_id,
+      });
+    } else {
+      for (const key of await ledger.standingForPost(firstPostId)) if (key.startsWith(`featured:${thread.id}:`)) await ledger.reverse(key);
+    }
+    await this.refresh(trx, [thread.author_id]);
+  }
+
+  /**
+   * Moderation removed a post (refused, or hidden): what it earned is reversed, and its author loses points —
+   * more when members' reports brought it down.
+   */
+  async removed(trx: Executor, post: Pick<Post, 'id' | 'author_id'>, thread: Pick<Thread, 'id' | 'category_id'>, cause: 'rejected' | 'reports', itemId: number) {
+    const ledger = new ReputationRepository(trx);
+    for (const key of await ledger.standingForPost(post.id)) await ledger.reverse(key);
+    const { points } = await this.settings.get();
+    await ledger.record({
+      memberId: post.author_id,
+      kind: cause === 'reports' ? 'removed_after_reports' : 'rejected',
+      points: cause === 'reports' ? points.removedAfterReports : points.rejected,
+      sourceKey: `penalty:${post.id}:${itemId}`,
+      postId: post.id,
+      threadId: thread.id,
+      categoryId: thread.category_id,
+    });
+    await this.refresh(trx, [post.author_id]);
+  }
+
+  /** An appeal upheld: the penalty is reversed. */
+  async restored(trx: Executor, post: Pick<Post, 'id' | 'author_id'>) {
+    const ledger = new ReputationRepository(trx);
+    const penalties = await trx
+      .selectFrom('reputation_events as e')
+      .select('e.source_key')
+      .where('e.post_id', '=', post.id)
+      .where('e.source_key', 'like', 'penalty:%')
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('reputation_events as r').select('r.id').whereRef('r.reverses', '=', 'e.id'))))
+      .execute();
+    for (const p of penalties) await ledger.reverse(p.source_key);
+    await this.refresh(trx, [post.author_id]);
+  }
+
+  /**
+   * After anything that moves a member's figures: their trust level is recomputed (promotion or demotion)
+   * and the automatic badges they now meet are granted, once, with a notification.
+   */
+  async refresh(trx: Executor, memberIds: number[]): Promise<void> {
+    const settings = await this.settings.get();
+    const badges = new BadgesRepository(trx);
+    const notifications = new NotificationsRepository(trx);
+    const automatic = await badges.automatic();
+    for (const memberId of [...new Set(memberIds)]) {
+      const figures = await trustFigures(trx, memberId);
+      if (figures) {
+        const { level } = assessTrust(figures.figures, settings);
+        if (level !== figures.level) {
+          await trx.updateTable('members').set({ trust_level: level }).where('id', '=', memberId).execute();
+          if (level > figures.level) await notifications.create(memberId, 'trust.promoted', { level });
+        }
+      }
+      const stats = await badges.stats(memberId);
+      for (const badge of automatic) {
+        const criteria = badge.criteria as { stat: Stat; min: number } | null;
+        if (!criteria || (stats[criteria.stat] ?? 0) < criteria.min) continue;
+        if (await badges.grant(memberId, badge.id)) {
+          await notifications.create(memberId, 'badge.granted', { badge: badge.key });
+        }
+      }
+    }
+  }
+}
+
+/** What trust is computed from, read in one query. */
+export async function trustFigures(db: Executor, memberId: number): Promise<{ level: number; figures: TrustFigures } | undefined> {
+  const row = await db
+    .selectFrom('members as m')
+    .select([
+      'm.trust_level',
+      'm.reputation',
+      'm.post_count',
+      'm.created_at',
+      'm.suspended_until',
+      'm.banned_at',
+      'm.trust_granted',
+      'm.role',
+      sql<number>`(SELECT count(*)::int FROM member_strikes s WHERE s.member_id = m.id AND s.expires_at > now())`.as('strikes'),
+      sql<Date | null>`GREATEST(
+        (SELECT max(s.created_at) FROM member_strikes s WHERE s.member_id = m.id),
+        (SELECT max(i.decided_at) FROM moderation_items i JOIN posts p ON p.id = i.post_id
+          WHERE p.author_id = m.id AND i.status = 'rejected'))`.as('last_incident'),
+    ])
+    .where('m.id', '=', memberId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const now = Date.now();
+  return {
+    level: row.trust_level,
+    figures: {
+      reputation: row.reputation,
+      accountAgeDays: (now - row.created_at.getTime()) / DAY,
+      approvedPosts: row.post_count,
+      daysSinceLastIncident: row.last_incident ? (now - new Date(row.last_incident).getTime()) / DAY : Infinity,
+      activeStrikes: row.strikes,
+      suspended: row.suspended_until !== null && row.suspended_until.getTime() > now,
+      banned: row.banned_at !== null,
+      // Staff are trusted by their role; members by a community manager's grant.
+      granted: row.trust_granted || row.role !== 'member',
+    },
+  };
+}
