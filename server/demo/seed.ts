@@ -8,6 +8,8 @@ import { CategoriesRepository } from '../modules/forum/categories.repository.ts'
 import { PostsRepository, ReactionsRepository } from '../modules/forum/posts.repository.ts';
 import { ThreadsRepository } from '../modules/forum/threads.repository.ts';
 import { MembersRepository } from '../modules/members/members.repository.ts';
+import { ReputationService } from '../modules/reputation/reputation.service.ts';
+import { ReputationSettingsStore } from '../modules/reputation/reputation.settings.ts';
 import { SiteSettingsRepository } from '../modules/site/site.repository.ts';
 import { ModerationRepository } from '../modules/moderation/moderation.repository.ts';
 import { compileRules, defaultDefinitions, evaluate } from '../modules/netiquette/engine/index.ts';
@@ -36,6 +38,7 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
   // Demo members cannot be logged into: their password is random and never shown.
   const passwordHash = await hashPassword(randomBytes(24).toString('base64url'));
 
+  const reputation = new ReputationService(new ReputationSettingsStore(db));
   await db.transaction().execute(async (trx) => {
     const members = new MembersRepository(trx);
     const categories = new CategoriesRepository(trx);
@@ -54,7 +57,7 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
           password_hash: passwordHash,
           display_name: m.displayName,
           bio: m.bio,
-          trust_level: i % 4 === 0 ? 2 : 1,
+          // Trust levels are computed from the activity below (see the refresh at the end).
           netiquette_accepted_at: new Date(now - 90 * DAY),
           created_at: new Date(now - (120 - i * 5) * DAY),
         }),
@@ -135,38 +138,43 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
               ? REPLIES.question[index % REPLIES.question.length]!
               : pick(REPLIES.discussion)
             : pick(REPLIES[kind]);
-        replies.push(
-          await posts.create({
-            thread_id: thread.id,
-            author_id: replier.id,
-            number,
-            reply_to_id: r > 0 && random() < 0.3 ? first.id : null,
-            body_md: text,
-            body_html: renderMarkdown(text),
-            created_at: at,
-          }),
-        );
+        const reply = await posts.create({
+          thread_id: thread.id,
+          author_id: replier.id,
+          number,
+          reply_to_id: r > 0 && random() < 0.3 ? first.id : null,
+          body_md: text,
+          body_html: renderMarkdown(text),
+          created_at: at,
+        });
+        replies.push(reply);
         await members.addPostCount(replier.id, 1);
+        await reputation.replyPublished(trx, reply, thread, { at, refresh: false });
       }
       for (const post of [first, ...replies]) {
         const likers = everyone.filter((m) => m.id !== post.author_id && random() < (post.number === 1 ? 0.35 : 0.15));
         for (const liker of likers) {
-          if (await reactions.add(post.id, liker.id, 'like')) {
+          const reactionId = await reactions.add(post.id, liker.id, 'like');
+          if (reactionId !== undefined) {
             await posts.addReactionCount(post.id, 'like', 1);
             await threads.addCounts(thread.id, { score: 1 });
+            await reputation.reacted(trx, { id: reactionId, kind: 'like', memberId: liker.id }, post, thread, true, { at: post.created_at, refresh: false });
           }
         }
         if (kind === 'tip' && post.number === 1) {
           for (const helper of likers.slice(0, 3)) {
-            if (await reactions.add(post.id, helper.id, 'helpful')) {
+            const reactionId = await reactions.add(post.id, helper.id, 'helpful');
+            if (reactionId !== undefined) {
               await posts.addReactionCount(post.id, 'helpful', 1);
               await threads.addCounts(thread.id, { score: 1 });
+              await reputation.reacted(trx, { id: reactionId, kind: 'helpful', memberId: helper.id }, post, thread, true, { at: post.created_at, refresh: false });
             }
           }
         }
       }
       if (kind === 'question' && replies.length > 0 && index % 3 === 0) {
-        await threads.update(thread.id, { accepted_post_id: replies[0]!.id });
+        const updated = (await threads.update(thread.id, { accepted_post_id: replies[0]!.id }))!;
+        await reputation.accepted(trx, updated, undefined, replies[0], { at: replies[0]!.created_at, refresh: false });
       }
       await categories.addCounts(categoryId, { threads: 1, posts: 1 + replies.length });
     }
@@ -199,6 +207,9 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
       await moderation.addReport({ postId: reported.id, reporterId: people[2]!.id, reason: 'off_topic', note: 'Rien à voir avec la randonnée.' });
       await moderation.openOrMerge({ postId: reported.id, reasons: ['report'], hits: [], priority: 28, reports: 1 });
     }
+
+    // Trust levels and badges follow from the replayed activity, as they would have.
+    await reputation.refresh(trx, everyone.map((m) => m.id));
 
     const site = new SiteSettingsRepository(trx);
     await site.set('name', COMMUNITY.name);

@@ -10,6 +10,8 @@ export interface NewEvent {
   postId?: number | null;
   threadId?: number | null;
   categoryId?: number | null;
+  /** When it happened, if not now (the demo seed replays past activity). */
+  at?: Date;
 }
 
 export class ReputationRepository {
@@ -30,6 +32,7 @@ export class ReputationRepository {
         post_id: e.postId ?? null,
         thread_id: e.threadId ?? null,
         category_id: e.categoryId ?? null,
+        ...(e.at && { created_at: e.at }),
       })
       .onConflict((oc) => oc.column('source_key').doNothing())
       .returning('id')

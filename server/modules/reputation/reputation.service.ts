@@ -20,11 +20,16 @@ const DAY = 86_400_000;
 export class ReputationService {
   constructor(private readonly settings: ReputationSettingsStore) {}
 
-  async replyPublished(trx: Executor, post: Pick<Post, 'id' | 'author_id' | 'number'>, thread: Pick<Thread, 'id' | 'category_id'>) {
+  async replyPublished(
+    trx: Executor,
+    post: Pick<Post, 'id' | 'author_id' | 'number'>,
+    thread: Pick<Thread, 'id' | 'category_id'>,
+    options: { at?: Date; refresh?: boolean } = {},
+  ) {
     if (post.number > 1) {
       const { points, replyDailyCap } = await this.settings.get();
       const ledger = new ReputationRepository(trx);
-      const today = new Date();
+      const today = new Date(options.at ?? Date.now());
       today.setUTCHours(0, 0, 0, 0);
       const capped = (await ledger.repliesRewardedSince(post.author_id, today)) >= replyDailyCap;
       await ledger.record({
@@ -35,9 +40,10 @@ export class ReputationService {
         postId: post.id,
         threadId: thread.id,
         categoryId: thread.category_id,
+        at: options.at,
       });
     }
-    await this.refresh(trx, [post.author_id]);
+    if (options.refresh !== false) await this.refresh(trx, [post.author_id]);
   }
 
   async reacted(
@@ -46,6 +52,7 @@ export class ReputationService {
     post: Pick<Post, 'id' | 'author_id'>,
     thread: Pick<Thread, 'id' | 'category_id'>,
     on: boolean,
+    options: { at?: Date; refresh?: boolean } = {},
   ) {
     const ledger = new ReputationRepository(trx);
     const sourceKey = `${reaction.kind}:${reaction.id}`;
@@ -60,15 +67,22 @@ export class ReputationService {
         postId: post.id,
         threadId: thread.id,
         categoryId: thread.category_id,
+        at: options.at,
       });
     } else {
       await ledger.reverse(sourceKey);
     }
-    await this.refresh(trx, [post.author_id]);
+    if (options.refresh !== false) await this.refresh(trx, [post.author_id]);
   }
 
   /** The accepted answer changed: the previous one's points are reversed, the new one earns them. */
-  async accepted(trx: Executor, thread: Pick<Thread, 'id' | 'category_id' | 'version'>, previous: Post | undefined, next: Post | undefined) {
+  async accepted(
+    trx: Executor,
+    thread: Pick<Thread, 'id' | 'category_id' | 'version'>,
+    previous: Post | undefined,
+    next: Post | undefined,
+    options: { at?: Date; refresh?: boolean } = {},
+  ) {
     const ledger = new ReputationRepository(trx);
     const touched: number[] = [];
     if (previous) {
@@ -85,10 +99,11 @@ export class ReputationService {
         postId: next.id,
         threadId: thread.id,
         categoryId: thread.category_id,
+        at: options.at,
       });
       touched.push(next.author_id);
     }
-    await this.refresh(trx, touched);
+    if (options.refresh !== false) await this.refresh(trx, touched);
   }
 
   async featured(trx: Executor, thread: Pick<Thread, 'id' | 'author_id' | 'category_id' | 'version'>, firstPostId: number, on: boolean) {
