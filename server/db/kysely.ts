@@ -10,12 +10,24 @@ export type Executor = Db | Trx;
 // int8 (COUNT(*), bigint ids) arrives as a string by default; our counts fit in a double.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export function createDb(connectionString: string, max = 10): { db: Db; pool: pg.Pool } {
+export function createDb(
+  connectionString: string,
+  max = 10,
+  /** Called with each query's SQL (tests count the queries a request makes). */
+  onQuery?: (sql: string) => void,
+): { db: Db; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on('error', (err) => {
     if (!/administrator command/.test(err.message)) console.error('[db] idle client error:', err.message);
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    ...(onQuery && {
+      log: (event) => {
+        if (event.level === 'query') onQuery(event.query.sql);
+      },
+    }),
+  });
   return { db, pool };
 }

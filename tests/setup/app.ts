@@ -19,6 +19,9 @@ export interface TestApp {
     url: string,
     options?: { body?: unknown; as?: Member | string; headers?: Record<string, string> },
   ): Promise<LightMyRequestResponse>;
+  /** The SQL queries the app ran since the last call of `resetQueries`. */
+  queries: string[];
+  resetQueries(): void;
   /** A session cookie for a member, made the way login makes one. */
   loginAs(member: Member): Promise<string>;
   close(): Promise<void>;
@@ -65,6 +68,8 @@ export async function createTestApp(
     db: database.db,
     config,
     loginAs,
+    queries: database.queries,
+    resetQueries: () => void database.queries.splice(0),
     async api(method, url, options = {}) {
       const headers: Record<string, string> = { host: 'forum.test:3000', ...options.headers };
       if (method !== 'GET' && !('origin' in headers)) headers.origin = ORIGIN;

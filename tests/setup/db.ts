@@ -6,6 +6,8 @@ import { createDb, type Db } from '../../server/db/kysely.ts';
 export interface TestDatabase {
   db: Db;
   url: string;
+  /** Every query's SQL since the last reset (to prove a page has no N+1). */
+  queries: string[];
   drop(): Promise<void>;
 }
 
@@ -23,10 +25,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const { db } = createDb(url.toString(), 10);
+  const queries: string[] = [];
+  const { db } = createDb(url.toString(), 10, (sql) => queries.push(sql));
   return {
     db,
     url: url.toString(),
+    queries,
     async drop() {
       await db.destroy();
       const client = new pg.Client({ connectionString: adminUrl });

@@ -96,6 +96,9 @@ export function toPost(
       role: p.author_role,
       trustLevel: p.author_trust_level,
       reputation: p.author_reputation,
+      topBadge: p.author_badge
+        ? { key: p.author_badge.key, tier: p.author_badge.tier, name: { fr: p.author_badge.fr, en: p.author_badge.en } }
+        : null,
     },
   };
 }

@@ -101,7 +101,10 @@ export const PostSchema = Type.Object({
       { description: 'Why the post is held or refused: only for its author and moderators' },
     ),
   ]),
-  author: AuthorSummary,
+  author: Type.Object({
+    ...AuthorSummary.properties,
+    topBadge: Nullable(Type.Object({ key: Type.String(), tier: Type.String(), name: Type.Object({ fr: Type.String(), en: Type.String() }) })),
+  }),
 });
 
 export const ThreadPageQuery = Type.Object({

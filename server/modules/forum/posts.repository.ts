@@ -1,4 +1,4 @@
-import type { Insertable, Updateable } from 'kysely';
+import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Executor } from '../../db/kysely.ts';
 import type { PostsTable, ReactionKind } from '../../db/schema.ts';
 
@@ -56,6 +56,15 @@ export class PostsRepository {
         'parent.number as parent_number',
         'parent_author.username as parent_username',
       ])
+      // The author's most distinguished badge, in the same query (a correlated subquery, not one query per post).
+      .select(
+        sql<{ key: string; tier: string; fr: string; en: string } | null>`(
+          SELECT jsonb_build_object('key', b.key, 'tier', b.tier, 'fr', b.name_fr, 'en', b.name_en)
+          FROM member_badges mb JOIN badges b ON b.id = mb.badge_id
+          WHERE mb.member_id = author.id
+          ORDER BY CASE b.tier WHEN 'gold' THEN 3 WHEN 'silver' THEN 2 ELSE 1 END DESC, mb.created_at
+          LIMIT 1)`.as('author_badge'),
+      )
       .where('posts.thread_id', '=', options.threadId)
       .where('posts.number', '>', options.after)
       .orderBy('posts.number')
