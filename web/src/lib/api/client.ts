@@ -1,4 +1,4 @@
-import type { Backtest, Category, Me, PostView, Profile, QueueItem, ReasonTemplate, Rule, RuleDraft, Site, Sort, ThreadKind, ThreadList, ThreadPage, Verdict } from './types.ts';
+import type { Badge, Leader, MemberReputation, Backtest, Category, Me, PostView, Profile, QueueItem, ReasonTemplate, Rule, RuleDraft, Site, Sort, ThreadKind, ThreadList, ThreadPage, Verdict } from './types.ts';
 
 /** An error the API answered with: its stable code (translated by the UI), message and details. */
 export class ApiError extends Error {
@@ -91,6 +91,19 @@ export const api = {
   typicalWait: () => request<{ medianMinutes: number | null }>('GET', '/api/moderation/wait'),
   bulk: (ids: number[], action: 'approve' | 'reject', reason?: string) =>
     request<{ results: { id: number; ok: boolean }[] }>('POST', '/api/moderation/items/bulk', { ids, action, reason }),
+  memberReputation: (username: string, before?: number | null) =>
+    request<MemberReputation>('GET', `/api/members/${encodeURIComponent(username)}/reputation${q({ before })}`),
+  badges: () => request<{ badges: Badge[] }>('GET', '/api/badges'),
+  badge: (key: string) =>
+    request<{ badge: Badge; holders: { id: number; username: string; displayName: string; grantedAt: string; reason: string }[] }>(
+      'GET',
+      `/api/badges/${encodeURIComponent(key)}`,
+    ),
+  leaderboard: (period: 'week' | 'month' | 'all', category?: number | null) =>
+    request<{ leaders: Leader[] }>('GET', `/api/leaderboard${q({ period, category })}`),
+  awardBadge: (memberId: number, badge: string, reason: string) =>
+    request<{ granted: boolean }>('POST', `/api/members/${memberId}/badges`, { badge, reason }),
+  grantTrust: (memberId: number, granted: boolean) => request<{ trustLevel: number }>('POST', `/api/members/${memberId}/trust`, { granted }),
   rules: () => request<{ rules: Rule[] }>('GET', '/api/netiquette/rules'),
   createRule: (draft: RuleDraft) => request<Rule>('POST', '/api/netiquette/rules', draft),
   updateRule: (key: string, patch: Partial<RuleDraft> & { enabled?: boolean }) => request<Rule>('PATCH', `/api/netiquette/rules/${encodeURIComponent(key)}`, patch),

@@ -78,6 +78,41 @@ export interface Author {
   role: Role;
   trustLevel: number;
   reputation: number;
+  topBadge?: { key: string; tier: BadgeTier; name: { fr: string; en: string } } | null;
+}
+
+export type BadgeTier = 'bronze' | 'silver' | 'gold';
+
+export interface Badge {
+  key: string;
+  tier: BadgeTier;
+  manual: boolean;
+  criteria: { stat: string; min: number } | null;
+  name: { fr: string; en: string };
+  description: { fr: string; en: string };
+  holders: number;
+  rarity: number;
+}
+
+export interface MemberReputation {
+  reputation: number;
+  trust: {
+    level: number;
+    next: { level: number; requirements: { key: string; current: number; needed: number; met: boolean }[] } | null;
+    cappedBy: string | null;
+  };
+  badges: { key: string; tier: BadgeTier; name: { fr: string; en: string }; description: { fr: string; en: string }; reason: string; grantedAt: string }[];
+  ledger: { id: number; kind: string; points: number; createdAt: string; threadId: number | null; threadTitle: string | null; postNumber: number | null }[];
+  nextBefore: number | null;
+}
+
+export interface Leader {
+  rank: number;
+  id: number;
+  username: string;
+  displayName: string;
+  trustLevel: number;
+  points: number;
 }
 
 export interface Post {

@@ -37,6 +37,8 @@ export type Route =
   | { name: 'register' }
   | { name: 'profile'; username: string }
   | { name: 'moderation' }
+  | { name: 'badges'; key?: string }
+  | { name: 'leaderboard' }
   | { name: 'rules' }
   | { name: 'notFound' };
 
@@ -49,6 +51,9 @@ export function match(path: string): Route {
   if (path === '/login') return { name: 'login' };
   if (path === '/register') return { name: 'register' };
   if (path === '/moderation') return { name: 'moderation' };
+  if (path === '/badges') return { name: 'badges' };
+  if ((m = /^\/badges\/([a-z0-9_]+)\/?$/.exec(path))) return { name: 'badges', key: m[1]! };
+  if (path === '/leaderboard') return { name: 'leaderboard' };
   if (path === '/moderation/rules') return { name: 'rules' };
   if ((m = /^\/u\/([^/]+)\/?$/.exec(path))) return { name: 'profile', username: decodeURIComponent(m[1]!) };
   return { name: 'notFound' };
