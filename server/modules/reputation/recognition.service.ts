@@ -162,6 +162,7 @@ export class RecognitionService {
       if (input.criteria) granted = await r.badges.backfill(created!.id, input.criteria.stat as Stat, input.criteria.min);
       for (const memberId of granted) await r.notifications.create(memberId, 'badge.granted', { badge: input.key });
       await r.audit.record({ actorId: actor.id, action: 'badge.created', subjectType: 'badge', subjectId: created!.id, data: { key: input.key, granted: granted.length } });
+      this.reputation.forgetBadges();
       return { key: input.key, granted: granted.length };
     });
   }

@@ -228,14 +228,21 @@ export class BadgesRepository {
     return row !== undefined;
   }
 
-  /** Every statistic a criterion can use, for one member, in one query. */
-  async stats(memberId: number): Promise<Record<Stat, number>> {
+  /** The statistics asked for (all by default), for one member, in one query. */
+  async stats(memberId: number, only?: readonly Stat[]): Promise<Partial<Record<Stat, number>>> {
+    const names = only ?? (Object.keys(STATS) as Stat[]);
+    if (names.length === 0) return {};
     const row = await this.db
       .selectFrom('members as m')
-      .select(Object.entries(STATS).map(([name, expr]) => expr.as(name)))
+      .select(names.map((name) => STATS[name].as(name)))
       .where('m.id', '=', memberId)
       .executeTakeFirst();
-    return (row ?? {}) as Record<Stat, number>;
+    return (row ?? {}) as Partial<Record<Stat, number>>;
+  }
+
+  async heldIds(memberId: number): Promise<Set<number>> {
+    const rows = await this.db.selectFrom('member_badges').select('badge_id').where('member_id', '=', memberId).execute();
+    return new Set(rows.map((r) => r.badge_id));
   }
 
   /** Grants a badge to every member who meets its criterion now (when a badge is defined). */

@@ -8,6 +8,8 @@ import type { ReputationSettingsStore } from './reputation.settings.ts';
 import { assessTrust, type TrustFigures } from './trust.ts';
 
 const DAY = 86_400_000;
+/** What a published reply can move. */
+const REPLY_STATS: Stat[] = ['posts', 'newcomerReplies', 'reputation', 'accountDays'];
 
 /**
  * The reputation ledger's rules, called by the forum and moderation services inside their own transactions
@@ -43,7 +45,7 @@ export class ReputationService {
         at: options.at,
       });
     }
-    if (options.refresh !== false) await this.refresh(trx, [post.author_id]);
+    if (options.refresh !== false) await this.refresh(trx, [post.author_id], REPLY_STATS);
   }
 
   async reacted(
@@ -72,7 +74,9 @@ export class ReputationService {
     } else {
       await ledger.reverse(sourceKey);
     }
-    if (options.refresh !== false) await this.refresh(trx, [post.author_id]);
+    if (options.refresh !== false) {
+      await this.refresh(trx, [post.author_id], reaction.kind === 'like' ? ['likesReceived', 'reputation'] : ['helpfulReceived', 'helpfulTips', 'reputation']);
+    }
   }
 
   /** The accepted answer changed: the previous one's points are reversed, the new one earns them. */
@@ -103,7 +107,7 @@ export class ReputationService {
       });
       touched.push(next.author_id);
     }
-    if (options.refresh !== false) await this.refresh(trx, touched);
+    if (options.refresh !== false) await this.refresh(trx, touched, ['acceptedAnswers', 'reputation']);
   }
 
   async featured(trx: Executor, thread: Pick<Thread, 'id' | 'author_id' | 'category_id' | 'version'>, firstPostId: number, on: boolean) {
@@ -163,11 +167,12 @@ export class ReputationService {
    * After anything that moves a member's figures: their trust level is recomputed (promotion or demotion)
    * and the automatic badges they now meet are granted, once, with a notification.
    */
-  async refresh(trx: Executor, memberIds: number[]): Promise<void> {
+  async refresh(trx: Executor, memberIds: number[], touched?: readonly Stat[]): Promise<void> {
     const settings = await this.settings.get();
     const badges = new BadgesRepository(trx);
     const notifications = new NotificationsRepository(trx);
-    const automatic = await badges.automatic();
+    // Only the badges whose statistic this event can move are evaluated (all of them when unknown).
+    const automatic = (await this.automaticBadges(trx)).filter((b) => !touched || touched.includes(b.criteria.stat));
     for (const memberId of [...new Set(memberIds)]) {
       const figures = await trustFigures(trx, memberId);
       if (figures) {
@@ -177,15 +182,35 @@ export class ReputationService {
           if (level > figures.level) await notifications.create(memberId, 'trust.promoted', { level });
         }
       }
-      const stats = await badges.stats(memberId);
-      for (const badge of automatic) {
-        const criteria = badge.criteria as { stat: Stat; min: number } | null;
-        if (!criteria || (stats[criteria.stat] ?? 0) < criteria.min) continue;
+      const held = await badges.heldIds(memberId);
+      const candidates = automatic.filter((b) => !held.has(b.id));
+      if (candidates.length === 0) continue;
+      const stats = await badges.stats(memberId, [...new Set(candidates.map((b) => b.criteria.stat))]);
+      for (const badge of candidates) {
+        if ((stats[badge.criteria.stat] ?? 0) < badge.criteria.min) continue;
         if (await badges.grant(memberId, badge.id)) {
           await notifications.create(memberId, 'badge.granted', { badge: badge.key });
         }
       }
     }
+  }
+
+  /** The automatic badges, read once a few seconds (they change only when a community manager adds one). */
+  private badgeCache: { at: number; badges: { id: number; key: string; criteria: { stat: Stat; min: number } }[] } | undefined;
+
+  private async automaticBadges(trx: Executor) {
+    if (this.badgeCache && Date.now() - this.badgeCache.at < 5000) return this.badgeCache.badges;
+    const rows = await new BadgesRepository(trx).automatic();
+    const badges = rows
+      .filter((b) => b.criteria)
+      .map((b) => ({ id: b.id, key: b.key, criteria: b.criteria as { stat: Stat; min: number } }));
+    this.badgeCache = { at: Date.now(), badges };
+    return badges;
+  }
+
+  /** A new badge was defined: evaluate it from the next event on. */
+  forgetBadges(): void {
+    this.badgeCache = undefined;
   }
 }
 
