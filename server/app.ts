@@ -99,7 +99,7 @@ export async function buildApp({ config, db, logger = false }: AppDeps): Promise
   const publisher = new Publisher(db, config.limits, netiquette, moderationSettings, reputation);
   await app.register(forumRoutes, {
     config,
-    forum: new ForumService(db, config.limits.pageSize, config.threadCacheSeconds),
+    forum: new ForumService(db, config.limits.pageSize, config.threadCacheSeconds, config.threadCoalesce),
     publisher,
     reactions: new ReactionsService(db, reputation),
   });

@@ -22,6 +22,8 @@ export interface Config {
   readonly logLevel: string;
   /** How long a node may reuse author details on a cached thread page (the page itself is re-validated on every read). */
   readonly threadCacheSeconds: number;
+  /** Visitors reading one thread at the same moment share its re-validation query. */
+  readonly threadCoalesce: boolean;
   /** How often a node re-reads the netiquette rules' version (their changes apply everywhere within this). */
   readonly netiquetteRecheckMs: number;
   readonly webDist: string;
@@ -100,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     secureCookies: bool(env, 'SECURE_COOKIES', publicUrl?.startsWith('https:') ?? false),
     logLevel: env.LOG_LEVEL?.trim() || 'warn',
     threadCacheSeconds: int(env, 'THREAD_CACHE_SECONDS', 10, 0, 3600),
+    threadCoalesce: bool(env, 'THREAD_COALESCE', true),
     netiquetteRecheckMs: int(env, 'NETIQUETTE_RECHECK_MS', 1000, 0, 600_000),
     webDist: path.resolve(cwd, env.WEB_DIST?.trim() || 'web/dist'),
     limits: Object.freeze({

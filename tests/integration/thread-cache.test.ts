@@ -56,6 +56,16 @@ describe('thread page cache', () => {
     expect(asBob.posts[0].html).toBe(visitor.posts[0].html);
   });
 
+  it('lets visitors reading a thread at the same moment share one re-validation query', async () => {
+    const { thread } = await createThread(t.db, alice, category.id);
+    await read(t.app, thread.id);
+    t.resetQueries();
+    await Promise.all(Array.from({ length: 20 }, () => t.app.inject({ method: 'GET', url: `/api/threads/${thread.id}` })));
+    const heads = t.queries.filter((q) => q.startsWith('select "id", "version"'));
+    expect(heads.length).toBeGreaterThan(0);
+    expect(heads.length).toBeLessThan(20);
+  });
+
   it('hides a deleted thread from visitors at once, even when its page was cached', async () => {
     const { thread, post } = await createThread(t.db, alice, category.id);
     await read(t.app, thread.id);

@@ -45,6 +45,7 @@ export class ForumService {
     db: Db,
     private readonly pageSize: number,
     cacheSeconds = 10,
+    private readonly coalesce = true,
   ) {
     this.pages = new LRUCache<string, CachedPage>({ max: 2000, ttl: Math.max(1, cacheSeconds) * 1000 });
     this.caching = cacheSeconds > 0;
@@ -129,7 +130,7 @@ export class ForumService {
    */
   /** Returns the page, or for visitors its encoded JSON ready to send (see `anonymousJson`). */
   async getThread(actor: Actor | null, id: number, options: { after?: number; limit?: number }) {
-    const head = await this.threads.getHead(id);
+    const head = actor || !this.coalesce ? await this.threads.getHead(id) : await this.sharedHead(id);
     if (!head || !canSeeThread(actor, head)) throw new NotFoundError('thread.not_found', 'No such thread.');
     const limit = options.limit ?? this.pageSize;
     const after = options.after ?? 0;
@@ -169,6 +170,24 @@ export class ForumService {
       return shared.anonymousJson;
     }
     return result;
+  }
+
+  /**
+   * Visitors reading the same thread at the same moment share one re-validation query: while a read of a
+   * thread's version is in flight, other visitors' requests for that thread wait for it instead of sending
+   * their own (a hot thread under load costs one query per round trip, not one per reader). A visitor may so
+   * see a version read a millisecond before they asked; members always read their own, so they always see
+   * their own writes.
+   */
+  private readonly headsInFlight = new Map<number, ReturnType<ThreadsRepository['getHead']>>();
+
+  private sharedHead(id: number) {
+    let pending = this.headsInFlight.get(id);
+    if (!pending) {
+      pending = this.threads.getHead(id).finally(() => this.headsInFlight.delete(id));
+      this.headsInFlight.set(id, pending);
+    }
+    return pending;
   }
 
   private async buildPage(id: number, after: number, limit: number, actor: Actor | null, canSeeHidden: boolean) {
