@@ -66,11 +66,28 @@ export function fold(original: string): FoldedText {
     for (let i = 0; i < n; i++) starts[i] = i;
     return { text: original.toLowerCase(), starts, ends: starts.map((v) => v + 1) };
   }
-  // Folding can lengthen the text (« œ » → « oe »): room for twice as many units, trimmed at the end.
-  let starts = new Int32Array(n * 2 + 8);
-  let ends = new Int32Array(n * 2 + 8);
+  // First pass: fold the characters beyond ASCII and measure the result (folding can lengthen the text:
+  // « œ » → « oe »), so that the offset arrays are allocated once, at their size.
+  const wide: string[] = [];
+  let length = 0;
+  for (let i = 0; i < n; ) {
+    const code = original.charCodeAt(i);
+    if (code < 128) {
+      length++;
+      i++;
+      continue;
+    }
+    const width = code >= 0xd800 && code <= 0xdbff && i + 1 < n ? 2 : 1;
+    const folded = foldChar(width === 1 ? original[i]! : original.slice(i, i + 2));
+    wide.push(folded);
+    length += folded.length;
+    i += width;
+  }
+  const starts = new Int32Array(length);
+  const ends = new Int32Array(length);
   const parts: string[] = [];
   let k = 0;
+  let w = 0;
   for (let i = 0; i < n; ) {
     let j = i;
     while (j < n && original.charCodeAt(j) < 128) {
@@ -85,16 +102,7 @@ export function fold(original: string): FoldedText {
     }
     const code = original.charCodeAt(i);
     const width = code >= 0xd800 && code <= 0xdbff && i + 1 < n ? 2 : 1;
-    const folded = foldChar(width === 1 ? original[i]! : original.slice(i, i + 2));
-    if (k + folded.length >= starts.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      starts = grow(starts);
-      ends = grow(ends);
-    }
+    const folded = wide[w++]!;
     for (let f = 0; f < folded.length; f++) {
       starts[k] = i;
       ends[k++] = i + width;
@@ -102,7 +110,7 @@ export function fold(original: string): FoldedText {
     parts.push(folded);
     i += width;
   }
-  return { text: parts.join(''), starts: starts.subarray(0, k), ends: ends.subarray(0, k) };
+  return { text: parts.join(''), starts, ends };
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
@@ -125,6 +133,17 @@ ASCII_CLASS[64] = LEET_ANY; // @
 ASCII_CLASS[33] = LEET_IN; // !
 ASCII_CLASS[124] = LEET_IN; // |
 const LETTER_RE = /\p{L}/u;
+const wideClass = new Map<number, number>();
+
+/** Characters beyond ASCII, classified once and remembered (a regular expression test costs more than a lookup). */
+function classOfWide(code: number, text: string, k: number): number {
+  let c = wideClass.get(code);
+  if (c === undefined) {
+    c = code === 0x20ac ? LEET_ANY : LETTER_RE.test(text[k]!) ? LETTER_C : OTHER;
+    if (wideClass.size < 20_000) wideClass.set(code, c);
+  }
+  return c;
+}
 
 export const squeeze = (s: string): string => {
   let out = '';
@@ -154,7 +173,7 @@ export function tokenize(original: string): Token[] {
   const cls = new Uint8Array(n);
   for (let k = 0; k < n; k++) {
     const c = text.charCodeAt(k);
-    cls[k] = c < 128 ? ASCII_CLASS[c]! : c === 0x20ac ? LEET_ANY : LETTER_RE.test(text[k]!) ? LETTER_C : OTHER;
+    cls[k] = c < 128 ? ASCII_CLASS[c]! : classOfWide(c, text, k);
   }
   for (let k = 0; k < n; k++) {
     const c = cls[k]!;
