@@ -80,6 +80,8 @@ describe('reading, in English and dark theme', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${site.url}/`);
     await page.getByRole('heading', { name: 'Dernières discussions' }).waitFor();
+    // Nothing wider than the phone: no sideways scrolling.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await shot(page, 'home-fr-dark-phone');
     await context.close();
   });
