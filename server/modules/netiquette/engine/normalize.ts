@@ -58,36 +58,32 @@ function foldChar(cp: string): string {
   return s;
 }
 
-export function fold(original: string): FoldedText {
+/** Scratch offset buffers reused by every call: tokenize is synchronous, and allocating them per post costs. */
+let scratchStarts = new Int32Array(4096);
+let scratchEnds = new Int32Array(4096);
+
+/**
+ * Folds the original into lower-case, accent-free text, with for each UTF-16 unit the span of the original
+ * character it came from. The offsets live in shared scratch buffers: valid until the next call.
+ */
+function foldInto(original: string): { text: string; starts: Int32Array; ends: Int32Array; length: number } {
   const n = original.length;
-  // Fast path: ASCII needs only lower-casing, and its offsets are the identity.
+  // Folding can lengthen the text (« œ » → « oe »), at most threefold for the characters we know.
+  if (scratchStarts.length < n * 3 + 8) {
+    scratchStarts = new Int32Array(n * 3 + 8);
+    scratchEnds = new Int32Array(n * 3 + 8);
+  }
+  const starts = scratchStarts;
+  const ends = scratchEnds;
   if (ASCII.test(original)) {
-    const starts = new Int32Array(n);
-    for (let i = 0; i < n; i++) starts[i] = i;
-    return { text: original.toLowerCase(), starts, ends: starts.map((v) => v + 1) };
-  }
-  // First pass: fold the characters beyond ASCII and measure the result (folding can lengthen the text:
-  // « œ » → « oe »), so that the offset arrays are allocated once, at their size.
-  const wide: string[] = [];
-  let length = 0;
-  for (let i = 0; i < n; ) {
-    const code = original.charCodeAt(i);
-    if (code < 128) {
-      length++;
-      i++;
-      continue;
+    for (let i = 0; i < n; i++) {
+      starts[i] = i;
+      ends[i] = i + 1;
     }
-    const width = code >= 0xd800 && code <= 0xdbff && i + 1 < n ? 2 : 1;
-    const folded = foldChar(width === 1 ? original[i]! : original.slice(i, i + 2));
-    wide.push(folded);
-    length += folded.length;
-    i += width;
+    return { text: original.toLowerCase(), starts, ends, length: n };
   }
-  const starts = new Int32Array(length);
-  const ends = new Int32Array(length);
   const parts: string[] = [];
   let k = 0;
-  let w = 0;
   for (let i = 0; i < n; ) {
     let j = i;
     while (j < n && original.charCodeAt(j) < 128) {
@@ -96,13 +92,14 @@ export function fold(original: string): FoldedText {
       j++;
     }
     if (j > i) {
-      parts.push(original.slice(i, j).toLowerCase());
+      parts.push(original.slice(i, j));
       i = j;
       continue;
     }
     const code = original.charCodeAt(i);
     const width = code >= 0xd800 && code <= 0xdbff && i + 1 < n ? 2 : 1;
-    const folded = wide[w++]!;
+    const folded = foldChar(width === 1 ? original[i]! : original.slice(i, i + 2));
+    if (k + folded.length + 8 > starts.length) return foldInto(original + ' '.repeat(folded.length * 3)); // never: 3× room
     for (let f = 0; f < folded.length; f++) {
       starts[k] = i;
       ends[k++] = i + width;
@@ -110,7 +107,13 @@ export function fold(original: string): FoldedText {
     parts.push(folded);
     i += width;
   }
-  return { text: parts.join(''), starts, ends };
+  // Folded characters are already lower case; one lower-casing of the whole joins the ASCII runs.
+  return { text: parts.join('').toLowerCase(), starts, ends, length: k };
+}
+
+export function fold(original: string): FoldedText {
+  const { text, starts, ends, length } = foldInto(original);
+  return { text, starts: starts.slice(0, length), ends: ends.slice(0, length) };
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
@@ -155,40 +158,30 @@ export const squeeze = (s: string): string => {
 const RUN3 = /(.)\1{2,}/gu;
 const shorten = (s: string, keep: 1 | 2) => (s.length < 3 ? s : s.replace(RUN3, keep === 1 ? '$1' : '$1$1'));
 
-interface RawWord {
-  text: string;
-  alt: string;
-  start: number;
-  end: number;
-  sepBefore: string;
-  single: boolean;
-}
 
 /** Word tokens of a text, leetspeak decoded and spelled-out words joined. */
 export function tokenize(original: string): Token[] {
-  const { text, starts, ends } = fold(original);
-  const n = text.length;
-  // Class of each character, then whether it belongs to a word (`!` and `|` only between letters or digits).
-  const inWord = new Uint8Array(n);
-  const cls = new Uint8Array(n);
-  for (let k = 0; k < n; k++) {
+  const { text, starts, ends, length: n } = foldInto(original);
+  const classAt = (k: number) => {
     const c = text.charCodeAt(k);
-    cls[k] = c < 128 ? ASCII_CLASS[c]! : classOfWide(c, text, k);
-  }
-  for (let k = 0; k < n; k++) {
-    const c = cls[k]!;
-    if (c === LETTER_C || c === DIGIT_C || c === LEET_ANY) inWord[k] = 1;
-    else if (c === LEET_IN && k > 0 && k < n - 1) {
-      const p = cls[k - 1]!;
-      const q = cls[k + 1]!;
-      if ((p === LETTER_C || p === DIGIT_C) && (q === LETTER_C || q === DIGIT_C)) inWord[k] = 1;
-    }
-  }
-  const words: RawWord[] = [];
+    return c < 128 ? ASCII_CLASS[c]! : classOfWide(c, text, k);
+  };
+  // In a word: letters, digits, $ @ € anywhere; ! and | only between letters or digits (« conn!ard »).
+  const inWord = (k: number, c: number) => {
+    if (c === LETTER_C || c === DIGIT_C || c === LEET_ANY) return true;
+    if (c !== LEET_IN || k === 0 || k === n - 1) return false;
+    const p = classAt(k - 1);
+    const q = classAt(k + 1);
+    return (p === LETTER_C || p === DIGIT_C) && (q === LETTER_C || q === DIGIT_C);
+  };
+  const tokens: Token[] = [];
+  // Single-letter words, with the separator before them, for joining spelled-out words afterwards.
+  const singles: { index: number; sep: string }[] = [];
   let sepStart = 0;
   let i = 0;
   while (i < n) {
-    if (!inWord[i]) {
+    const ci = classAt(i);
+    if (!inWord(i, ci)) {
       i++;
       continue;
     }
@@ -196,13 +189,22 @@ export function tokenize(original: string): Token[] {
     let letters = 0;
     let otherCount = 0;
     let hasOne = false;
-    while (j < n && inWord[j]) {
-      if (cls[j] === LETTER_C) letters++;
+    let run = 0;
+    let maxRun = 0;
+    let prevCode = -1;
+    let c = ci;
+    while (j < n && inWord(j, c)) {
+      const code = text.charCodeAt(j);
+      if (c === LETTER_C) letters++;
       else {
         otherCount++;
-        if (text.charCodeAt(j) === 49) hasOne = true;
+        if (code === 49) hasOne = true;
       }
+      run = code === prevCode ? run + 1 : 1;
+      if (run > maxRun) maxRun = run;
+      prevCode = code;
       j++;
+      if (j < n) c = classAt(j);
     }
     if (letters > 0) {
       const raw = text.slice(i, j);
@@ -212,45 +214,48 @@ export function tokenize(original: string): Token[] {
       if (otherCount > 0 && letters >= 2 && letters > otherCount) {
         decoded = '';
         alt = '';
-        for (const c of raw) {
-          const d = LEET[c] ?? c;
+        for (const ch of raw) {
+          const d = LEET[ch] ?? ch;
           decoded += d;
-          alt += c === '1' ? 'l' : d;
+          alt += ch === '1' ? 'l' : d;
         }
         if (!hasOne) alt = decoded;
       }
-      const single = j - i === 1;
-      // The separator only matters before a single letter (spelled-out words): don't slice it otherwise.
-      words.push({ text: decoded, alt, start: starts[i]!, end: ends[j - 1]!, sepBefore: single ? text.slice(sepStart, i) : '', single });
+      if (j - i === 1) singles.push({ index: tokens.length, sep: text.slice(sepStart, i) });
+      const run3 = maxRun >= 3 || (decoded !== raw && (hasRun3(decoded) || hasRun3(alt)));
+      tokens.push(makeToken(decoded, alt, starts[i]!, ends[j - 1]!, run3));
       sepStart = j;
     }
     // A number is no word: it stays in the separator, which breaks a spelled-out run.
     i = j;
   }
+  return singles.length >= 3 ? joinSpelled(tokens, singles) : tokens;
+}
 
-  // Join runs of three or more single letters separated by one spelling separator: « c o n n a r d ».
-  const tokens: Token[] = [];
-  for (let a = 0; a < words.length; ) {
+/** Joins runs of three or more single letters separated by one spelling separator: « c o n n a r d ». */
+function joinSpelled(tokens: Token[], singles: { index: number; sep: string }[]): Token[] {
+  const out: Token[] = [];
+  let next = 0;
+  for (let a = 0; a < singles.length; ) {
     let b = a;
-    if (words[a]!.single) {
-      while (b + 1 < words.length && words[b + 1]!.single && isSpellSeparator(words[b + 1]!.sepBefore)) b++;
-    }
+    while (b + 1 < singles.length && singles[b + 1]!.index === singles[b]!.index + 1 && isSpellSeparator(singles[b + 1]!.sep)) b++;
     if (b - a + 1 >= 3) {
+      const first = singles[a]!.index;
+      const last = singles[b]!.index;
+      while (next < first) out.push(tokens[next++]!);
       let t = '';
       let alt = '';
-      for (let k = a; k <= b; k++) {
-        t += words[k]!.text;
-        alt += words[k]!.alt;
+      for (let k = first; k <= last; k++) {
+        t += tokens[k]!.text;
+        alt += tokens[k]!.alt;
       }
-      tokens.push(makeToken(t, alt, words[a]!.start, words[b]!.end));
-      a = b + 1;
-    } else {
-      const w = words[a]!;
-      tokens.push(makeToken(w.text, w.alt, w.start, w.end));
-      a++;
+      out.push(makeToken(t, alt, tokens[first]!.start, tokens[last]!.end, hasRun3(t) || hasRun3(alt)));
+      next = last + 1;
     }
+    a = b + 1;
   }
-  return tokens;
+  while (next < tokens.length) out.push(tokens[next++]!);
+  return out;
 }
 
 function hasRun3(s: string): boolean {
@@ -258,9 +263,9 @@ function hasRun3(s: string): boolean {
   return false;
 }
 
-function makeToken(text: string, alt: string, start: number, end: number): Token {
+function makeToken(text: string, alt: string, start: number, end: number, run3: boolean): Token {
   const forms = alt === text ? [text] : [text, alt];
-  if (hasRun3(text)) {
+  if (run3) {
     for (const f of alt === text ? [text] : [text, alt]) {
       for (const short of [shorten(f, 2), shorten(f, 1)]) if (!forms.includes(short)) forms.push(short);
     }

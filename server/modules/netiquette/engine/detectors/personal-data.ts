@@ -72,8 +72,28 @@ const CARD_CANDIDATE = /(?<!\d|\d[.,])\d(?:[ -]?\d){12,18}(?!\d|[.,]\d)/g;
  * Payment card numbers: 15 to 19 digits (13-digit EAN barcodes and 12-digit UPCs are not cards), a network's
  * issuer prefix, and the Luhn checksum. Order numbers, prices and dates fail one of the three.
  */
+/** The longest run of digits where single spaces or dashes may separate them (a card is 15 or more). */
+function longestDigitRun(text: string): number {
+  let best = 0;
+  let digits = 0;
+  let gap = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digits++;
+      gap = false;
+      if (digits > best) best = digits;
+    } else if ((c === 32 || c === 45) && !gap && digits > 0) gap = true;
+    else {
+      digits = 0;
+      gap = false;
+    }
+  }
+  return best;
+}
+
 export function findCards(text: string): Span[] {
-  if (!enoughDigits(text, 15)) return [];
+  if (longestDigitRun(text) < 15) return [];
   return [...text.matchAll(CARD_CANDIDATE)]
     .filter((m) => {
       const digits = m[0].replace(/[ -]/g, '');

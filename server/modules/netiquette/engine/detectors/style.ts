@@ -10,15 +10,19 @@ export interface StyleSpan {
  * « SAV », "GR20" or "USB" are short and do not count) reaches `ratio`, over at least `minLetters` letters.
  */
 export function findShouting(text: string, minLetters: number, ratio: number): StyleSpan | undefined {
-  // Cheap bound first: shouting is runs of plain capitals (a capital followed by another); ordinary prose
-  // has a few (« SAV », "GR20"), never enough.
-  let capitals = 0;
-  for (let i = 1; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const p = text.charCodeAt(i - 1);
-    if (c >= 65 && c <= 90 && p >= 65 && p <= 90) capitals++;
+  // Cheap bound first: shouting needs at least ratio × minLetters capitals in words of five letters or more,
+  // so that many capitals in runs of five; ordinary prose (« SAV », "GR20") has far fewer.
+  let inRuns = 0;
+  let run = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 32;
+    if ((c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde && c !== 0xd7)) run++;
+    else {
+      if (run >= 5) inRuns += run;
+      run = 0;
+    }
   }
-  if (capitals < minLetters * ratio * 0.5) return undefined;
+  if (inRuns < minLetters * ratio * 0.8) return undefined;
   let letters = 0;
   let upper = 0;
   let first = -1;
