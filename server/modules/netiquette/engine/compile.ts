@@ -3,6 +3,7 @@ import { findCards, findEmails, findIbans, findPhones } from './detectors/person
 import { type FoundLink, findLinks, hostMatches } from './detectors/links.ts';
 import { findRepetitions, findShouting } from './detectors/style.ts';
 import { Lexicon, LexiconGroup, type LexiconMatch } from './lexicon.ts';
+import { requiredLiterals } from './literals.ts';
 import { canonical, type Token } from './normalize.ts';
 import { BUILTIN_BY_KEY } from './rules.ts';
 import type { Action, EvaluationContext, Messages, RuleDefinition } from './types.ts';
@@ -20,6 +21,8 @@ export interface Prepared {
   matches?: LexiconMatch[][];
   /** Whether any of the rule set's regular expressions can match this field (one pass for all of them). */
   regexMaybe?: boolean;
+  /** The text lower-cased, for the regular expressions' literal prefilter. */
+  lowered?: string;
 }
 
 /**
@@ -30,13 +33,27 @@ export interface Prepared {
 class RegexPrefilter {
   private readonly patterns: string[] = [];
   private union: RE2JS | null | undefined;
+  /** Literals one of which every pattern's match contains (undefined: some pattern has none we can tell). */
+  private literals: string[] | undefined = [];
+  /** The literals as one alternation of plain strings: a single scan, and nothing a backtracking could blow up. */
+  private literalScan: RegExp | undefined;
 
   add(pattern: string, caseSensitive: boolean): void {
     this.patterns.push(caseSensitive ? pattern : `(?i:${pattern})`);
     this.union = undefined;
+    const required = requiredLiterals(pattern);
+    this.literals = required && this.literals ? [...this.literals, ...required] : undefined;
+    this.literalScan = this.literals?.length
+      ? new RegExp(this.literals.map((l) => l.replace(/[-\\^$*+?.()|[\]{}]/g, '\\$&')).join('|'))
+      : undefined;
   }
 
   mayMatch(f: Prepared): boolean {
+    // Cheapest first: no required literal in the text (case-folded as RE2 folds), no possible match.
+    if (this.literalScan) {
+      f.lowered ??= f.text.toLowerCase().replace(/\u017f/g, 's').replace(/\u212a/g, 'k');
+      if (!this.literalScan.test(f.lowered)) return false;
+    }
     if (this.union === undefined) {
       try {
         this.union = this.patterns.length > 1 ? RE2JS.compile(this.patterns.map((p) => `(?:${p})`).join('|')) : null;

@@ -9,8 +9,8 @@ import { type Action, type EvaluationContext, type EvaluationInput, type Hit, se
  */
 export function evaluate(input: EvaluationInput, context: EvaluationContext, ruleSet: CompiledRuleSet): Verdict {
   const fields: Prepared[] = [];
-  if (input.title) fields.push({ field: 'title', text: input.title, tokens: tokenize(input.title) });
-  fields.push({ field: 'body', text: input.body, tokens: tokenize(input.body) });
+  if (input.title) fields.push(prepare('title', input.title));
+  fields.push(prepare('body', input.body));
   const hits: Hit[] = [];
   for (const rule of ruleSet.rules) {
     if (rule.categoryIds && (context.categoryId === null || !rule.categoryIds.has(context.categoryId))) continue;
@@ -47,6 +47,11 @@ function dropOverlaps(hits: Hit[]): Hit[] {
     kept.push(h);
   }
   return kept;
+}
+
+/** Every field object gets all its lazily computed slots up front: one shape, fast property access. */
+function prepare(field: 'title' | 'body', text: string): Prepared {
+  return { field, text, tokens: tokenize(text), links: undefined, allowed: undefined, matches: undefined, regexMaybe: undefined, lowered: undefined };
 }
 
 /**
