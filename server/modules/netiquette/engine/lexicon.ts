@@ -127,8 +127,8 @@ export class LexiconGroup {
   /** Stems are found by looking up each prefix of a word (a few map lookups), not by trying every stem. */
   private minStem = Infinity;
   private maxStem = 0;
-  /** The first four letters of every stem: most words start like no stem, and cost one lookup. */
-  private readonly stemHeads = new Set<string>();
+  /** The first four letters of every stem, as a number: most words start like no stem, and cost one lookup. */
+  private readonly stemHeads = new Set<number>();
 
   constructor(private readonly lexicons: readonly Lexicon[]) {
     lexicons.forEach((lex, k) => {
@@ -138,7 +138,7 @@ export class LexiconGroup {
         if (head.stem) {
           this.minStem = Math.min(this.minStem, head.exact.length);
           this.maxStem = Math.max(this.maxStem, head.exact.length);
-          this.stemHeads.add(head.exact.slice(0, 4));
+          this.stemHeads.add(headKey(head.exact));
         }
         const list = map.get(head.exact) ?? [];
         list.push([k, pattern, entry]);
@@ -161,7 +161,7 @@ export class LexiconGroup {
       for (let f = 0; f < t.forms.length; f++) {
         const form = t.forms[f]!;
         considerGroup(this.byFirst.get(form), i, state);
-        if (form.length < this.minStem || !this.stemHeads.has(form.slice(0, 4))) continue;
+        if (form.length < this.minStem || !this.stemHeads.has(headKey(form))) continue;
         const longest = Math.min(form.length, this.maxStem);
         for (let len = this.minStem; len <= longest; len++) considerGroup(this.stemFirst.get(form.slice(0, len)), i, state);
       }
@@ -201,4 +201,9 @@ function considerGroup(list: [number, WordPattern[], string][] | undefined, i: n
       s.any = true;
     }
   }
+}
+
+/** The first four UTF-16 units of a word packed in a number (a collision only costs a useless lookup). */
+function headKey(word: string): number {
+  return ((word.charCodeAt(0) * 65599 + word.charCodeAt(1)) * 65599 + word.charCodeAt(2)) * 65599 + word.charCodeAt(3);
 }
