@@ -35,6 +35,9 @@ import { RecognitionService } from './modules/reputation/recognition.service.ts'
 import { reputationRoutes } from './modules/reputation/reputation.routes.ts';
 import { ReputationService } from './modules/reputation/reputation.service.ts';
 import { ReputationSettingsStore } from './modules/reputation/reputation.settings.ts';
+import { PgSearchAdapter } from './modules/search/pg.adapter.ts';
+import { searchRoutes } from './modules/search/search.routes.ts';
+import { SearchService } from './modules/search/search.service.ts';
 import { siteRoutes } from './modules/site/site.routes.ts';
 
 export interface AppDeps {
@@ -104,6 +107,10 @@ export async function buildApp({ config, db, logger = false }: AppDeps): Promise
     reactions: new ReactionsService(db, reputation),
   });
   await app.register(reputationRoutes, { recognition });
+  await app.register(searchRoutes, {
+    search: new SearchService(db, new PgSearchAdapter(db), config.limits.pageSize),
+    rateLimit: config.rateLimits.search,
+  });
   const moderation = new ModerationService(db, publisher, moderationSettings, reputation);
   await app.register(moderationRoutes, { moderation });
   await app.register(sanctionsRoutes, {

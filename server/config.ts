@@ -45,6 +45,8 @@ export interface Config {
     posting: number;
     /** Markdown previews per minute for one client. */
     preview: number;
+    /** Searches (and title suggestions) per minute for one client. */
+    search: number;
   }>;
 }
 
@@ -118,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       register: int(env, 'RATE_LIMIT_REGISTER', 20, 1),
       posting: int(env, 'RATE_LIMIT_POSTING', 30, 1),
       preview: int(env, 'RATE_LIMIT_PREVIEW', 120, 1),
+      search: int(env, 'RATE_LIMIT_SEARCH', 120, 1),
     }),
   };
   return Object.freeze(config);

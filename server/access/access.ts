@@ -49,6 +49,7 @@ export const PERMISSIONS = {
   'badge.award': 'community_manager',
   'trust.grant': 'community_manager',
   'reputation.settings': 'community_manager',
+  'search.insights': 'community_manager',
   'member.set_role': 'admin',
 } as const satisfies Record<string, Role>;
 

@@ -271,6 +271,19 @@ export interface MemberBadgesTable {
   updated_at: Timestamp;
 }
 
+/** Maintained by triggers (migration 0006); the app only reads it. */
+export interface PostSearchTable {
+  post_id: number;
+  doc: string;
+}
+
+export interface SearchQueriesTable {
+  id: Generated<string>;
+  query: string;
+  result_count: number;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   members: MembersTable;
   sessions: SessionsTable;
@@ -291,6 +304,8 @@ export interface Database {
   reputation_events: ReputationEventsTable;
   badges: BadgesTable;
   member_badges: MemberBadgesTable;
+  post_search: PostSearchTable;
+  search_queries: SearchQueriesTable;
 }
 
 export type Member = Selectable<MembersTable>;

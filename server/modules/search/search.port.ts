@@ -1,0 +1,51 @@
+import type { Segment } from './query.ts';
+
+export type ThreadKind = 'discussion' | 'question' | 'tip' | 'idea' | 'announcement';
+
+export interface SearchFilters {
+  category?: string;
+  author?: string;
+  kind?: ThreadKind;
+  from?: Date;
+  to?: Date;
+  /** Only threads with an accepted answer. */
+  answered?: boolean;
+}
+
+export interface SearchRequest extends SearchFilters {
+  q: string;
+  /** Moderators also find pending and hidden posts, marked with their state. */
+  includeHidden: boolean;
+  offset: number;
+  limit: number;
+}
+
+export interface SearchHit {
+  postId: number;
+  number: number;
+  state: string;
+  createdAt: string;
+  thread: { id: number; title: Segment[]; kind: ThreadKind; state: string; answered: boolean };
+  category: { id: number; slug: string; name: string; color: string };
+  author: { username: string; displayName: string };
+  snippet: Segment[];
+}
+
+export interface TitleHit {
+  threadId: number;
+  title: string;
+  kind: ThreadKind;
+  replyCount: number;
+  answered: boolean;
+}
+
+/**
+ * What the routes and the UI ask of search, whatever answers it. Adapters: PostgreSQL full-text (default,
+ * pg.adapter.ts); Meilisearch when configured.
+ */
+export interface SearchPort {
+  readonly name: string;
+  search(req: SearchRequest): Promise<{ hits: SearchHit[]; more: boolean }>;
+  /** Thread titles for the header's suggestions (prefix on the last word) and "similar threads" (any word). */
+  titles(q: string, opts: { match: 'all' | 'any'; limit: number; includeHidden: boolean }): Promise<TitleHit[]>;
+}

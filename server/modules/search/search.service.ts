@@ -1,0 +1,84 @@
+import { sql } from 'kysely';
+import { type Actor, authorize, can } from '../../access/access.ts';
+import type { Db } from '../../db/kysely.ts';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { BadRequestError } from '../../lib/errors.ts';
+import { words } from './query.ts';
+import type { SearchFilters, SearchPort } from './search.port.ts';
+
+/** Deeper than this, a person refines the query; it also bounds what an OFFSET page can cost. */
+const MAX_OFFSET = 1000;
+
+/**
+ * Search as the routes use it: permissions (who finds hidden posts), pagination, and the anonymous count of
+ * queries that community managers read to find the topics nobody has written about yet.
+ */
+export class SearchService {
+  constructor(
+    private readonly db: Db,
+    private readonly port: SearchPort,
+    private readonly pageSize = 20,
+  ) {}
+
+  get adapter() {
+    return this.port.name;
+  }
+
+  async search(actor: Actor | null, q: string, filters: SearchFilters & { cursor?: string }) {
+    if (filters.from && filters.to && filters.from > filters.to) {
+      throw new BadRequestError('search.dates', 'The start date is after the end date.');
+    }
+    const offset = filters.cursor ? (decodeCursor(filters.cursor, ['number'])[0] as number) : 0;
+    if (offset < 0 || offset > MAX_OFFSET) throw new BadRequestError('cursor.invalid', 'The pagination cursor is invalid or expired.');
+    const { cursor: _, ...rest } = filters;
+    const { hits, more } = await this.port.search({
+      ...rest,
+      q,
+      includeHidden: can(actor, 'post.view_hidden'),
+      offset,
+      limit: this.pageSize,
+    });
+    const normalized = words(q).join(' ');
+    const filtered = Object.values(rest).some((v) => v !== undefined);
+    if (offset === 0 && normalized && !filtered) {
+      // Counted without the member: the text and whether it found anything. Filtered searches are left out:
+      // « nothing in this category this month » does not mean nobody wrote about it.
+      await this.db.insertInto('search_queries').values({ query: normalized.slice(0, 200), result_count: hits.length }).execute();
+    }
+    const next = offset + hits.length;
+    return { results: hits, nextCursor: more && next <= MAX_OFFSET ? encodeCursor([next]) : null };
+  }
+
+  titles(actor: Actor | null, q: string, match: 'all' | 'any', limit: number) {
+    return this.port.titles(q, { match, limit, includeHidden: can(actor, 'post.view_hidden') });
+  }
+
+  /** The searches that found nothing over the last `days`, most asked first. */
+  async misses(actor: Actor | null, days: number) {
+    authorize(actor, 'search.insights');
+    const since = new Date(Date.now() - days * 86_400_000);
+    const [rows, totals] = await Promise.all([
+      this.db
+        .selectFrom('search_queries')
+        .select((eb) => ['query', eb.fn.countAll<number>().as('count'), eb.fn.max('created_at').as('last')])
+        .where('created_at', '>=', since)
+        .where('result_count', '=', 0)
+        .groupBy('query')
+        .orderBy('count', 'desc')
+        .orderBy('last', 'desc')
+        .limit(50)
+        .execute(),
+      this.db
+        .selectFrom('search_queries')
+        .select((eb) => [eb.fn.countAll<number>().as('all'), sql<number>`count(*) FILTER (WHERE result_count = 0)`.as('empty')])
+        .where('created_at', '>=', since)
+        .executeTakeFirstOrThrow(),
+    ]);
+    return {
+      days,
+      searches: Number(totals.all),
+      withoutResults: Number(totals.empty),
+      queries: rows.map((r) => ({ query: r.query, count: Number(r.count), last: new Date(r.last).toISOString() })),
+    };
+  }
+}

@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Category, Member } from '../../server/db/schema.ts';
+import type { Segment } from '../../server/modules/search/query.ts';
+import { createCategory, createMember, createReply, createThread } from '../factories/index.ts';
+import { createTestApp, type TestApp } from '../setup/app.ts';
+
+/**
+ * The search contract, run against the PostgreSQL adapter (the default). French cases from the issue,
+ * permissions, filters, and edits/moderation reaching the index.
+ */
+let t: TestApp;
+let gear: Category;
+let care: Category;
+let author: Member;
+let other: Member;
+let moderator: Member;
+let manager: Member;
+let visitorMember: Member;
+
+interface Result {
+  postId: number;
+  state: string;
+  thread: { id: number; title: Segment[]; kind: string; answered: boolean };
+  category: { slug: string };
+  author: { username: string };
+  snippet: Segment[];
+}
+const find = async (query: string, as?: Member) => {
+  const res = await t.api('GET', `/api/search?${query}`, { as });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as { adapter: string; results: Result[]; nextCursor: string | null };
+};
+const text = (s: Segment[]) => s.map((x) => x.text).join('');
+const hits = (s: Segment[]) => s.filter((x) => x.hit).map((x) => x.text.toLowerCase());
+
+beforeAll(async () => {
+  t = await createTestApp();
+  gear = await createCategory(t.db, { slug: 'materiel', name: 'Matériel' });
+  care = await createCategory(t.db, { slug: 'entretien', name: 'Entretien' });
+  author = await createMember(t.db, { trustLevel: 2 });
+  other = await createMember(t.db, { trustLevel: 2 });
+  moderator = await createMember(t.db, { role: 'moderator' });
+  manager = await createMember(t.db, { role: 'community_manager' });
+  visitorMember = await createMember(t.db, { trustLevel: 1 });
+  await createThread(t.db, author, gear.id, {
+    title: 'Quelle chaussure pour la randonnée en montagne ?',
+    body: 'Je cherche une chaussure légère et imperméable pour marcher tout l’été dans les Alpes.',
+    kind: 'question',
+  });
+  await createThread(t.db, other, care.id, {
+    title: 'Astuce : nourrir le cuir une fois par saison',
+    body: "Pour l'entretien du cuir, une cire naturelle suffit. Laissez sécher loin du radiateur.",
+    kind: 'tip',
+  });
+  await createThread(t.db, other, gear.id, {
+    title: 'Waterproof boots for winter hiking',
+    body: 'Which boots keep your feet dry when hiking through snow? Gore-Tex or leather?',
+  });
+});
+afterAll(() => t.close());
+
+describe('search (PostgreSQL full-text)', () => {
+  it('finds « chaussure » for « chaussures », and marks the matched words', async () => {
+    const page = await find('q=chaussures');
+    expect(page.adapter).toBe('postgres');
+    expect(page.results).toHaveLength(1);
+    const [r] = page.results;
+    expect(text(r!.thread.title)).toBe('Quelle chaussure pour la randonnée en montagne ?');
+    expect(hits(r!.thread.title)).toContain('chaussure');
+    expect(hits(r!.snippet)).toContain('chaussure');
+    expect(r!.thread.kind).toBe('question');
+  });
+
+  it('ignores accents: « ete » finds « été », « randonnee » finds « randonnée »', async () => {
+    expect((await find('q=ete')).results.map((r) => text(r.thread.title))).toEqual(['Quelle chaussure pour la randonnée en montagne ?']);
+    expect((await find('q=randonnee')).results).toHaveLength(1);
+  });
+
+  it("handles elisions: « l'entretien » and « l’entretien » find « entretien »", async () => {
+    for (const q of ["l'entretien", 'l’entretien', 'entretien']) {
+      const page = await find(`q=${encodeURIComponent(q)}`);
+      expect(page.results.map((r) => r.category.slug), q).toEqual(['entretien']);
+    }
+  });
+
+  it('stems English too, and matches the last word as a prefix while typing', async () => {
+    expect((await find('q=hike')).results.map((r) => text(r.thread.title))).toEqual(['Waterproof boots for winter hiking']);
+    expect((await find('q=imperm')).results).toHaveLength(1);
+    expect((await find('q=cuir%20sais')).results).toHaveLength(1);
+  });
+
+  it('needs every word, and weighs the title above the body', async () => {
+    expect((await find('q=chaussure%20cuir')).results).toHaveLength(0);
+    const { thread } = await createThread(t.db, author, gear.id, { title: 'Mes bottes de pluie', body: 'Je parle de cuir ici, une fois.' });
+    const page = await find('q=cuir');
+    expect(page.results.map((r) => r.thread.id).at(-1)).toBe(thread.id);
+  });
+
+  it('filters by category, author, kind, accepted answer and dates', async () => {
+    expect((await find('q=cuir&category=entretien')).results.every((r) => r.category.slug === 'entretien')).toBe(true);
+    expect((await find(`q=cuir&author=${other.username}`)).results.every((r) => r.author.username === other.username)).toBe(true);
+    expect((await find('q=cuir&kind=tip')).results.map((r) => r.thread.kind)).toEqual(['tip']);
+    expect((await find('q=chaussure&answered=true')).results).toHaveLength(0);
+    expect((await find('q=chaussure&from=2000-01-01&to=2000-12-31')).results).toHaveLength(0);
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await find(`q=chaussure&from=${today}&to=${today}`)).results).toHaveLength(1);
+  });
+
+  it('refuses bad input with a 4xx and treats operators as plain words', async () => {
+    expect((await t.api('GET', '/api/search?q=x&kind=poem')).statusCode).toBe(400);
+    expect((await t.api('GET', '/api/search?q=x&from=yesterday')).statusCode).toBe(400);
+    expect((await t.api('GET', '/api/search?q=x&from=2024-02-01&to=2024-01-01')).statusCode).toBe(400);
+    expect((await t.api('GET', '/api/search?q=x&cursor=!!')).statusCode).toBe(400);
+    expect((await t.api('GET', `/api/search?q=${'a'.repeat(201)}`)).statusCode).toBe(400);
+    for (const q of ["chaussure & !( | ':*", '<script>', '\\', '   ', "'"]) {
+      expect((await t.api('GET', `/api/search?q=${encodeURIComponent(q)}`)).statusCode, q).toBe(200);
+    }
+  });
+
+  it('never returns the HTML a member wrote: snippets are plain text', async () => {
+    await createThread(t.db, author, gear.id, { title: 'Guêtres et crampons', body: 'Les guêtres <img src=x onerror=alert(1)> sont utiles, voir [le guide](https://example.com/guetres).' });
+    const [r] = (await find('q=guetres')).results;
+    expect(text(r!.snippet)).not.toContain('example.com');
+    expect(text(r!.snippet)).toContain('le guide');
+    // The text stays text; the page renders segments with text nodes, so the tag is inert.
+    expect(r!.snippet.every((s) => typeof s.text === 'string')).toBe(true);
+  });
+
+  it('follows edits, title changes and deletions', async () => {
+    const { thread, post } = await createThread(t.db, author, care.id, { title: 'Sac à dos troué', body: 'Une couture a lâché sur mon sac.' });
+    expect((await find('q=couture')).results).toHaveLength(1);
+    const edit = await t.api('PATCH', `/api/posts/${post.id}`, { as: author, body: { body: 'Une fermeture éclair a lâché sur mon sac.', title: 'Fermeture éclair cassée' } });
+    expect(edit.statusCode, edit.body).toBe(200);
+    expect((await find('q=couture')).results).toHaveLength(0);
+    expect((await find('q=fermeture')).results.map((r) => r.thread.id)).toEqual([thread.id]);
+    expect((await find('q=troue')).results).toHaveLength(0);
+    const reply = await createReply(t.db, other, thread.id, 'Un cordonnier peut la remplacer pour dix euros.');
+    expect((await find('q=cordonnier')).results.map((r) => r.postId)).toEqual([reply.id]);
+    expect((await t.api('DELETE', `/api/posts/${reply.id}`, { as: other })).statusCode).toBe(200);
+    expect((await find('q=cordonnier')).results).toHaveLength(0);
+    expect((await find('q=cordonnier', moderator)).results).toHaveLength(0);
+  });
+
+  it('shows members published posts only; moderators also find hidden and pending ones, marked', async () => {
+    const { thread, post } = await createThread(t.db, author, gear.id, { title: 'Lampe frontale qui clignote', body: 'Ma lampe frontale clignote.' });
+    await t.db.updateTable('posts').set({ state: 'hidden' }).where('id', '=', post.id).execute();
+    await t.db.updateTable('threads').set({ state: 'hidden' }).where('id', '=', thread.id).execute();
+    expect((await find('q=frontale')).results).toHaveLength(0);
+    expect((await find('q=frontale', visitorMember)).results).toHaveLength(0);
+    const seen = (await find('q=frontale', moderator)).results;
+    expect(seen.map((r) => r.state)).toEqual(['hidden']);
+  });
+
+  it('pages with an opaque cursor', async () => {
+    for (let i = 0; i < 25; i++) await createThread(t.db, other, gear.id, { title: `Bâtons de marche, modèle ${i}`, body: 'Des bâtons pliants.' });
+    const first = await find('q=batons');
+    expect(first.results).toHaveLength(20);
+    expect(first.nextCursor).toBeTruthy();
+    const second = await find(`q=batons&cursor=${first.nextCursor}`);
+    expect(second.results).toHaveLength(5);
+    expect(second.nextCursor).toBeNull();
+    const ids = new Set([...first.results, ...second.results].map((r) => r.postId));
+    expect(ids.size).toBe(25);
+  });
+
+  it('suggests thread titles as one types, and similar threads for a new title', async () => {
+    const typed = await t.api('GET', '/api/search/titles?q=chauss');
+    expect(typed.json().threads.map((x: { title: string }) => x.title)).toEqual(['Quelle chaussure pour la randonnée en montagne ?']);
+    const similar = await t.api('GET', `/api/search/titles?match=any&q=${encodeURIComponent('Chaussures imperméables pour la neige ?')}`);
+    expect(similar.json().threads.map((x: { title: string }) => x.title)).toContain('Quelle chaussure pour la randonnée en montagne ?');
+  });
+
+  it('counts queries without the member and shows managers the ones that found nothing', async () => {
+    await find('q=guêtres%20velcro');
+    await find('q=Guêtres%20Velcro', author);
+    await find('q=chaussure');
+    const refused = await t.api('GET', '/api/search/misses', { as: moderator });
+    expect(refused.statusCode).toBe(403);
+    expect((await t.api('GET', '/api/search/misses')).statusCode).toBe(401);
+    const res = await t.api('GET', '/api/search/misses', { as: manager });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { searches: number; withoutResults: number; queries: { query: string; count: number }[] };
+    expect(body.queries).toContainEqual(expect.objectContaining({ query: 'guêtres velcro', count: 2 }));
+    expect(body.queries.map((q) => q.query)).not.toContain('chaussure');
+    expect(body.withoutResults).toBeLessThan(body.searches);
+    const columns = await t.db.selectFrom('search_queries').selectAll().limit(1).execute();
+    expect(Object.keys(columns[0]!).sort()).toEqual(['created_at', 'id', 'query', 'result_count']);
+  });
+});
