@@ -122,6 +122,10 @@ describe('search (PostgreSQL full-text)', () => {
     const [r] = (await find('q=guetres')).results;
     expect(text(r!.snippet)).not.toContain('example.com');
     expect(text(r!.snippet)).toContain('le guide');
+    expect(text(r!.snippet)).not.toContain('onerror');
+    await createThread(t.db, author, gear.id, { title: 'Prix des guêtres', body: 'Des guêtres à prix < 50 € et légères.' });
+    const cheap = (await find('q=guetres%20legeres')).results[0]!;
+    expect(text(cheap.snippet)).toContain('< 50 € et légères');
     // The text stays text; the page renders segments with text nodes, so the tag is inert.
     expect(r!.snippet.every((s) => typeof s.text === 'string')).toBe(true);
   });

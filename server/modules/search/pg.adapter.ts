@@ -108,8 +108,8 @@ export class PgSearchAdapter implements SearchPort {
   }
 }
 
-/** Markdown read as text: link targets, images and markup characters go; the sentinels cannot be forged. */
+/** Markdown read as text: HTML tags, link targets, images and markup characters go; the sentinels cannot be forged. */
 function plainMarkdown(column: RawBuilder<unknown> | ReturnType<typeof sql.ref>) {
-  return sql`regexp_replace(regexp_replace(regexp_replace(translate(${column}, ${HIT_START + HIT_END}, ''),
-    '!\\[[^\\]]*\\]\\([^)]*\\)', ' ', 'g'), '\\]\\([^)]*\\)', ']', 'g'), '[#*_>\`~\\[\\]|]+', ' ', 'g')`;
+  return sql`regexp_replace(regexp_replace(regexp_replace(regexp_replace(translate(${column}, ${HIT_START + HIT_END}, ''),
+    '<[a-zA-Z/!][^>]*>', ' ', 'g'), '!\\[[^\\]]*\\]\\([^)]*\\)', ' ', 'g'), '\\]\\([^)]*\\)', ']', 'g'), '[#*_>\`~\\[\\]|]+', ' ', 'g')`;
 }

@@ -1,3 +1,4 @@
+import type { SearchMisses, SearchParams, SearchResult, TitleSuggestion } from './types.ts';
 import type { Badge, Leader, MemberReputation, Backtest, Category, Me, PostView, Profile, QueueItem, ReasonTemplate, Rule, RuleDraft, Site, Sort, ThreadKind, ThreadList, ThreadPage, Verdict } from './types.ts';
 
 /** An error the API answered with: its stable code (translated by the UI), message and details. */
@@ -109,4 +110,10 @@ export const api = {
   updateRule: (key: string, patch: Partial<RuleDraft> & { enabled?: boolean }) => request<Rule>('PATCH', `/api/netiquette/rules/${encodeURIComponent(key)}`, patch),
   deleteRule: (key: string) => request<{ ok: boolean }>('DELETE', `/api/netiquette/rules/${encodeURIComponent(key)}`),
   backtest: (draft: RuleDraft) => request<Backtest>('POST', '/api/netiquette/rules/backtest', draft),
+
+  search: (params: SearchParams) =>
+    request<{ results: SearchResult[]; nextCursor: string | null }>('GET', `/api/search${q({ ...params, answered: params.answered ? 'true' : undefined })}`),
+  titles: (text: string, match: 'all' | 'any' = 'all', limit?: number) =>
+    request<{ threads: TitleSuggestion[] }>('GET', `/api/search/titles${q({ q: text, match, limit })}`),
+  searchMisses: (days = 30) => request<SearchMisses>('GET', `/api/search/misses${q({ days })}`),
 };

@@ -254,3 +254,45 @@ export interface Profile {
   member: Omit<Me, 'email' | 'locale' | 'suspendedUntil' | 'banned'>;
   recentPosts: { id: number; number: number; threadId: number; threadTitle: string; excerpt: string; createdAt: string }[];
 }
+
+export interface Segment {
+  text: string;
+  hit: boolean;
+}
+
+export interface SearchResult {
+  postId: number;
+  number: number;
+  state: string;
+  createdAt: string;
+  thread: { id: number; title: Segment[]; kind: ThreadKind; state: string; answered: boolean };
+  category: { id: number; slug: string; name: string; color: string };
+  author: { username: string; displayName: string };
+  snippet: Segment[];
+}
+
+export interface SearchParams {
+  q: string;
+  category?: string;
+  author?: string;
+  kind?: ThreadKind;
+  from?: string;
+  to?: string;
+  answered?: boolean;
+  cursor?: string | null;
+}
+
+export interface TitleSuggestion {
+  threadId: number;
+  title: string;
+  kind: ThreadKind;
+  replyCount: number;
+  answered: boolean;
+}
+
+export interface SearchMisses {
+  days: number;
+  searches: number;
+  withoutResults: number;
+  queries: { query: string; count: number; last: string }[];
+}

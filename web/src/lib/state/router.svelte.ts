@@ -40,6 +40,7 @@ export type Route =
   | { name: 'badges'; key?: string }
   | { name: 'leaderboard' }
   | { name: 'rules' }
+  | { name: 'search' }
   | { name: 'notFound' };
 
 export function match(path: string): Route {
@@ -54,6 +55,7 @@ export function match(path: string): Route {
   if (path === '/badges') return { name: 'badges' };
   if ((m = /^\/badges\/([a-z0-9_]+)\/?$/.exec(path))) return { name: 'badges', key: m[1]! };
   if (path === '/leaderboard') return { name: 'leaderboard' };
+  if (path === '/search') return { name: 'search' };
   if (path === '/moderation/rules') return { name: 'rules' };
   if ((m = /^\/u\/([^/]+)\/?$/.exec(path))) return { name: 'profile', username: decodeURIComponent(m[1]!) };
   return { name: 'notFound' };

@@ -26,6 +26,10 @@ class Session {
   get isStaff() {
     return this.me !== null && this.me.role !== 'member';
   }
+
+  get isManager() {
+    return this.me?.role === 'community_manager' || this.me?.role === 'admin';
+  }
 }
 
 export const session = new Session();
