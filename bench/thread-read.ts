@@ -1,11 +1,10 @@
-import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { createCategory, createMember, createReply, createThread } from '../tests/factories/index.ts';
 import { SessionRepository } from '../server/modules/auth/session.repository.ts';
 import { generateSessionToken, SessionService } from '../server/modules/auth/session.service.ts';
-import { benchDatabase, load, machine, mean, record } from './lib/harness.ts';
+import { benchDatabase, load, machine, mean, record, startBaseline } from './lib/harness.ts';
 
 /**
  * DESIGN §7: the thread page (20 posts with authors) must serve at least 40 % of the requests/s of a bare
@@ -34,12 +33,7 @@ export async function threadRead(): Promise<void> {
   await uncached.listen({ port: 0, host: '127.0.0.1' });
   const alone = await buildApp({ config: loadConfig({ WEB_DIST: '/nonexistent', THREAD_COALESCE: '0' }), db });
   await alone.listen({ port: 0, host: '127.0.0.1' });
-  const bare = Fastify();
-  bare.get('/select1', async () => {
-    await sql`SELECT 1`.execute(db);
-    return { ok: true };
-  });
-  await bare.listen({ port: 0, host: '127.0.0.1' });
+  const bare = await startBaseline(db);
   const portOf = (s: { server: { address(): unknown } }) => (s.server.address() as { port: number }).port;
 
   try {

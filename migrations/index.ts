@@ -5,6 +5,7 @@ import * as m0003 from './0003_netiquette_moderation.ts';
 import * as m0004 from './0004_sanctions.ts';
 import * as m0005 from './0005_reputation.ts';
 import * as m0006 from './0006_search.ts';
+import * as m0007 from './0007_search_scale.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004_sanctions': m0004,
   '0005_reputation': m0005,
   '0006_search': m0006,
+  '0007_search_scale': m0007,
 };

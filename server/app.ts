@@ -108,7 +108,7 @@ export async function buildApp({ config, db, logger = false }: AppDeps): Promise
   });
   await app.register(reputationRoutes, { recognition });
   await app.register(searchRoutes, {
-    search: new SearchService(db, new PgSearchAdapter(db), config.limits.pageSize),
+    search: new SearchService(db, new PgSearchAdapter(db, config.searchCandidates), config.limits.pageSize),
     rateLimit: config.rateLimits.search,
   });
   const moderation = new ModerationService(db, publisher, moderationSettings, reputation);

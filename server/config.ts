@@ -26,6 +26,8 @@ export interface Config {
   readonly threadCoalesce: boolean;
   /** How often a node re-reads the netiquette rules' version (their changes apply everywhere within this). */
   readonly netiquetteRecheckMs: number;
+  /** How many of the newest matching posts search ranks (PostgreSQL adapter). */
+  readonly searchCandidates: number;
   readonly webDist: string;
   readonly limits: Readonly<{
     titleMin: number;
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     threadCacheSeconds: int(env, 'THREAD_CACHE_SECONDS', 10, 0, 3600),
     threadCoalesce: bool(env, 'THREAD_COALESCE', true),
     netiquetteRecheckMs: int(env, 'NETIQUETTE_RECHECK_MS', 1000, 0, 600_000),
+    searchCandidates: int(env, 'SEARCH_CANDIDATES', 200, 20, 10_000),
     webDist: path.resolve(cwd, env.WEB_DIST?.trim() || 'web/dist'),
     limits: Object.freeze({
       titleMin: int(env, 'TITLE_MIN', 3, 1, titleMax),

@@ -3,6 +3,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../server/db/embedded.ts';
 import { createDb, type Db } from '../../server/db/kysely.ts';
@@ -111,4 +113,15 @@ export async function record(name: string, markdown: string): Promise<void> {
   const j = text.indexOf(end);
   text = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`;
   await fs.writeFile(file, text);
+}
+
+/** The baseline every server figure is compared with: a bare Fastify route doing `SELECT 1` on the same pool. */
+export async function startBaseline(db: Db): Promise<FastifyInstance> {
+  const bare = Fastify();
+  bare.get('/select1', async () => {
+    await sql`SELECT 1`.execute(db);
+    return { ok: true };
+  });
+  await bare.listen({ port: 0, host: '127.0.0.1' });
+  return bare;
 }

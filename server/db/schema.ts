@@ -275,6 +275,12 @@ export interface MemberBadgesTable {
 export interface PostSearchTable {
   post_id: number;
   doc: string;
+  category_id: number;
+  kind: string;
+  author_id: number;
+  visibility: string;
+  answered: boolean;
+  created_at: Date;
 }
 
 export interface SearchQueriesTable {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Category, Member } from '../../server/db/schema.ts';
+import { sql } from 'kysely';
+import { PgSearchAdapter } from '../../server/modules/search/pg.adapter.ts';
 import type { Segment } from '../../server/modules/search/query.ts';
 import { createCategory, createMember, createReply, createThread } from '../factories/index.ts';
 import { createTestApp, type TestApp } from '../setup/app.ts';
@@ -155,6 +157,23 @@ describe('search (PostgreSQL full-text)', () => {
     expect(seen.map((r) => r.state)).toEqual(['hidden']);
   });
 
+  it('follows thread moves, moderation of a whole thread and accepted answers', async () => {
+    const { thread } = await createThread(t.db, author, gear.id, { title: 'Réchaud à gaz qui fuit', body: 'Mon réchaud fuit au raccord.', kind: 'question' });
+    const answer = await createReply(t.db, other, thread.id, 'Changez le joint du raccord du réchaud.');
+    expect((await find('q=rechaud&category=entretien')).results).toHaveLength(0);
+    await t.db.updateTable('threads').set({ category_id: care.id }).where('id', '=', thread.id).execute();
+    expect((await find('q=rechaud&category=entretien')).results).toHaveLength(2);
+    expect((await find('q=rechaud&answered=true')).results).toHaveLength(0);
+    const accepted = await t.api('POST', `/api/threads/${thread.id}/accept`, { as: author, body: { postId: answer.id } });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect((await find('q=rechaud&answered=true')).results).toHaveLength(2);
+    await t.db.updateTable('threads').set({ state: 'hidden' }).where('id', '=', thread.id).execute();
+    expect((await find('q=rechaud')).results).toHaveLength(0);
+    expect((await find('q=rechaud', moderator)).results.map((r) => r.state)).toEqual(['published', 'published']);
+    await t.db.updateTable('threads').set({ state: 'deleted' }).where('id', '=', thread.id).execute();
+    expect((await find('q=rechaud', moderator)).results).toHaveLength(0);
+  });
+
   it('pages with an opaque cursor', async () => {
     for (let i = 0; i < 25; i++) await createThread(t.db, other, gear.id, { title: `Bâtons de marche, modèle ${i}`, body: 'Des bâtons pliants.' });
     const first = await find('q=batons');
@@ -165,6 +184,16 @@ describe('search (PostgreSQL full-text)', () => {
     expect(second.nextCursor).toBeNull();
     const ids = new Set([...first.results, ...second.results].map((r) => r.postId));
     expect(ids.size).toBe(25);
+  });
+
+  it('gives the same answers when statistics make it walk the newest posts instead of using the index', async () => {
+    const before = (await find('q=batons')).results.map((r) => r.postId);
+    await sql`ANALYZE post_search`.execute(t.db);
+    const stats = await sql<{ e: string[] }>`SELECT most_common_elems::text::text[] AS e FROM pg_stats WHERE tablename = 'post_search' AND attname = 'doc'`.execute(t.db);
+    expect(stats.rows[0]?.e).toContain('baton'); // so the walk is really taken below
+    // A new adapter reads the fresh statistics (the app's re-reads them every few minutes).
+    const walked = await new PgSearchAdapter(t.db).search({ q: 'batons', includeHidden: false, offset: 0, limit: 20 });
+    expect(walked.hits.map((h) => h.postId)).toEqual(before);
   });
 
   it('suggests thread titles as one types, and similar threads for a new title', async () => {
@@ -189,5 +218,16 @@ describe('search (PostgreSQL full-text)', () => {
     expect(body.withoutResults).toBeLessThan(body.searches);
     const columns = await t.db.selectFrom('search_queries').selectAll().limit(1).execute();
     expect(Object.keys(columns[0]!).sort()).toEqual(['created_at', 'id', 'query', 'result_count']);
+  });
+
+  it('limits how often one client may search (429)', async () => {
+    const limited = await createTestApp({ RATE_LIMIT_SEARCH: '2' });
+    try {
+      const codes = [];
+      for (let i = 0; i < 3; i++) codes.push((await limited.api('GET', '/api/search/titles?q=chauss')).statusCode);
+      expect(codes).toEqual([200, 200, 429]);
+    } finally {
+      await limited.close();
+    }
   });
 });

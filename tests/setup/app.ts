@@ -42,6 +42,7 @@ export async function createTestApp(
     RATE_LIMIT_REGISTER: '1000',
     RATE_LIMIT_POSTING: '10000',
     RATE_LIMIT_PREVIEW: '10000',
+    RATE_LIMIT_SEARCH: '10000',
     WEB_DIST: '/nonexistent',
     NETIQUETTE_RECHECK_MS: '0',
     ...env,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HIT_END, HIT_START, parseQuery, realign, segments } from '../../server/modules/search/query.ts';
+import { HIT_END, HIT_START, isCommonQuery, lexemes, parseQuery, realign, segments } from '../../server/modules/search/query.ts';
 
 describe('parseQuery', () => {
   it('keeps letters and digits only, lower-cased, so no tsquery operator survives', () => {
@@ -16,6 +16,7 @@ describe('parseQuery', () => {
     expect(parseQuery('cuir sais', { prefix: true }).tsquery).toBe('cuir & sais:*');
     expect(parseQuery('cuir sais ', { prefix: true }).tsquery).toBe('cuir & sais');
     expect(parseQuery('bottes pluie', { match: 'any' }).tsquery).toBe('bottes | pluie');
+    expect(parseQuery('bottes plu', { prefix: true, titleOnly: true }).tsquery).toBe('bottes:A & plu:*A');
   });
 
   it('bounds the number and length of words', () => {
@@ -45,5 +46,27 @@ describe('segments and realign', () => {
       { text: ' ? »', hit: false },
     ]);
     expect(realign(title, [{ text: 'autre chose', hit: true }])).toEqual([{ text: title, hit: false }]);
+  });
+});
+
+describe('choosing how to find candidates', () => {
+  const list = ['chaussur', 'randon', 'ete', 'cuir'];
+  const common = new Set(list);
+
+  it('reads the lexemes of a tsquery text, prefixes and weights included', () => {
+    expect(lexemes("'chaussur' & 'ete':* & 'l''eau':A")).toEqual([
+      { lexeme: 'chaussur', prefix: false },
+      { lexeme: 'ete', prefix: true },
+      { lexeme: "l'eau", prefix: false },
+    ]);
+  });
+
+  it('walks the newest posts only when every word is common, in either language', () => {
+    expect(isCommonQuery(["'chaussur' & 'ete'", "'chaussures' & 'ete'"], common, list)).toBe(true);
+    expect(isCommonQuery(["'chaussur' & 'k4821'", "'chaussures' & 'k4821'"], common, list)).toBe(false);
+    expect(isCommonQuery(["'rand':*", "'rand':*"], common, list)).toBe(true);
+    expect(isCommonQuery(["'zzz':*", "'zzz':*"], common, list)).toBe(false);
+    expect(isCommonQuery(['', ''], common, list)).toBe(false);
+    expect(isCommonQuery(["'k4821' | 'cuir'", "'k4821' | 'cuir'"], common, list, 'any')).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/kysely.ts';
-import { HIT_END, HIT_START, parseQuery, realign, segments } from './query.ts';
+import { HIT_END, HIT_START, isCommonQuery, parseQuery, realign, segments } from './query.ts';
 import type { SearchHit, SearchPort, SearchRequest, ThreadKind, TitleHit } from './search.port.ts';
 
 /** Recency halves a post's weight over this many days (relevance still decides between close ages). */
@@ -28,54 +28,99 @@ interface Row {
 }
 
 /**
- * PostgreSQL full-text search over `post_search` (migration 0006). The documents are written by triggers in the
- * same transaction as the posts, so results are never out of step with the forum.
+ * PostgreSQL full-text search over `post_search` (migrations 0006–0007). The documents are written by triggers
+ * in the same transaction as the posts, so results are never out of step with the forum.
+ *
+ * How it stays fast on a million posts: the newest `candidates` matching posts (filters applied inside the
+ * GIN index) are ranked by relevance and recency; ranking every match of a common word would read hundreds of
+ * thousands of documents. The tsquery is written inline, not in a CTE, so the planner sees how common the words
+ * are and picks a backward walk of the primary key (common words) or the GIN index (rare ones).
  */
 export class PgSearchAdapter implements SearchPort {
   readonly name = 'postgres';
-  constructor(private readonly db: Db) {}
+  private stats: { at: number; set: Set<string>; list: string[] } | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly candidates = 200,
+    private readonly statsSeconds = 600,
+  ) {}
+
+  /** The most common lexemes per PostgreSQL's statistics (ANALYZE), re-read every few minutes. */
+  private async commonLexemes() {
+    if (this.stats && Date.now() - this.stats.at < this.statsSeconds * 1000) return this.stats;
+    const { rows } = await sql<{ elems: string[] | null }>`
+      SELECT most_common_elems::text::text[] AS elems FROM pg_stats
+       WHERE schemaname = current_schema() AND tablename = 'post_search' AND attname = 'doc'`.execute(this.db);
+    const list = rows[0]?.elems ?? [];
+    this.stats = { at: Date.now(), set: new Set(list), list };
+    return this.stats;
+  }
+
+  /** Common words: walk the newest posts and keep the first matches. Rare ones: let the GIN index find them. */
+  private async plan(tsquery: string, match: 'all' | 'any' = 'all') {
+    const [{ set, list }, { rows }] = await Promise.all([
+      this.commonLexemes(),
+      sql<{ fr: string; en: string }>`SELECT to_tsquery('agora_fr', ${tsquery})::text AS fr, to_tsquery('agora_en', ${tsquery})::text AS en`.execute(this.db),
+    ]);
+    const common = isCommonQuery([rows[0]!.fr, rows[0]!.en], set, list, match);
+    // Calling the operator's function (not `@@`) hides the condition from the GIN index: the planner then walks
+    // the primary key, or the author/category B-tree, newest first. Words that often go together ("sleeping bag")
+    // would otherwise look rare to it and send it through the index to fetch every match.
+    return common
+      ? { match: (q: RawBuilder<unknown>) => sql`ts_match_vq(s.doc, ${q})`, order: sql`s.post_id DESC` }
+      : { match: (q: RawBuilder<unknown>) => sql`s.doc @@ ${q}`, order: sql`s.post_id + 0 DESC` };
+  }
 
   async search(req: SearchRequest): Promise<{ hits: SearchHit[]; more: boolean }> {
     const { tsquery } = parseQuery(req.q, { prefix: true });
     if (!tsquery) return { hits: [], more: false };
-    const states = req.includeHidden ? ['published', 'pending', 'hidden'] : ['published'];
-    const where: RawBuilder<unknown>[] = [
-      sql`s.doc @@ qq.q`,
-      sql`p.state = ANY(${states})`,
-      sql`t.state = ANY(${states})`,
-    ];
-    if (req.category) where.push(sql`c.slug = ${req.category}`);
-    if (req.author) where.push(sql`m.username = ${req.author}`);
-    if (req.kind) where.push(sql`t.kind = ${req.kind}`);
-    if (req.from) where.push(sql`p.created_at >= ${req.from}`);
-    if (req.to) where.push(sql`p.created_at < ${req.to}`);
-    if (req.answered) where.push(sql`t.accepted_post_id IS NOT NULL`);
+    const plan = await this.plan(tsquery);
+    const where = [plan.match(tsq(tsquery)), sql`s.visibility = ANY(${visibility(req.includeHidden)})`];
+    if (req.category) {
+      const category = await this.db.selectFrom('categories').select('id').where('slug', '=', req.category).executeTakeFirst();
+      if (!category) return { hits: [], more: false };
+      where.push(sql`s.category_id = ${category.id}`);
+    }
+    if (req.author) {
+      const author = await this.db.selectFrom('members').select('id').where('username', '=', req.author).executeTakeFirst();
+      if (!author) return { hits: [], more: false };
+      where.push(sql`s.author_id = ${author.id}`);
+    }
+    if (req.kind) where.push(sql`s.kind = ${req.kind}`);
+    if (req.from) where.push(sql`s.created_at >= ${req.from}`);
+    if (req.to) where.push(sql`s.created_at < ${req.to}`);
+    if (req.answered) where.push(sql`s.answered`);
 
-    // The page is chosen first; headlines (the costly part) are computed for its rows only.
-    const { rows } = await sql<Row>`
-      WITH qq AS (SELECT to_tsquery('agora_fr', ${tsquery}) || to_tsquery('agora_en', ${tsquery}) AS q),
-      page AS (
-        SELECT p.id AS post_id, p.number, p.state, p.created_at, p.body_md,
-               t.id AS thread_id, t.title, t.state AS thread_state, t.kind, t.accepted_post_id IS NOT NULL AS answered,
-               c.id AS category_id, c.slug, c.name AS category_name, c.color, m.username, m.display_name,
-               ts_rank(s.doc, qq.q)
-                 * (0.5 + 0.5 / (1 + extract(epoch FROM now() - p.created_at) / ${RECENCY_DAYS * 86400})) AS score
-          FROM qq, post_search s
-          JOIN posts p ON p.id = s.post_id
-          JOIN threads t ON t.id = p.thread_id
-          JOIN categories c ON c.id = t.category_id
-          JOIN members m ON m.id = p.author_id
+    // Candidates, then the page ranked among them, then headlines (the costly part) for the page's rows only.
+    const { rows } = await sql<Row & { title: string }>`
+      WITH candidates AS (
+        SELECT s.post_id, s.doc, s.created_at FROM post_search s
          WHERE ${sql.join(where, sql` AND `)}
-         ORDER BY score DESC, p.id DESC
+         ORDER BY ${plan.order}
+         LIMIT ${this.candidates}
+      ),
+      page AS (
+        SELECT c.post_id, c.doc,
+               ts_rank(c.doc, ${tsq(tsquery)})
+                 * (0.5 + 0.5 / (1 + extract(epoch FROM now() - c.created_at) / ${RECENCY_DAYS * 86400})) AS score
+          FROM candidates c
+         ORDER BY score DESC, c.post_id DESC
          LIMIT ${req.limit + 1} OFFSET ${req.offset}
       )
-      SELECT page.*,
-             ts_headline('agora_fr', translate(page.title, ${HIT_START + HIT_END}, ''), qq.q, ${`${HEADLINE}, HighlightAll=true`}) AS title_hl,
-             ts_headline('agora_fr', ${plainMarkdown(sql.ref('page.body_md'))}, qq.q, ${HEADLINE}) AS body_hl
-        FROM page, qq
+      SELECT p.id AS post_id, p.number, p.state, p.created_at,
+             t.id AS thread_id, t.title, t.state AS thread_state, t.kind, t.accepted_post_id IS NOT NULL AS answered,
+             c.id AS category_id, c.slug, c.name AS category_name, c.color, m.username, m.display_name,
+             ts_headline('agora_fr', translate(t.title, ${HIT_START + HIT_END}, ''), ${tsq(tsquery)}, ${`${HEADLINE}, HighlightAll=true`}) AS title_hl,
+             ts_headline('agora_fr', ${plainMarkdown(sql.ref('p.body_md'))}, ${tsq(tsquery)}, ${HEADLINE}) AS body_hl
+        FROM page
+        JOIN posts p ON p.id = page.post_id
+        JOIN threads t ON t.id = p.thread_id
+        JOIN categories c ON c.id = t.category_id
+        JOIN members m ON m.id = p.author_id
        ORDER BY page.score DESC, page.post_id DESC`.execute(this.db);
 
-    const more = rows.length > req.limit;
+    const more = rows.length > req.limit && req.offset + req.limit < this.candidates;
     return {
       more,
       hits: rows.slice(0, req.limit).map((r) => ({
@@ -92,21 +137,30 @@ export class PgSearchAdapter implements SearchPort {
   }
 
   async titles(q: string, opts: { match: 'all' | 'any'; limit: number; includeHidden: boolean }): Promise<TitleHit[]> {
-    const { tsquery } = parseQuery(q, { match: opts.match, prefix: opts.match === 'all' });
+    const { tsquery } = parseQuery(q, { match: opts.match, prefix: opts.match === 'all', titleOnly: true });
     if (!tsquery) return [];
-    const states = opts.includeHidden ? ['published', 'pending', 'hidden'] : ['published'];
+    // Weight A: only the words of titles, which only first posts carry.
+    const plan = await this.plan(tsquery, opts.match);
     const { rows } = await sql<{ thread_id: number; title: string; kind: ThreadKind; reply_count: number; answered: boolean }>`
-      WITH qq AS (SELECT to_tsquery('agora_fr', ${tsquery}) || to_tsquery('agora_en', ${tsquery}) AS q)
+      WITH candidates AS (
+        SELECT s.post_id, s.doc FROM post_search s
+         WHERE ${plan.match(tsq(tsquery))} AND s.visibility = ANY(${visibility(opts.includeHidden)})
+         ORDER BY ${plan.order}
+         LIMIT ${this.candidates}
+      )
       SELECT t.id AS thread_id, t.title, t.kind, t.reply_count, t.accepted_post_id IS NOT NULL AS answered
-        FROM qq, post_search s
-        JOIN posts p ON p.id = s.post_id AND p.number = 1
+        FROM candidates c
+        JOIN posts p ON p.id = c.post_id AND p.number = 1
         JOIN threads t ON t.id = p.thread_id
-       WHERE s.doc @@ qq.q AND t.state = ANY(${states})
-       ORDER BY ts_rank(s.doc, qq.q, 1) DESC, t.reply_count DESC, t.id DESC
+       ORDER BY ts_rank(c.doc, ${tsq(tsquery)}) DESC, t.reply_count DESC, t.id DESC
        LIMIT ${opts.limit}`.execute(this.db);
     return rows.map((r) => ({ threadId: r.thread_id, title: r.title, kind: r.kind, replyCount: r.reply_count, answered: r.answered }));
   }
 }
+
+/** The query in both languages' configurations (a parameter, planned with its value: pg's unnamed statements). */
+const tsq = (tsquery: string): RawBuilder<unknown> => sql`(to_tsquery('agora_fr', ${tsquery}) || to_tsquery('agora_en', ${tsquery}))`;
+const visibility = (includeHidden: boolean) => (includeHidden ? ['published', 'pending', 'hidden'] : ['published']);
 
 /** Markdown read as text: HTML tags, link targets, images and markup characters go; the sentinels cannot be forged. */
 function plainMarkdown(column: RawBuilder<unknown> | ReturnType<typeof sql.ref>) {

@@ -21,10 +21,15 @@ export function words(input: string): string[] {
   return found.filter((w) => w.length <= MAX_WORD_LENGTH).slice(0, MAX_WORDS);
 }
 
-export function parseQuery(input: string, opts: { match?: 'all' | 'any'; prefix?: boolean } = {}): ParsedQuery {
+export function parseQuery(input: string, opts: { match?: 'all' | 'any'; prefix?: boolean; titleOnly?: boolean } = {}): ParsedQuery {
   const kept = words(input);
   if (kept.length === 0) return { words: [], tsquery: '' };
-  const terms = kept.map((w, i) => (opts.prefix && i === kept.length - 1 && !/\s$/.test(input) ? `${w}:*` : w));
+  // Weight A marks the words of a thread's title (migration 0006).
+  const weight = opts.titleOnly ? 'A' : '';
+  const terms = kept.map((w, i) => {
+    const prefix = opts.prefix && i === kept.length - 1 && !/\s$/.test(input);
+    return prefix || weight ? `${w}:${prefix ? '*' : ''}${weight}` : w;
+  });
   return { words: kept, tsquery: terms.join(opts.match === 'any' ? ' | ' : ' & ') };
 }
 
@@ -79,4 +84,29 @@ export function realign(original: string, parts: Segment[]): Segment[] {
   }
   if (pos < original.length) out.push({ text: original.slice(pos), hit: false });
   return segments(out.map((s) => (s.hit ? HIT_START + s.text + HIT_END : s.text)).join(''));
+}
+
+/** Lexemes of a tsquery's text form (`'chaussur' & 'ete':*`), with whether each is a prefix. */
+export function lexemes(tsqueryText: string): { lexeme: string; prefix: boolean }[] {
+  return [...tsqueryText.matchAll(/'((?:[^']|'')*)'(:\*?[A-D]*)?/g)].map((m) => ({
+    lexeme: m[1]!.replace(/''/g, "'"),
+    prefix: (m[2] ?? '').includes('*'),
+  }));
+}
+
+/**
+ * Whether a query is made only of common words, judged by PostgreSQL's own statistics (the most common
+ * lexemes of `post_search.doc`). Common: the newest posts are walked in order and the first matches kept,
+ * which is quick because matches are dense. Rare (any word outside the common list): the GIN index finds the
+ * few matches directly. The planner cannot tell rare from common for a word it has no statistics on.
+ */
+export function isCommonQuery(configs: string[], common: ReadonlySet<string>, commonList: readonly string[], match: 'all' | 'any' = 'all'): boolean {
+  const isCommon = ({ lexeme, prefix }: { lexeme: string; prefix: boolean }) =>
+    prefix ? commonList.some((c) => c.startsWith(lexeme)) : common.has(lexeme);
+  // The query matches in either language: it is rare only if it is rare in both. All words must match
+  // (`all`): one rare word makes it rare; any word may (`any`): one common word makes it common.
+  return configs.some((text) => {
+    const terms = lexemes(text);
+    return terms.length > 0 && (match === 'all' ? terms.every(isCommon) : terms.some(isCommon));
+  });
 }
