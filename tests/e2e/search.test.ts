@@ -76,6 +76,9 @@ describe('search, as members use it', () => {
     await cm.getByRole('heading', { name: 'Recherches sans résultat (30 jours)' }).waitFor();
     await cm.getByRole('link', { name: 'semelles orthopédiques' }).waitFor();
     await shot(cm, 'search-misses');
+    await cm.getByRole('link', { name: 'Lancer ce sujet' }).click();
+    await cm.waitForURL(/\/new\?title=/);
+    expect(await cm.getByLabel('Titre').inputValue()).toBe('semelles orthopédiques');
     await context.close();
   });
 
