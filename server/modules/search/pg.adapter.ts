@@ -1,5 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/kysely.ts';
+import { CategoriesRepository } from '../forum/categories.repository.ts';
+import { MembersRepository } from '../members/members.repository.ts';
 import { HIT_END, HIT_START, isCommonQuery, parseQuery, realign, segments } from './query.ts';
 import type { SearchHit, SearchPort, SearchRequest, ThreadKind, TitleHit } from './search.port.ts';
 
@@ -39,12 +41,17 @@ interface Row {
 export class PgSearchAdapter implements SearchPort {
   readonly name = 'postgres';
   private stats: { at: number; set: Set<string>; list: string[] } | null = null;
+  private readonly categories: CategoriesRepository;
+  private readonly members: MembersRepository;
 
   constructor(
     private readonly db: Db,
     private readonly candidates = 200,
     private readonly statsSeconds = 600,
-  ) {}
+  ) {
+    this.categories = new CategoriesRepository(db);
+    this.members = new MembersRepository(db);
+  }
 
   /** The most common lexemes per PostgreSQL's statistics (ANALYZE), re-read every few minutes. */
   private async commonLexemes() {
@@ -75,25 +82,23 @@ export class PgSearchAdapter implements SearchPort {
   async search(req: SearchRequest): Promise<{ hits: SearchHit[]; more: boolean }> {
     const { tsquery } = parseQuery(req.q, { prefix: true });
     if (!tsquery) return { hits: [], more: false };
-    const plan = await this.plan(tsquery);
+    // Independent look-ups, sent together: the strategy, and the ids behind the category and author filters.
+    const [plan, category, author] = await Promise.all([
+      this.plan(tsquery),
+      req.category ? this.categories.getBySlug(req.category) : null,
+      req.author ? this.members.getByUsername(req.author) : null,
+    ]);
+    if ((req.category && !category) || (req.author && !author)) return { hits: [], more: false };
     const where = [plan.match(tsq(tsquery)), sql`s.visibility = ANY(${visibility(req.includeHidden)})`];
-    if (req.category) {
-      const category = await this.db.selectFrom('categories').select('id').where('slug', '=', req.category).executeTakeFirst();
-      if (!category) return { hits: [], more: false };
-      where.push(sql`s.category_id = ${category.id}`);
-    }
-    if (req.author) {
-      const author = await this.db.selectFrom('members').select('id').where('username', '=', req.author).executeTakeFirst();
-      if (!author) return { hits: [], more: false };
-      where.push(sql`s.author_id = ${author.id}`);
-    }
+    if (category) where.push(sql`s.category_id = ${category.id}`);
+    if (author) where.push(sql`s.author_id = ${author.id}`);
     if (req.kind) where.push(sql`s.kind = ${req.kind}`);
     if (req.from) where.push(sql`s.created_at >= ${req.from}`);
     if (req.to) where.push(sql`s.created_at < ${req.to}`);
     if (req.answered) where.push(sql`s.answered`);
 
     // Candidates, then the page ranked among them, then headlines (the costly part) for the page's rows only.
-    const { rows } = await sql<Row & { title: string }>`
+    const { rows } = await sql<Row>`
       WITH candidates AS (
         SELECT s.post_id, s.doc, s.created_at FROM post_search s
          WHERE ${sql.join(where, sql` AND `)}
