@@ -82,6 +82,21 @@ describe('search, as members use it', () => {
     await context.close();
   });
 
+  it('works in English on a phone: the header keeps a search icon, results fit the width', async () => {
+    const page = await site.browser.newPage({ locale: 'en-GB', viewport: { width: 390, height: 844 } });
+    await page.goto(site.url);
+    await page.getByRole('link', { name: 'Search', exact: true }).click();
+    await page.getByRole('heading', { name: 'Search' }).waitFor();
+    await page.locator('#search-q').fill('chaussure');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const results = page.getByRole('list', { name: 'Results' }).getByRole('listitem');
+    await results.first().waitFor();
+    expect(await results.count()).toBe(2);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(page, 'search-results-en-mobile');
+    await page.close();
+  });
+
   it('shows similar threads while a member writes a new title', async () => {
     const context = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
     await signIn(context, site, lea);

@@ -114,6 +114,18 @@ describe('search (PostgreSQL full-text)', () => {
     expect((await t.api('GET', '/api/search?q=x&from=2024-02-01&to=2024-01-01')).statusCode).toBe(400);
     expect((await t.api('GET', '/api/search?q=x&cursor=!!')).statusCode).toBe(400);
     expect((await t.api('GET', `/api/search?q=${'a'.repeat(201)}`)).statusCode).toBe(400);
+    expect((await t.api('GET', '/api/search')).statusCode).toBe(400);
+    expect((await t.api('GET', '/api/search?q=x&answered=peut-etre')).statusCode).toBe(400);
+    expect((await t.api('GET', '/api/search/titles')).statusCode).toBe(400);
+    expect((await t.api('GET', '/api/search/titles?q=x&match=some')).statusCode).toBe(400);
+    expect((await t.api('GET', '/api/search/titles?q=x&limit=0')).statusCode).toBe(400);
+    expect((await t.api('GET', '/api/search/titles?q=x&limit=11')).statusCode).toBe(400);
+    for (const days of ['0', '366', 'abc']) {
+      expect((await t.api('GET', `/api/search/misses?days=${days}`, { as: manager })).statusCode, days).toBe(400);
+    }
+    // Unknown category or author: nothing found, not an error.
+    expect((await find('q=chaussure&category=nulle-part')).results).toEqual([]);
+    expect((await find('q=chaussure&author=personne_ici')).results).toEqual([]);
     for (const q of ["chaussure & !( | ':*", '<script>', '\\', '   ', "'"]) {
       expect((await t.api('GET', `/api/search?q=${encodeURIComponent(q)}`)).statusCode, q).toBe(200);
     }
