@@ -92,7 +92,7 @@ describe('search, as members use it', () => {
     const results = page.getByRole('list', { name: 'Results' }).getByRole('listitem');
     await results.first().waitFor();
     expect(await results.count()).toBe(2);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await shot(page, 'search-results-en-mobile');
     await page.close();
   });
