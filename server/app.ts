@@ -35,10 +35,19 @@ import { RecognitionService } from './modules/reputation/recognition.service.ts'
 import { reputationRoutes } from './modules/reputation/reputation.routes.ts';
 import { ReputationService } from './modules/reputation/reputation.service.ts';
 import { ReputationSettingsStore } from './modules/reputation/reputation.settings.ts';
+import { MeiliSearchAdapter } from './modules/search/meili.adapter.ts';
+import { SearchOutboxWorker } from './modules/search/outbox.worker.ts';
 import { PgSearchAdapter } from './modules/search/pg.adapter.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { SearchService } from './modules/search/search.service.ts';
 import { siteRoutes } from './modules/site/site.routes.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Keeps an external search index in step (tests drain it by hand). */
+    searchOutbox: SearchOutboxWorker;
+  }
+}
 
 export interface AppDeps {
   config: Config;
@@ -107,8 +116,17 @@ export async function buildApp({ config, db, logger = false }: AppDeps): Promise
     reactions: new ReactionsService(db, reputation),
   });
   await app.register(reputationRoutes, { recognition });
+  // Search: PostgreSQL full-text by default; Meilisearch when configured, fed by the outbox worker.
+  const meili = config.meili ? new MeiliSearchAdapter(db, config.meili) : null;
+  const searchOutbox = new SearchOutboxWorker(db, meili, {
+    batch: config.searchOutboxBatch,
+    log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) },
+  });
+  app.decorate('searchOutbox', searchOutbox);
+  if (config.searchWorker) app.addHook('onReady', async () => searchOutbox.start());
+  app.addHook('onClose', () => searchOutbox.stop());
   await app.register(searchRoutes, {
-    search: new SearchService(db, new PgSearchAdapter(db, config.searchCandidates), config.limits.pageSize),
+    search: new SearchService(db, meili ?? new PgSearchAdapter(db, config.searchCandidates), config.limits.pageSize),
     rateLimit: config.rateLimits.search,
   });
   const moderation = new ModerationService(db, publisher, moderationSettings, reputation);

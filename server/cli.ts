@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { loadConfig } from './config.ts';
+import { Presets, SingleBar } from 'cli-progress';
+import { type Config, loadConfig } from './config.ts';
+import type { Db } from './db/kysely.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { openDatabase } from './db/open.ts';
 import type { Role } from './db/schema.ts';
@@ -11,6 +13,8 @@ import { hashPassword } from './modules/auth/password.ts';
 import { SessionRepository } from './modules/auth/session.repository.ts';
 import { SessionService } from './modules/auth/session.service.ts';
 import { MembersRepository } from './modules/members/members.repository.ts';
+import { MeiliSearchAdapter } from './modules/search/meili.adapter.ts';
+import { rebuildIndex, SearchOutboxWorker } from './modules/search/outbox.worker.ts';
 import { assertValidEmail, assertValidPassword, assertValidUsername } from './modules/members/members.rules.ts';
 
 const HELP = `Agora operator commands: npm run agora -- <command> [options]
@@ -21,6 +25,8 @@ const HELP = `Agora operator commands: npm run agora -- <command> [options]
   set-role USER ROLE                        ROLE: member | moderator | community_manager | admin
   reset-password USER [--password P]        set a new password (generated when omitted) and end USER's sessions
   seed-demo                                 add the demo community (once)
+  search-reindex                            rebuild the Meilisearch index from PostgreSQL (MEILI_URL);
+                                            searches keep using the old index until the new one is complete
   help                                      this text
 
 The database is DATABASE_URL, or the embedded one under DATA_DIR (default ./data), also while the server runs.`;
@@ -93,6 +99,8 @@ async function run(argv: string[]): Promise<number> {
         if (!seeded) console.log('The demo community is already there.');
         return 0;
       }
+      case 'search-reindex':
+        return await searchReindex(config, database.db);
       default:
         throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
     }
@@ -102,6 +110,32 @@ async function run(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+async function searchReindex(config: Config, db: Db): Promise<number> {
+  if (!config.meili) {
+    console.log('Search uses PostgreSQL full-text (no MEILI_URL): its documents are kept by the database itself, nothing to rebuild.');
+    return 0;
+  }
+  const meili = new MeiliSearchAdapter(db, config.meili);
+  const bar = new SingleBar(
+    { format: 'Indexing posts [{bar}] {percentage}% · {value}/{total} · {eta_formatted} left', hideCursor: true, etaBuffer: 20 },
+    Presets.shades_classic,
+  );
+  const started = performance.now();
+  let sent: number;
+  try {
+    sent = await rebuildIndex(db, meili, { onStart: (total) => bar.start(total, 0), onPage: (done) => bar.update(done) });
+    // What was written meanwhile waited in the outbox: apply it now rather than at the server's next batch.
+    await new SearchOutboxWorker(db, meili).drain();
+  } catch (err) {
+    bar.stop();
+    console.error(`agora: the index was not rebuilt (the old one is untouched): ${(err as Error).message}`);
+    return 1;
+  }
+  bar.stop();
+  console.log(`Indexed ${sent} posts into "${config.meili.index}" on ${config.meili.url} in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  return 0;
+}
 
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -28,6 +28,11 @@ export interface Config {
   readonly netiquetteRecheckMs: number;
   /** How many of the newest matching posts search ranks (PostgreSQL adapter). */
   readonly searchCandidates: number;
+  /** Meilisearch instead of PostgreSQL full-text search, when MEILI_URL is set. */
+  readonly meili: Readonly<{ url: string; key: string | undefined; index: string }> | undefined;
+  /** Runs the search outbox worker in this process (tests turn it off and drain by hand). */
+  readonly searchWorker: boolean;
+  readonly searchOutboxBatch: number;
   readonly webDist: string;
   readonly limits: Readonly<{
     titleMin: number;
@@ -72,6 +77,19 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be a boolean (1/0, true/false), got "${env[name]}"`);
 }
 
+function meili(env: NodeJS.ProcessEnv): Config['meili'] {
+  const url = env.MEILI_URL?.trim();
+  if (!url) return undefined;
+  try {
+    new URL(url);
+  } catch {
+    throw new ConfigError(`MEILI_URL is not a URL: "${url}"`);
+  }
+  const index = env.MEILI_INDEX?.trim() || 'agora_posts';
+  if (!/^[A-Za-z0-9_-]{1,400}$/.test(index)) throw new ConfigError(`MEILI_INDEX may hold letters, digits, - and _ only, got "${index}"`);
+  return Object.freeze({ url, key: env.MEILI_MASTER_KEY || undefined, index });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const publicUrl = env.PUBLIC_URL?.trim();
   const origins = (env.ALLOWED_ORIGINS ?? '')
@@ -109,6 +127,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     threadCoalesce: bool(env, 'THREAD_COALESCE', true),
     netiquetteRecheckMs: int(env, 'NETIQUETTE_RECHECK_MS', 1000, 0, 600_000),
     searchCandidates: int(env, 'SEARCH_CANDIDATES', 200, 20, 10_000),
+    meili: meili(env),
+    searchWorker: bool(env, 'SEARCH_WORKER', true),
+    searchOutboxBatch: int(env, 'SEARCH_OUTBOX_BATCH', 500, 1, 10_000),
     webDist: path.resolve(cwd, env.WEB_DIST?.trim() || 'web/dist'),
     limits: Object.freeze({
       titleMin: int(env, 'TITLE_MIN', 3, 1, titleMax),

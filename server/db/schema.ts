@@ -283,6 +283,13 @@ export interface PostSearchTable {
   created_at: Date;
 }
 
+/** Written by triggers on post_search (migration 0008); drained by the search outbox worker. */
+export interface SearchOutboxTable {
+  id: Generated<number>;
+  post_id: number;
+  created_at: Generated<Date>;
+}
+
 export interface SearchQueriesTable {
   id: Generated<string>;
   query: string;
@@ -312,6 +319,7 @@ export interface Database {
   member_badges: MemberBadgesTable;
   post_search: PostSearchTable;
   search_queries: SearchQueriesTable;
+  search_outbox: SearchOutboxTable;
 }
 
 export type Member = Selectable<MembersTable>;

@@ -8,6 +8,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
       if (err.status === 429 && err.details && typeof err.details === 'object' && 'retryAfterSeconds' in err.details) {
         reply.header('retry-after', String((err.details as { retryAfterSeconds: number }).retryAfterSeconds));
       }
+      if (err.status === 503) {
+        request.log.warn({ err: err.cause ?? err }, err.message);
+        reply.header('retry-after', '5');
+      }
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, details: err.details } });
     }
     const e = err as FastifyError;

@@ -55,3 +55,10 @@ export function uniqueViolation(err: unknown): string | undefined {
   const e = err as { code?: string; constraint?: string };
   return e?.code === '23505' ? (e.constraint ?? '') : undefined;
 }
+/** A part the request needs is down (e.g. Meilisearch); `cause` is logged, never sent. */
+export class ServiceUnavailableError extends AppError {
+  constructor(code: string, message: string, details?: unknown, cause?: unknown) {
+    super(503, code, message, details);
+    this.cause = cause;
+  }
+}

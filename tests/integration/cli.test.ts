@@ -12,15 +12,25 @@ beforeAll(async () => {
 afterAll(() => database.drop());
 
 /** The operator CLI, as an operator runs it: a separate process on DATABASE_URL. */
-const agora = (...args: string[]) =>
+const agora = (...args: string[]) => agoraWith({}, ...args);
+const agoraWith = (env: Record<string, string>, ...args: string[]) =>
   run(process.execPath, ['--import', 'tsx', 'server/cli.ts', ...args], {
-    env: { ...process.env, DATABASE_URL: database.url },
+    env: { ...process.env, DATABASE_URL: database.url, ...env },
   }).then(
     ({ stdout }) => ({ code: 0, out: stdout }),
     (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, out: err.stdout + err.stderr }),
   );
 
 describe('npm run agora', () => {
+  it('search-reindex: nothing to do with PostgreSQL search; a clear failure when Meilisearch does not answer', async () => {
+    const pg = await agoraWith({ MEILI_URL: '' }, 'search-reindex');
+    expect(pg.code).toBe(0);
+    expect(pg.out).toContain('nothing to rebuild');
+    const down = await agoraWith({ MEILI_URL: 'http://127.0.0.1:9' }, 'search-reindex');
+    expect(down.code).toBe(1);
+    expect(down.out).toContain('the index was not rebuilt (the old one is untouched)');
+  });
+
   it('creates an admin with a generated password it prints once', async () => {
     const res = await agora('create-admin', '--username', 'ops_admin', '--email', 'ops@example.test');
     expect(res.code).toBe(0);

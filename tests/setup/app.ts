@@ -45,6 +45,7 @@ export async function createTestApp(
     RATE_LIMIT_SEARCH: '10000',
     WEB_DIST: '/nonexistent',
     NETIQUETTE_RECHECK_MS: '0',
+    SEARCH_WORKER: '0',
     ...env,
   });
   const app = await buildApp({ config, db: database.db });

@@ -1,5 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/kysely.ts';
+import { plainMarkdown } from './documents.repository.ts';
+import { HIT_COLUMNS, HIT_JOINS, type HitRow, toHit } from './hits.ts';
 import { CategoriesRepository } from '../forum/categories.repository.ts';
 import { MembersRepository } from '../members/members.repository.ts';
 import { HIT_END, HIT_START, isCommonQuery, parseQuery, realign, segments } from './query.ts';
@@ -9,22 +11,7 @@ import type { SearchHit, SearchPort, SearchRequest, ThreadKind, TitleHit } from 
 const RECENCY_DAYS = 90;
 const HEADLINE = `StartSel=${HIT_START}, StopSel=${HIT_END}, MaxWords=32, MinWords=14, MaxFragments=2, FragmentDelimiter=" … "`;
 
-interface Row {
-  post_id: number;
-  number: number;
-  state: string;
-  created_at: Date;
-  thread_id: number;
-  thread_state: string;
-  kind: ThreadKind;
-  answered: boolean;
-  category_id: number;
-  slug: string;
-  category_name: string;
-  color: string;
-  username: string;
-  display_name: string;
-  title: string;
+interface Row extends HitRow {
   title_hl: string;
   body_hl: string;
 }
@@ -113,31 +100,18 @@ export class PgSearchAdapter implements SearchPort {
          ORDER BY score DESC, c.post_id DESC
          LIMIT ${req.limit + 1} OFFSET ${req.offset}
       )
-      SELECT p.id AS post_id, p.number, p.state, p.created_at,
-             t.id AS thread_id, t.title, t.state AS thread_state, t.kind, t.accepted_post_id IS NOT NULL AS answered,
-             c.id AS category_id, c.slug, c.name AS category_name, c.color, m.username, m.display_name,
+      SELECT ${HIT_COLUMNS},
              ts_headline('agora_fr', translate(t.title, ${HIT_START + HIT_END}, ''), ${tsq(tsquery)}, ${`${HEADLINE}, HighlightAll=true`}) AS title_hl,
              ts_headline('agora_fr', ${plainMarkdown(sql.ref('p.body_md'))}, ${tsq(tsquery)}, ${HEADLINE}) AS body_hl
         FROM page
         JOIN posts p ON p.id = page.post_id
-        JOIN threads t ON t.id = p.thread_id
-        JOIN categories c ON c.id = t.category_id
-        JOIN members m ON m.id = p.author_id
+        ${HIT_JOINS}
        ORDER BY page.score DESC, page.post_id DESC`.execute(this.db);
 
     const more = rows.length > req.limit && req.offset + req.limit < this.candidates;
     return {
       more,
-      hits: rows.slice(0, req.limit).map((r) => ({
-        postId: r.post_id,
-        number: r.number,
-        state: r.state,
-        createdAt: new Date(r.created_at).toISOString(),
-        thread: { id: r.thread_id, title: realign(r.title, segments(r.title_hl)), kind: r.kind, state: r.thread_state, answered: r.answered },
-        category: { id: r.category_id, slug: r.slug, name: r.category_name, color: r.color },
-        author: { username: r.username, displayName: r.display_name },
-        snippet: segments(r.body_hl),
-      })),
+      hits: rows.slice(0, req.limit).map((r) => toHit(r, realign(r.title, segments(r.title_hl)), segments(r.body_hl))),
     };
   }
 
@@ -166,9 +140,3 @@ export class PgSearchAdapter implements SearchPort {
 /** The query in both languages' configurations (a parameter, planned with its value: pg's unnamed statements). */
 const tsq = (tsquery: string): RawBuilder<unknown> => sql`(to_tsquery('agora_fr', ${tsquery}) || to_tsquery('agora_en', ${tsquery}))`;
 const visibility = (includeHidden: boolean) => (includeHidden ? ['published', 'pending', 'hidden'] : ['published']);
-
-/** Markdown read as text: HTML tags, link targets, images and markup characters go; the sentinels cannot be forged. */
-function plainMarkdown(column: RawBuilder<unknown> | ReturnType<typeof sql.ref>) {
-  return sql`regexp_replace(regexp_replace(regexp_replace(regexp_replace(translate(${column}, ${HIT_START + HIT_END}, ''),
-    '<[a-zA-Z/!][^>]*>', ' ', 'g'), '!\\[[^\\]]*\\]\\([^)]*\\)', ' ', 'g'), '\\]\\([^)]*\\)', ']', 'g'), '[#*_>\`~\\[\\]|]+', ' ', 'g')`;
-}

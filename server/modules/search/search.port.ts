@@ -49,3 +49,36 @@ export interface SearchPort {
   /** Thread titles for the header's suggestions (prefix on the last word) and "similar threads" (any word). */
   titles(q: string, opts: { match: 'all' | 'any'; limit: number; includeHidden: boolean }): Promise<TitleHit[]>;
 }
+
+/** A post as an external index stores it: text to search and fields to filter on (no display data). */
+export interface SearchDocument {
+  id: number;
+  threadId: number;
+  number: number;
+  /** The thread's title on its first post, empty on replies. */
+  title: string;
+  /** The Markdown read as plain text. */
+  body: string;
+  categoryId: number;
+  authorId: number;
+  kind: ThreadKind;
+  visibility: 'published' | 'pending' | 'hidden';
+  answered: boolean;
+  /** Unix seconds. */
+  createdAt: number;
+}
+
+/**
+ * What the outbox worker asks of an index kept outside PostgreSQL. The PostgreSQL adapter has none: its
+ * documents are written by triggers in the posts' own transaction.
+ */
+export interface SearchIndexer {
+  /** Creates the index and applies its settings; idempotent, called before the first batch. */
+  prepare(): Promise<void>;
+  /** Writes and removes documents; resolves once the index has applied them, throws otherwise. */
+  apply(upserts: SearchDocument[], deletes: number[]): Promise<void>;
+  /** Rebuilds the whole index from pages of documents, replacing the old one only when the new one is complete. */
+  rebuild(pages: AsyncIterable<SearchDocument[]>): Promise<void>;
+  /** How many documents the index holds. */
+  count(): Promise<number>;
+}

@@ -144,6 +144,8 @@ export const en: Messages = {
   'error.thread.locked': 'This topic is locked.',
   'error.member.banned': 'Your account is banned.',
   'error.rate_limited': 'Too many attempts. Try again in a moment.',
+  'error.search.unavailable': 'Search is unavailable for a moment. Your posts are safe; try again shortly.',
+  'error.search.dates': 'The start date is after the end date.',
   'error.access.denied': 'You are not allowed to do that.',
   'error.reaction.own_post': 'You cannot react to your own post.',
   'error.text.nul_character': 'The text contains a character that is not allowed.',

@@ -143,6 +143,8 @@ export const fr = {
   'error.thread.locked': 'Ce sujet est fermé.',
   'error.member.banned': 'Votre compte est banni.',
   'error.rate_limited': 'Trop de tentatives. Réessayez dans un instant.',
+  'error.search.unavailable': 'La recherche est momentanément indisponible. Vos messages sont bien enregistrés ; réessayez dans un instant.',
+  'error.search.dates': 'La date de début est après la date de fin.',
   'error.access.denied': "Vous n'avez pas les droits pour faire cela.",
   'error.reaction.own_post': 'Vous ne pouvez pas réagir à votre propre message.',
   'error.text.nul_character': 'Le texte contient un caractère non autorisé.',
