@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
+import fastifyWebsocket from '@fastify/websocket';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -35,6 +36,9 @@ import { RecognitionService } from './modules/reputation/recognition.service.ts'
 import { reputationRoutes } from './modules/reputation/reputation.routes.ts';
 import { ReputationService } from './modules/reputation/reputation.service.ts';
 import { ReputationSettingsStore } from './modules/reputation/reputation.settings.ts';
+import { LiveHub } from './modules/live/hub.ts';
+import { liveRoutes } from './modules/live/live.routes.ts';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
 import { MeiliSearchAdapter } from './modules/search/meili.adapter.ts';
 import { SearchOutboxWorker } from './modules/search/outbox.worker.ts';
 import { PgSearchAdapter } from './modules/search/pg.adapter.ts';
@@ -46,18 +50,22 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Keeps an external search index in step (tests drain it by hand). */
     searchOutbox: SearchOutboxWorker;
+    /** This node's fan-out of live events. */
+    liveHub: LiveHub;
   }
 }
 
 export interface AppDeps {
   config: Config;
   db: Db;
+  /** For LISTEN (live updates across nodes); without it each node polls for new events. */
+  databaseUrl?: string;
   /** Pino options; tests pass false. */
   logger?: boolean | object;
 }
 
 /** Builds the whole HTTP application. It never listens: main.ts and the tests do that. */
-export async function buildApp({ config, db, logger = false }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, db, databaseUrl, logger = false }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
     bodyLimit: config.limits.requestBytes,
@@ -72,6 +80,8 @@ export async function buildApp({ config, db, logger = false }: AppDeps): Promise
   registerErrorHandler(app);
   app.addSchema(ErrorBody);
   await app.register(fastifyCookie);
+  // Before the Origin check's hook: its own marks an upgrade so that a refused one has its socket closed.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 8192 } });
   await app.register(fastifyRateLimit, {
     global: false,
     errorResponseBuilder: (_req, context) =>
@@ -135,6 +145,13 @@ export async function buildApp({ config, db, logger = false }: AppDeps): Promise
     sanctions: new SanctionsService(db, moderation, moderationSettings, reputation),
     moderation,
   });
+
+  await app.register(notificationsRoutes, { db });
+  const liveHub = new LiveHub(db, { databaseUrl, keepSeconds: config.live.keepSeconds, log: { warn: (m) => app.log.warn(m) } });
+  app.decorate('liveHub', liveHub);
+  app.addHook('onReady', () => liveHub.start());
+  app.addHook('onClose', () => liveHub.stop());
+  await app.register(liveRoutes, { hub: liveHub, db, heartbeatMs: config.live.heartbeatMs, maxBufferedBytes: config.live.maxBufferedBytes });
 
   await registerWeb(app, config);
   return app;

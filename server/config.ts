@@ -33,6 +33,7 @@ export interface Config {
   /** Runs the search outbox worker in this process (tests turn it off and drain by hand). */
   readonly searchWorker: boolean;
   readonly searchOutboxBatch: number;
+  readonly live: Readonly<{ heartbeatMs: number; maxBufferedBytes: number; keepSeconds: number }>;
   readonly webDist: string;
   readonly limits: Readonly<{
     titleMin: number;
@@ -130,6 +131,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     meili: meili(env),
     searchWorker: bool(env, 'SEARCH_WORKER', true),
     searchOutboxBatch: int(env, 'SEARCH_OUTBOX_BATCH', 500, 1, 10_000),
+    live: Object.freeze({
+      heartbeatMs: int(env, 'LIVE_HEARTBEAT_MS', 30_000, 50, 600_000),
+      maxBufferedBytes: int(env, 'LIVE_MAX_BUFFER_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
+      keepSeconds: int(env, 'LIVE_KEEP_SECONDS', 86_400, 60, 30 * 86_400),
+    }),
     webDist: path.resolve(cwd, env.WEB_DIST?.trim() || 'web/dist'),
     limits: Object.freeze({
       titleMin: int(env, 'TITLE_MIN', 3, 1, titleMax),

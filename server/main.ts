@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   app = await buildApp({
     config,
     db: database.db,
+    databaseUrl: database.url,
     logger: { level: config.logLevel, transport: undefined },
   });
   await app.listen({ port: config.port, host: config.host });

@@ -30,6 +30,8 @@ export interface MembersTable {
   last_seen_at: Date | null;
   sanction_reason: string | null;
   trust_granted: Generated<boolean>;
+  /** Notification kinds this member turned off. */
+  notification_mutes: Generated<string[]>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -207,8 +209,20 @@ export interface NotificationsTable {
   kind: string;
   data: Json;
   read_at: Date | null;
+  /** Notifications of one group (likes on one post) are one row while unread; `count` says how many. */
+  group_key: string | null;
+  count: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+}
+
+/** Written by triggers (migration 0009); read by each node's live hub. */
+export interface LiveEventsTable {
+  id: Generated<number>;
+  topic: string;
+  type: string;
+  data: Json;
+  created_at: Generated<Date>;
 }
 
 export interface MemberStrikesTable {
@@ -320,6 +334,7 @@ export interface Database {
   post_search: PostSearchTable;
   search_queries: SearchQueriesTable;
   search_outbox: SearchOutboxTable;
+  live_events: LiveEventsTable;
 }
 
 export type Member = Selectable<MembersTable>;

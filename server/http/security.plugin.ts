@@ -11,8 +11,13 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function registerOriginCheck(app: FastifyInstance, config: Config): void {
   const allowed = new Set(config.allowedOrigins);
   app.addHook('onRequest', async (request) => {
-    if (SAFE.has(request.method) || !request.url.startsWith('/api/')) return;
+    if (!request.url.startsWith('/api/')) return;
+    // A WebSocket upgrade is a GET, but it opens a channel that acts with the session cookie: a browser always
+    // sends Origin on it, and another site's page must not open one (cross-site WebSocket hijacking).
+    const upgrade = request.headers.upgrade?.toLowerCase() === 'websocket';
+    if (SAFE.has(request.method) && !upgrade) return;
     const origin = request.headers.origin ?? refererOrigin(request.headers.referer);
+    if (!origin && upgrade) return; // not a browser: no ambient cookie to abuse
     if (!origin || origin === 'null') {
       throw new ForbiddenError('csrf.origin_missing', 'State-changing requests must carry an Origin header.');
     }

@@ -25,7 +25,7 @@ export async function startSite(): Promise<Site> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const database = await createTestDatabase();
   const config = loadConfig({ WEB_DIST: 'web/dist', RATE_LIMIT_REGISTER: '1000', RATE_LIMIT_POSTING: '1000', NETIQUETTE_RECHECK_MS: '0' });
-  const app = await buildApp({ config, db: database.db });
+  const app = await buildApp({ config, db: database.db, databaseUrl: database.url });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

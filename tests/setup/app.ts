@@ -48,7 +48,7 @@ export async function createTestApp(
     SEARCH_WORKER: '0',
     ...env,
   });
-  const app = await buildApp({ config, db: database.db });
+  const app = await buildApp({ config, db: database.db, databaseUrl: database.url });
   await app.ready();
   if (options.netiquette !== 'strict') {
     await database.db.updateTable('netiquette_rules').set({ enabled: false }).where('key', 'in', ['flood', 'duplicate']).execute();

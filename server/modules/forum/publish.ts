@@ -4,6 +4,7 @@ import type { Db, Executor } from '../../db/kysely.ts';
 import type { Category, Post, Thread, ThreadKind } from '../../db/schema.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { findMentions, renderMarkdown } from '../../lib/markdown.ts';
+import { notifier } from '../notifications/notifier.ts';
 import { assertLength } from '../../lib/text.ts';
 import { MembersRepository } from '../members/members.repository.ts';
 import { ModerationRepository } from '../moderation/moderation.repository.ts';
@@ -127,11 +128,12 @@ export class Publisher {
         await r.categories.addCounts(category.id, { threads: 1, posts: 1 });
         await r.members.addPostCount(actor.id, 1);
         await this.reputation.refresh(trx, [actor.id]);
+        await notifier.postPublished(trx, post, thread);
       }
       await this.queue(r, post.id, placement, verdict);
       return { thread, post };
     });
-    // 5. after commit: nothing subscribes yet; search, live and notifications read from here.
+    // 5. after commit: the triggers' search outbox rows and live events (written in the transaction) go out.
     return { ...result, category, outcome: outcome(placement, verdict) };
   }
 
@@ -176,6 +178,7 @@ export class Publisher {
         await r.categories.addCounts(thread.category_id, { posts: 1 });
         await r.members.addPostCount(actor.id, 1);
         await this.reputation.replyPublished(trx, created, thread);
+        await notifier.postPublished(trx, created, thread);
       }
       await this.queue(r, created.id, placement, verdict);
       return created;

@@ -5,6 +5,7 @@ import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/err
 import { canSeeThread } from './forum.service.ts';
 import { PostsRepository, ReactionsRepository } from './posts.repository.ts';
 import { ThreadsRepository } from './threads.repository.ts';
+import { notifier } from '../notifications/notifier.ts';
 import type { ReputationService } from '../reputation/reputation.service.ts';
 
 function repositories(db: Executor) {
@@ -56,6 +57,7 @@ export class ReactionsService {
       const counts = await r.posts.addReactionCount(post.id, kind, delta);
       await r.threads.addCounts(thread.id, { score: delta });
       await this.reputation.reacted(trx, { id: reactionId, kind, memberId: actor.id }, post, thread, on);
+      if (on) await notifier.reacted(trx, post, thread, kind, actor.id);
       return { likeCount: counts.like_count, helpfulCount: counts.helpful_count, active: on };
     });
   }
@@ -83,6 +85,7 @@ export class ReactionsService {
       const updated = (await r.threads.update(thread.id, { accepted_post_id: postId }))!;
       const next = postId === null ? undefined : await r.posts.getById(postId);
       await this.reputation.accepted(trx, updated, previous, next);
+      if (next) await notifier.accepted(trx, next, updated, actor.id);
       return { acceptedPostId: updated.accepted_post_id };
     });
   }

@@ -186,14 +186,5 @@ export class ModerationRepository {
 
 export type QueueRow = Awaited<ReturnType<ModerationRepository['queue']>>[number];
 
-export class NotificationsRepository {
-  constructor(private readonly db: Executor) {}
-
-  create(memberId: number, kind: string, data: unknown) {
-    return this.db.insertInto('notifications').values({ member_id: memberId, kind, data: JSON.stringify(data) }).execute();
-  }
-
-  list(memberId: number, limit: number) {
-    return this.db.selectFrom('notifications').selectAll().where('member_id', '=', memberId).orderBy('id', 'desc').limit(limit).execute();
-  }
-}
+/** Moved to the notifications module; re-exported for the services that write moderation notices. */
+export { NotificationsRepository } from '../notifications/notifications.repository.ts';

@@ -176,21 +176,4 @@ export async function moderationRoutes(fastify: FastifyInstance, { moderation }:
     },
     async (req, reply) => reply.status(201).send(await moderation.report(req.actor, req.params.id, req.body)),
   );
-
-  app.get(
-    '/api/notifications',
-    {
-      schema: {
-        tags: ['moderation'],
-        summary: 'Your latest notifications',
-        response: {
-          200: Type.Object({
-            notifications: Type.Array(Type.Object({ id: Type.Integer(), kind: Type.String(), data: Type.Unknown(), read: Type.Boolean(), createdAt: DateTime })),
-          }),
-          ...errors(401),
-        },
-      },
-    },
-    async (req) => ({ notifications: await moderation.notifications(req.actor) }),
-  );
 }

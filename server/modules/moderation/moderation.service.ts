@@ -12,6 +12,7 @@ import { ThreadsRepository } from '../forum/threads.repository.ts';
 import { MembersRepository } from '../members/members.repository.ts';
 import { NetiquetteRepository } from '../netiquette/netiquette.repository.ts';
 import { SiteSettingsRepository } from '../site/site.repository.ts';
+import { notifier } from '../notifications/notifier.ts';
 import { ModerationRepository, NotificationsRepository, type QueueRow } from './moderation.repository.ts';
 import type { ModerationSettings, ModerationSettingsStore } from './moderation.settings.ts';
 import type { ReputationService } from '../reputation/reputation.service.ts';
@@ -196,6 +197,7 @@ export class ModerationService {
         }
         await r.members.addPostCount(post.author_id, 1);
         await this.reputation.replyPublished(trx, post, thread);
+        await notifier.postPublished(trx, post, thread);
         await r.notifications.create(post.author_id, 'moderation.approved', { postId: post.id, threadId: thread.id, threadTitle: thread.title });
       }
       await r.rules.settleHits(post.id, 'approved');
@@ -311,11 +313,5 @@ export class ModerationService {
   /** The typical wait before a decision (median over the last 30 days), shown to authors of held posts. */
   async typicalWait() {
     return { medianMinutes: await this.read.moderation.medianDecisionMinutes() };
-  }
-
-  async notifications(actorOrNull: Actor | null) {
-    const actor = authorize(actorOrNull, 'post.reply');
-    const rows = await this.read.notifications.list(actor.id, 50);
-    return rows.map((n) => ({ id: n.id, kind: n.kind, data: n.data, read: n.read_at !== null, createdAt: n.created_at.toISOString() }));
   }
 }

@@ -1,0 +1,212 @@
+import { CompiledQuery } from 'kysely';
+import pg from 'pg';
+import type { Db } from '../../db/kysely.ts';
+
+export interface LiveEvent {
+  id: number;
+  topic: string;
+  type: string;
+  data: unknown;
+  at: string;
+}
+
+/** One socket as the hub sees it: it receives each event once, already serialised. */
+export interface LiveSubscriber {
+  deliver(event: LiveEvent, json: string): void;
+}
+
+export interface LiveHubOptions {
+  /** A connection string for LISTEN; without it the hub only polls. */
+  databaseUrl?: string;
+  /** Fallback poll (missed notifications, lost LISTEN connection). */
+  pollMs?: number;
+  /** How long a hole in the ids waits for a slower transaction to commit before it is passed over. */
+  gapWaitMs?: number;
+  /** How long events stay available for catch-up. */
+  keepSeconds?: number;
+  log?: { warn(msg: string): void };
+}
+
+const BATCH = 1000;
+
+/**
+ * Each node's fan-out of `live_events` (migration 0009). At commit PostgreSQL notifies every node; the hub reads
+ * the rows after its cursor in id order and hands each to the subscribers of its topic. Ids are taken when a row
+ * is written, not when it commits: a hole in the ids is waited for (a slower transaction still committing) for up
+ * to `gapWaitMs`, then passed over (a rolled-back one), so every node delivers in the same order.
+ */
+export class LiveHub {
+  private cursor = 0;
+  private readonly topics = new Map<string, Set<LiveSubscriber>>();
+  private listener: pg.Client | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private reading: Promise<void> | null = null;
+  private again = false;
+  private gapSince: number | null = null;
+  private stopped = false;
+  private readonly opts: Required<Omit<LiveHubOptions, 'databaseUrl' | 'log'>> & Pick<LiveHubOptions, 'databaseUrl' | 'log'>;
+  /** Events delivered by this node (for tests and the bench). */
+  delivered = 0;
+
+  constructor(
+    private readonly db: Db,
+    options: LiveHubOptions = {},
+  ) {
+    this.opts = { pollMs: options.databaseUrl ? 2000 : 250, gapWaitMs: 2000, keepSeconds: 86_400, ...options };
+  }
+
+  /** The id of the last event this node has delivered. */
+  get last(): number {
+    return this.cursor;
+  }
+
+  async start(): Promise<void> {
+    const row = await this.db.selectFrom('live_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    this.cursor = Number(row?.id ?? 0);
+    await this.listen();
+    this.timers.push(setInterval(() => this.kick(), this.opts.pollMs));
+    this.timers.push(setInterval(() => void this.prune().catch((e) => this.opts.log?.warn(`live: prune failed: ${e.message}`)), 60_000));
+    for (const t of this.timers) t.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.reading;
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => {});
+  }
+
+  private async listen(): Promise<void> {
+    if (!this.opts.databaseUrl || this.stopped) return;
+    const client = new pg.Client({ connectionString: this.opts.databaseUrl });
+    client.on('notification', () => this.kick());
+    client.on('error', (err) => {
+      this.opts.log?.warn(`live: LISTEN connection lost (${err.message}); polling until it is back`);
+      this.listener = null;
+      setTimeout(() => void this.listen().catch(() => {}), 1000).unref();
+    });
+    await client.connect();
+    await client.query('LISTEN agora_live');
+    this.listener = client;
+  }
+
+  subscribe(topic: string, subscriber: LiveSubscriber): void {
+    let set = this.topics.get(topic);
+    if (!set) this.topics.set(topic, (set = new Set()));
+    set.add(subscriber);
+  }
+
+  unsubscribe(topic: string, subscriber: LiveSubscriber): void {
+    const set = this.topics.get(topic);
+    if (!set) return;
+    set.delete(subscriber);
+    if (set.size === 0) this.topics.delete(topic);
+  }
+
+  /** Reads now (a notification arrived, or the poll). Concurrent calls fold into one more read. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
+    this.reading = this.read()
+      .catch((err) => this.opts.log?.warn(`live: read failed: ${(err as Error).message}`))
+      .finally(() => {
+        this.reading = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Waits until everything committed so far has been delivered (tests). */
+  async settle(): Promise<void> {
+    const row = await this.db.selectFrom('live_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    const target = Number(row?.id ?? 0);
+    while (this.cursor < target) {
+      this.kick();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** The hub's own reads go through its LISTEN connection when it has one: they never wait for the pool. */
+  private async query<R>(text: string, params: unknown[]): Promise<R[]> {
+    if (this.listener) return (await this.listener.query(text, params)).rows as R[];
+    return (await this.db.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
+  }
+
+  private async read(): Promise<void> {
+    for (;;) {
+      const rows = await this.query<{ id: number; topic: string; type: string; data: unknown; created_at: Date }>(
+        'SELECT id, topic, type, data, created_at FROM live_events WHERE id > $1 ORDER BY id LIMIT $2',
+        [this.cursor, BATCH],
+      );
+      for (const r of rows) {
+        const id = Number(r.id);
+        if (id !== this.cursor + 1) {
+          this.gapSince ??= Date.now();
+          if (Date.now() - this.gapSince < this.opts.gapWaitMs) {
+            setTimeout(() => this.kick(), 50).unref();
+            return;
+          }
+        }
+        this.gapSince = null;
+        this.cursor = id;
+        this.dispatch({ id, topic: r.topic, type: r.type, data: r.data, at: new Date(r.created_at).toISOString() });
+      }
+      if (rows.length < BATCH) return;
+    }
+  }
+
+  private dispatch(event: LiveEvent): void {
+    const subscribers = this.topics.get(event.topic);
+    if (!subscribers || subscribers.size === 0) return;
+    const json = frame(event);
+    for (const s of subscribers) {
+      this.delivered++;
+      s.deliver(event, json);
+    }
+  }
+
+  /**
+   * The events of these topics after `since`, up to what this node has delivered; null when some of them are
+   * no longer kept (the client must reload).
+   */
+  async replay(topics: string[], since: number): Promise<LiveEvent[] | null> {
+    if (since > this.cursor) return null;
+    const upTo = this.cursor;
+    const [horizon, rows] = await Promise.all([
+      this.db.selectFrom('live_events').select((eb) => eb.fn.min('id').as('id')).executeTakeFirst(),
+      this.db
+        .selectFrom('live_events')
+        .select(['id', 'topic', 'type', 'data', 'created_at'])
+        .where('id', '>', since)
+        .where('id', '<=', upTo)
+        .where('topic', 'in', topics.length ? topics : [''])
+        .orderBy('id')
+        .limit(500)
+        .execute(),
+    ]);
+    const oldest = Number(horizon?.id ?? upTo + 1);
+    if (since + 1 < oldest || rows.length === 500) return null;
+    return rows.map((r) => ({ id: Number(r.id), topic: r.topic, type: r.type, data: r.data, at: new Date(r.created_at).toISOString() }));
+  }
+
+  /** Drops events older than the catch-up window (any node may do it; it is idempotent). */
+  async prune(): Promise<void> {
+    await this.query(
+      'DELETE FROM live_events WHERE created_at < now() - make_interval(secs => $1) AND id < (SELECT max(id) FROM live_events)',
+      [this.opts.keepSeconds],
+    );
+  }
+}
+
+/** The message a socket receives for an event. */
+export function frame(e: LiveEvent): string {
+  return JSON.stringify({ type: 'event', id: e.id, topic: e.topic, event: e.type, data: e.data, at: e.at });
+}

@@ -1,0 +1,105 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { authorize } from '../../access/access.ts';
+import type { Db } from '../../db/kysely.ts';
+import { UnprocessableError } from '../../lib/errors.ts';
+import { DateTime, errors } from '../../http/schemas.ts';
+import { MUTABLE_KINDS, NotificationsRepository } from './notifications.repository.ts';
+
+const PAGE = 30;
+const Notification = Type.Object({
+  id: Type.Integer(),
+  kind: Type.String(),
+  data: Type.Unknown(),
+  count: Type.Integer({ description: 'How many grouped events (likes on one post) this notification stands for' }),
+  read: Type.Boolean(),
+  createdAt: DateTime,
+});
+const Unread = Type.Object({ unread: Type.Integer() });
+const Preferences = Type.Object({
+  kinds: Type.Array(Type.String(), { description: 'The kinds a member may turn off' }),
+  muted: Type.Array(Type.String()),
+});
+
+/** The bell: a member's notifications, unread count, marking read, and which kinds they want. */
+export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db: Db }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const repo = new NotificationsRepository(db);
+  const tags = ['notifications'];
+
+  app.get(
+    '/api/notifications',
+    {
+      schema: {
+        tags,
+        summary: 'Your notifications, newest first, with the unread count',
+        querystring: Type.Object({ before: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        response: {
+          200: Type.Object({ notifications: Type.Array(Notification), unread: Type.Integer(), nextBefore: Type.Union([Type.Integer(), Type.Null()]) }),
+          ...errors(400, 401),
+        },
+      },
+    },
+    async (req) => {
+      const actor = authorize(req.actor, 'post.reply');
+      const [rows, unread] = await Promise.all([repo.list(actor.id, PAGE + 1, req.query.before), repo.unread(actor.id)]);
+      const page = rows.slice(0, PAGE);
+      return {
+        unread,
+        nextBefore: rows.length > PAGE ? page.at(-1)!.id : null,
+        notifications: page.map((n) => ({ id: n.id, kind: n.kind, data: n.data, count: n.count, read: n.read_at !== null, createdAt: n.created_at.toISOString() })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/notifications/unread',
+    { schema: { tags, summary: 'How many notifications are unread (the bell)', response: { 200: Unread, ...errors(401) } } },
+    async (req) => ({ unread: await repo.unread(authorize(req.actor, 'post.reply').id) }),
+  );
+
+  app.post(
+    '/api/notifications/read',
+    {
+      schema: {
+        tags,
+        summary: 'Marks notifications read: the ids given, or all of them',
+        body: Type.Object({ ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 200 })) }),
+        response: { 200: Unread, ...errors(401, 422) },
+      },
+    },
+    async (req) => {
+      const actor = authorize(req.actor, 'post.reply');
+      await repo.markRead(actor.id, req.body.ids);
+      return { unread: await repo.unread(actor.id) };
+    },
+  );
+
+  app.get(
+    '/api/notifications/preferences',
+    { schema: { tags, summary: 'Which kinds of notifications you receive', response: { 200: Preferences, ...errors(401) } } },
+    async (req) => ({ kinds: [...MUTABLE_KINDS], muted: await repo.mutes(authorize(req.actor, 'post.reply').id) }),
+  );
+
+  app.put(
+    '/api/notifications/preferences',
+    {
+      schema: {
+        tags,
+        summary: 'Turns kinds of notifications off (moderation decisions and sanctions always arrive)',
+        body: Type.Object({ muted: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 }) }),
+        response: { 200: Preferences, ...errors(401, 422) },
+      },
+    },
+    async (req) => {
+      const actor = authorize(req.actor, 'post.reply');
+      const unknown = req.body.muted.filter((k) => !(MUTABLE_KINDS as readonly string[]).includes(k));
+      if (unknown.length) {
+        throw new UnprocessableError('notifications.kind_unknown', `These kinds cannot be turned off: ${unknown.join(', ')}`, { field: 'muted' });
+      }
+      await repo.setMutes(actor.id, [...new Set(req.body.muted)]);
+      return { kinds: [...MUTABLE_KINDS], muted: await repo.mutes(actor.id) };
+    },
+  );
+}

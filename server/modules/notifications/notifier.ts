@@ -1,0 +1,65 @@
+import type { Executor } from '../../db/kysely.ts';
+import type { Post, Thread } from '../../db/schema.ts';
+import { findMentions } from '../../lib/markdown.ts';
+import { NotificationsRepository } from './notifications.repository.ts';
+
+/** At most this many members are notified of mentions in one post (a list of names is not a reason to ping all). */
+const MAX_MENTIONS = 10;
+
+async function who(db: Executor, memberId: number) {
+  return db.selectFrom('members').select(['username', 'display_name as displayName']).where('id', '=', memberId).executeTakeFirstOrThrow();
+}
+
+/**
+ * The notifications that forum activity sends, written in the transaction of their cause (so a rolled-back post
+ * notifies nobody, and each one becomes a live event through the trigger of migration 0009).
+ */
+export const notifier = {
+  /** A post became visible (at once, or approved): the thread's author, the replied-to author, the mentioned. */
+  async postPublished(db: Executor, post: Post, thread: Pick<Thread, 'id' | 'title' | 'author_id'>): Promise<void> {
+    const notifications = new NotificationsRepository(db);
+    const by = await who(db, post.author_id);
+    const data = { postId: post.id, threadId: thread.id, threadTitle: thread.title, number: post.number, by };
+    const told = new Set<number>([post.author_id]);
+    if (post.number > 1 && !told.has(thread.author_id)) {
+      told.add(thread.author_id);
+      await notifications.create(thread.author_id, 'reply', data);
+    }
+    if (post.reply_to_id !== null) {
+      const parent = await db.selectFrom('posts').select('author_id').where('id', '=', post.reply_to_id).executeTakeFirst();
+      if (parent && !told.has(parent.author_id)) {
+        told.add(parent.author_id);
+        await notifications.create(parent.author_id, 'reply', { ...data, toPost: post.reply_to_id });
+      }
+    }
+    const names = findMentions(post.body_md).slice(0, MAX_MENTIONS);
+    if (names.length === 0) return;
+    const mentioned = await db.selectFrom('members').select('id').where('username', 'in', names).where('banned_at', 'is', null).execute();
+    for (const m of mentioned) {
+      if (told.has(m.id)) continue;
+      told.add(m.id);
+      await notifications.create(m.id, 'mention', data);
+    }
+  },
+
+  /** A like or a "helpful" mark: one notification per post and kind while unread, counted up. */
+  async reacted(db: Executor, post: Post, thread: Pick<Thread, 'id' | 'title'>, kind: 'like' | 'helpful', memberId: number): Promise<void> {
+    const by = await who(db, memberId);
+    await new NotificationsRepository(db).create(
+      post.author_id,
+      kind,
+      { postId: post.id, threadId: thread.id, threadTitle: thread.title, number: post.number, by },
+      `${kind}:${post.id}`,
+    );
+  },
+
+  async accepted(db: Executor, post: Post, thread: Pick<Thread, 'id' | 'title'>, memberId: number): Promise<void> {
+    if (post.author_id === memberId) return;
+    await new NotificationsRepository(db).create(post.author_id, 'answer.accepted', {
+      postId: post.id,
+      threadId: thread.id,
+      threadTitle: thread.title,
+      number: post.number,
+    });
+  },
+};
