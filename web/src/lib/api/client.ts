@@ -1,4 +1,4 @@
-import type { SearchMisses, SearchParams, SearchResult, TitleSuggestion } from './types.ts';
+import type { NotificationPage, SearchMisses, SearchParams, SearchResult, TitleSuggestion } from './types.ts';
 import type { Badge, Leader, MemberReputation, Backtest, Category, Me, PostView, Profile, QueueItem, ReasonTemplate, Rule, RuleDraft, Site, Sort, ThreadKind, ThreadList, ThreadPage, Verdict } from './types.ts';
 
 /** An error the API answered with: its stable code (translated by the UI), message and details. */
@@ -49,6 +49,12 @@ export const api = {
   logout: () => request<{ ok: boolean }>('POST', '/api/auth/logout'),
   updateMe: (body: { displayName?: string; bio?: string; locale?: 'fr' | 'en' }) =>
     request<{ member: Me }>('PATCH', '/api/me', body),
+
+  notifications: (before?: number | null) => request<NotificationPage>('GET', `/api/notifications${q({ before })}`),
+  unread: () => request<{ unread: number }>('GET', '/api/notifications/unread'),
+  markRead: (ids?: number[]) => request<{ unread: number }>('POST', '/api/notifications/read', ids ? { ids } : {}),
+  notificationPrefs: () => request<{ kinds: string[]; muted: string[] }>('GET', '/api/notifications/preferences'),
+  setNotificationPrefs: (muted: string[]) => request<{ kinds: string[]; muted: string[] }>('PUT', '/api/notifications/preferences', { muted }),
 
   categories: () => request<{ categories: Category[] }>('GET', '/api/categories'),
   latest: (cursor?: string | null, limit?: number) => request<ThreadList>('GET', `/api/threads${q({ cursor, limit })}`),

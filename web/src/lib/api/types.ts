@@ -296,3 +296,27 @@ export interface SearchMisses {
   withoutResults: number;
   queries: { query: string; count: number; last: string }[];
 }
+
+/** GET /api/notifications (server/modules/notifications/notifications.routes.ts). */
+export interface Notification {
+  id: number;
+  kind: string;
+  data: {
+    postId?: number;
+    threadId?: number;
+    threadTitle?: string;
+    number?: number;
+    by?: { username: string; displayName: string };
+    badge?: string;
+    level?: number;
+    reason?: string;
+  };
+  count: number;
+  read: boolean;
+  createdAt: string;
+}
+export interface NotificationPage {
+  notifications: Notification[];
+  unread: number;
+  nextBefore: number | null;
+}

@@ -24,6 +24,8 @@ function initialLocale(): Locale {
 
 class I18n {
   locale = $state<Locale>(initialLocale());
+  /** The reference dictionary (French): which keys exist. */
+  readonly messages: Messages = fr;
 
   set(locale: Locale) {
     this.locale = locale;

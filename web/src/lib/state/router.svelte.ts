@@ -41,6 +41,7 @@ export type Route =
   | { name: 'leaderboard' }
   | { name: 'rules' }
   | { name: 'search' }
+  | { name: 'notifications' }
   | { name: 'notFound' };
 
 export function match(path: string): Route {
@@ -56,6 +57,7 @@ export function match(path: string): Route {
   if ((m = /^\/badges\/([a-z0-9_]+)\/?$/.exec(path))) return { name: 'badges', key: m[1]! };
   if (path === '/leaderboard') return { name: 'leaderboard' };
   if (path === '/search') return { name: 'search' };
+  if (path === '/notifications') return { name: 'notifications' };
   if (path === '/moderation/rules') return { name: 'rules' };
   if ((m = /^\/u\/([^/]+)\/?$/.exec(path))) return { name: 'profile', username: decodeURIComponent(m[1]!) };
   return { name: 'notFound' };

@@ -1,9 +1,19 @@
 import { api, ApiError } from '../api/client.ts';
 import type { Me, Site } from '../api/types.ts';
+import { live } from './live.svelte.ts';
 
 /** Who is signed in, and what the community is called: loaded once at start. */
 class Session {
-  me = $state<Me | null>(null);
+  #me = $state<Me | null>(null);
+  /** Signing in or out opens a new live socket, so that the server knows who is there. */
+  get me(): Me | null {
+    return this.#me;
+  }
+  set me(value: Me | null) {
+    const changed = value?.id !== this.#me?.id;
+    this.#me = value;
+    if (changed && this.ready) live.restart();
+  }
   site = $state<Site | null>(null);
   ready = $state(false);
 
