@@ -1,3 +1,4 @@
+import { live } from './live.ts';
 import { netiquette } from './netiquette.ts';
 import { reputation } from './reputation.ts';
 import { search } from './search.ts';
@@ -5,7 +6,7 @@ import { startup } from './startup.ts';
 import { threadRead } from './thread-read.ts';
 
 /** `npm run bench [-- scenario…]`: runs the named scenarios (all by default) and rewrites their BENCHMARKS.md sections. */
-const scenarios: Record<string, () => Promise<void>> = { 'thread-read': threadRead, startup, netiquette, reputation, search };
+const scenarios: Record<string, () => Promise<void>> = { 'thread-read': threadRead, startup, netiquette, reputation, search, live };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of wanted.length ? wanted : Object.keys(scenarios)) {
