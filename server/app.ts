@@ -36,6 +36,7 @@ import { RecognitionService } from './modules/reputation/recognition.service.ts'
 import { reputationRoutes } from './modules/reputation/reputation.routes.ts';
 import { ReputationService } from './modules/reputation/reputation.service.ts';
 import { ReputationSettingsStore } from './modules/reputation/reputation.settings.ts';
+import { ThreadScheduler } from './modules/forum/scheduler.ts';
 import { LiveHub } from './modules/live/hub.ts';
 import { liveRoutes } from './modules/live/live.routes.ts';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
@@ -52,6 +53,8 @@ declare module 'fastify' {
     searchOutbox: SearchOutboxWorker;
     /** This node's fan-out of live events. */
     liveHub: LiveHub;
+    /** Publishes scheduled threads when due. */
+    scheduler: ThreadScheduler;
   }
 }
 
@@ -139,6 +142,10 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
     search: new SearchService(db, meili ?? new PgSearchAdapter(db, config.searchCandidates), config.limits.pageSize),
     rateLimit: config.rateLimits.search,
   });
+  const scheduler = new ThreadScheduler(db, reputation, config.schedulerMs, { warn: (m) => app.log.warn(m) });
+  app.decorate('scheduler', scheduler);
+  app.addHook('onReady', async () => scheduler.start());
+  app.addHook('onClose', () => scheduler.stop());
   const moderation = new ModerationService(db, publisher, moderationSettings, reputation);
   await app.register(moderationRoutes, { moderation });
   await app.register(sanctionsRoutes, {

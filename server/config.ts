@@ -33,6 +33,8 @@ export interface Config {
   /** Runs the search outbox worker in this process (tests turn it off and drain by hand). */
   readonly searchWorker: boolean;
   readonly searchOutboxBatch: number;
+  /** How often a node publishes scheduled threads that are due (0: never; tests run it by hand). */
+  readonly schedulerMs: number;
   readonly live: Readonly<{ heartbeatMs: number; maxBufferedBytes: number; keepSeconds: number }>;
   readonly webDist: string;
   readonly limits: Readonly<{
@@ -131,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     meili: meili(env),
     searchWorker: bool(env, 'SEARCH_WORKER', true),
     searchOutboxBatch: int(env, 'SEARCH_OUTBOX_BATCH', 500, 1, 10_000),
+    schedulerMs: int(env, 'SCHEDULER_INTERVAL_MS', 15_000, 0, 3_600_000),
     live: Object.freeze({
       heartbeatMs: int(env, 'LIVE_HEARTBEAT_MS', 30_000, 50, 600_000),
       maxBufferedBytes: int(env, 'LIVE_MAX_BUFFER_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),

@@ -43,6 +43,7 @@ export const PERMISSIONS = {
   'thread.pin': 'community_manager',
   'thread.feature': 'community_manager',
   'thread.official': 'community_manager',
+  'thread.schedule': 'community_manager',
   'category.manage': 'community_manager',
   'rule.edit': 'community_manager',
   'badge.manage': 'community_manager',

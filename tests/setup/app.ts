@@ -46,6 +46,7 @@ export async function createTestApp(
     WEB_DIST: '/nonexistent',
     NETIQUETTE_RECHECK_MS: '0',
     SEARCH_WORKER: '0',
+    SCHEDULER_INTERVAL_MS: '0',
     ...env,
   });
   const app = await buildApp({ config, db: database.db, databaseUrl: database.url });

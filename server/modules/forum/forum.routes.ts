@@ -131,6 +131,32 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
     async (req) => forum.listThreads({ sort: req.query.sort ?? 'latest', cursor: req.query.cursor, limit: req.query.limit }),
   );
 
+  app.get(
+    '/api/threads/scheduled',
+    {
+      schema: {
+        tags: ['forum'],
+        summary: 'Threads waiting for their publication time (community managers): the calendar',
+        response: {
+          200: Type.Object({
+            threads: Type.Array(
+              Type.Object({
+                id: Type.Integer(),
+                title: Type.String(),
+                kind: Type.String(),
+                publishAt: Type.String({ format: 'date-time' }),
+                category: Type.Object({ slug: Type.String(), name: Type.String(), color: Type.String() }),
+                author: Type.Object({ username: Type.String() }),
+              }),
+            ),
+          }),
+          ...errors(401, 403),
+        },
+      },
+    },
+    async (req) => ({ threads: await forum.scheduled(req.actor) }),
+  );
+
   app.post(
     '/api/threads',
     {

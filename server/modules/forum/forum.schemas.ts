@@ -148,6 +148,7 @@ export const ThreadCreateBody = Type.Object({
   pinned: Type.Optional(Type.Boolean()),
   featured: Type.Optional(Type.Boolean()),
   official: Type.Optional(Type.Boolean()),
+  publishAt: Type.Optional(Type.String({ format: 'date-time', description: 'Community managers: publish at this time (up to a year ahead)' })),
 });
 
 export const PostView = Type.Object({

@@ -42,7 +42,7 @@ export class ForumService {
   private readonly caching: boolean;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly pageSize: number,
     cacheSeconds = 10,
     private readonly coalesce = true,
@@ -52,6 +52,28 @@ export class ForumService {
     this.categories = new CategoriesRepository(db);
     this.threads = new ThreadsRepository(db);
     this.posts = new PostsRepository(db);
+  }
+
+  /** Scheduled threads, soonest first (community managers). */
+  async scheduled(actor: Actor | null) {
+    authorize(actor, 'thread.schedule');
+    const rows = await this.db
+      .selectFrom('threads as t')
+      .innerJoin('categories as c', 'c.id', 't.category_id')
+      .innerJoin('members as m', 'm.id', 't.author_id')
+      .select(['t.id', 't.title', 't.kind', 't.publish_at', 'c.slug', 'c.name', 'c.color', 'm.username'])
+      .where('t.state', '=', 'scheduled')
+      .orderBy('t.publish_at')
+      .limit(500)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      kind: r.kind,
+      publishAt: r.publish_at!.toISOString(),
+      category: { slug: r.slug, name: r.name, color: r.color },
+      author: { username: r.username },
+    }));
   }
 
   async listCategories() {

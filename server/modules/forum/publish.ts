@@ -37,6 +37,8 @@ export interface NewThreadInput {
   pinned?: boolean;
   featured?: boolean;
   official?: boolean;
+  /** ISO date-time; a thread due later is kept `scheduled` and published by the scheduler. */
+  publishAt?: string;
 }
 
 function repositories(db: Executor) {
@@ -85,6 +87,15 @@ export class Publisher {
     if (input.pinned) authorize(actor, 'thread.pin');
     if (input.featured) authorize(actor, 'thread.feature');
     if (input.official) authorize(actor, 'thread.official');
+    const publishAt = input.publishAt === undefined ? null : new Date(input.publishAt);
+    if (publishAt) {
+      authorize(actor, 'thread.schedule');
+      if (Number.isNaN(publishAt.getTime()) || publishAt.getTime() > Date.now() + 366 * 86_400_000) {
+        throw new UnprocessableError('thread.publish_at_invalid', 'Choose a publication time within the next year.', { field: 'publishAt' });
+      }
+    }
+    // A time already past publishes now.
+    const scheduled = publishAt !== null && publishAt.getTime() > Date.now();
     assertLength('title', input.title, this.limits.titleMin, this.limits.titleMax);
     this.validateBody(input.body);
     const category = await this.read.categories.getById(input.categoryId);
@@ -98,7 +109,7 @@ export class Publisher {
     const title = placement.masked ? mask(input.title, verdict.hits, 'title') : input.title;
     // 4. persist
     const now = new Date();
-    const published = placement.state === 'published';
+    const published = placement.state === 'published' && !scheduled;
     const result = await this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
       const thread = await r.threads.create({
@@ -106,7 +117,8 @@ export class Publisher {
         author_id: actor.id,
         kind: input.kind,
         title,
-        state: published ? 'published' : 'pending',
+        state: scheduled && placement.state === 'published' ? 'scheduled' : published ? 'published' : 'pending',
+        publish_at: scheduled ? publishAt : null,
         pinned: input.pinned ?? false,
         featured: input.featured ?? false,
         official: input.official ?? false,

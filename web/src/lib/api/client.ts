@@ -1,4 +1,4 @@
-import type { NotificationPage, SearchMisses, SearchParams, SearchResult, TitleSuggestion } from './types.ts';
+import type { NotificationPage, ScheduledThread, SearchMisses, SearchParams, SearchResult, TitleSuggestion } from './types.ts';
 import type { Badge, Leader, MemberReputation, Backtest, Category, Me, PostView, Profile, QueueItem, ReasonTemplate, Rule, RuleDraft, Site, Sort, ThreadKind, ThreadList, ThreadPage, Verdict } from './types.ts';
 
 /** An error the API answered with: its stable code (translated by the UI), message and details. */
@@ -56,12 +56,13 @@ export const api = {
   notificationPrefs: () => request<{ kinds: string[]; muted: string[] }>('GET', '/api/notifications/preferences'),
   setNotificationPrefs: (muted: string[]) => request<{ kinds: string[]; muted: string[] }>('PUT', '/api/notifications/preferences', { muted }),
 
+  scheduled: () => request<{ threads: ScheduledThread[] }>('GET', '/api/threads/scheduled'),
   categories: () => request<{ categories: Category[] }>('GET', '/api/categories'),
   latest: (cursor?: string | null, limit?: number) => request<ThreadList>('GET', `/api/threads${q({ cursor, limit })}`),
   categoryThreads: (slug: string, sort: Sort, cursor?: string | null) =>
     request<ThreadList>('GET', `/api/categories/${encodeURIComponent(slug)}/threads${q({ sort, cursor })}`),
   thread: (id: number, after = 0, limit?: number) => request<ThreadPage>('GET', `/api/threads/${id}${q({ after, limit })}`),
-  createThread: (body: { categoryId: number; title: string; body: string; kind: ThreadKind }) =>
+  createThread: (body: { categoryId: number; title: string; body: string; kind: ThreadKind; publishAt?: string }) =>
     request<{ thread: { id: number }; post: PostView; moderation: Verdict & { state: string } }>('POST', '/api/threads', body),
   reply: (threadId: number, body: string, replyTo?: number) =>
     request<{ post: PostView; moderation: Verdict & { state: string } }>('POST', `/api/threads/${threadId}/posts`, { body, replyTo }),

@@ -320,3 +320,13 @@ export interface NotificationPage {
   unread: number;
   nextBefore: number | null;
 }
+
+/** GET /api/threads/scheduled (community managers). */
+export interface ScheduledThread {
+  id: number;
+  title: string;
+  kind: string;
+  publishAt: string;
+  category: { slug: string; name: string; color: string };
+  author: { username: string };
+}

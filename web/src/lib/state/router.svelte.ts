@@ -42,6 +42,7 @@ export type Route =
   | { name: 'rules' }
   | { name: 'search' }
   | { name: 'notifications' }
+  | { name: 'scheduled' }
   | { name: 'notFound' };
 
 export function match(path: string): Route {
@@ -58,6 +59,7 @@ export function match(path: string): Route {
   if (path === '/leaderboard') return { name: 'leaderboard' };
   if (path === '/search') return { name: 'search' };
   if (path === '/notifications') return { name: 'notifications' };
+  if (path === '/scheduled') return { name: 'scheduled' };
   if (path === '/moderation/rules') return { name: 'rules' };
   if ((m = /^\/u\/([^/]+)\/?$/.exec(path))) return { name: 'profile', username: decodeURIComponent(m[1]!) };
   return { name: 'notFound' };
