@@ -36,6 +36,8 @@ export interface Config {
   /** How often a node publishes scheduled threads that are due (0: never; tests run it by hand). */
   readonly schedulerMs: number;
   readonly live: Readonly<{ heartbeatMs: number; maxBufferedBytes: number; keepSeconds: number }>;
+  /** The public address (PUBLIC_URL), for links written outside the site (exports). */
+  readonly publicUrl: string | undefined;
   readonly webDist: string;
   readonly limits: Readonly<{
     titleMin: number;
@@ -139,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxBufferedBytes: int(env, 'LIVE_MAX_BUFFER_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
       keepSeconds: int(env, 'LIVE_KEEP_SECONDS', 86_400, 60, 30 * 86_400),
     }),
+    publicUrl: publicUrl || undefined,
     webDist: path.resolve(cwd, env.WEB_DIST?.trim() || 'web/dist'),
     limits: Object.freeze({
       titleMin: int(env, 'TITLE_MIN', 3, 1, titleMax),

@@ -6,6 +6,7 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
 export type Role = 'member' | 'moderator' | 'community_manager' | 'admin';
 export type ThreadKind = 'discussion' | 'question' | 'tip' | 'idea' | 'announcement';
+export type IdeaStatus = 'new' | 'under_review' | 'planned' | 'shipped' | 'declined';
 export type ThreadState = 'scheduled' | 'pending' | 'published' | 'hidden' | 'deleted';
 export type PostState = 'pending' | 'published' | 'hidden' | 'rejected' | 'deleted';
 export type ModerationMode = 'pre' | 'post' | 'reactive';
@@ -72,7 +73,6 @@ export interface ThreadsTable {
   official: Generated<boolean>;
   locked: Generated<boolean>;
   accepted_post_id: number | null;
-  idea_status: string | null;
   post_count: Generated<number>;
   reply_count: Generated<number>;
   score: Generated<number>;
@@ -81,6 +81,11 @@ export interface ThreadsTable {
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Ideas (migration 0010): status set by community managers, its public note, and the vote count. */
+  idea_status: Generated<IdeaStatus>;
+  idea_note: Generated<string>;
+  idea_status_at: Date | null;
+  vote_count: Generated<number>;
 }
 
 export interface PostsTable {
@@ -335,6 +340,15 @@ export interface Database {
   search_queries: SearchQueriesTable;
   search_outbox: SearchOutboxTable;
   live_events: LiveEventsTable;
+  idea_votes: MemberThreadTable;
+  thread_follows: MemberThreadTable;
+}
+
+/** idea_votes, thread_follows: one row per member and thread. */
+export interface MemberThreadTable {
+  thread_id: number;
+  member_id: number;
+  created_at: Generated<Date>;
 }
 
 export type Member = Selectable<MembersTable>;

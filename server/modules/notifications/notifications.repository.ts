@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/kysely.ts';
 
 /** Kinds a member may turn off; moderation decisions and sanctions always reach them. */
-export const MUTABLE_KINDS = ['reply', 'mention', 'like', 'helpful', 'answer.accepted', 'badge.granted', 'trust.promoted'] as const;
+export const MUTABLE_KINDS = ['reply', 'mention', 'like', 'helpful', 'answer.accepted', 'badge.granted', 'trust.promoted', 'idea.status'] as const;
 export type MutableKind = (typeof MUTABLE_KINDS)[number];
 
 export class NotificationsRepository {

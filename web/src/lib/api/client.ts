@@ -1,4 +1,4 @@
-import type { NotificationPage, ScheduledThread, SearchMisses, SearchParams, SearchResult, TitleSuggestion } from './types.ts';
+import type { IdeaItem, IdeaPanel, IdeaStatus, NotificationPage, ScheduledThread, SearchMisses, SearchParams, SearchResult, TitleSuggestion } from './types.ts';
 import type { Badge, Leader, MemberReputation, Backtest, Category, Me, PostView, Profile, QueueItem, ReasonTemplate, Rule, RuleDraft, Site, Sort, ThreadKind, ThreadList, ThreadPage, Verdict } from './types.ts';
 
 /** An error the API answered with: its stable code (translated by the UI), message and details. */
@@ -56,6 +56,13 @@ export const api = {
   notificationPrefs: () => request<{ kinds: string[]; muted: string[] }>('GET', '/api/notifications/preferences'),
   setNotificationPrefs: (muted: string[]) => request<{ kinds: string[]; muted: string[] }>('PUT', '/api/notifications/preferences', { muted }),
 
+  ideas: (params: { status?: IdeaStatus | ''; sort?: 'votes' | 'recent'; offset?: number } = {}) =>
+    request<{ ideas: IdeaItem[]; nextOffset: number | null }>('GET', `/api/ideas${q(params)}`),
+  idea: (threadId: number) => request<IdeaPanel>('GET', `/api/threads/${threadId}/idea`),
+  vote: (threadId: number, on: boolean) => request<IdeaPanel>(on ? 'POST' : 'DELETE', `/api/threads/${threadId}/vote`),
+  follow: (threadId: number, on: boolean) => request<{ following: boolean }>(on ? 'POST' : 'DELETE', `/api/threads/${threadId}/follow`),
+  setIdeaStatus: (threadId: number, status: IdeaStatus, note: string) =>
+    request<IdeaPanel>('PUT', `/api/threads/${threadId}/idea-status`, { status, note }),
   scheduled: () => request<{ threads: ScheduledThread[] }>('GET', '/api/threads/scheduled'),
   categories: () => request<{ categories: Category[] }>('GET', '/api/categories'),
   latest: (cursor?: string | null, limit?: number) => request<ThreadList>('GET', `/api/threads${q({ cursor, limit })}`),

@@ -310,6 +310,8 @@ export interface Notification {
     badge?: string;
     level?: number;
     reason?: string;
+    status?: string;
+    note?: string;
   };
   count: number;
   read: boolean;
@@ -327,6 +329,29 @@ export interface ScheduledThread {
   title: string;
   kind: string;
   publishAt: string;
+  category: { slug: string; name: string; color: string };
+  author: { username: string };
+}
+
+/** Ideas (server/modules/ideas). */
+export type IdeaStatus = 'new' | 'under_review' | 'planned' | 'shipped' | 'declined';
+export interface IdeaPanel {
+  status: IdeaStatus;
+  note: string;
+  statusAt: string | null;
+  votes: number;
+  voted: boolean;
+  following: boolean;
+}
+export interface IdeaItem {
+  id: number;
+  title: string;
+  status: IdeaStatus;
+  note: string;
+  votes: number;
+  replies: number;
+  voted: boolean;
+  createdAt: string;
   category: { slug: string; name: string; color: string };
   author: { username: string };
 }

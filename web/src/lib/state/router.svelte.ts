@@ -43,6 +43,7 @@ export type Route =
   | { name: 'search' }
   | { name: 'notifications' }
   | { name: 'scheduled' }
+  | { name: 'ideas' }
   | { name: 'notFound' };
 
 export function match(path: string): Route {
@@ -60,6 +61,7 @@ export function match(path: string): Route {
   if (path === '/search') return { name: 'search' };
   if (path === '/notifications') return { name: 'notifications' };
   if (path === '/scheduled') return { name: 'scheduled' };
+  if (path === '/ideas') return { name: 'ideas' };
   if (path === '/moderation/rules') return { name: 'rules' };
   if ((m = /^\/u\/([^/]+)\/?$/.exec(path))) return { name: 'profile', username: decodeURIComponent(m[1]!) };
   return { name: 'notFound' };

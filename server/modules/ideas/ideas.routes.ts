@@ -1,0 +1,117 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { errors, Id, Nullable } from '../../http/schemas.ts';
+import type { IdeasService } from './ideas.service.ts';
+
+const Status = Type.Union([Type.Literal('new'), Type.Literal('under_review'), Type.Literal('planned'), Type.Literal('shipped'), Type.Literal('declined')]);
+const Panel = Type.Object({
+  status: Type.String(),
+  note: Type.String(),
+  statusAt: Nullable(Type.String({ format: 'date-time' })),
+  votes: Type.Integer(),
+  voted: Type.Boolean(),
+  following: Type.Boolean(),
+});
+const Params = Type.Object({ id: Id });
+
+export async function ideasRoutes(fastify: FastifyInstance, { ideas }: { ideas: IdeasService }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['ideas'];
+
+  app.get(
+    '/api/ideas',
+    {
+      schema: {
+        tags,
+        summary: 'The ideas board: published ideas by votes or newest, optionally of one status',
+        querystring: Type.Object({
+          status: Type.Optional(Status),
+          sort: Type.Optional(Type.Union([Type.Literal('votes'), Type.Literal('recent')])),
+          offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 3000 })),
+        }),
+        response: {
+          200: Type.Object({
+            ideas: Type.Array(
+              Type.Object({
+                id: Type.Integer(),
+                title: Type.String(),
+                status: Type.String(),
+                note: Type.String(),
+                votes: Type.Integer(),
+                replies: Type.Integer(),
+                voted: Type.Boolean(),
+                createdAt: Type.String({ format: 'date-time' }),
+                category: Type.Object({ slug: Type.String(), name: Type.String(), color: Type.String() }),
+                author: Type.Object({ username: Type.String() }),
+              }),
+            ),
+            nextOffset: Nullable(Type.Integer()),
+          }),
+          ...errors(400),
+        },
+      },
+    },
+    async (req) => ideas.board(req.actor, { status: req.query.status, sort: req.query.sort ?? 'votes', offset: req.query.offset ?? 0 }),
+  );
+
+  app.get(
+    '/api/ideas/export.csv',
+    {
+      schema: {
+        tags,
+        summary: 'Every published idea with votes, status and link, as CSV (community managers)',
+        querystring: Type.Object({ delimiter: Type.Optional(Type.Union([Type.Literal('comma'), Type.Literal('semicolon')])) }),
+        response: { 200: Type.String(), ...errors(400, 401, 403) },
+      },
+    },
+    async (req, reply) => {
+      const csv = await ideas.exportCsv(req.actor, req.query.delimiter === 'semicolon' ? ';' : ',');
+      const day = new Date().toISOString().slice(0, 10);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="ideas-${day}.csv"`)
+        .send(csv);
+    },
+  );
+
+  app.get(
+    '/api/threads/:id/idea',
+    { schema: { tags, summary: 'An idea’s status, note, votes, and whether you voted or follow it', params: Params, response: { 200: Panel, ...errors(400, 404, 422) } } },
+    async (req) => ideas.get(req.actor, req.params.id),
+  );
+
+  for (const method of ['POST', 'DELETE'] as const) {
+    app.route({
+      method,
+      url: '/api/threads/:id/vote',
+      schema: { tags, summary: method === 'POST' ? 'Votes for an idea' : 'Takes back your vote', params: Params, response: { 200: Panel, ...errors(400, 401, 403, 404, 422) } },
+      handler: async (req) => ideas.vote(req.actor, req.params.id, method === 'POST'),
+    });
+    app.route({
+      method,
+      url: '/api/threads/:id/follow',
+      schema: {
+        tags,
+        summary: method === 'POST' ? 'Follows a thread (status changes of an idea)' : 'Stops following',
+        params: Params,
+        response: { 200: Type.Object({ following: Type.Boolean() }), ...errors(400, 401, 404) },
+      },
+      handler: async (req) => ideas.follow(req.actor, req.params.id, method === 'POST'),
+    });
+  }
+
+  app.put(
+    '/api/threads/:id/idea-status',
+    {
+      schema: {
+        tags,
+        summary: 'Sets an idea’s status and public note (community managers); voters and followers are told',
+        params: Params,
+        body: Type.Object({ status: Status, note: Type.Optional(Type.String({ maxLength: 2000 })) }),
+        response: { 200: Panel, ...errors(400, 401, 403, 404, 422) },
+      },
+    },
+    async (req) => ideas.setStatus(req.actor, req.params.id, req.body),
+  );
+}
