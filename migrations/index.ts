@@ -9,6 +9,7 @@ import * as m0007 from './0007_search_scale.ts';
 import * as m0008 from './0008_search_outbox.ts';
 import * as m0009 from './0009_live.ts';
 import * as m0010 from './0010_ideas.ts';
+import * as m0011 from './0011_health.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0008_search_outbox': m0008,
   '0009_live': m0009,
   '0010_ideas': m0010,
+  '0011_health': m0011,
 };

@@ -39,6 +39,8 @@ import { ReputationSettingsStore } from './modules/reputation/reputation.setting
 import { ThreadScheduler } from './modules/forum/scheduler.ts';
 import { LiveHub } from './modules/live/hub.ts';
 import { liveRoutes } from './modules/live/live.routes.ts';
+import { healthRoutes } from './modules/community/health.routes.ts';
+import { HealthService } from './modules/community/health.service.ts';
 import { ideasRoutes } from './modules/ideas/ideas.routes.ts';
 import { IdeasService } from './modules/ideas/ideas.service.ts';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
@@ -156,6 +158,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   });
 
   await app.register(notificationsRoutes, { db });
+  await app.register(healthRoutes, { health: new HealthService(db) });
   await app.register(ideasRoutes, { ideas: new IdeasService(db, config.publicUrl) });
   const liveHub = new LiveHub(db, { databaseUrl, keepSeconds: config.live.keepSeconds, log: { warn: (m) => app.log.warn(m) } });
   app.decorate('liveHub', liveHub);

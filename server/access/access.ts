@@ -48,6 +48,7 @@ export const PERMISSIONS = {
   'thread.schedule': 'community_manager',
   'idea.status': 'community_manager',
   'idea.export': 'community_manager',
+  'community.health': 'community_manager',
   'category.manage': 'community_manager',
   'rule.edit': 'community_manager',
   'badge.manage': 'community_manager',

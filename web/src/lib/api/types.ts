@@ -355,3 +355,18 @@ export interface IdeaItem {
   category: { slug: string; name: string; color: string };
   author: { username: string };
 }
+
+/** GET /api/community/health (server/modules/community/health.routes.ts). */
+export interface Health {
+  days: number;
+  generatedAt: string;
+  daily: { day: string; posts: number; threads: number; members: number; signals: number }[];
+  members: { total: number; new7: number; new30: number; active7: number; active30: number };
+  firstReply: { medianMinutes: number | null; threadsAnswered: number };
+  questions: { total: number; unanswered: number; unansweredPercent: number };
+  moderation: { open: number; decided: number; medianDecisionMinutes: number | null };
+  posts: { total: number; flagged: number; rejected: number; flaggedPercent: number; rejectedPercent: number };
+  topContributors: { username: string; displayName: string; points: number; posts: number }[];
+  risingMembers: { username: string; displayName: string; points: number; joinedAt: string }[];
+  alerts: { days: { day: string; signals: number; usual: number }[]; threads: { threadId: number; title: string; signals: number; posts: number }[] };
+}

@@ -44,6 +44,7 @@ export type Route =
   | { name: 'notifications' }
   | { name: 'scheduled' }
   | { name: 'ideas' }
+  | { name: 'health' }
   | { name: 'notFound' };
 
 export function match(path: string): Route {
@@ -62,6 +63,7 @@ export function match(path: string): Route {
   if (path === '/notifications') return { name: 'notifications' };
   if (path === '/scheduled') return { name: 'scheduled' };
   if (path === '/ideas') return { name: 'ideas' };
+  if (path === '/health') return { name: 'health' };
   if (path === '/moderation/rules') return { name: 'rules' };
   if ((m = /^\/u\/([^/]+)\/?$/.exec(path))) return { name: 'profile', username: decodeURIComponent(m[1]!) };
   return { name: 'notFound' };

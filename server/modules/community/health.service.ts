@@ -1,0 +1,121 @@
+import { sql } from 'kysely';
+import { type Actor, authorize } from '../../access/access.ts';
+import type { Db } from '../../db/kysely.ts';
+
+/** A day whose warning signs pass their usual level by this many standard deviations (and a floor) is an alert. */
+const ALERT_SIGMAS = 3;
+const ALERT_MIN = 5;
+
+/** Minutes to one decimal (null when there is nothing to measure). */
+const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 10) / 10);
+
+/**
+ * The community's health for community managers, every figure computed in SQL over a window of `days`
+ * (indexes of migration 0011), all queries sent together:
+ * activity per day, new and active members, time to a first reply, unanswered questions, moderation load and
+ * speed, flagged and rejected posts, top contributors and rising members, and the « bad buzz » alert: days
+ * and threads where warning signs (reports and netiquette rule hits) rise well above their usual level.
+ */
+export class HealthService {
+  constructor(private readonly db: Db) {}
+
+  async health(actorOrNull: Actor | null, days: number) {
+    authorize(actorOrNull, 'community.health');
+    const since = sql`now() - make_interval(days => ${days})`;
+    const [series, members, firstReply, questions, moderation, flagged, contributors, rising, buzzDays, buzzThreads] = await Promise.all([
+      sql<{ day: string; posts: number; threads: number; members: number; signals: number }>`
+        WITH days AS (SELECT generate_series(date_trunc('day', now()) - make_interval(days => ${days - 1}), date_trunc('day', now()), interval '1 day') AS day)
+        SELECT to_char(d.day, 'YYYY-MM-DD') AS day,
+               (SELECT count(*) FROM posts p WHERE p.created_at >= d.day AND p.created_at < d.day + interval '1 day' AND p.state = 'published') AS posts,
+               (SELECT count(*) FROM threads t WHERE t.created_at >= d.day AND t.created_at < d.day + interval '1 day' AND t.state = 'published') AS threads,
+               (SELECT count(*) FROM members m WHERE m.created_at >= d.day AND m.created_at < d.day + interval '1 day') AS members,
+               (SELECT count(*) FROM reports r WHERE r.created_at >= d.day AND r.created_at < d.day + interval '1 day')
+                 + (SELECT count(*) FROM rule_hits h WHERE h.created_at >= d.day AND h.created_at < d.day + interval '1 day') AS signals
+          FROM days d ORDER BY d.day`.execute(this.db),
+      sql<{ new7: number; new30: number; active7: number; active30: number; total: number }>`
+        SELECT count(*) FILTER (WHERE created_at >= now() - interval '7 days') AS new7,
+               count(*) FILTER (WHERE created_at >= now() - interval '30 days') AS new30,
+               count(*) FILTER (WHERE last_seen_at >= now() - interval '7 days') AS active7,
+               count(*) FILTER (WHERE last_seen_at >= now() - interval '30 days') AS active30,
+               count(*) AS total
+          FROM members WHERE banned_at IS NULL`.execute(this.db),
+      sql<{ median_minutes: number | null; answered: number }>`
+        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.first - t.created_at) / 60) AS median_minutes, count(*) AS answered
+          FROM threads t
+          CROSS JOIN LATERAL (SELECT min(p.created_at) AS first FROM posts p WHERE p.thread_id = t.id AND p.number > 1 AND p.state = 'published') f
+         WHERE t.created_at >= ${since} AND t.state = 'published' AND f.first IS NOT NULL`.execute(this.db),
+      sql<{ total: number; unanswered: number }>`
+        SELECT count(*) AS total, count(*) FILTER (WHERE reply_count = 0 AND accepted_post_id IS NULL) AS unanswered
+          FROM threads WHERE kind = 'question' AND state = 'published' AND created_at >= ${since}`.execute(this.db),
+      sql<{ open: number; decided: number; median_minutes: number | null }>`
+        SELECT (SELECT count(*) FROM moderation_items WHERE status = 'open') AS open,
+               count(*) AS decided,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at) / 60) AS median_minutes
+          FROM moderation_items WHERE decided_at IS NOT NULL AND created_at >= ${since}`.execute(this.db),
+      sql<{ posts: number; flagged: number; rejected: number }>`
+        SELECT count(*) AS posts,
+               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM moderation_items i WHERE i.post_id = p.id)) AS flagged,
+               count(*) FILTER (WHERE p.state = 'rejected') AS rejected
+          FROM posts p WHERE p.created_at >= ${since}`.execute(this.db),
+      sql<{ username: string; display_name: string; points: number; posts: number }>`
+        SELECT m.username, m.display_name, sum(e.points) AS points,
+               (SELECT count(*) FROM posts p WHERE p.author_id = m.id AND p.created_at >= ${since} AND p.state = 'published') AS posts
+          FROM reputation_events e JOIN members m ON m.id = e.member_id
+         WHERE e.created_at >= ${since}
+         GROUP BY m.id ORDER BY points DESC, m.id LIMIT 10`.execute(this.db),
+      sql<{ username: string; display_name: string; points: number; joined: Date }>`
+        SELECT m.username, m.display_name, sum(e.points) AS points, m.created_at AS joined
+          FROM reputation_events e JOIN members m ON m.id = e.member_id
+         WHERE e.created_at >= ${since} AND m.created_at >= now() - interval '90 days'
+         GROUP BY m.id ORDER BY points DESC, m.id LIMIT 10`.execute(this.db),
+      // Each of the last 7 days against the 28 before it: mean and standard deviation of daily warning signs.
+      sql<{ day: string; signals: number; usual: number; sigma: number }>`
+        WITH daily AS (
+          SELECT date_trunc('day', created_at) AS day, count(*) AS n FROM (
+            SELECT created_at FROM reports WHERE created_at >= now() - interval '35 days'
+            UNION ALL SELECT created_at FROM rule_hits WHERE created_at >= now() - interval '35 days') s
+          GROUP BY 1),
+        days AS (SELECT generate_series(date_trunc('day', now()) - interval '34 days', date_trunc('day', now()), interval '1 day') AS day),
+        filled AS (SELECT d.day, coalesce(x.n, 0) AS n FROM days d LEFT JOIN daily x ON x.day = d.day)
+        SELECT to_char(f.day, 'YYYY-MM-DD') AS day, f.n AS signals, b.mean AS usual, b.sd AS sigma
+          FROM filled f
+          CROSS JOIN LATERAL (SELECT avg(g.n) AS mean, coalesce(stddev_pop(g.n), 0) AS sd FROM filled g
+                               WHERE g.day < f.day AND g.day >= f.day - interval '28 days') b
+         WHERE f.day >= date_trunc('day', now()) - interval '6 days'
+           AND f.n >= ${ALERT_MIN} AND f.n > b.mean + ${ALERT_SIGMAS} * greatest(b.sd, 1)
+         ORDER BY f.day`.execute(this.db),
+      // Threads with the most warning signs over the last 2 days, against their share of activity.
+      sql<{ thread_id: number; title: string; signals: number; posts: number }>`
+        SELECT t.id AS thread_id, t.title, s.n AS signals,
+               (SELECT count(*) FROM posts p WHERE p.thread_id = t.id AND p.created_at >= now() - interval '2 days') AS posts
+          FROM (SELECT p.thread_id, count(*) AS n FROM (
+                  SELECT post_id FROM reports WHERE created_at >= now() - interval '2 days'
+                  UNION ALL SELECT post_id FROM rule_hits WHERE created_at >= now() - interval '2 days') x
+                JOIN posts p ON p.id = x.post_id GROUP BY p.thread_id) s
+          JOIN threads t ON t.id = s.thread_id
+         WHERE s.n >= ${ALERT_MIN}
+         ORDER BY s.n DESC LIMIT 10`.execute(this.db),
+    ]);
+    const m = members.rows[0]!;
+    const q = questions.rows[0]!;
+    const mod = moderation.rows[0]!;
+    const f = flagged.rows[0]!;
+    const share = (part: number, whole: number) => (Number(whole) === 0 ? 0 : Math.round((Number(part) / Number(whole)) * 1000) / 10);
+    return {
+      days,
+      generatedAt: new Date().toISOString(),
+      daily: series.rows.map((r) => ({ day: r.day, posts: Number(r.posts), threads: Number(r.threads), members: Number(r.members), signals: Number(r.signals) })),
+      members: { total: Number(m.total), new7: Number(m.new7), new30: Number(m.new30), active7: Number(m.active7), active30: Number(m.active30) },
+      firstReply: { medianMinutes: num(firstReply.rows[0]?.median_minutes), threadsAnswered: Number(firstReply.rows[0]?.answered ?? 0) },
+      questions: { total: Number(q.total), unanswered: Number(q.unanswered), unansweredPercent: share(q.unanswered, q.total) },
+      moderation: { open: Number(mod.open), decided: Number(mod.decided), medianDecisionMinutes: num(mod.median_minutes) },
+      posts: { total: Number(f.posts), flagged: Number(f.flagged), rejected: Number(f.rejected), flaggedPercent: share(f.flagged, f.posts), rejectedPercent: share(f.rejected, f.posts) },
+      topContributors: contributors.rows.map((r) => ({ username: r.username, displayName: r.display_name, points: Number(r.points), posts: Number(r.posts) })),
+      risingMembers: rising.rows.map((r) => ({ username: r.username, displayName: r.display_name, points: Number(r.points), joinedAt: new Date(r.joined).toISOString() })),
+      alerts: {
+        days: buzzDays.rows.map((r) => ({ day: r.day, signals: Number(r.signals), usual: Math.round(Number(r.usual) * 10) / 10 })),
+        threads: buzzThreads.rows.map((r) => ({ threadId: r.thread_id, title: r.title, signals: Number(r.signals), posts: Number(r.posts) })),
+      },
+    };
+  }
+}

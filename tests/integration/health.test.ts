@@ -1,0 +1,109 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Member } from '../../server/db/schema.ts';
+import { createCategory, createMember, createReply, createThread } from '../factories/index.ts';
+import { createTestApp, type TestApp } from '../setup/app.ts';
+
+/**
+ * The health dashboard's figures on a small data set built with known times, so every answer is known:
+ * three questions answered after 10, 30 and 60 minutes (median 30) and one unanswered; two moderation
+ * decisions after 20 and 40 minutes (median 30); 28 quiet days then a day of warning signs.
+ */
+let t: TestApp;
+let manager: Member;
+let moderator: Member;
+let veteran: Member;
+let newcomer: Member;
+let hot: number;
+
+const at = (minutesAgo: number) => sql<Date>`now() - make_interval(mins => ${minutesAgo})`;
+const setPostTime = (id: number, minutesAgo: number) => t.db.updateTable('posts').set({ created_at: at(minutesAgo) } as never).where('id', '=', id).execute();
+const setThreadTime = (id: number, minutesAgo: number) => t.db.updateTable('threads').set({ created_at: at(minutesAgo) } as never).where('id', '=', id).execute();
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const category = await createCategory(t.db);
+  manager = await createMember(t.db, { role: 'community_manager' });
+  moderator = await createMember(t.db, { role: 'moderator' });
+  veteran = await createMember(t.db, { trustLevel: 3 });
+  newcomer = await createMember(t.db, { trustLevel: 1 });
+  await t.db.updateTable('members').set({ created_at: at(200 * 1440), last_seen_at: at(60) } as never).where('id', '=', veteran.id).execute();
+  await t.db.updateTable('members').set({ created_at: at(3 * 1440), last_seen_at: at(20 * 1440) } as never).where('id', '=', newcomer.id).execute();
+  await t.db.updateTable('members').set({ created_at: at(400 * 1440), last_seen_at: null } as never).where('id', 'in', [manager.id, moderator.id]).execute();
+
+  // Questions two days ago, answered after 10, 30 and 60 minutes; one left unanswered.
+  for (const minutes of [10, 30, 60]) {
+    const { thread, post } = await createThread(t.db, veteran, category.id, { title: `Question à ${minutes} minutes`, kind: 'question' });
+    const reply = await createReply(t.db, newcomer, thread.id, `Réponse après ${minutes} minutes.`);
+    await setThreadTime(thread.id, 2 * 1440);
+    await setPostTime(post.id, 2 * 1440);
+    await setPostTime(reply.id, 2 * 1440 - minutes);
+  }
+  const lonely = await createThread(t.db, veteran, category.id, { title: 'Une question sans réponse', kind: 'question' });
+  await setThreadTime(lonely.thread.id, 2 * 1440);
+  await setPostTime(lonely.post.id, 2 * 1440);
+  hot = lonely.thread.id;
+
+  // Moderation: two decisions after 20 and 40 minutes, one item still open.
+  for (const [i, minutes] of [20, 40, null].entries()) {
+    const { post } = await createThread(t.db, newcomer, category.id, { title: `Signalé ${i}` });
+    await t.db
+      .insertInto('moderation_items')
+      .values({
+        post_id: post.id,
+        reasons: ['report'],
+        hits: '[]',
+        status: minutes === null ? 'open' : 'approved',
+        created_at: at(1440),
+        decided_at: minutes === null ? null : at(1440 - minutes),
+        decided_by: minutes === null ? null : moderator.id,
+      })
+      .execute();
+  }
+  await t.db.updateTable('posts').set({ state: 'rejected' }).where('author_id', '=', newcomer.id).where('number', '=', 1).where('id', '=', sql<number>`(SELECT min(id) FROM posts WHERE author_id = ${newcomer.id} AND number = 1)`).execute();
+
+  // Warning signs: one a day for 28 days, then 12 today on one thread.
+  for (let d = 1; d <= 28; d++) {
+    await t.db.insertInto('rule_hits').values({ rule_key: 'insults', post_id: lonely.post.id, action: 'flag', created_at: at(d * 1440) }).execute();
+  }
+  for (let i = 0; i < 12; i++) {
+    await t.db.insertInto('rule_hits').values({ rule_key: 'insults', post_id: lonely.post.id, action: 'flag', created_at: at(5) }).execute();
+  }
+  await t.db.insertInto('reputation_events').values({ member_id: newcomer.id, kind: 'featured', points: 500, source_key: 'test:featured' }).execute();
+});
+afterAll(() => t.close());
+
+describe('community health', () => {
+  it('computes the figures of a known data set', async () => {
+    const res = await t.api('GET', '/api/community/health?days=30', { as: manager });
+    expect(res.statusCode, res.body).toBe(200);
+    const h = res.json();
+    expect(h.days).toBe(30);
+    expect(h.daily).toHaveLength(30);
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    expect(h.daily.find((d: { day: string }) => d.day === twoDaysAgo)).toMatchObject({ threads: 4 });
+    expect(h.members).toMatchObject({ total: 4, new7: 1, new30: 1, active7: 1, active30: 2 });
+    expect(h.firstReply).toEqual({ medianMinutes: 30, threadsAnswered: 3 });
+    expect(h.questions).toEqual({ total: 4, unanswered: 1, unansweredPercent: 25 });
+    expect(h.moderation).toEqual({ open: 1, decided: 2, medianDecisionMinutes: 30 });
+    expect(h.posts).toMatchObject({ flagged: 3, rejected: 1 });
+    expect(h.posts.flaggedPercent).toBeCloseTo((3 / h.posts.total) * 100, 0);
+    expect(h.topContributors[0]).toMatchObject({ username: newcomer.username });
+    expect(h.topContributors[0].points).toBeGreaterThanOrEqual(500);
+    expect(h.risingMembers.map((r: { username: string }) => r.username)).toEqual([newcomer.username]);
+  });
+
+  it('raises the bad-buzz alert for the day and the thread whose warning signs jump', async () => {
+    const h = (await t.api('GET', '/api/community/health', { as: manager })).json();
+    const today = new Date().toISOString().slice(0, 10);
+    expect(h.alerts.days).toEqual([{ day: today, signals: 12, usual: 1 }]);
+    // The thread's last two days: today's 12 and yesterday's one.
+    expect(h.alerts.threads).toEqual([expect.objectContaining({ threadId: hot, signals: 13 })]);
+  });
+
+  it('is for community managers only, and checks its window', async () => {
+    for (const as of [veteran, moderator]) expect((await t.api('GET', '/api/community/health', { as })).statusCode).toBe(403);
+    expect((await t.api('GET', '/api/community/health')).statusCode).toBe(401);
+    for (const days of ['6', '366', 'x']) expect((await t.api('GET', `/api/community/health?days=${days}`, { as: manager })).statusCode).toBe(400);
+  });
+});
