@@ -3,6 +3,8 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { buildApp } from '../server/app.ts';
+import { SessionRepository } from '../server/modules/auth/session.repository.ts';
+import { generateSessionToken, SessionService } from '../server/modules/auth/session.service.ts';
 import { loadConfig } from '../server/config.ts';
 import { englishPost, frenchPost, prng, QUERIES, title } from './lib/corpus.ts';
 import { benchDatabase, machine, record, startBaseline } from './lib/harness.ts';
@@ -175,6 +177,42 @@ ${rows.join('\n')}
 Budget (DESIGN §7): p95 ≤ 30 ms on 1 M posts — **${p95 <= 30 ? 'met' : 'not met'}** (p95 = ${(p95 / b50).toFixed(0)} × the baseline's p50).`;
     await record('search', text);
     console.log(text);
+
+    // Issue 7: the health dashboard's figures on the same million posts, as a community manager asks for them.
+    const manager = await db
+      .insertInto('members')
+      .values({ username: 'bench_manager', email: 'bench_manager@example.test', password_hash: 'x', role: 'community_manager' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const token = generateSessionToken();
+    await new SessionService(new SessionRepository(db)).create(token, manager.id);
+    const health = async (days: number) => {
+      const began = performance.now();
+      const res = await fetch(`${base(app)}/api/community/health?days=${days}`, { headers: { cookie: `agora_session=${token}` } });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`health: ${res.status}`);
+      return performance.now() - began;
+    };
+    const healthRows: string[] = [];
+    for (const days of [7, 30, 365]) {
+      await health(days);
+      const times = [];
+      for (let r = 0; r < 5; r++) times.push(await health(days));
+      healthRows.push(`| ${days} days | ${pct(times, 50).toFixed(0)} ms | ${Math.max(...times).toFixed(0)} ms |`);
+      console.log(healthRows.at(-1));
+    }
+    await record(
+      'health',
+      `## Community health on a large community (issue 7)
+
+Measured ${new Date().toISOString().slice(0, 10)} on ${machine(database.version)}, by \`npm run bench -- search\` on its generated
+community (${total.toLocaleString('en')} posts over ${Math.round(span / 86_400_000)} days): \`GET /api/community/health?days=N\` as a community
+manager, one request at a time, 5 rounds after a warm-up. Every figure is one SQL query; they are sent together.
+
+| window | median | slowest |
+| --- | ---: | ---: |
+${healthRows.join('\n')}`,
+    );
   } finally {
     await app.close();
     await bare.close();
