@@ -10,6 +10,7 @@ import * as m0008 from './0008_search_outbox.ts';
 import * as m0009 from './0009_live.ts';
 import * as m0010 from './0010_ideas.ts';
 import * as m0011 from './0011_health.ts';
+import * as m0012 from './0012_member_anonymise.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0009_live': m0009,
   '0010_ideas': m0010,
   '0011_health': m0011,
+  '0012_member_anonymise': m0012,
 };

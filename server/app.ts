@@ -39,6 +39,8 @@ import { ReputationSettingsStore } from './modules/reputation/reputation.setting
 import { ThreadScheduler } from './modules/forum/scheduler.ts';
 import { LiveHub } from './modules/live/hub.ts';
 import { liveRoutes } from './modules/live/live.routes.ts';
+import { managementRoutes } from './modules/members/management.routes.ts';
+import { MemberManagementService } from './modules/members/management.service.ts';
 import { healthRoutes } from './modules/community/health.routes.ts';
 import { HealthService } from './modules/community/health.service.ts';
 import { ideasRoutes } from './modules/ideas/ideas.routes.ts';
@@ -158,6 +160,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   });
 
   await app.register(notificationsRoutes, { db });
+  await app.register(managementRoutes, { management: new MemberManagementService(db) });
   await app.register(healthRoutes, { health: new HealthService(db) });
   await app.register(ideasRoutes, { ideas: new IdeasService(db, config.publicUrl) });
   const liveHub = new LiveHub(db, { databaseUrl, keepSeconds: config.live.keepSeconds, log: { warn: (m) => app.log.warn(m) } });

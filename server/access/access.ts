@@ -49,6 +49,7 @@ export const PERMISSIONS = {
   'idea.status': 'community_manager',
   'idea.export': 'community_manager',
   'community.health': 'community_manager',
+  'members.manage': 'community_manager',
   'category.manage': 'community_manager',
   'rule.edit': 'community_manager',
   'badge.manage': 'community_manager',

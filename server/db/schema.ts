@@ -33,6 +33,7 @@ export interface MembersTable {
   trust_granted: Generated<boolean>;
   /** Notification kinds this member turned off. */
   notification_mutes: Generated<string[]>;
+  anonymised_at: Date | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

@@ -1,4 +1,4 @@
-import type { Health, IdeaItem, IdeaPanel, IdeaStatus, NotificationPage, ScheduledThread, SearchMisses, SearchParams, SearchResult, TitleSuggestion } from './types.ts';
+import type { Health, IdeaItem, ManagedMember, MemberRecord, IdeaPanel, IdeaStatus, NotificationPage, ScheduledThread, SearchMisses, SearchParams, SearchResult, TitleSuggestion } from './types.ts';
 import type { Badge, Leader, MemberReputation, Backtest, Category, Me, PostView, Profile, QueueItem, ReasonTemplate, Rule, RuleDraft, Site, Sort, ThreadKind, ThreadList, ThreadPage, Verdict } from './types.ts';
 
 /** An error the API answered with: its stable code (translated by the UI), message and details. */
@@ -63,6 +63,10 @@ export const api = {
   follow: (threadId: number, on: boolean) => request<{ following: boolean }>(on ? 'POST' : 'DELETE', `/api/threads/${threadId}/follow`),
   setIdeaStatus: (threadId: number, status: IdeaStatus, note: string) =>
     request<IdeaPanel>('PUT', `/api/threads/${threadId}/idea-status`, { status, note }),
+  manageMembers: (text: string, offset = 0) =>
+    request<{ members: ManagedMember[]; nextOffset: number | null }>('GET', `/api/manage/members${q({ q: text, offset })}`),
+  memberRecord: (id: number) => request<MemberRecord>('GET', `/api/manage/members/${id}`),
+  anonymise: (id: number) => request<{ id: number; username: string }>('POST', `/api/manage/members/${id}/anonymise`),
   health: (days: number) => request<Health>('GET', `/api/community/health?days=${days}`),
   scheduled: () => request<{ threads: ScheduledThread[] }>('GET', '/api/threads/scheduled'),
   categories: () => request<{ categories: Category[] }>('GET', '/api/categories'),

@@ -370,3 +370,28 @@ export interface Health {
   risingMembers: { username: string; displayName: string; points: number; joinedAt: string }[];
   alerts: { days: { day: string; signals: number; usual: number }[]; threads: { threadId: number; title: string; signals: number; posts: number }[] };
 }
+
+/** /api/manage/members (community managers). */
+export interface ManagedMember {
+  id: number;
+  username: string;
+  displayName: string;
+  email: string;
+  role: string;
+  trustLevel: number;
+  reputation: number;
+  posts: number;
+  joinedAt: string;
+  lastSeenAt: string | null;
+  status: 'active' | 'suspended' | 'banned';
+}
+export interface MemberRecord extends Omit<ManagedMember, 'status'> {
+  trustGranted: boolean;
+  suspendedUntil: string | null;
+  bannedAt: string | null;
+  activity: { posts30: number; threads30: number; reportsMade: number; reportsUpheldAgainst: number; rejectedPosts: number };
+  recentPosts: { id: number; number: number; state: string; createdAt: string; threadId: number; threadTitle: string }[];
+  warnings: { reason: string; note: string; expiresAt: string; createdAt: string }[];
+  badges: { key: string; tier: string; awardedAt: string }[];
+  history: { action: string; at: string }[];
+}

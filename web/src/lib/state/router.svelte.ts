@@ -45,6 +45,7 @@ export type Route =
   | { name: 'scheduled' }
   | { name: 'ideas' }
   | { name: 'health' }
+  | { name: 'members' }
   | { name: 'notFound' };
 
 export function match(path: string): Route {
@@ -64,6 +65,7 @@ export function match(path: string): Route {
   if (path === '/scheduled') return { name: 'scheduled' };
   if (path === '/ideas') return { name: 'ideas' };
   if (path === '/health') return { name: 'health' };
+  if (path === '/members') return { name: 'members' };
   if (path === '/moderation/rules') return { name: 'rules' };
   if ((m = /^\/u\/([^/]+)\/?$/.exec(path))) return { name: 'profile', username: decodeURIComponent(m[1]!) };
   return { name: 'notFound' };

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Member } from '../../server/db/schema.ts';
+import { createCategory, createMember, createThread } from '../factories/index.ts';
+import { shot, signIn, startSite, type Site } from './browser.ts';
+
+let site: Site;
+let manager: Member;
+let camille: Member;
+beforeAll(async () => {
+  site = await startSite();
+  const category = await createCategory(site.db, { slug: 'rando', name: 'Randonnée' });
+  manager = await createMember(site.db, { username: 'equipe_marque', role: 'community_manager' });
+  camille = await createMember(site.db, { username: 'camille_rando', email: 'camille@example.test', trustLevel: 2 });
+  await createMember(site.db, { username: 'hugo_trail', trustLevel: 1 });
+  await createThread(site.db, camille, category.id, { title: 'Mon premier bivouac', body: 'Récit de ma nuit au lac.' });
+});
+afterAll(() => site?.close());
+
+describe('member management, as a community manager uses it', () => {
+  it('finds a member, opens the record, and anonymises the account on request', async () => {
+    const context = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    await signIn(context, site, manager);
+    const page = await context.newPage();
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${site.url}/members`);
+    await page.getByRole('searchbox', { name: 'Chercher par pseudo, nom ou e-mail' }).fill('camille');
+    await page.getByRole('button', { name: /@camille_rando/ }).click();
+    await page.getByText('camille@example.test').waitFor();
+    await page.getByRole('link', { name: 'Mon premier bivouac' }).waitFor();
+    await shot(page, 'members-record');
+    await page.getByRole('button', { name: 'Anonymiser le compte' }).click();
+    await page.getByText(`Compte anonymisé : ses messages sont désormais signés ancien_membre_${camille.id}.`).waitFor();
+    expect(await page.getByRole('button', { name: /@camille_rando/ }).count()).toBe(0);
+    await context.close();
+  });
+});
