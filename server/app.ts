@@ -41,6 +41,7 @@ import { LiveHub } from './modules/live/hub.ts';
 import { liveRoutes } from './modules/live/live.routes.ts';
 import { managementRoutes } from './modules/members/management.routes.ts';
 import { MemberManagementService } from './modules/members/management.service.ts';
+import { BuzzWatcher } from './modules/community/buzz.watcher.ts';
 import { healthRoutes } from './modules/community/health.routes.ts';
 import { HealthService } from './modules/community/health.service.ts';
 import { ideasRoutes } from './modules/ideas/ideas.routes.ts';
@@ -61,6 +62,8 @@ declare module 'fastify' {
     liveHub: LiveHub;
     /** Publishes scheduled threads when due. */
     scheduler: ThreadScheduler;
+    /** Announces bad buzz to community managers. */
+    buzz: BuzzWatcher;
   }
 }
 
@@ -161,7 +164,12 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
 
   await app.register(notificationsRoutes, { db });
   await app.register(managementRoutes, { management: new MemberManagementService(db) });
-  await app.register(healthRoutes, { health: new HealthService(db) });
+  const health = new HealthService(db);
+  await app.register(healthRoutes, { health });
+  const buzz = new BuzzWatcher(db, health, config.buzzCheckMs, { warn: (m) => app.log.warn(m) });
+  app.decorate('buzz', buzz);
+  app.addHook('onReady', async () => buzz.start());
+  app.addHook('onClose', () => buzz.stop());
   await app.register(ideasRoutes, { ideas: new IdeasService(db, config.publicUrl) });
   const liveHub = new LiveHub(db, { databaseUrl, keepSeconds: config.live.keepSeconds, log: { warn: (m) => app.log.warn(m) } });
   app.decorate('liveHub', liveHub);

@@ -35,6 +35,8 @@ export interface Config {
   readonly searchOutboxBatch: number;
   /** How often a node publishes scheduled threads that are due (0: never; tests run it by hand). */
   readonly schedulerMs: number;
+  /** How often a node looks for bad buzz to announce to community managers (0: never). */
+  readonly buzzCheckMs: number;
   readonly live: Readonly<{ heartbeatMs: number; maxBufferedBytes: number; keepSeconds: number }>;
   /** The public address (PUBLIC_URL), for links written outside the site (exports). */
   readonly publicUrl: string | undefined;
@@ -136,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     searchWorker: bool(env, 'SEARCH_WORKER', true),
     searchOutboxBatch: int(env, 'SEARCH_OUTBOX_BATCH', 500, 1, 10_000),
     schedulerMs: int(env, 'SCHEDULER_INTERVAL_MS', 15_000, 0, 3_600_000),
+    buzzCheckMs: int(env, 'BUZZ_CHECK_MS', 300_000, 0, 86_400_000),
     live: Object.freeze({
       heartbeatMs: int(env, 'LIVE_HEARTBEAT_MS', 30_000, 50, 600_000),
       maxBufferedBytes: int(env, 'LIVE_MAX_BUFFER_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),

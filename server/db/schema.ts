@@ -343,6 +343,7 @@ export interface Database {
   live_events: LiveEventsTable;
   idea_votes: MemberThreadTable;
   thread_follows: MemberThreadTable;
+  buzz_alerts: { key: string; created_at: Generated<Date> };
 }
 
 /** idea_votes, thread_follows: one row per member and thread. */

@@ -101,6 +101,18 @@ describe('community health', () => {
     expect(h.alerts.threads).toEqual([expect.objectContaining({ threadId: hot, signals: 13 })]);
   });
 
+  it('tells community managers of a new alert once, live, whichever node sees it first', async () => {
+    const [first, second] = await Promise.all([t.app.buzz.check(), t.app.buzz.check()]);
+    const today = new Date().toISOString().slice(0, 10);
+    expect([...first, ...second].sort()).toEqual([`day:${today}`, `thread:${hot}:${today}`]);
+    expect(await t.app.buzz.check()).toEqual([]);
+    const told = await t.db.selectFrom('notifications').select(['member_id', 'data']).where('kind', '=', 'community.buzz').execute();
+    expect(told.filter((n) => n.member_id === manager.id)).toHaveLength(2);
+    expect(told.filter((n) => n.member_id === moderator.id || n.member_id === veteran.id)).toEqual([]);
+    const live = await t.db.selectFrom('live_events').select('data').where('topic', '=', `member:${manager.id}`).execute();
+    expect(live.filter((e) => (e.data as { kind: string }).kind === 'community.buzz')).toHaveLength(2);
+  });
+
   it('is for community managers only, and checks its window', async () => {
     for (const as of [veteran, moderator]) expect((await t.api('GET', '/api/community/health', { as })).statusCode).toBe(403);
     expect((await t.api('GET', '/api/community/health')).statusCode).toBe(401);

@@ -47,6 +47,7 @@ export async function createTestApp(
     NETIQUETTE_RECHECK_MS: '0',
     SEARCH_WORKER: '0',
     SCHEDULER_INTERVAL_MS: '0',
+    BUZZ_CHECK_MS: '0',
     ...env,
   });
   const app = await buildApp({ config, db: database.db, databaseUrl: database.url });

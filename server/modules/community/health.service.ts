@@ -22,7 +22,7 @@ export class HealthService {
   async health(actorOrNull: Actor | null, days: number) {
     authorize(actorOrNull, 'community.health');
     const since = sql`now() - make_interval(days => ${days})`;
-    const [series, members, firstReply, questions, moderation, flagged, contributors, rising, buzzDays, buzzThreads] = await Promise.all([
+    const [series, members, firstReply, questions, moderation, flagged, contributors, rising, alerts] = await Promise.all([
       sql<{ day: string; posts: number; threads: number; members: number; signals: number }>`
         WITH days AS (SELECT generate_series(date_trunc('day', now()) - make_interval(days => ${days - 1}), date_trunc('day', now()), interval '1 day') AS day)
         SELECT to_char(d.day, 'YYYY-MM-DD') AS day,
@@ -68,33 +68,7 @@ export class HealthService {
           FROM reputation_events e JOIN members m ON m.id = e.member_id
          WHERE e.created_at >= ${since} AND m.created_at >= now() - interval '90 days'
          GROUP BY m.id ORDER BY points DESC, m.id LIMIT 10`.execute(this.db),
-      // Each of the last 7 days against the 28 before it: mean and standard deviation of daily warning signs.
-      sql<{ day: string; signals: number; usual: number; sigma: number }>`
-        WITH daily AS (
-          SELECT date_trunc('day', created_at) AS day, count(*) AS n FROM (
-            SELECT created_at FROM reports WHERE created_at >= now() - interval '35 days'
-            UNION ALL SELECT created_at FROM rule_hits WHERE created_at >= now() - interval '35 days') s
-          GROUP BY 1),
-        days AS (SELECT generate_series(date_trunc('day', now()) - interval '34 days', date_trunc('day', now()), interval '1 day') AS day),
-        filled AS (SELECT d.day, coalesce(x.n, 0) AS n FROM days d LEFT JOIN daily x ON x.day = d.day)
-        SELECT to_char(f.day, 'YYYY-MM-DD') AS day, f.n AS signals, b.mean AS usual, b.sd AS sigma
-          FROM filled f
-          CROSS JOIN LATERAL (SELECT avg(g.n) AS mean, coalesce(stddev_pop(g.n), 0) AS sd FROM filled g
-                               WHERE g.day < f.day AND g.day >= f.day - interval '28 days') b
-         WHERE f.day >= date_trunc('day', now()) - interval '6 days'
-           AND f.n >= ${ALERT_MIN} AND f.n > b.mean + ${ALERT_SIGMAS} * greatest(b.sd, 1)
-         ORDER BY f.day`.execute(this.db),
-      // Threads with the most warning signs over the last 2 days, against their share of activity.
-      sql<{ thread_id: number; title: string; signals: number; posts: number }>`
-        SELECT t.id AS thread_id, t.title, s.n AS signals,
-               (SELECT count(*) FROM posts p WHERE p.thread_id = t.id AND p.created_at >= now() - interval '2 days') AS posts
-          FROM (SELECT p.thread_id, count(*) AS n FROM (
-                  SELECT post_id FROM reports WHERE created_at >= now() - interval '2 days'
-                  UNION ALL SELECT post_id FROM rule_hits WHERE created_at >= now() - interval '2 days') x
-                JOIN posts p ON p.id = x.post_id GROUP BY p.thread_id) s
-          JOIN threads t ON t.id = s.thread_id
-         WHERE s.n >= ${ALERT_MIN}
-         ORDER BY s.n DESC LIMIT 10`.execute(this.db),
+      this.alerts(),
     ]);
     const m = members.rows[0]!;
     const q = questions.rows[0]!;
@@ -112,10 +86,46 @@ export class HealthService {
       posts: { total: Number(f.posts), flagged: Number(f.flagged), rejected: Number(f.rejected), flaggedPercent: share(f.flagged, f.posts), rejectedPercent: share(f.rejected, f.posts) },
       topContributors: contributors.rows.map((r) => ({ username: r.username, displayName: r.display_name, points: Number(r.points), posts: Number(r.posts) })),
       risingMembers: rising.rows.map((r) => ({ username: r.username, displayName: r.display_name, points: Number(r.points), joinedAt: new Date(r.joined).toISOString() })),
-      alerts: {
-        days: buzzDays.rows.map((r) => ({ day: r.day, signals: Number(r.signals), usual: Math.round(Number(r.usual) * 10) / 10 })),
-        threads: buzzThreads.rows.map((r) => ({ threadId: r.thread_id, title: r.title, signals: Number(r.signals), posts: Number(r.posts) })),
-      },
+      alerts,
+    };
+  }
+
+  /**
+   * The « bad buzz » alert: each of the last 7 days whose warning signs (reports and rule hits) pass the mean
+   * of the 28 days before by ALERT_SIGMAS standard deviations (and at least ALERT_MIN), and the threads
+   * with ALERT_MIN or more signs over the last two days.
+   */
+  async alerts() {
+    const [days, threads] = await Promise.all([
+      sql<{ day: string; signals: number; usual: number; sigma: number }>`
+        WITH daily AS (
+          SELECT date_trunc('day', created_at) AS day, count(*) AS n FROM (
+            SELECT created_at FROM reports WHERE created_at >= now() - interval '35 days'
+            UNION ALL SELECT created_at FROM rule_hits WHERE created_at >= now() - interval '35 days') s
+          GROUP BY 1),
+        days AS (SELECT generate_series(date_trunc('day', now()) - interval '34 days', date_trunc('day', now()), interval '1 day') AS day),
+        filled AS (SELECT d.day, coalesce(x.n, 0) AS n FROM days d LEFT JOIN daily x ON x.day = d.day)
+        SELECT to_char(f.day, 'YYYY-MM-DD') AS day, f.n AS signals, b.mean AS usual, b.sd AS sigma
+          FROM filled f
+          CROSS JOIN LATERAL (SELECT avg(g.n) AS mean, coalesce(stddev_pop(g.n), 0) AS sd FROM filled g
+                               WHERE g.day < f.day AND g.day >= f.day - interval '28 days') b
+         WHERE f.day >= date_trunc('day', now()) - interval '6 days'
+           AND f.n >= ${ALERT_MIN} AND f.n > b.mean + ${ALERT_SIGMAS} * greatest(b.sd, 1)
+         ORDER BY f.day`.execute(this.db),
+      sql<{ thread_id: number; title: string; signals: number; posts: number }>`
+        SELECT t.id AS thread_id, t.title, s.n AS signals,
+               (SELECT count(*) FROM posts p WHERE p.thread_id = t.id AND p.created_at >= now() - interval '2 days') AS posts
+          FROM (SELECT p.thread_id, count(*) AS n FROM (
+                  SELECT post_id FROM reports WHERE created_at >= now() - interval '2 days'
+                  UNION ALL SELECT post_id FROM rule_hits WHERE created_at >= now() - interval '2 days') x
+                JOIN posts p ON p.id = x.post_id GROUP BY p.thread_id) s
+          JOIN threads t ON t.id = s.thread_id
+         WHERE s.n >= ${ALERT_MIN}
+         ORDER BY s.n DESC LIMIT 10`.execute(this.db),
+    ]);
+    return {
+      days: days.rows.map((r) => ({ day: r.day, signals: Number(r.signals), usual: Math.round(Number(r.usual) * 10) / 10 })),
+      threads: threads.rows.map((r) => ({ threadId: r.thread_id, title: r.title, signals: Number(r.signals), posts: Number(r.posts) })),
     };
   }
 }

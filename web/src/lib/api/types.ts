@@ -312,6 +312,8 @@ export interface Notification {
     reason?: string;
     status?: string;
     note?: string;
+    signals?: number;
+    usual?: number;
   };
   count: number;
   read: boolean;

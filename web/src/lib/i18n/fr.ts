@@ -455,4 +455,6 @@ export const fr = {
   "members.anonymise": "Anonymiser le compte",
   "members.anonymiseConfirm": "Anonymiser le compte de {name} ? Ses messages restent, sous le nom d’un ancien membre ; son nom, son e-mail et sa connexion sont effacés. C’est définitif.",
   "members.anonymised": "Compte anonymisé : ses messages sont désormais signés {name}.",
+  "notifications.text.buzzThread": "Ça chauffe dans « {thread} » : {n} signaux en deux jours",
+  "notifications.text.buzzDay": "Ça chauffe aujourd’hui : {n} signaux (d’habitude {usual} par jour)",
 } as const;

@@ -1,0 +1,60 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/kysely.ts';
+import type { HealthService } from './health.service.ts';
+
+/**
+ * Watches for bad buzz: every `intervalMs` each node computes the alerts of the health dashboard, and a new one
+ * (recorded once in `buzz_alerts`, whichever node sees it first) becomes a notification to every community
+ * manager and admin, in the same transaction, which reaches them live.
+ */
+export class BuzzWatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly health: HealthService,
+    private readonly intervalMs: number,
+    private readonly log: { warn(msg: string): void } = { warn: () => {} },
+  ) {}
+
+  /** Announces the alerts not announced yet; returns their keys. */
+  async check(): Promise<string[]> {
+    const alerts = await this.health.alerts();
+    const today = new Date().toISOString().slice(0, 10);
+    const found = [
+      ...alerts.days.map((d) => ({ key: `day:${d.day}`, data: { day: d.day, signals: d.signals, usual: d.usual } })),
+      ...alerts.threads.map((t) => ({ key: `thread:${t.threadId}:${today}`, data: { threadId: t.threadId, threadTitle: t.title, signals: t.signals } })),
+    ];
+    const announced: string[] = [];
+    for (const alert of found) {
+      const fresh = await this.db.transaction().execute(async (trx) => {
+        const row = await trx.insertInto('buzz_alerts').values({ key: alert.key }).onConflict((oc) => oc.doNothing()).returning('key').executeTakeFirst();
+        if (!row) return false;
+        await sql`
+          INSERT INTO notifications (member_id, kind, data)
+          SELECT id, 'community.buzz', ${JSON.stringify(alert.data)}::jsonb FROM members
+           WHERE role IN ('community_manager', 'admin') AND banned_at IS NULL AND anonymised_at IS NULL`.execute(trx);
+        return true;
+      });
+      if (fresh) announced.push(alert.key);
+    }
+    return announced;
+  }
+
+  start(): void {
+    if (this.intervalMs <= 0) return;
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.check()
+        .catch((err) => this.log.warn(`buzz watcher: ${(err as Error).message}`))
+        .finally(() => (this.running = null));
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}
