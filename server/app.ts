@@ -36,6 +36,7 @@ import { RecognitionService } from './modules/reputation/recognition.service.ts'
 import { reputationRoutes } from './modules/reputation/reputation.routes.ts';
 import { ReputationService } from './modules/reputation/reputation.service.ts';
 import { ReputationSettingsStore } from './modules/reputation/reputation.settings.ts';
+import { homeRoutes } from './modules/forum/home.routes.ts';
 import { ThreadScheduler } from './modules/forum/scheduler.ts';
 import { LiveHub } from './modules/live/hub.ts';
 import { liveRoutes } from './modules/live/live.routes.ts';
@@ -163,6 +164,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   });
 
   await app.register(notificationsRoutes, { db });
+  await app.register(homeRoutes, { db });
   await app.register(managementRoutes, { management: new MemberManagementService(db) });
   const health = new HealthService(db);
   await app.register(healthRoutes, { health });

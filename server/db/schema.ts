@@ -344,6 +344,7 @@ export interface Database {
   idea_votes: MemberThreadTable;
   thread_follows: MemberThreadTable;
   buzz_alerts: { key: string; created_at: Generated<Date> };
+  announcement_dismissals: { member_id: number; thread_id: number; created_at: Generated<Date> };
 }
 
 /** idea_votes, thread_follows: one row per member and thread. */

@@ -1,4 +1,4 @@
-import type { Health, IdeaItem, ManagedMember, MemberRecord, IdeaPanel, IdeaStatus, NotificationPage, ScheduledThread, SearchMisses, SearchParams, SearchResult, TitleSuggestion } from './types.ts';
+import type { Health, HomeItem, IdeaItem, ManagedMember, MemberRecord, IdeaPanel, IdeaStatus, NotificationPage, ScheduledThread, SearchMisses, SearchParams, SearchResult, TitleSuggestion } from './types.ts';
 import type { Badge, Leader, MemberReputation, Backtest, Category, Me, PostView, Profile, QueueItem, ReasonTemplate, Rule, RuleDraft, Site, Sort, ThreadKind, ThreadList, ThreadPage, Verdict } from './types.ts';
 
 /** An error the API answered with: its stable code (translated by the UI), message and details. */
@@ -67,6 +67,8 @@ export const api = {
     request<{ members: ManagedMember[]; nextOffset: number | null }>('GET', `/api/manage/members${q({ q: text, offset })}`),
   memberRecord: (id: number) => request<MemberRecord>('GET', `/api/manage/members/${id}`),
   anonymise: (id: number) => request<{ id: number; username: string }>('POST', `/api/manage/members/${id}/anonymise`),
+  home: () => request<{ featured: HomeItem[]; announcement: HomeItem | null }>('GET', '/api/home'),
+  dismiss: (threadId: number) => request<{ dismissed: boolean }>('POST', `/api/threads/${threadId}/dismiss`),
   health: (days: number) => request<Health>('GET', `/api/community/health?days=${days}`),
   scheduled: () => request<{ threads: ScheduledThread[] }>('GET', '/api/threads/scheduled'),
   categories: () => request<{ categories: Category[] }>('GET', '/api/categories'),
@@ -74,7 +76,7 @@ export const api = {
   categoryThreads: (slug: string, sort: Sort, cursor?: string | null) =>
     request<ThreadList>('GET', `/api/categories/${encodeURIComponent(slug)}/threads${q({ sort, cursor })}`),
   thread: (id: number, after = 0, limit?: number) => request<ThreadPage>('GET', `/api/threads/${id}${q({ after, limit })}`),
-  createThread: (body: { categoryId: number; title: string; body: string; kind: ThreadKind; publishAt?: string }) =>
+  createThread: (body: { categoryId: number; title: string; body: string; kind: ThreadKind; publishAt?: string; official?: boolean; pinned?: boolean; featured?: boolean }) =>
     request<{ thread: { id: number }; post: PostView; moderation: Verdict & { state: string } }>('POST', '/api/threads', body),
   reply: (threadId: number, body: string, replyTo?: number) =>
     request<{ post: PostView; moderation: Verdict & { state: string } }>('POST', `/api/threads/${threadId}/posts`, { body, replyTo }),

@@ -397,3 +397,15 @@ export interface MemberRecord extends Omit<ManagedMember, 'status'> {
   badges: { key: string; tier: string; awardedAt: string }[];
   history: { action: string; at: string }[];
 }
+
+/** GET /api/home. */
+export interface HomeItem {
+  id: number;
+  title: string;
+  kind: string;
+  official: boolean;
+  replyCount: number;
+  createdAt: string;
+  category: { slug: string; name: string; color: string };
+  author: { username: string };
+}

@@ -458,4 +458,11 @@ export const en: Messages = {
   "members.anonymised": "Account anonymised: their posts are now signed {name}.",
   "notifications.text.buzzThread": "Things are heating up in “{thread}”: {n} signals in two days",
   "notifications.text.buzzDay": "Things are heating up today: {n} signals (usually {usual} a day)",
+  "home.announcement": "Announcement",
+  "home.dismiss": "Hide this announcement",
+  "home.featured": "Featured",
+  "seed.options": "Highlighting",
+  "seed.official": "Official post from the brand",
+  "seed.pinned": "Pinned at the top of the category",
+  "seed.featured": "Featured on the home page",
 };

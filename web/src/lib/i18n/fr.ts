@@ -457,4 +457,11 @@ export const fr = {
   "members.anonymised": "Compte anonymisé : ses messages sont désormais signés {name}.",
   "notifications.text.buzzThread": "Ça chauffe dans « {thread} » : {n} signaux en deux jours",
   "notifications.text.buzzDay": "Ça chauffe aujourd’hui : {n} signaux (d’habitude {usual} par jour)",
+  "home.announcement": "Annonce",
+  "home.dismiss": "Masquer cette annonce",
+  "home.featured": "À la une",
+  "seed.options": "Mise en avant",
+  "seed.official": "Message officiel de la marque",
+  "seed.pinned": "Épinglé en tête de la catégorie",
+  "seed.featured": "À la une de l’accueil",
 } as const;
