@@ -13,6 +13,7 @@ import * as m0011 from './0011_health.ts';
 import * as m0012 from './0012_member_anonymise.ts';
 import * as m0013 from './0013_buzz_alerts.ts';
 import * as m0014 from './0014_announcements.ts';
+import * as m0015 from './0015_topic_templates.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0012_member_anonymise': m0012,
   '0013_buzz_alerts': m0013,
   '0014_announcements': m0014,
+  '0015_topic_templates': m0015,
 };

@@ -37,6 +37,7 @@ import { reputationRoutes } from './modules/reputation/reputation.routes.ts';
 import { ReputationService } from './modules/reputation/reputation.service.ts';
 import { ReputationSettingsStore } from './modules/reputation/reputation.settings.ts';
 import { homeRoutes } from './modules/forum/home.routes.ts';
+import { templatesRoutes } from './modules/forum/templates.routes.ts';
 import { ThreadScheduler } from './modules/forum/scheduler.ts';
 import { LiveHub } from './modules/live/hub.ts';
 import { liveRoutes } from './modules/live/live.routes.ts';
@@ -165,6 +166,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
 
   await app.register(notificationsRoutes, { db });
   await app.register(homeRoutes, { db });
+  await app.register(templatesRoutes, { db });
   await app.register(managementRoutes, { management: new MemberManagementService(db) });
   const health = new HealthService(db);
   await app.register(healthRoutes, { health });

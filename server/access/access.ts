@@ -50,6 +50,7 @@ export const PERMISSIONS = {
   'idea.export': 'community_manager',
   'community.health': 'community_manager',
   'members.manage': 'community_manager',
+  'templates.manage': 'community_manager',
   'category.manage': 'community_manager',
   'rule.edit': 'community_manager',
   'badge.manage': 'community_manager',

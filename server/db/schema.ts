@@ -345,6 +345,20 @@ export interface Database {
   thread_follows: MemberThreadTable;
   buzz_alerts: { key: string; created_at: Generated<Date> };
   announcement_dismissals: { member_id: number; thread_id: number; created_at: Generated<Date> };
+  topic_templates: TopicTemplatesTable;
+}
+
+export interface TopicTemplatesTable {
+  id: Generated<number>;
+  locale: 'fr' | 'en';
+  name: string;
+  kind: ThreadKind;
+  title: string;
+  body: string;
+  built_in: Generated<boolean>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }
 
 /** idea_votes, thread_follows: one row per member and thread. */

@@ -1,4 +1,4 @@
-import type { Health, HomeItem, IdeaItem, ManagedMember, MemberRecord, IdeaPanel, IdeaStatus, NotificationPage, ScheduledThread, SearchMisses, SearchParams, SearchResult, TitleSuggestion } from './types.ts';
+import type { Health, HomeItem, TopicTemplate, IdeaItem, ManagedMember, MemberRecord, IdeaPanel, IdeaStatus, NotificationPage, ScheduledThread, SearchMisses, SearchParams, SearchResult, TitleSuggestion } from './types.ts';
 import type { Badge, Leader, MemberReputation, Backtest, Category, Me, PostView, Profile, QueueItem, ReasonTemplate, Rule, RuleDraft, Site, Sort, ThreadKind, ThreadList, ThreadPage, Verdict } from './types.ts';
 
 /** An error the API answered with: its stable code (translated by the UI), message and details. */
@@ -67,6 +67,8 @@ export const api = {
     request<{ members: ManagedMember[]; nextOffset: number | null }>('GET', `/api/manage/members${q({ q: text, offset })}`),
   memberRecord: (id: number) => request<MemberRecord>('GET', `/api/manage/members/${id}`),
   anonymise: (id: number) => request<{ id: number; username: string }>('POST', `/api/manage/members/${id}/anonymise`),
+  templates: (locale: 'fr' | 'en') => request<{ templates: TopicTemplate[] }>('GET', `/api/topic-templates?locale=${locale}`),
+  saveTemplate: (body: Omit<TopicTemplate, 'id' | 'builtIn'>) => request<TopicTemplate>('POST', '/api/topic-templates', body),
   home: () => request<{ featured: HomeItem[]; announcement: HomeItem | null }>('GET', '/api/home'),
   dismiss: (threadId: number) => request<{ dismissed: boolean }>('POST', `/api/threads/${threadId}/dismiss`),
   health: (days: number) => request<Health>('GET', `/api/community/health?days=${days}`),

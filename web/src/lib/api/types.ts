@@ -409,3 +409,14 @@ export interface HomeItem {
   category: { slug: string; name: string; color: string };
   author: { username: string };
 }
+
+/** /api/topic-templates (community managers). */
+export interface TopicTemplate {
+  id: number;
+  locale: 'fr' | 'en';
+  name: string;
+  kind: ThreadKind;
+  title: string;
+  body: string;
+  builtIn: boolean;
+}

@@ -465,4 +465,9 @@ export const en: Messages = {
   "seed.official": "Official post from the brand",
   "seed.pinned": "Pinned at the top of the category",
   "seed.featured": "Featured on the home page",
+  "templates.use": "Start from a template",
+  "templates.none": "None — blank page",
+  "templates.save": "Save as template",
+  "templates.namePrompt": "Template name",
+  "templates.saved": "Template “{name}” saved.",
 };

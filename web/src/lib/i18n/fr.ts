@@ -464,4 +464,9 @@ export const fr = {
   "seed.official": "Message officiel de la marque",
   "seed.pinned": "Épinglé en tête de la catégorie",
   "seed.featured": "À la une de l’accueil",
+  "templates.use": "Partir d’un modèle",
+  "templates.none": "Aucun — page blanche",
+  "templates.save": "Enregistrer comme modèle",
+  "templates.namePrompt": "Nom du modèle",
+  "templates.saved": "Modèle « {name} » enregistré.",
 } as const;
