@@ -14,6 +14,7 @@ import * as m0012 from './0012_member_anonymise.ts';
 import * as m0013 from './0013_buzz_alerts.ts';
 import * as m0014 from './0014_announcements.ts';
 import * as m0015 from './0015_topic_templates.ts';
+import * as m0016 from './0016_bug_reports.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '0013_buzz_alerts': m0013,
   '0014_announcements': m0014,
   '0015_topic_templates': m0015,
+  '0016_bug_reports': m0016,
 };

@@ -87,6 +87,8 @@ export interface ThreadsTable {
   idea_note: Generated<string>;
   idea_status_at: Date | null;
   vote_count: Generated<number>;
+  /** A question or discussion about a product problem (migration 0016). */
+  bug_report: Generated<boolean>;
 }
 
 export interface PostsTable {

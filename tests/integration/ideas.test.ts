@@ -93,10 +93,28 @@ describe('ideas', () => {
     expect(res.headers['content-type']).toContain('text/csv');
     expect(res.headers['content-disposition']).toMatch(/attachment; filename="ideas-\d{4}-\d{2}-\d{2}\.csv"/);
     const lines = res.body.replace(/^\uFEFF/, '').trim().split('\n');
-    expect(lines[0]).toBe('id;title;status;votes;replies;category;author;created_at;status_changed_at;status_note;url');
-    const row = lines.find((l) => l.startsWith(`${tricky.id};`))!;
+    expect(lines[0]).toBe('id;type;title;status;votes;replies;category;author;created_at;status_changed_at;status_note;url');
+    const row = lines.find((l) => l.startsWith(`${tricky.id};idea;`))!;
     expect(row).toContain(`"'=HYPERLINK(""http://evil"") ; des ""guillemets"", et des virgules"`);
     expect(row).toContain(`;1;0;Idées;${author.username};`);
     expect(row.endsWith(`;https://forum.example/t/${tricky.id}`)).toBe(true);
+  });
+
+  it('tags questions and discussions as bug reports (author or moderator) and exports them with the ideas', async () => {
+    const created = await t.api('POST', '/api/threads', {
+      as: author,
+      body: { categoryId: category.id, title: 'La fermeture du sac 30 L casse', body: 'Le curseur a lâché au bout de deux sorties.', kind: 'question', bugReport: true },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().thread.id as number;
+    expect((await t.api('GET', `/api/threads/${id}`)).json().thread.bugReport).toBe(true);
+    expect((await t.api('PUT', `/api/threads/${id}/bug-report`, { as: fans[0]!, body: { bugReport: false } })).statusCode).toBe(403);
+    expect((await t.api('PUT', `/api/threads/${id}/bug-report`, { as: moderator, body: { bugReport: false } })).json()).toEqual({ bugReport: false });
+    expect((await t.api('PUT', `/api/threads/${id}/bug-report`, { as: author, body: { bugReport: true } })).json()).toEqual({ bugReport: true });
+    const ideaThread = await idea('Une idée, pas un bug');
+    expect((await t.api('PUT', `/api/threads/${ideaThread.id}/bug-report`, { as: author, body: { bugReport: true } })).statusCode).toBe(422);
+    expect((await t.api('PUT', `/api/threads/${id}/bug-report`, { body: { bugReport: true } })).statusCode).toBe(401);
+    const csv = (await t.api('GET', '/api/ideas/export.csv', { as: manager })).body;
+    expect(csv).toContain(`${id},bug,La fermeture du sac 30 L casse,,0,0,Idées,${author.username},`);
   });
 });

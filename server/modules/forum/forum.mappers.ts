@@ -45,6 +45,7 @@ export function toThread(t: ThreadDetailRow | (Thread & Partial<ThreadDetailRow>
     title: t.title,
     kind: t.kind,
     state: t.state,
+    bugReport: t.bug_report,
     pinned: t.pinned,
     featured: t.featured,
     official: t.official,

@@ -67,6 +67,7 @@ export const ThreadSchema = Type.Object({
   title: Type.String(),
   kind: Type.String(),
   state: Type.String(),
+  bugReport: Type.Optional(Type.Boolean({ description: 'Tagged as a product problem (questions and discussions)' })),
   pinned: Type.Boolean(),
   featured: Type.Boolean(),
   official: Type.Boolean(),
@@ -149,6 +150,7 @@ export const ThreadCreateBody = Type.Object({
   featured: Type.Optional(Type.Boolean()),
   official: Type.Optional(Type.Boolean()),
   publishAt: Type.Optional(Type.String({ format: 'date-time', description: 'Community managers: publish at this time (up to a year ahead)' })),
+  bugReport: Type.Optional(Type.Boolean({ description: 'A question or discussion about a product problem' })),
 });
 
 export const PostView = Type.Object({

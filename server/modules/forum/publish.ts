@@ -39,6 +39,7 @@ export interface NewThreadInput {
   official?: boolean;
   /** ISO date-time; a thread due later is kept `scheduled` and published by the scheduler. */
   publishAt?: string;
+  bugReport?: boolean;
 }
 
 function repositories(db: Executor) {
@@ -122,6 +123,7 @@ export class Publisher {
         pinned: input.pinned ?? false,
         featured: input.featured ?? false,
         official: input.official ?? false,
+        bug_report: (input.bugReport ?? false) && (input.kind === 'question' || input.kind === 'discussion'),
         post_count: 1,
         reply_count: 0,
         last_post_at: now,

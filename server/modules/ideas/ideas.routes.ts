@@ -60,7 +60,7 @@ export async function ideasRoutes(fastify: FastifyInstance, { ideas }: { ideas: 
     {
       schema: {
         tags,
-        summary: 'Every published idea with votes, status and link, as CSV (community managers)',
+        summary: 'Every published idea (votes, status) and bug report (likes), with links, as CSV (community managers)',
         querystring: Type.Object({ delimiter: Type.Optional(Type.Union([Type.Literal('comma'), Type.Literal('semicolon')])) }),
         response: { 200: Type.String(), ...errors(400, 401, 403) },
       },
@@ -100,6 +100,20 @@ export async function ideasRoutes(fastify: FastifyInstance, { ideas }: { ideas: 
       handler: async (req) => ideas.follow(req.actor, req.params.id, method === 'POST'),
     });
   }
+
+  app.put(
+    '/api/threads/:id/bug-report',
+    {
+      schema: {
+        tags,
+        summary: 'Tags a question or discussion as a product problem, or untags it (its author or a moderator)',
+        params: Params,
+        body: Type.Object({ bugReport: Type.Boolean() }),
+        response: { 200: Type.Object({ bugReport: Type.Boolean() }), ...errors(400, 401, 403, 404, 422) },
+      },
+    },
+    async (req) => ideas.setBugReport(req.actor, req.params.id, req.body.bugReport),
+  );
 
   app.put(
     '/api/threads/:id/idea-status',

@@ -110,6 +110,22 @@ export class IdeasService {
     return this.get(actor, threadId);
   }
 
+  /** Tags a question or discussion as a product problem (its author, or a moderator), or removes the tag. */
+  async setBugReport(actorOrNull: Actor | null, threadId: number, on: boolean) {
+    const thread = await this.idea(threadId);
+    const actor = authorize(actorOrNull, actorOrNull?.id === thread.author_id ? 'thread.tag.own' : 'thread.tag.any');
+    if (thread.kind !== 'question' && thread.kind !== 'discussion') {
+      throw new UnprocessableError('thread.not_taggable', 'Only questions and discussions can be bug reports.');
+    }
+    await this.db
+      .updateTable('threads')
+      .set((eb) => ({ bug_report: on, version: eb('version', '+', 1) }))
+      .where('id', '=', threadId)
+      .execute();
+    void actor;
+    return { bugReport: on };
+  }
+
   /** The board: published ideas by votes (or newest), optionally of one status. */
   async board(actor: Actor | null, options: { status?: IdeaStatus; sort: 'votes' | 'recent'; offset: number }) {
     let q = this.db
@@ -143,35 +159,41 @@ export class IdeasService {
     };
   }
 
-  /** Every published idea with its votes, status and link, for the product teams (CSV, UTF-8 with a BOM). */
+  /**
+   * Every published idea with its votes and status, and every bug report with its likes, each with its link,
+   * for the product teams (CSV, UTF-8 with a BOM).
+   */
   async exportCsv(actorOrNull: Actor | null, delimiter: ',' | ';'): Promise<string> {
     authorize(actorOrNull, 'idea.export');
     const rows = await this.db
       .selectFrom('threads as t')
       .innerJoin('categories as c', 'c.id', 't.category_id')
       .innerJoin('members as m', 'm.id', 't.author_id')
-      .select(['t.id', 't.title', 't.idea_status', 't.idea_note', 't.vote_count', 't.reply_count', 't.created_at', 't.idea_status_at', 'c.name', 'm.username'])
-      .where('t.kind', '=', 'idea')
+      .select(['t.id', 't.title', 't.kind', 't.idea_status', 't.idea_note', 't.vote_count', 't.score', 't.reply_count', 't.created_at', 't.idea_status_at', 'c.name', 'm.username'])
+      .where((eb) => eb.or([eb('t.kind', '=', 'idea'), eb('t.bug_report', '=', true)]))
       .where('t.state', '=', 'published')
+      .orderBy('t.kind', 'desc')
       .orderBy('t.vote_count', 'desc')
+      .orderBy('t.score', 'desc')
       .orderBy('t.id')
       .execute();
     const base = (this.publicUrl ?? '').replace(/\/$/, '');
     const csv = stringify(
       rows.map((r) => [
         r.id,
+        r.kind === 'idea' ? 'idea' : 'bug',
         csvSafe(r.title),
-        r.idea_status,
-        r.vote_count,
+        r.kind === 'idea' ? r.idea_status : '',
+        r.kind === 'idea' ? r.vote_count : r.score,
         r.reply_count,
         csvSafe(r.name),
         r.username,
         r.created_at.toISOString(),
-        r.idea_status_at?.toISOString() ?? '',
-        csvSafe(r.idea_note),
+        r.kind === 'idea' ? (r.idea_status_at?.toISOString() ?? '') : '',
+        r.kind === 'idea' ? csvSafe(r.idea_note) : '',
         `${base}/t/${r.id}`,
       ]),
-      { header: true, delimiter, columns: ['id', 'title', 'status', 'votes', 'replies', 'category', 'author', 'created_at', 'status_changed_at', 'status_note', 'url'] },
+      { header: true, delimiter, columns: ['id', 'type', 'title', 'status', 'votes', 'replies', 'category', 'author', 'created_at', 'status_changed_at', 'status_note', 'url'] },
     );
     return `\uFEFF${csv}`;
   }

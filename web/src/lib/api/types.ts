@@ -222,6 +222,7 @@ export interface ThreadPage {
     id: number;
     title: string;
     kind: ThreadKind;
+    bugReport?: boolean;
     state: string;
     pinned: boolean;
     featured: boolean;

@@ -470,4 +470,6 @@ export const en: Messages = {
   "templates.save": "Save as template",
   "templates.namePrompt": "Template name",
   "templates.saved": "Template “{name}” saved.",
+  "bug.label": "This is a problem with a product (it goes to the product team)",
+  "bug.flag": "Product issue",
 };

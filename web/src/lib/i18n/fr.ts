@@ -469,4 +469,6 @@ export const fr = {
   "templates.save": "Enregistrer comme modèle",
   "templates.namePrompt": "Nom du modèle",
   "templates.saved": "Modèle « {name} » enregistré.",
+  "bug.label": "C’est un problème avec un produit (il sera transmis à l’équipe produit)",
+  "bug.flag": "Problème produit",
 } as const;
