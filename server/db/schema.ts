@@ -89,6 +89,8 @@ export interface ThreadsTable {
   vote_count: Generated<number>;
   /** A question or discussion about a product problem (migration 0016). */
   bug_report: Generated<boolean>;
+  /** Pinned on the home page and in every category (migration 0017). */
+  pinned_global: Generated<boolean>;
 }
 
 export interface PostsTable {

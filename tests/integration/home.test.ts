@@ -45,4 +45,18 @@ describe('the home page’s featured threads and announcement', () => {
     expect((await t.api('POST', `/api/threads/${thread.id}/dismiss`, { as: member })).statusCode).toBe(404);
     expect((await t.api('POST', `/api/threads/${thread.id}/dismiss`)).statusCode).toBe(401);
   });
+
+  it('pins a thread everywhere: first on the home page’s list and in every category', async () => {
+    const other = await createCategory(t.db);
+    const everywhere = await post(manager, { title: 'Règles de la communauté', kind: 'announcement', pinnedGlobal: true });
+    expect(everywhere.statusCode, everywhere.body).toBe(201);
+    const id = everywhere.json().thread.id;
+    await createThread(t.db, member, other.id, { title: 'Plus récent que l’épinglé' });
+    const home = (await t.api('GET', '/api/threads')).json();
+    expect(home.pinned.map((x: { id: number }) => x.id)).toEqual([id]);
+    expect(home.threads.map((x: { id: number }) => x.id)).not.toContain(id);
+    const elsewhere = (await t.api('GET', `/api/categories/${other.slug}/threads`)).json();
+    expect(elsewhere.pinned.map((x: { id: number }) => x.id)).toContain(id);
+    expect((await post(member, { title: 'Essai', kind: 'discussion', pinnedGlobal: true })).statusCode).toBe(403);
+  });
 });

@@ -151,6 +151,7 @@ export const ThreadCreateBody = Type.Object({
   official: Type.Optional(Type.Boolean()),
   publishAt: Type.Optional(Type.String({ format: 'date-time', description: 'Community managers: publish at this time (up to a year ahead)' })),
   bugReport: Type.Optional(Type.Boolean({ description: 'A question or discussion about a product problem' })),
+  pinnedGlobal: Type.Optional(Type.Boolean({ description: 'Community managers: pinned on the home page and in every category' })),
 });
 
 export const PostView = Type.Object({

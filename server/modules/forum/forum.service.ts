@@ -129,10 +129,12 @@ export class ForumService {
       ? decodeCursor(options.cursor, options.sort === 'top' ? ['number', 'number'] : ['date', 'number'])
       : undefined;
     const firstPage = after === undefined;
-    const showPinnedApart = category !== undefined && options.sort === 'latest';
+    // The latest threads show pinned ones apart: a category's own and those pinned everywhere; the home page's
+    // list, those pinned everywhere.
+    const showPinnedApart = options.sort === 'latest';
     const [rows, pinned] = await Promise.all([
       this.threads.list({ categoryId: category?.id, sort: options.sort, after, limit: limit + 1, excludePinned: showPinnedApart }),
-      showPinnedApart && firstPage ? this.threads.listPinned(category!.id) : Promise.resolve([]),
+      showPinnedApart && firstPage ? this.threads.listPinned(category?.id) : Promise.resolve([]),
     ]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);

@@ -40,6 +40,7 @@ export interface NewThreadInput {
   /** ISO date-time; a thread due later is kept `scheduled` and published by the scheduler. */
   publishAt?: string;
   bugReport?: boolean;
+  pinnedGlobal?: boolean;
 }
 
 function repositories(db: Executor) {
@@ -85,7 +86,7 @@ export class Publisher {
     const actor = authorize(actorOrNull, 'thread.create');
     assertMayWrite(actor);
     if (input.kind === 'announcement') authorize(actor, 'thread.announce');
-    if (input.pinned) authorize(actor, 'thread.pin');
+    if (input.pinned || input.pinnedGlobal) authorize(actor, 'thread.pin');
     if (input.featured) authorize(actor, 'thread.feature');
     if (input.official) authorize(actor, 'thread.official');
     const publishAt = input.publishAt === undefined ? null : new Date(input.publishAt);
@@ -123,6 +124,7 @@ export class Publisher {
         pinned: input.pinned ?? false,
         featured: input.featured ?? false,
         official: input.official ?? false,
+        pinned_global: input.pinnedGlobal ?? false,
         bug_report: (input.bugReport ?? false) && (input.kind === 'question' || input.kind === 'discussion'),
         post_count: 1,
         reply_count: 0,

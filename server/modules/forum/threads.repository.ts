@@ -54,7 +54,11 @@ export class ThreadsRepository {
     const { sort, after, limit, categoryId } = options;
     let query = this.listQuery()
       .$if(categoryId !== undefined, (q) => q.where('threads.category_id', '=', categoryId!))
-      .$if(options.excludePinned === true, (q) => q.where('threads.pinned', '=', false));
+      .$if(options.excludePinned === true, (q) =>
+        options.categoryId === undefined
+          ? q.where('threads.pinned_global', '=', false)
+          : q.where('threads.pinned', '=', false).where('threads.pinned_global', '=', false),
+      );
     if (sort === 'top') {
       query = query
         .$if(after !== undefined, (q) =>
@@ -86,10 +90,14 @@ export class ThreadsRepository {
     return query.limit(limit).execute();
   }
 
-  listPinned(categoryId: number) {
+  /** Pinned in this category, and pinned everywhere; with no category, pinned everywhere only. */
+  listPinned(categoryId: number | undefined) {
     return this.listQuery()
-      .where('threads.category_id', '=', categoryId)
-      .where('threads.pinned', '=', true)
+      .where((eb) =>
+        categoryId === undefined
+          ? eb('threads.pinned_global', '=', true)
+          : eb.or([eb.and([eb('threads.category_id', '=', categoryId), eb('threads.pinned', '=', true)]), eb('threads.pinned_global', '=', true)]),
+      )
       .orderBy('threads.last_post_at', 'desc')
       .limit(20)
       .execute();

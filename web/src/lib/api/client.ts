@@ -78,7 +78,7 @@ export const api = {
   categoryThreads: (slug: string, sort: Sort, cursor?: string | null) =>
     request<ThreadList>('GET', `/api/categories/${encodeURIComponent(slug)}/threads${q({ sort, cursor })}`),
   thread: (id: number, after = 0, limit?: number) => request<ThreadPage>('GET', `/api/threads/${id}${q({ after, limit })}`),
-  createThread: (body: { categoryId: number; title: string; body: string; kind: ThreadKind; publishAt?: string; official?: boolean; pinned?: boolean; featured?: boolean; bugReport?: boolean }) =>
+  createThread: (body: { categoryId: number; title: string; body: string; kind: ThreadKind; publishAt?: string; official?: boolean; pinned?: boolean; featured?: boolean; bugReport?: boolean; pinnedGlobal?: boolean }) =>
     request<{ thread: { id: number }; post: PostView; moderation: Verdict & { state: string } }>('POST', '/api/threads', body),
   reply: (threadId: number, body: string, replyTo?: number) =>
     request<{ post: PostView; moderation: Verdict & { state: string } }>('POST', `/api/threads/${threadId}/posts`, { body, replyTo }),

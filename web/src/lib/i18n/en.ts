@@ -464,6 +464,7 @@ export const en: Messages = {
   "seed.options": "Highlighting",
   "seed.official": "Official post from the brand",
   "seed.pinned": "Pinned at the top of the category",
+  "seed.pinnedGlobal": "Pinned everywhere (home page and every category)",
   "seed.featured": "Featured on the home page",
   "templates.use": "Start from a template",
   "templates.none": "None — blank page",

@@ -463,6 +463,7 @@ export const fr = {
   "seed.options": "Mise en avant",
   "seed.official": "Message officiel de la marque",
   "seed.pinned": "Épinglé en tête de la catégorie",
+  "seed.pinnedGlobal": "Épinglé partout (accueil et toutes les catégories)",
   "seed.featured": "À la une de l’accueil",
   "templates.use": "Partir d’un modèle",
   "templates.none": "Aucun — page blanche",
