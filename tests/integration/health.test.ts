@@ -82,7 +82,8 @@ describe('community health', () => {
     expect(h.daily).toHaveLength(30);
     const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
     expect(h.daily.find((d: { day: string }) => d.day === twoDaysAgo)).toMatchObject({ threads: 4 });
-    expect(h.members).toMatchObject({ total: 4, new7: 1, new30: 1, active7: 1, active30: 2 });
+    // Active: the veteran (an hour ago) and the manager asking (signing in is being seen); the newcomer, 20 days ago.
+    expect(h.members).toMatchObject({ total: 4, new7: 1, new30: 1, active7: 2, active30: 3 });
     expect(h.firstReply).toEqual({ medianMinutes: 30, threadsAnswered: 3 });
     expect(h.questions).toEqual({ total: 4, unanswered: 1, unansweredPercent: 25 });
     expect(h.moderation).toEqual({ open: 1, decided: 2, medianDecisionMinutes: 30 });
@@ -117,5 +118,26 @@ describe('community health', () => {
     for (const as of [veteran, moderator]) expect((await t.api('GET', '/api/community/health', { as })).statusCode).toBe(403);
     expect((await t.api('GET', '/api/community/health')).statusCode).toBe(401);
     for (const days of ['6', '366', 'x']) expect((await t.api('GET', `/api/community/health?days=${days}`, { as: manager })).statusCode).toBe(400);
+  });
+});
+
+describe('active members', () => {
+  it('counts members seen lately: signing in, then at most one write an hour while they browse', async () => {
+    const app = await createTestApp();
+    try {
+      const cm = await createMember(app.db, { role: 'community_manager' });
+      const reader = await createMember(app.db, { trustLevel: 1 });
+      await app.loginAs(reader); // a session from before the last hour…
+      await app.db.updateTable('members').set({ last_seen_at: null } as never).execute(); // …and nobody seen since
+      expect((await app.api('GET', '/api/community/health', { as: cm })).json().members.active7).toBe(1); // cm signs in
+      await app.api('GET', '/api/threads', { as: reader }); // the reader browses
+      await expect.poll(async () => (await app.api('GET', '/api/community/health', { as: cm })).json().members.active7).toBe(2);
+      const first = (await app.db.selectFrom('members').select('last_seen_at').where('id', '=', reader.id).executeTakeFirstOrThrow()).last_seen_at!;
+      await app.api('GET', '/api/threads', { as: reader });
+      const second = (await app.db.selectFrom('members').select('last_seen_at').where('id', '=', reader.id).executeTakeFirstOrThrow()).last_seen_at!;
+      expect(second.getTime()).toBe(first.getTime()); // not written again within the hour
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -25,9 +25,15 @@ export class SessionRepository {
         'members.suspended_until',
         'members.banned_at',
         'members.sanction_reason',
+        'members.last_seen_at',
       ])
       .where('sessions.id', '=', id)
       .executeTakeFirst();
+  }
+
+  /** When the member was last seen (the community's "active members"); written at most once an hour. */
+  touchMember(memberId: number) {
+    return this.db.updateTable('members').set({ last_seen_at: new Date() }).where('id', '=', memberId).execute();
   }
 
   extend(id: string, expiresAt: Date) {

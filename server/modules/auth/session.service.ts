@@ -10,6 +10,8 @@ import type { SessionRepository } from './session.repository.ts';
  */
 export const SESSION_DAYS = 30;
 const DAY = 24 * 60 * 60 * 1000;
+/** How often a member's "last seen" is written (the health dashboard counts active members by it). */
+const SEEN_EVERY_MS = 3_600_000;
 
 export function generateSessionToken(): string {
   const bytes = new Uint8Array(20);
@@ -35,6 +37,7 @@ export class SessionService {
   async create(token: string, memberId: number): Promise<{ id: string; expiresAt: Date }> {
     const session = { id: sessionIdFromToken(token), memberId, expiresAt: new Date(Date.now() + SESSION_DAYS * DAY) };
     await this.sessions.create(session);
+    await this.sessions.touchMember(memberId); // signing in is being seen
     return session;
   }
 
@@ -47,6 +50,10 @@ export class SessionService {
     if (now >= row.expires_at.getTime()) {
       await this.sessions.delete(id);
       return null;
+    }
+    if (!row.last_seen_at || now - row.last_seen_at.getTime() > SEEN_EVERY_MS) {
+      // Off the request's path: a lost write only delays the "last seen" by a request.
+      void this.sessions.touchMember(row.member_id).catch(() => {});
     }
     let expiresAt = row.expires_at;
     let extended = false;
