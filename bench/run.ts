@@ -1,12 +1,13 @@
 import { live } from './live.ts';
 import { netiquette } from './netiquette.ts';
+import { posting } from './posting.ts';
 import { reputation } from './reputation.ts';
 import { search } from './search.ts';
 import { startup } from './startup.ts';
 import { threadRead } from './thread-read.ts';
 
 /** `npm run bench [-- scenario…]`: runs the named scenarios (all by default) and rewrites their BENCHMARKS.md sections. */
-const scenarios: Record<string, () => Promise<void>> = { 'thread-read': threadRead, startup, netiquette, reputation, search, live };
+const scenarios: Record<string, () => Promise<void>> = { 'thread-read': threadRead, startup, netiquette, reputation, search, live, posting };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of wanted.length ? wanted : Object.keys(scenarios)) {

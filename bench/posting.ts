@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import { sql } from 'kysely';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../server/db/embedded.ts';
+import { SessionRepository } from '../server/modules/auth/session.repository.ts';
+import { generateSessionToken, SessionService } from '../server/modules/auth/session.service.ts';
+import { benchDatabase, machine, record, startBaseline } from './lib/harness.ts';
+
+/**
+ * DESIGN §7: post creation end to end, ≥ 500 posts/s at 20 concurrent writers. Twenty members reply through
+ * `POST /api/threads/:id/posts` on a server run as production runs it (its own process): session, Origin check,
+ * netiquette, Markdown and sanitizer, one transaction with the post, counters, reputation and badges, the
+ * search outbox row, the live event and the notifications. The flood and duplicate rules are off (these writers
+ * are machines) and the posting rate limit is raised; every other rule runs. Baseline in the same run: the
+ * same client loop against a bare route doing `SELECT 1`.
+ */
+const WRITERS = 20;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+
+const WORDS = 'chaussure semelle randonnée imperméable tente duvet bivouac sentier montagne réchaud cuir lacets gourde sac veste pluie neige été hiver conseil'.split(' ');
+
+export async function posting(): Promise<void> {
+  const database = await benchDatabase();
+  const { db } = database;
+  if (process.env.BENCH_SYNC_COMMIT === 'off') {
+    // Diagnosis only: is the disk's flush per commit the limit? (Not how Agora runs.)
+    const name = new URL(database.url).pathname.slice(1);
+    await sql`ALTER DATABASE ${sql.id(name)} SET synchronous_commit = off`.execute(db);
+  }
+  const port = await freePort();
+  const server = spawn(process.execPath, ['dist/main.mjs'], {
+    env: { ...process.env, DATABASE_URL: database.url, DEMO: '0', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_POSTING: '1000000' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const bare = await startBaseline(db);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('is listening') && resolve());
+      server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    });
+    await db.updateTable('netiquette_rules').set({ enabled: false }).where('key', 'in', ['flood', 'duplicate']).execute();
+    await sleep(1500); // the nodes re-read the rules every second
+    const category = await db.insertInto('categories').values({ slug: 'bench', name: 'Bench' }).returning('id').executeTakeFirstOrThrow();
+    const sessions = new SessionService(new SessionRepository(db));
+    const writers: { cookie: string; thread: number }[] = [];
+    for (let i = 0; i < WRITERS; i++) {
+      const m = await db
+        .insertInto('members')
+        .values({ username: `writer_${i}`, email: `writer_${i}@example.test`, password_hash: 'x', trust_level: 2, created_at: new Date(Date.now() - 90 * 86_400_000) })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const token = generateSessionToken();
+      await sessions.create(token, m.id);
+      // One thread per writer (replies to one thread take its row lock in turn).
+      const thread = (await db.insertInto('threads').values({ category_id: category.id, author_id: m.id, kind: 'discussion', title: `Fil ${i}`, state: 'published', post_count: 1, last_post_at: new Date(), last_poster_id: m.id }).returning('id').executeTakeFirstOrThrow()).id;
+      await db.insertInto('posts').values({ thread_id: thread, author_id: m.id, number: 1, body_md: 'Premier message.', body_html: '<p>Premier message.</p>', state: 'published' }).execute();
+      writers.push({ cookie: `agora_session=${token}`, thread });
+    }
+
+    let seq = 0;
+    const body = () => {
+      seq += 1;
+      const words = Array.from({ length: 40 }, (_, k) => WORDS[(seq * 7 + k * 3) % WORDS.length]).join(' ');
+      return `Réponse n° ${seq} : ${words}. Merci pour vos conseils !`;
+    };
+    const origin = `http://127.0.0.1:${port}`;
+    const run = async (seconds: number, request: (w: (typeof writers)[number]) => Promise<Response>) => {
+      const end = Date.now() + seconds * 1000;
+      let ok = 0;
+      let failed = 0;
+      const latencies: number[] = [];
+      await Promise.all(
+        writers.map(async (w) => {
+          while (Date.now() < end) {
+            const t0 = performance.now();
+            const res = await request(w);
+            await res.arrayBuffer();
+            latencies.push(performance.now() - t0);
+            if (res.ok) ok += 1;
+            else failed += 1;
+          }
+        }),
+      );
+      latencies.sort((a, b) => a - b);
+      return { perSecond: ok / seconds, failed, p50: latencies[Math.floor(latencies.length / 2)] ?? 0, p99: latencies[Math.floor(latencies.length * 0.99)] ?? 0 };
+    };
+    const post = (w: (typeof writers)[number]) =>
+      fetch(`${origin}/api/threads/${w.thread}/posts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin, cookie: w.cookie },
+        body: JSON.stringify({ body: body() }),
+      });
+    const baseUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/select1`;
+
+    await run(2, post); // warm-up
+    const posts = await run(SECONDS, post);
+    const baseline = await run(SECONDS, () => fetch(baseUrl));
+    const met = posts.perSecond >= 500;
+    console.log(`posting ${posts.perSecond.toFixed(0)}/s (p50 ${posts.p50.toFixed(1)} ms, p99 ${posts.p99.toFixed(1)} ms, ${posts.failed} failed); SELECT 1 ${baseline.perSecond.toFixed(0)}/s`);
+    await record(
+      'posting',
+      `## Post creation end to end (DESIGN §7)
+
+\`npm run bench -- posting\` (\`BENCH_SECONDS\`=${SECONDS}) on ${machine(database.version)}, ${new Date().toISOString().slice(0, 10)}.
+${WRITERS} members reply at once, each as fast as answers come, through \`POST /api/threads/:id/posts\` on a server run as
+production runs it, each in a thread of its own. Each reply: session, Origin check, netiquette (all rules but flood
+and duplicate), Markdown and sanitizer, and one transaction with the post, counters, reputation and badges, the search
+outbox row, the live event and the notifications.
+
+| | requests/s | p50 | p99 | failed |
+| --- | ---: | ---: | ---: | ---: |
+| replies | ${posts.perSecond.toFixed(0)} | ${posts.p50.toFixed(1)} ms | ${posts.p99.toFixed(1)} ms | ${posts.failed} |
+| baseline: bare route doing \`SELECT 1\`, same client | ${baseline.perSecond.toFixed(0)} | ${baseline.p50.toFixed(1)} ms | ${baseline.p99.toFixed(1)} ms | ${baseline.failed} |
+
+Budget (DESIGN §7): ≥ 500 posts/s at 20 concurrent writers — **${met ? 'met' : 'not met'}** (${((posts.perSecond / baseline.perSecond) * 100).toFixed(0)} % of the baseline's rate).`,
+    );
+  } finally {
+    server.kill('SIGINT');
+    await new Promise((r) => server.on('exit', r));
+    await bare.close();
+    await database.close();
+  }
+}
