@@ -141,12 +141,13 @@ export class Publisher {
         moderation: moderationNote(placement, verdict),
       });
       if (published) {
-        await r.categories.addCounts(category.id, { threads: 1, posts: 1 });
         await r.members.addPostCount(actor.id, 1);
         await this.reputation.refresh(trx, [actor.id]);
         await notifier.postPublished(trx, post, thread);
       }
       await this.queue(r, post.id, placement, verdict);
+      // Last: every post of a category updates its one row, whose lock is then held only until the commit.
+      if (published) await r.categories.addCounts(category.id, { threads: 1, posts: 1 });
       return { thread, post };
     });
     // 5. after commit: the triggers' search outbox rows and live events (written in the transaction) go out.
@@ -191,12 +192,13 @@ export class Publisher {
         moderation: moderationNote(placement, verdict),
       });
       if (published) {
-        await r.categories.addCounts(thread.category_id, { posts: 1 });
         await r.members.addPostCount(actor.id, 1);
         await this.reputation.replyPublished(trx, created, thread);
         await notifier.postPublished(trx, created, thread);
       }
       await this.queue(r, created.id, placement, verdict);
+      // Last: every reply of a category updates its one row, whose lock is then held only until the commit.
+      if (published) await r.categories.addCounts(thread.category_id, { posts: 1 });
       return created;
     });
     return { thread, post, outcome: outcome(placement, verdict) };
