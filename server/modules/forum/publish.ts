@@ -67,6 +67,18 @@ const outcome = (placement: Placement, verdict: Verdict): Outcome => ({ state: p
 const moderationNote = (placement: Placement, verdict: Verdict) =>
   placement.state === 'published' && placement.reasons.length === 0 ? null : JSON.stringify({ reasons: placement.reasons, hits: recordedHits(verdict.hits) });
 
+/**
+ * What a new thread's publication brings, now or when its scheduled time comes (scheduler.ts): the author's
+ * post count, reputation and badges, mentions, and the category's counters — last, because that one row is
+ * shared by every post of the category and its lock is then held only until the commit.
+ */
+export async function threadWentPublic(trx: Executor, reputation: ReputationService, thread: Thread, post: Post): Promise<void> {
+  await new MembersRepository(trx).addPostCount(thread.author_id, 1);
+  await reputation.refresh(trx, [thread.author_id]);
+  await notifier.postPublished(trx, post, thread);
+  await new CategoriesRepository(trx).addCounts(thread.category_id, { threads: 1, posts: 1 });
+}
+
 export class Publisher {
   private readonly read: ReturnType<typeof repositories>;
 
@@ -140,14 +152,8 @@ export class Publisher {
         state: placement.state,
         moderation: moderationNote(placement, verdict),
       });
-      if (published) {
-        await r.members.addPostCount(actor.id, 1);
-        await this.reputation.refresh(trx, [actor.id]);
-        await notifier.postPublished(trx, post, thread);
-      }
       await this.queue(r, post.id, placement, verdict);
-      // Last: every post of a category updates its one row, whose lock is then held only until the commit.
-      if (published) await r.categories.addCounts(category.id, { threads: 1, posts: 1 });
+      if (published) await threadWentPublic(trx, this.reputation, thread, post);
       return { thread, post };
     });
     // 5. after commit: the triggers' search outbox rows and live events (written in the transaction) go out.

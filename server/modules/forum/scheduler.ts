@@ -1,10 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/kysely.ts';
 import type { Post, Thread } from '../../db/schema.ts';
-import { MembersRepository } from '../members/members.repository.ts';
-import { notifier } from '../notifications/notifier.ts';
 import type { ReputationService } from '../reputation/reputation.service.ts';
-import { CategoriesRepository } from './categories.repository.ts';
+import { threadWentPublic } from './publish.ts';
 
 /**
  * Publishes scheduled threads when their time comes (`publishAt`), with nobody online: each node checks every
@@ -47,12 +45,7 @@ export class ThreadScheduler {
           .returningAll()
           .executeTakeFirstOrThrow()) as Thread;
         const first = (await trx.selectFrom('posts').selectAll().where('thread_id', '=', thread.id).where('number', '=', 1).executeTakeFirstOrThrow()) as Post;
-        if (first.state === 'published') {
-          await new CategoriesRepository(trx).addCounts(thread.category_id, { threads: 1, posts: 1 });
-          await new MembersRepository(trx).addPostCount(thread.author_id, 1);
-          await this.reputation.refresh(trx, [thread.author_id]);
-          await notifier.postPublished(trx, first, thread);
-        }
+        if (first.state === 'published') await threadWentPublic(trx, this.reputation, thread, first);
         return thread.id;
       });
       if (id === null) return published;

@@ -113,7 +113,7 @@ export class IdeasService {
   /** Tags a question or discussion as a product problem (its author, or a moderator), or removes the tag. */
   async setBugReport(actorOrNull: Actor | null, threadId: number, on: boolean) {
     const thread = await this.idea(threadId);
-    const actor = authorize(actorOrNull, actorOrNull?.id === thread.author_id ? 'thread.tag.own' : 'thread.tag.any');
+    authorize(actorOrNull, actorOrNull?.id === thread.author_id ? 'thread.tag.own' : 'thread.tag.any');
     if (thread.kind !== 'question' && thread.kind !== 'discussion') {
       throw new UnprocessableError('thread.not_taggable', 'Only questions and discussions can be bug reports.');
     }
@@ -122,7 +122,6 @@ export class IdeasService {
       .set((eb) => ({ bug_report: on, version: eb('version', '+', 1) }))
       .where('id', '=', threadId)
       .execute();
-    void actor;
     return { bugReport: on };
   }
 

@@ -4,7 +4,8 @@ import { Type } from 'typebox';
 import { errors, Id, Nullable } from '../../http/schemas.ts';
 import type { MemberManagementService } from './management.service.ts';
 
-const Row = Type.Object({
+/** What a member's line and record both show. */
+const Common = {
   id: Type.Integer(),
   username: Type.String(),
   displayName: Type.String(),
@@ -15,8 +16,8 @@ const Row = Type.Object({
   posts: Type.Integer(),
   joinedAt: Type.String({ format: 'date-time' }),
   lastSeenAt: Nullable(Type.String({ format: 'date-time' })),
-  status: Type.String({ description: 'active, suspended or banned' }),
-});
+};
+const Row = Type.Object({ ...Common, status: Type.String({ description: 'active, suspended or banned' }) });
 const Params = Type.Object({ id: Id });
 
 /** Community managers' member tools (routes under /api/manage: staff only, every one refused to others). */
@@ -50,17 +51,8 @@ export async function managementRoutes(fastify: FastifyInstance, { management }:
         params: Params,
         response: {
           200: Type.Object({
-            id: Type.Integer(),
-            username: Type.String(),
-            displayName: Type.String(),
-            email: Type.String(),
-            role: Type.String(),
-            trustLevel: Type.Integer(),
+            ...Common,
             trustGranted: Type.Boolean(),
-            reputation: Type.Integer(),
-            posts: Type.Integer(),
-            joinedAt: Type.String(),
-            lastSeenAt: Nullable(Type.String()),
             suspendedUntil: Nullable(Type.String()),
             bannedAt: Nullable(Type.String()),
             activity: Type.Object({ posts30: Type.Integer(), threads30: Type.Integer(), reportsMade: Type.Integer(), reportsUpheldAgainst: Type.Integer(), rejectedPosts: Type.Integer() }),
