@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { buildApp } from '../server/app.ts';
+import { toneOf } from '../server/modules/community/sentiment.ts';
 import { SessionRepository } from '../server/modules/auth/session.repository.ts';
 import { generateSessionToken, SessionService } from '../server/modules/auth/session.service.ts';
 import { loadConfig } from '../server/config.ts';
@@ -63,15 +64,16 @@ export async function search(): Promise<void> {
       }
     },
   );
-  await copy('posts', 'id, thread_id, author_id, number, body_md, body_html, state, created_at', function* () {
+  await copy('posts', 'id, thread_id, author_id, number, body_md, body_html, sentiment, state, created_at', function* () {
     let id = 0;
     for (let t = 0; t < threads; t++) {
       const french = t % 5 !== 4;
       for (let n = 1; n <= perThread[t]!; n++) {
         id++;
-        const body = esc(french ? frenchPost(rand) : englishPost(rand));
+        const text = french ? frenchPost(rand) : englishPost(rand);
+        const body = esc(text);
         const at = new Date(threadTime(t) + n * 3_600_000).toISOString();
-        yield `${id}\t${t + 1}\t${1 + Math.floor(rand() * members)}\t${n}\t${body}\t<p>${body}</p>\tpublished\t${at}\n`;
+        yield `${id}\t${t + 1}\t${1 + Math.floor(rand() * members)}\t${n}\t${body}\t<p>${body}</p>\t${toneOf(text).score}\tpublished\t${at}\n`;
       }
     }
   });

@@ -110,6 +110,8 @@ export interface PostsTable {
   deleted_by: number | null;
   /** The verdict that held or refused the post, shown to its author. */
   moderation: ColumnType<unknown | null, string | null | undefined, string | null>;
+  /** The tone of the author's words (community/sentiment.ts); null for a post not scored yet. */
+  sentiment: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

@@ -24,6 +24,15 @@ beforeAll(async () => {
     await site.db.insertInto('rule_hits').values({ rule_key: 'insults', post_id: post.id, action: 'flag', created_at: ago } as never).execute();
     if (day === 0) for (let i = 0; i < 9; i++) await site.db.insertInto('rule_hits').values({ rule_key: 'insults', post_id: post.id, action: 'flag' }).execute();
   }
+  // And an update that angers people today: five complaints, scored negative as they are published.
+  const { thread: update } = await createThread(site.db, members[0]!, category.id, { title: 'La nouvelle appli de suivi', body: 'Elle est sortie ce matin.' });
+  for (const [i, text] of [
+    'Très déçue, l’appli est inutilisable depuis ce matin.',
+    'C’est nul, plus rien ne se synchronise. Inacceptable.',
+    'Horrible, j’ai perdu mes traces GPS.',
+    'J’en ai marre, plus jamais de mise à jour automatique.',
+    'This update is terrible, totally disappointed.',
+  ].entries()) await createReply(site.db, members[(i + 1) % 3]!, update.id, text);
 });
 afterAll(() => site?.close());
 
@@ -38,6 +47,13 @@ describe('the health dashboard', () => {
     await page.getByRole('heading', { name: 'Santé de la communauté' }).waitFor();
     await page.getByRole('alert').getByText('Alerte : ça chauffe').waitFor();
     await page.getByRole('img', { name: 'Activité par jour' }).locator('canvas').waitFor();
+    // The alert says what the signs are, and that the thread is rising.
+    const alert = page.getByRole('alert');
+    await alert.getByRole('link', { name: 'La nouvelle appli de suivi' }).waitFor();
+    await alert.getByText('5 messages négatifs').first().waitFor();
+    await alert.getByText('rien les deux jours d’avant').first().waitFor();
+    await page.getByText('Ton négatif').waitFor();
+    await page.getByRole('img', { name: 'Signaux d’alerte par jour' }).locator('canvas').waitFor();
     await shot(page, 'health-dashboard');
     expect(problems).toEqual([]);
     await context.close();

@@ -7,7 +7,8 @@ import { createTestApp, type TestApp } from '../setup/app.ts';
 /**
  * The health dashboard's figures on a small data set built with known times, so every answer is known:
  * three questions answered after 10, 30 and 60 minutes (median 30) and one unanswered; two moderation
- * decisions after 20 and 40 minutes (median 30); 28 quiet days then a day of warning signs.
+ * decisions after 20 and 40 minutes (median 30); 28 quiet days then a day of warning signs: 12 rule hits on one
+ * thread, and 6 complaints on an old one (negative posts, scored by their tone as they are published), with a thanks.
  */
 let t: TestApp;
 let manager: Member;
@@ -15,6 +16,16 @@ let moderator: Member;
 let veteran: Member;
 let newcomer: Member;
 let hot: number;
+let angry: number;
+
+const COMPLAINTS = [
+  'Depuis la mise à jour, l’appli est inutilisable. Très déçu.',
+  'Franchement c’est nul, ça ne marche plus du tout.',
+  'Horrible, j’ai perdu toutes mes réglages. Inacceptable.',
+  'J’en ai marre, plus jamais je ne mets à jour.',
+  'This update is terrible, I am really disappointed.',
+  'The app does not work anymore, what a waste of money.',
+];
 
 const at = (minutesAgo: number) => sql<Date>`now() - make_interval(mins => ${minutesAgo})`;
 const setPostTime = (id: number, minutesAgo: number) => t.db.updateTable('posts').set({ created_at: at(minutesAgo) } as never).where('id', '=', id).execute();
@@ -22,6 +33,8 @@ const setThreadTime = (id: number, minutesAgo: number) => t.db.updateTable('thre
 
 beforeAll(async () => {
   t = await createTestApp();
+  // The complaints come fast and from one member: the flood rule would add hits of its own.
+  await t.db.updateTable('netiquette_rules').set({ enabled: false }).where('key', 'in', ['flood', 'duplicate']).execute();
   const category = await createCategory(t.db);
   manager = await createMember(t.db, { role: 'community_manager' });
   moderator = await createMember(t.db, { role: 'moderator' });
@@ -69,6 +82,13 @@ beforeAll(async () => {
   for (let i = 0; i < 12; i++) {
     await t.db.insertInto('rule_hits').values({ rule_key: 'insults', post_id: lonely.post.id, action: 'flag', created_at: at(5) }).execute();
   }
+  const update = await createThread(t.db, veteran, category.id, { title: 'La mise à jour 4.2 est sortie', body: 'Elle est disponible pour tous.' });
+  angry = update.thread.id;
+  // An old thread (outside the dashboard's 30 days) that flares up today.
+  await setThreadTime(angry, 40 * 1440);
+  await setPostTime(update.post.id, 40 * 1440);
+  for (const body of COMPLAINTS) await createReply(t.db, veteran, angry, body);
+  await createReply(t.db, veteran, angry, 'Chez moi tout marche parfaitement, merci !');
   await t.db.insertInto('reputation_events').values({ member_id: newcomer.id, kind: 'featured', points: 500, source_key: 'test:featured' }).execute();
 });
 afterAll(() => t.close());
@@ -87,8 +107,11 @@ describe('community health', () => {
     expect(h.firstReply).toEqual({ medianMinutes: 30, threadsAnswered: 3 });
     expect(h.questions).toEqual({ total: 4, unanswered: 1, unansweredPercent: 25 });
     expect(h.moderation).toEqual({ open: 1, decided: 2, medianDecisionMinutes: 30 });
-    expect(h.posts).toMatchObject({ flagged: 3, rejected: 1 });
+    expect(h.posts).toMatchObject({ flagged: 3, rejected: 1, negative: 6 });
     expect(h.posts.flaggedPercent).toBeCloseTo((3 / h.posts.total) * 100, 0);
+    expect(h.posts.negativePercent).toBeCloseTo((6 / h.posts.total) * 100, 0);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(h.daily.find((d: { day: string }) => d.day === today)).toMatchObject({ signals: 18, negative: 6, flags: 12, reports: 0 });
     expect(h.topContributors[0]).toMatchObject({ username: newcomer.username });
     expect(h.topContributors[0].points).toBeGreaterThanOrEqual(500);
     expect(h.risingMembers.map((r: { username: string }) => r.username)).toEqual([newcomer.username]);
@@ -97,21 +120,25 @@ describe('community health', () => {
   it('raises the bad-buzz alert for the day and the thread whose warning signs jump', async () => {
     const h = (await t.api('GET', '/api/community/health', { as: manager })).json();
     const today = new Date().toISOString().slice(0, 10);
-    expect(h.alerts.days).toEqual([{ day: today, signals: 12, usual: 1 }]);
-    // The thread's last two days: today's 12 and yesterday's one.
-    expect(h.alerts.threads).toEqual([expect.objectContaining({ threadId: hot, signals: 13 })]);
+    expect(h.alerts.days).toEqual([{ day: today, signals: 18, negative: 6, flags: 12, reports: 0, usual: 1 }]);
+    // The hot thread's last two days: today's 12 and yesterday's one, against two in the two days before.
+    // The angry thread: its six complaints (the thanks is not one), none before.
+    expect(h.alerts.threads).toEqual([
+      expect.objectContaining({ threadId: hot, signals: 13, flags: 13, negative: 0, previous: 2 }),
+      expect.objectContaining({ threadId: angry, signals: 6, negative: 6, flags: 0, previous: 0, posts: 7 }),
+    ]);
   });
 
   it('tells community managers of a new alert once, live, whichever node sees it first', async () => {
     const [first, second] = await Promise.all([t.app.buzz.check(), t.app.buzz.check()]);
     const today = new Date().toISOString().slice(0, 10);
-    expect([...first, ...second].sort()).toEqual([`day:${today}`, `thread:${hot}:${today}`]);
+    expect([...first, ...second].sort()).toEqual([`day:${today}`, `thread:${angry}:${today}`, `thread:${hot}:${today}`].sort());
     expect(await t.app.buzz.check()).toEqual([]);
     const told = await t.db.selectFrom('notifications').select(['member_id', 'data']).where('kind', '=', 'community.buzz').execute();
-    expect(told.filter((n) => n.member_id === manager.id)).toHaveLength(2);
+    expect(told.filter((n) => n.member_id === manager.id)).toHaveLength(3);
     expect(told.filter((n) => n.member_id === moderator.id || n.member_id === veteran.id)).toEqual([]);
     const live = await t.db.selectFrom('live_events').select('data').where('topic', '=', `member:${manager.id}`).execute();
-    expect(live.filter((e) => (e.data as { kind: string }).kind === 'community.buzz')).toHaveLength(2);
+    expect(live.filter((e) => (e.data as { kind: string }).kind === 'community.buzz')).toHaveLength(3);
   });
 
   it('is for community managers only, and checks its window', async () => {
@@ -136,6 +163,52 @@ describe('active members', () => {
       await app.api('GET', '/api/threads', { as: reader });
       const second = (await app.db.selectFrom('members').select('last_seen_at').where('id', '=', reader.id).executeTakeFirstOrThrow()).last_seen_at!;
       expect(second.getTime()).toBe(first.getTime()); // not written again within the hour
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('the tone of posts', () => {
+  it('is scored as a post is written and again when it is edited, over the HTTP API', async () => {
+    const app = await createTestApp();
+    try {
+      const author = await createMember(app.db, { trustLevel: 2 });
+      const category = await createCategory(app.db);
+      const created = await app.api('POST', '/api/threads', {
+        as: author,
+        body: { categoryId: category.id, title: 'Ma veste après un an', body: 'Elle tient bien, rien à signaler.', kind: 'discussion' },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const postId = created.json().post.id as number;
+      const sentiment = async () => (await app.db.selectFrom('posts').select('sentiment').where('id', '=', postId).executeTakeFirstOrThrow()).sentiment;
+      expect(await sentiment()).toBeGreaterThan(-1);
+      const edited = await app.api('PATCH', `/api/posts/${postId}`, { as: author, body: { body: 'Finalement très déçue : elle prend l’eau, inutilisable.' } });
+      expect(edited.statusCode, edited.body).toBe(200);
+      expect(await sentiment()).toBeLessThanOrEqual(-1);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('is scored by the watcher for the last 35 days’ posts written before scoring existed, once', async () => {
+    const app = await createTestApp();
+    try {
+      const author = await createMember(app.db, { trustLevel: 2 });
+      const category = await createCategory(app.db);
+      const { thread } = await createThread(app.db, author, category.id, { title: 'Retour SAV', body: 'Une arnaque, je suis déçu.' });
+      const recent = await createReply(app.db, author, thread.id, 'Horrible, inacceptable.');
+      const old = await createReply(app.db, author, thread.id, 'Horrible, inacceptable.');
+      await app.db.updateTable('posts').set({ sentiment: null }).where('thread_id', '=', thread.id).execute();
+      await app.db.updateTable('posts').set({ created_at: at(40 * 1440) } as never).where('id', '=', old.id).execute();
+
+      expect(await app.app.buzz.backfill(1)).toBe(1); // a full batch: there may be more
+      expect(await app.app.buzz.backfill(10)).toBe(1); // a short one: done
+      expect(await app.app.buzz.backfill(10)).toBe(0); // and never looked for again
+      const rows = await app.db.selectFrom('posts').select(['id', 'number', 'sentiment']).where('thread_id', '=', thread.id).orderBy('number').execute();
+      expect(rows[0]!.sentiment).toBeLessThanOrEqual(-1); // the thread's first post, title included
+      expect(rows.find((r) => r.id === recent.id)!.sentiment).toBeLessThanOrEqual(-1);
+      expect(rows.find((r) => r.id === old.id)!.sentiment).toBeNull(); // outside the alert's window
     } finally {
       await app.close();
     }

@@ -1,6 +1,10 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/kysely.ts';
 import type { HealthService } from './health.service.ts';
+import { toneOf } from './sentiment.ts';
+
+/** Posts of the alert's window (35 days) written before their tone was scored, scored per check. */
+const BACKFILL_BATCH = 2_000;
 
 /**
  * Watches for bad buzz: every `intervalMs` each node computes the alerts of the health dashboard, and a new one
@@ -10,6 +14,7 @@ import type { HealthService } from './health.service.ts';
 export class BuzzWatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | null = null;
+  private backfilled = false;
 
   constructor(
     private readonly db: Db,
@@ -18,8 +23,35 @@ export class BuzzWatcher {
     private readonly log: { warn(msg: string): void } = { warn: () => {} },
   ) {}
 
+  /**
+   * Scores the tone of recent posts that have none: those written before scoring existed (migration 0018).
+   * New posts are scored as they are written, so once a batch comes back short there is nothing left to do.
+   * Returns how many were scored.
+   */
+  async backfill(limit = BACKFILL_BATCH): Promise<number> {
+    if (this.backfilled) return 0;
+    const rows = await this.db
+      .selectFrom('posts')
+      .innerJoin('threads', 'threads.id', 'posts.thread_id')
+      .select(['posts.id', 'posts.number', 'posts.body_md', 'threads.title'])
+      .where('posts.sentiment', 'is', null)
+      .where('posts.created_at', '>=', sql<Date>`now() - interval '35 days'`)
+      .orderBy('posts.created_at')
+      .limit(limit)
+      .execute();
+    if (rows.length < limit) this.backfilled = true;
+    if (rows.length === 0) return 0;
+    const scores = rows.map((r) => toneOf(r.number === 1 ? `${r.title}\n\n${r.body_md}` : r.body_md).score);
+    await sql`
+      UPDATE posts p SET sentiment = u.s
+        FROM unnest(${rows.map((r) => r.id)}::bigint[], ${scores}::real[]) AS u(id, s)
+       WHERE p.id = u.id AND p.sentiment IS NULL`.execute(this.db);
+    return rows.length;
+  }
+
   /** Announces the alerts not announced yet; returns their keys. */
   async check(): Promise<string[]> {
+    await this.backfill();
     const alerts = await this.health.alerts();
     const today = new Date().toISOString().slice(0, 10);
     const found = [

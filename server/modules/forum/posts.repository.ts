@@ -106,7 +106,7 @@ export class PostsRepository {
 
   update(
     id: number,
-    values: Pick<Updateable<PostsTable>, 'body_md' | 'body_html' | 'state' | 'edited_at' | 'deleted_at' | 'deleted_by'> & {
+    values: Pick<Updateable<PostsTable>, 'body_md' | 'body_html' | 'sentiment' | 'state' | 'edited_at' | 'deleted_at' | 'deleted_by'> & {
       bumpEditCount?: boolean;
     },
   ) {

@@ -4,6 +4,7 @@ import type { Db, Executor } from '../../db/kysely.ts';
 import type { Category, Post, Thread, ThreadKind } from '../../db/schema.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { findMentions, renderMarkdown } from '../../lib/markdown.ts';
+import { toneOf } from '../community/sentiment.ts';
 import { notifier } from '../notifications/notifier.ts';
 import { assertLength } from '../../lib/text.ts';
 import { MembersRepository } from '../members/members.repository.ts';
@@ -124,6 +125,7 @@ export class Publisher {
     // 4. persist
     const now = new Date();
     const published = placement.state === 'published' && !scheduled;
+    const sentiment = toneOf(`${input.title}\n\n${input.body}`).score;
     const result = await this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
       const thread = await r.threads.create({
@@ -149,6 +151,7 @@ export class Publisher {
         number: 1,
         body_md: input.body,
         body_html: html,
+        sentiment,
         state: placement.state,
         moderation: moderationNote(placement, verdict),
       });
@@ -181,6 +184,7 @@ export class Publisher {
     const html = await this.render(placement.masked ? mask(input.body, verdict.hits, 'body') : input.body);
     const now = new Date();
     const published = placement.state === 'published';
+    const sentiment = toneOf(input.body).score;
     const post = await this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
       const locked = await r.threads.lockForUpdate(thread.id);
@@ -194,6 +198,7 @@ export class Publisher {
         reply_to_id: replyTo?.id ?? null,
         body_md: input.body,
         body_html: html,
+        sentiment,
         state: placement.state,
         moderation: moderationNote(placement, verdict),
       });
@@ -245,6 +250,7 @@ export class Publisher {
       : { ...initial, state: post.state === 'pending' ? 'pending' : 'published' };
     const html = await this.render(placement.masked ? mask(body, verdict.hits, 'body') : body);
     const storedTitle = placement.masked && post.number === 1 ? mask(title, verdict.hits, 'title') : title;
+    const sentiment = toneOf(post.number === 1 ? `${title}\n\n${body}` : body).score;
     const result = await this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
       const current = await r.posts.lockForUpdate(post.id);
@@ -260,6 +266,7 @@ export class Publisher {
       const updated = await r.posts.update(post.id, {
         body_md: body,
         body_html: html,
+        sentiment,
         edited_at: new Date(),
         bumpEditCount: true,
         ...(resubmit && { state: 'pending' as const }),

@@ -363,15 +363,25 @@ export interface IdeaItem {
 export interface Health {
   days: number;
   generatedAt: string;
-  daily: { day: string; posts: number; threads: number; members: number; signals: number }[];
+  daily: ({ day: string; posts: number; threads: number; members: number } & WarningSigns)[];
   members: { total: number; new7: number; new30: number; active7: number; active30: number };
   firstReply: { medianMinutes: number | null; threadsAnswered: number };
   questions: { total: number; unanswered: number; unansweredPercent: number };
   moderation: { open: number; decided: number; medianDecisionMinutes: number | null };
-  posts: { total: number; flagged: number; rejected: number; flaggedPercent: number; rejectedPercent: number };
+  posts: { total: number; flagged: number; rejected: number; negative: number; flaggedPercent: number; rejectedPercent: number; negativePercent: number };
   topContributors: { username: string; displayName: string; points: number; posts: number }[];
   risingMembers: { username: string; displayName: string; points: number; joinedAt: string }[];
-  alerts: { days: { day: string; signals: number; usual: number }[]; threads: { threadId: number; title: string; signals: number; posts: number }[] };
+  alerts: {
+    days: ({ day: string; usual: number } & WarningSigns)[];
+    threads: ({ threadId: number; title: string; previous: number; posts: number } & WarningSigns)[];
+  };
+}
+/** The bad-buzz alert's warning signs: negative posts, netiquette rule hits, reports, and their sum. */
+export interface WarningSigns {
+  signals: number;
+  negative: number;
+  flags: number;
+  reports: number;
 }
 
 /** /api/manage/members (community managers). */
