@@ -11,6 +11,9 @@ export interface Actor {
   bannedAt: Date | null;
   /** Why the member is suspended or banned, as the moderator wrote it. */
   sanctionReason?: string | null;
+  /** Read with the session, for the netiquette's context (an actor built elsewhere may lack them). */
+  joinedAt?: Date;
+  postCount?: number;
 }
 
 const RANK: Record<Role, number> = { member: 0, moderator: 1, community_manager: 2, admin: 3 };

@@ -55,10 +55,16 @@ export interface CategoriesTable {
   position: Generated<number>;
   moderation_mode: Generated<ModerationMode>;
   bypass_trust_level: Generated<number>;
-  thread_count: Generated<number>;
-  post_count: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+}
+
+/** A category's counts, in shards summed on read (migration 0019). */
+export interface CategoryCountsTable {
+  category_id: number;
+  shard: number;
+  threads: Generated<number>;
+  posts: Generated<number>;
 }
 
 export interface ThreadsTable {
@@ -327,6 +333,7 @@ export interface Database {
   members: MembersTable;
   sessions: SessionsTable;
   categories: CategoriesTable;
+  category_counts: CategoryCountsTable;
   threads: ThreadsTable;
   posts: PostsTable;
   post_revisions: PostRevisionsTable;
@@ -377,6 +384,7 @@ export interface MemberThreadTable {
 export type Member = Selectable<MembersTable>;
 export type NewMember = Insertable<MembersTable>;
 export type MemberUpdate = Updateable<MembersTable>;
-export type Category = Selectable<CategoriesTable>;
+/** A category as the repository reads it: with its counts, summed over their shards. */
+export type Category = Selectable<CategoriesTable> & { thread_count: number; post_count: number };
 export type Thread = Selectable<ThreadsTable>;
 export type Post = Selectable<PostsTable>;

@@ -79,6 +79,21 @@ describe('replies', () => {
     expect(numbers).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
   });
 
+  it('counts a category’s threads and posts exactly under concurrent writers (counts kept in shards)', async () => {
+    const own = await createCategory(t.db);
+    const threads = await Promise.all(Array.from({ length: 4 }, (_, i) => createThread(t.db, i % 2 ? alice : bob, own.id)));
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        t.api('POST', `/api/threads/${threads[i % 4]!.thread.id}/posts`, { as: i % 2 ? alice : bob, body: { body: `Réponse parallèle ${i}` } }),
+      ),
+    );
+    expect(replies.every((r) => r.statusCode === 201)).toBe(true);
+    const listed = (await t.api('GET', '/api/categories')).json().categories;
+    expect(listed.find((c: { id: number }) => c.id === own.id)).toMatchObject({ threadCount: 4, postCount: 44 });
+    const shards = await t.db.selectFrom('category_counts').select('shard').where('category_id', '=', own.id).execute();
+    expect(shards.length).toBeGreaterThan(1);
+  });
+
   it('answers 422 when replyTo points into another thread', async () => {
     const one = await createThread(t.db, alice, category.id);
     const two = await createThread(t.db, alice, category.id);

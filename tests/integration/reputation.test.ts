@@ -52,6 +52,21 @@ describe('the reputation ledger', () => {
     expect(await ledgerSum(author)).toBe(20);
   });
 
+  it('welcomes: the badge for replying in a newcomer’s first topic, not in a later one nor in one’s own', async () => {
+    const badgesOf = async (m: Member) =>
+      (await t.db.selectFrom('member_badges').innerJoin('badges', 'badges.id', 'member_badges.badge_id').select('badges.key').where('member_id', '=', m.id).execute()).map((r) => r.key);
+    const newcomer = await fresh();
+    const helper = await fresh();
+    const first = await createThread(t.db, newcomer, category.id, { title: 'Mon tout premier sujet' });
+    const second = await createThread(t.db, newcomer, category.id, { title: 'Mon deuxième sujet' });
+    await createReply(t.db, newcomer, first.thread.id, 'Je complète mon propre sujet.');
+    expect(await badgesOf(newcomer)).not.toContain('welcome');
+    await createReply(t.db, helper, second.thread.id, 'Bonne question !');
+    expect(await badgesOf(helper)).not.toContain('welcome');
+    await createReply(t.db, helper, first.thread.id, 'Bienvenue parmi nous !');
+    expect(await badgesOf(helper)).toContain('welcome');
+  });
+
   it('rewards replies up to the daily cap', async () => {
     const author = await fresh();
     const { thread } = await createThread(t.db, manager, category.id);

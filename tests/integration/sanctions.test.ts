@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Category, Member } from '../../server/db/schema.ts';
+import { CategoriesRepository } from '../../server/modules/forum/categories.repository.ts';
+import { ThreadsRepository } from '../../server/modules/forum/threads.repository.ts';
 import { createCategory, createMember, createReply, createThread } from '../factories/index.ts';
 import { createTestApp, type TestApp } from '../setup/app.ts';
 
@@ -88,6 +90,12 @@ describe('thread tools', () => {
     const reply = await t.api('POST', `/api/threads/${thread.id}/posts`, { as: bob, body: { body: 'Trop tard ?' } });
     expect(reply.json().error.code).toBe('thread.locked');
     expect((await t.api('GET', `/api/threads/${thread.id}`, { as: bob })).json().viewer.canReply).toBe(false);
+    // Within the transaction too (a lock that lands between the check and the write): no number for a member.
+    const threads = new ThreadsRepository(t.db);
+    expect(await threads.claimPostNumber(thread.id, bob.id, new Date(), true, true)).toBeUndefined();
+    // Moderators may still write there.
+    const closing = await t.api('POST', `/api/threads/${thread.id}/posts`, { as: moderator, body: { body: 'Je ferme ce fil, merci à tous.' } });
+    expect(closing.statusCode, closing.body).toBe(201);
   });
 
   it('moves a thread with its counts (moderators), and pins it (community managers only)', async () => {
@@ -96,8 +104,8 @@ describe('thread tools', () => {
     await createReply(t.db, bob, thread.id);
     const res = await t.api('POST', `/api/threads/${thread.id}/move`, { as: moderator, body: { categoryId: other.id } });
     expect(res.json()).toEqual({ id: thread.id, categoryId: other.id });
-    const moved = await t.db.selectFrom('categories').select(['thread_count', 'post_count']).where('id', '=', other.id).executeTakeFirstOrThrow();
-    expect(moved).toEqual({ thread_count: 1, post_count: 2 });
+    const moved = await new CategoriesRepository(t.db).getById(other.id);
+    expect(moved).toMatchObject({ thread_count: 1, post_count: 2 });
     expect((await t.api('POST', `/api/threads/${thread.id}/pin`, { as: moderator, body: { pinned: true } })).statusCode).toBe(403);
     expect((await t.api('POST', `/api/threads/${thread.id}/pin`, { as: manager, body: { pinned: true } })).statusCode).toBe(200);
     const list = (await t.api('GET', `/api/categories/${other.slug}/threads`)).json();

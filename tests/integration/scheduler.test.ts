@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CategoriesRepository } from '../../server/modules/forum/categories.repository.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { Category, Member } from '../../server/db/schema.ts';
@@ -17,7 +18,7 @@ const inOneHour = () => new Date(Date.now() + 3_600_000).toISOString();
 const schedule = (title: string, as: Member = manager, publishAt: string = inOneHour()) =>
   t.api('POST', '/api/threads', { as, body: { categoryId: category.id, title, body: `Le programme : ${title}.`, kind: 'announcement', publishAt } });
 const makeDue = (id: number) => t.db.updateTable('threads').set({ publish_at: sql`now() - interval '1 minute'` }).where('id', '=', id).execute();
-const threadCount = async () => (await t.db.selectFrom('categories').select('thread_count').where('id', '=', category.id).executeTakeFirstOrThrow()).thread_count;
+const threadCount = async () => (await new CategoriesRepository(t.db).getById(category.id))!.thread_count;
 
 beforeAll(async () => {
   t = await createTestApp();

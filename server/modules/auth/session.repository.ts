@@ -26,6 +26,8 @@ export class SessionRepository {
         'members.banned_at',
         'members.sanction_reason',
         'members.last_seen_at',
+        'members.created_at as joined_at',
+        'members.post_count',
       ])
       .where('sessions.id', '=', id)
       .executeTakeFirst();

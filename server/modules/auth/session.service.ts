@@ -74,6 +74,8 @@ export class SessionService {
         suspendedUntil: row.suspended_until,
         bannedAt: row.banned_at,
         sanctionReason: row.sanction_reason,
+        joinedAt: row.joined_at,
+        postCount: row.post_count,
       },
     };
   }

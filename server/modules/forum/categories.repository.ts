@@ -1,43 +1,63 @@
-import type { Insertable, Updateable } from 'kysely';
+import { type Insertable, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
 import type { Executor } from '../../db/kysely.ts';
-import type { CategoriesTable } from '../../db/schema.ts';
+import type { CategoriesTable, Database } from '../../db/schema.ts';
+
+/** Writers of one category spread their counter updates over this many rows (migration 0019). */
+const COUNT_SHARDS = 32;
+
+/** A category row with its counts, summed over their shards. */
+const withCounts = <O>(q: SelectQueryBuilder<Database, 'categories', O>) =>
+  q
+    .selectAll('categories')
+    .select([
+      sql<number>`coalesce((SELECT sum(k.threads) FROM category_counts k WHERE k.category_id = categories.id), 0)::int`.as('thread_count'),
+      sql<number>`coalesce((SELECT sum(k.posts) FROM category_counts k WHERE k.category_id = categories.id), 0)::int`.as('post_count'),
+    ]);
 
 export class CategoriesRepository {
-  constructor(private readonly db: Executor) {}
+  constructor(
+    private readonly db: Executor,
+    private readonly random: () => number = Math.random,
+  ) {}
 
   list() {
-    return this.db.selectFrom('categories').selectAll().orderBy('position').orderBy('id').execute();
+    return withCounts(this.db.selectFrom('categories')).orderBy('position').orderBy('id').execute();
   }
 
   getById(id: number) {
-    return this.db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
+    return withCounts(this.db.selectFrom('categories')).where('id', '=', id).executeTakeFirst();
   }
 
   getBySlug(slug: string) {
-    return this.db.selectFrom('categories').selectAll().where('slug', '=', slug).executeTakeFirst();
+    return withCounts(this.db.selectFrom('categories')).where('slug', '=', slug).executeTakeFirst();
   }
 
-  create(values: Insertable<CategoriesTable>) {
-    return this.db.insertInto('categories').values(values).returningAll().executeTakeFirstOrThrow();
+  async create(values: Insertable<CategoriesTable>) {
+    const row = await this.db.insertInto('categories').values(values).returningAll().executeTakeFirstOrThrow();
+    return { ...row, thread_count: 0, post_count: 0 };
   }
 
-  update(id: number, values: Updateable<CategoriesTable>) {
-    return this.db
+  async update(id: number, values: Updateable<CategoriesTable>) {
+    await this.db
       .updateTable('categories')
       .set({ ...values, updated_at: new Date() })
       .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst();
+      .execute();
+    return this.getById(id);
   }
 
+  /** Adds to one shard of the category's counts, chosen at random: concurrent writers rarely share a row. */
   addCounts(id: number, delta: { threads?: number; posts?: number }) {
+    const shard = Math.floor(this.random() * COUNT_SHARDS);
     return this.db
-      .updateTable('categories')
-      .set((eb) => ({
-        thread_count: eb('thread_count', '+', delta.threads ?? 0),
-        post_count: eb('post_count', '+', delta.posts ?? 0),
-      }))
-      .where('id', '=', id)
+      .insertInto('category_counts')
+      .values({ category_id: id, shard, threads: delta.threads ?? 0, posts: delta.posts ?? 0 })
+      .onConflict((oc) =>
+        oc.columns(['category_id', 'shard']).doUpdateSet((eb) => ({
+          threads: eb('category_counts.threads', '+', eb.ref('excluded.threads')),
+          posts: eb('category_counts.posts', '+', eb.ref('excluded.posts')),
+        })),
+      )
       .execute();
   }
 }

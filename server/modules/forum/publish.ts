@@ -187,14 +187,18 @@ export class Publisher {
     const sentiment = toneOf(input.body).score;
     const post = await this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
-      const locked = await r.threads.lockForUpdate(thread.id);
-      if (!locked || locked.state !== 'published') throw new NotFoundError('thread.not_found', 'No such thread.');
-      this.assertOpen(actor, locked);
-      const number = await r.threads.nextPostNumber(thread.id, actor.id, now, published);
+      // Numbering the post takes the thread's row lock, on condition that the thread is still published (and
+      // open, for whoever may not write in a locked thread); when it is not, find out which, to say so.
+      const claimed = await r.threads.claimPostNumber(thread.id, actor.id, now, published, !can(actor, 'thread.lock'));
+      if (claimed === undefined) {
+        const current = await r.threads.getById(thread.id);
+        if (current?.state === 'published') this.assertOpen(actor, current);
+        throw new NotFoundError('thread.not_found', 'No such thread.');
+      }
       const created = await r.posts.create({
         thread_id: thread.id,
         author_id: actor.id,
-        number,
+        number: claimed.number,
         reply_to_id: replyTo?.id ?? null,
         body_md: input.body,
         body_html: html,
@@ -203,8 +207,7 @@ export class Publisher {
         moderation: moderationNote(placement, verdict),
       });
       if (published) {
-        await r.members.addPostCount(actor.id, 1);
-        await this.reputation.replyPublished(trx, created, thread);
+        await this.reputation.replyPublished(trx, created, thread, { countPost: true, welcomes: claimed.authorsFirst && thread.author_id !== actor.id });
         await notifier.postPublished(trx, created, thread);
       }
       await this.queue(r, created.id, placement, verdict);

@@ -1,4 +1,4 @@
-import type { Insertable, Updateable } from 'kysely';
+import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Executor } from '../../db/kysely.ts';
 import type { ThreadsTable } from '../../db/schema.ts';
 
@@ -143,6 +143,24 @@ export class ThreadsRepository {
    * gets its number but leaves the activity alone: nobody can tell it exists (see `recordReply`).
    */
   async nextPostNumber(id: number, authorId: number, at: Date, visible = true): Promise<number> {
+    const claimed = await this.claimPostNumber(id, authorId, at, visible, false, false);
+    if (claimed === undefined) throw new Error(`thread ${id} not found`);
+    return claimed.number;
+  }
+
+  /**
+   * The next post's number, counters moved (and the row locked until the transaction ends), and whether the
+   * thread is its author's first (a reply there welcomes a newcomer); undefined when the thread is not
+   * published (`publishedOnly`) or is locked (`openOnly`).
+   */
+  async claimPostNumber(
+    id: number,
+    authorId: number,
+    at: Date,
+    visible: boolean,
+    openOnly: boolean,
+    publishedOnly = true,
+  ): Promise<{ number: number; authorsFirst: boolean } | undefined> {
     const row = await this.db
       .updateTable('threads')
       .set((eb) => ({
@@ -156,9 +174,14 @@ export class ThreadsRepository {
         }),
       }))
       .where('id', '=', id)
-      .returning('post_count')
-      .executeTakeFirstOrThrow();
-    return row.post_count;
+      .$if(publishedOnly, (q) => q.where('state', '=', 'published'))
+      .$if(openOnly, (q) => q.where('locked', '=', false))
+      .returning([
+        'post_count',
+        sql<boolean>`NOT EXISTS (SELECT 1 FROM threads e WHERE e.author_id = threads.author_id AND e.id < threads.id)`.as('authors_first'),
+      ])
+      .executeTakeFirst();
+    return row && { number: row.post_count, authorsFirst: row.authors_first };
   }
 
   /** A held reply was approved: it counts from now on. */

@@ -83,15 +83,22 @@ export class NetiquetteService {
 
   /** What the netiquette says of a text by this author in this category: the publish pipeline's step 2. */
   async screen(author: Actor, input: { title?: string; body: string; categoryId: number | null }): Promise<Verdict> {
-    const [set, context] = await Promise.all([this.ruleSet(), this.contextFor(author, input.categoryId)]);
+    const set = await this.ruleSet();
+    const context = await this.contextFor(author, input.categoryId, set.readsRecentPosts);
     return evaluate({ title: input.title, body: input.body }, context, set);
   }
 
-  private async contextFor(author: Actor, categoryId: number | null): Promise<EvaluationContext> {
+  /**
+   * The author as the rules see them. A signed-in actor carries their account's age and post count (read with
+   * the session); the recent posts are read only when a rule needs them.
+   */
+  private async contextFor(author: Actor, categoryId: number | null, withRecent: boolean): Promise<EvaluationContext> {
     const now = new Date();
     const [member, recent] = await Promise.all([
-      this.members.getById(author.id),
-      this.rules.recentByAuthor(author.id, new Date(now.getTime() - 60 * 60_000)),
+      author.joinedAt && author.postCount !== undefined
+        ? { trust_level: author.trustLevel, created_at: author.joinedAt, post_count: author.postCount }
+        : this.members.getById(author.id),
+      withRecent ? this.rules.recentByAuthor(author.id, new Date(now.getTime() - 60 * 60_000)) : [],
     ]);
     return {
       trustLevel: member?.trust_level ?? author.trustLevel,

@@ -18,18 +18,19 @@ export const notifier = {
   /** A post became visible (at once, or approved): the thread's author, the replied-to author, the mentioned. */
   async postPublished(db: Executor, post: Post, thread: Pick<Thread, 'id' | 'title' | 'author_id'>): Promise<void> {
     const notifications = new NotificationsRepository(db);
-    const by = await who(db, post.author_id);
-    const data = { postId: post.id, threadId: thread.id, threadTitle: thread.title, number: post.number, by };
+    // Who wrote it is read once, and only when someone is to be told.
+    let data: Record<string, unknown> | undefined;
+    const about = async () => (data ??= { postId: post.id, threadId: thread.id, threadTitle: thread.title, number: post.number, by: await who(db, post.author_id) });
     const told = new Set<number>([post.author_id]);
     if (post.number > 1 && !told.has(thread.author_id)) {
       told.add(thread.author_id);
-      await notifications.create(thread.author_id, 'reply', data);
+      await notifications.create(thread.author_id, 'reply', await about());
     }
     if (post.reply_to_id !== null) {
       const parent = await db.selectFrom('posts').select('author_id').where('id', '=', post.reply_to_id).executeTakeFirst();
       if (parent && !told.has(parent.author_id)) {
         told.add(parent.author_id);
-        await notifications.create(parent.author_id, 'reply', { ...data, toPost: post.reply_to_id });
+        await notifications.create(parent.author_id, 'reply', { ...(await about()), toPost: post.reply_to_id });
       }
     }
     const names = findMentions(post.body_md).slice(0, MAX_MENTIONS);
@@ -38,7 +39,7 @@ export const notifier = {
     for (const m of mentioned) {
       if (told.has(m.id)) continue;
       told.add(m.id);
-      await notifications.create(m.id, 'mention', data);
+      await notifications.create(m.id, 'mention', await about());
     }
   },
 

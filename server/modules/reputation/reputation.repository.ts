@@ -42,6 +42,28 @@ export class ReputationRepository {
     return true;
   }
 
+  /**
+   * A published reply's event, in one statement: its points unless the author's replies rewarded since
+   * `since` reached `cap` (then 0), recorded once per source key, and the author's score (and post count, by
+   * `postCount`) moved. One round trip where counting, recording and the two counters took four.
+   */
+  async recordReply(e: NewEvent & { since: Date; cap: number; postCount: number }): Promise<void> {
+    await sql`
+      WITH rewarded AS (
+        SELECT count(*) AS n FROM (
+          SELECT 1 FROM reputation_events
+           WHERE member_id = ${e.memberId} AND kind = 'reply' AND points > 0 AND created_at >= ${e.since} LIMIT ${e.cap}) r),
+      recorded AS (
+        INSERT INTO reputation_events (member_id, kind, points, source_key, post_id, thread_id, category_id, created_at)
+        SELECT ${e.memberId}, 'reply', CASE WHEN rewarded.n >= ${e.cap} THEN 0 ELSE ${e.points}::int END, ${e.sourceKey},
+               ${e.postId ?? null}::bigint, ${e.threadId ?? null}::bigint, ${e.categoryId ?? null}::bigint, ${e.at ?? sql`now()`}
+          FROM rewarded
+        ON CONFLICT (source_key) DO NOTHING
+        RETURNING points)
+      UPDATE members SET reputation = reputation + coalesce((SELECT points FROM recorded), 0), post_count = post_count + ${e.postCount}
+       WHERE id = ${e.memberId}`.execute(this.db);
+  }
+
   /** Writes the reversing event of an event still standing; false when there is nothing to reverse. */
   async reverse(sourceKey: string): Promise<boolean> {
     const original = await this.db
@@ -82,18 +104,6 @@ export class ReputationRepository {
       .where((eb) => eb.not(eb.exists(eb.selectFrom('reputation_events as r').select('r.id').whereRef('r.reverses', '=', 'e.id'))))
       .execute()
       .then((rows) => rows.map((r) => r.source_key));
-  }
-
-  repliesRewardedSince(memberId: number, since: Date): Promise<number> {
-    return this.db
-      .selectFrom('reputation_events')
-      .select(sql<number>`count(*)::int`.as('n'))
-      .where('member_id', '=', memberId)
-      .where('kind', '=', 'reply')
-      .where('points', '>', 0)
-      .where('created_at', '>=', since)
-      .executeTakeFirstOrThrow()
-      .then((r) => r.n);
   }
 
   private addScore(memberId: number, points: number) {

@@ -22,30 +22,37 @@ const REPLY_STATS: Stat[] = ['posts', 'newcomerReplies', 'reputation', 'accountD
 export class ReputationService {
   constructor(private readonly settings: ReputationSettingsStore) {}
 
+  /**
+   * A reply was published: its points (within the daily cap), and with `countPost` the author's post count
+   * too. `welcomes: false` says the reply is not in a newcomer's first thread, so the newcomer-replies badges,
+   * whose statistic reads all the member's replies, need not be evaluated.
+   */
   async replyPublished(
     trx: Executor,
     post: Pick<Post, 'id' | 'author_id' | 'number'>,
     thread: Pick<Thread, 'id' | 'category_id'>,
-    options: { at?: Date; refresh?: boolean } = {},
+    options: { at?: Date; refresh?: boolean; countPost?: boolean; welcomes?: boolean } = {},
   ) {
     if (post.number > 1) {
       const { points, replyDailyCap } = await this.settings.get();
-      const ledger = new ReputationRepository(trx);
       const today = new Date(options.at ?? Date.now());
       today.setUTCHours(0, 0, 0, 0);
-      const capped = (await ledger.repliesRewardedSince(post.author_id, today)) >= replyDailyCap;
-      await ledger.record({
+      await new ReputationRepository(trx).recordReply({
         memberId: post.author_id,
         kind: 'reply',
-        points: capped ? 0 : points.reply,
+        points: points.reply,
         sourceKey: `reply:${post.id}`,
         postId: post.id,
         threadId: thread.id,
         categoryId: thread.category_id,
         at: options.at,
+        since: today,
+        cap: replyDailyCap,
+        postCount: options.countPost ? 1 : 0,
       });
     }
-    if (options.refresh !== false) await this.refresh(trx, [post.author_id], REPLY_STATS);
+    const touched = options.welcomes === false ? REPLY_STATS.filter((s) => s !== 'newcomerReplies') : REPLY_STATS;
+    if (options.refresh !== false) await this.refresh(trx, [post.author_id], touched);
   }
 
   async reacted(
@@ -182,7 +189,7 @@ export class ReputationService {
           if (level > figures.level) await notifications.create(memberId, 'trust.promoted', { level });
         }
       }
-      const held = await badges.heldIds(memberId);
+      const held = figures ? new Set(figures.badges) : await badges.heldIds(memberId);
       const candidates = automatic.filter((b) => !held.has(b.id));
       if (candidates.length === 0) continue;
       const stats = await badges.stats(memberId, [...new Set(candidates.map((b) => b.criteria.stat))]);
@@ -214,8 +221,8 @@ export class ReputationService {
   }
 }
 
-/** What trust is computed from, read in one query. */
-export async function trustFigures(db: Executor, memberId: number): Promise<{ level: number; figures: TrustFigures } | undefined> {
+/** What trust is computed from, and the badges held (for `refresh`), read in one query. */
+export async function trustFigures(db: Executor, memberId: number): Promise<{ level: number; figures: TrustFigures; badges: number[] } | undefined> {
   const row = await db
     .selectFrom('members as m')
     .select([
@@ -232,6 +239,7 @@ export async function trustFigures(db: Executor, memberId: number): Promise<{ le
         (SELECT max(s.created_at) FROM member_strikes s WHERE s.member_id = m.id),
         (SELECT max(i.decided_at) FROM moderation_items i JOIN posts p ON p.id = i.post_id
           WHERE p.author_id = m.id AND i.status = 'rejected'))`.as('last_incident'),
+      sql<number[]>`ARRAY(SELECT b.badge_id FROM member_badges b WHERE b.member_id = m.id)`.as('badges'),
     ])
     .where('m.id', '=', memberId)
     .executeTakeFirst();
@@ -239,6 +247,7 @@ export async function trustFigures(db: Executor, memberId: number): Promise<{ le
   const now = Date.now();
   return {
     level: row.trust_level,
+    badges: row.badges.map(Number),
     figures: {
       reputation: row.reputation,
       accountAgeDays: (now - row.created_at.getTime()) / DAY,

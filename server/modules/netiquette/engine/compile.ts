@@ -112,6 +112,8 @@ export interface CompiledRule {
 
 export interface CompiledRuleSet {
   rules: CompiledRule[];
+  /** Whether a rule reads the author's recent posts (duplicate, flood): without one they need not be fetched. */
+  readsRecentPosts: boolean;
   /** Lexicon sizes, for the rules page and the benchmark. */
   stats: Record<string, number>;
 }
@@ -390,6 +392,7 @@ export function compileRules(definitions: RuleDefinition[]): CompiledRuleSet {
     });
   return {
     rules,
+    readsRecentPosts: rules.some((r) => r.kind === 'duplicate' || r.kind === 'flood'),
     stats: {
       insults: lex.insults.size,
       mild: lex.mild.size,
