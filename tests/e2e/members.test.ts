@@ -13,6 +13,8 @@ beforeAll(async () => {
   camille = await createMember(site.db, { username: 'camille_rando', email: 'camille@example.test', trustLevel: 2 });
   await createMember(site.db, { username: 'hugo_trail', trustLevel: 1 });
   await createThread(site.db, camille, category.id, { title: 'Mon premier bivouac', body: 'Récit de ma nuit au lac.' });
+  const vip = await site.db.selectFrom('badges').select('id').where('key', '=', 'vip').executeTakeFirstOrThrow();
+  await site.db.insertInto('member_badges').values({ member_id: camille.id, badge_id: vip.id }).execute();
 });
 afterAll(() => site?.close());
 
@@ -27,10 +29,23 @@ describe('member management, as a community manager uses it', () => {
     await page.getByRole('button', { name: /@camille_rando/ }).click();
     await page.getByText('camille@example.test').waitFor();
     await page.getByRole('link', { name: 'Mon premier bivouac' }).waitFor();
+    await page.getByText('VIP', { exact: true }).waitFor(); // the badge by its name, not its key
     await shot(page, 'members-record');
     await page.getByRole('button', { name: 'Anonymiser le compte' }).click();
     await page.getByText(`Compte anonymisé : ses messages sont désormais signés ancien_membre_${camille.id}.`).waitFor();
     expect(await page.getByRole('button', { name: /@camille_rando/ }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('fits a phone', async () => {
+    const context = await site.browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 800 }, isMobile: true, hasTouch: true });
+    await signIn(context, site, manager);
+    const page = await context.newPage();
+    await page.goto(`${site.url}/members`);
+    await page.getByRole('button', { name: /@hugo_trail/ }).click();
+    await page.getByRole('heading', { name: /hugo_trail/ }).first().waitFor();
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
+    await shot(page, 'members-phone');
     await context.close();
   });
 });

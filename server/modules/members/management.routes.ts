@@ -58,7 +58,9 @@ export async function managementRoutes(fastify: FastifyInstance, { management }:
             activity: Type.Object({ posts30: Type.Integer(), threads30: Type.Integer(), reportsMade: Type.Integer(), reportsUpheldAgainst: Type.Integer(), rejectedPosts: Type.Integer() }),
             recentPosts: Type.Array(Type.Object({ id: Type.Integer(), number: Type.Integer(), state: Type.String(), createdAt: Type.String(), threadId: Type.Integer(), threadTitle: Type.String() })),
             warnings: Type.Array(Type.Object({ reason: Type.String(), note: Type.String(), expiresAt: Type.String(), createdAt: Type.String() })),
-            badges: Type.Array(Type.Object({ key: Type.String(), tier: Type.String(), awardedAt: Type.String() })),
+            badges: Type.Array(
+              Type.Object({ key: Type.String(), tier: Type.String(), name: Type.Object({ fr: Type.String(), en: Type.String() }), awardedAt: Type.String() }),
+            ),
             history: Type.Array(Type.Object({ action: Type.String(), at: Type.String(), data: Type.Unknown() })),
           }),
           ...errors(400, 401, 403, 404),

@@ -71,7 +71,7 @@ export class MemberManagementService {
       this.db
         .selectFrom('member_badges as mb')
         .innerJoin('badges as b', 'b.id', 'mb.badge_id')
-        .select(['b.key', 'b.tier', 'mb.created_at'])
+        .select(['b.key', 'b.tier', 'b.name_fr', 'b.name_en', 'mb.created_at'])
         .where('mb.member_id', '=', id)
         .orderBy('mb.id', 'desc')
         .execute(),
@@ -108,7 +108,7 @@ export class MemberManagementService {
       },
       recentPosts: recent.map((p) => ({ id: p.id, number: p.number, state: p.state, createdAt: p.created_at.toISOString(), threadId: p.thread_id, threadTitle: p.title })),
       warnings: strikes.map((s) => ({ reason: s.reason, note: s.note, expiresAt: s.expires_at.toISOString(), createdAt: s.created_at.toISOString() })),
-      badges: badges.map((b) => ({ key: b.key, tier: b.tier, awardedAt: b.created_at.toISOString() })),
+      badges: badges.map((b) => ({ key: b.key, tier: b.tier, name: { fr: b.name_fr, en: b.name_en }, awardedAt: b.created_at.toISOString() })),
       history: sanctions.map((h) => ({ action: h.action, at: h.created_at.toISOString(), data: h.data })),
     };
   }

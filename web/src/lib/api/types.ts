@@ -405,7 +405,7 @@ export interface MemberRecord extends Omit<ManagedMember, 'status'> {
   activity: { posts30: number; threads30: number; reportsMade: number; reportsUpheldAgainst: number; rejectedPosts: number };
   recentPosts: { id: number; number: number; state: string; createdAt: string; threadId: number; threadTitle: string }[];
   warnings: { reason: string; note: string; expiresAt: string; createdAt: string }[];
-  badges: { key: string; tier: string; awardedAt: string }[];
+  badges: { key: string; tier: BadgeTier; name: { fr: string; en: string }; awardedAt: string }[];
   history: { action: string; at: string }[];
 }
 

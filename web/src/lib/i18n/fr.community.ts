@@ -111,7 +111,7 @@ export const frCommunity = {
   "members.joined": "inscrit {when}",
   "members.seen": "vu {when}",
   "members.posts30": "Messages (30 j)",
-  "members.reportsAgainst": "Signalements retenus contre lui",
+  "members.reportsAgainst": "Signalements retenus contre ce membre",
   "members.rejected": "Messages refusés",
   "members.warnings": "Avertissements",
   "members.recent": "Derniers messages",
