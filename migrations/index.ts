@@ -18,6 +18,7 @@ import * as m0016 from './0016_bug_reports.ts';
 import * as m0017 from './0017_global_pins.ts';
 import * as m0018 from './0018_post_sentiment.ts';
 import * as m0019 from './0019_category_counts.ts';
+import * as m0020 from './0020_reply_cap_index.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '0017_global_pins': m0017,
   '0018_post_sentiment': m0018,
   '0019_category_counts': m0019,
+  '0020_reply_cap_index': m0020,
 };
