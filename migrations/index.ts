@@ -19,6 +19,7 @@ import * as m0017 from './0017_global_pins.ts';
 import * as m0018 from './0018_post_sentiment.ts';
 import * as m0019 from './0019_category_counts.ts';
 import * as m0020 from './0020_reply_cap_index.ts';
+import * as m0021 from './0021_last_refusal.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '0018_post_sentiment': m0018,
   '0019_category_counts': m0019,
   '0020_reply_cap_index': m0020,
+  '0021_last_refusal': m0021,
 };

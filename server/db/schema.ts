@@ -36,6 +36,8 @@ export interface MembersTable {
   anonymised_at: Date | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** When one of their posts was last refused (kept by a trigger, migration 0021). */
+  last_refusal_at: ColumnType<Date | null, never, never>;
 }
 
 export interface SessionsTable {

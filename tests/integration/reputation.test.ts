@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Category, Member } from '../../server/db/schema.ts';
 import { createCategory, createMember, createReply, createThread } from '../factories/index.ts';
+import { trustFigures } from '../../server/modules/reputation/reputation.service.ts';
 import { createTestApp, type TestApp } from '../setup/app.ts';
 
 let t: TestApp;
@@ -65,6 +66,22 @@ describe('the reputation ledger', () => {
     expect(await badgesOf(helper)).not.toContain('welcome');
     await createReply(t.db, helper, first.thread.id, 'Bienvenue parmi nous !');
     expect(await badgesOf(helper)).toContain('welcome');
+  });
+
+  it('counts a refused post against a clean record, and no longer once the refusal is undone', async () => {
+    const member = await fresh();
+    const { post } = await createThread(t.db, member, category.id);
+    const sinceIncident = async () => (await trustFigures(t.db, member.id))!.figures.daysSinceLastIncident;
+    expect(await sinceIncident()).toBe(Infinity);
+    // A moderator's refusal, however it is recorded, reaches the member's record (trigger of migration 0021).
+    const item = await t.db
+      .insertInto('moderation_items')
+      .values({ post_id: post.id, reasons: ['report'], hits: '[]', status: 'rejected', decided_at: new Date(Date.now() - 3 * 86_400_000), decided_by: moderator.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    expect(await sinceIncident()).toBeCloseTo(3, 1);
+    await t.db.updateTable('moderation_items').set({ status: 'approved' }).where('id', '=', item.id).execute();
+    expect(await sinceIncident()).toBe(Infinity);
   });
 
   it('rewards replies up to the daily cap', async () => {

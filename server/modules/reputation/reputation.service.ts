@@ -235,10 +235,8 @@ export async function trustFigures(db: Executor, memberId: number): Promise<{ le
       'm.trust_granted',
       'm.role',
       sql<number>`(SELECT count(*)::int FROM member_strikes s WHERE s.member_id = m.id AND s.expires_at > now())`.as('strikes'),
-      sql<Date | null>`GREATEST(
-        (SELECT max(s.created_at) FROM member_strikes s WHERE s.member_id = m.id),
-        (SELECT max(i.decided_at) FROM moderation_items i JOIN posts p ON p.id = i.post_id
-          WHERE p.author_id = m.id AND i.status = 'rejected'))`.as('last_incident'),
+      // The last refusal is kept on the member by a trigger (migration 0021).
+      sql<Date | null>`GREATEST((SELECT max(s.created_at) FROM member_strikes s WHERE s.member_id = m.id), m.last_refusal_at)`.as('last_incident'),
       sql<number[]>`ARRAY(SELECT b.badge_id FROM member_badges b WHERE b.member_id = m.id)`.as('badges'),
     ])
     .where('m.id', '=', memberId)
