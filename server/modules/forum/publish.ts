@@ -113,7 +113,7 @@ export class Publisher {
     const scheduled = publishAt !== null && publishAt.getTime() > Date.now();
     assertLength('title', input.title, this.limits.titleMin, this.limits.titleMax);
     this.validateBody(input.body);
-    const category = await this.read.categories.getById(input.categoryId);
+    const category = await this.read.categories.getSettings(input.categoryId);
     if (!category) {
       throw new UnprocessableError('category.not_found', 'This category does not exist.', { field: 'categoryId' });
     }
@@ -179,7 +179,7 @@ export class Publisher {
         });
       }
     }
-    const category = (await this.read.categories.getById(thread.category_id))!;
+    const category = (await this.read.categories.getSettings(thread.category_id))!;
     const { verdict, placement } = await this.screen(actor, { body: input.body }, category);
     const html = await this.render(placement.masked ? mask(input.body, verdict.hits, 'body') : input.body);
     const now = new Date();
@@ -244,7 +244,7 @@ export class Publisher {
     }
     // Edits go through the rules too. A refused edit changes nothing; one the rules would hold stays
     // visible but is queued for review (hiding a published post on an edit would punish the readers).
-    const category = (await this.read.categories.getById(thread.category_id))!;
+    const category = (await this.read.categories.getSettings(thread.category_id))!;
     const { verdict, placement: initial } = await this.screen(actor, { title: post.number === 1 ? title : undefined, body }, category);
     // A refused post fixed by its author goes back to the moderators; other edits keep the post's state.
     const resubmit = post.state === 'rejected' && actor.id === post.author_id;
@@ -328,7 +328,7 @@ export class Publisher {
    * Step 2: the netiquette's verdict (refused posts stop here, with their text), raised by the category's
    * moderation mode.
    */
-  private async screen(actor: Actor, text: { title?: string; body: string }, category: Category) {
+  private async screen(actor: Actor, text: { title?: string; body: string }, category: Pick<Category, 'id' | 'moderation_mode' | 'bypass_trust_level'>) {
     const [verdict, settings] = await Promise.all([
       this.netiquette.screen(actor, { ...text, categoryId: category.id }),
       this.moderationSettings.get(),
