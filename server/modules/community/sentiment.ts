@@ -12,8 +12,9 @@ import { ENGLISH_ADDITIONS, FRENCH_ADDITIONS } from './sentiment.lexicon.ts';
  *   weighs in Pattern). Both completed and corrected by sentiment.lexicon.ts.
  * - Phrases of up to three words are matched before single words (« does not work », « ras le bol »).
  * - A negation (« pas », « jamais », « not », « never »…) reverses and halves the words of the next three
- *   tokens of its clause: « pas mal » is mildly positive, « pas génial » mildly negative. « ne … pas » counts once. A phrase
- *   keeps its meaning whatever precedes it (« ça ne marche plus »: the « ne » belongs to the phrase).
+ *   tokens of its clause: « pas mal » is mildly positive, « pas génial » mildly negative. « ne … pas »
+ *   counts once. A phrase keeps its meaning whatever precedes it (« ça ne marche plus »: the « ne » belongs
+ *   to the phrase).
  * - Pattern scores everyday words a little (« tout » +0.22, « franchement » +0.2): below FAINT they are noise
  *   that a long post would add up, and are left out.
  * - Quotations, code and links are not the author's words and are left out.
