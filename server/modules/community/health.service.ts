@@ -47,8 +47,11 @@ export class HealthService {
       sql<{ median_minutes: number | null; answered: number }>`
         SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM f.first - t.created_at) / 60) AS median_minutes, count(*) AS answered
           FROM threads t
-          CROSS JOIN LATERAL (SELECT min(p.created_at) AS first FROM posts p WHERE p.thread_id = t.id AND p.number > 1 AND p.state = 'published') f
-         WHERE t.created_at >= ${since} AND t.state = 'published' AND f.first IS NOT NULL`.execute(this.db),
+          -- Posts are numbered in the order they are written: the first reply is the lowest number after 1,
+          -- found through the (thread_id, number) index without reading the thread's other replies.
+          CROSS JOIN LATERAL (SELECT p.created_at AS first FROM posts p WHERE p.thread_id = t.id AND p.number > 1 AND p.state = 'published'
+                               ORDER BY p.number LIMIT 1) f
+         WHERE t.created_at >= ${since} AND t.state = 'published'`.execute(this.db),
       sql<{ total: number; unanswered: number }>`
         SELECT count(*) AS total, count(*) FILTER (WHERE reply_count = 0 AND accepted_post_id IS NULL) AS unanswered
           FROM threads WHERE kind = 'question' AND state = 'published' AND created_at >= ${since}`.execute(this.db),
@@ -58,11 +61,13 @@ export class HealthService {
                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at) / 60) AS median_minutes
           FROM moderation_items WHERE decided_at IS NOT NULL AND created_at >= ${since}`.execute(this.db),
       sql<{ posts: number; flagged: number; rejected: number; negative: number }>`
-        SELECT count(*) AS posts,
-               count(*) FILTER (WHERE p.${negative}) AS negative,
-               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM moderation_items i WHERE i.post_id = p.id)) AS flagged,
-               count(*) FILTER (WHERE p.state = 'rejected') AS rejected
-          FROM posts p WHERE p.created_at >= ${since}`.execute(this.db),
+        -- Each count from the narrowest side: the posts' date index, the negative posts' partial index, and the
+        -- moderation items (a post is flagged when it has one; a rejected post always does).
+        SELECT (SELECT count(*) FROM posts WHERE created_at >= ${since}) AS posts,
+               (SELECT count(*) FROM posts WHERE ${negative} AND created_at >= ${since}) AS negative,
+               count(DISTINCT i.post_id) AS flagged,
+               count(DISTINCT i.post_id) FILTER (WHERE p.state = 'rejected') AS rejected
+          FROM moderation_items i JOIN posts p ON p.id = i.post_id WHERE p.created_at >= ${since}`.execute(this.db),
       sql<{ username: string; display_name: string; points: number; posts: number }>`
         SELECT m.username, m.display_name, sum(e.points) AS points,
                (SELECT count(*) FROM posts p WHERE p.author_id = m.id AND p.created_at >= ${since} AND p.state = 'published') AS posts
