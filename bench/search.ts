@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { buildApp } from '../server/app.ts';
-import { toneOf } from '../server/modules/community/sentiment.ts';
+import { postSentiment } from '../server/modules/community/sentiment.ts';
 import { SessionRepository } from '../server/modules/auth/session.repository.ts';
 import { generateSessionToken, SessionService } from '../server/modules/auth/session.service.ts';
 import { loadConfig } from '../server/config.ts';
@@ -73,7 +73,7 @@ export async function search(): Promise<void> {
         const text = french ? frenchPost(rand) : englishPost(rand);
         const body = esc(text);
         const at = new Date(threadTime(t) + n * 3_600_000).toISOString();
-        yield `${id}\t${t + 1}\t${1 + Math.floor(rand() * members)}\t${n}\t${body}\t<p>${body}</p>\t${toneOf(text).score}\tpublished\t${at}\n`;
+        yield `${id}\t${t + 1}\t${1 + Math.floor(rand() * members)}\t${n}\t${body}\t<p>${body}</p>\t${postSentiment(text)}\tpublished\t${at}\n`;
       }
     }
   });

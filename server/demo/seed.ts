@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/kysely.ts';
 import type { ThreadKind } from '../db/schema.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
-import { toneOf } from '../modules/community/sentiment.ts';
+import { postSentiment } from '../modules/community/sentiment.ts';
 import { hashPassword } from '../modules/auth/password.ts';
 import { CategoriesRepository } from '../modules/forum/categories.repository.ts';
 import { PostsRepository, ReactionsRepository } from '../modules/forum/posts.repository.ts';
@@ -122,7 +122,7 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
         number: 1,
         body_md: seed.body,
         body_html: renderMarkdown(seed.body, new Set(everyone.map((m) => m.username.toLowerCase()))),
-        sentiment: toneOf(`${seed.title}\n\n${seed.body}`).score,
+        sentiment: postSentiment(seed.body, seed.title),
         created_at: createdAt,
       });
       await members.addPostCount(author.id, 1);
@@ -147,7 +147,7 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
           reply_to_id: r > 0 && random() < 0.3 ? first.id : null,
           body_md: text,
           body_html: renderMarkdown(text),
-          sentiment: toneOf(text).score,
+          sentiment: postSentiment(text),
           created_at: at,
         });
         replies.push(reply);

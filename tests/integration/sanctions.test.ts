@@ -92,7 +92,7 @@ describe('thread tools', () => {
     expect((await t.api('GET', `/api/threads/${thread.id}`, { as: bob })).json().viewer.canReply).toBe(false);
     // Within the transaction too (a lock that lands between the check and the write): no number for a member.
     const threads = new ThreadsRepository(t.db);
-    expect(await threads.claimPostNumber(thread.id, bob.id, new Date(), true, true)).toBeUndefined();
+    expect(await threads.claimPostNumber(thread.id, bob.id, new Date(), { visible: true, openOnly: true })).toBeUndefined();
     // Moderators may still write there.
     const closing = await t.api('POST', `/api/threads/${thread.id}/posts`, { as: moderator, body: { body: 'Je ferme ce fil, merci à tous.' } });
     expect(closing.statusCode, closing.body).toBe(201);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/kysely.ts';
 import type { HealthService } from './health.service.ts';
-import { toneOf } from './sentiment.ts';
+import { postSentiment } from './sentiment.ts';
 
 /** Posts of the alert's window (35 days) written before their tone was scored, scored per check. */
 const BACKFILL_BATCH = 2_000;
@@ -41,7 +41,7 @@ export class BuzzWatcher {
       .execute();
     if (rows.length < limit) this.backfilled = true;
     if (rows.length === 0) return 0;
-    const scores = rows.map((r) => toneOf(r.number === 1 ? `${r.title}\n\n${r.body_md}` : r.body_md).score);
+    const scores = rows.map((r) => postSentiment(r.body_md, r.number === 1 ? r.title : null));
     await sql`
       UPDATE posts p SET sentiment = u.s
         FROM unnest(${rows.map((r) => r.id)}::bigint[], ${scores}::real[]) AS u(id, s)

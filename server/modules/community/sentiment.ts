@@ -154,6 +154,11 @@ export function toneOf(markdown: string): Tone {
   return en.terms.length > fr.terms.length ? en : fr;
 }
 
+/** A post's stored score (`posts.sentiment`): its words, and its thread's title when it opens the thread. */
+export function postSentiment(body: string, title?: string | null): number {
+  return toneOf(title ? `${title}\n\n${body}` : body).score;
+}
+
 /** Clauses end at punctuation: neither a negation nor a phrase reaches past one (« never arrived. Worst »). */
 const CLAUSE_END = /[.!?;:,()[\]\n]+/;
 

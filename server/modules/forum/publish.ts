@@ -4,7 +4,7 @@ import type { Db, Executor } from '../../db/kysely.ts';
 import type { Category, Post, Thread, ThreadKind } from '../../db/schema.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { findMentions, renderMarkdown } from '../../lib/markdown.ts';
-import { toneOf } from '../community/sentiment.ts';
+import { postSentiment } from '../community/sentiment.ts';
 import { notifier } from '../notifications/notifier.ts';
 import { assertLength } from '../../lib/text.ts';
 import { MembersRepository } from '../members/members.repository.ts';
@@ -125,7 +125,7 @@ export class Publisher {
     // 4. persist
     const now = new Date();
     const published = placement.state === 'published' && !scheduled;
-    const sentiment = toneOf(`${input.title}\n\n${input.body}`).score;
+    const sentiment = postSentiment(input.body, input.title);
     const result = await this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
       const thread = await r.threads.create({
@@ -184,12 +184,12 @@ export class Publisher {
     const html = await this.render(placement.masked ? mask(input.body, verdict.hits, 'body') : input.body);
     const now = new Date();
     const published = placement.state === 'published';
-    const sentiment = toneOf(input.body).score;
+    const sentiment = postSentiment(input.body);
     const post = await this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
       // Numbering the post takes the thread's row lock, on condition that the thread is still published (and
       // open, for whoever may not write in a locked thread); when it is not, find out which, to say so.
-      const claimed = await r.threads.claimPostNumber(thread.id, actor.id, now, published, !can(actor, 'thread.lock'));
+      const claimed = await r.threads.claimPostNumber(thread.id, actor.id, now, { visible: published, openOnly: !can(actor, 'thread.lock') });
       if (claimed === undefined) {
         const current = await r.threads.getById(thread.id);
         if (current?.state === 'published') this.assertOpen(actor, current);
@@ -253,7 +253,7 @@ export class Publisher {
       : { ...initial, state: post.state === 'pending' ? 'pending' : 'published' };
     const html = await this.render(placement.masked ? mask(body, verdict.hits, 'body') : body);
     const storedTitle = placement.masked && post.number === 1 ? mask(title, verdict.hits, 'title') : title;
-    const sentiment = toneOf(post.number === 1 ? `${title}\n\n${body}` : body).score;
+    const sentiment = postSentiment(body, post.number === 1 ? title : null);
     const result = await this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
       const current = await r.posts.lockForUpdate(post.id);

@@ -143,7 +143,7 @@ export class ThreadsRepository {
    * gets its number but leaves the activity alone: nobody can tell it exists (see `recordReply`).
    */
   async nextPostNumber(id: number, authorId: number, at: Date, visible = true): Promise<number> {
-    const claimed = await this.claimPostNumber(id, authorId, at, visible, false, false);
+    const claimed = await this.claimPostNumber(id, authorId, at, { visible, publishedOnly: false });
     if (claimed === undefined) throw new Error(`thread ${id} not found`);
     return claimed.number;
   }
@@ -151,15 +151,14 @@ export class ThreadsRepository {
   /**
    * The next post's number, counters moved (and the row locked until the transaction ends), and whether the
    * thread is its author's first (a reply there welcomes a newcomer); undefined when the thread is not
-   * published (`publishedOnly`) or is locked (`openOnly`).
+   * published (unless `publishedOnly: false`) or is locked (with `openOnly`). An invisible post (held)
+   * moves only the post count.
    */
   async claimPostNumber(
     id: number,
     authorId: number,
     at: Date,
-    visible: boolean,
-    openOnly: boolean,
-    publishedOnly = true,
+    { visible, openOnly = false, publishedOnly = true }: { visible: boolean; openOnly?: boolean; publishedOnly?: boolean },
   ): Promise<{ number: number; authorsFirst: boolean } | undefined> {
     const row = await this.db
       .updateTable('threads')

@@ -250,11 +250,6 @@ export class BadgesRepository {
     return (row ?? {}) as Partial<Record<Stat, number>>;
   }
 
-  async heldIds(memberId: number): Promise<Set<number>> {
-    const rows = await this.db.selectFrom('member_badges').select('badge_id').where('member_id', '=', memberId).execute();
-    return new Set(rows.map((r) => r.badge_id));
-  }
-
   /** Grants a badge to every member who meets its criterion now (when a badge is defined). */
   async backfill(badgeId: number, stat: Stat, min: number) {
     const result = await sql<{ member_id: number }>`

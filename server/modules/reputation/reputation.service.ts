@@ -182,14 +182,13 @@ export class ReputationService {
     const automatic = (await this.automaticBadges(trx)).filter((b) => !touched || touched.includes(b.criteria.stat));
     for (const memberId of [...new Set(memberIds)]) {
       const figures = await trustFigures(trx, memberId);
-      if (figures) {
-        const { level } = assessTrust(figures.figures, settings);
-        if (level !== figures.level) {
-          await trx.updateTable('members').set({ trust_level: level }).where('id', '=', memberId).execute();
-          if (level > figures.level) await notifications.create(memberId, 'trust.promoted', { level });
-        }
+      if (!figures) continue; // no such member
+      const { level } = assessTrust(figures.figures, settings);
+      if (level !== figures.level) {
+        await trx.updateTable('members').set({ trust_level: level }).where('id', '=', memberId).execute();
+        if (level > figures.level) await notifications.create(memberId, 'trust.promoted', { level });
       }
-      const held = figures ? new Set(figures.badges) : await badges.heldIds(memberId);
+      const held = new Set(figures.badges);
       const candidates = automatic.filter((b) => !held.has(b.id));
       if (candidates.length === 0) continue;
       const stats = await badges.stats(memberId, [...new Set(candidates.map((b) => b.criteria.stat))]);
