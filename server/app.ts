@@ -92,6 +92,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   const auth = new AuthService(new MembersRepository(db), sessions);
 
   registerErrorHandler(app);
+  requireOperationIds(app);
   app.addSchema(ErrorBody);
   await app.register(fastifyCookie);
   // Before the Origin check's hook: its own marks an upgrade so that a refused one has its socket closed.
@@ -183,6 +184,25 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
 
   await registerWeb(app, config);
   return app;
+}
+
+/**
+ * Every documented route names its operation (the generated web client and the API docs use the names), once:
+ * a route added without one fails at start, in every test, rather than in a review.
+ */
+function requireOperationIds(app: FastifyInstance): void {
+  const seen = new Map<string, string>();
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as { operationId?: string; hide?: boolean } | undefined;
+    const methods = [route.method].flat();
+    if (!route.url.startsWith('/api/') && route.url !== '/healthz') return;
+    if (schema?.hide || methods.every((m) => m === 'HEAD')) return;
+    const where = `${methods.join(',')} ${route.url}`;
+    if (!schema?.operationId) throw new Error(`Route ${where} has no schema.operationId`);
+    const other = seen.get(schema.operationId);
+    if (other && other !== where) throw new Error(`operationId ${schema.operationId} names both ${other} and ${where}`);
+    seen.set(schema.operationId, where);
+  });
 }
 
 /** The built Svelte app, with every non-API path answered by index.html (client-side routing). */

@@ -5,7 +5,7 @@ import { type Config, loadConfig } from './config.ts';
 import type { Db } from './db/kysely.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { openDatabase } from './db/open.ts';
-import type { Role } from './db/schema.ts';
+import type { Role } from './db/types.ts';
 import { seedDemo } from './demo/seed.ts';
 import { AppError } from './lib/errors.ts';
 import { AuthService } from './modules/auth/auth.service.ts';

@@ -1,4 +1,4 @@
-import type { Role } from '../db/schema.ts';
+import type { Role } from '../db/types.ts';
 import { ForbiddenError, UnauthorizedError } from '../lib/errors.ts';
 
 /** Who is making the request, as the session plugin resolved it. */

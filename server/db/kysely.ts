@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
-import type { Database } from './schema.ts';
+import type { Database } from './types.ts';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;

@@ -1,4 +1,4 @@
-import type { ThreadKind } from '../db/schema.ts';
+import type { ThreadKind } from '../db/types.ts';
 
 /**
  * The demo community: Cime, a (fictional) French outdoor-gear brand. Written by hand so that a newcomer

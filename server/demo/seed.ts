@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/kysely.ts';
-import type { ThreadKind } from '../db/schema.ts';
+import type { ThreadKind } from '../db/types.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
 import { postSentiment } from '../modules/community/sentiment.ts';
 import { hashPassword } from '../modules/auth/password.ts';

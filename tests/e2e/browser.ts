@@ -4,7 +4,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { Db } from '../../server/db/kysely.ts';
-import type { Member } from '../../server/db/schema.ts';
+import type { Member } from '../../server/db/types.ts';
 import { SessionRepository } from '../../server/modules/auth/session.repository.ts';
 import { generateSessionToken, SessionService } from '../../server/modules/auth/session.service.ts';
 import { createTestDatabase } from '../setup/db.ts';

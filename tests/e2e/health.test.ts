@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import type { Member } from '../../server/db/schema.ts';
+import type { Member } from '../../server/db/types.ts';
 import { createCategory, createMember, createReply, createThread } from '../factories/index.ts';
 import { shot, signIn, startSite, type Site } from './browser.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Member } from '../../server/db/schema.ts';
+import type { Member } from '../../server/db/types.ts';
 import { createCategory, createMember } from '../factories/index.ts';
 import { shot, signIn, startSite, type Site } from './browser.ts';
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../server/db/kysely.ts';
-import type { Member, Role, ThreadKind } from '../../server/db/schema.ts';
+import type { Member, Role, ThreadKind } from '../../server/db/types.ts';
 import type { Actor } from '../../server/access/access.ts';
 import { hashPassword } from '../../server/modules/auth/password.ts';
 import { CategoriesRepository } from '../../server/modules/forum/categories.repository.ts';

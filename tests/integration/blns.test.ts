@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Parser } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Category, Member } from '../../server/db/schema.ts';
+import type { Category, Member } from '../../server/db/types.ts';
 import { createCategory, createMember, createThread } from '../factories/index.ts';
 import { createTestApp, type TestApp } from '../setup/app.ts';
 

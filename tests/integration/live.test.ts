@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createDb } from '../../server/db/kysely.ts';
-import type { Category, Member } from '../../server/db/schema.ts';
+import type { Category, Member } from '../../server/db/types.ts';
 import { createCategory, createMember, createReply, createThread } from '../factories/index.ts';
 import { createTestDatabase, type TestDatabase } from '../setup/db.ts';
 import { SessionRepository } from '../../server/modules/auth/session.repository.ts';

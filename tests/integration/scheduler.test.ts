@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CategoriesRepository } from '../../server/modules/forum/categories.repository.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
-import type { Category, Member } from '../../server/db/schema.ts';
+import type { Category, Member } from '../../server/db/types.ts';
 import { createCategory, createMember } from '../factories/index.ts';
 import { createTestApp, type TestApp } from '../setup/app.ts';
 

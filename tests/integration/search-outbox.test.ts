@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Category, Member } from '../../server/db/schema.ts';
+import type { Category, Member } from '../../server/db/types.ts';
 import { SearchDocumentsRepository } from '../../server/modules/search/documents.repository.ts';
 import { backoff, rebuildIndex, SearchOutboxWorker } from '../../server/modules/search/outbox.worker.ts';
 import type { SearchDocument, SearchIndexer } from '../../server/modules/search/search.port.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Category, Member } from '../../server/db/schema.ts';
+import type { Category, Member } from '../../server/db/types.ts';
 import { sql } from 'kysely';
 import { PgSearchAdapter } from '../../server/modules/search/pg.adapter.ts';
 import type { Segment } from '../../server/modules/search/query.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Member } from '../../server/db/schema.ts';
+import type { Member } from '../../server/db/types.ts';
 import { createMember } from '../factories/index.ts';
 import { createTestApp, type TestApp } from '../setup/app.ts';
 

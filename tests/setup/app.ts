@@ -2,7 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../server/app.ts';
 import { type Config, loadConfig } from '../../server/config.ts';
 import type { Db } from '../../server/db/kysely.ts';
-import type { Member } from '../../server/db/schema.ts';
+import type { Member } from '../../server/db/types.ts';
 import { SessionRepository } from '../../server/modules/auth/session.repository.ts';
 import { generateSessionToken, SessionService } from '../../server/modules/auth/session.service.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';

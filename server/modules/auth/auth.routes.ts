@@ -35,6 +35,7 @@ export async function authRoutes(fastify: FastifyInstance, { config, auth }: Aut
     {
       config: { rateLimit: { max: config.rateLimits.register, timeWindow: '1 hour' } },
       schema: {
+        operationId: 'register',
         tags: ['auth'],
         summary: 'Create an account and sign in',
         body: RegisterBody,
@@ -63,6 +64,7 @@ export async function authRoutes(fastify: FastifyInstance, { config, auth }: Aut
         },
       },
       schema: {
+        operationId: 'login',
         tags: ['auth'],
         summary: 'Sign in with a username or e-mail address',
         body: LoginBody,
@@ -78,7 +80,7 @@ export async function authRoutes(fastify: FastifyInstance, { config, auth }: Aut
 
   app.post(
     '/api/auth/logout',
-    { schema: { tags: ['auth'], summary: 'End this session', response: { 200: Type.Object({ ok: Type.Boolean() }) } } },
+    { schema: { operationId: 'logout', tags: ['auth'], summary: 'End this session', response: { 200: Type.Object({ ok: Type.Boolean() }) } } },
     async (req, reply) => {
       await auth.logout(req.sessionId);
       clearSessionCookie(reply, config);
@@ -90,6 +92,7 @@ export async function authRoutes(fastify: FastifyInstance, { config, auth }: Aut
     '/api/me',
     {
       schema: {
+        operationId: 'getMe',
         tags: ['auth'],
         summary: 'The signed-in member',
         response: { 200: Type.Object({ member: Me }), ...errors(401) },

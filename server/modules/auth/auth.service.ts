@@ -1,5 +1,5 @@
 import type { Actor } from '../../access/access.ts';
-import type { Member } from '../../db/schema.ts';
+import type { Member } from '../../db/types.ts';
 import { ConflictError, UnauthorizedError, UnprocessableError, uniqueViolation } from '../../lib/errors.ts';
 import type { MembersRepository } from '../members/members.repository.ts';
 import { assertValidEmail, assertValidPassword, assertValidUsername } from '../members/members.rules.ts';

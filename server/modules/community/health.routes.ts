@@ -43,6 +43,7 @@ export async function healthRoutes(fastify: FastifyInstance, { health }: { healt
     '/api/community/health',
     {
       schema: {
+        operationId: 'getCommunityHealth',
         tags: ['community'],
         summary: 'The community’s health over a window of days (community managers)',
         querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 7, maximum: 365 })) }),

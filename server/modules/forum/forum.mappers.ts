@@ -1,4 +1,4 @@
-import type { Category, Thread } from '../../db/schema.ts';
+import type { Category, Thread } from '../../db/types.ts';
 import type { PostPageRow } from './posts.repository.ts';
 import type { ThreadDetailRow, ThreadListRow } from './threads.repository.ts';
 

@@ -29,7 +29,7 @@ import {
   ThreadPageResponse,
 } from './forum.schemas.ts';
 import type { ForumService } from './forum.service.ts';
-import type { Post } from '../../db/schema.ts';
+import type { Post } from '../../db/types.ts';
 import type { Publisher } from './publish.ts';
 import type { ReactionsService } from './reactions.service.ts';
 
@@ -63,6 +63,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
     '/api/categories',
     {
       schema: {
+        operationId: 'listCategories',
         tags: ['forum'],
         summary: 'All categories, in display order',
         response: { 200: Type.Object({ categories: Type.Array(CategorySchema) }) },
@@ -75,6 +76,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
     '/api/categories',
     {
       schema: {
+        operationId: 'createCategory',
         tags: ['forum'],
         summary: 'Create a category (community managers)',
         body: CategoryCreateBody,
@@ -88,6 +90,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
     '/api/categories/:id',
     {
       schema: {
+        operationId: 'updateCategory',
         tags: ['forum'],
         summary: 'Change a category (community managers)',
         params: IdParams,
@@ -102,6 +105,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
     '/api/categories/:slug/threads',
     {
       schema: {
+        operationId: 'listCategoryThreads',
         tags: ['forum'],
         summary: "A category's threads, one keyset page at a time",
         params: Type.Object({ slug: Type.String({ maxLength: 100 }) }),
@@ -122,6 +126,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
     '/api/threads',
     {
       schema: {
+        operationId: 'listLatestThreads',
         tags: ['forum'],
         summary: 'Latest threads across all categories',
         querystring: ThreadListQuery,
@@ -135,6 +140,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
     '/api/threads/scheduled',
     {
       schema: {
+        operationId: 'listScheduledThreads',
         tags: ['forum'],
         summary: 'Threads waiting for their publication time (community managers): the calendar',
         response: {
@@ -162,6 +168,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
     {
       config: postingLimit,
       schema: {
+        operationId: 'createThread',
         tags: ['forum'],
         summary: 'Start a thread',
         body: ThreadCreateBody,
@@ -182,6 +189,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
     '/api/threads/:id',
     {
       schema: {
+        operationId: 'getThread',
         tags: ['forum'],
         summary: 'A thread and one page of its posts',
         params: IdParams,
@@ -202,6 +210,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
     {
       config: postingLimit,
       schema: {
+        operationId: 'replyToThread',
         tags: ['forum'],
         summary: 'Reply in a thread',
         params: IdParams,
@@ -219,6 +228,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
     '/api/threads/:id/accept',
     {
       schema: {
+        operationId: 'acceptAnswer',
         tags: ['forum'],
         summary: "Accept a reply as the question's answer (null clears it)",
         params: IdParams,
@@ -233,6 +243,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
     '/api/posts/:id',
     {
       schema: {
+        operationId: 'getPost',
         tags: ['forum'],
         summary: "A post's Markdown source (for editing and quoting)",
         params: IdParams,
@@ -247,6 +258,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
     {
       config: postingLimit,
       schema: {
+        operationId: 'editPost',
         tags: ['forum'],
         summary: 'Edit a post (its author, or a moderator); the previous version is kept',
         params: IdParams,
@@ -264,6 +276,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
     '/api/posts/:id',
     {
       schema: {
+        operationId: 'deletePost',
         tags: ['forum'],
         summary: 'Delete a post (soft); deleting the first post deletes the thread',
         params: IdParams,
@@ -277,6 +290,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
     '/api/posts/:id/revisions',
     {
       schema: {
+        operationId: 'listPostRevisions',
         tags: ['forum'],
         summary: "A post's earlier versions (its author and moderators)",
         params: IdParams,
@@ -294,6 +308,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
       '/api/posts/:id/reactions/:kind',
       {
         schema: {
+          operationId: on ? 'addReaction' : 'removeReaction',
           tags: ['forum'],
           summary: on ? 'Like a post or mark it helpful (idempotent)' : 'Take a like or helpful mark back',
           params: ReactionParams,
@@ -315,6 +330,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
         },
       },
       schema: {
+        operationId: 'previewMarkdown',
         tags: ['forum'],
         summary: "The composer's live preview, through the same renderer and sanitizer as a real post",
         body: PreviewBody,

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { type Actor, authorize, can } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
-import type { Thread } from '../../db/schema.ts';
+import type { Thread } from '../../db/types.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ConflictError, NotFoundError } from '../../lib/errors.ts';
 import { CategoriesRepository } from './categories.repository.ts';

@@ -46,6 +46,7 @@ export async function homeRoutes(fastify: FastifyInstance, { db }: { db: Db }) {
     '/api/home',
     {
       schema: {
+        operationId: 'getHome',
         tags: ['forum'],
         summary: 'Featured threads and the current announcement for the home page',
         response: { 200: Type.Object({ featured: Type.Array(Item), announcement: Nullable(Item) }) },
@@ -71,6 +72,7 @@ export async function homeRoutes(fastify: FastifyInstance, { db }: { db: Db }) {
     '/api/threads/:id/dismiss',
     {
       schema: {
+        operationId: 'dismissAnnouncement',
         tags: ['forum'],
         summary: 'Hides an announcement from your home page',
         params: Type.Object({ id: Id }),

@@ -1,6 +1,6 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Executor } from '../../db/kysely.ts';
-import type { PostsTable, ReactionKind } from '../../db/schema.ts';
+import type { PostsTable, ReactionKind } from '../../db/types.ts';
 
 export interface PostPageOptions {
   threadId: number;

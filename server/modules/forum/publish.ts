@@ -1,7 +1,7 @@
 import { type Actor, assertMayWrite, authorize, authorizeOwned, can, hasRole } from '../../access/access.ts';
 import type { Config } from '../../config.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
-import type { Category, Post, Thread, ThreadKind } from '../../db/schema.ts';
+import type { Category, Post, Thread, ThreadKind } from '../../db/types.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { findMentions, renderMarkdown } from '../../lib/markdown.ts';
 import { postSentiment } from '../community/sentiment.ts';

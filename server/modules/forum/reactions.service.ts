@@ -1,6 +1,6 @@
 import { type Actor, assertMayWrite, authorize, can } from '../../access/access.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
-import type { ReactionKind } from '../../db/schema.ts';
+import type { ReactionKind } from '../../db/types.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { canSeeThread } from './forum.service.ts';
 import { PostsRepository, ReactionsRepository } from './posts.repository.ts';

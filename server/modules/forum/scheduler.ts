@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/kysely.ts';
-import type { Post, Thread } from '../../db/schema.ts';
+import type { Post, Thread } from '../../db/types.ts';
 import type { ReputationService } from '../reputation/reputation.service.ts';
 import { threadWentPublic } from './publish.ts';
 

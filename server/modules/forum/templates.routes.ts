@@ -35,6 +35,7 @@ export async function templatesRoutes(fastify: FastifyInstance, { db }: { db: Db
     '/api/topic-templates',
     {
       schema: {
+        operationId: 'listTopicTemplates',
         tags,
         summary: 'Topic templates, in one language or all (community managers)',
         querystring: Type.Object({ locale: Type.Optional(Locale) }),
@@ -51,7 +52,7 @@ export async function templatesRoutes(fastify: FastifyInstance, { db }: { db: Db
 
   app.post(
     '/api/topic-templates',
-    { schema: { tags, summary: 'Adds a template (community managers)', body: Input, response: { 201: Template, ...errors(401, 403, 422) } } },
+    { schema: { operationId: 'createTopicTemplate', tags, summary: 'Adds a template (community managers)', body: Input, response: { 201: Template, ...errors(401, 403, 422) } } },
     async (req, reply) => {
       const actor = authorize(req.actor, 'templates.manage');
       const row = await db
@@ -65,7 +66,7 @@ export async function templatesRoutes(fastify: FastifyInstance, { db }: { db: Db
 
   app.put(
     '/api/topic-templates/:id',
-    { schema: { tags, summary: 'Changes a template (community managers)', params: Type.Object({ id: Id }), body: Input, response: { 200: Template, ...errors(400, 401, 403, 404, 422) } } },
+    { schema: { operationId: 'updateTopicTemplate', tags, summary: 'Changes a template (community managers)', params: Type.Object({ id: Id }), body: Input, response: { 200: Template, ...errors(400, 401, 403, 404, 422) } } },
     async (req) => {
       authorize(req.actor, 'templates.manage');
       const row = await db
@@ -81,7 +82,7 @@ export async function templatesRoutes(fastify: FastifyInstance, { db }: { db: Db
 
   app.delete(
     '/api/topic-templates/:id',
-    { schema: { tags, summary: 'Removes a template (community managers; built-in ones stay)', params: Type.Object({ id: Id }), response: { 200: Type.Object({ ok: Type.Boolean() }), ...errors(400, 401, 403, 404, 422) } } },
+    { schema: { operationId: 'deleteTopicTemplate', tags, summary: 'Removes a template (community managers; built-in ones stay)', params: Type.Object({ id: Id }), response: { 200: Type.Object({ ok: Type.Boolean() }), ...errors(400, 401, 403, 404, 422) } } },
     async (req) => {
       authorize(req.actor, 'templates.manage');
       const row = await db.selectFrom('topic_templates').select('built_in').where('id', '=', req.params.id).executeTakeFirst();

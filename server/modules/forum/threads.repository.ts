@@ -1,6 +1,6 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Executor } from '../../db/kysely.ts';
-import type { ThreadsTable } from '../../db/schema.ts';
+import type { ThreadsTable } from '../../db/types.ts';
 
 export type ThreadSort = 'latest' | 'top' | 'unanswered';
 

@@ -23,6 +23,7 @@ export async function ideasRoutes(fastify: FastifyInstance, { ideas }: { ideas: 
     '/api/ideas',
     {
       schema: {
+        operationId: 'listIdeas',
         tags,
         summary: 'The ideas board: published ideas by votes or newest, optionally of one status',
         querystring: Type.Object({
@@ -59,6 +60,7 @@ export async function ideasRoutes(fastify: FastifyInstance, { ideas }: { ideas: 
     '/api/ideas/export.csv',
     {
       schema: {
+        operationId: 'exportIdeasCsv',
         tags,
         summary: 'Every published idea (votes, status) and bug report (likes), with links, as CSV (community managers)',
         querystring: Type.Object({ delimiter: Type.Optional(Type.Union([Type.Literal('comma'), Type.Literal('semicolon')])) }),
@@ -77,7 +79,7 @@ export async function ideasRoutes(fastify: FastifyInstance, { ideas }: { ideas: 
 
   app.get(
     '/api/threads/:id/idea',
-    { schema: { tags, summary: 'An idea’s status, note, votes, and whether you voted or follow it', params: Params, response: { 200: Panel, ...errors(400, 404, 422) } } },
+    { schema: { operationId: 'getIdeaPanel', tags, summary: 'An idea’s status, note, votes, and whether you voted or follow it', params: Params, response: { 200: Panel, ...errors(400, 404, 422) } } },
     async (req) => ideas.get(req.actor, req.params.id),
   );
 
@@ -85,13 +87,14 @@ export async function ideasRoutes(fastify: FastifyInstance, { ideas }: { ideas: 
     app.route({
       method,
       url: '/api/threads/:id/vote',
-      schema: { tags, summary: method === 'POST' ? 'Votes for an idea' : 'Takes back your vote', params: Params, response: { 200: Panel, ...errors(400, 401, 403, 404, 422) } },
+      schema: { operationId: method === 'POST' ? 'voteIdea' : 'unvoteIdea', tags, summary: method === 'POST' ? 'Votes for an idea' : 'Takes back your vote', params: Params, response: { 200: Panel, ...errors(400, 401, 403, 404, 422) } },
       handler: async (req) => ideas.vote(req.actor, req.params.id, method === 'POST'),
     });
     app.route({
       method,
       url: '/api/threads/:id/follow',
       schema: {
+        operationId: method === 'POST' ? 'followThread' : 'unfollowThread',
         tags,
         summary: method === 'POST' ? 'Follows a thread (status changes of an idea)' : 'Stops following',
         params: Params,
@@ -105,6 +108,7 @@ export async function ideasRoutes(fastify: FastifyInstance, { ideas }: { ideas: 
     '/api/threads/:id/bug-report',
     {
       schema: {
+        operationId: 'setBugReport',
         tags,
         summary: 'Tags a question or discussion as a product problem, or untags it (its author or a moderator)',
         params: Params,
@@ -119,6 +123,7 @@ export async function ideasRoutes(fastify: FastifyInstance, { ideas }: { ideas: 
     '/api/threads/:id/idea-status',
     {
       schema: {
+        operationId: 'setIdeaStatus',
         tags,
         summary: 'Sets an idea’s status and public note (community managers); voters and followers are told',
         params: Params,

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { stringify } from 'csv-stringify/sync';
 import { type Actor, assertMayWrite, authorize } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
-import type { IdeaStatus } from '../../db/schema.ts';
+import type { IdeaStatus } from '../../db/types.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 

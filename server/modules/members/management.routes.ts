@@ -29,6 +29,7 @@ export async function managementRoutes(fastify: FastifyInstance, { management }:
     '/api/manage/members',
     {
       schema: {
+        operationId: 'searchManagedMembers',
         tags,
         summary: 'Finds members by name or e-mail (community managers)',
         querystring: Type.Object({
@@ -46,6 +47,7 @@ export async function managementRoutes(fastify: FastifyInstance, { management }:
     '/api/manage/members/:id',
     {
       schema: {
+        operationId: 'getMemberRecord',
         tags,
         summary: 'A member’s record: activity, trust, warnings, badges and history (community managers)',
         params: Params,
@@ -72,7 +74,7 @@ export async function managementRoutes(fastify: FastifyInstance, { management }:
 
   app.get(
     '/api/manage/members/:id/export',
-    { schema: { tags, summary: 'Everything held about a member, as JSON (GDPR access; community managers)', params: Params, response: { ...errors(400, 401, 403, 404) } } },
+    { schema: { operationId: 'exportMemberData', tags, summary: 'Everything held about a member, as JSON (GDPR access; community managers)', params: Params, response: { ...errors(400, 401, 403, 404) } } },
     async (req, reply) => {
       const data = await management.export(req.actor, req.params.id);
       return reply
@@ -86,6 +88,7 @@ export async function managementRoutes(fastify: FastifyInstance, { management }:
     '/api/manage/members/:id/anonymise',
     {
       schema: {
+        operationId: 'anonymiseMember',
         tags,
         summary: 'Anonymises an account on request (GDPR erasure): posts stay, under a former member’s name',
         params: Params,

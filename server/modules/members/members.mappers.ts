@@ -1,4 +1,4 @@
-import type { Member } from '../../db/schema.ts';
+import type { Member } from '../../db/types.ts';
 
 export function toPublicMember(m: Member) {
   return {

@@ -12,6 +12,7 @@ export async function membersRoutes(fastify: FastifyInstance, { members }: { mem
     '/api/members/:username',
     {
       schema: {
+        operationId: 'getProfile',
         tags: ['members'],
         summary: "A member's public profile and recent posts",
         params: Type.Object({ username: Type.String({ maxLength: 200 }) }),
@@ -25,6 +26,7 @@ export async function membersRoutes(fastify: FastifyInstance, { members }: { mem
     '/api/me',
     {
       schema: {
+        operationId: 'updateMe',
         tags: ['members'],
         summary: 'Change your display name, bio or language',
         body: UpdateMeBody,
@@ -38,6 +40,7 @@ export async function membersRoutes(fastify: FastifyInstance, { members }: { mem
     '/api/members/:id/role',
     {
       schema: {
+        operationId: 'setMemberRole',
         tags: ['members'],
         summary: "Change a member's role (admins)",
         params: IdParams,

@@ -1,6 +1,6 @@
 import { type Actor, authorize, requireActor } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
-import type { Role } from '../../db/schema.ts';
+import type { Role } from '../../db/types.ts';
 import { NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { assertStorableText } from '../../lib/text.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';

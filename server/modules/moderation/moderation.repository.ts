@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/kysely.ts';
-import type { ModerationReason } from '../../db/schema.ts';
+import type { ModerationReason } from '../../db/types.ts';
 
 export interface QueueFilters {
   status: 'open' | 'approved' | 'rejected';

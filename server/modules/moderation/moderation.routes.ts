@@ -57,6 +57,7 @@ export async function moderationRoutes(fastify: FastifyInstance, { moderation }:
     '/api/moderation/queue',
     {
       schema: {
+        operationId: 'getModerationQueue',
         tags: ['moderation'],
         summary: 'The moderation queue, most urgent first (moderators)',
         querystring: Type.Object({
@@ -83,6 +84,7 @@ export async function moderationRoutes(fastify: FastifyInstance, { moderation }:
     '/api/moderation/items/:id/claim',
     {
       schema: {
+        operationId: 'claimModerationItem',
         tags: ['moderation'],
         summary: 'Take an item: other moderators see who works on it',
         params: IdParams,
@@ -96,6 +98,7 @@ export async function moderationRoutes(fastify: FastifyInstance, { moderation }:
     '/api/moderation/items/:id/approve',
     {
       schema: {
+        operationId: 'approveModerationItem',
         tags: ['moderation'],
         summary: 'Approve (with `body`: edit, then approve)',
         params: IdParams,
@@ -110,6 +113,7 @@ export async function moderationRoutes(fastify: FastifyInstance, { moderation }:
     '/api/moderation/items/:id/reject',
     {
       schema: {
+        operationId: 'rejectModerationItem',
         tags: ['moderation'],
         summary: 'Reject with a reason (a template key) and an optional note the author reads',
         params: IdParams,
@@ -124,6 +128,7 @@ export async function moderationRoutes(fastify: FastifyInstance, { moderation }:
     '/api/moderation/items/bulk',
     {
       schema: {
+        operationId: 'decideModerationItems',
         tags: ['moderation'],
         summary: 'Approve or reject several items at once',
         body: Type.Object({
@@ -145,7 +150,7 @@ export async function moderationRoutes(fastify: FastifyInstance, { moderation }:
 
   app.get(
     '/api/moderation/reasons',
-    { schema: { tags: ['moderation'], summary: 'Rejection reason templates', response: { 200: Type.Object({ reasons: Type.Array(ReasonTemplate) }) } } },
+    { schema: { operationId: 'listReasonTemplates', tags: ['moderation'], summary: 'Rejection reason templates', response: { 200: Type.Object({ reasons: Type.Array(ReasonTemplate) }) } } },
     async () => ({ reasons: await moderation.reasons() }),
   );
 
@@ -153,6 +158,7 @@ export async function moderationRoutes(fastify: FastifyInstance, { moderation }:
     '/api/moderation/reasons',
     {
       schema: {
+        operationId: 'setReasonTemplates',
         tags: ['moderation'],
         summary: 'Replace the rejection reason templates (community managers)',
         body: Type.Object({ reasons: Type.Array(ReasonTemplate, { minItems: 1, maxItems: 30 }) }),
@@ -167,6 +173,7 @@ export async function moderationRoutes(fastify: FastifyInstance, { moderation }:
     {
       config: { rateLimit: { max: 20, timeWindow: '1 hour', keyGenerator: (req: { actor: { id: number } | null; ip: string }) => `report:${req.actor?.id ?? req.ip}` } },
       schema: {
+        operationId: 'reportPost',
         tags: ['moderation'],
         summary: 'Report a post that breaks the netiquette (once per member and post)',
         params: IdParams,

@@ -1,6 +1,6 @@
 import { type Actor, assertMayWrite, authorize } from '../../access/access.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
-import type { ModerationReason } from '../../db/schema.ts';
+import type { ModerationReason } from '../../db/types.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';

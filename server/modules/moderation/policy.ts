@@ -1,5 +1,5 @@
 import { type Actor, hasRole } from '../../access/access.ts';
-import type { Category, ModerationReason } from '../../db/schema.ts';
+import type { Category, ModerationReason } from '../../db/types.ts';
 import { TooManyRequestsError, UnprocessableError } from '../../lib/errors.ts';
 import type { Hit, Verdict } from '../netiquette/engine/index.ts';
 

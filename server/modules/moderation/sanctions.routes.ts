@@ -26,6 +26,7 @@ export async function sanctionsRoutes(
     '/api/members/:id/warn',
     {
       schema: {
+        operationId: 'warnMember',
         tags,
         summary: 'Warn a member: a strike that expires; past the threshold, an automatic suspension',
         params: IdParams,
@@ -40,6 +41,7 @@ export async function sanctionsRoutes(
     '/api/members/:id/suspend',
     {
       schema: {
+        operationId: 'suspendMember',
         tags,
         summary: 'Suspend a member until a date, with a reason they read (they can still read)',
         params: IdParams,
@@ -52,13 +54,13 @@ export async function sanctionsRoutes(
 
   app.post(
     '/api/members/:id/ban',
-    { schema: { tags, summary: 'Ban a member, with a reason', params: IdParams, body: Type.Object({ reason: Reason }), response: { 200: MemberSanction, ...errors(401, 403, 404, 422) } } },
+    { schema: { operationId: 'banMember', tags, summary: 'Ban a member, with a reason', params: IdParams, body: Type.Object({ reason: Reason }), response: { 200: MemberSanction, ...errors(401, 403, 404, 422) } } },
     async (req) => sanctions.ban(req.actor, req.params.id, req.body),
   );
 
   app.post(
     '/api/members/:id/unsuspend',
-    { schema: { tags, summary: 'Lift a suspension or a ban', params: IdParams, response: { 200: MemberSanction, ...errors(401, 403, 404) } } },
+    { schema: { operationId: 'unsuspendMember', tags, summary: 'Lift a suspension or a ban', params: IdParams, response: { 200: MemberSanction, ...errors(401, 403, 404) } } },
     async (req) => sanctions.lift(req.actor, req.params.id),
   );
 
@@ -66,6 +68,7 @@ export async function sanctionsRoutes(
     '/api/threads/:id/lock',
     {
       schema: {
+        operationId: 'lockThread',
         tags,
         summary: 'Lock or unlock a thread (moderators)',
         params: IdParams,
@@ -80,6 +83,7 @@ export async function sanctionsRoutes(
     '/api/threads/:id/pin',
     {
       schema: {
+        operationId: 'pinThread',
         tags,
         summary: 'Pin or unpin a thread in its category (community managers)',
         params: IdParams,
@@ -94,6 +98,7 @@ export async function sanctionsRoutes(
     '/api/threads/:id/move',
     {
       schema: {
+        operationId: 'moveThread',
         tags,
         summary: 'Move a thread to another category (moderators)',
         params: IdParams,
@@ -108,6 +113,7 @@ export async function sanctionsRoutes(
     '/api/posts/:id/hide',
     {
       schema: {
+        operationId: 'hidePost',
         tags,
         summary: 'Hide a published post, with a reason (moderators)',
         params: IdParams,
@@ -122,6 +128,7 @@ export async function sanctionsRoutes(
     '/api/posts/:id/appeal',
     {
       schema: {
+        operationId: 'appealDecision',
         tags,
         summary: 'Appeal the decision on your post, once: it goes back to the moderators',
         params: IdParams,
@@ -134,7 +141,7 @@ export async function sanctionsRoutes(
 
   app.get(
     '/api/moderation/settings',
-    { schema: { tags, summary: 'Moderation settings (moderators read)', response: { 200: Settings, ...errors(401, 403) } } },
+    { schema: { operationId: 'getModerationSettings', tags, summary: 'Moderation settings (moderators read)', response: { 200: Settings, ...errors(401, 403) } } },
     async (req) => moderation.settings(req.actor),
   );
 
@@ -142,6 +149,7 @@ export async function sanctionsRoutes(
     '/api/moderation/settings',
     {
       schema: {
+        operationId: 'setModerationSettings',
         tags,
         summary: 'Change the moderation settings (community managers): post-mode sampling, target time, warnings',
         body: Type.Partial(Settings),
@@ -153,7 +161,7 @@ export async function sanctionsRoutes(
 
   app.get(
     '/api/moderation/wait',
-    { schema: { tags, summary: 'The typical wait before a decision (median minutes over 30 days)', response: { 200: Type.Object({ medianMinutes: Nullable(Type.Integer()) }) } } },
+    { schema: { operationId: 'getModerationWait', tags, summary: 'The typical wait before a decision (median minutes over 30 days)', response: { 200: Type.Object({ medianMinutes: Nullable(Type.Integer()) }) } } },
     async () => moderation.typicalWait(),
   );
 }

@@ -1,6 +1,6 @@
 import { type Actor, authorize, hasRole } from '../../access/access.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
-import type { Member } from '../../db/schema.ts';
+import type { Member } from '../../db/types.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { CategoriesRepository } from '../forum/categories.repository.ts';

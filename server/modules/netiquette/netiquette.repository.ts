@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/kysely.ts';
-import type { ModerationAction } from '../../db/schema.ts';
+import type { ModerationAction } from '../../db/types.ts';
 
 export interface RuleRow {
   id: number;

@@ -22,6 +22,7 @@ export async function netiquetteRoutes(fastify: FastifyInstance, { netiquette, c
         },
       },
       schema: {
+        operationId: 'checkNetiquette',
         tags: ['netiquette'],
         summary: 'What the netiquette would say of this text, while the member types. Nothing is stored.',
         body: CheckBody,
@@ -35,6 +36,7 @@ export async function netiquetteRoutes(fastify: FastifyInstance, { netiquette, c
     '/api/netiquette/rules',
     {
       schema: {
+        operationId: 'listRules',
         tags: ['netiquette'],
         summary: 'Every rule with its settings, hits over 30 days and measured precision (moderators read, community managers edit)',
         response: { 200: Type.Object({ rules: Type.Array(RuleSchema) }), ...errors(401, 403) },
@@ -47,6 +49,7 @@ export async function netiquetteRoutes(fastify: FastifyInstance, { netiquette, c
     '/api/netiquette/rules',
     {
       schema: {
+        operationId: 'createRule',
         tags: ['netiquette'],
         summary: 'Add a rule: a word or phrase list, or a regular expression (RE2 syntax: no backreferences)',
         body: RuleCreateBody,
@@ -60,6 +63,7 @@ export async function netiquetteRoutes(fastify: FastifyInstance, { netiquette, c
     '/api/netiquette/rules/:key',
     {
       schema: {
+        operationId: 'updateRule',
         tags: ['netiquette'],
         summary: 'Change a rule: action, scope, words, pattern, messages, or a built-in detector’s settings',
         params: KeyParams,
@@ -74,6 +78,7 @@ export async function netiquetteRoutes(fastify: FastifyInstance, { netiquette, c
     '/api/netiquette/rules/:key',
     {
       schema: {
+        operationId: 'deleteRule',
         tags: ['netiquette'],
         summary: 'Delete a community manager’s rule (built-in rules are disabled instead)',
         params: KeyParams,
@@ -90,6 +95,7 @@ export async function netiquetteRoutes(fastify: FastifyInstance, { netiquette, c
     '/api/netiquette/rules/backtest',
     {
       schema: {
+        operationId: 'backtestRule',
         tags: ['netiquette'],
         summary: 'Run a draft rule over the latest published posts and show what it would have hit',
         body: BacktestBody,

@@ -32,6 +32,7 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
     '/api/notifications',
     {
       schema: {
+        operationId: 'listNotifications',
         tags,
         summary: 'Your notifications, newest first, with the unread count',
         querystring: Type.Object({ before: Type.Optional(Type.Integer({ minimum: 1 })) }),
@@ -55,7 +56,7 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
 
   app.get(
     '/api/notifications/unread',
-    { schema: { tags, summary: 'How many notifications are unread (the bell)', response: { 200: Unread, ...errors(401) } } },
+    { schema: { operationId: 'countUnreadNotifications', tags, summary: 'How many notifications are unread (the bell)', response: { 200: Unread, ...errors(401) } } },
     async (req) => ({ unread: await repo.unread(authorize(req.actor, 'post.reply').id) }),
   );
 
@@ -63,6 +64,7 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
     '/api/notifications/read',
     {
       schema: {
+        operationId: 'markNotificationsRead',
         tags,
         summary: 'Marks notifications read: the ids given, or all of them',
         body: Type.Object({ ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 200 })) }),
@@ -78,7 +80,7 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
 
   app.get(
     '/api/notifications/preferences',
-    { schema: { tags, summary: 'Which kinds of notifications you receive', response: { 200: Preferences, ...errors(401) } } },
+    { schema: { operationId: 'getNotificationPreferences', tags, summary: 'Which kinds of notifications you receive', response: { 200: Preferences, ...errors(401) } } },
     async (req) => ({ kinds: [...MUTABLE_KINDS], muted: await repo.mutes(authorize(req.actor, 'post.reply').id) }),
   );
 
@@ -86,6 +88,7 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
     '/api/notifications/preferences',
     {
       schema: {
+        operationId: 'setNotificationPreferences',
         tags,
         summary: 'Turns kinds of notifications off (moderation decisions and sanctions always arrive)',
         body: Type.Object({ muted: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 }) }),

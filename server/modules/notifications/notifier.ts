@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/kysely.ts';
-import type { Post, Thread } from '../../db/schema.ts';
+import type { Post, Thread } from '../../db/types.ts';
 import { findMentions } from '../../lib/markdown.ts';
 import { NotificationsRepository } from './notifications.repository.ts';
 

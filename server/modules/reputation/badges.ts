@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { BadgeTier } from '../../db/schema.ts';
+import type { BadgeTier } from '../../db/types.ts';
 
 /**
  * Badges are data: a tier, names and descriptions in both languages, and for automatic badges a criterion

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { type Actor, authorize } from '../../access/access.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
-import type { BadgeTier } from '../../db/schema.ts';
+import type { BadgeTier } from '../../db/types.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { PostsRepository } from '../forum/posts.repository.ts';

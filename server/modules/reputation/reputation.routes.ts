@@ -48,6 +48,7 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
     '/api/members/:username/reputation',
     {
       schema: {
+        operationId: 'getMemberReputation',
         tags,
         summary: "A member's reputation, trust level with what the next one needs, badges, and ledger",
         params: Type.Object({ username: Type.String({ maxLength: 200 }) }),
@@ -81,7 +82,7 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
     async (req) => recognition.memberReputation(req.params.username, req.query),
   );
 
-  app.get('/api/badges', { schema: { tags, summary: 'Every badge with how many members hold it', response: { 200: Type.Object({ badges: Type.Array(Badge) }) } } }, async () => ({
+  app.get('/api/badges', { schema: { operationId: 'listBadges', tags, summary: 'Every badge with how many members hold it', response: { 200: Type.Object({ badges: Type.Array(Badge) }) } } }, async () => ({
     badges: await recognition.badges(),
   }));
 
@@ -89,6 +90,7 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
     '/api/badges/:key',
     {
       schema: {
+        operationId: 'getBadge',
         tags,
         summary: 'A badge and who holds it',
         params: Type.Object({ key: Type.String({ maxLength: 60 }) }),
@@ -108,6 +110,7 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
     '/api/badges',
     {
       schema: {
+        operationId: 'createBadge',
         tags,
         summary: 'Define a badge (community managers); an automatic one is granted at once to everyone who meets it',
         body: Type.Object({
@@ -129,6 +132,7 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
     '/api/members/:id/badges',
     {
       schema: {
+        operationId: 'awardBadge',
         tags,
         summary: 'Award a manual badge to a member, with a reason (community managers)',
         params: IdParams,
@@ -143,6 +147,7 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
     '/api/members/:id/trust',
     {
       schema: {
+        operationId: 'grantTrust',
         tags,
         summary: 'Grant or withdraw trust level 4, the relay level (community managers)',
         params: IdParams,
@@ -157,6 +162,7 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
     '/api/leaderboard',
     {
       schema: {
+        operationId: 'getLeaderboard',
         tags,
         summary: 'Members by reputation earned over a period, optionally in one category',
         querystring: Type.Object({
@@ -181,6 +187,7 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
     '/api/threads/:id/feature',
     {
       schema: {
+        operationId: 'featureThread',
         tags,
         summary: 'Feature a thread on the home page (community managers); its author earns points',
         params: IdParams,
@@ -193,14 +200,14 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
 
   app.get(
     '/api/reputation/settings',
-    { schema: { tags, summary: 'Points and trust thresholds (moderators read)', response: { 200: Settings, ...errors(401, 403) } } },
+    { schema: { operationId: 'getReputationSettings', tags, summary: 'Points and trust thresholds (moderators read)', response: { 200: Settings, ...errors(401, 403) } } },
     async (req) => recognition.settingsFor(req.actor),
   );
 
   app.put(
     '/api/reputation/settings',
     {
-      schema: { tags, summary: 'Change points and trust thresholds (community managers)', body: Type.Partial(Settings), response: { 200: Settings, ...errors(401, 403, 422) } },
+      schema: { operationId: 'setReputationSettings', tags, summary: 'Change points and trust thresholds (community managers)', body: Type.Partial(Settings), response: { 200: Settings, ...errors(401, 403, 422) } },
     },
     async (req) => recognition.updateSettings(req.actor, req.body),
   );

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/kysely.ts';
-import type { Post, Thread } from '../../db/schema.ts';
+import type { Post, Thread } from '../../db/types.ts';
 import { NotificationsRepository } from '../moderation/moderation.repository.ts';
 import type { Stat } from './badges.ts';
 import { BadgesRepository, ReputationRepository } from './reputation.repository.ts';

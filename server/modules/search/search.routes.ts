@@ -38,6 +38,7 @@ export async function searchRoutes(fastify: FastifyInstance, { search, rateLimit
     {
       config: limited,
       schema: {
+        operationId: 'search',
         tags,
         summary: 'Permission-aware full-text search over posts, with highlighted snippets',
         querystring: Type.Object({
@@ -69,6 +70,7 @@ export async function searchRoutes(fastify: FastifyInstance, { search, rateLimit
     {
       config: limited,
       schema: {
+        operationId: 'searchTitles',
         tags,
         summary: 'Thread titles: suggestions as one types (match=all, prefix) or similar threads for a new title (match=any)',
         querystring: Type.Object({
@@ -91,6 +93,7 @@ export async function searchRoutes(fastify: FastifyInstance, { search, rateLimit
     '/api/search/misses',
     {
       schema: {
+        operationId: 'getSearchMisses',
         tags,
         summary: 'Searches that found nothing (community managers): topics to seed',
         querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })) }),

@@ -25,7 +25,7 @@ export async function siteRoutes(fastify: FastifyInstance, { config, db }: { con
 
   app.get(
     '/api/site',
-    { schema: { tags: ['site'], summary: "The community's name and the limits the composer enforces", response: { 200: Site } } },
+    { schema: { operationId: 'getSite', tags: ['site'], summary: "The community's name and the limits the composer enforces", response: { 200: Site } } },
     async () => {
       const all = await settings.getAll();
       const { requestBytes: _, ...limits } = config.limits;
@@ -42,6 +42,7 @@ export async function siteRoutes(fastify: FastifyInstance, { config, db }: { con
     '/healthz',
     {
       schema: {
+        operationId: 'healthz',
         tags: ['site'],
         summary: 'Liveness and database check',
         response: {
