@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from 'typebox';
+import type { BadgeTier, IdeaStatus, Locale, ModerationAction, ModerationReason, Role, ThreadKind } from '../db/types.ts';
 
 /**
  * `T | null` as `type: [T, "null"]` rather than `anyOf`: fast-json-stringify serialises a type list directly,
@@ -9,6 +10,43 @@ export const Nullable = <T extends TSchema>(schema: T) => {
   const { type } = schema as unknown as { type: string };
   return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, 'null'] });
 };
+
+/**
+ * A string restricted to `values`, as `{type: "string", enum}`: serialised as a plain string (an anyOf of literals
+ * would be checked branch by branch), and typed as the union in the generated web client.
+ */
+export const StringEnum = <const T extends readonly [string, ...string[]]>(values: T, options: { description?: string } = {}) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+
+export const ThreadKindSchema = StringEnum(['discussion', 'question', 'tip', 'idea', 'announcement']);
+export const RoleSchema = StringEnum(['member', 'moderator', 'community_manager', 'admin']);
+export const LocaleSchema = StringEnum(['fr', 'en']);
+export const BadgeTierSchema = StringEnum(['bronze', 'silver', 'gold']);
+export const IdeaStatusSchema = StringEnum(['new', 'under_review', 'planned', 'shipped', 'declined']);
+export const ActionSchema = StringEnum(['allow', 'censor', 'flag', 'hold', 'reject'], {
+  description: 'allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject',
+});
+export const ModerationReasonSchema = StringEnum(['rule', 'report', 'pre', 'post', 'resubmit', 'appeal', 'manual']);
+
+// Each list above equals its column's CHECK constraint (db/types.ts comes from the migrated database).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const inStep: [
+  Same<Static<typeof ThreadKindSchema>, ThreadKind>,
+  Same<Static<typeof RoleSchema>, Role>,
+  Same<Static<typeof LocaleSchema>, Locale>,
+  Same<Static<typeof BadgeTierSchema>, BadgeTier>,
+  Same<Static<typeof IdeaStatusSchema>, IdeaStatus>,
+  Same<Static<typeof ActionSchema>, ModerationAction>,
+  Same<Static<typeof ModerationReasonSchema>, ModerationReason>,
+] = [true, true, true, true, true, true, true];
+void inStep;
+
+/** A rejection reason a moderator picks, in both languages. */
+export const ReasonTemplateSchema = Type.Object({
+  key: Type.String({ pattern: '^[a-z0-9_]{2,40}$' }),
+  fr: Type.String({ minLength: 1, maxLength: 200 }),
+  en: Type.String({ minLength: 1, maxLength: 200 }),
+});
 
 export const Id = Type.Integer({ minimum: 1, maximum: 2147483647, description: 'A numeric id' });
 export const IdParams = Type.Object({ id: Id });
@@ -34,7 +72,7 @@ export const AuthorSummary = Type.Object({
   id: Type.Integer(),
   username: Type.String(),
   displayName: Type.String(),
-  role: Type.String(),
+  role: RoleSchema,
   trustLevel: Type.Integer(),
   reputation: Type.Integer(),
 });

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { requireActor } from '../../access/access.ts';
 import type { Config } from '../../config.ts';
-import { errors, IdParams } from '../../http/schemas.ts';
+import { errors, IdParams, ThreadKindSchema } from '../../http/schemas.ts';
 import { renderMarkdown } from '../../lib/markdown.ts';
 import { assertStorableText } from '../../lib/text.ts';
 import {
@@ -149,7 +149,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
               Type.Object({
                 id: Type.Integer(),
                 title: Type.String(),
-                kind: Type.String(),
+                kind: ThreadKindSchema,
                 publishAt: Type.String({ format: 'date-time' }),
                 category: Type.Object({ slug: Type.String(), name: Type.String(), color: Type.String() }),
                 author: Type.Object({ username: Type.String() }),

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { AuthorSummary, CategorySummary, Cursor, DateTime, Id, Nullable } from '../../http/schemas.ts';
+import { AuthorSummary, BadgeTierSchema, CategorySummary, Cursor, DateTime, Id, ModerationReasonSchema, Nullable, ReasonTemplateSchema, ThreadKindSchema } from '../../http/schemas.ts';
 import { HitSchema } from '../netiquette/netiquette.schemas.ts';
 
 const ModerationMode = Type.Union([Type.Literal('pre'), Type.Literal('post'), Type.Literal('reactive')]);
@@ -34,7 +34,7 @@ export const CategoryUpdateBody = Type.Partial(Type.Omit(CategoryCreateBody, ['s
 export const ThreadListItem = Type.Object({
   id: Type.Integer(),
   title: Type.String(),
-  kind: Type.String(),
+  kind: ThreadKindSchema,
   pinned: Type.Boolean(),
   featured: Type.Boolean(),
   official: Type.Boolean(),
@@ -65,7 +65,7 @@ export const ThreadListResponse = Type.Object({
 export const ThreadSchema = Type.Object({
   id: Type.Integer(),
   title: Type.String(),
-  kind: Type.String(),
+  kind: ThreadKindSchema,
   state: Type.String(),
   bugReport: Type.Optional(Type.Boolean({ description: 'Tagged as a product problem (questions and discussions)' })),
   pinned: Type.Boolean(),
@@ -98,13 +98,16 @@ export const PostSchema = Type.Object({
   review: Type.Union([
     Type.Null(),
     Type.Object(
-      { reasons: Type.Optional(Type.Array(Type.String())), hits: Type.Optional(Type.Array(Type.Unknown())), decision: Type.Optional(Type.Unknown()) },
+      {
+        reasons: Type.Optional(Type.Array(ModerationReasonSchema)), hits: Type.Optional(Type.Array(HitSchema)),
+        decision: Type.Optional(Type.Object({ reason: ReasonTemplateSchema, note: Nullable(Type.String()), decidedAt: DateTime })),
+      },
       { description: 'Why the post is held or refused: only for its author and moderators' },
     ),
   ]),
   author: Type.Object({
     ...AuthorSummary.properties,
-    topBadge: Nullable(Type.Object({ key: Type.String(), tier: Type.String(), name: Type.Object({ fr: Type.String(), en: Type.String() }) })),
+    topBadge: Nullable(Type.Object({ key: Type.String(), tier: BadgeTierSchema, name: Type.Object({ fr: Type.String(), en: Type.String() }) })),
   }),
 });
 
@@ -164,7 +167,7 @@ export const PostView = Type.Object({
 });
 
 export const ThreadCreateResponse = Type.Object({
-  thread: Type.Object({ id: Type.Integer(), title: Type.String(), kind: Type.String(), state: Type.String() }),
+  thread: Type.Object({ id: Type.Integer(), title: Type.String(), kind: ThreadKindSchema, state: Type.String() }),
   post: PostView,
   moderation: Moderation,
 });

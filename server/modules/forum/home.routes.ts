@@ -5,12 +5,12 @@ import { Type } from 'typebox';
 import { authorize } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
 import { NotFoundError } from '../../lib/errors.ts';
-import { errors, Id, Nullable } from '../../http/schemas.ts';
+import { errors, Id, Nullable, ThreadKindSchema } from '../../http/schemas.ts';
 
 const Item = Type.Object({
   id: Type.Integer(),
   title: Type.String(),
-  kind: Type.String(),
+  kind: ThreadKindSchema,
   official: Type.Boolean(),
   replyCount: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),

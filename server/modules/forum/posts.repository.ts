@@ -1,6 +1,6 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Executor } from '../../db/kysely.ts';
-import type { PostsTable, ReactionKind } from '../../db/types.ts';
+import type { BadgeTier, PostsTable, ReactionKind } from '../../db/types.ts';
 
 export interface PostPageOptions {
   threadId: number;
@@ -58,7 +58,7 @@ export class PostsRepository {
       ])
       // The author's most distinguished badge, in the same query (a correlated subquery, not one query per post).
       .select(
-        sql<{ key: string; tier: string; fr: string; en: string } | null>`(
+        sql<{ key: string; tier: BadgeTier; fr: string; en: string } | null>`(
           SELECT jsonb_build_object('key', b.key, 'tier', b.tier, 'fr', b.name_fr, 'en', b.name_en)
           FROM member_badges mb JOIN badges b ON b.id = mb.badge_id
           WHERE mb.member_id = author.id

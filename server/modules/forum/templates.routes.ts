@@ -3,12 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { authorize } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
+import type { Locale, ThreadKind } from '../../db/types.ts';
 import { NotFoundError, UnprocessableError } from '../../lib/errors.ts';
-import { errors, Id } from '../../http/schemas.ts';
+import { errors, Id, LocaleSchema, ThreadKindSchema } from '../../http/schemas.ts';
 
 const Kind = Type.Union([Type.Literal('discussion'), Type.Literal('question'), Type.Literal('tip'), Type.Literal('idea'), Type.Literal('announcement')]);
 const Locale = Type.Union([Type.Literal('fr'), Type.Literal('en')]);
-const Template = Type.Object({ id: Type.Integer(), locale: Type.String(), name: Type.String(), kind: Type.String(), title: Type.String(), body: Type.String(), builtIn: Type.Boolean() });
+const Template = Type.Object({ id: Type.Integer(), locale: LocaleSchema, name: Type.String(), kind: ThreadKindSchema, title: Type.String(), body: Type.String(), builtIn: Type.Boolean() });
 const Input = Type.Object({
   locale: Locale,
   name: Type.String({ minLength: 1, maxLength: 80 }),
@@ -21,11 +22,11 @@ const Input = Type.Object({
 export async function templatesRoutes(fastify: FastifyInstance, { db }: { db: Db }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['seeding'];
-  const toTemplate = (r: { id: number; locale: string; name: string; kind: string; title: string; body: string; built_in: boolean }) => ({
+  const toTemplate = (r: { id: number; locale: Locale; name: string; kind: string; title: string; body: string; built_in: boolean }) => ({
     id: r.id,
     locale: r.locale,
     name: r.name,
-    kind: r.kind,
+    kind: r.kind as ThreadKind, // no CHECK on this column: the routes only write ThreadKind values
     title: r.title,
     body: r.body,
     builtIn: r.built_in,

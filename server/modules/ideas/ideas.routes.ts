@@ -1,12 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors, Id, Nullable } from '../../http/schemas.ts';
+import { errors, Id, IdeaStatusSchema, Nullable } from '../../http/schemas.ts';
 import type { IdeasService } from './ideas.service.ts';
 
 const Status = Type.Union([Type.Literal('new'), Type.Literal('under_review'), Type.Literal('planned'), Type.Literal('shipped'), Type.Literal('declined')]);
 const Panel = Type.Object({
-  status: Type.String(),
+  status: IdeaStatusSchema,
   note: Type.String(),
   statusAt: Nullable(Type.String({ format: 'date-time' })),
   votes: Type.Integer(),
@@ -37,7 +37,7 @@ export async function ideasRoutes(fastify: FastifyInstance, { ideas }: { ideas: 
               Type.Object({
                 id: Type.Integer(),
                 title: Type.String(),
-                status: Type.String(),
+                status: IdeaStatusSchema,
                 note: Type.String(),
                 votes: Type.Integer(),
                 replies: Type.Integer(),

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors, Id, Nullable } from '../../http/schemas.ts';
+import { BadgeTierSchema, errors, Id, Nullable, RoleSchema } from '../../http/schemas.ts';
 import type { MemberManagementService } from './management.service.ts';
 
 /** What a member's line and record both show. */
@@ -10,7 +10,7 @@ const Common = {
   username: Type.String(),
   displayName: Type.String(),
   email: Type.String(),
-  role: Type.String(),
+  role: RoleSchema,
   trustLevel: Type.Integer(),
   reputation: Type.Integer(),
   posts: Type.Integer(),
@@ -61,7 +61,7 @@ export async function managementRoutes(fastify: FastifyInstance, { management }:
             recentPosts: Type.Array(Type.Object({ id: Type.Integer(), number: Type.Integer(), state: Type.String(), createdAt: Type.String(), threadId: Type.Integer(), threadTitle: Type.String() })),
             warnings: Type.Array(Type.Object({ reason: Type.String(), note: Type.String(), expiresAt: Type.String(), createdAt: Type.String() })),
             badges: Type.Array(
-              Type.Object({ key: Type.String(), tier: Type.String(), name: Type.Object({ fr: Type.String(), en: Type.String() }), awardedAt: Type.String() }),
+              Type.Object({ key: Type.String(), tier: BadgeTierSchema, name: Type.Object({ fr: Type.String(), en: Type.String() }), awardedAt: Type.String() }),
             ),
             history: Type.Array(Type.Object({ action: Type.String(), at: Type.String(), data: Type.Unknown() })),
           }),

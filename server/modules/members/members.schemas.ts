@@ -1,12 +1,12 @@
 import { Type } from 'typebox';
-import { DateTime, Nullable } from '../../http/schemas.ts';
+import { DateTime, LocaleSchema, Nullable, RoleSchema } from '../../http/schemas.ts';
 
 export const PublicMember = Type.Object({
   id: Type.Integer(),
   username: Type.String(),
   displayName: Type.String(),
   bio: Type.String(),
-  role: Type.String(),
+  role: RoleSchema,
   trustLevel: Type.Integer(),
   reputation: Type.Integer(),
   postCount: Type.Integer(),
@@ -16,7 +16,7 @@ export const PublicMember = Type.Object({
 export const Me = Type.Object({
   ...PublicMember.properties,
   email: Type.String(),
-  locale: Type.String(),
+  locale: LocaleSchema,
   suspendedUntil: Nullable(DateTime),
   banned: Type.Boolean(),
 });

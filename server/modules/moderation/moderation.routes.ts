@@ -1,7 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { Cursor, DateTime, errors, Id, IdParams, Nullable } from '../../http/schemas.ts';
+import { Cursor, DateTime, errors, Id, IdParams, ModerationReasonSchema, Nullable, ReasonTemplateSchema } from '../../http/schemas.ts';
+import { HitSchema } from '../netiquette/netiquette.schemas.ts';
 import type { ModerationService } from './moderation.service.ts';
 
 const Reason = Type.Union(['rule', 'report', 'pre', 'post', 'resubmit', 'appeal'].map((r) => Type.Literal(r))) as ReturnType<
@@ -10,11 +11,11 @@ const Reason = Type.Union(['rule', 'report', 'pre', 'post', 'resubmit', 'appeal'
 
 const Item = Type.Object({
   id: Type.Integer(),
-  reasons: Type.Array(Type.String()),
+  reasons: Type.Array(ModerationReasonSchema),
   status: Type.String(),
   priority: Type.Integer(),
   reportCount: Type.Integer(),
-  hits: Type.Array(Type.Unknown()),
+  hits: Type.Array(HitSchema),
   createdAt: DateTime,
   ageMinutes: Type.Integer(),
   targetMinutes: Type.Integer(),
@@ -42,11 +43,7 @@ const Item = Type.Object({
   }),
 });
 
-const ReasonTemplate = Type.Object({
-  key: Type.String({ pattern: '^[a-z0-9_]{2,40}$' }),
-  fr: Type.String({ minLength: 1, maxLength: 200 }),
-  en: Type.String({ minLength: 1, maxLength: 200 }),
-});
+const ReasonTemplate = ReasonTemplateSchema;
 
 const Decision = Type.Object({ id: Type.Integer(), status: Type.String(), postState: Type.String() });
 

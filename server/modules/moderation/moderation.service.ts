@@ -10,6 +10,7 @@ import { PostsRepository } from '../forum/posts.repository.ts';
 import type { Publisher } from '../forum/publish.ts';
 import { ThreadsRepository } from '../forum/threads.repository.ts';
 import { MembersRepository } from '../members/members.repository.ts';
+import type { Hit } from '../netiquette/engine/index.ts';
 import { NetiquetteRepository } from '../netiquette/netiquette.repository.ts';
 import { SiteSettingsRepository } from '../site/site.repository.ts';
 import { notifier } from '../notifications/notifier.ts';
@@ -57,7 +58,7 @@ function toItem(row: QueueRow, now: number, targetMinutes: number) {
     status: row.status,
     priority: row.priority,
     reportCount: row.report_count,
-    hits: row.hits as unknown[],
+    hits: row.hits as Hit[],
     createdAt: row.created_at.toISOString(),
     ageMinutes,
     targetMinutes,

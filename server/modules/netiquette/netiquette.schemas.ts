@@ -1,16 +1,13 @@
 import { Type } from 'typebox';
-import { DateTime, Id, Nullable } from '../../http/schemas.ts';
+import { ActionSchema, DateTime, Id, Nullable } from '../../http/schemas.ts';
 
-export const ActionSchema = Type.Union(
-  [Type.Literal('allow'), Type.Literal('censor'), Type.Literal('flag'), Type.Literal('hold'), Type.Literal('reject')],
-  { description: 'allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject' },
-);
+export { ActionSchema };
 
 const Messages = Type.Object({ fr: Type.String(), en: Type.String() });
 
 export const HitSchema = Type.Object({
   ruleKey: Type.String(),
-  action: Type.String(),
+  action: ActionSchema,
   messages: Messages,
   field: Type.String({ description: 'title or body' }),
   start: Type.Integer({ description: 'UTF-16 offset in the original text' }),
@@ -19,7 +16,7 @@ export const HitSchema = Type.Object({
   retryAfterSeconds: Type.Optional(Type.Integer()),
 });
 
-export const VerdictSchema = Type.Object({ action: Type.String(), hits: Type.Array(HitSchema) });
+export const VerdictSchema = Type.Object({ action: ActionSchema, hits: Type.Array(HitSchema) });
 
 export const CheckBody = Type.Object({
   title: Type.Optional(Type.String({ maxLength: 2000 })),
@@ -32,7 +29,7 @@ export const RuleSchema = Type.Object({
   kind: Type.String(),
   builtin: Type.Boolean(),
   name: Messages,
-  action: Type.String(),
+  action: ActionSchema,
   enabled: Type.Boolean(),
   categoryIds: Nullable(Type.Array(Type.Integer())),
   params: Type.Record(Type.String(), Type.Unknown()),

@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { authorize } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
 import { UnprocessableError } from '../../lib/errors.ts';
@@ -8,10 +8,28 @@ import { DateTime, errors } from '../../http/schemas.ts';
 import { MUTABLE_KINDS, NotificationsRepository } from './notifications.repository.ts';
 
 const PAGE = 30;
+/** What a notification points at; which fields are there depends on its kind. */
+const NotificationData = Type.Object(
+  {
+    postId: Type.Optional(Type.Integer()),
+    threadId: Type.Optional(Type.Integer()),
+    threadTitle: Type.Optional(Type.String()),
+    number: Type.Optional(Type.Integer()),
+    by: Type.Optional(Type.Object({ username: Type.String(), displayName: Type.String() })),
+    badge: Type.Optional(Type.String()),
+    level: Type.Optional(Type.Integer()),
+    reason: Type.Optional(Type.String()),
+    status: Type.Optional(Type.String()),
+    note: Type.Optional(Type.String()),
+    signals: Type.Optional(Type.Integer()),
+    usual: Type.Optional(Type.Number()),
+  },
+  { additionalProperties: true },
+);
 const Notification = Type.Object({
   id: Type.Integer(),
   kind: Type.String(),
-  data: Type.Unknown(),
+  data: NotificationData,
   count: Type.Integer({ description: 'How many grouped events (likes on one post) this notification stands for' }),
   read: Type.Boolean(),
   createdAt: DateTime,
@@ -49,7 +67,7 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
       return {
         unread,
         nextBefore: rows.length > PAGE ? page.at(-1)!.id : null,
-        notifications: page.map((n) => ({ id: n.id, kind: n.kind, data: n.data, count: n.count, read: n.read_at !== null, createdAt: n.created_at.toISOString() })),
+        notifications: page.map((n) => ({ id: n.id, kind: n.kind, data: n.data as Static<typeof NotificationData>, count: n.count, read: n.read_at !== null, createdAt: n.created_at.toISOString() })),
       };
     },
   );

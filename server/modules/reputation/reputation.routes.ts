@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { DateTime, errors, Id, IdParams, Nullable } from '../../http/schemas.ts';
+import { BadgeTierSchema, DateTime, errors, Id, IdParams, Nullable } from '../../http/schemas.ts';
 import { STATS } from './badges.ts';
 import type { RecognitionService } from './recognition.service.ts';
 
@@ -9,7 +9,7 @@ const Names = Type.Object({ fr: Type.String(), en: Type.String() });
 const Tier = Type.Union([Type.Literal('bronze'), Type.Literal('silver'), Type.Literal('gold')]);
 const Badge = Type.Object({
   key: Type.String(),
-  tier: Type.String(),
+  tier: BadgeTierSchema,
   manual: Type.Boolean(),
   criteria: Nullable(Type.Object({ stat: Type.String(), min: Type.Integer() })),
   name: Names,
@@ -61,7 +61,7 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
               next: Nullable(Type.Object({ level: Type.Integer(), requirements: Type.Array(Requirement) })),
               cappedBy: Nullable(Type.String()),
             }),
-            badges: Type.Array(Type.Object({ key: Type.String(), tier: Type.String(), name: Names, description: Names, reason: Type.String(), grantedAt: DateTime })),
+            badges: Type.Array(Type.Object({ key: Type.String(), tier: BadgeTierSchema, name: Names, description: Names, reason: Type.String(), grantedAt: DateTime })),
             ledger: Type.Array(
               Type.Object({
                 id: Type.Integer(),

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { Cursor, DateTime, errors, Nullable } from '../../http/schemas.ts';
+import { Cursor, DateTime, errors, Nullable, ThreadKindSchema } from '../../http/schemas.ts';
 import type { SearchService } from './search.service.ts';
 
 const Kind = Type.Union([
@@ -19,7 +19,7 @@ const Hit = Type.Object({
   number: Type.Integer(),
   state: Type.String({ description: 'published, or pending/hidden (moderators only)' }),
   createdAt: DateTime,
-  thread: Type.Object({ id: Type.Integer(), title: Segments, kind: Type.String(), state: Type.String(), answered: Type.Boolean() }),
+  thread: Type.Object({ id: Type.Integer(), title: Segments, kind: ThreadKindSchema, state: Type.String(), answered: Type.Boolean() }),
   category: Type.Object({ id: Type.Integer(), slug: Type.String(), name: Type.String(), color: Type.String() }),
   author: Type.Object({ username: Type.String(), displayName: Type.String() }),
   snippet: Segments,
@@ -80,7 +80,7 @@ export async function searchRoutes(fastify: FastifyInstance, { search, rateLimit
         }),
         response: {
           200: Type.Object({
-            threads: Type.Array(Type.Object({ threadId: Type.Integer(), title: Type.String(), kind: Type.String(), replyCount: Type.Integer(), answered: Type.Boolean() })),
+            threads: Type.Array(Type.Object({ threadId: Type.Integer(), title: Type.String(), kind: ThreadKindSchema, replyCount: Type.Integer(), answered: Type.Boolean() })),
           }),
           ...errors(400, 429),
         },

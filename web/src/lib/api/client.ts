@@ -1,5 +1,6 @@
-import type { Health, HomeItem, TopicTemplate, IdeaItem, ManagedMember, MemberRecord, IdeaPanel, IdeaStatus, NotificationPage, ScheduledThread, SearchMisses, SearchParams, SearchResult, TitleSuggestion } from './types.ts';
-import type { Badge, Leader, MemberReputation, Backtest, Category, Me, PostView, Profile, QueueItem, ReasonTemplate, Rule, RuleDraft, Site, Sort, ThreadKind, ThreadList, ThreadPage, Verdict } from './types.ts';
+import createClient from 'openapi-fetch';
+import type { paths } from './schema';
+import type { Body, IdeaStatus, Query, RuleDraft, SearchParams, Sort, TopicTemplate } from './types.ts';
 
 /** An error the API answered with: its stable code (translated by the UI), message and details. */
 export class ApiError extends Error {
@@ -13,130 +14,141 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
-  let res: Response;
+/** Empty, null and undefined parameters are left out of the query string, as the server's defaults apply. */
+function querySerializer(params: Record<string, unknown>): string {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') search.set(k, String(v));
+  return search.toString();
+}
+
+/** The typed fetch over the generated OpenAPI paths (schema.d.ts): paths, parameters, bodies and answers are checked. */
+const http = createClient<paths>({ querySerializer });
+
+interface Outcome<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** The answer's data, or an ApiError carrying the server's error code. */
+async function call<T>(pending: Promise<Outcome<T>>): Promise<NonNullable<T>> {
+  let outcome: Outcome<T>;
   try {
-    res = await fetch(url, {
-      method,
-      credentials: 'same-origin',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    outcome = await pending;
   } catch {
     throw new ApiError(0, 'network', 'The server cannot be reached.');
   }
-  const data = res.headers.get('content-type')?.includes('json') ? await res.json().catch(() => null) : null;
-  if (!res.ok) {
-    const error = (data as { error?: { code: string; message: string; details?: unknown } } | null)?.error;
-    throw new ApiError(res.status, error?.code ?? `http.${res.status}`, error?.message ?? res.statusText, error?.details);
+  const { data, error, response } = outcome;
+  if (!response.ok) {
+    const body = (error as { error?: { code: string; message: string; details?: unknown } } | null)?.error;
+    throw new ApiError(response.status, body?.code ?? `http.${response.status}`, body?.message ?? response.statusText, body?.details);
   }
-  return data as T;
+  return data as NonNullable<T>;
 }
 
-const q = (params: Record<string, string | number | undefined | null>) => {
-  const search = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') search.set(k, String(v));
-  const s = search.toString();
-  return s ? `?${s}` : '';
-};
+const id = (value: number) => ({ path: { id: value } });
 
 export const api = {
-  site: () => request<Site>('GET', '/api/site'),
-  me: () => request<{ member: Me }>('GET', '/api/me'),
-  register: (body: { username: string; email: string; password: string; acceptNetiquette: boolean; locale: 'fr' | 'en' }) =>
-    request<{ member: Me }>('POST', '/api/auth/register', body),
-  login: (login: string, password: string) => request<{ member: Me }>('POST', '/api/auth/login', { login, password }),
-  logout: () => request<{ ok: boolean }>('POST', '/api/auth/logout'),
-  updateMe: (body: { displayName?: string; bio?: string; locale?: 'fr' | 'en' }) =>
-    request<{ member: Me }>('PATCH', '/api/me', body),
+  site: () => call(http.GET('/api/site')),
+  me: () => call(http.GET('/api/me')),
+  register: (body: Body<'register'>) => call(http.POST('/api/auth/register', { body })),
+  login: (login: string, password: string) => call(http.POST('/api/auth/login', { body: { login, password } })),
+  logout: () => call(http.POST('/api/auth/logout')),
+  updateMe: (body: Body<'updateMe'>) => call(http.PATCH('/api/me', { body })),
 
-  notifications: (before?: number | null) => request<NotificationPage>('GET', `/api/notifications${q({ before })}`),
-  unread: () => request<{ unread: number }>('GET', '/api/notifications/unread'),
-  markRead: (ids?: number[]) => request<{ unread: number }>('POST', '/api/notifications/read', ids ? { ids } : {}),
-  notificationPrefs: () => request<{ kinds: string[]; muted: string[] }>('GET', '/api/notifications/preferences'),
-  setNotificationPrefs: (muted: string[]) => request<{ kinds: string[]; muted: string[] }>('PUT', '/api/notifications/preferences', { muted }),
+  notifications: (before?: number | null) =>
+    call(http.GET('/api/notifications', { params: { query: { before: before ?? undefined } } })),
+  unread: () => call(http.GET('/api/notifications/unread')),
+  markRead: (ids?: number[]) => call(http.POST('/api/notifications/read', { body: ids ? { ids } : {} })),
+  notificationPrefs: () => call(http.GET('/api/notifications/preferences')),
+  setNotificationPrefs: (muted: string[]) => call(http.PUT('/api/notifications/preferences', { body: { muted } })),
 
   ideas: (params: { status?: IdeaStatus | ''; sort?: 'votes' | 'recent'; offset?: number } = {}) =>
-    request<{ ideas: IdeaItem[]; nextOffset: number | null }>('GET', `/api/ideas${q(params)}`),
-  idea: (threadId: number) => request<IdeaPanel>('GET', `/api/threads/${threadId}/idea`),
-  vote: (threadId: number, on: boolean) => request<IdeaPanel>(on ? 'POST' : 'DELETE', `/api/threads/${threadId}/vote`),
-  follow: (threadId: number, on: boolean) => request<{ following: boolean }>(on ? 'POST' : 'DELETE', `/api/threads/${threadId}/follow`),
-  setIdeaStatus: (threadId: number, status: IdeaStatus, note: string) =>
-    request<IdeaPanel>('PUT', `/api/threads/${threadId}/idea-status`, { status, note }),
-  manageMembers: (text: string, offset = 0) =>
-    request<{ members: ManagedMember[]; nextOffset: number | null }>('GET', `/api/manage/members${q({ q: text, offset })}`),
-  memberRecord: (id: number) => request<MemberRecord>('GET', `/api/manage/members/${id}`),
-  anonymise: (id: number) => request<{ id: number; username: string }>('POST', `/api/manage/members/${id}/anonymise`),
-  templates: (locale: 'fr' | 'en') => request<{ templates: TopicTemplate[] }>('GET', `/api/topic-templates?locale=${locale}`),
-  saveTemplate: (body: Omit<TopicTemplate, 'id' | 'builtIn'>) => request<TopicTemplate>('POST', '/api/topic-templates', body),
-  home: () => request<{ featured: HomeItem[]; announcement: HomeItem | null }>('GET', '/api/home'),
-  dismiss: (threadId: number) => request<{ dismissed: boolean }>('POST', `/api/threads/${threadId}/dismiss`),
-  health: (days: number) => request<Health>('GET', `/api/community/health?days=${days}`),
-  scheduled: () => request<{ threads: ScheduledThread[] }>('GET', '/api/threads/scheduled'),
-  categories: () => request<{ categories: Category[] }>('GET', '/api/categories'),
-  latest: (cursor?: string | null, limit?: number) => request<ThreadList>('GET', `/api/threads${q({ cursor, limit })}`),
-  categoryThreads: (slug: string, sort: Sort, cursor?: string | null) =>
-    request<ThreadList>('GET', `/api/categories/${encodeURIComponent(slug)}/threads${q({ sort, cursor })}`),
-  thread: (id: number, after = 0, limit?: number) => request<ThreadPage>('GET', `/api/threads/${id}${q({ after, limit })}`),
-  createThread: (body: { categoryId: number; title: string; body: string; kind: ThreadKind; publishAt?: string; official?: boolean; pinned?: boolean; featured?: boolean; bugReport?: boolean; pinnedGlobal?: boolean }) =>
-    request<{ thread: { id: number }; post: PostView; moderation: Verdict & { state: string } }>('POST', '/api/threads', body),
-  reply: (threadId: number, body: string, replyTo?: number) =>
-    request<{ post: PostView; moderation: Verdict & { state: string } }>('POST', `/api/threads/${threadId}/posts`, { body, replyTo }),
-  postSource: (id: number) => request<{ body: string; title: string | null }>('GET', `/api/posts/${id}`),
-  editPost: (id: number, body: { body?: string; title?: string }) =>
-    request<{ post: PostView }>('PATCH', `/api/posts/${id}`, body),
-  deletePost: (id: number) => request<{ ok: boolean; threadDeleted: boolean }>('DELETE', `/api/posts/${id}`),
-  react: (id: number, kind: 'like' | 'helpful', on: boolean) =>
-    request<{ likeCount: number; helpfulCount: number; active: boolean }>(on ? 'POST' : 'DELETE', `/api/posts/${id}/reactions/${kind}`),
-  accept: (threadId: number, postId: number | null) =>
-    request<{ acceptedPostId: number | null }>('POST', `/api/threads/${threadId}/accept`, { postId }),
-  preview: (body: string) => request<{ html: string }>('POST', '/api/markdown/preview', { body }),
-  profile: (username: string) => request<Profile>('GET', `/api/members/${encodeURIComponent(username)}`),
-
-  check: (body: { title?: string; body: string; categoryId?: number | null }) => request<Verdict>('POST', '/api/netiquette/check', body),
-  report: (postId: number, reason: string, note?: string) =>
-    request<{ reported: boolean }>('POST', `/api/posts/${postId}/reports`, { reason, note }),
-  reasons: () => request<{ reasons: ReasonTemplate[] }>('GET', '/api/moderation/reasons'),
-  queue: (params: { status?: string; reason?: string; cursor?: string | null } = {}) =>
-    request<{ items: QueueItem[]; open: number; nextCursor: string | null }>('GET', `/api/moderation/queue${q(params)}`),
-  claim: (id: number) => request<{ id: number }>('POST', `/api/moderation/items/${id}/claim`),
-  approve: (id: number, body?: string) => request<{ status: string }>('POST', `/api/moderation/items/${id}/approve`, body === undefined ? {} : { body }),
-  reject: (id: number, reason: string, note?: string) =>
-    request<{ status: string }>('POST', `/api/moderation/items/${id}/reject`, { reason, note }),
-  hidePost: (id: number, reason: string, note?: string) => request<{ postState: string }>('POST', `/api/posts/${id}/hide`, { reason, note }),
-  appeal: (id: number, message: string) => request<{ appealed: boolean }>('POST', `/api/posts/${id}/appeal`, { message }),
-  lockThread: (id: number, locked: boolean) => request<{ locked: boolean }>('POST', `/api/threads/${id}/lock`, { locked }),
-  pinThread: (id: number, pinned: boolean) => request<{ pinned: boolean }>('POST', `/api/threads/${id}/pin`, { pinned }),
-  moveThread: (id: number, categoryId: number) => request<{ categoryId: number }>('POST', `/api/threads/${id}/move`, { categoryId }),
-  warn: (memberId: number, reason: string) => request<{ activeStrikes: number; suspendedUntil: string | null }>('POST', `/api/members/${memberId}/warn`, { reason }),
-  suspend: (memberId: number, until: string, reason: string) => request<unknown>('POST', `/api/members/${memberId}/suspend`, { until, reason }),
-  ban: (memberId: number, reason: string) => request<unknown>('POST', `/api/members/${memberId}/ban`, { reason }),
-  lift: (memberId: number) => request<unknown>('POST', `/api/members/${memberId}/unsuspend`),
-  typicalWait: () => request<{ medianMinutes: number | null }>('GET', '/api/moderation/wait'),
-  bulk: (ids: number[], action: 'approve' | 'reject', reason?: string) =>
-    request<{ results: { id: number; ok: boolean }[] }>('POST', '/api/moderation/items/bulk', { ids, action, reason }),
-  memberReputation: (username: string, before?: number | null) =>
-    request<MemberReputation>('GET', `/api/members/${encodeURIComponent(username)}/reputation${q({ before })}`),
-  badges: () => request<{ badges: Badge[] }>('GET', '/api/badges'),
-  badge: (key: string) =>
-    request<{ badge: Badge; holders: { id: number; username: string; displayName: string; grantedAt: string; reason: string }[] }>(
-      'GET',
-      `/api/badges/${encodeURIComponent(key)}`,
+    call(http.GET('/api/ideas', { params: { query: { ...params, status: params.status || undefined } } })),
+  idea: (threadId: number) => call(http.GET('/api/threads/{id}/idea', { params: id(threadId) })),
+  vote: (threadId: number, on: boolean) =>
+    call(on ? http.POST('/api/threads/{id}/vote', { params: id(threadId) }) : http.DELETE('/api/threads/{id}/vote', { params: id(threadId) })),
+  follow: (threadId: number, on: boolean) =>
+    call(
+      on ? http.POST('/api/threads/{id}/follow', { params: id(threadId) }) : http.DELETE('/api/threads/{id}/follow', { params: id(threadId) }),
     ),
-  leaderboard: (period: 'week' | 'month' | 'all', category?: number | null) =>
-    request<{ leaders: Leader[] }>('GET', `/api/leaderboard${q({ period, category })}`),
-  awardBadge: (memberId: number, badge: string, reason: string) =>
-    request<{ granted: boolean }>('POST', `/api/members/${memberId}/badges`, { badge, reason }),
-  grantTrust: (memberId: number, granted: boolean) => request<{ trustLevel: number }>('POST', `/api/members/${memberId}/trust`, { granted }),
-  rules: () => request<{ rules: Rule[] }>('GET', '/api/netiquette/rules'),
-  createRule: (draft: RuleDraft) => request<Rule>('POST', '/api/netiquette/rules', draft),
-  updateRule: (key: string, patch: Partial<RuleDraft> & { enabled?: boolean }) => request<Rule>('PATCH', `/api/netiquette/rules/${encodeURIComponent(key)}`, patch),
-  deleteRule: (key: string) => request<{ ok: boolean }>('DELETE', `/api/netiquette/rules/${encodeURIComponent(key)}`),
-  backtest: (draft: RuleDraft) => request<Backtest>('POST', '/api/netiquette/rules/backtest', draft),
+  setIdeaStatus: (threadId: number, status: IdeaStatus, note: string) =>
+    call(http.PUT('/api/threads/{id}/idea-status', { params: id(threadId), body: { status, note } })),
+  manageMembers: (text: string, offset = 0) => call(http.GET('/api/manage/members', { params: { query: { q: text, offset } } })),
+  memberRecord: (memberId: number) => call(http.GET('/api/manage/members/{id}', { params: id(memberId) })),
+  anonymise: (memberId: number) => call(http.POST('/api/manage/members/{id}/anonymise', { params: id(memberId) })),
+  templates: (locale: 'fr' | 'en') => call(http.GET('/api/topic-templates', { params: { query: { locale } } })),
+  saveTemplate: (body: Omit<TopicTemplate, 'id' | 'builtIn'>) => call(http.POST('/api/topic-templates', { body })),
+  home: () => call(http.GET('/api/home')),
+  dismiss: (threadId: number) => call(http.POST('/api/threads/{id}/dismiss', { params: id(threadId) })),
+  health: (days: number) => call(http.GET('/api/community/health', { params: { query: { days } } })),
+  scheduled: () => call(http.GET('/api/threads/scheduled')),
+  categories: () => call(http.GET('/api/categories')),
+  latest: (cursor?: string | null, limit?: number) =>
+    call(http.GET('/api/threads', { params: { query: { cursor: cursor ?? undefined, limit } } })),
+  categoryThreads: (slug: string, sort: Sort, cursor?: string | null) =>
+    call(http.GET('/api/categories/{slug}/threads', { params: { path: { slug }, query: { sort, cursor: cursor ?? undefined } } })),
+  thread: (threadId: number, after = 0, limit?: number) =>
+    call(http.GET('/api/threads/{id}', { params: { ...id(threadId), query: { after, limit } } })),
+  createThread: (body: Body<'createThread'>) => call(http.POST('/api/threads', { body })),
+  reply: (threadId: number, body: string, replyTo?: number) =>
+    call(http.POST('/api/threads/{id}/posts', { params: id(threadId), body: { body, replyTo } })),
+  postSource: (postId: number) => call(http.GET('/api/posts/{id}', { params: id(postId) })),
+  editPost: (postId: number, body: Body<'editPost'>) => call(http.PATCH('/api/posts/{id}', { params: id(postId), body })),
+  deletePost: (postId: number) => call(http.DELETE('/api/posts/{id}', { params: id(postId) })),
+  react: (postId: number, kind: 'like' | 'helpful', on: boolean) => {
+    const params = { path: { id: postId, kind } };
+    return call(on ? http.POST('/api/posts/{id}/reactions/{kind}', { params }) : http.DELETE('/api/posts/{id}/reactions/{kind}', { params }));
+  },
+  accept: (threadId: number, postId: number | null) =>
+    call(http.POST('/api/threads/{id}/accept', { params: id(threadId), body: { postId } })),
+  preview: (body: string) => call(http.POST('/api/markdown/preview', { body: { body } })),
+  profile: (username: string) => call(http.GET('/api/members/{username}', { params: { path: { username } } })),
 
-  search: (params: SearchParams) =>
-    request<{ results: SearchResult[]; nextCursor: string | null }>('GET', `/api/search${q({ ...params, answered: params.answered ? 'true' : undefined })}`),
+  check: (body: Body<'checkNetiquette'>) => call(http.POST('/api/netiquette/check', { body })),
+  report: (postId: number, reason: string, note?: string) =>
+    call(http.POST('/api/posts/{id}/reports', { params: id(postId), body: { reason, note } as Body<'reportPost'> })),
+  reasons: () => call(http.GET('/api/moderation/reasons')),
+  /** `reason` comes from a filter menu; the server refuses (400) a value outside the queue's reasons. */
+  queue: (params: Omit<Query<'getModerationQueue'>, 'reason'> & { reason?: string } = {}) =>
+    call(http.GET('/api/moderation/queue', { params: { query: params as Query<'getModerationQueue'> } })),
+  claim: (itemId: number) => call(http.POST('/api/moderation/items/{id}/claim', { params: id(itemId) })),
+  approve: (itemId: number, body?: string) =>
+    call(http.POST('/api/moderation/items/{id}/approve', { params: id(itemId), body: body === undefined ? {} : { body } })),
+  reject: (itemId: number, reason: string, note?: string) =>
+    call(http.POST('/api/moderation/items/{id}/reject', { params: id(itemId), body: { reason, note } })),
+  hidePost: (postId: number, reason: string, note?: string) =>
+    call(http.POST('/api/posts/{id}/hide', { params: id(postId), body: { reason, note } })),
+  appeal: (postId: number, message: string) => call(http.POST('/api/posts/{id}/appeal', { params: id(postId), body: { message } })),
+  lockThread: (threadId: number, locked: boolean) => call(http.POST('/api/threads/{id}/lock', { params: id(threadId), body: { locked } })),
+  pinThread: (threadId: number, pinned: boolean) => call(http.POST('/api/threads/{id}/pin', { params: id(threadId), body: { pinned } })),
+  moveThread: (threadId: number, categoryId: number) =>
+    call(http.POST('/api/threads/{id}/move', { params: id(threadId), body: { categoryId } })),
+  warn: (memberId: number, reason: string) => call(http.POST('/api/members/{id}/warn', { params: id(memberId), body: { reason } })),
+  suspend: (memberId: number, until: string, reason: string) =>
+    call(http.POST('/api/members/{id}/suspend', { params: id(memberId), body: { until, reason } })),
+  ban: (memberId: number, reason: string) => call(http.POST('/api/members/{id}/ban', { params: id(memberId), body: { reason } })),
+  lift: (memberId: number) => call(http.POST('/api/members/{id}/unsuspend', { params: id(memberId) })),
+  typicalWait: () => call(http.GET('/api/moderation/wait')),
+  bulk: (ids: number[], action: 'approve' | 'reject', reason?: string) =>
+    call(http.POST('/api/moderation/items/bulk', { body: { ids, action, reason } })),
+  memberReputation: (username: string, before?: number | null) =>
+    call(http.GET('/api/members/{username}/reputation', { params: { path: { username }, query: { before: before ?? undefined } } })),
+  badges: () => call(http.GET('/api/badges')),
+  badge: (key: string) => call(http.GET('/api/badges/{key}', { params: { path: { key } } })),
+  leaderboard: (period: 'week' | 'month' | 'all', category?: number | null) =>
+    call(http.GET('/api/leaderboard', { params: { query: { period, category: category ?? undefined } } })),
+  awardBadge: (memberId: number, badge: string, reason: string) =>
+    call(http.POST('/api/members/{id}/badges', { params: id(memberId), body: { badge, reason } })),
+  grantTrust: (memberId: number, granted: boolean) => call(http.POST('/api/members/{id}/trust', { params: id(memberId), body: { granted } })),
+  rules: () => call(http.GET('/api/netiquette/rules')),
+  createRule: (draft: RuleDraft) => call(http.POST('/api/netiquette/rules', { body: draft })),
+  updateRule: (key: string, patch: Body<'updateRule'>) => call(http.PATCH('/api/netiquette/rules/{key}', { params: { path: { key } }, body: patch })),
+  deleteRule: (key: string) => call(http.DELETE('/api/netiquette/rules/{key}', { params: { path: { key } } })),
+  backtest: (draft: RuleDraft) => call(http.POST('/api/netiquette/rules/backtest', { body: draft })),
+
+  search: (params: SearchParams) => call(http.GET('/api/search', { params: { query: params } })),
   titles: (text: string, match: 'all' | 'any' = 'all', limit?: number) =>
-    request<{ threads: TitleSuggestion[] }>('GET', `/api/search/titles${q({ q: text, match, limit })}`),
-  searchMisses: (days = 30) => request<SearchMisses>('GET', `/api/search/misses${q({ days })}`),
+    call(http.GET('/api/search/titles', { params: { query: { q: text, match, limit } } })),
+  searchMisses: (days = 30) => call(http.GET('/api/search/misses', { params: { query: { days } } })),
 };

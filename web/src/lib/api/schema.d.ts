@@ -1312,10 +1312,12 @@ export interface operations {
                             displayName: string;
                             email: string;
                             id: number;
-                            locale: string;
+                            /** @enum {string} */
+                            locale: "fr" | "en";
                             postCount: number;
                             reputation: number;
-                            role: string;
+                            /** @enum {string} */
+                            role: "member" | "moderator" | "community_manager" | "admin";
                             /** Format: date-time */
                             suspendedUntil: string | null;
                             trustLevel: number;
@@ -1410,10 +1412,12 @@ export interface operations {
                             displayName: string;
                             email: string;
                             id: number;
-                            locale: string;
+                            /** @enum {string} */
+                            locale: "fr" | "en";
                             postCount: number;
                             reputation: number;
-                            role: string;
+                            /** @enum {string} */
+                            role: "member" | "moderator" | "community_manager" | "admin";
                             /** Format: date-time */
                             suspendedUntil: string | null;
                             trustLevel: number;
@@ -1485,7 +1489,8 @@ export interface operations {
                             };
                             /** @description Share of members holding it */
                             rarity: number;
-                            tier: string;
+                            /** @enum {string} */
+                            tier: "bronze" | "silver" | "gold";
                         }[];
                     };
                 };
@@ -1603,7 +1608,8 @@ export interface operations {
                             };
                             /** @description Share of members holding it */
                             rarity: number;
-                            tier: string;
+                            /** @enum {string} */
+                            tier: "bronze" | "silver" | "gold";
                         };
                         holders: {
                             displayName: string;
@@ -1875,7 +1881,8 @@ export interface operations {
                             createdAt: string;
                             featured: boolean;
                             id: number;
-                            kind: string;
+                            /** @enum {string} */
+                            kind: "discussion" | "question" | "tip" | "idea" | "announcement";
                             /** Format: date-time */
                             lastPostAt: string;
                             lastPoster: string | null;
@@ -1903,7 +1910,8 @@ export interface operations {
                             createdAt: string;
                             featured: boolean;
                             id: number;
-                            kind: string;
+                            /** @enum {string} */
+                            kind: "discussion" | "question" | "tip" | "idea" | "announcement";
                             /** Format: date-time */
                             lastPostAt: string;
                             lastPoster: string | null;
@@ -2098,7 +2106,8 @@ export interface operations {
                             /** Format: date-time */
                             createdAt: string;
                             id: number;
-                            kind: string;
+                            /** @enum {string} */
+                            kind: "discussion" | "question" | "tip" | "idea" | "announcement";
                             official: boolean;
                             replyCount: number;
                             title: string;
@@ -2115,7 +2124,8 @@ export interface operations {
                             /** Format: date-time */
                             createdAt: string;
                             id: number;
-                            kind: string;
+                            /** @enum {string} */
+                            kind: "discussion" | "question" | "tip" | "idea" | "announcement";
                             official: boolean;
                             replyCount: number;
                             title: string;
@@ -2159,7 +2169,8 @@ export interface operations {
                             id: number;
                             note: string;
                             replies: number;
-                            status: string;
+                            /** @enum {string} */
+                            status: "new" | "under_review" | "planned" | "shipped" | "declined";
                             title: string;
                             voted: boolean;
                             votes: number;
@@ -2301,7 +2312,8 @@ export interface operations {
                             lastSeenAt: string | null;
                             posts: number;
                             reputation: number;
-                            role: string;
+                            /** @enum {string} */
+                            role: "member" | "moderator" | "community_manager" | "admin";
                             /** @description active, suspended or banned */
                             status: string;
                             trustLevel: number;
@@ -2373,7 +2385,8 @@ export interface operations {
                                 en: string;
                                 fr: string;
                             };
-                            tier: string;
+                            /** @enum {string} */
+                            tier: "bronze" | "silver" | "gold";
                         }[];
                         bannedAt: string | null;
                         displayName: string;
@@ -2398,7 +2411,8 @@ export interface operations {
                             threadTitle: string;
                         }[];
                         reputation: number;
-                        role: string;
+                        /** @enum {string} */
+                        role: "member" | "moderator" | "community_manager" | "admin";
                         suspendedUntil: string | null;
                         trustGranted: boolean;
                         trustLevel: number;
@@ -2659,10 +2673,12 @@ export interface operations {
                             displayName: string;
                             email: string;
                             id: number;
-                            locale: string;
+                            /** @enum {string} */
+                            locale: "fr" | "en";
                             postCount: number;
                             reputation: number;
-                            role: string;
+                            /** @enum {string} */
+                            role: "member" | "moderator" | "community_manager" | "admin";
                             /** Format: date-time */
                             suspendedUntil: string | null;
                             trustLevel: number;
@@ -2714,10 +2730,12 @@ export interface operations {
                             displayName: string;
                             email: string;
                             id: number;
-                            locale: string;
+                            /** @enum {string} */
+                            locale: "fr" | "en";
                             postCount: number;
                             reputation: number;
-                            role: string;
+                            /** @enum {string} */
+                            role: "member" | "moderator" | "community_manager" | "admin";
                             /** Format: date-time */
                             suspendedUntil: string | null;
                             trustLevel: number;
@@ -2928,7 +2946,8 @@ export interface operations {
                             id: number;
                             postCount: number;
                             reputation: number;
-                            role: string;
+                            /** @enum {string} */
+                            role: "member" | "moderator" | "community_manager" | "admin";
                             trustLevel: number;
                             username: string;
                         };
@@ -3258,7 +3277,8 @@ export interface operations {
                             id: number;
                             postCount: number;
                             reputation: number;
-                            role: string;
+                            /** @enum {string} */
+                            role: "member" | "moderator" | "community_manager" | "admin";
                             trustLevel: number;
                             username: string;
                         };
@@ -3319,7 +3339,8 @@ export interface operations {
                                 fr: string;
                             };
                             reason: string;
-                            tier: string;
+                            /** @enum {string} */
+                            tier: "bronze" | "silver" | "gold";
                         }[];
                         ledger: {
                             /** Format: date-time */
@@ -3700,7 +3721,25 @@ export interface operations {
                             /** Format: date-time */
                             createdAt: string;
                             decisionReason: string | null;
-                            hits: unknown[];
+                            hits: {
+                                /**
+                                 * @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject
+                                 * @enum {string}
+                                 */
+                                action: "allow" | "censor" | "flag" | "hold" | "reject";
+                                end: number;
+                                excerpt: string;
+                                /** @description title or body */
+                                field: string;
+                                messages: {
+                                    en: string;
+                                    fr: string;
+                                };
+                                retryAfterSeconds?: number;
+                                ruleKey: string;
+                                /** @description UTF-16 offset in the original text */
+                                start: number;
+                            }[];
                             id: number;
                             overdue: boolean;
                             post: {
@@ -3714,7 +3753,7 @@ export interface operations {
                                 threadTitle: string;
                             };
                             priority: number;
-                            reasons: string[];
+                            reasons: ("rule" | "report" | "pre" | "post" | "resubmit" | "appeal" | "manual")[];
                             reportCount: number;
                             status: string;
                             targetMinutes: number;
@@ -3999,9 +4038,17 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        action: string;
+                        /**
+                         * @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject
+                         * @enum {string}
+                         */
+                        action: "allow" | "censor" | "flag" | "hold" | "reject";
                         hits: {
-                            action: string;
+                            /**
+                             * @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject
+                             * @enum {string}
+                             */
+                            action: "allow" | "censor" | "flag" | "hold" | "reject";
                             end: number;
                             excerpt: string;
                             /** @description title or body */
@@ -4073,7 +4120,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         rules: {
-                            action: string;
+                            /**
+                             * @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject
+                             * @enum {string}
+                             */
+                            action: "allow" | "censor" | "flag" | "hold" | "reject";
                             builtin: boolean;
                             categoryIds: number[] | null;
                             enabled: boolean;
@@ -4136,7 +4187,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject */
+                    /**
+                     * @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject
+                     * @enum {string}
+                     */
                     action: "allow" | "censor" | "flag" | "hold" | "reject";
                     caseSensitive?: boolean;
                     categoryIds?: number[] | null;
@@ -4158,7 +4212,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        action: string;
+                        /**
+                         * @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject
+                         * @enum {string}
+                         */
+                        action: "allow" | "censor" | "flag" | "hold" | "reject";
                         builtin: boolean;
                         categoryIds: number[] | null;
                         enabled: boolean;
@@ -4291,7 +4349,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject */
+                    /**
+                     * @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject
+                     * @enum {string}
+                     */
                     action?: "allow" | "censor" | "flag" | "hold" | "reject";
                     caseSensitive?: boolean;
                     categoryIds?: number[] | null;
@@ -4316,7 +4377,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        action: string;
+                        /**
+                         * @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject
+                         * @enum {string}
+                         */
+                        action: "allow" | "censor" | "flag" | "hold" | "reject";
                         builtin: boolean;
                         categoryIds: number[] | null;
                         enabled: boolean;
@@ -4396,7 +4461,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject */
+                    /**
+                     * @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject
+                     * @enum {string}
+                     */
                     action: "allow" | "censor" | "flag" | "hold" | "reject";
                     caseSensitive?: boolean;
                     categoryIds?: number[] | null;
@@ -4490,7 +4558,25 @@ export interface operations {
                             count: number;
                             /** Format: date-time */
                             createdAt: string;
-                            data: unknown;
+                            data: {
+                                badge?: string;
+                                by?: {
+                                    displayName: string;
+                                    username: string;
+                                };
+                                level?: number;
+                                note?: string;
+                                number?: number;
+                                postId?: number;
+                                reason?: string;
+                                signals?: number;
+                                status?: string;
+                                threadId?: number;
+                                threadTitle?: string;
+                                usual?: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
                             id: number;
                             kind: string;
                             read: boolean;
@@ -4811,7 +4897,11 @@ export interface operations {
                             /** @description the netiquette verdict: allow, censor, flag or hold */
                             action: string;
                             hits: {
-                                action: string;
+                                /**
+                                 * @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject
+                                 * @enum {string}
+                                 */
+                                action: "allow" | "censor" | "flag" | "hold" | "reject";
                                 end: number;
                                 excerpt: string;
                                 /** @description title or body */
@@ -5484,7 +5574,8 @@ export interface operations {
                             thread: {
                                 answered: boolean;
                                 id: number;
-                                kind: string;
+                                /** @enum {string} */
+                                kind: "discussion" | "question" | "tip" | "idea" | "announcement";
                                 state: string;
                                 /** @description Plain-text pieces; `hit` marks the matched words. Render as text, never as HTML. */
                                 title: {
@@ -5588,7 +5679,8 @@ export interface operations {
                     "application/json": {
                         threads: {
                             answered: boolean;
-                            kind: string;
+                            /** @enum {string} */
+                            kind: "discussion" | "question" | "tip" | "idea" | "announcement";
                             replyCount: number;
                             threadId: number;
                             title: string;
@@ -5698,7 +5790,8 @@ export interface operations {
                             createdAt: string;
                             featured: boolean;
                             id: number;
-                            kind: string;
+                            /** @enum {string} */
+                            kind: "discussion" | "question" | "tip" | "idea" | "announcement";
                             /** Format: date-time */
                             lastPostAt: string;
                             lastPoster: string | null;
@@ -5726,7 +5819,8 @@ export interface operations {
                             createdAt: string;
                             featured: boolean;
                             id: number;
-                            kind: string;
+                            /** @enum {string} */
+                            kind: "discussion" | "question" | "tip" | "idea" | "announcement";
                             /** Format: date-time */
                             lastPostAt: string;
                             lastPoster: string | null;
@@ -5793,7 +5887,11 @@ export interface operations {
                             /** @description the netiquette verdict: allow, censor, flag or hold */
                             action: string;
                             hits: {
-                                action: string;
+                                /**
+                                 * @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject
+                                 * @enum {string}
+                                 */
+                                action: "allow" | "censor" | "flag" | "hold" | "reject";
                                 end: number;
                                 excerpt: string;
                                 /** @description title or body */
@@ -5821,7 +5919,8 @@ export interface operations {
                         };
                         thread: {
                             id: number;
-                            kind: string;
+                            /** @enum {string} */
+                            kind: "discussion" | "question" | "tip" | "idea" | "announcement";
                             state: string;
                             title: string;
                         };
@@ -5901,14 +6000,16 @@ export interface operations {
                                 displayName: string;
                                 id: number;
                                 reputation: number;
-                                role: string;
+                                /** @enum {string} */
+                                role: "member" | "moderator" | "community_manager" | "admin";
                                 topBadge: {
                                     key: string;
                                     name: {
                                         en: string;
                                         fr: string;
                                     };
-                                    tier: string;
+                                    /** @enum {string} */
+                                    tier: "bronze" | "silver" | "gold";
                                 } | null;
                                 trustLevel: number;
                                 username: string;
@@ -5933,9 +6034,36 @@ export interface operations {
                             } | null;
                             /** @description Why the post is held or refused: only for its author and moderators */
                             review: {
-                                decision?: unknown;
-                                hits?: unknown[];
-                                reasons?: string[];
+                                decision?: {
+                                    /** Format: date-time */
+                                    decidedAt: string;
+                                    note: string | null;
+                                    reason: {
+                                        en: string;
+                                        fr: string;
+                                        key: string;
+                                    };
+                                };
+                                hits?: {
+                                    /**
+                                     * @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject
+                                     * @enum {string}
+                                     */
+                                    action: "allow" | "censor" | "flag" | "hold" | "reject";
+                                    end: number;
+                                    excerpt: string;
+                                    /** @description title or body */
+                                    field: string;
+                                    messages: {
+                                        en: string;
+                                        fr: string;
+                                    };
+                                    retryAfterSeconds?: number;
+                                    ruleKey: string;
+                                    /** @description UTF-16 offset in the original text */
+                                    start: number;
+                                }[];
+                                reasons?: ("rule" | "report" | "pre" | "post" | "resubmit" | "appeal" | "manual")[];
                             } | null;
                             state: string;
                         }[];
@@ -5958,7 +6086,8 @@ export interface operations {
                             createdAt: string;
                             featured: boolean;
                             id: number;
-                            kind: string;
+                            /** @enum {string} */
+                            kind: "discussion" | "question" | "tip" | "idea" | "announcement";
                             /** Format: date-time */
                             lastPostAt: string;
                             locked: boolean;
@@ -6378,7 +6507,8 @@ export interface operations {
                     "application/json": {
                         following: boolean;
                         note: string;
-                        status: string;
+                        /** @enum {string} */
+                        status: "new" | "under_review" | "planned" | "shipped" | "declined";
                         /** Format: date-time */
                         statusAt: string | null;
                         voted: boolean;
@@ -6443,7 +6573,8 @@ export interface operations {
                     "application/json": {
                         following: boolean;
                         note: string;
-                        status: string;
+                        /** @enum {string} */
+                        status: "new" | "under_review" | "planned" | "shipped" | "declined";
                         /** Format: date-time */
                         statusAt: string | null;
                         voted: boolean;
@@ -6717,7 +6848,11 @@ export interface operations {
                             /** @description the netiquette verdict: allow, censor, flag or hold */
                             action: string;
                             hits: {
-                                action: string;
+                                /**
+                                 * @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject
+                                 * @enum {string}
+                                 */
+                                action: "allow" | "censor" | "flag" | "hold" | "reject";
                                 end: number;
                                 excerpt: string;
                                 /** @description title or body */
@@ -6814,7 +6949,8 @@ export interface operations {
                     "application/json": {
                         following: boolean;
                         note: string;
-                        status: string;
+                        /** @enum {string} */
+                        status: "new" | "under_review" | "planned" | "shipped" | "declined";
                         /** Format: date-time */
                         statusAt: string | null;
                         voted: boolean;
@@ -6890,7 +7026,8 @@ export interface operations {
                     "application/json": {
                         following: boolean;
                         note: string;
-                        status: string;
+                        /** @enum {string} */
+                        status: "new" | "under_review" | "planned" | "shipped" | "declined";
                         /** Format: date-time */
                         statusAt: string | null;
                         voted: boolean;
@@ -6971,7 +7108,8 @@ export interface operations {
                                 slug: string;
                             };
                             id: number;
-                            kind: string;
+                            /** @enum {string} */
+                            kind: "discussion" | "question" | "tip" | "idea" | "announcement";
                             /** Format: date-time */
                             publishAt: string;
                             title: string;
@@ -7021,8 +7159,10 @@ export interface operations {
                             body: string;
                             builtIn: boolean;
                             id: number;
-                            kind: string;
-                            locale: string;
+                            /** @enum {string} */
+                            kind: "discussion" | "question" | "tip" | "idea" | "announcement";
+                            /** @enum {string} */
+                            locale: "fr" | "en";
                             name: string;
                             title: string;
                         }[];
@@ -7087,8 +7227,10 @@ export interface operations {
                         body: string;
                         builtIn: boolean;
                         id: number;
-                        kind: string;
-                        locale: string;
+                        /** @enum {string} */
+                        kind: "discussion" | "question" | "tip" | "idea" | "announcement";
+                        /** @enum {string} */
+                        locale: "fr" | "en";
                         name: string;
                         title: string;
                     };
@@ -7155,8 +7297,10 @@ export interface operations {
                         body: string;
                         builtIn: boolean;
                         id: number;
-                        kind: string;
-                        locale: string;
+                        /** @enum {string} */
+                        kind: "discussion" | "question" | "tip" | "idea" | "announcement";
+                        /** @enum {string} */
+                        locale: "fr" | "en";
                         name: string;
                         title: string;
                     };
