@@ -9,6 +9,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/kysely.ts';
+import { LiveEventSchema } from './events/live-catalogue.ts';
 import { registerErrorHandler } from './http/errors.plugin.ts';
 import { ErrorBody } from './http/schemas.ts';
 import { registerOriginCheck, registerSecurityHeaders } from './http/security.plugin.ts';
@@ -94,6 +95,8 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   registerErrorHandler(app);
   requireOperationIds(app);
   app.addSchema(ErrorBody);
+  // Not a route's: the live socket's frames, documented so that the generated web client types them.
+  app.addSchema(LiveEventSchema);
   await app.register(fastifyCookie);
   // Before the Origin check's hook: its own marks an upgrade so that a refused one has its socket closed.
   await app.register(fastifyWebsocket, { options: { maxPayload: 8192 } });

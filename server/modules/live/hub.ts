@@ -1,11 +1,13 @@
 import { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { Db } from '../../db/kysely.ts';
+import type { LiveEventName } from '../../events/live-catalogue.ts';
 
+/** A `live_events` row; `type` and `data` follow the catalogue (server/events/live-catalogue.ts), which a test holds the triggers to. */
 export interface LiveEvent {
   id: number;
   topic: string;
-  type: string;
+  type: LiveEventName;
   data: unknown;
   at: string;
 }
@@ -142,7 +144,7 @@ export class LiveHub {
 
   private async read(): Promise<void> {
     for (;;) {
-      const rows = await this.query<{ id: number; topic: string; type: string; data: unknown; created_at: Date }>(
+      const rows = await this.query<{ id: number; topic: string; type: LiveEventName; data: unknown; created_at: Date }>(
         'SELECT id, topic, type, data, created_at FROM live_events WHERE id > $1 ORDER BY id LIMIT $2',
         [this.cursor, BATCH],
       );
@@ -194,7 +196,7 @@ export class LiveHub {
     ]);
     const oldest = Number(horizon?.id ?? upTo + 1);
     if (since + 1 < oldest || rows.length === 500) return null;
-    return rows.map((r) => ({ id: Number(r.id), topic: r.topic, type: r.type, data: r.data, at: new Date(r.created_at).toISOString() }));
+    return rows.map((r) => ({ id: Number(r.id), topic: r.topic, type: r.type as LiveEventName, data: r.data, at: new Date(r.created_at).toISOString() }));
   }
 
   /** Drops events older than the catch-up window (any node may do it; it is idempotent). */

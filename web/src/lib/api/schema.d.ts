@@ -1271,6 +1271,177 @@ export interface components {
                 message: string;
             };
         };
+        /** @description A frame pushed on GET /api/live (WebSocket); `event` says which payload `data` holds */
+        LiveEvent: {
+            /** Format: date-time */
+            at: string;
+            data: {
+                authorId: number;
+                number: number;
+                postId: number;
+                threadId: number;
+            };
+            /** @enum {string} */
+            event: "post.created";
+            /** @description Increasing; send the last one seen as `since` to catch up after a reconnect */
+            id: number;
+            topic: string;
+            /** @enum {string} */
+            type: "event";
+        } | {
+            /** Format: date-time */
+            at: string;
+            data: {
+                number: number;
+                postId: number;
+                threadId: number;
+            };
+            /** @enum {string} */
+            event: "post.hidden";
+            /** @description Increasing; send the last one seen as `since` to catch up after a reconnect */
+            id: number;
+            topic: string;
+            /** @enum {string} */
+            type: "event";
+        } | {
+            /** Format: date-time */
+            at: string;
+            data: {
+                number: number;
+                postId: number;
+                threadId: number;
+            };
+            /** @enum {string} */
+            event: "post.edited";
+            /** @description Increasing; send the last one seen as `since` to catch up after a reconnect */
+            id: number;
+            topic: string;
+            /** @enum {string} */
+            type: "event";
+        } | {
+            /** Format: date-time */
+            at: string;
+            data: {
+                helpful: number;
+                likes: number;
+                number: number;
+                postId: number;
+                threadId: number;
+            };
+            /** @enum {string} */
+            event: "post.reactions";
+            /** @description Increasing; send the last one seen as `since` to catch up after a reconnect */
+            id: number;
+            topic: string;
+            /** @enum {string} */
+            type: "event";
+        } | {
+            /** Format: date-time */
+            at: string;
+            data: {
+                /** @enum {string} */
+                status: "new" | "under_review" | "planned" | "shipped" | "declined";
+                threadId: number;
+                votes: number;
+            };
+            /** @enum {string} */
+            event: "idea.updated";
+            /** @description Increasing; send the last one seen as `since` to catch up after a reconnect */
+            id: number;
+            topic: string;
+            /** @enum {string} */
+            type: "event";
+        } | {
+            /** Format: date-time */
+            at: string;
+            data: {
+                categoryId: number;
+                /** @enum {string} */
+                kind: "discussion" | "question" | "tip" | "idea" | "announcement";
+                threadId: number;
+            };
+            /** @enum {string} */
+            event: "thread.created";
+            /** @description Increasing; send the last one seen as `since` to catch up after a reconnect */
+            id: number;
+            topic: string;
+            /** @enum {string} */
+            type: "event";
+        } | {
+            /** Format: date-time */
+            at: string;
+            data: {
+                itemId: number;
+                postId: number;
+            };
+            /** @enum {string} */
+            event: "moderation.added";
+            /** @description Increasing; send the last one seen as `since` to catch up after a reconnect */
+            id: number;
+            topic: string;
+            /** @enum {string} */
+            type: "event";
+        } | {
+            /** Format: date-time */
+            at: string;
+            data: {
+                itemId: number;
+                postId: number;
+                status: string;
+            };
+            /** @enum {string} */
+            event: "moderation.decided";
+            /** @description Increasing; send the last one seen as `since` to catch up after a reconnect */
+            id: number;
+            topic: string;
+            /** @enum {string} */
+            type: "event";
+        } | {
+            /** Format: date-time */
+            at: string;
+            data: {
+                claimedBy: number | null;
+                itemId: number;
+                postId: number;
+            };
+            /** @enum {string} */
+            event: "moderation.claimed";
+            /** @description Increasing; send the last one seen as `since` to catch up after a reconnect */
+            id: number;
+            topic: string;
+            /** @enum {string} */
+            type: "event";
+        } | {
+            /** Format: date-time */
+            at: string;
+            data: {
+                itemId: number;
+                postId: number;
+                reports: number;
+            };
+            /** @enum {string} */
+            event: "moderation.reported";
+            /** @description Increasing; send the last one seen as `since` to catch up after a reconnect */
+            id: number;
+            topic: string;
+            /** @enum {string} */
+            type: "event";
+        } | {
+            /** Format: date-time */
+            at: string;
+            data: {
+                count: number;
+                id: number;
+                kind: string;
+            };
+            /** @enum {string} */
+            event: "notification";
+            /** @description Increasing; send the last one seen as `since` to catch up after a reconnect */
+            id: number;
+            topic: string;
+            /** @enum {string} */
+            type: "event";
+        };
     };
     responses: never;
     parameters: never;
