@@ -75,7 +75,10 @@ export async function live(): Promise<void> {
               if (!subscribed) {
                 const text = raw.toString();
                 if (text.includes('"ready"')) ws.send(JSON.stringify({ type: 'subscribe', topics: [`thread:${thread.id}`] }));
-                else if (text.includes('"subscribed"')) (subscribed = true), resolve(ws);
+                else if (text.includes('"subscribed"')) {
+                  subscribed = true;
+                  resolve(ws);
+                }
                 return;
               }
               if (pending && raw.includes(pending.marker)) {

@@ -75,7 +75,7 @@ async function checkedUnions(db: Db): Promise<Record<string, string>> {
   for (const row of rows) {
     const match = /^CHECK \(\(\w+ = ANY \(ARRAY\[(.*)\]\)\)\)$/.exec(row.def);
     if (!match) continue;
-    const values = [...match[1].matchAll(/'((?:[^']|'')*)'::text/g)].map((m) => `'${m[1].replaceAll("''", "\\'")}'`);
+    const values = [...match[1]!.matchAll(/'((?:[^']|'')*)'::text/g)].map((m) => `'${m[1]!.replaceAll("''", "\\'")}'`);
     const union = values.join(' | ') + (row.not_null ? '' : ' | null');
     unions[row.col] = row.has_default ? `Generated<${union}>` : union;
   }

@@ -30,6 +30,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
+  // Assigned once, but a signal before that assignment must find `undefined`, not a TDZ error: hence `let`.
+  // eslint-disable-next-line prefer-const
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -16,6 +16,7 @@ function dangerousMarkup(html: string): string[] {
       if (['script', 'iframe', 'object', 'embed', 'style', 'svg', 'math', 'form'].includes(name)) found.push(`<${name}>`);
       for (const [attr, value] of Object.entries(attributes)) {
         if (attr.startsWith('on')) found.push(`${name}[${attr}]`);
+        // eslint-disable-next-line no-control-regex -- browsers ignore control characters in a URL scheme, so must we
         const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value.replace(/[\s\u0000-\u001f]/g, ''))?.[1]?.toLowerCase();
         if ((attr === 'href' || attr === 'src') && scheme && !['http', 'https', 'mailto'].includes(scheme)) {
           found.push(`${name}[${attr}=${value}]`);
