@@ -1,5 +1,5 @@
-import type { CompiledRuleSet, Prepared } from './compile.ts';
 import { tokenize } from './normalize.ts';
+import type { CompiledRuleSet, Prepared } from './rule-set.ts';
 import { type Action, type EvaluationContext, type EvaluationInput, type Hit, severity, type Verdict } from './types.ts';
 
 /**

@@ -1,0 +1,137 @@
+import { builtinLexicons } from './builtin-lexicons.ts';
+import { findCards, findEmails, findIbans, findPhones } from './detectors/personal-data.ts';
+import { type FoundLink, findLinks, hostMatches } from './detectors/links.ts';
+import { findRepetitions, findShouting } from './detectors/style.ts';
+import { Lexicon } from './lexicon.ts';
+import { type LexiconRegistry, lexiconDetector } from './lexicon-matching.ts';
+import { canonical } from './normalize.ts';
+import { type RegexPrefilter, regexDetector } from './regex-matching.ts';
+import { num, numberAt, wordList } from './rule-params.ts';
+import { type CompiledRule, type Found, type Prepared, RuleError } from './rule-set.ts';
+import type { RuleDefinition } from './types.ts';
+import * as lists from './wordlists.ts';
+
+/** Each rule kind compiled into its detector: the function that finds the rule's passages in a post. */
+
+function linksOf(f: Prepared): FoundLink[] {
+  f.links ??= findLinks(f.text);
+  return f.links;
+}
+
+const spansOf =
+  (finder: (text: string) => { start: number; end: number }[]) =>
+  (fields: Prepared[]): Found[] =>
+    fields.flatMap((f) => finder(f.text).map((s) => ({ field: f.field, start: s.start, end: s.end })));
+
+export function detectorFor(def: RuleDefinition, registry: LexiconRegistry, prefilter: RegexPrefilter): CompiledRule['detect'] {
+  const params = def.params ?? {};
+  switch (def.kind) {
+    case 'insults': {
+      const { insults, mild } = builtinLexicons();
+      const extra = new Lexicon(wordList(params));
+      const strong = lexiconDetector(registry, [insults, extra]);
+      const aimed = lexiconDetector(registry, [mild], { directed: true });
+      return (fields) => [...strong(fields), ...aimed(fields)];
+    }
+    case 'profanity': {
+      const { profanity } = builtinLexicons();
+      const extra = new Lexicon(wordList(params));
+      return lexiconDetector(registry, [profanity, extra]);
+    }
+    case 'hate':
+      return lexiconDetector(registry, [builtinLexicons().hate]);
+    case 'threats':
+      return lexiconDetector(registry, [builtinLexicons().threats]);
+    case 'email':
+      return spansOf(findEmails);
+    case 'phone':
+      return spansOf(findPhones);
+    case 'iban':
+      return spansOf(findIbans);
+    case 'card':
+      return spansOf(findCards);
+    case 'links_count': {
+      const allow = wordList(params, 'allowDomains');
+      return (fields, ctx) => {
+        const links = fields.flatMap((f) => linksOf(f).map((l) => ({ ...l, field: f.field })));
+        const counted = links.filter((l) => !allow.some((d) => hostMatches(l.host, d)));
+        const max = numberAt(params, 'maxByTrustLevel', ctx.trustLevel, 3);
+        return counted.length > max ? counted.slice(max).map((l) => ({ field: l.field, start: l.start, end: l.end })) : [];
+      };
+    }
+    case 'links_domain': {
+      const deny = wordList(params, 'denyDomains');
+      return (fields) =>
+        deny.length === 0
+          ? []
+          : fields.flatMap((f) =>
+              linksOf(f)
+                .filter((l) => deny.some((d) => hostMatches(l.host, d)))
+                .map((l) => ({ field: f.field, start: l.start, end: l.end })),
+            );
+    }
+    case 'links_shortener':
+      return (fields) =>
+        fields.flatMap((f) =>
+          linksOf(f)
+            .filter((l) => lists.SHORTENERS.some((d) => hostMatches(l.host, d)))
+            .map((l) => ({ field: f.field, start: l.start, end: l.end })),
+        );
+    case 'shouting': {
+      const minLetters = num(params, 'minLetters', 20);
+      const ratio = num(params, 'ratio', 0.7);
+      return (fields) =>
+        fields.flatMap((f) => {
+          const span = findShouting(f.text, f.field === 'title' ? Math.min(minLetters, 12) : minLetters, ratio);
+          return span ? [{ field: f.field, ...span }] : [];
+        });
+    }
+    case 'repetition': {
+      const min = Math.max(3, num(params, 'min', 6));
+      return spansOf((text) => findRepetitions(text, min));
+    }
+    case 'duplicate': {
+      const windowMs = num(params, 'windowMinutes', 30) * 60_000;
+      return (fields, ctx) => {
+        const body = fields.find((f) => f.field === 'body');
+        if (!body || body.tokens.length < 3 || ctx.recentPosts.length === 0) return [];
+        const mine = body.tokens.map((t) => t.forms.at(-1)).join(' ');
+        const same = ctx.recentPosts.some(
+          (p) => ctx.now.getTime() - p.createdAt.getTime() <= windowMs && canonical(p.text) === mine,
+        );
+        return same ? [{ field: 'body', start: 0, end: body.text.length }] : [];
+      };
+    }
+    case 'flood':
+      return (fields, ctx) => {
+        const perMinute = numberAt(params, 'perMinuteByTrustLevel', ctx.trustLevel, 5);
+        const lastMinute = ctx.recentPosts
+          .filter((p) => ctx.now.getTime() - p.createdAt.getTime() < 60_000)
+          .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+        if (lastMinute.length < perMinute) return [];
+        // The oldest post of the minute leaves the window first: that is how long to wait.
+        const waitMs = 60_000 - (ctx.now.getTime() - lastMinute[lastMinute.length - perMinute]!.createdAt.getTime());
+        const body = fields.find((f) => f.field === 'body') ?? fields[0]!;
+        return [{ field: body.field, start: 0, end: 0, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) }];
+      };
+    case 'first_posts': {
+      const count = num(params, 'count', 3);
+      return (fields, ctx) => {
+        if (ctx.authorPostCount >= count || ctx.trustLevel > 0) return [];
+        const body = fields.find((f) => f.field === 'body') ?? fields[0]!;
+        return [{ field: body.field, start: 0, end: 0 }];
+      };
+    }
+    case 'words': {
+      const lexicon = new Lexicon(wordList(params));
+      return lexiconDetector(registry, [lexicon]);
+    }
+    case 'regex': {
+      const pattern = typeof params.pattern === 'string' ? params.pattern : '';
+      if (!pattern) throw new RuleError(def.key, 'a regular expression rule needs a pattern');
+      return regexDetector(def.key, pattern, params.caseSensitive === true, prefilter);
+    }
+    default:
+      throw new RuleError(def.key, `unknown rule kind "${String(def.kind)}"`);
+  }
+}

@@ -1,0 +1,58 @@
+import type { FoundLink } from './detectors/links.ts';
+import type { LexiconMatch } from './lexicon.ts';
+import type { Token } from './normalize.ts';
+import type { Action, EvaluationContext, Messages, RuleDefinition } from './types.ts';
+
+/**
+ * A compiled rule set's shape: what compileRules produces and evaluate runs, the prepared fields every
+ * rule reads, and the error for a rule that cannot compile. Types only, besides RuleError.
+ */
+
+/** One field of the post, normalised once and shared by every rule. */
+export interface Prepared {
+  field: 'title' | 'body';
+  text: string;
+  tokens: Token[];
+  /** Computed once per evaluation, on first use, and shared by the rules that need them. */
+  links?: FoundLink[];
+  allowed?: [number, number][];
+  /** Matches of every lexicon of the rule set, by lexicon index (see LexiconRegistry). */
+  matches?: LexiconMatch[][];
+  /** Whether any of the rule set's regular expressions can match this field (one pass for all of them). */
+  regexMaybe?: boolean;
+  /** The text lower-cased, for the regular expressions' literal prefilter. */
+  lowered?: string;
+}
+
+export interface Found {
+  field: 'title' | 'body';
+  start: number;
+  end: number;
+  retryAfterSeconds?: number;
+}
+
+export interface CompiledRule {
+  key: string;
+  kind: RuleDefinition['kind'];
+  action: Action;
+  categoryIds: ReadonlySet<number> | null;
+  messages: Messages;
+  detect(fields: Prepared[], context: EvaluationContext): Found[];
+}
+
+export interface CompiledRuleSet {
+  rules: CompiledRule[];
+  /** Whether a rule reads the author's recent posts (duplicate, flood): without one they need not be fetched. */
+  readsRecentPosts: boolean;
+  /** Lexicon sizes, for the rules page and the benchmark. */
+  stats: Record<string, number>;
+}
+
+export class RuleError extends Error {
+  constructor(
+    readonly ruleKey: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
