@@ -11,6 +11,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db/kysely.ts';
 import { LiveEventSchema } from './events/live-catalogue.ts';
 import { registerErrorHandler } from './http/errors.plugin.ts';
+import { registerInputGuard } from './http/input-guard.plugin.ts';
 import { ErrorBody } from './http/schemas.ts';
 import { registerOriginCheck, registerSecurityHeaders } from './http/security.plugin.ts';
 import { registerSession } from './http/session.plugin.ts';
@@ -93,6 +94,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   const auth = new AuthService(new MembersRepository(db), sessions);
 
   registerErrorHandler(app);
+  registerInputGuard(app);
   requireOperationIds(app);
   app.addSchema(ErrorBody);
   // Not a route's: the live socket's frames, documented so that the generated web client types them.

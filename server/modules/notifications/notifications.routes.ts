@@ -4,7 +4,7 @@ import { type Static, Type } from 'typebox';
 import { authorize } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
 import { UnprocessableError } from '../../lib/errors.ts';
-import { DateTime, errors } from '../../http/schemas.ts';
+import { DateTime, errors, Id } from '../../http/schemas.ts';
 import { MUTABLE_KINDS, NotificationsRepository } from './notifications.repository.ts';
 
 const PAGE = 30;
@@ -53,7 +53,7 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
         operationId: 'listNotifications',
         tags,
         summary: 'Your notifications, newest first, with the unread count',
-        querystring: Type.Object({ before: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        querystring: Type.Object({ before: Type.Optional(Id) }),
         response: {
           200: Type.Object({ notifications: Type.Array(Notification), unread: Type.Integer(), nextBefore: Type.Union([Type.Integer(), Type.Null()]) }),
           ...errors(400, 401),
@@ -85,7 +85,7 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
         operationId: 'markNotificationsRead',
         tags,
         summary: 'Marks notifications read: the ids given, or all of them',
-        body: Type.Object({ ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 200 })) }),
+        body: Type.Object({ ids: Type.Optional(Type.Array(Id, { maxItems: 200 })) }),
         response: { 200: Unread, ...errors(401, 422) },
       },
     },
