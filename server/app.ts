@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -12,10 +11,10 @@ import type { Db } from './db/kysely.ts';
 import { LiveEventSchema } from './events/live-catalogue.ts';
 import { registerErrorHandler } from './http/errors.plugin.ts';
 import { registerInputGuard } from './http/input-guard.plugin.ts';
+import { registerRateLimits } from './http/rate-limit.plugin.ts';
 import { ErrorBody } from './http/schemas.ts';
 import { registerOriginCheck, registerSecurityHeaders } from './http/security.plugin.ts';
 import { registerSession } from './http/session.plugin.ts';
-import { TooManyRequestsError } from './lib/errors.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
 import { SessionRepository } from './modules/auth/session.repository.ts';
@@ -102,13 +101,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   await app.register(fastifyCookie);
   // Before the Origin check's hook: its own marks an upgrade so that a refused one has its socket closed.
   await app.register(fastifyWebsocket, { options: { maxPayload: 8192 } });
-  await app.register(fastifyRateLimit, {
-    global: false,
-    errorResponseBuilder: (_req, context) =>
-      new TooManyRequestsError('rate_limited', `Too many attempts. Try again in ${Math.ceil(context.ttl / 1000)} s.`, {
-        retryAfterSeconds: Math.ceil(context.ttl / 1000),
-      }),
-  });
+  await registerRateLimits(app, db);
   registerSecurityHeaders(app);
   registerOriginCheck(app, config);
   registerSession(app, config, sessions);

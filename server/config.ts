@@ -51,8 +51,10 @@ export interface Config {
     pageSize: number;
   }>;
   readonly rateLimits: Readonly<{
-    /** Login attempts per minute for one IP + login name. */
+    /** Login attempts per minute for one login name, from anywhere. */
     login: number;
+    /** Login attempts per minute from one address, whatever the names tried. */
+    loginPerAddress: number;
     /** Registrations per hour for one IP. */
     register: number;
     /** Posts (threads + replies) per minute for one member. */
@@ -156,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     }),
     rateLimits: Object.freeze({
       login: int(env, 'RATE_LIMIT_LOGIN', 10, 1),
+      loginPerAddress: int(env, 'RATE_LIMIT_LOGIN_ADDRESS', 60, 1),
       register: int(env, 'RATE_LIMIT_REGISTER', 20, 1),
       posting: int(env, 'RATE_LIMIT_POSTING', 30, 1),
       preview: int(env, 'RATE_LIMIT_PREVIEW', 120, 1),

@@ -223,6 +223,12 @@ export interface PostSearch {
   visibility: string;
 }
 
+export interface RateLimits {
+  hits: number;
+  key: string;
+  reset_at: Timestamp;
+}
+
 export interface Reactions {
   created_at: Generated<Timestamp>;
   id: Generated<number>;
@@ -363,6 +369,7 @@ export interface DB {
   post_revisions: PostRevisions;
   post_search: PostSearch;
   posts: Posts;
+  rate_limits: RateLimits;
   reactions: Reactions;
   reports: Reports;
   reputation_events: ReputationEvents;

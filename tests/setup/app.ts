@@ -39,6 +39,7 @@ export async function createTestApp(
   const database: TestDatabase = await createTestDatabase();
   const config = loadConfig({
     RATE_LIMIT_LOGIN: '1000',
+    RATE_LIMIT_LOGIN_ADDRESS: '1000',
     RATE_LIMIT_REGISTER: '1000',
     RATE_LIMIT_POSTING: '10000',
     RATE_LIMIT_PREVIEW: '10000',

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { requireActor } from '../../access/access.ts';
 import type { Config } from '../../config.ts';
 import { clearSessionCookie, setSessionCookie } from '../../http/session.plugin.ts';
+import { everyLimit } from '../../http/rate-limit.plugin.ts';
 import { errors } from '../../http/schemas.ts';
 import { toMe } from '../members/members.mappers.ts';
 import { Me } from '../members/members.schemas.ts';
@@ -27,6 +28,11 @@ const LoginBody = Type.Object({
   password: Type.String({ maxLength: 1024 }),
 });
 
+/*
+ * Login is limited twice, after the body is read, in the database (so every node counts together): by login name
+ * (a few tries per minute for one account, wherever they come from, without locking out a neighbour behind the
+ * same address) and, higher, by address (one address trying many accounts).
+ */
 export async function authRoutes(fastify: FastifyInstance, { config, auth }: AuthRouteDeps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -52,17 +58,20 @@ export async function authRoutes(fastify: FastifyInstance, { config, auth }: Aut
   app.post(
     '/api/auth/login',
     {
-      config: {
-        rateLimit: {
+      // Counted after the body is read: by login name (a few tries per minute for one account, wherever they
+      // come from), and by address with a higher ceiling (one address trying many accounts), on every node at once.
+      preHandler: everyLimit(app, [
+        {
+          namespace: 'login-name',
           max: config.rateLimits.login,
-          timeWindow: '1 minute',
-          // Per address and per login name, so one attacker cannot lock a member out from elsewhere.
-          keyGenerator: (req: { ip: string; body?: unknown }) => {
+          timeWindowMs: 60_000,
+          key: (req) => {
             const login = (req.body as { login?: unknown } | undefined)?.login;
-            return `login:${req.ip}:${typeof login === 'string' ? login.toLowerCase().slice(0, 100) : ''}`;
+            return typeof login === 'string' ? login.trim().toLowerCase().slice(0, 200) : '';
           },
         },
-      },
+        { namespace: 'login-address', max: config.rateLimits.loginPerAddress, timeWindowMs: 60_000, key: (req) => req.ip },
+      ]),
       schema: {
         operationId: 'login',
         tags: ['auth'],

@@ -4708,6 +4708,7 @@ export interface operations {
     listNotifications: {
         parameters: {
             query?: {
+                /** @description A numeric id */
                 before?: number;
             };
             header?: never;

@@ -1,0 +1,67 @@
+import fastifyRateLimit, { type CreateRateLimitOptions } from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Db } from '../db/kysely.ts';
+import { TooManyRequestsError } from '../lib/errors.ts';
+import { PgRateLimitStore } from './rate-limit.store.ts';
+
+const SWEEP_MS = 10 * 60_000;
+
+/**
+ * Abuse limits (routes opt in with `config.rateLimit`, or `app.rateLimit({...})` for a second limit), counted in
+ * PostgreSQL so that all nodes share them; a 429 carries `Retry-After`. Each node sweeps ended windows now and then.
+ */
+export async function registerRateLimits(app: FastifyInstance, db: Db): Promise<void> {
+  await app.register(fastifyRateLimit, {
+    global: false,
+    store: class extends PgRateLimitStore {
+      constructor() {
+        super(db);
+      }
+    },
+    errorResponseBuilder: (_req, context) =>
+      new TooManyRequestsError('rate_limited', `Too many attempts. Try again in ${Math.ceil(context.ttl / 1000)} s.`, {
+        retryAfterSeconds: Math.ceil(context.ttl / 1000),
+      }),
+  });
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    timer = setInterval(() => {
+      PgRateLimitStore.sweep(db).catch((error: unknown) => app.log.warn({ err: error }, 'rate limit sweep failed'));
+    }, SWEEP_MS);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => clearInterval(timer));
+}
+
+export interface LimitSpec {
+  /** Names the counter (the store prefixes keys with it). */
+  namespace: string;
+  max: number;
+  timeWindowMs: number;
+  key: (req: FastifyRequest) => string;
+}
+
+/**
+ * A preHandler enforcing several limits on one route (@fastify/rate-limit runs at most one of its own per
+ * request): each is counted, and the first one exceeded answers 429 with Retry-After.
+ */
+export function everyLimit(app: FastifyInstance, specs: LimitSpec[]): preHandlerAsyncHookHandler {
+  const limiters = specs.map((spec) =>
+    app.createRateLimit({
+      namespace: spec.namespace,
+      max: spec.max,
+      timeWindow: spec.timeWindowMs,
+      keyGenerator: spec.key,
+    } as CreateRateLimitOptions),
+  );
+  return async (req) => {
+    for (const limiter of limiters) {
+      const result = await limiter(req);
+      if (!result.isAllowed && result.isExceeded) {
+        throw new TooManyRequestsError('rate_limited', `Too many attempts. Try again in ${result.ttlInSeconds} s.`, {
+          retryAfterSeconds: result.ttlInSeconds,
+        });
+      }
+    }
+  };
+}
