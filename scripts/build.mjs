@@ -40,7 +40,7 @@ export function ensureBuilt({ web = true, server = true, force = false } = {}) {
   if (server && (force || stale('dist/main.mjs', 'server', 'migrations', 'package-lock.json'))) {
     run(
       'esbuild',
-      ['server/main.ts', 'server/cli.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20',
+      ['server/main.ts', 'server/cli.ts', 'server/workers/cpu.worker.ts', '--outbase=server', '--bundle', '--platform=node', '--format=esm', '--target=node20',
         '--packages=external', '--outdir=dist', '--out-extension:.js=.mjs', '--log-level=warning'],
       'The server',
     );
