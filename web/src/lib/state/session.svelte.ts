@@ -1,5 +1,6 @@
 import { api, ApiError } from '../api/client.ts';
 import type { Me, Site } from '../api/types.ts';
+import type { Access } from '../routes.ts';
 import { live } from './live.svelte.ts';
 
 /** Who is signed in, and what the community is called: loaded once at start. */
@@ -39,6 +40,14 @@ class Session {
 
   get isManager() {
     return this.me?.role === 'community_manager' || this.me?.role === 'admin';
+  }
+
+  /** Whether a page meant for `access` is offered to whoever is here. */
+  may(access: Access): boolean {
+    if (access === 'member') return this.me !== null;
+    if (access === 'staff') return this.isStaff;
+    if (access === 'manager') return this.isManager;
+    return true;
   }
 }
 
