@@ -1,5 +1,6 @@
-import { api, ApiError } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import type { Me, Site } from '../api/types.ts';
+import { errorStatus } from '../errors.ts';
 import type { Access } from '../routes.ts';
 import { live } from './live.svelte.ts';
 
@@ -25,7 +26,7 @@ class Session {
       document.title = site.value.name;
     }
     if (me.status === 'fulfilled') this.me = me.value.member;
-    else if (!(me.reason instanceof ApiError && me.reason.status === 401)) console.warn(me.reason);
+    else if (errorStatus(me.reason) !== 401) console.warn(me.reason);
     this.ready = true;
   }
 
