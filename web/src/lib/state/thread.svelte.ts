@@ -148,6 +148,45 @@ export class ThreadState {
     this.data.thread.acceptedPostId = res.acceptedPostId;
   });
 
+  // What readers, authors and moderators do to one post. Refusals are thrown: the post says why, under itself.
+
+  /** Likes the post or marks it helpful, or takes that back; the counts come from the server. */
+  async react(post: Post, which: 'like' | 'helpful') {
+    const on = which === 'like' ? !post.liked : !post.markedHelpful;
+    const res = await api.react(post.id, which, on);
+    post.likeCount = res.likeCount;
+    post.helpfulCount = res.helpfulCount;
+    if (which === 'like') post.liked = on;
+    else post.markedHelpful = on;
+  }
+
+  /** The post's Markdown source (and the thread's title with the first post), to edit or to quote. */
+  source(post: Post) {
+    return api.postSource(post.id);
+  }
+
+  /** Saves an edit (the title goes with the first post only), shows it at once and reloads the page. */
+  async edit(post: Post, body: string, title: string) {
+    const res = await api.editPost(post.id, post.number === 1 ? { body, title } : { body });
+    post.html = res.post.html;
+    post.editCount += 1;
+    post.editedAt = new Date().toISOString();
+    void this.load();
+  }
+
+  /** Deletes the post; when that deletes the thread too, the reader goes home. */
+  async remove(post: Post) {
+    const res = await api.deletePost(post.id);
+    if (res.threadDeleted) location.assign(paths.home());
+    else void this.load();
+  }
+
+  /** Hides a published post, with a reason and a note its author will read. */
+  async hide(post: Post, reason: string, note: string) {
+    await api.hidePost(post.id, reason, note.trim() || undefined);
+    void this.load();
+  }
+
   /**
    * Sends the reply, then shows it: this page reloaded, or the page it landed on. A refusal keeps the text
    * (and its draft) as written, with the broken rules marked. `sent` runs once the server has the reply.
