@@ -47,7 +47,7 @@ export class ThreadState {
     });
     // Replies by others appear by themselves when the reader is at the end of the page; otherwise the bar says
     // how many arrived. Reaction counts, edits and removals follow too.
-    $effect(() => live.follow(`thread:${this.id}`, (m) => void this.onLive(m)));
+    $effect(() => live.follow(`thread:${this.id}`, (m) => void this.#onLive(m)));
   }
 
   get id(): number {
@@ -75,7 +75,7 @@ export class ThreadState {
     }
   };
 
-  private async onLive(m: LiveMessage | { event: 'reset' }) {
+  async #onLive(m: LiveMessage | { event: 'reset' }) {
     const data = this.data;
     if (!data) return;
     if (m.event === 'reset') return void this.load();
@@ -112,7 +112,7 @@ export class ThreadState {
   };
 
   /** Runs a moderator's or author's action on the thread; a refusal shows above the posts. */
-  private async act(action: () => Promise<unknown>) {
+  async #act(action: () => Promise<unknown>) {
     try {
       await action();
     } catch (err) {
@@ -120,33 +120,37 @@ export class ThreadState {
     }
   }
 
-  toggleLock = () => this.act(async () => {
-    if (!this.data) return;
-    await api.lockThread(this.id, !this.data.thread.locked);
-    await this.load();
-  });
+  toggleLock = () =>
+    this.#act(async () => {
+      if (!this.data) return;
+      await api.lockThread(this.id, !this.data.thread.locked);
+      await this.load();
+    });
 
-  togglePin = () => this.act(async () => {
-    if (!this.data) return;
-    await api.pinThread(this.id, !this.data.thread.pinned);
-    await this.load();
-  });
+  togglePin = () =>
+    this.#act(async () => {
+      if (!this.data) return;
+      await api.pinThread(this.id, !this.data.thread.pinned);
+      await this.load();
+    });
 
-  move = (categoryId: number) => this.act(async () => {
-    await api.moveThread(this.id, categoryId);
-    await this.load();
-  });
+  move = (categoryId: number) =>
+    this.#act(async () => {
+      await api.moveThread(this.id, categoryId);
+      await this.load();
+    });
 
   loadCategories = async () => {
     if (this.categories.length === 0) this.categories = (await api.categories()).categories;
   };
 
   /** Marks the post as the accepted answer, or withdraws it when it already is. */
-  accept = (post: Post) => this.act(async () => {
-    if (!this.data) return;
-    const res = await api.accept(this.id, this.data.thread.acceptedPostId === post.id ? null : post.id);
-    this.data.thread.acceptedPostId = res.acceptedPostId;
-  });
+  accept = (post: Post) =>
+    this.#act(async () => {
+      if (!this.data) return;
+      const res = await api.accept(this.id, this.data.thread.acceptedPostId === post.id ? null : post.id);
+      this.data.thread.acceptedPostId = res.acceptedPostId;
+    });
 
   // What readers, authors and moderators do to one post. Refusals are thrown: the post says why, under itself.
 
