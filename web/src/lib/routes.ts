@@ -1,47 +1,13 @@
 import type { Component } from 'svelte';
 import type { MessageKey } from './i18n/index.svelte.ts';
+import { paths } from './paths.ts';
+import type { Access } from './state/session.svelte.ts';
 
 /**
- * Every page of the app in one table: adding a page is one entry in `routes` (and a builder in `paths` when other
- * pages link to it). The router matches the address against the table and App.svelte renders the page it finds;
- * each page is its own chunk, loaded when first visited.
+ * Every page of the app in one table: adding a page is one entry in `routes` (and a builder in paths.ts when
+ * other pages link to it). App.svelte matches the router's path against the table and renders the page it
+ * finds; each page is its own chunk, loaded when first visited. Only the app's shell imports this module.
  */
-
-type Query = Record<string, string | number | null | undefined>;
-
-/** Appends the query's non-empty values, in order. */
-function withQuery(path: string, query: Query = {}): string {
-  const pairs = Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== '');
-  return pairs.length ? `${path}?${pairs.map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&')}` : path;
-}
-
-/** How each page's address is written: links are built here, never by hand. */
-export const paths = {
-  home: () => '/',
-  category: (slug: string, query?: { sort?: string }) => withQuery(`/c/${encodeURIComponent(slug)}`, query),
-  /** A thread, at `page` (1 is left out) and scrolled to `post` when given. */
-  thread: (id: number, at: { page?: number; post?: number | null } = {}) =>
-    withQuery(`/t/${id}`, { page: at.page && at.page > 1 ? at.page : undefined }) + (at.post ? `#post-${at.post}` : ''),
-  newThread: (query?: { category?: string; title?: string; kind?: string }) => withQuery('/new', query),
-  /** The login form, coming back to `next` once signed in (its slashes kept readable). */
-  login: (next?: string) => (next ? `/login?next=${encodeURIComponent(next).replaceAll('%2F', '/')}` : '/login'),
-  register: () => '/register',
-  profile: (username: string) => `/u/${encodeURIComponent(username)}`,
-  moderation: () => '/moderation',
-  rules: () => '/moderation/rules',
-  badges: () => '/badges',
-  badge: (key: string) => `/badges/${encodeURIComponent(key)}`,
-  leaderboard: (query?: { period?: string; category?: number | null }) => withQuery('/leaderboard', query),
-  search: (query?: { q?: string }) => withQuery('/search', query),
-  ideas: (query?: { status?: string; sort?: string }) => withQuery('/ideas', query),
-  notifications: () => '/notifications',
-  health: (query?: { days?: number }) => withQuery('/health', query),
-  members: () => '/members',
-  scheduled: () => '/scheduled',
-};
-
-/** Who a page is for: the header offers its links to them. The API still decides what each request may do. */
-export type Access = 'visitor' | 'member' | 'staff' | 'manager';
 
 // Props differ from page to page: `route()` checks each entry's props against its page, then the table forgets them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -55,6 +21,7 @@ export interface Route<P extends Record<string, unknown> = AnyProps> {
   pattern?: RegExp;
   page: () => Promise<{ default: Component<P> }>;
   props?: (params: Params) => P;
+  /** Who the page is for: the header offers its links to them (the API still decides what each request may do). */
   access: Access;
   /** Names the page in the browser's tab (pages named after their content set the title themselves). */
   title?: MessageKey;

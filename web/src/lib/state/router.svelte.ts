@@ -1,12 +1,8 @@
-import { match } from '../routes.ts';
-
 /** A small History-API router: the URL is the state; links are plain <a href> intercepted in App.svelte. */
 class Router {
   path = $state(location.pathname);
   search = $state(location.search);
   hash = $state(location.hash);
-  /** The page the path names, from the route table. */
-  readonly route = $derived(match(this.path));
 
   constructor() {
     window.addEventListener('popstate', () => this.sync());

@@ -1,8 +1,10 @@
 import { api } from '../api/client.ts';
 import type { Me, Site } from '../api/types.ts';
 import { errorStatus } from '../errors.ts';
-import type { Access } from '../routes.ts';
 import { live } from './live.svelte.ts';
+
+/** Who a page or link is for, from anyone to community managers (and admins). */
+export type Access = 'visitor' | 'member' | 'staff' | 'manager';
 
 /** Who is signed in, and what the community is called: loaded once at start. */
 class Session {

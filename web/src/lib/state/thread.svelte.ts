@@ -2,7 +2,7 @@ import { tick } from 'svelte';
 import { api } from '../api/client.ts';
 import type { Category, Hit, Post, ThreadPage } from '../api/types.ts';
 import { errorHits, errorMessage, errorStatus } from '../errors.ts';
-import { paths } from '../routes.ts';
+import { paths } from '../paths.ts';
 import { live, type LiveMessage } from './live.svelte.ts';
 import { router } from './router.svelte.ts';
 import { session } from './session.svelte.ts';
