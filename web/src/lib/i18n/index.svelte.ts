@@ -1,4 +1,3 @@
-import { ApiError } from '../api/client.ts';
 import { en } from './en.ts';
 import { fr } from './fr.ts';
 
@@ -44,16 +43,6 @@ class I18n {
       text = (n === 0 && entry.zero) || (rule === 'one' ? entry.one : entry.other);
     }
     return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
-  };
-
-  /** A translated explanation for an API error, falling back to the server's own message. */
-  error = (err: unknown): string => {
-    if (err instanceof ApiError) {
-      const key = `error.${err.code}` as MessageKey;
-      if (key in fr) return this.t(key);
-      return err.message || this.t('common.error');
-    }
-    return this.t('common.error');
   };
 
   relative = (iso: string): string => {

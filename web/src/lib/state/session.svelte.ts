@@ -1,6 +1,10 @@
-import { api, ApiError } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import type { Me, Site } from '../api/types.ts';
+import { errorStatus } from '../errors.ts';
 import { live } from './live.svelte.ts';
+
+/** Who a page or link is for, from anyone to community managers (and admins). */
+export type Access = 'visitor' | 'member' | 'staff' | 'manager';
 
 /** Who is signed in, and what the community is called: loaded once at start. */
 class Session {
@@ -24,7 +28,7 @@ class Session {
       document.title = site.value.name;
     }
     if (me.status === 'fulfilled') this.me = me.value.member;
-    else if (!(me.reason instanceof ApiError && me.reason.status === 401)) console.warn(me.reason);
+    else if (errorStatus(me.reason) !== 401) console.warn(me.reason);
     this.ready = true;
   }
 
@@ -39,6 +43,14 @@ class Session {
 
   get isManager() {
     return this.me?.role === 'community_manager' || this.me?.role === 'admin';
+  }
+
+  /** Whether a page meant for `access` is offered to whoever is here. */
+  may(access: Access): boolean {
+    if (access === 'member') return this.me !== null;
+    if (access === 'staff') return this.isStaff;
+    if (access === 'manager') return this.isManager;
+    return true;
   }
 }
 

@@ -1,0 +1,150 @@
+import type { Component } from 'svelte';
+import type { MessageKey } from './i18n/index.svelte.ts';
+import { paths } from './paths.ts';
+import type { Access } from './state/session.svelte.ts';
+
+/**
+ * Every page of the app in one table: adding a page is one entry in `routes` (and a builder in paths.ts when
+ * other pages link to it). App.svelte matches the router's path against the table and renders the page it
+ * finds; each page is its own chunk, loaded when first visited. Only the app's shell imports this module.
+ */
+
+// Props differ from page to page: `route()` checks each entry's props against its page, then the table forgets them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyProps = any;
+type Params = Record<string, string | undefined>;
+
+export interface Route<P extends Record<string, unknown> = AnyProps> {
+  /** A fixed address, matched exactly… */
+  path?: string;
+  /** …or a pattern for the whole path, whose named groups are the page's parameters (URI-decoded). */
+  pattern?: RegExp;
+  page: () => Promise<{ default: Component<P> }>;
+  props?: (params: Params) => P;
+  /** Who the page is for: the header offers its links to them (the API still decides what each request may do). */
+  access: Access;
+  /** Names the page in the browser's tab (pages named after their content set the title themselves). */
+  title?: MessageKey;
+  /** Listed in the account menu under its `title`, in table order (needs a fixed `path`). */
+  menu?: boolean;
+  /** A fresh page whenever this changes; otherwise the page stays and gets its new props. */
+  identity?: (props: P) => string | number;
+}
+
+/** Checks an entry: its props fit its page, and a page with required props gets them. */
+function route<P extends Record<string, unknown>>(entry: Route<P> & (Record<string, never> extends P ? unknown : { props: Route<P>['props'] & {} })): Route {
+  return entry;
+}
+
+export const routes = {
+  home: route({ pattern: /^\/?$/, page: () => import('../pages/Home.svelte'), access: 'visitor' }),
+  category: route({
+    pattern: /^\/c\/(?<slug>[^/]+)\/?$/,
+    page: () => import('../pages/Category.svelte'),
+    props: (p) => ({ slug: p.slug! }),
+    access: 'visitor',
+  }),
+  thread: route({
+    pattern: /^\/t\/(?<id>\d{1,10})(?:\/[^/]*)?\/?$/,
+    page: () => import('../pages/Thread.svelte'),
+    props: (p) => ({ id: Number(p.id) }),
+    identity: (p) => p.id,
+    access: 'visitor',
+  }),
+  new: route({ path: paths.newThread(), page: () => import('../pages/NewThread.svelte'), access: 'member' }),
+  login: route({ path: paths.login(), page: () => import('../pages/Login.svelte'), access: 'visitor' }),
+  register: route({ path: paths.register(), page: () => import('../pages/Register.svelte'), access: 'visitor' }),
+  moderation: route({ path: paths.moderation(), page: () => import('../pages/Moderation.svelte'), access: 'staff' }),
+  rules: route({ path: paths.rules(), page: () => import('../pages/Rules.svelte'), access: 'staff' }),
+  badges: route({
+    pattern: /^\/badges(?:\/(?<key>[a-z0-9_]+)\/?)?$/,
+    page: () => import('../pages/Badges.svelte'),
+    props: (p) => ({ key: p.key }),
+    access: 'visitor',
+  }),
+  leaderboard: route({ path: paths.leaderboard(), page: () => import('../pages/Leaderboard.svelte'), access: 'visitor' }),
+  search: route({ path: paths.search(), page: () => import('../pages/Search.svelte'), access: 'visitor' }),
+  ideas: route({ path: paths.ideas(), page: () => import('../pages/Ideas.svelte'), access: 'visitor', title: 'ideas.title' }),
+  notifications: route({
+    path: paths.notifications(),
+    page: () => import('../pages/Notifications.svelte'),
+    access: 'member',
+    title: 'notifications.title',
+    menu: true,
+  }),
+  health: route({ path: paths.health(), page: () => import('../pages/Health.svelte'), access: 'manager', title: 'health.title', menu: true }),
+  members: route({ path: paths.members(), page: () => import('../pages/Members.svelte'), access: 'manager', title: 'members.title', menu: true }),
+  scheduled: route({
+    path: paths.scheduled(),
+    page: () => import('../pages/Scheduled.svelte'),
+    access: 'manager',
+    title: 'schedule.title',
+    menu: true,
+  }),
+  profile: route({
+    pattern: /^\/u\/(?<username>[^/]+)\/?$/,
+    page: () => import('../pages/Profile.svelte'),
+    props: (p) => ({ username: p.username! }),
+    access: 'visitor',
+  }),
+} satisfies Record<string, Route>;
+
+/** The account menu's pages, in table order. */
+export const menu = Object.values(routes).filter(
+  (r: Route): r is Route & { path: string; title: MessageKey } => !!r.menu && !!r.path && !!r.title,
+);
+
+const notFound = route({ page: () => import('../pages/NotFound.svelte'), access: 'visitor' });
+
+export type RouteName = keyof typeof routes;
+
+export interface Match {
+  name: RouteName | 'notFound';
+  route: Route;
+  props: Record<string, unknown>;
+  /** Changes when the page must start afresh (see `Route.identity`). */
+  identity: string;
+}
+
+/** The route's parameters for the path, or null when it does not match (or a %-escape is malformed). */
+function parameters(route: Route, path: string): Params | null {
+  if (route.path !== undefined) return route.path === path ? {} : null;
+  const found = route.pattern?.exec(path);
+  if (!found) return null;
+  const params: Params = {};
+  try {
+    for (const [name, value] of Object.entries(found.groups ?? {})) params[name] = value === undefined ? undefined : decodeURIComponent(value);
+  } catch {
+    return null;
+  }
+  return params;
+}
+
+/** The page for a path (without its query or hash). */
+export function match(path: string): Match {
+  for (const [name, route] of Object.entries(routes) as [RouteName, Route][]) {
+    const params = parameters(route, path);
+    if (!params) continue;
+    const props = route.props?.(params) ?? {};
+    return { name, route, props, identity: route.identity ? `${name}:${route.identity(props)}` : name };
+  }
+  return { name: 'notFound', route: notFound, props: {}, identity: 'notFound' };
+}
+
+/** A matched page ready to render, its props with it (so that a page never gets the props of the next one). */
+export interface View {
+  page: Component<AnyProps>;
+  match: Match;
+}
+
+const loaded = new Map<Route, Component<AnyProps>>();
+
+/** The page to render for a match: at once when its chunk is already here, else once it has loaded. */
+export function view(match: Match): View | Promise<View> {
+  const page = loaded.get(match.route);
+  if (page) return { page, match };
+  return match.route.page().then((module) => {
+    loaded.set(match.route, module.default);
+    return { page: module.default, match };
+  });
+}
