@@ -1,17 +1,16 @@
+import type { components } from '../api/schema';
+/**
+ * A pushed event, typed by the server's live-event catalogue (server/events/live-catalogue.ts) through the
+ * generated client: checking `event` narrows `data` to that event's payload.
+ */
+export type LiveMessage = components['schemas']['LiveEvent'];
+type Handler = (message: LiveMessage | { event: 'reset' }) => void;
+
 /**
  * The tab's one WebSocket to `/api/live` (server/modules/live/live.routes.ts). Pages follow topics with
  * `live.follow(topic, handler)`; the socket reconnects by itself with a growing pause, and on reconnecting asks
  * for what it missed since the last event it saw. When too much was missed, handlers get a `reset` and reload.
  */
-export interface LiveMessage {
-  id: number;
-  topic: string;
-  event: string;
-  data: Record<string, unknown>;
-  at: string;
-}
-type Handler = (message: LiveMessage | { event: 'reset' }) => void;
-
 class Live {
   status = $state<'idle' | 'connecting' | 'open' | 'offline'>('idle');
   private socket: WebSocket | null = null;
@@ -59,7 +58,7 @@ class Live {
       this.status = 'open';
     };
     socket.onmessage = (e) => {
-      let message: { type: string; last?: number } & Partial<LiveMessage>;
+      let message: { type: string; last?: number; id?: number; topic?: string };
       try {
         message = JSON.parse(e.data as string);
       } catch {
@@ -73,7 +72,7 @@ class Live {
         this.last = Math.max(this.last, message.id!);
         // The server names a member's own topic by id; pages follow it as `me`.
         const topic = message.topic!.startsWith('member:') ? 'me' : message.topic!;
-        for (const h of this.handlers.get(topic) ?? []) h(message as LiveMessage);
+        for (const h of this.handlers.get(topic) ?? []) h(message as LiveMessage); // as the catalogue says the server sends
       } else if (message.type === 'reset') {
         for (const set of this.handlers.values()) for (const h of set) h({ event: 'reset' });
       }

@@ -8,7 +8,6 @@ import { router } from './router.svelte.ts';
 import { session } from './session.svelte.ts';
 
 /** What a live event about a post carries (server/modules/live). */
-type PostEvent = { postId: number; number: number; authorId?: number; likes?: number; helpful?: number };
 
 /**
  * One thread as its page shows it: the page of posts the address asks for, kept current by the thread's live
@@ -79,21 +78,21 @@ export class ThreadState {
     const data = this.data;
     if (!data) return;
     if (m.event === 'reset') return void this.load();
-    if (!('data' in m)) return;
-    const d = m.data as PostEvent;
-    const shown = data.posts.find((p) => p.id === d.postId);
+    if (m.event !== 'post.created' && m.event !== 'post.reactions' && m.event !== 'post.edited' && m.event !== 'post.hidden') return;
+    const shown = data.posts.find((p) => p.id === m.data.postId);
     if (m.event === 'post.created') {
+      const d = m.data;
       if (shown || d.authorId === session.me?.id || this.fresh.includes(d.number)) return;
       const here = Math.ceil(d.number / this.pageSize) === this.pageNumber && data.posts.length < this.pageSize;
       if (here && atBottom()) return void this.load();
       this.fresh = [...this.fresh, d.number];
     } else if (m.event === 'post.reactions' && shown) {
-      shown.likeCount = d.likes ?? shown.likeCount;
-      shown.helpfulCount = d.helpful ?? shown.helpfulCount;
+      shown.likeCount = m.data.likes;
+      shown.helpfulCount = m.data.helpful;
     } else if (m.event === 'post.edited' && shown) {
       await this.load();
     } else if (m.event === 'post.hidden' && shown) {
-      data.posts = data.posts.filter((p) => p.id !== d.postId);
+      data.posts = data.posts.filter((p) => p.id !== m.data.postId);
     }
   }
 
