@@ -5,5 +5,5 @@ import { session } from './lib/state/session.svelte.ts';
 import { theme } from './lib/state/theme.svelte.ts';
 
 theme.apply();
-session.load();
+void session.load();
 mount(App, { target: document.getElementById('app')! });

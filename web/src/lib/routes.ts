@@ -10,7 +10,6 @@ import type { Access } from './state/session.svelte.ts';
  */
 
 // Props differ from page to page: `route()` checks each entry's props against its page, then the table forgets them.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyProps = any;
 type Params = Record<string, string | undefined>;
 
