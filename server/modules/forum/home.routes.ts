@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { authorize } from '../../access/access.ts';
+import { LISTED_THREAD_STATE } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
 import { NotFoundError } from '../../lib/errors.ts';
 import { errors, Id, Nullable } from '../../http/schemas.ts';
@@ -30,7 +31,7 @@ export async function homeRoutes(fastify: FastifyInstance, { db }: { db: Db }) {
       .innerJoin('categories as c', 'c.id', 't.category_id')
       .innerJoin('members as m', 'm.id', 't.author_id')
       .select(['t.id', 't.title', 't.kind', 't.official', 't.reply_count', 't.created_at', 'c.slug', 'c.name', 'c.color', 'm.username'])
-      .where('t.state', '=', 'published');
+      .where('t.state', '=', LISTED_THREAD_STATE);
   const toItem = (r: Awaited<ReturnType<ReturnType<typeof base>['execute']>>[number]) => ({
     id: r.id,
     title: r.title,

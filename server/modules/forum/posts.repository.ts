@@ -1,4 +1,5 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
+import { LISTED_THREAD_STATE } from '../../access/visibility.ts';
 import type { Executor } from '../../db/kysely.ts';
 import type { PostsTable, ReactionKind } from '../../db/schema.ts';
 
@@ -97,7 +98,7 @@ export class PostsRepository {
       ])
       .where('posts.author_id', '=', authorId)
       .where('posts.state', '=', 'published')
-      .where('threads.state', '=', 'published')
+      .where('threads.state', '=', LISTED_THREAD_STATE)
       .orderBy('posts.created_at', 'desc')
       .orderBy('posts.id', 'desc')
       .limit(limit)

@@ -16,7 +16,7 @@ import type { NetiquetteService } from '../netiquette/netiquette.service.ts';
 import type { ModerationSettingsStore } from '../moderation/moderation.settings.ts';
 import type { ReputationService } from '../reputation/reputation.service.ts';
 import { CategoriesRepository } from './categories.repository.ts';
-import { canSeeThread } from './forum.service.ts';
+import { canSeeThread } from '../../access/visibility.ts';
 import { PostsRepository } from './posts.repository.ts';
 import { ThreadsRepository } from './threads.repository.ts';
 

@@ -2,7 +2,7 @@ import { type Actor, assertMayWrite, authorize, can } from '../../access/access.
 import type { Db, Executor } from '../../db/kysely.ts';
 import type { ReactionKind } from '../../db/schema.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
-import { canSeeThread } from './forum.service.ts';
+import { canSeeThread } from '../../access/visibility.ts';
 import { PostsRepository, ReactionsRepository } from './posts.repository.ts';
 import { ThreadsRepository } from './threads.repository.ts';
 import { notifier } from '../notifications/notifier.ts';

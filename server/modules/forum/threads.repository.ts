@@ -1,4 +1,5 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
+import { LISTED_THREAD_STATE } from '../../access/visibility.ts';
 import type { Executor } from '../../db/kysely.ts';
 import type { ThreadsTable } from '../../db/schema.ts';
 
@@ -46,7 +47,7 @@ export class ThreadsRepository {
         'author.display_name as author_display_name',
         'last_poster.username as last_poster_username',
       ])
-      .where('threads.state', '=', 'published');
+      .where('threads.state', '=', LISTED_THREAD_STATE);
   }
 
   /** Keyset pagination on an index per sort; never OFFSET. */

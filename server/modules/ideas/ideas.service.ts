@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { stringify } from 'csv-stringify/sync';
 import { type Actor, assertMayWrite, authorize } from '../../access/access.ts';
+import { canSeeThread, isListed, LISTED_THREAD_STATE } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
 import type { IdeaStatus } from '../../db/schema.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
@@ -20,25 +21,31 @@ export class IdeasService {
     private readonly publicUrl: string | undefined,
   ) {}
 
-  private async idea(threadId: number) {
+  /**
+   * The thread, for a viewer who may see it (404 otherwise, as the thread page answers); votes, follows, tags
+   * and statuses (`listed`) also need it published.
+   */
+  private async idea(actor: Actor | null, threadId: number, need: 'visible' | 'listed' = 'listed') {
     const thread = await this.db
       .selectFrom('threads')
       .select(['id', 'kind', 'state', 'title', 'author_id', 'idea_status', 'idea_note', 'idea_status_at', 'vote_count'])
       .where('id', '=', threadId)
       .executeTakeFirst();
-    if (!thread || thread.state !== 'published') throw new NotFoundError('thread.not_found', 'No such thread.');
+    if (!thread || !canSeeThread(actor, thread) || (need === 'listed' && !isListed(thread))) {
+      throw new NotFoundError('thread.not_found', 'No such thread.');
+    }
     return thread;
   }
 
-  private async assertIdea(threadId: number) {
-    const thread = await this.idea(threadId);
+  private async assertIdea(actor: Actor | null, threadId: number, need: 'visible' | 'listed' = 'listed') {
+    const thread = await this.idea(actor, threadId, need);
     if (thread.kind !== 'idea') throw new UnprocessableError('thread.not_an_idea', 'Only ideas have votes and a status.');
     return thread;
   }
 
-  /** What the idea panel of a thread shows. */
+  /** What the idea panel of a thread shows, to whoever may open the thread. */
   async get(actor: Actor | null, threadId: number) {
-    const thread = await this.assertIdea(threadId);
+    const thread = await this.assertIdea(actor, threadId, 'visible');
     const [voted, following] = actor
       ? await Promise.all([
           this.db.selectFrom('idea_votes').select('member_id').where('thread_id', '=', threadId).where('member_id', '=', actor.id).executeTakeFirst(),
@@ -59,7 +66,7 @@ export class IdeasService {
   async vote(actorOrNull: Actor | null, threadId: number, on: boolean) {
     const actor = authorize(actorOrNull, 'idea.vote');
     assertMayWrite(actor);
-    await this.assertIdea(threadId);
+    await this.assertIdea(actor, threadId);
     await this.db.transaction().execute(async (trx) => {
       const changed = on
         ? await trx.insertInto('idea_votes').values({ thread_id: threadId, member_id: actor.id }).onConflict((oc) => oc.doNothing()).executeTakeFirst()
@@ -78,7 +85,7 @@ export class IdeasService {
 
   async follow(actorOrNull: Actor | null, threadId: number, on: boolean) {
     const actor = authorize(actorOrNull, 'thread.follow');
-    await this.idea(threadId);
+    await this.idea(actor, threadId);
     if (on) await this.db.insertInto('thread_follows').values({ thread_id: threadId, member_id: actor.id }).onConflict((oc) => oc.doNothing()).execute();
     else await this.db.deleteFrom('thread_follows').where('thread_id', '=', threadId).where('member_id', '=', actor.id).execute();
     return { following: on };
@@ -87,7 +94,7 @@ export class IdeasService {
   /** A new status and its public note; voters, followers and the author are told (not the manager who set it). */
   async setStatus(actorOrNull: Actor | null, threadId: number, input: { status: IdeaStatus; note?: string }) {
     const actor = authorize(actorOrNull, 'idea.status');
-    const thread = await this.assertIdea(threadId);
+    const thread = await this.assertIdea(actor, threadId);
     const note = (input.note ?? '').trim();
     if (thread.idea_status === input.status && thread.idea_note === note) return this.get(actor, threadId);
     await this.db.transaction().execute(async (trx) => {
@@ -112,7 +119,7 @@ export class IdeasService {
 
   /** Tags a question or discussion as a product problem (its author, or a moderator), or removes the tag. */
   async setBugReport(actorOrNull: Actor | null, threadId: number, on: boolean) {
-    const thread = await this.idea(threadId);
+    const thread = await this.idea(actorOrNull, threadId);
     authorize(actorOrNull, actorOrNull?.id === thread.author_id ? 'thread.tag.own' : 'thread.tag.any');
     if (thread.kind !== 'question' && thread.kind !== 'discussion') {
       throw new UnprocessableError('thread.not_taggable', 'Only questions and discussions can be bug reports.');
@@ -133,7 +140,7 @@ export class IdeasService {
       .innerJoin('members as m', 'm.id', 't.author_id')
       .select(['t.id', 't.title', 't.idea_status', 't.idea_note', 't.vote_count', 't.reply_count', 't.created_at', 'c.slug', 'c.name', 'c.color', 'm.username'])
       .where('t.kind', '=', 'idea')
-      .where('t.state', '=', 'published');
+      .where('t.state', '=', LISTED_THREAD_STATE);
     if (options.status) q = q.where('t.idea_status', '=', options.status);
     q = options.sort === 'votes' ? q.orderBy('t.vote_count', 'desc').orderBy('t.id', 'desc') : q.orderBy('t.id', 'desc');
     const rows = await q.limit(BOARD_PAGE + 1).offset(options.offset).execute();
@@ -170,7 +177,7 @@ export class IdeasService {
       .innerJoin('members as m', 'm.id', 't.author_id')
       .select(['t.id', 't.title', 't.kind', 't.idea_status', 't.idea_note', 't.vote_count', 't.score', 't.reply_count', 't.created_at', 't.idea_status_at', 'c.name', 'm.username'])
       .where((eb) => eb.or([eb('t.kind', '=', 'idea'), eb('t.bug_report', '=', true)]))
-      .where('t.state', '=', 'published')
+      .where('t.state', '=', LISTED_THREAD_STATE)
       .orderBy('t.kind', 'desc')
       .orderBy('t.vote_count', 'desc')
       .orderBy('t.score', 'desc')

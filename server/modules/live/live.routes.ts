@@ -2,6 +2,7 @@ import type {} from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { type Actor, can } from '../../access/access.ts';
+import { canSeeThread } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
 import { frame, type LiveEvent, type LiveHub, type LiveSubscriber } from './hub.ts';
 
@@ -29,9 +30,8 @@ async function resolveTopic(db: Db, actor: Actor | null, topic: string): Promise
     return found ? { topic } : { denied: 'category.not_found' };
   }
   const thread = await db.selectFrom('threads').select(['state', 'author_id']).where('id', '=', id).executeTakeFirst();
-  if (!thread || thread.state === 'deleted') return { denied: 'thread.not_found' };
-  const mayRead = thread.state === 'published' || can(actor, 'post.view_hidden') || (actor !== null && actor.id === thread.author_id);
-  return mayRead ? { topic } : { denied: 'thread.not_found' };
+  // Whoever may open the thread (forum's GET /api/threads/:id) may follow it, and nobody else.
+  return thread && canSeeThread(actor, thread) ? { topic } : { denied: 'thread.not_found' };
 }
 
 /**

@@ -13,6 +13,11 @@ export class MembersRepository {
     return this.db.selectFrom('members').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** What deciding what the member may see needs (a notification's recipient). */
+  getViewer(id: number) {
+    return this.db.selectFrom('members').select(['id', 'role']).where('id', '=', id).executeTakeFirst();
+  }
+
   getByUsername(username: string) {
     return this.db.selectFrom('members').selectAll().where('username', '=', username).executeTakeFirst();
   }

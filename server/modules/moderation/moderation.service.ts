@@ -5,7 +5,7 @@ import { AuditRepository } from '../../events/audit.repository.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { CategoriesRepository } from '../forum/categories.repository.ts';
-import { canSeeThread } from '../forum/forum.service.ts';
+import { canSeeThread } from '../../access/visibility.ts';
 import { PostsRepository } from '../forum/posts.repository.ts';
 import type { Publisher } from '../forum/publish.ts';
 import { ThreadsRepository } from '../forum/threads.repository.ts';
@@ -197,7 +197,8 @@ export class ModerationService {
         }
         await r.members.addPostCount(post.author_id, 1);
         await this.reputation.replyPublished(trx, post, thread);
-        await notifier.postPublished(trx, post, thread);
+        // A first post approved publishes its thread: its news is told as of a published thread.
+        await notifier.postPublished(trx, post, post.number === 1 ? { ...thread, state: 'published' } : thread);
         await r.notifications.create(post.author_id, 'moderation.approved', { postId: post.id, threadId: thread.id, threadTitle: thread.title });
       }
       await r.rules.settleHits(post.id, 'approved');

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { type Actor, authorize } from '../../access/access.ts';
+import { canSeeThread, type Viewer } from '../../access/visibility.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
 import type { BadgeTier } from '../../db/schema.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
@@ -76,7 +77,7 @@ export class RecognitionService {
     }
   }
 
-  async memberReputation(username: string, options: { before?: number; limit?: number }) {
+  async memberReputation(viewer: Viewer, username: string, options: { before?: number; limit?: number }) {
     const member = await this.read.members.getByUsername(username);
     if (!member) throw new NotFoundError('member.not_found', 'No such member.');
     const limit = options.limit ?? 30;
@@ -99,15 +100,19 @@ export class RecognitionService {
         reason: b.reason,
         grantedAt: b.created_at.toISOString(),
       })),
-      ledger: page.map((e) => ({
-        id: e.id,
-        kind: e.kind,
-        points: e.points,
-        createdAt: e.created_at.toISOString(),
-        threadId: e.thread_id,
-        threadTitle: e.thread_title,
-        postNumber: e.post_number,
-      })),
+      ledger: page.map((e) => {
+        // The points stay; the thread they came from is named only to who may open it.
+        const shown = e.thread_state !== null && canSeeThread(viewer, { state: e.thread_state, author_id: e.thread_author_id! });
+        return {
+          id: e.id,
+          kind: e.kind,
+          points: e.points,
+          createdAt: e.created_at.toISOString(),
+          threadId: shown ? e.thread_id : null,
+          threadTitle: shown ? e.thread_title : null,
+          postNumber: shown ? e.post_number : null,
+        };
+      }),
       nextBefore: ledger.length > limit ? page.at(-1)!.id : null,
     };
   }

@@ -120,7 +120,7 @@ export class ReputationRepository {
       .selectFrom('reputation_events as e')
       .leftJoin('threads as t', 't.id', 'e.thread_id')
       .leftJoin('posts as p', 'p.id', 'e.post_id')
-      .select(['e.id', 'e.kind', 'e.points', 'e.created_at', 'e.thread_id', 't.title as thread_title', 'p.number as post_number'])
+      .select(['e.id', 'e.kind', 'e.points', 'e.created_at', 'e.thread_id', 't.title as thread_title', 't.state as thread_state', 't.author_id as thread_author_id', 'p.number as post_number'])
       .where('e.member_id', '=', memberId)
       .$if(beforeId !== undefined, (q) => q.where('e.id', '<', beforeId!))
       .orderBy('e.id', 'desc')

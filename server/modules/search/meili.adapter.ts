@@ -1,6 +1,7 @@
 import { type EnqueuedTaskPromise, type IndexSwap, Meilisearch, type Settings } from 'meilisearch';
 import { eng, fra } from 'stopword';
 import { sql } from 'kysely';
+import { searchVisibilities } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
 import { ServiceUnavailableError } from '../../lib/errors.ts';
 import { CategoriesRepository } from '../forum/categories.repository.ts';
@@ -106,7 +107,8 @@ export class MeiliSearchAdapter implements SearchPort, SearchIndexer {
 
   /** Meilisearch's filter expression for a request; only numbers and fixed words reach it. */
   static filter(opts: { includeHidden: boolean; categoryId?: number; authorId?: number; kind?: ThreadKind; from?: Date; to?: Date; answered?: boolean; titles?: boolean }): string {
-    const parts = [opts.includeHidden ? 'visibility IN [published, pending, hidden]' : 'visibility = published'];
+    const visible = searchVisibilities(opts.includeHidden);
+    const parts = [visible.length === 1 ? `visibility = ${visible[0]}` : `visibility IN [${visible.join(', ')}]`];
     if (opts.categoryId !== undefined) parts.push(`categoryId = ${Math.trunc(opts.categoryId)}`);
     if (opts.authorId !== undefined) parts.push(`authorId = ${Math.trunc(opts.authorId)}`);
     if (opts.kind) parts.push(`kind = ${opts.kind.replace(/[^a-z]/g, '')}`);
@@ -181,7 +183,7 @@ export class MeiliSearchAdapter implements SearchPort, SearchIndexer {
   /** What the results show, read now from PostgreSQL; posts that may no longer be found are left out. */
   private async hydrate(ids: number[], includeHidden: boolean): Promise<Map<number, HydratedRow>> {
     if (ids.length === 0) return new Map();
-    const allowed = includeHidden ? ['published', 'pending', 'hidden'] : ['published'];
+    const allowed: string[] = searchVisibilities(includeHidden);
     const { rows } = await sql<HydratedRow>`
       SELECT ${HIT_COLUMNS}, agora_search_visibility(p.state, t.state) AS visibility
         FROM posts p

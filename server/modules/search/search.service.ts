@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { type Actor, authorize, can } from '../../access/access.ts';
+import { type Actor, authorize } from '../../access/access.ts';
+import { findsUnpublished } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { BadRequestError } from '../../lib/errors.ts';
@@ -34,7 +35,7 @@ export class SearchService {
     const { hits, more } = await this.port.search({
       ...rest,
       q,
-      includeHidden: can(actor, 'post.view_hidden'),
+      includeHidden: findsUnpublished(actor),
       offset,
       limit: this.pageSize,
     });
@@ -50,7 +51,7 @@ export class SearchService {
   }
 
   titles(actor: Actor | null, q: string, match: 'all' | 'any', limit: number) {
-    return this.port.titles(q, { match, limit, includeHidden: can(actor, 'post.view_hidden') });
+    return this.port.titles(q, { match, limit, includeHidden: findsUnpublished(actor) });
   }
 
   /** The searches that found nothing over the last `days`, most asked first. */
