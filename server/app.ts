@@ -22,7 +22,7 @@ import { forumRoutes } from './modules/forum/forum.routes.ts';
 import { ForumService } from './modules/forum/forum.service.ts';
 import { Publisher } from './modules/forum/publish.ts';
 import { ReactionsService } from './modules/forum/reactions.service.ts';
-import { MembersRepository } from './modules/members/members.repository.ts';
+import { MembersRepository } from './content/index.ts';
 import { membersRoutes } from './modules/members/members.routes.ts';
 import { MembersService } from './modules/members/members.service.ts';
 import { moderationRoutes } from './modules/moderation/moderation.routes.ts';

@@ -12,7 +12,7 @@ import { AuthService } from './modules/auth/auth.service.ts';
 import { hashPassword } from './modules/auth/password.ts';
 import { SessionRepository } from './modules/auth/session.repository.ts';
 import { SessionService } from './modules/auth/session.service.ts';
-import { MembersRepository } from './modules/members/members.repository.ts';
+import { MembersRepository } from './content/index.ts';
 import { MeiliSearchAdapter } from './modules/search/meili.adapter.ts';
 import { rebuildIndex, SearchOutboxWorker } from './modules/search/outbox.worker.ts';
 import { assertValidEmail, assertValidPassword, assertValidUsername } from './modules/members/members.rules.ts';

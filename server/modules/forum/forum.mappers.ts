@@ -1,8 +1,7 @@
 import { can } from '../../access/access.ts';
 import { canSeePostContent, type Viewer } from '../../access/visibility.ts';
 import type { Category, Thread } from '../../db/schema.ts';
-import type { PostPageRow } from './posts.repository.ts';
-import type { ThreadDetailRow, ThreadListRow } from './threads.repository.ts';
+import type { PostPageRow, ThreadDetailRow, ThreadListRow } from '../../content/index.ts';
 
 /** Database rows → the JSON the API promises (camelCase, ISO dates). */
 

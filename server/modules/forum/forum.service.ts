@@ -4,10 +4,8 @@ import { canSeePostContent, canSeeThread, hasPlaceInThread } from '../../access/
 import type { Db } from '../../db/kysely.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ConflictError, NotFoundError } from '../../lib/errors.ts';
-import { CategoriesRepository } from './categories.repository.ts';
+import { CategoriesRepository, PostsRepository, type ThreadListRow, type ThreadSort, ThreadsRepository } from '../../content/index.ts';
 import { toCategory, toPost, toThread, toThreadListItem } from './forum.mappers.ts';
-import { PostsRepository } from './posts.repository.ts';
-import { type ThreadListRow, ThreadsRepository, type ThreadSort } from './threads.repository.ts';
 
 type CachedPage = {
   version: number;

@@ -3,8 +3,8 @@ import type { Db, Executor } from '../../db/kysely.ts';
 import type { ReactionKind } from '../../db/schema.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { canSeeThread } from '../../access/visibility.ts';
-import { PostsRepository, ReactionsRepository } from './posts.repository.ts';
-import { ThreadsRepository } from './threads.repository.ts';
+import { PostsRepository, ThreadsRepository } from '../../content/index.ts';
+import { ReactionsRepository } from './reactions.repository.ts';
 import { notifier } from '../notifications/notifier.ts';
 import type { ReputationService } from '../reputation/reputation.service.ts';
 

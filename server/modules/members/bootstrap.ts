@@ -4,7 +4,7 @@ import type { Db } from '../../db/kysely.ts';
 import { AuthService } from '../auth/auth.service.ts';
 import { SessionRepository } from '../auth/session.repository.ts';
 import { SessionService } from '../auth/session.service.ts';
-import { MembersRepository } from './members.repository.ts';
+import { MembersRepository } from '../../content/index.ts';
 
 /**
  * Makes sure the forum has an administrator.

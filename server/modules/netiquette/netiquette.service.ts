@@ -2,7 +2,7 @@ import { type Actor, authorize } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
 import type { ModerationAction } from '../../db/schema.ts';
 import { NotFoundError, UnprocessableError } from '../../lib/errors.ts';
-import { MembersRepository } from '../members/members.repository.ts';
+import { MembersRepository } from '../../content/index.ts';
 import {
   BUILTIN_RULES,
   compileRules,

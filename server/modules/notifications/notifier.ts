@@ -2,7 +2,7 @@ import { canSeeThread, isListed, viewerOf } from '../../access/visibility.ts';
 import type { Executor } from '../../db/kysely.ts';
 import type { Post, Thread } from '../../db/schema.ts';
 import { findMentions } from '../../lib/markdown.ts';
-import { MembersRepository } from '../members/members.repository.ts';
+import { MembersRepository } from '../../content/index.ts';
 import { NotificationsRepository } from './notifications.repository.ts';
 
 /** At most this many members are notified of mentions in one post (a list of names is not a reason to ping all). */

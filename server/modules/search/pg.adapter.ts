@@ -3,8 +3,7 @@ import { searchVisibilities } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
 import { plainMarkdown } from './documents.repository.ts';
 import { HIT_COLUMNS, HIT_JOINS, type HitRow, toHit } from './hits.ts';
-import { CategoriesRepository } from '../forum/categories.repository.ts';
-import { MembersRepository } from '../members/members.repository.ts';
+import { CategoriesRepository, MembersRepository } from '../../content/index.ts';
 import { HIT_END, HIT_START, isCommonQuery, parseQuery, realign, segments } from './query.ts';
 import type { SearchHit, SearchPort, SearchRequest, ThreadKind, TitleHit } from './search.port.ts';
 

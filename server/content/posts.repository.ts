@@ -1,7 +1,7 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
-import { LISTED_THREAD_STATE } from '../../access/visibility.ts';
-import type { Executor } from '../../db/kysely.ts';
-import type { PostsTable, ReactionKind } from '../../db/schema.ts';
+import { LISTED_THREAD_STATE } from '../access/visibility.ts';
+import type { Executor } from '../db/kysely.ts';
+import type { PostsTable, ReactionKind } from '../db/schema.ts';
 
 export interface PostPageOptions {
   threadId: number;
@@ -171,30 +171,3 @@ export class PostsRepository {
 }
 
 export type PostPageRow = Awaited<ReturnType<PostsRepository['page']>>[number];
-
-export class ReactionsRepository {
-  constructor(private readonly db: Executor) {}
-
-  /** The new reaction's id, or undefined when it was already there. */
-  async add(postId: number, memberId: number, kind: ReactionKind): Promise<number | undefined> {
-    const row = await this.db
-      .insertInto('reactions')
-      .values({ post_id: postId, member_id: memberId, kind })
-      .onConflict((oc) => oc.columns(['post_id', 'member_id', 'kind']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    return row?.id;
-  }
-
-  /** The removed reaction's id, or undefined when there was none. */
-  async remove(postId: number, memberId: number, kind: ReactionKind): Promise<number | undefined> {
-    const row = await this.db
-      .deleteFrom('reactions')
-      .where('post_id', '=', postId)
-      .where('member_id', '=', memberId)
-      .where('kind', '=', kind)
-      .returning('id')
-      .executeTakeFirst();
-    return row?.id;
-  }
-}

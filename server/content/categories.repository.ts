@@ -1,6 +1,6 @@
 import { type Insertable, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
-import type { Executor } from '../../db/kysely.ts';
-import type { CategoriesTable, Database } from '../../db/schema.ts';
+import type { Executor } from '../db/kysely.ts';
+import type { CategoriesTable, Database } from '../db/schema.ts';
 
 /** Writers of one category spread their counter updates over this many rows (migration 0019). */
 const COUNT_SHARDS = 32;

@@ -1,7 +1,7 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
-import { LISTED_THREAD_STATE } from '../../access/visibility.ts';
-import type { Executor } from '../../db/kysely.ts';
-import type { ThreadsTable } from '../../db/schema.ts';
+import { LISTED_THREAD_STATE } from '../access/visibility.ts';
+import type { Executor } from '../db/kysely.ts';
+import type { ThreadsTable } from '../db/schema.ts';
 
 export type ThreadSort = 'latest' | 'top' | 'unanswered';
 

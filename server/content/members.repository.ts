@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../db/kysely.ts';
-import type { NewMember, Role } from '../../db/schema.ts';
+import type { Executor } from '../db/kysely.ts';
+import type { NewMember, Role } from '../db/schema.ts';
 
 export class MembersRepository {
   constructor(private readonly db: Executor) {}
