@@ -9,7 +9,7 @@ import type { Role } from './db/schema.ts';
 import { seedDemo } from './demo/seed.ts';
 import { AppError } from './lib/errors.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
-import { hashPassword } from './modules/auth/password.ts';
+import { hashPassword } from './lib/password.ts';
 import { SessionRepository } from './modules/auth/session.repository.ts';
 import { SessionService } from './modules/auth/session.service.ts';
 import { MembersRepository } from './content/index.ts';

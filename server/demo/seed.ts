@@ -4,7 +4,7 @@ import type { Db } from '../db/kysely.ts';
 import type { ThreadKind } from '../db/schema.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
 import { postSentiment } from '../modules/community/sentiment.ts';
-import { hashPassword } from '../modules/auth/password.ts';
+import { hashPassword } from '../lib/password.ts';
 import { CategoriesRepository, MembersRepository, PostsRepository, ThreadsRepository } from '../content/index.ts';
 import { ReactionsRepository } from '../modules/forum/reactions.repository.ts';
 import { ReputationService } from '../modules/reputation/reputation.service.ts';

@@ -1,7 +1,7 @@
 import type { Db } from '../../server/db/kysely.ts';
 import type { Member, Role, ThreadKind } from '../../server/db/schema.ts';
 import type { Actor } from '../../server/access/access.ts';
-import { hashPassword } from '../../server/modules/auth/password.ts';
+import { hashPassword } from '../../server/lib/password.ts';
 import { CategoriesRepository, MembersRepository } from '../../server/content/index.ts';
 import { Publisher } from '../../server/modules/forum/publish.ts';
 import { NetiquetteService } from '../../server/modules/netiquette/netiquette.service.ts';

@@ -4,7 +4,7 @@ import { type Actor, authorize, hasRole } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
-import { hashPassword } from '../auth/password.ts';
+import { hashPassword } from '../../lib/password.ts';
 
 const PAGE = 50;
 

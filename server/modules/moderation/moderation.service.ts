@@ -6,11 +6,11 @@ import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { CategoriesRepository, MembersRepository, PostsRepository, ThreadsRepository } from '../../content/index.ts';
 import { canSeeThread } from '../../access/visibility.ts';
-import type { Publisher } from '../forum/publish.ts';
 import { NetiquetteRepository } from '../netiquette/netiquette.repository.ts';
 import { SiteSettingsRepository } from '../site/site.repository.ts';
 import { notifier } from '../notifications/notifier.ts';
-import { ModerationRepository, NotificationsRepository, type QueueRow } from './moderation.repository.ts';
+import { NotificationsRepository } from '../notifications/notifications.repository.ts';
+import { ModerationRepository, type QueueRow } from './moderation.repository.ts';
 import type { ModerationSettings, ModerationSettingsStore } from './moderation.settings.ts';
 import type { ReputationService } from '../reputation/reputation.service.ts';
 
@@ -31,6 +31,11 @@ export const DEFAULT_REASONS: ReasonTemplate[] = [
 ];
 
 const DAY = 86_400_000;
+
+/** The forum's publish pipeline, for edit-and-approve (the same checks and revision as any edit). */
+export interface PostEditor {
+  edit(actor: Actor, postId: number, input: { body?: string }): Promise<unknown>;
+}
 
 function repositories(db: Executor) {
   return {
@@ -94,7 +99,7 @@ export class ModerationService {
 
   constructor(
     private readonly db: Db,
-    private readonly publisher: Publisher,
+    private readonly publisher: PostEditor,
     private readonly settingsStore: ModerationSettingsStore,
     private readonly reputation: ReputationService,
   ) {
