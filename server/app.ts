@@ -37,7 +37,9 @@ import { reputationRoutes } from './modules/reputation/reputation.routes.ts';
 import { ReputationService } from './modules/reputation/reputation.service.ts';
 import { ReputationSettingsStore } from './modules/reputation/reputation.settings.ts';
 import { homeRoutes } from './modules/forum/home.routes.ts';
+import { HomeService } from './modules/forum/home.service.ts';
 import { templatesRoutes } from './modules/forum/templates.routes.ts';
+import { TemplatesService } from './modules/forum/templates.service.ts';
 import { ThreadScheduler } from './modules/forum/scheduler.ts';
 import { LiveHub } from './modules/live/hub.ts';
 import { liveRoutes } from './modules/live/live.routes.ts';
@@ -165,8 +167,8 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   });
 
   await app.register(notificationsRoutes, { db });
-  await app.register(homeRoutes, { db });
-  await app.register(templatesRoutes, { db });
+  await app.register(homeRoutes, { home: new HomeService(db) });
+  await app.register(templatesRoutes, { templates: new TemplatesService(db) });
   await app.register(managementRoutes, { management: new MemberManagementService(db) });
   const health = new HealthService(db);
   await app.register(healthRoutes, { health });

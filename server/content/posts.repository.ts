@@ -21,6 +21,16 @@ export class PostsRepository {
     return this.db.selectFrom('posts').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** A thread's first post (its opening text). */
+  getFirst(threadId: number) {
+    return this.db.selectFrom('posts').selectAll().where('thread_id', '=', threadId).where('number', '=', 1).executeTakeFirstOrThrow();
+  }
+
+  /** Who wrote the post (a reply's parent, to notify). */
+  getAuthorId(id: number) {
+    return this.db.selectFrom('posts').select('author_id').where('id', '=', id).executeTakeFirst();
+  }
+
   lockForUpdate(id: number) {
     return this.db.selectFrom('posts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   }

@@ -112,6 +112,46 @@ export class ThreadsRepository {
       .execute();
   }
 
+  /** Threads waiting for their publication time, soonest first (the community managers' calendar). */
+  listScheduled(limit: number) {
+    return this.db
+      .selectFrom('threads as t')
+      .innerJoin('categories as c', 'c.id', 't.category_id')
+      .innerJoin('members as m', 'm.id', 't.author_id')
+      .select(['t.id', 't.title', 't.kind', 't.publish_at', 'c.slug', 'c.name', 'c.color', 'm.username'])
+      .where('t.state', '=', 'scheduled')
+      .orderBy('t.publish_at')
+      .limit(limit)
+      .execute();
+  }
+
+  /**
+   * The next scheduled thread due now, locked for this transaction; another node's claim is skipped, so every
+   * due thread is published by exactly one node.
+   */
+  claimDue() {
+    return this.db
+      .selectFrom('threads')
+      .selectAll()
+      .where('state', '=', 'scheduled')
+      .where('publish_at', '<=', sql<Date>`now()`)
+      .orderBy('publish_at')
+      .limit(1)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst();
+  }
+
+  /** A scheduled thread comes out: published, dated now. */
+  publishScheduled(id: number) {
+    return this.db
+      .updateTable('threads')
+      .set({ state: 'published', last_post_at: sql`now()`, created_at: sql`now()` })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
   getById(id: number) {
     return this.db.selectFrom('threads').selectAll().where('id', '=', id).executeTakeFirst();
   }

@@ -33,7 +33,7 @@ export class ForumService {
   private readonly caching: boolean;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly pageSize: number,
     cacheSeconds = 10,
     private readonly coalesce = true,
@@ -48,15 +48,7 @@ export class ForumService {
   /** Scheduled threads, soonest first (community managers). */
   async scheduled(actor: Actor | null) {
     authorize(actor, 'thread.schedule');
-    const rows = await this.db
-      .selectFrom('threads as t')
-      .innerJoin('categories as c', 'c.id', 't.category_id')
-      .innerJoin('members as m', 'm.id', 't.author_id')
-      .select(['t.id', 't.title', 't.kind', 't.publish_at', 'c.slug', 'c.name', 'c.color', 'm.username'])
-      .where('t.state', '=', 'scheduled')
-      .orderBy('t.publish_at')
-      .limit(500)
-      .execute();
+    const rows = await this.threads.listScheduled(500);
     return rows.map((r) => ({
       id: r.id,
       title: r.title,
