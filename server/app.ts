@@ -43,6 +43,7 @@ import { TemplatesService } from './modules/forum/templates.service.ts';
 import { ThreadScheduler } from './modules/forum/scheduler.ts';
 import { LiveHub } from './modules/live/hub.ts';
 import { liveRoutes } from './modules/live/live.routes.ts';
+import { LiveTopics } from './modules/live/topics.ts';
 import { managementRoutes } from './modules/members/management.routes.ts';
 import { MemberManagementService } from './modules/members/management.service.ts';
 import { BuzzWatcher } from './modules/community/buzz.watcher.ts';
@@ -181,7 +182,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   app.decorate('liveHub', liveHub);
   app.addHook('onReady', () => liveHub.start());
   app.addHook('onClose', () => liveHub.stop());
-  await app.register(liveRoutes, { hub: liveHub, db, heartbeatMs: config.live.heartbeatMs, maxBufferedBytes: config.live.maxBufferedBytes });
+  await app.register(liveRoutes, { hub: liveHub, topics: new LiveTopics(db), heartbeatMs: config.live.heartbeatMs, maxBufferedBytes: config.live.maxBufferedBytes });
 
   await registerWeb(app, config);
   return app;

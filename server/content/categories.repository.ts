@@ -33,6 +33,10 @@ export class CategoriesRepository {
     return this.db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  async exists(id: number): Promise<boolean> {
+    return (await this.db.selectFrom('categories').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+  }
+
   getBySlug(slug: string) {
     return withCounts(this.db.selectFrom('categories')).where('slug', '=', slug).executeTakeFirst();
   }

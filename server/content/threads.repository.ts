@@ -257,6 +257,11 @@ export class ThreadsRepository {
       .execute();
   }
 
+  /** What deciding who may see the thread needs (access/visibility.ts). */
+  getVisibility(id: number) {
+    return this.db.selectFrom('threads').select(['state', 'author_id']).where('id', '=', id).executeTakeFirst();
+  }
+
   /** The few columns that decide whether a cached page is still valid and who may see it: a primary-key read. */
   getHead(id: number) {
     return this.db
