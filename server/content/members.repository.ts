@@ -18,6 +18,16 @@ export class MembersRepository {
     return this.db.selectFrom('members').select(['id', 'role']).where('id', '=', id).executeTakeFirst();
   }
 
+  /** How a notification names the member who acted. */
+  getNames(id: number) {
+    return this.db.selectFrom('members').select(['username', 'display_name as displayName']).where('id', '=', id).executeTakeFirstOrThrow();
+  }
+
+  /** The members these usernames name who may be mentioned (not banned). */
+  mentionable(names: readonly string[]) {
+    return this.db.selectFrom('members').select('id').where('username', 'in', names).where('banned_at', 'is', null).execute();
+  }
+
   getByUsername(username: string) {
     return this.db.selectFrom('members').selectAll().where('username', '=', username).executeTakeFirst();
   }

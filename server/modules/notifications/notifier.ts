@@ -2,14 +2,14 @@ import { canSeeThread, isListed, viewerOf } from '../../access/visibility.ts';
 import type { Executor } from '../../db/kysely.ts';
 import type { Post, Thread } from '../../db/schema.ts';
 import { findMentions } from '../../lib/markdown.ts';
-import { MembersRepository } from '../../content/index.ts';
+import { MembersRepository, PostsRepository } from '../../content/index.ts';
 import { NotificationsRepository } from './notifications.repository.ts';
 
 /** At most this many members are notified of mentions in one post (a list of names is not a reason to ping all). */
 const MAX_MENTIONS = 10;
 
-async function who(db: Executor, memberId: number) {
-  return db.selectFrom('members').select(['username', 'display_name as displayName']).where('id', '=', memberId).executeTakeFirstOrThrow();
+function who(db: Executor, memberId: number) {
+  return new MembersRepository(db).getNames(memberId);
 }
 
 type Seen = Pick<Thread, 'state' | 'author_id'>;
@@ -41,7 +41,7 @@ export const notifier = {
       if (await maySee(db, thread, thread.author_id)) await notifications.create(thread.author_id, 'reply', await about());
     }
     if (post.reply_to_id !== null) {
-      const parent = await db.selectFrom('posts').select('author_id').where('id', '=', post.reply_to_id).executeTakeFirst();
+      const parent = await new PostsRepository(db).getAuthorId(post.reply_to_id);
       if (parent && !told.has(parent.author_id)) {
         told.add(parent.author_id);
         if (await maySee(db, thread, parent.author_id)) {
@@ -51,7 +51,7 @@ export const notifier = {
     }
     const names = findMentions(post.body_md).slice(0, MAX_MENTIONS);
     if (names.length === 0) return;
-    const mentioned = await db.selectFrom('members').select('id').where('username', 'in', names).where('banned_at', 'is', null).execute();
+    const mentioned = await new MembersRepository(db).mentionable(names);
     for (const m of mentioned) {
       if (told.has(m.id)) continue;
       told.add(m.id);
