@@ -87,6 +87,20 @@ export class MembersRepository {
       .then((r) => Number(r.n));
   }
 
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('members').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    return row.n;
+  }
+
+  async setTrustLevel(id: number, level: number): Promise<void> {
+    await this.db.updateTable('members').set({ trust_level: level }).where('id', '=', id).execute();
+  }
+
+  /** Trust level 4 (relay) is a community manager's grant. */
+  async setTrustGranted(id: number, granted: boolean): Promise<void> {
+    await this.db.updateTable('members').set({ trust_granted: granted }).where('id', '=', id).execute();
+  }
+
   addPostCount(id: number, delta: number) {
     return this.db
       .updateTable('members')

@@ -26,6 +26,11 @@ export class PostsRepository {
     return this.db.selectFrom('posts').selectAll().where('thread_id', '=', threadId).where('number', '=', 1).executeTakeFirstOrThrow();
   }
 
+  /** The id of a thread's first post. */
+  getFirstId(threadId: number) {
+    return this.db.selectFrom('posts').select('id').where('thread_id', '=', threadId).where('number', '=', 1).executeTakeFirstOrThrow();
+  }
+
   /** Who wrote the post (a reply's parent, to notify). */
   getAuthorId(id: number) {
     return this.db.selectFrom('posts').select('author_id').where('id', '=', id).executeTakeFirst();

@@ -248,6 +248,15 @@ export class ThreadsRepository {
       .executeTakeFirst();
   }
 
+  /** Featured on the home page, or no longer (community managers). */
+  async setFeatured(id: number, featured: boolean): Promise<void> {
+    await this.db
+      .updateTable('threads')
+      .set((eb) => ({ featured, version: eb('version', '+', 1), updated_at: new Date() }))
+      .where('id', '=', id)
+      .execute();
+  }
+
   /** Something on the thread's pages changed (an edited reply): cached pages must be rebuilt. */
   touch(id: number) {
     return this.db

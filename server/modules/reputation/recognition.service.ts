@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { type Actor, authorize } from '../../access/access.ts';
 import { canSeeThread, type Viewer } from '../../access/visibility.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
@@ -132,9 +131,8 @@ export class RecognitionService {
     };
   }
 
-  private async memberCount(): Promise<number> {
-    const row = await this.db.selectFrom('members').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
-    return row.n;
+  private memberCount(): Promise<number> {
+    return this.read.members.count();
   }
 
   /** A community manager defines a badge; an automatic one is granted at once to every member who meets it. */
@@ -193,7 +191,7 @@ export class RecognitionService {
     const member = await this.read.members.getById(memberId);
     if (!member) throw new NotFoundError('member.not_found', 'No such member.');
     return this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('members').set({ trust_granted: granted }).where('id', '=', memberId).execute();
+      await new MembersRepository(trx).setTrustGranted(memberId, granted);
       await this.reputation.refresh(trx, [memberId]);
       await new AuditRepository(trx).record({ actorId: actor.id, action: granted ? 'trust.granted' : 'trust.withdrawn', subjectType: 'member', subjectId: memberId });
       const after = await new MembersRepository(trx).getById(memberId);
@@ -215,12 +213,8 @@ export class RecognitionService {
     if (thread.featured === featured) return { id: threadId, featured };
     return this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
-      await trx
-        .updateTable('threads')
-        .set((eb) => ({ featured, version: eb('version', '+', 1), updated_at: new Date() }))
-        .where('id', '=', threadId)
-        .execute();
-      const first = await trx.selectFrom('posts').select('id').where('thread_id', '=', threadId).where('number', '=', 1).executeTakeFirstOrThrow();
+      await r.threads.setFeatured(threadId, featured);
+      const first = await r.posts.getFirstId(threadId);
       await this.reputation.featured(trx, { ...thread, version: thread.version + 1 }, first.id, featured);
       await r.audit.record({ actorId: actor.id, action: featured ? 'thread.featured' : 'thread.unfeatured', subjectType: 'thread', subjectId: threadId });
       return { id: threadId, featured };
