@@ -3,15 +3,14 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/kysely.ts';
 import type { ThreadKind } from '../db/schema.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
-import { postSentiment } from '../modules/community/sentiment.ts';
+import { postSentiment } from '../modules/community/index.ts';
 import { hashPassword } from '../lib/password.ts';
 import { CategoriesRepository, MembersRepository, PostsRepository, ThreadsRepository } from '../content/index.ts';
-import { ReactionsRepository } from '../modules/forum/reactions.repository.ts';
-import { ReputationService } from '../modules/reputation/reputation.service.ts';
-import { ReputationSettingsStore } from '../modules/reputation/reputation.settings.ts';
-import { SiteSettingsRepository } from '../modules/site/site.repository.ts';
-import { ModerationRepository } from '../modules/moderation/moderation.repository.ts';
-import { compileRules, defaultDefinitions, evaluate } from '../modules/netiquette/engine/index.ts';
+import { ReactionsRepository } from '../modules/forum/index.ts';
+import { ReputationService, ReputationSettingsStore } from '../modules/reputation/index.ts';
+import { SiteSettingsRepository } from '../modules/site/index.ts';
+import { ModerationRepository } from '../modules/moderation/index.ts';
+import { compileRules, defaultDefinitions, evaluate } from '../modules/netiquette/index.ts';
 import { CATEGORIES, COMMUNITY, MEMBERS, REPLIES, STAFF, THREADS } from './content.ts';
 
 /** Small deterministic PRNG so that every fresh demo looks the same. */

@@ -2,7 +2,7 @@ import type { Actor } from '../../access/access.ts';
 import type { Member } from '../../db/schema.ts';
 import { ConflictError, UnauthorizedError, UnprocessableError, uniqueViolation } from '../../lib/errors.ts';
 import type { MembersRepository } from '../../content/index.ts';
-import { assertValidEmail, assertValidPassword, assertValidUsername } from '../members/members.rules.ts';
+import { assertValidEmail, assertValidPassword, assertValidUsername } from '../members/index.ts';
 import { hashPassword, verifyPassword } from '../../lib/password.ts';
 import { generateSessionToken, type SessionService } from './session.service.ts';
 

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { AuthorSummary, CategorySummary, Cursor, DateTime, Id, Nullable } from '../../http/schemas.ts';
-import { HitSchema } from '../netiquette/netiquette.schemas.ts';
+import { HitSchema } from '../netiquette/index.ts';
 
 const ModerationMode = Type.Union([Type.Literal('pre'), Type.Literal('post'), Type.Literal('reactive')]);
 

@@ -5,8 +5,8 @@ import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/err
 import { canSeeThread } from '../../access/visibility.ts';
 import { PostsRepository, ThreadsRepository } from '../../content/index.ts';
 import { ReactionsRepository } from './reactions.repository.ts';
-import { notifier } from '../notifications/notifier.ts';
-import type { ReputationService } from '../reputation/reputation.service.ts';
+import { notifier } from '../notifications/index.ts';
+import type { ReputationService } from '../reputation/index.ts';
 
 function repositories(db: Executor) {
   return { posts: new PostsRepository(db), threads: new ThreadsRepository(db), reactions: new ReactionsRepository(db) };

@@ -1,7 +1,7 @@
 import { PostsRepository, ThreadsRepository } from '../../content/index.ts';
 import type { Db } from '../../db/kysely.ts';
 import type { Post, Thread } from '../../db/schema.ts';
-import type { ReputationService } from '../reputation/reputation.service.ts';
+import type { ReputationService } from '../reputation/index.ts';
 import { threadWentPublic } from './publish.ts';
 
 /**

@@ -6,13 +6,12 @@ import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { CategoriesRepository, MembersRepository, PostsRepository, ThreadsRepository } from '../../content/index.ts';
 import { canSeeThread } from '../../access/visibility.ts';
-import { NetiquetteRepository } from '../netiquette/netiquette.repository.ts';
-import { SiteSettingsRepository } from '../site/site.repository.ts';
-import { notifier } from '../notifications/notifier.ts';
-import { NotificationsRepository } from '../notifications/notifications.repository.ts';
+import { NetiquetteRepository } from '../netiquette/index.ts';
+import { SiteSettingsRepository } from '../site/index.ts';
+import { NotificationsRepository, notifier } from '../notifications/index.ts';
 import { ModerationRepository, type QueueRow } from './moderation.repository.ts';
 import type { ModerationSettings, ModerationSettingsStore } from './moderation.settings.ts';
-import type { ReputationService } from '../reputation/reputation.service.ts';
+import type { ReputationService } from '../reputation/index.ts';
 
 export interface ReasonTemplate {
   key: string;

@@ -4,12 +4,12 @@ import type { Member } from '../../db/schema.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { CategoriesRepository, MembersRepository, PostsRepository, ThreadsRepository } from '../../content/index.ts';
-import { NotificationsRepository } from '../notifications/notifications.repository.ts';
+import { NotificationsRepository } from '../notifications/index.ts';
 import { ModerationRepository } from './moderation.repository.ts';
 import type { ModerationService } from './moderation.service.ts';
 import type { ModerationSettingsStore } from './moderation.settings.ts';
 import { SanctionsRepository } from './sanctions.repository.ts';
-import type { ReputationService } from '../reputation/reputation.service.ts';
+import type { ReputationService } from '../reputation/index.ts';
 
 const DAY = 86_400_000;
 

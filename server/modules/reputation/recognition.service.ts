@@ -5,7 +5,7 @@ import type { BadgeTier } from '../../db/schema.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { MembersRepository, PostsRepository, ThreadsRepository } from '../../content/index.ts';
-import { NotificationsRepository } from '../notifications/notifications.repository.ts';
+import { NotificationsRepository } from '../notifications/index.ts';
 import { BUILTIN_BADGES, type Stat, STATS } from './badges.ts';
 import { BadgesRepository, ReputationRepository } from './reputation.repository.ts';
 import type { ReputationService } from './reputation.service.ts';

@@ -1,7 +1,7 @@
 import { MembersRepository } from '../../content/index.ts';
 import type { Executor } from '../../db/kysely.ts';
 import type { Post, Thread } from '../../db/schema.ts';
-import { NotificationsRepository } from '../notifications/notifications.repository.ts';
+import { NotificationsRepository } from '../notifications/index.ts';
 import type { Stat } from './badges.ts';
 import { BadgesRepository, ReputationRepository } from './reputation.repository.ts';
 import type { ReputationSettingsStore } from './reputation.settings.ts';

@@ -1,0 +1,6 @@
+/** netiquette: the rules, their management and statistics, and the pure engine that screens a text. */
+export { compileRules, defaultDefinitions, evaluate, type Hit, mask, type Verdict } from './engine/index.ts';
+export { NetiquetteRepository } from './netiquette.repository.ts';
+export { netiquetteRoutes } from './netiquette.routes.ts';
+export { HitSchema } from './netiquette.schemas.ts';
+export { NetiquetteService } from './netiquette.service.ts';
