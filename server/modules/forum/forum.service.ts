@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { type Actor, authorize, can } from '../../access/access.ts';
-import { canSeePostContent, canSeeThread, hasPlaceInThread } from '../../access/visibility.ts';
+import { canSeePost, canSeeThread, hasPlaceInThread } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ConflictError, NotFoundError } from '../../lib/errors.ts';
@@ -219,8 +219,7 @@ export class ForumService {
   async getPostSource(actor: Actor | null, id: number) {
     const post = await this.posts.getById(id);
     const thread = post && (await this.threads.getById(post.thread_id));
-    if (!post || !thread || !canSeeThread(actor, thread)) throw new NotFoundError('post.not_found', 'No such post.');
-    if (!canSeePostContent(actor, post)) throw new NotFoundError('post.not_found', 'No such post.');
+    if (!post || !thread || !canSeePost(actor, post, thread)) throw new NotFoundError('post.not_found', 'No such post.');
     return {
       id: post.id,
       threadId: post.thread_id,
