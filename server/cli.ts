@@ -8,14 +8,11 @@ import { openDatabase } from './db/open.ts';
 import type { Role } from './db/types.ts';
 import { seedDemo } from './demo/seed.ts';
 import { AppError } from './lib/errors.ts';
-import { AuthService } from './modules/auth/auth.service.ts';
-import { hashPassword } from './modules/auth/password.ts';
-import { SessionRepository } from './modules/auth/session.repository.ts';
-import { SessionService } from './modules/auth/session.service.ts';
-import { MembersRepository } from './modules/members/members.repository.ts';
-import { MeiliSearchAdapter } from './modules/search/meili.adapter.ts';
-import { rebuildIndex, SearchOutboxWorker } from './modules/search/outbox.worker.ts';
-import { assertValidEmail, assertValidPassword, assertValidUsername } from './modules/members/members.rules.ts';
+import { AuthService, SessionRepository, SessionService } from './modules/auth/index.ts';
+import { hashPassword } from './lib/password.ts';
+import { MembersRepository } from './content/index.ts';
+import { MeiliSearchAdapter, rebuildIndex, SearchOutboxWorker } from './modules/search/index.ts';
+import { assertValidEmail, assertValidPassword, assertValidUsername } from './modules/members/index.ts';
 
 const HELP = `Agora operator commands: npm run agora -- <command> [options]
 

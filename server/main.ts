@@ -3,7 +3,7 @@ import { buildApp } from './app.ts';
 import { migrateToLatest } from './db/migrator.ts';
 import { openDatabase } from './db/open.ts';
 import { seedDemo } from './demo/seed.ts';
-import { ensureAdmin } from './modules/members/bootstrap.ts';
+import { ensureAdmin } from './modules/auth/index.ts';
 
 /** loadConfig → openDatabase → migrate → admin + demo → buildApp → listen; a clean stop on Ctrl-C. */
 async function main(): Promise<void> {

@@ -68,11 +68,11 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
-export function hasRole(actor: Actor | null | undefined, role: Role): boolean {
+export function hasRole(actor: Pick<Actor, 'role'> | null | undefined, role: Role): boolean {
   return !!actor && RANK[actor.role] >= RANK[role];
 }
 
-export function can(actor: Actor | null | undefined, permission: Permission): boolean {
+export function can(actor: Pick<Actor, 'role'> | null | undefined, permission: Permission): boolean {
   return hasRole(actor, PERMISSIONS[permission]);
 }
 

@@ -3,17 +3,14 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/kysely.ts';
 import type { ThreadKind } from '../db/types.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
-import { postSentiment } from '../modules/community/sentiment.ts';
-import { hashPassword } from '../modules/auth/password.ts';
-import { CategoriesRepository } from '../modules/forum/categories.repository.ts';
-import { PostsRepository, ReactionsRepository } from '../modules/forum/posts.repository.ts';
-import { ThreadsRepository } from '../modules/forum/threads.repository.ts';
-import { MembersRepository } from '../modules/members/members.repository.ts';
-import { ReputationService } from '../modules/reputation/reputation.service.ts';
-import { ReputationSettingsStore } from '../modules/reputation/reputation.settings.ts';
-import { SiteSettingsRepository } from '../modules/site/site.repository.ts';
-import { ModerationRepository } from '../modules/moderation/moderation.repository.ts';
-import { compileRules, defaultDefinitions, evaluate } from '../modules/netiquette/engine/index.ts';
+import { postSentiment } from '../modules/community/index.ts';
+import { hashPassword } from '../lib/password.ts';
+import { CategoriesRepository, MembersRepository, PostsRepository, ThreadsRepository } from '../content/index.ts';
+import { ReactionsRepository } from '../modules/forum/index.ts';
+import { ReputationService, ReputationSettingsStore } from '../modules/reputation/index.ts';
+import { SiteSettingsRepository } from '../modules/site/index.ts';
+import { ModerationRepository } from '../modules/moderation/index.ts';
+import { compileRules, defaultDefinitions, evaluate } from '../modules/netiquette/index.ts';
 import { CATEGORIES, COMMUNITY, MEMBERS, REPLIES, STAFF, THREADS } from './content.ts';
 
 /** Small deterministic PRNG so that every fresh demo looks the same. */

@@ -1,9 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Actor } from '../access/access.ts';
 import type { Config } from '../config.ts';
-import type { SessionService } from '../modules/auth/session.service.ts';
 
 export const SESSION_COOKIE = 'agora_session';
+
+/** What the plugin asks of the sessions (auth's SessionService): http/ depends on no feature module. */
+export interface SessionValidator {
+  validate(token: string): Promise<{ id: string; actor: Actor; expiresAt: Date; extended: boolean } | null>;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,7 +31,7 @@ export function clearSessionCookie(reply: FastifyReply, config: Config): void {
 }
 
 /** Resolves the session cookie into request.actor (null for visitors) before any route runs. */
-export function registerSession(app: FastifyInstance, config: Config, sessions: SessionService): void {
+export function registerSession(app: FastifyInstance, config: Config, sessions: SessionValidator): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionId', undefined);
   app.addHook('onRequest', async (request, reply) => {

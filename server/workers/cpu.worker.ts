@@ -6,7 +6,7 @@ import {
   type EvaluationContext,
   type RuleDefinition,
   type Verdict,
-} from '../modules/netiquette/engine/index.ts';
+} from '../modules/netiquette/index.ts';
 
 /**
  * The CPU-heavy, pure work of the publish pipeline, run in a worker thread (server/lib/cpu-pool.ts) when a text is

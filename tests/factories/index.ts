@@ -1,14 +1,13 @@
 import type { Db } from '../../server/db/kysely.ts';
 import type { Member, Role, ThreadKind } from '../../server/db/types.ts';
 import type { Actor } from '../../server/access/access.ts';
-import { hashPassword } from '../../server/modules/auth/password.ts';
-import { CategoriesRepository } from '../../server/modules/forum/categories.repository.ts';
+import { hashPassword } from '../../server/lib/password.ts';
+import { CategoriesRepository, MembersRepository } from '../../server/content/index.ts';
 import { Publisher } from '../../server/modules/forum/publish.ts';
 import { NetiquetteService } from '../../server/modules/netiquette/netiquette.service.ts';
 import { ModerationSettingsStore } from '../../server/modules/moderation/moderation.settings.ts';
 import { ReputationService } from '../../server/modules/reputation/reputation.service.ts';
 import { ReputationSettingsStore } from '../../server/modules/reputation/reputation.settings.ts';
-import { MembersRepository } from '../../server/modules/members/members.repository.ts';
 import { loadConfig } from '../../server/config.ts';
 
 /** Complete rows with unique values, written through the real repositories and the real publish pipeline. */

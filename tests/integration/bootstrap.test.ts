@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { seedDemo } from '../../server/demo/seed.ts';
-import { ensureAdmin } from '../../server/modules/members/bootstrap.ts';
+import { ensureAdmin } from '../../server/modules/auth/bootstrap.ts';
 import { createTestDatabase, type TestDatabase } from '../setup/db.ts';
 
 let database: TestDatabase;

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Category, Member } from '../../server/db/types.ts';
-import { CategoriesRepository } from '../../server/modules/forum/categories.repository.ts';
-import { ThreadsRepository } from '../../server/modules/forum/threads.repository.ts';
+import { CategoriesRepository, ThreadsRepository } from '../../server/content/index.ts';
 import { createCategory, createMember, createReply, createThread } from '../factories/index.ts';
 import { createTestApp, type TestApp } from '../setup/app.ts';
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CategoriesRepository } from '../../server/modules/forum/categories.repository.ts';
+import { CategoriesRepository } from '../../server/content/index.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { Category, Member } from '../../server/db/types.ts';

@@ -6,8 +6,7 @@ import type { Config } from '../../config.ts';
 import { clearSessionCookie, setSessionCookie } from '../../http/session.plugin.ts';
 import { everyLimit } from '../../http/rate-limit.plugin.ts';
 import { errors } from '../../http/schemas.ts';
-import { toMe } from '../members/members.mappers.ts';
-import { Me } from '../members/members.schemas.ts';
+import { Me, toMe } from '../members/index.ts';
 import type { AuthService } from './auth.service.ts';
 
 export interface AuthRouteDeps {

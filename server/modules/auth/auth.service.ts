@@ -1,9 +1,9 @@
 import type { Actor } from '../../access/access.ts';
 import type { Member } from '../../db/types.ts';
 import { ConflictError, UnauthorizedError, UnprocessableError, uniqueViolation } from '../../lib/errors.ts';
-import type { MembersRepository } from '../members/members.repository.ts';
-import { assertValidEmail, assertValidPassword, assertValidUsername } from '../members/members.rules.ts';
-import { hashPassword, verifyPassword } from './password.ts';
+import type { MembersRepository } from '../../content/index.ts';
+import { assertValidEmail, assertValidPassword, assertValidUsername } from '../members/index.ts';
+import { hashPassword, verifyPassword } from '../../lib/password.ts';
 import { generateSessionToken, type SessionService } from './session.service.ts';
 
 export interface RegisterInput {

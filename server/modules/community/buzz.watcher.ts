@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/kysely.ts';
+import { BuzzRepository } from './buzz.repository.ts';
 import type { HealthService } from './health.service.ts';
 import { postSentiment } from './sentiment.ts';
 
@@ -30,22 +30,11 @@ export class BuzzWatcher {
    */
   async backfill(limit = BACKFILL_BATCH): Promise<number> {
     if (this.backfilled) return 0;
-    const rows = await this.db
-      .selectFrom('posts')
-      .innerJoin('threads', 'threads.id', 'posts.thread_id')
-      .select(['posts.id', 'posts.number', 'posts.body_md', 'threads.title'])
-      .where('posts.sentiment', 'is', null)
-      .where('posts.created_at', '>=', sql<Date>`now() - interval '35 days'`)
-      .orderBy('posts.created_at')
-      .limit(limit)
-      .execute();
+    const rows = await new BuzzRepository(this.db).unscored(limit);
     if (rows.length < limit) this.backfilled = true;
     if (rows.length === 0) return 0;
     const scores = rows.map((r) => postSentiment(r.body_md, r.number === 1 ? r.title : null));
-    await sql`
-      UPDATE posts p SET sentiment = u.s
-        FROM unnest(${rows.map((r) => r.id)}::bigint[], ${scores}::real[]) AS u(id, s)
-       WHERE p.id = u.id AND p.sentiment IS NULL`.execute(this.db);
+    await new BuzzRepository(this.db).setSentiments(rows.map((r) => r.id), scores);
     return rows.length;
   }
 
@@ -61,12 +50,9 @@ export class BuzzWatcher {
     const announced: string[] = [];
     for (const alert of found) {
       const fresh = await this.db.transaction().execute(async (trx) => {
-        const row = await trx.insertInto('buzz_alerts').values({ key: alert.key }).onConflict((oc) => oc.doNothing()).returning('key').executeTakeFirst();
-        if (!row) return false;
-        await sql`
-          INSERT INTO notifications (member_id, kind, data)
-          SELECT id, 'community.buzz', ${JSON.stringify(alert.data)}::jsonb FROM members
-           WHERE role IN ('community_manager', 'admin') AND banned_at IS NULL AND anonymised_at IS NULL`.execute(trx);
+        const buzz = new BuzzRepository(trx);
+        if (!(await buzz.recordAlert(alert.key))) return false;
+        await buzz.notifyManagers(alert.data);
         return true;
       });
       if (fresh) announced.push(alert.key);

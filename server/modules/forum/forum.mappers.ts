@@ -1,6 +1,7 @@
+import { can } from '../../access/access.ts';
+import { canSeePostContent, type Viewer } from '../../access/visibility.ts';
 import type { Category, Thread } from '../../db/types.ts';
-import type { PostPageRow } from './posts.repository.ts';
-import type { ThreadDetailRow, ThreadListRow } from './threads.repository.ts';
+import type { PostPageRow, ThreadDetailRow, ThreadListRow } from '../../content/index.ts';
 
 /** Database rows → the JSON the API promises (camelCase, ISO dates). */
 
@@ -69,12 +70,12 @@ export function toThread(t: ThreadDetailRow | (Thread & Partial<ThreadDetailRow>
 /** A removed post keeps its place in the thread but shows no content to those who may not see it. */
 export function toPost(
   p: PostPageRow,
-  canSeeHidden: boolean,
-  viewerId: number | null,
+  viewer: Viewer,
   reacted: { liked: boolean; markedHelpful: boolean } = { liked: false, markedHelpful: false },
 ) {
   // Its author still sees a held, refused or hidden post (to fix it); moderators see everything but deletions.
-  const visible = p.state === 'published' || (p.state !== 'deleted' && (canSeeHidden || p.author_id === viewerId));
+  const visible = canSeePostContent(viewer, p);
+  const canSeeHidden = can(viewer, 'post.view_hidden');
   return {
     id: p.id,
     number: p.number,
@@ -89,7 +90,7 @@ export function toPost(
     createdAt: p.created_at.toISOString(),
     replyTo: p.parent_id === null ? null : { id: p.parent_id, number: p.parent_number!, username: p.parent_username! },
     // Why a post is held, refused or hidden: for its author and the moderators only.
-    review: p.moderation && (canSeeHidden || p.author_id === viewerId) ? p.moderation : null,
+    review: p.moderation && (canSeeHidden || p.author_id === viewer?.id) ? p.moderation : null,
     author: {
       id: p.author_id,
       username: p.author_username,

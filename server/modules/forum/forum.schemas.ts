@@ -1,6 +1,17 @@
 import { Type } from 'typebox';
-import { AuthorSummary, BadgeTierSchema, CategorySummary, Cursor, DateTime, Id, ModerationReasonSchema, Nullable, ReasonTemplateSchema, ThreadKindSchema } from '../../http/schemas.ts';
-import { HitSchema } from '../netiquette/netiquette.schemas.ts';
+import {
+  AuthorSummary,
+  BadgeTierSchema,
+  CategorySummary,
+  Cursor,
+  DateTime,
+  Id,
+  ModerationReasonSchema,
+  Nullable,
+  ReasonTemplateSchema,
+  ThreadKindSchema,
+} from '../../http/schemas.ts';
+import { HitSchema } from '../netiquette/index.ts';
 
 const ModerationMode = Type.Union([Type.Literal('pre'), Type.Literal('post'), Type.Literal('reactive')]);
 

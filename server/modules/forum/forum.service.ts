@@ -1,20 +1,11 @@
 import { LRUCache } from 'lru-cache';
 import { type Actor, authorize, can } from '../../access/access.ts';
+import { canSeePost, canSeeThread, hasPlaceInThread } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
-import type { Thread } from '../../db/types.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ConflictError, NotFoundError } from '../../lib/errors.ts';
-import { CategoriesRepository } from './categories.repository.ts';
+import { CategoriesRepository, PostsRepository, type ThreadListRow, type ThreadSort, ThreadsRepository } from '../../content/index.ts';
 import { toCategory, toPost, toThread, toThreadListItem } from './forum.mappers.ts';
-import { PostsRepository } from './posts.repository.ts';
-import { type ThreadListRow, ThreadsRepository, type ThreadSort } from './threads.repository.ts';
-
-/** Who may see a thread at all: a thread the actor may not see answers 404, like one that does not exist. */
-export function canSeeThread(actor: Actor | null, thread: Pick<Thread, 'state' | 'author_id'>): boolean {
-  if (thread.state === 'published') return true;
-  if (can(actor, 'post.view_hidden')) return true;
-  return thread.state === 'pending' && actor?.id === thread.author_id;
-}
 
 type CachedPage = {
   version: number;
@@ -42,7 +33,7 @@ export class ForumService {
   private readonly caching: boolean;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly pageSize: number,
     cacheSeconds = 10,
     private readonly coalesce = true,
@@ -57,15 +48,7 @@ export class ForumService {
   /** Scheduled threads, soonest first (community managers). */
   async scheduled(actor: Actor | null) {
     authorize(actor, 'thread.schedule');
-    const rows = await this.db
-      .selectFrom('threads as t')
-      .innerJoin('categories as c', 'c.id', 't.category_id')
-      .innerJoin('members as m', 'm.id', 't.author_id')
-      .select(['t.id', 't.title', 't.kind', 't.publish_at', 'c.slug', 'c.name', 'c.color', 'm.username'])
-      .where('t.state', '=', 'scheduled')
-      .orderBy('t.publish_at')
-      .limit(500)
-      .execute();
+    const rows = await this.threads.listScheduled(500);
     return rows.map((r) => ({
       id: r.id,
       title: r.title,
@@ -162,7 +145,7 @@ export class ForumService {
     const key = `${id}:${after}:${limit}`;
     let shared = canSeeHidden ? undefined : this.pages.get(key);
     if (!shared || shared.version !== head.version || (actor && shared.hasNonPublished)) {
-      shared = await this.buildPage(id, after, limit, actor, canSeeHidden);
+      shared = await this.buildPage(id, after, limit, actor);
       if (!shared) throw new NotFoundError('thread.not_found', 'No such thread.');
       if (this.caching && !canSeeHidden && !(actor && shared.hasNonPublished)) this.pages.set(key, shared);
     }
@@ -214,7 +197,7 @@ export class ForumService {
     return pending;
   }
 
-  private async buildPage(id: number, after: number, limit: number, actor: Actor | null, canSeeHidden: boolean) {
+  private async buildPage(id: number, after: number, limit: number, actor: Actor | null) {
     const [thread, rows] = await Promise.all([
       this.threads.getDetail(id),
       this.posts.page({ threadId: id, after, limit: limit + 1 }),
@@ -222,15 +205,13 @@ export class ForumService {
     if (!thread) return undefined;
     const page = rows.slice(0, limit);
     // A post waiting for review (or refused) exists only for its author and the moderators: no gap, no hint.
-    const visible = page.filter(
-      (p) => (p.state !== 'pending' && p.state !== 'rejected') || canSeeHidden || p.author_id === actor?.id,
-    );
+    const visible = page.filter((p) => hasPlaceInThread(actor, p));
     return {
       version: thread.version,
       // Pages holding something only some readers see (held posts, review notes) are built per reader.
       hasNonPublished: page.some((p) => p.state === 'pending' || p.state === 'rejected' || p.moderation !== null),
       thread: toThread(thread),
-      posts: visible.map((p) => toPost(p, canSeeHidden, actor?.id ?? null)),
+      posts: visible.map((p) => toPost(p, actor)),
       page: { after, limit, nextAfter: rows.length > limit ? page.at(-1)!.number : null, total: thread.post_count },
     };
   }
@@ -238,9 +219,7 @@ export class ForumService {
   async getPostSource(actor: Actor | null, id: number) {
     const post = await this.posts.getById(id);
     const thread = post && (await this.threads.getById(post.thread_id));
-    if (!post || !thread || !canSeeThread(actor, thread)) throw new NotFoundError('post.not_found', 'No such post.');
-    const hiddenToActor = post.state !== 'published' && !can(actor, 'post.view_hidden') && actor?.id !== post.author_id;
-    if (hiddenToActor || post.state === 'deleted') throw new NotFoundError('post.not_found', 'No such post.');
+    if (!post || !thread || !canSeePost(actor, post, thread)) throw new NotFoundError('post.not_found', 'No such post.');
     return {
       id: post.id,
       threadId: post.thread_id,

@@ -4,21 +4,14 @@ import type { Db, Executor } from '../../db/kysely.ts';
 import type { Category, Post, Thread, ThreadKind } from '../../db/types.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { findMentions, renderMarkdown } from '../../lib/markdown.ts';
-import { postSentiment } from '../community/sentiment.ts';
-import { notifier } from '../notifications/notifier.ts';
+import { postSentiment } from '../community/index.ts';
+import { notifier } from '../notifications/index.ts';
 import { assertLength } from '../../lib/text.ts';
-import { MembersRepository } from '../members/members.repository.ts';
-import { ModerationRepository } from '../moderation/moderation.repository.ts';
-import { place, type Placement, recordedHits, refuseIfRejected } from '../moderation/policy.ts';
-import { mask, type Verdict } from '../netiquette/engine/index.ts';
-import { NetiquetteRepository } from '../netiquette/netiquette.repository.ts';
-import type { NetiquetteService } from '../netiquette/netiquette.service.ts';
-import type { ModerationSettingsStore } from '../moderation/moderation.settings.ts';
-import type { ReputationService } from '../reputation/reputation.service.ts';
-import { CategoriesRepository } from './categories.repository.ts';
-import { canSeeThread } from './forum.service.ts';
-import { PostsRepository } from './posts.repository.ts';
-import { ThreadsRepository } from './threads.repository.ts';
+import { CategoriesRepository, MembersRepository, PostsRepository, ThreadsRepository } from '../../content/index.ts';
+import { ModerationRepository, type ModerationSettingsStore, place, type Placement, recordedHits, refuseIfRejected } from '../moderation/index.ts';
+import { mask, NetiquetteRepository, type NetiquetteService, type Verdict } from '../netiquette/index.ts';
+import type { ReputationService } from '../reputation/index.ts';
+import { canSeeThread } from '../../access/visibility.ts';
 
 /**
  * The publish pipeline of DESIGN §6: one path for new threads, replies and edits.

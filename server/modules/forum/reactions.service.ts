@@ -2,11 +2,11 @@ import { type Actor, assertMayWrite, authorize, can } from '../../access/access.
 import type { Db, Executor } from '../../db/kysely.ts';
 import type { ReactionKind } from '../../db/types.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
-import { canSeeThread } from './forum.service.ts';
-import { PostsRepository, ReactionsRepository } from './posts.repository.ts';
-import { ThreadsRepository } from './threads.repository.ts';
-import { notifier } from '../notifications/notifier.ts';
-import type { ReputationService } from '../reputation/reputation.service.ts';
+import { canSeeThread } from '../../access/visibility.ts';
+import { PostsRepository, ThreadsRepository } from '../../content/index.ts';
+import { ReactionsRepository } from './reactions.repository.ts';
+import { notifier } from '../notifications/index.ts';
+import type { ReputationService } from '../reputation/index.ts';
 
 function repositories(db: Executor) {
   return { posts: new PostsRepository(db), threads: new ThreadsRepository(db), reactions: new ReactionsRepository(db) };

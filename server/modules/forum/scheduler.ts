@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { PostsRepository, ThreadsRepository } from '../../content/index.ts';
 import type { Db } from '../../db/kysely.ts';
 import type { Post, Thread } from '../../db/types.ts';
-import type { ReputationService } from '../reputation/reputation.service.ts';
+import type { ReputationService } from '../reputation/index.ts';
 import { threadWentPublic } from './publish.ts';
 
 /**
@@ -27,24 +27,11 @@ export class ThreadScheduler {
     const published: number[] = [];
     for (;;) {
       const id = await this.db.transaction().execute(async (trx) => {
-        const due = await trx
-          .selectFrom('threads')
-          .selectAll()
-          .where('state', '=', 'scheduled')
-          .where('publish_at', '<=', sql<Date>`now()`)
-          .orderBy('publish_at')
-          .limit(1)
-          .forUpdate()
-          .skipLocked()
-          .executeTakeFirst();
+        const r = { threads: new ThreadsRepository(trx), posts: new PostsRepository(trx) };
+        const due = await r.threads.claimDue();
         if (!due) return null;
-        const thread = (await trx
-          .updateTable('threads')
-          .set({ state: 'published', last_post_at: sql`now()`, created_at: sql`now()` })
-          .where('id', '=', due.id)
-          .returningAll()
-          .executeTakeFirstOrThrow()) as Thread;
-        const first = (await trx.selectFrom('posts').selectAll().where('thread_id', '=', thread.id).where('number', '=', 1).executeTakeFirstOrThrow()) as Post;
+        const thread = (await r.threads.publishScheduled(due.id)) as Thread;
+        const first = (await r.posts.getFirst(thread.id)) as Post;
         if (first.state === 'published') await threadWentPublic(trx, this.reputation, thread, first);
         return thread.id;
       });

@@ -1,7 +1,7 @@
-import { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import type { Db } from '../../db/kysely.ts';
 import type { LiveEventName } from '../../events/live-catalogue.ts';
+import { LiveEventsRepository } from './live-events.repository.ts';
 
 /** A `live_events` row; `type` and `data` follow the catalogue (server/events/live-catalogue.ts), which a test holds the triggers to. */
 export interface LiveEvent {
@@ -47,13 +47,12 @@ export class LiveHub {
   private gapSince: number | null = null;
   private stopped = false;
   private readonly opts: Required<Omit<LiveHubOptions, 'databaseUrl' | 'log'>> & Pick<LiveHubOptions, 'databaseUrl' | 'log'>;
+  private readonly events: LiveEventsRepository;
   /** Events delivered by this node (for tests and the bench). */
   delivered = 0;
 
-  constructor(
-    private readonly db: Db,
-    options: LiveHubOptions = {},
-  ) {
+  constructor(db: Db, options: LiveHubOptions = {}) {
+    this.events = new LiveEventsRepository(db, () => this.listener);
     this.opts = { pollMs: options.databaseUrl ? 2000 : 250, gapWaitMs: 2000, keepSeconds: 86_400, ...options };
   }
 
@@ -63,8 +62,7 @@ export class LiveHub {
   }
 
   async start(): Promise<void> {
-    const row = await this.db.selectFrom('live_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
-    this.cursor = Number(row?.id ?? 0);
+    this.cursor = await this.events.maxId();
     await this.listen();
     this.timers.push(setInterval(() => this.kick(), this.opts.pollMs));
     this.timers.push(setInterval(() => void this.prune().catch((e) => this.opts.log?.warn(`live: prune failed: ${e.message}`)), 60_000));
@@ -128,26 +126,16 @@ export class LiveHub {
 
   /** Waits until everything committed so far has been delivered (tests). */
   async settle(): Promise<void> {
-    const row = await this.db.selectFrom('live_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
-    const target = Number(row?.id ?? 0);
+    const target = await this.events.maxId();
     while (this.cursor < target) {
       this.kick();
       await new Promise((r) => setTimeout(r, 10));
     }
   }
 
-  /** The hub's own reads go through its LISTEN connection when it has one: they never wait for the pool. */
-  private async query<R>(text: string, params: unknown[]): Promise<R[]> {
-    if (this.listener) return (await this.listener.query(text, params)).rows as R[];
-    return (await this.db.executeQuery<R>(CompiledQuery.raw(text, params))).rows;
-  }
-
   private async read(): Promise<void> {
     for (;;) {
-      const rows = await this.query<{ id: number; topic: string; type: LiveEventName; data: unknown; created_at: Date }>(
-        'SELECT id, topic, type, data, created_at FROM live_events WHERE id > $1 ORDER BY id LIMIT $2',
-        [this.cursor, BATCH],
-      );
+      const rows = await this.events.after(this.cursor, BATCH);
       for (const r of rows) {
         const id = Number(r.id);
         if (id !== this.cursor + 1) {
@@ -159,7 +147,7 @@ export class LiveHub {
         }
         this.gapSince = null;
         this.cursor = id;
-        this.dispatch({ id, topic: r.topic, type: r.type, data: r.data, at: new Date(r.created_at).toISOString() });
+        this.dispatch({ id, topic: r.topic, type: r.type as LiveEventName, data: r.data, at: new Date(r.created_at).toISOString() });
       }
       if (rows.length < BATCH) return;
     }
@@ -182,29 +170,15 @@ export class LiveHub {
   async replay(topics: string[], since: number): Promise<LiveEvent[] | null> {
     if (since > this.cursor) return null;
     const upTo = this.cursor;
-    const [horizon, rows] = await Promise.all([
-      this.db.selectFrom('live_events').select((eb) => eb.fn.min('id').as('id')).executeTakeFirst(),
-      this.db
-        .selectFrom('live_events')
-        .select(['id', 'topic', 'type', 'data', 'created_at'])
-        .where('id', '>', since)
-        .where('id', '<=', upTo)
-        .where('topic', 'in', topics.length ? topics : [''])
-        .orderBy('id')
-        .limit(500)
-        .execute(),
-    ]);
-    const oldest = Number(horizon?.id ?? upTo + 1);
+    const [horizon, rows] = await Promise.all([this.events.minId(), this.events.ofTopics(topics, since, upTo, 500)]);
+    const oldest = horizon ?? upTo + 1;
     if (since + 1 < oldest || rows.length === 500) return null;
     return rows.map((r) => ({ id: Number(r.id), topic: r.topic, type: r.type as LiveEventName, data: r.data, at: new Date(r.created_at).toISOString() }));
   }
 
   /** Drops events older than the catch-up window (any node may do it; it is idempotent). */
   async prune(): Promise<void> {
-    await this.query(
-      'DELETE FROM live_events WHERE created_at < now() - make_interval(secs => $1) AND id < (SELECT max(id) FROM live_events)',
-      [this.opts.keepSeconds],
-    );
+    await this.events.prune(this.opts.keepSeconds);
   }
 }
 

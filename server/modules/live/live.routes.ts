@@ -1,13 +1,12 @@
 import type {} from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import { type Actor, can } from '../../access/access.ts';
-import type { Db } from '../../db/kysely.ts';
 import { frame, type LiveEvent, type LiveHub, type LiveSubscriber } from './hub.ts';
+import type { LiveTopics } from './topics.ts';
 
 export interface LiveOptions {
   hub: LiveHub;
-  db: Db;
+  topics: LiveTopics;
   /** Ping interval; a socket that has not answered the previous ping is closed. */
   heartbeatMs: number;
   /** A socket whose unsent data passes this is dropped (it reconnects and catches up). */
@@ -15,24 +14,6 @@ export interface LiveOptions {
 }
 
 const MAX_TOPICS = 50;
-const TOPIC = /^(thread:\d{1,12}|category:\d{1,9}|queue|me)$/;
-
-/** May this actor follow this topic? `me` becomes the member's own topic. */
-async function resolveTopic(db: Db, actor: Actor | null, topic: string): Promise<{ topic: string } | { denied: string }> {
-  if (!TOPIC.test(topic)) return { denied: 'topic.unknown' };
-  if (topic === 'me') return actor ? { topic: `member:${actor.id}` } : { denied: 'auth.required' };
-  if (topic === 'queue') return can(actor, 'moderation.queue') ? { topic } : { denied: actor ? 'access.denied' : 'auth.required' };
-  const [kind, raw] = topic.split(':') as ['thread' | 'category', string];
-  const id = Number(raw);
-  if (kind === 'category') {
-    const found = await db.selectFrom('categories').select('id').where('id', '=', id).executeTakeFirst();
-    return found ? { topic } : { denied: 'category.not_found' };
-  }
-  const thread = await db.selectFrom('threads').select(['state', 'author_id']).where('id', '=', id).executeTakeFirst();
-  if (!thread || thread.state === 'deleted') return { denied: 'thread.not_found' };
-  const mayRead = thread.state === 'published' || can(actor, 'post.view_hidden') || (actor !== null && actor.id === thread.author_id);
-  return mayRead ? { topic } : { denied: 'thread.not_found' };
-}
 
 /**
  * `GET /api/live`: one WebSocket per browser tab. The session cookie says who is there (visitors follow public
@@ -44,7 +25,7 @@ async function resolveTopic(db: Db, actor: Actor | null, topic: string): Promise
  *   `{ "type": "event", "id", "topic", "event", "data", "at" }`, `{ "type": "reset" }` (too much was missed:
  *   reload), `{ "type": "error", "code" }`.
  */
-export async function liveRoutes(app: FastifyInstance, { hub, db, heartbeatMs, maxBufferedBytes }: LiveOptions) {
+export async function liveRoutes(app: FastifyInstance, { hub, topics: access, heartbeatMs, maxBufferedBytes }: LiveOptions) {
   const sockets = new Set<{ socket: WebSocket; alive: boolean }>();
   const heartbeat = setInterval(() => {
     for (const entry of sockets) {
@@ -127,7 +108,7 @@ export async function liveRoutes(app: FastifyInstance, { hub, db, heartbeatMs, m
       const fresh: string[] = [];
       replaying = [];
       for (const t of list) {
-        const r = await resolveTopic(db, actor, t);
+        const r = await access.resolve(actor, t);
         if ('denied' in r) {
           denied.push({ topic: t, code: r.denied });
           continue;

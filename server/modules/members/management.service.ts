@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import { type Actor, authorize, hasRole } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
-import { hashPassword } from '../auth/password.ts';
+import { hashPassword } from '../../lib/password.ts';
+import { ManagementRepository } from './management.repository.ts';
 
 const PAGE = 50;
 
@@ -14,21 +14,15 @@ const PAGE = 50;
  * erasure): the member's posts stay, attributed to a former member, and nothing left identifies them.
  */
 export class MemberManagementService {
-  constructor(private readonly db: Db) {}
+  private readonly members: ManagementRepository;
+
+  constructor(private readonly db: Db) {
+    this.members = new ManagementRepository(db);
+  }
 
   async search(actorOrNull: Actor | null, options: { q?: string; role?: string; offset: number }) {
     authorize(actorOrNull, 'members.manage');
-    let query = this.db
-      .selectFrom('members')
-      .select(['id', 'username', 'display_name', 'email', 'role', 'trust_level', 'reputation', 'post_count', 'created_at', 'last_seen_at', 'suspended_until', 'banned_at'])
-      .where('anonymised_at', 'is', null);
-    const q = options.q?.trim();
-    if (q) {
-      const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query = query.where((eb) => eb.or([eb('username', 'ilike', like), eb('display_name', 'ilike', like), eb('email', 'ilike', like)]));
-    }
-    if (options.role) query = query.where('role', '=', options.role as never);
-    const rows = await query.orderBy('reputation', 'desc').orderBy('id').limit(PAGE + 1).offset(options.offset).execute();
+    const rows = await this.members.search({ q: options.q?.trim(), role: options.role, offset: options.offset, limit: PAGE + 1 });
     return {
       members: rows.slice(0, PAGE).map((m) => ({
         id: m.id,
@@ -50,41 +44,15 @@ export class MemberManagementService {
   /** One member's record: activity, sanctions and badges. */
   async detail(actorOrNull: Actor | null, id: number) {
     authorize(actorOrNull, 'members.manage');
-    const member = await this.db.selectFrom('members').selectAll().where('id', '=', id).executeTakeFirst();
+    const member = await this.members.getMember(id);
     if (!member) throw new NotFoundError('member.not_found', 'No such member.');
-    const [activity, recent, strikes, badges, sanctions] = await Promise.all([
-      sql<{ posts30: number; threads30: number; reports_made: number; reports_upheld: number; rejected: number }>`
-        SELECT (SELECT count(*) FROM posts WHERE author_id = ${id} AND created_at >= now() - interval '30 days') AS posts30,
-               (SELECT count(*) FROM threads WHERE author_id = ${id} AND created_at >= now() - interval '30 days') AS threads30,
-               (SELECT count(*) FROM reports WHERE reporter_id = ${id}) AS reports_made,
-               (SELECT count(*) FROM reports r JOIN posts p ON p.id = r.post_id WHERE p.author_id = ${id} AND r.upheld) AS reports_upheld,
-               (SELECT count(*) FROM posts WHERE author_id = ${id} AND state = 'rejected') AS rejected`.execute(this.db),
-      this.db
-        .selectFrom('posts as p')
-        .innerJoin('threads as t', 't.id', 'p.thread_id')
-        .select(['p.id', 'p.number', 'p.state', 'p.created_at', 't.id as thread_id', 't.title'])
-        .where('p.author_id', '=', id)
-        .orderBy('p.id', 'desc')
-        .limit(10)
-        .execute(),
-      this.db.selectFrom('member_strikes').select(['reason', 'note', 'expires_at', 'created_at']).where('member_id', '=', id).orderBy('id', 'desc').limit(20).execute(),
-      this.db
-        .selectFrom('member_badges as mb')
-        .innerJoin('badges as b', 'b.id', 'mb.badge_id')
-        .select(['b.key', 'b.tier', 'b.name_fr', 'b.name_en', 'mb.created_at'])
-        .where('mb.member_id', '=', id)
-        .orderBy('mb.id', 'desc')
-        .execute(),
-      this.db
-        .selectFrom('audit_log')
-        .select(['action', 'created_at', 'data'])
-        .where('subject_type', '=', 'member')
-        .where('subject_id', '=', String(id))
-        .orderBy('id', 'desc')
-        .limit(20)
-        .execute(),
+    const [a, recent, strikes, badges, sanctions] = await Promise.all([
+      this.members.activity(id),
+      this.members.recentPosts(id, 10),
+      this.members.strikes(id, 20),
+      this.members.badges(id),
+      this.members.history(id, 20),
     ]);
-    const a = activity.rows[0]!;
     return {
       id: member.id,
       username: member.username,
@@ -116,22 +84,10 @@ export class MemberManagementService {
   /** Everything Agora holds about the member, as JSON (GDPR right of access). Session tokens are not included. */
   async export(actorOrNull: Actor | null, id: number) {
     const actor = authorize(actorOrNull, 'members.manage');
-    const member = await this.db.selectFrom('members').selectAll().where('id', '=', id).executeTakeFirst();
+    const member = await this.members.getMember(id);
     if (!member) throw new NotFoundError('member.not_found', 'No such member.');
     const { password_hash: _, ...profile } = member;
-    const [posts, revisions, reactions, votes, follows, notifications, reputation, badges, reports, strikes, sessions] = await Promise.all([
-      this.db.selectFrom('posts').select(['id', 'thread_id', 'number', 'body_md', 'state', 'created_at', 'updated_at']).where('author_id', '=', id).orderBy('id').execute(),
-      this.db.selectFrom('post_revisions').selectAll().where('editor_id', '=', id).orderBy('id').execute(),
-      this.db.selectFrom('reactions').select(['post_id', 'kind', 'created_at']).where('member_id', '=', id).orderBy('created_at').execute(),
-      this.db.selectFrom('idea_votes').select(['thread_id', 'created_at']).where('member_id', '=', id).execute(),
-      this.db.selectFrom('thread_follows').select(['thread_id', 'created_at']).where('member_id', '=', id).execute(),
-      this.db.selectFrom('notifications').select(['kind', 'data', 'count', 'read_at', 'created_at']).where('member_id', '=', id).orderBy('id').execute(),
-      this.db.selectFrom('reputation_events').select(['kind', 'points', 'post_id', 'created_at']).where('member_id', '=', id).orderBy('id').execute(),
-      this.db.selectFrom('member_badges as mb').innerJoin('badges as b', 'b.id', 'mb.badge_id').select(['b.key', 'mb.reason', 'mb.created_at']).where('mb.member_id', '=', id).execute(),
-      this.db.selectFrom('reports').select(['post_id', 'reason', 'note', 'created_at']).where('reporter_id', '=', id).execute(),
-      this.db.selectFrom('member_strikes').select(['reason', 'note', 'expires_at', 'created_at']).where('member_id', '=', id).execute(),
-      this.db.selectFrom('sessions').select(['created_at', 'expires_at']).where('member_id', '=', id).execute(),
-    ]);
+    const [posts, revisions, reactions, votes, follows, notifications, reputation, badges, reports, strikes, sessions] = await this.members.exportData(id);
     await new AuditRepository(this.db).record({ actorId: actor.id, action: 'member.exported', subjectType: 'member', subjectId: id });
     return {
       exportedAt: new Date().toISOString(),
@@ -156,7 +112,7 @@ export class MemberManagementService {
    */
   async anonymise(actorOrNull: Actor | null, id: number) {
     const actor = authorize(actorOrNull, 'members.manage');
-    const member = await this.db.selectFrom('members').select(['id', 'role', 'anonymised_at']).where('id', '=', id).executeTakeFirst();
+    const member = await this.members.getStanding(id);
     if (!member) throw new NotFoundError('member.not_found', 'No such member.');
     if (member.id === actor.id) throw new UnprocessableError('member.anonymise_self', 'You cannot anonymise your own account here.');
     if (member.role !== 'member' && !hasRole(actor, 'admin')) {
@@ -165,23 +121,8 @@ export class MemberManagementService {
     if (member.anonymised_at) return { id, username: `ancien_membre_${id}` };
     const username = `ancien_membre_${id}`;
     await this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('members')
-        .set({
-          username,
-          display_name: '',
-          email: `anonymised+${id}@invalid`,
-          bio: '',
-          password_hash: await hashPassword(randomBytes(32).toString('base64url')),
-          role: 'member',
-          notification_mutes: [],
-          anonymised_at: new Date(),
-        })
-        .where('id', '=', id)
-        .execute();
-      await trx.deleteFrom('sessions').where('member_id', '=', id).execute();
-      await trx.deleteFrom('notifications').where('member_id', '=', id).execute();
-      await trx.deleteFrom('thread_follows').where('member_id', '=', id).execute();
+      const passwordHash = await hashPassword(randomBytes(32).toString('base64url'));
+      await new ManagementRepository(trx).anonymise(id, { username, passwordHash, role: 'member' });
       await new AuditRepository(trx).record({ actorId: actor.id, action: 'member.anonymised', subjectType: 'member', subjectId: id });
     });
     return { id, username };

@@ -4,8 +4,7 @@ import type { Role } from '../../db/types.ts';
 import { NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { assertStorableText } from '../../lib/text.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
-import { PostsRepository } from '../forum/posts.repository.ts';
-import { MembersRepository } from './members.repository.ts';
+import { MembersRepository, PostsRepository } from '../../content/index.ts';
 import { toMe, toPublicMember } from './members.mappers.ts';
 
 function excerpt(html: string, max = 180): string {

@@ -185,6 +185,3 @@ export class ModerationRepository {
 }
 
 export type QueueRow = Awaited<ReturnType<ModerationRepository['queue']>>[number];
-
-/** Moved to the notifications module; re-exported for the services that write moderation notices. */
-export { NotificationsRepository } from '../notifications/notifications.repository.ts';

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { Cursor, DateTime, errors, Id, IdParams, ModerationReasonSchema, Nullable, ReasonTemplateSchema } from '../../http/schemas.ts';
-import { HitSchema } from '../netiquette/netiquette.schemas.ts';
+import { HitSchema } from '../netiquette/index.ts';
 import type { ModerationService } from './moderation.service.ts';
 
 const Reason = Type.Union(['rule', 'report', 'pre', 'post', 'resubmit', 'appeal'].map((r) => Type.Literal(r))) as ReturnType<

@@ -4,19 +4,14 @@ import type { ModerationReason } from '../../db/types.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
-import { CategoriesRepository } from '../forum/categories.repository.ts';
-import { canSeeThread } from '../forum/forum.service.ts';
-import { PostsRepository } from '../forum/posts.repository.ts';
-import type { Publisher } from '../forum/publish.ts';
-import { ThreadsRepository } from '../forum/threads.repository.ts';
-import { MembersRepository } from '../members/members.repository.ts';
-import type { Hit } from '../netiquette/engine/index.ts';
-import { NetiquetteRepository } from '../netiquette/netiquette.repository.ts';
-import { SiteSettingsRepository } from '../site/site.repository.ts';
-import { notifier } from '../notifications/notifier.ts';
-import { ModerationRepository, NotificationsRepository, type QueueRow } from './moderation.repository.ts';
+import { CategoriesRepository, MembersRepository, PostsRepository, ThreadsRepository } from '../../content/index.ts';
+import { canSeeThread } from '../../access/visibility.ts';
+import { type Hit, NetiquetteRepository } from '../netiquette/index.ts';
+import { SiteSettingsRepository } from '../site/index.ts';
+import { NotificationsRepository, notifier } from '../notifications/index.ts';
+import { ModerationRepository, type QueueRow } from './moderation.repository.ts';
 import type { ModerationSettings, ModerationSettingsStore } from './moderation.settings.ts';
-import type { ReputationService } from '../reputation/reputation.service.ts';
+import type { ReputationService } from '../reputation/index.ts';
 
 export interface ReasonTemplate {
   key: string;
@@ -35,6 +30,11 @@ export const DEFAULT_REASONS: ReasonTemplate[] = [
 ];
 
 const DAY = 86_400_000;
+
+/** The forum's publish pipeline, for edit-and-approve (the same checks and revision as any edit). */
+export interface PostEditor {
+  edit(actor: Actor, postId: number, input: { body?: string }): Promise<unknown>;
+}
 
 function repositories(db: Executor) {
   return {
@@ -98,7 +98,7 @@ export class ModerationService {
 
   constructor(
     private readonly db: Db,
-    private readonly publisher: Publisher,
+    private readonly publisher: PostEditor,
     private readonly settingsStore: ModerationSettingsStore,
     private readonly reputation: ReputationService,
   ) {
@@ -198,7 +198,8 @@ export class ModerationService {
         }
         await r.members.addPostCount(post.author_id, 1);
         await this.reputation.replyPublished(trx, post, thread);
-        await notifier.postPublished(trx, post, thread);
+        // A first post approved publishes its thread: its news is told as of a published thread.
+        await notifier.postPublished(trx, post, post.number === 1 ? { ...thread, state: 'published' } : thread);
         await r.notifications.create(post.author_id, 'moderation.approved', { postId: post.id, threadId: thread.id, threadTitle: thread.title });
       }
       await r.rules.settleHits(post.id, 'approved');

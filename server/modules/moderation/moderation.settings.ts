@@ -1,5 +1,5 @@
 import type { Db } from '../../db/kysely.ts';
-import { CachedSetting } from '../site/cached-setting.ts';
+import { CachedSetting } from '../site/index.ts';
 
 /** Moderation settings community managers change (site setting `moderation`). */
 export interface ModerationSettings {

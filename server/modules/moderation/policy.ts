@@ -1,7 +1,7 @@
 import { type Actor, hasRole } from '../../access/access.ts';
 import type { Category, ModerationReason } from '../../db/types.ts';
 import { TooManyRequestsError, UnprocessableError } from '../../lib/errors.ts';
-import type { Hit, Verdict } from '../netiquette/engine/index.ts';
+import type { Hit, Verdict } from '../netiquette/index.ts';
 
 /** Where a post goes once the netiquette has spoken and the category's moderation mode is applied (DESIGN §6). */
 export interface Placement {

@@ -3,15 +3,13 @@ import type { Db, Executor } from '../../db/kysely.ts';
 import type { Member } from '../../db/types.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
-import { CategoriesRepository } from '../forum/categories.repository.ts';
-import { PostsRepository } from '../forum/posts.repository.ts';
-import { ThreadsRepository } from '../forum/threads.repository.ts';
-import { MembersRepository } from '../members/members.repository.ts';
-import { ModerationRepository, NotificationsRepository } from './moderation.repository.ts';
+import { CategoriesRepository, MembersRepository, PostsRepository, ThreadsRepository } from '../../content/index.ts';
+import { NotificationsRepository } from '../notifications/index.ts';
+import { ModerationRepository } from './moderation.repository.ts';
 import type { ModerationService } from './moderation.service.ts';
 import type { ModerationSettingsStore } from './moderation.settings.ts';
 import { SanctionsRepository } from './sanctions.repository.ts';
-import type { ReputationService } from '../reputation/reputation.service.ts';
+import type { ReputationService } from '../reputation/index.ts';
 
 const DAY = 86_400_000;
 

@@ -2,7 +2,7 @@ import { type Actor, authorize } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
 import type { ModerationAction } from '../../db/types.ts';
 import { NotFoundError, UnprocessableError } from '../../lib/errors.ts';
-import { MembersRepository } from '../members/members.repository.ts';
+import { MembersRepository } from '../../content/index.ts';
 import {
   BUILTIN_RULES,
   compileRules,

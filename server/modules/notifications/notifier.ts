@@ -1,13 +1,27 @@
+import { canSeeThread, isListed, viewerOf } from '../../access/visibility.ts';
 import type { Executor } from '../../db/kysely.ts';
 import type { Post, Thread } from '../../db/types.ts';
 import { findMentions } from '../../lib/markdown.ts';
+import { MembersRepository, PostsRepository } from '../../content/index.ts';
 import { NotificationsRepository } from './notifications.repository.ts';
 
 /** At most this many members are notified of mentions in one post (a list of names is not a reason to ping all). */
 const MAX_MENTIONS = 10;
 
-async function who(db: Executor, memberId: number) {
-  return db.selectFrom('members').select(['username', 'display_name as displayName']).where('id', '=', memberId).executeTakeFirstOrThrow();
+function who(db: Executor, memberId: number) {
+  return new MembersRepository(db).getNames(memberId);
+}
+
+type Seen = Pick<Thread, 'state' | 'author_id'>;
+
+/**
+ * May this member see the thread? News of a thread that lists do not show (held, hidden, deleted) reaches only
+ * who may open it: its title is never told to someone who would get 404 reading it.
+ */
+async function maySee(db: Executor, thread: Seen, memberId: number): Promise<boolean> {
+  if (isListed(thread)) return true;
+  const member = await new MembersRepository(db).getViewer(memberId);
+  return member !== undefined && canSeeThread(viewerOf(member), thread);
 }
 
 /**
@@ -16,7 +30,7 @@ async function who(db: Executor, memberId: number) {
  */
 export const notifier = {
   /** A post became visible (at once, or approved): the thread's author, the replied-to author, the mentioned. */
-  async postPublished(db: Executor, post: Post, thread: Pick<Thread, 'id' | 'title' | 'author_id'>): Promise<void> {
+  async postPublished(db: Executor, post: Post, thread: Pick<Thread, 'id' | 'title' | 'author_id' | 'state'>): Promise<void> {
     const notifications = new NotificationsRepository(db);
     // Who wrote it is read once, and only when someone is to be told.
     let data: Record<string, unknown> | undefined;
@@ -24,27 +38,30 @@ export const notifier = {
     const told = new Set<number>([post.author_id]);
     if (post.number > 1 && !told.has(thread.author_id)) {
       told.add(thread.author_id);
-      await notifications.create(thread.author_id, 'reply', await about());
+      if (await maySee(db, thread, thread.author_id)) await notifications.create(thread.author_id, 'reply', await about());
     }
     if (post.reply_to_id !== null) {
-      const parent = await db.selectFrom('posts').select('author_id').where('id', '=', post.reply_to_id).executeTakeFirst();
+      const parent = await new PostsRepository(db).getAuthorId(post.reply_to_id);
       if (parent && !told.has(parent.author_id)) {
         told.add(parent.author_id);
-        await notifications.create(parent.author_id, 'reply', { ...(await about()), toPost: post.reply_to_id });
+        if (await maySee(db, thread, parent.author_id)) {
+          await notifications.create(parent.author_id, 'reply', { ...(await about()), toPost: post.reply_to_id });
+        }
       }
     }
     const names = findMentions(post.body_md).slice(0, MAX_MENTIONS);
     if (names.length === 0) return;
-    const mentioned = await db.selectFrom('members').select('id').where('username', 'in', names).where('banned_at', 'is', null).execute();
+    const mentioned = await new MembersRepository(db).mentionable(names);
     for (const m of mentioned) {
       if (told.has(m.id)) continue;
       told.add(m.id);
-      await notifications.create(m.id, 'mention', await about());
+      if (await maySee(db, thread, m.id)) await notifications.create(m.id, 'mention', await about());
     }
   },
 
   /** A like or a "helpful" mark: one notification per post and kind while unread, counted up. */
-  async reacted(db: Executor, post: Post, thread: Pick<Thread, 'id' | 'title'>, kind: 'like' | 'helpful', memberId: number): Promise<void> {
+  async reacted(db: Executor, post: Post, thread: Pick<Thread, 'id' | 'title'> & Seen, kind: 'like' | 'helpful', memberId: number): Promise<void> {
+    if (!(await maySee(db, thread, post.author_id))) return;
     const by = await who(db, memberId);
     await new NotificationsRepository(db).create(
       post.author_id,
@@ -54,8 +71,8 @@ export const notifier = {
     );
   },
 
-  async accepted(db: Executor, post: Post, thread: Pick<Thread, 'id' | 'title'>, memberId: number): Promise<void> {
-    if (post.author_id === memberId) return;
+  async accepted(db: Executor, post: Post, thread: Pick<Thread, 'id' | 'title'> & Seen, memberId: number): Promise<void> {
+    if (post.author_id === memberId || !(await maySee(db, thread, post.author_id))) return;
     await new NotificationsRepository(db).create(post.author_id, 'answer.accepted', {
       postId: post.id,
       threadId: thread.id,

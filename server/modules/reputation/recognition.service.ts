@@ -1,13 +1,11 @@
-import { sql } from 'kysely';
 import { type Actor, authorize } from '../../access/access.ts';
+import { canSeeThread, type Viewer } from '../../access/visibility.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
 import type { BadgeTier } from '../../db/types.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
-import { PostsRepository } from '../forum/posts.repository.ts';
-import { ThreadsRepository } from '../forum/threads.repository.ts';
-import { MembersRepository } from '../members/members.repository.ts';
-import { NotificationsRepository } from '../moderation/moderation.repository.ts';
+import { MembersRepository, PostsRepository, ThreadsRepository } from '../../content/index.ts';
+import { NotificationsRepository } from '../notifications/index.ts';
 import { BUILTIN_BADGES, type Stat, STATS } from './badges.ts';
 import { BadgesRepository, ReputationRepository } from './reputation.repository.ts';
 import type { ReputationService } from './reputation.service.ts';
@@ -76,7 +74,7 @@ export class RecognitionService {
     }
   }
 
-  async memberReputation(username: string, options: { before?: number; limit?: number }) {
+  async memberReputation(viewer: Viewer, username: string, options: { before?: number; limit?: number }) {
     const member = await this.read.members.getByUsername(username);
     if (!member) throw new NotFoundError('member.not_found', 'No such member.');
     const limit = options.limit ?? 30;
@@ -99,15 +97,19 @@ export class RecognitionService {
         reason: b.reason,
         grantedAt: b.created_at.toISOString(),
       })),
-      ledger: page.map((e) => ({
-        id: e.id,
-        kind: e.kind,
-        points: e.points,
-        createdAt: e.created_at.toISOString(),
-        threadId: e.thread_id,
-        threadTitle: e.thread_title,
-        postNumber: e.post_number,
-      })),
+      ledger: page.map((e) => {
+        // The points stay; the thread they came from is named only to who may open it.
+        const shown = e.thread_state !== null && canSeeThread(viewer, { state: e.thread_state, author_id: e.thread_author_id! });
+        return {
+          id: e.id,
+          kind: e.kind,
+          points: e.points,
+          createdAt: e.created_at.toISOString(),
+          threadId: shown ? e.thread_id : null,
+          threadTitle: shown ? e.thread_title : null,
+          postNumber: shown ? e.post_number : null,
+        };
+      }),
       nextBefore: ledger.length > limit ? page.at(-1)!.id : null,
     };
   }
@@ -129,9 +131,8 @@ export class RecognitionService {
     };
   }
 
-  private async memberCount(): Promise<number> {
-    const row = await this.db.selectFrom('members').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
-    return row.n;
+  private memberCount(): Promise<number> {
+    return this.read.members.count();
   }
 
   /** A community manager defines a badge; an automatic one is granted at once to every member who meets it. */
@@ -190,7 +191,7 @@ export class RecognitionService {
     const member = await this.read.members.getById(memberId);
     if (!member) throw new NotFoundError('member.not_found', 'No such member.');
     return this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('members').set({ trust_granted: granted }).where('id', '=', memberId).execute();
+      await new MembersRepository(trx).setTrustGranted(memberId, granted);
       await this.reputation.refresh(trx, [memberId]);
       await new AuditRepository(trx).record({ actorId: actor.id, action: granted ? 'trust.granted' : 'trust.withdrawn', subjectType: 'member', subjectId: memberId });
       const after = await new MembersRepository(trx).getById(memberId);
@@ -212,12 +213,8 @@ export class RecognitionService {
     if (thread.featured === featured) return { id: threadId, featured };
     return this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
-      await trx
-        .updateTable('threads')
-        .set((eb) => ({ featured, version: eb('version', '+', 1), updated_at: new Date() }))
-        .where('id', '=', threadId)
-        .execute();
-      const first = await trx.selectFrom('posts').select('id').where('thread_id', '=', threadId).where('number', '=', 1).executeTakeFirstOrThrow();
+      await r.threads.setFeatured(threadId, featured);
+      const first = await r.posts.getFirstId(threadId);
       await this.reputation.featured(trx, { ...thread, version: thread.version + 1 }, first.id, featured);
       await r.audit.record({ actorId: actor.id, action: featured ? 'thread.featured' : 'thread.unfeatured', subjectType: 'thread', subjectId: threadId });
       return { id: threadId, featured };

@@ -106,6 +106,39 @@ export class ReputationRepository {
       .then((rows) => rows.map((r) => r.source_key));
   }
 
+  /** Source keys of the penalties a post brought that still stand (for reversing them when it is restored). */
+  standingPenalties(postId: number) {
+    return this.db
+      .selectFrom('reputation_events as e')
+      .select('e.source_key')
+      .where('e.post_id', '=', postId)
+      .where('e.source_key', 'like', 'penalty:%')
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('reputation_events as r').select('r.id').whereRef('r.reverses', '=', 'e.id'))))
+      .execute();
+  }
+
+  /** What a member's trust is computed from, and the badges they hold, in one query. */
+  trustRow(memberId: number) {
+    return this.db
+      .selectFrom('members as m')
+      .select([
+        'm.trust_level',
+        'm.reputation',
+        'm.post_count',
+        'm.created_at',
+        'm.suspended_until',
+        'm.banned_at',
+        'm.trust_granted',
+        'm.role',
+        sql<number>`(SELECT count(*)::int FROM member_strikes s WHERE s.member_id = m.id AND s.expires_at > now())`.as('strikes'),
+        // The last refusal is kept on the member by a trigger (migration 0021).
+        sql<Date | null>`GREATEST((SELECT max(s.created_at) FROM member_strikes s WHERE s.member_id = m.id), m.last_refusal_at)`.as('last_incident'),
+        sql<number[]>`ARRAY(SELECT b.badge_id FROM member_badges b WHERE b.member_id = m.id)`.as('badges'),
+      ])
+      .where('m.id', '=', memberId)
+      .executeTakeFirst();
+  }
+
   private addScore(memberId: number, points: number) {
     return this.db
       .updateTable('members')
@@ -120,7 +153,7 @@ export class ReputationRepository {
       .selectFrom('reputation_events as e')
       .leftJoin('threads as t', 't.id', 'e.thread_id')
       .leftJoin('posts as p', 'p.id', 'e.post_id')
-      .select(['e.id', 'e.kind', 'e.points', 'e.created_at', 'e.thread_id', 't.title as thread_title', 'p.number as post_number'])
+      .select(['e.id', 'e.kind', 'e.points', 'e.created_at', 'e.thread_id', 't.title as thread_title', 't.state as thread_state', 't.author_id as thread_author_id', 'p.number as post_number'])
       .where('e.member_id', '=', memberId)
       .$if(beforeId !== undefined, (q) => q.where('e.id', '<', beforeId!))
       .orderBy('e.id', 'desc')

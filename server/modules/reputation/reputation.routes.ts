@@ -79,7 +79,7 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
         },
       },
     },
-    async (req) => recognition.memberReputation(req.params.username, req.query),
+    async (req) => recognition.memberReputation(req.actor, req.params.username, req.query),
   );
 
   app.get('/api/badges', { schema: { operationId: 'listBadges', tags, summary: 'Every badge with how many members hold it', response: { 200: Type.Object({ badges: Type.Array(Badge) }) } } }, async () => ({

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { MembersRepository } from '../../content/index.ts';
 import type { Executor } from '../../db/kysely.ts';
 import type { Post, Thread } from '../../db/types.ts';
-import { NotificationsRepository } from '../moderation/moderation.repository.ts';
+import { NotificationsRepository } from '../notifications/index.ts';
 import type { Stat } from './badges.ts';
 import { BadgesRepository, ReputationRepository } from './reputation.repository.ts';
 import type { ReputationSettingsStore } from './reputation.settings.ts';
@@ -159,13 +159,7 @@ export class ReputationService {
   /** An appeal upheld: the penalty is reversed. */
   async restored(trx: Executor, post: Pick<Post, 'id' | 'author_id'>) {
     const ledger = new ReputationRepository(trx);
-    const penalties = await trx
-      .selectFrom('reputation_events as e')
-      .select('e.source_key')
-      .where('e.post_id', '=', post.id)
-      .where('e.source_key', 'like', 'penalty:%')
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('reputation_events as r').select('r.id').whereRef('r.reverses', '=', 'e.id'))))
-      .execute();
+    const penalties = await ledger.standingPenalties(post.id);
     for (const p of penalties) await ledger.reverse(p.source_key);
     await this.refresh(trx, [post.author_id]);
   }
@@ -185,7 +179,7 @@ export class ReputationService {
       if (!figures) continue; // no such member
       const { level } = assessTrust(figures.figures, settings);
       if (level !== figures.level) {
-        await trx.updateTable('members').set({ trust_level: level }).where('id', '=', memberId).execute();
+        await new MembersRepository(trx).setTrustLevel(memberId, level);
         if (level > figures.level) await notifications.create(memberId, 'trust.promoted', { level });
       }
       const held = new Set(figures.badges);
@@ -222,24 +216,7 @@ export class ReputationService {
 
 /** What trust is computed from, and the badges held (for `refresh`), read in one query. */
 export async function trustFigures(db: Executor, memberId: number): Promise<{ level: number; figures: TrustFigures; badges: number[] } | undefined> {
-  const row = await db
-    .selectFrom('members as m')
-    .select([
-      'm.trust_level',
-      'm.reputation',
-      'm.post_count',
-      'm.created_at',
-      'm.suspended_until',
-      'm.banned_at',
-      'm.trust_granted',
-      'm.role',
-      sql<number>`(SELECT count(*)::int FROM member_strikes s WHERE s.member_id = m.id AND s.expires_at > now())`.as('strikes'),
-      // The last refusal is kept on the member by a trigger (migration 0021).
-      sql<Date | null>`GREATEST((SELECT max(s.created_at) FROM member_strikes s WHERE s.member_id = m.id), m.last_refusal_at)`.as('last_incident'),
-      sql<number[]>`ARRAY(SELECT b.badge_id FROM member_badges b WHERE b.member_id = m.id)`.as('badges'),
-    ])
-    .where('m.id', '=', memberId)
-    .executeTakeFirst();
+  const row = await new ReputationRepository(db).trustRow(memberId);
   if (!row) return undefined;
   const now = Date.now();
   return {

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/kysely.ts';
-import { CachedSetting } from '../site/cached-setting.ts';
+import { CachedSetting } from '../site/index.ts';
 
 /** Points and trust thresholds, editable by community managers (site setting `reputation`). */
 export interface ReputationSettings {

@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/kysely.ts';
+import { HIT_COLUMNS, HIT_JOINS, type HitRow } from './hits.ts';
 import { HIT_END, HIT_START } from './query.ts';
 import type { SearchDocument } from './search.port.ts';
 
@@ -68,6 +69,16 @@ export class SearchDocumentsRepository {
       .limit(limit)
       .execute()) as DocumentRow[];
     return rows.map(toDocument);
+  }
+
+  /** What search results show of these posts, read now, with their current visibility. */
+  async hits(postIds: number[]): Promise<(HitRow & { visibility: string })[]> {
+    const { rows } = await sql<HitRow & { visibility: string }>`
+      SELECT ${HIT_COLUMNS}, agora_search_visibility(p.state, t.state) AS visibility
+        FROM posts p
+        ${HIT_JOINS}
+       WHERE p.id = ANY(${postIds}::bigint[])`.execute(this.db);
+    return rows;
   }
 
   async countFindable(): Promise<number> {

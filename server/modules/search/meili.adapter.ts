@@ -1,11 +1,11 @@
 import { type EnqueuedTaskPromise, type IndexSwap, Meilisearch, type Settings } from 'meilisearch';
 import { eng, fra } from 'stopword';
-import { sql } from 'kysely';
+import { searchVisibilities } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
 import { ServiceUnavailableError } from '../../lib/errors.ts';
-import { CategoriesRepository } from '../forum/categories.repository.ts';
-import { MembersRepository } from '../members/members.repository.ts';
-import { HIT_COLUMNS, HIT_JOINS, type HitRow, toHit } from './hits.ts';
+import { CategoriesRepository, MembersRepository } from '../../content/index.ts';
+import { SearchDocumentsRepository } from './documents.repository.ts';
+import { type HitRow, toHit } from './hits.ts';
 import { HIT_END, HIT_START, segments, words } from './query.ts';
 import type { SearchDocument, SearchHit, SearchIndexer, SearchPort, SearchRequest, ThreadKind, TitleHit } from './search.port.ts';
 
@@ -27,10 +27,6 @@ export const INDEX_SETTINGS: Settings = {
   pagination: { maxTotalHits: 1200 },
 };
 
-interface HydratedRow extends HitRow {
-  visibility: string;
-}
-
 type MeiliHit = { id: number; _formatted?: { title?: string; body?: string } };
 
 /**
@@ -44,9 +40,10 @@ export class MeiliSearchAdapter implements SearchPort, SearchIndexer {
   private readonly client: Meilisearch;
   private readonly categories: CategoriesRepository;
   private readonly members: MembersRepository;
+  private readonly documents: SearchDocumentsRepository;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     options: { url: string; key?: string; index: string; taskTimeoutMs?: number },
     private readonly candidates = 1000,
   ) {
@@ -55,6 +52,7 @@ export class MeiliSearchAdapter implements SearchPort, SearchIndexer {
     this.taskTimeoutMs = options.taskTimeoutMs ?? 60_000;
     this.categories = new CategoriesRepository(db);
     this.members = new MembersRepository(db);
+    this.documents = new SearchDocumentsRepository(db);
   }
 
   private readonly uid: string;
@@ -106,7 +104,8 @@ export class MeiliSearchAdapter implements SearchPort, SearchIndexer {
 
   /** Meilisearch's filter expression for a request; only numbers and fixed words reach it. */
   static filter(opts: { includeHidden: boolean; categoryId?: number; authorId?: number; kind?: ThreadKind; from?: Date; to?: Date; answered?: boolean; titles?: boolean }): string {
-    const parts = [opts.includeHidden ? 'visibility IN [published, pending, hidden]' : 'visibility = published'];
+    const visible = searchVisibilities(opts.includeHidden);
+    const parts = [visible.length === 1 ? `visibility = ${visible[0]}` : `visibility IN [${visible.join(', ')}]`];
     if (opts.categoryId !== undefined) parts.push(`categoryId = ${Math.trunc(opts.categoryId)}`);
     if (opts.authorId !== undefined) parts.push(`authorId = ${Math.trunc(opts.authorId)}`);
     if (opts.kind) parts.push(`kind = ${opts.kind.replace(/[^a-z]/g, '')}`);
@@ -179,14 +178,10 @@ export class MeiliSearchAdapter implements SearchPort, SearchIndexer {
   }
 
   /** What the results show, read now from PostgreSQL; posts that may no longer be found are left out. */
-  private async hydrate(ids: number[], includeHidden: boolean): Promise<Map<number, HydratedRow>> {
+  private async hydrate(ids: number[], includeHidden: boolean): Promise<Map<number, HitRow & { visibility: string }>> {
     if (ids.length === 0) return new Map();
-    const allowed = includeHidden ? ['published', 'pending', 'hidden'] : ['published'];
-    const { rows } = await sql<HydratedRow>`
-      SELECT ${HIT_COLUMNS}, agora_search_visibility(p.state, t.state) AS visibility
-        FROM posts p
-        ${HIT_JOINS}
-       WHERE p.id = ANY(${ids}::bigint[])`.execute(this.db);
+    const allowed: string[] = searchVisibilities(includeHidden);
+    const rows = await this.documents.hits(ids);
     return new Map(rows.filter((r) => allowed.includes(r.visibility)).map((r) => [Number(r.post_id), r]));
   }
 }

@@ -1,10 +1,7 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/kysely.ts';
 import { SearchDocumentsRepository } from './documents.repository.ts';
+import { SearchOutboxRepository } from './outbox.repository.ts';
 import type { SearchDocument, SearchIndexer } from './search.port.ts';
-
-/** One drainer at a time across every app node (and `search:reindex`): batches are applied in order. */
-const LOCK = sql`hashtext('agora.search_outbox')`;
 
 export interface OutboxWorkerOptions {
   batch?: number;
@@ -56,8 +53,7 @@ export class SearchOutboxWorker {
 
   /** Rows waiting (for /healthz and the tests). */
   async backlog(): Promise<number> {
-    const row = await this.db.selectFrom('search_outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
+    return new SearchOutboxRepository(this.db).backlog();
   }
 
   /**
@@ -66,9 +62,9 @@ export class SearchOutboxWorker {
    */
   async runOnce(): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
-      const { rows: lock } = await sql<{ ok: boolean }>`SELECT pg_try_advisory_xact_lock(${LOCK}) AS ok`.execute(trx);
-      if (!lock[0]?.ok) return 0;
-      const rows = await trx.selectFrom('search_outbox').select(['id', 'post_id']).orderBy('id').limit(this.opts.batch).execute();
+      const outbox = new SearchOutboxRepository(trx);
+      if (!(await outbox.tryLockForTransaction())) return 0;
+      const rows = await outbox.nextBatch(this.opts.batch);
       if (rows.length === 0) return 0;
       if (this.indexer) {
         if (!this.prepared) {
@@ -78,8 +74,7 @@ export class SearchOutboxWorker {
         const { documents, gone } = await new SearchDocumentsRepository(trx).load([...new Set(rows.map((r) => Number(r.post_id)))]);
         await this.indexer.apply(documents, gone);
       }
-      // By id, not "up to the last id": a transaction still open may commit a smaller id after this read.
-      await trx.deleteFrom('search_outbox').where('id', '=', sql<number>`ANY(${rows.map((r) => r.id)}::bigint[])`).execute();
+      await outbox.settle(rows.map((r) => r.id));
       return rows.length;
     });
   }
@@ -183,7 +178,8 @@ export async function rebuildIndex(
   const documents = new SearchDocumentsRepository(db);
   const pageSize = options.pageSize ?? 2000;
   return db.connection().execute(async (conn) => {
-    await sql`SELECT pg_advisory_lock(${LOCK})`.execute(conn);
+    const outbox = new SearchOutboxRepository(conn);
+    await outbox.lock();
     try {
       const total = await documents.countFindable();
       options.onStart?.(total);
@@ -202,7 +198,7 @@ export async function rebuildIndex(
       await indexer.rebuild(pages());
       return sent;
     } finally {
-      await sql`SELECT pg_advisory_unlock(${LOCK})`.execute(conn);
+      await outbox.unlock();
     }
   });
 }

@@ -1,9 +1,9 @@
 import { type RawBuilder, sql } from 'kysely';
+import { searchVisibilities } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
 import { plainMarkdown } from './documents.repository.ts';
 import { HIT_COLUMNS, HIT_JOINS, type HitRow, toHit } from './hits.ts';
-import { CategoriesRepository } from '../forum/categories.repository.ts';
-import { MembersRepository } from '../members/members.repository.ts';
+import { CategoriesRepository, MembersRepository } from '../../content/index.ts';
 import { HIT_END, HIT_START, isCommonQuery, parseQuery, realign, segments } from './query.ts';
 import type { SearchHit, SearchPort, SearchRequest, ThreadKind, TitleHit } from './search.port.ts';
 
@@ -76,7 +76,7 @@ export class PgSearchAdapter implements SearchPort {
       req.author ? this.members.getByUsername(req.author) : null,
     ]);
     if ((req.category && !category) || (req.author && !author)) return { hits: [], more: false };
-    const where = [plan.match(tsq(tsquery)), sql`s.visibility = ANY(${visibility(req.includeHidden)})`];
+    const where = [plan.match(tsq(tsquery)), sql`s.visibility = ANY(${searchVisibilities(req.includeHidden)})`];
     if (category) where.push(sql`s.category_id = ${category.id}`);
     if (author) where.push(sql`s.author_id = ${author.id}`);
     if (req.kind) where.push(sql`s.kind = ${req.kind}`);
@@ -123,7 +123,7 @@ export class PgSearchAdapter implements SearchPort {
     const { rows } = await sql<{ thread_id: number; title: string; kind: ThreadKind; reply_count: number; answered: boolean }>`
       WITH candidates AS (
         SELECT s.post_id, s.doc FROM post_search s
-         WHERE ${plan.match(tsq(tsquery))} AND s.visibility = ANY(${visibility(opts.includeHidden)})
+         WHERE ${plan.match(tsq(tsquery))} AND s.visibility = ANY(${searchVisibilities(opts.includeHidden)})
          ORDER BY ${plan.order}
          LIMIT ${this.candidates}
       )
@@ -139,4 +139,3 @@ export class PgSearchAdapter implements SearchPort {
 
 /** The query in both languages' configurations (a parameter, planned with its value: pg's unnamed statements). */
 const tsq = (tsquery: string): RawBuilder<unknown> => sql`(to_tsquery('agora_fr', ${tsquery}) || to_tsquery('agora_en', ${tsquery}))`;
-const visibility = (includeHidden: boolean) => (includeHidden ? ['published', 'pending', 'hidden'] : ['published']);

@@ -1,3 +1,4 @@
+import type { SearchVisibility } from '../../access/visibility.ts';
 import type { Segment } from './query.ts';
 
 export type ThreadKind = 'discussion' | 'question' | 'tip' | 'idea' | 'announcement';
@@ -62,7 +63,7 @@ export interface SearchDocument {
   categoryId: number;
   authorId: number;
   kind: ThreadKind;
-  visibility: 'published' | 'pending' | 'hidden';
+  visibility: SearchVisibility;
   answered: boolean;
   /** Unix seconds. */
   createdAt: number;

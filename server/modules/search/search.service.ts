@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
-import { type Actor, authorize, can } from '../../access/access.ts';
+import { type Actor, authorize } from '../../access/access.ts';
+import { findsUnpublished } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { BadRequestError } from '../../lib/errors.ts';
 import { words } from './query.ts';
+import { SearchQueriesRepository } from './search-queries.repository.ts';
 import type { SearchFilters, SearchPort } from './search.port.ts';
 
 /** Deeper than this, a person refines the query; it also bounds what an OFFSET page can cost. */
@@ -14,11 +15,15 @@ const MAX_OFFSET = 1000;
  * queries that community managers read to find the topics nobody has written about yet.
  */
 export class SearchService {
+  private readonly queries: SearchQueriesRepository;
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly port: SearchPort,
     private readonly pageSize = 20,
-  ) {}
+  ) {
+    this.queries = new SearchQueriesRepository(db);
+  }
 
   get adapter() {
     return this.port.name;
@@ -34,7 +39,7 @@ export class SearchService {
     const { hits, more } = await this.port.search({
       ...rest,
       q,
-      includeHidden: can(actor, 'post.view_hidden'),
+      includeHidden: findsUnpublished(actor),
       offset,
       limit: this.pageSize,
     });
@@ -43,37 +48,21 @@ export class SearchService {
     if (offset === 0 && normalized && !filtered) {
       // Counted without the member: the text and whether it found anything. Filtered searches are left out:
       // « nothing in this category this month » does not mean nobody wrote about it.
-      await this.db.insertInto('search_queries').values({ query: normalized.slice(0, 200), result_count: hits.length }).execute();
+      await this.queries.record(normalized.slice(0, 200), hits.length);
     }
     const next = offset + hits.length;
     return { results: hits, nextCursor: more && next <= MAX_OFFSET ? encodeCursor([next]) : null };
   }
 
   titles(actor: Actor | null, q: string, match: 'all' | 'any', limit: number) {
-    return this.port.titles(q, { match, limit, includeHidden: can(actor, 'post.view_hidden') });
+    return this.port.titles(q, { match, limit, includeHidden: findsUnpublished(actor) });
   }
 
   /** The searches that found nothing over the last `days`, most asked first. */
   async misses(actor: Actor | null, days: number) {
     authorize(actor, 'search.insights');
     const since = new Date(Date.now() - days * 86_400_000);
-    const [rows, totals] = await Promise.all([
-      this.db
-        .selectFrom('search_queries')
-        .select((eb) => ['query', eb.fn.countAll<number>().as('count'), eb.fn.max('created_at').as('last')])
-        .where('created_at', '>=', since)
-        .where('result_count', '=', 0)
-        .groupBy('query')
-        .orderBy('count', 'desc')
-        .orderBy('last', 'desc')
-        .limit(50)
-        .execute(),
-      this.db
-        .selectFrom('search_queries')
-        .select((eb) => [eb.fn.countAll<number>().as('all'), sql<number>`count(*) FILTER (WHERE result_count = 0)`.as('empty')])
-        .where('created_at', '>=', since)
-        .executeTakeFirstOrThrow(),
-    ]);
+    const [rows, totals] = await this.queries.misses(since);
     return {
       days,
       searches: Number(totals.all),

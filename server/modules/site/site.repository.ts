@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/kysely.ts';
 
 export class SiteSettingsRepository {
@@ -20,5 +21,14 @@ export class SiteSettingsRepository {
       .values({ key, value: json })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: new Date() }))
       .execute();
+  }
+}
+
+/** Whether the database answers (GET /healthz). */
+export class DatabaseProbe {
+  constructor(private readonly db: Executor) {}
+
+  async ping(): Promise<void> {
+    await sql`SELECT 1`.execute(this.db);
   }
 }

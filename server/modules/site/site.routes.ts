@@ -1,10 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/kysely.ts';
-import { SiteSettingsRepository } from './site.repository.ts';
+import { DatabaseProbe, SiteSettingsRepository } from './site.repository.ts';
 
 const Site = Type.Object({
   name: Type.String(),
@@ -22,6 +21,7 @@ const Site = Type.Object({
 export async function siteRoutes(fastify: FastifyInstance, { config, db }: { config: Config; db: Db }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const settings = new SiteSettingsRepository(db);
+  const database = new DatabaseProbe(db);
 
   app.get(
     '/api/site',
@@ -53,7 +53,7 @@ export async function siteRoutes(fastify: FastifyInstance, { config, db }: { con
     },
     async (_req, reply) => {
       try {
-        await sql`SELECT 1`.execute(db);
+        await database.ping();
         return { status: 'ok', database: 'ok' };
       } catch {
         return reply.status(503).send({ status: 'degraded', database: 'unreachable' });

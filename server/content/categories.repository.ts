@@ -1,6 +1,6 @@
 import { type Insertable, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
-import type { Executor } from '../../db/kysely.ts';
-import type { CategoriesTable, Database } from '../../db/types.ts';
+import type { Executor } from '../db/kysely.ts';
+import type { CategoriesTable, Database } from '../db/types.ts';
 
 /** Writers of one category spread their counter updates over this many rows (migration 0019). */
 const COUNT_SHARDS = 32;
@@ -31,6 +31,10 @@ export class CategoriesRepository {
   /** The category without its counts (their sums cost a little on every post): what posting reads. */
   getSettings(id: number) {
     return this.db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async exists(id: number): Promise<boolean> {
+    return (await this.db.selectFrom('categories').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
   }
 
   getBySlug(slug: string) {

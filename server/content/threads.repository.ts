@@ -1,6 +1,7 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
-import type { Executor } from '../../db/kysely.ts';
-import type { ThreadsTable } from '../../db/types.ts';
+import { LISTED_THREAD_STATE } from '../access/visibility.ts';
+import type { Executor } from '../db/kysely.ts';
+import type { ThreadsTable } from '../db/types.ts';
 
 export type ThreadSort = 'latest' | 'top' | 'unanswered';
 
@@ -46,7 +47,7 @@ export class ThreadsRepository {
         'author.display_name as author_display_name',
         'last_poster.username as last_poster_username',
       ])
-      .where('threads.state', '=', 'published');
+      .where('threads.state', '=', LISTED_THREAD_STATE);
   }
 
   /** Keyset pagination on an index per sort; never OFFSET. */
@@ -109,6 +110,46 @@ export class ThreadsRepository {
       .orderBy('threads.created_at', 'desc')
       .limit(limit)
       .execute();
+  }
+
+  /** Threads waiting for their publication time, soonest first (the community managers' calendar). */
+  listScheduled(limit: number) {
+    return this.db
+      .selectFrom('threads as t')
+      .innerJoin('categories as c', 'c.id', 't.category_id')
+      .innerJoin('members as m', 'm.id', 't.author_id')
+      .select(['t.id', 't.title', 't.kind', 't.publish_at', 'c.slug', 'c.name', 'c.color', 'm.username'])
+      .where('t.state', '=', 'scheduled')
+      .orderBy('t.publish_at')
+      .limit(limit)
+      .execute();
+  }
+
+  /**
+   * The next scheduled thread due now, locked for this transaction; another node's claim is skipped, so every
+   * due thread is published by exactly one node.
+   */
+  claimDue() {
+    return this.db
+      .selectFrom('threads')
+      .selectAll()
+      .where('state', '=', 'scheduled')
+      .where('publish_at', '<=', sql<Date>`now()`)
+      .orderBy('publish_at')
+      .limit(1)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst();
+  }
+
+  /** A scheduled thread comes out: published, dated now. */
+  publishScheduled(id: number) {
+    return this.db
+      .updateTable('threads')
+      .set({ state: 'published', last_post_at: sql`now()`, created_at: sql`now()` })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
   }
 
   getById(id: number) {
@@ -207,6 +248,15 @@ export class ThreadsRepository {
       .executeTakeFirst();
   }
 
+  /** Featured on the home page, or no longer (community managers). */
+  async setFeatured(id: number, featured: boolean): Promise<void> {
+    await this.db
+      .updateTable('threads')
+      .set((eb) => ({ featured, version: eb('version', '+', 1), updated_at: new Date() }))
+      .where('id', '=', id)
+      .execute();
+  }
+
   /** Something on the thread's pages changed (an edited reply): cached pages must be rebuilt. */
   touch(id: number) {
     return this.db
@@ -214,6 +264,11 @@ export class ThreadsRepository {
       .set((eb) => ({ version: eb('version', '+', 1) }))
       .where('id', '=', id)
       .execute();
+  }
+
+  /** What deciding who may see the thread needs (access/visibility.ts). */
+  getVisibility(id: number) {
+    return this.db.selectFrom('threads').select(['state', 'author_id']).where('id', '=', id).executeTakeFirst();
   }
 
   /** The few columns that decide whether a cached page is still valid and who may see it: a primary-key read. */

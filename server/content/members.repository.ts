@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../db/kysely.ts';
-import type { NewMember, Role } from '../../db/types.ts';
+import type { Executor } from '../db/kysely.ts';
+import type { NewMember, Role } from '../db/types.ts';
 
 export class MembersRepository {
   constructor(private readonly db: Executor) {}
@@ -11,6 +11,21 @@ export class MembersRepository {
 
   getById(id: number) {
     return this.db.selectFrom('members').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** What deciding what the member may see needs (a notification's recipient). */
+  getViewer(id: number) {
+    return this.db.selectFrom('members').select(['id', 'role']).where('id', '=', id).executeTakeFirst();
+  }
+
+  /** How a notification names the member who acted. */
+  getNames(id: number) {
+    return this.db.selectFrom('members').select(['username', 'display_name as displayName']).where('id', '=', id).executeTakeFirstOrThrow();
+  }
+
+  /** The members these usernames name who may be mentioned (not banned). */
+  mentionable(names: readonly string[]) {
+    return this.db.selectFrom('members').select('id').where('username', 'in', names).where('banned_at', 'is', null).execute();
   }
 
   getByUsername(username: string) {
@@ -70,6 +85,20 @@ export class MembersRepository {
       .where('role', '=', role)
       .executeTakeFirstOrThrow()
       .then((r) => Number(r.n));
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('members').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    return row.n;
+  }
+
+  async setTrustLevel(id: number, level: number): Promise<void> {
+    await this.db.updateTable('members').set({ trust_level: level }).where('id', '=', id).execute();
+  }
+
+  /** Trust level 4 (relay) is a community manager's grant. */
+  async setTrustGranted(id: number, granted: boolean): Promise<void> {
+    await this.db.updateTable('members').set({ trust_granted: granted }).where('id', '=', id).execute();
   }
 
   addPostCount(id: number, delta: number) {

@@ -1,6 +1,7 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
-import type { Executor } from '../../db/kysely.ts';
-import type { BadgeTier, PostsTable, ReactionKind } from '../../db/types.ts';
+import { LISTED_THREAD_STATE } from '../access/visibility.ts';
+import type { Executor } from '../db/kysely.ts';
+import type { BadgeTier, PostsTable, ReactionKind } from '../db/types.ts';
 
 export interface PostPageOptions {
   threadId: number;
@@ -18,6 +19,21 @@ export class PostsRepository {
 
   getById(id: number) {
     return this.db.selectFrom('posts').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** A thread's first post (its opening text). */
+  getFirst(threadId: number) {
+    return this.db.selectFrom('posts').selectAll().where('thread_id', '=', threadId).where('number', '=', 1).executeTakeFirstOrThrow();
+  }
+
+  /** The id of a thread's first post. */
+  getFirstId(threadId: number) {
+    return this.db.selectFrom('posts').select('id').where('thread_id', '=', threadId).where('number', '=', 1).executeTakeFirstOrThrow();
+  }
+
+  /** Who wrote the post (a reply's parent, to notify). */
+  getAuthorId(id: number) {
+    return this.db.selectFrom('posts').select('author_id').where('id', '=', id).executeTakeFirst();
   }
 
   lockForUpdate(id: number) {
@@ -97,7 +113,7 @@ export class PostsRepository {
       ])
       .where('posts.author_id', '=', authorId)
       .where('posts.state', '=', 'published')
-      .where('threads.state', '=', 'published')
+      .where('threads.state', '=', LISTED_THREAD_STATE)
       .orderBy('posts.created_at', 'desc')
       .orderBy('posts.id', 'desc')
       .limit(limit)
@@ -170,30 +186,3 @@ export class PostsRepository {
 }
 
 export type PostPageRow = Awaited<ReturnType<PostsRepository['page']>>[number];
-
-export class ReactionsRepository {
-  constructor(private readonly db: Executor) {}
-
-  /** The new reaction's id, or undefined when it was already there. */
-  async add(postId: number, memberId: number, kind: ReactionKind): Promise<number | undefined> {
-    const row = await this.db
-      .insertInto('reactions')
-      .values({ post_id: postId, member_id: memberId, kind })
-      .onConflict((oc) => oc.columns(['post_id', 'member_id', 'kind']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    return row?.id;
-  }
-
-  /** The removed reaction's id, or undefined when there was none. */
-  async remove(postId: number, memberId: number, kind: ReactionKind): Promise<number | undefined> {
-    const row = await this.db
-      .deleteFrom('reactions')
-      .where('post_id', '=', postId)
-      .where('member_id', '=', memberId)
-      .where('kind', '=', kind)
-      .returning('id')
-      .executeTakeFirst();
-    return row?.id;
-  }
-}

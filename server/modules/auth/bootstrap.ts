@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/kysely.ts';
-import { AuthService } from '../auth/auth.service.ts';
-import { SessionRepository } from '../auth/session.repository.ts';
-import { SessionService } from '../auth/session.service.ts';
-import { MembersRepository } from './members.repository.ts';
+import { AuthService } from './auth.service.ts';
+import { SessionRepository } from './session.repository.ts';
+import { SessionService } from './session.service.ts';
+import { MembersRepository } from '../../content/index.ts';
 
 /**
  * Makes sure the forum has an administrator.

@@ -1,0 +1,6 @@
+/** auth: sessions, registration, login, and the first administrator. What other modules and the app may use. */
+export { authRoutes } from './auth.routes.ts';
+export { AuthService } from './auth.service.ts';
+export { ensureAdmin } from './bootstrap.ts';
+export { SessionRepository } from './session.repository.ts';
+export { generateSessionToken, SessionService, type ValidatedSession } from './session.service.ts';

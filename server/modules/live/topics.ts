@@ -1,0 +1,30 @@
+import { type Actor, can } from '../../access/access.ts';
+import { canSeeThread } from '../../access/visibility.ts';
+import { CategoriesRepository, ThreadsRepository } from '../../content/index.ts';
+import type { Db } from '../../db/kysely.ts';
+
+const TOPIC = /^(thread:\d{1,12}|category:\d{1,9}|queue|me)$/;
+
+/** Who may follow which live topic. */
+export class LiveTopics {
+  private readonly categories: CategoriesRepository;
+  private readonly threads: ThreadsRepository;
+
+  constructor(db: Db) {
+    this.categories = new CategoriesRepository(db);
+    this.threads = new ThreadsRepository(db);
+  }
+
+  /** May this actor follow this topic? `me` becomes the member's own topic. */
+  async resolve(actor: Actor | null, topic: string): Promise<{ topic: string } | { denied: string }> {
+    if (!TOPIC.test(topic)) return { denied: 'topic.unknown' };
+    if (topic === 'me') return actor ? { topic: `member:${actor.id}` } : { denied: 'auth.required' };
+    if (topic === 'queue') return can(actor, 'moderation.queue') ? { topic } : { denied: actor ? 'access.denied' : 'auth.required' };
+    const [kind, raw] = topic.split(':') as ['thread' | 'category', string];
+    const id = Number(raw);
+    if (kind === 'category') return (await this.categories.exists(id)) ? { topic } : { denied: 'category.not_found' };
+    const thread = await this.threads.getVisibility(id);
+    // Whoever may open the thread (forum's GET /api/threads/:id) may follow it, and nobody else.
+    return thread && canSeeThread(actor, thread) ? { topic } : { denied: 'thread.not_found' };
+  }
+}

@@ -1,0 +1,4 @@
+/** site: the community's name and settings, the settings cache other modules build on, and /healthz. */
+export { CachedSetting } from './cached-setting.ts';
+export { SiteSettingsRepository } from './site.repository.ts';
+export { siteRoutes } from './site.routes.ts';
