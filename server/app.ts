@@ -11,6 +11,7 @@ import type { Db } from './db/kysely.ts';
 import { LiveEventSchema } from './events/live-catalogue.ts';
 import { registerErrorHandler } from './http/errors.plugin.ts';
 import { registerInputGuard } from './http/input-guard.plugin.ts';
+import { closeCpuPool } from './lib/cpu-pool.ts';
 import { registerRateLimits } from './http/rate-limit.plugin.ts';
 import { ErrorBody } from './http/schemas.ts';
 import { registerOriginCheck, registerSecurityHeaders } from './http/security.plugin.ts';
@@ -151,6 +152,9 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   app.addHook('onReady', () => liveHub.start());
   app.addHook('onClose', () => liveHub.stop());
   await app.register(liveRoutes, { hub: liveHub, topics: new LiveTopics(db), heartbeatMs: config.live.heartbeatMs, maxBufferedBytes: config.live.maxBufferedBytes });
+
+  // The worker pool for long texts starts on first use; it goes with the app.
+  app.addHook('onClose', () => closeCpuPool());
 
   await registerWeb(app, config);
   return app;

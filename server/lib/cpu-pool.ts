@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { CpuTask } from '../workers/cpu.worker.ts';
+import { renderMarkdown } from './markdown.ts';
 import { ServiceUnavailableError, UnprocessableError } from './errors.ts';
 
 /**
@@ -38,6 +38,19 @@ function shared(): Piscina {
   return pool;
 }
 
+/** A task for server/workers/cpu.worker.ts, which dispatches on `kind` (each kind's shape is declared by its owner). */
+export interface CpuTask {
+  kind: string;
+  [field: string]: unknown;
+}
+
+/** Rendering, the one kind this layer owns. */
+export interface RenderTask extends CpuTask {
+  kind: 'render';
+  markdown: string;
+  mentions: string[];
+}
+
 export async function runCpuTask<T>(task: CpuTask): Promise<T> {
   const signal = AbortSignal.timeout(TASK_TIMEOUT_MS);
   try {
@@ -51,6 +64,12 @@ export async function runCpuTask<T>(task: CpuTask): Promise<T> {
     }
     throw error;
   }
+}
+
+/** Markdown to sanitized HTML: on this thread for an ordinary text, in a worker for a long one. */
+export async function renderOffLoop(markdown: string, mentions: ReadonlySet<string> = new Set()): Promise<string> {
+  if (markdown.length <= OFFLOAD_CHARS) return renderMarkdown(markdown, mentions);
+  return runCpuTask<string>({ kind: 'render', markdown, mentions: [...mentions] } satisfies RenderTask);
 }
 
 /** Stops the workers (tests, shutdown). */

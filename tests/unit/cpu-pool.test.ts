@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../server/lib/markdown.ts';
 import { closeCpuPool, runCpuTask } from '../../server/lib/cpu-pool.ts';
-import { BUILTIN_RULES, defaultDefinitions, evaluate, compileRules, type Verdict } from '../../server/modules/netiquette/engine/index.ts';
+import { BUILTIN_RULES, compileRules, defaultDefinitions, evaluate, type Verdict } from '../../server/modules/netiquette/engine/index.ts';
 
 afterAll(() => closeCpuPool());
 

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { requireActor } from '../../access/access.ts';
 import type { Config } from '../../config.ts';
 import { errors, IdParams, ThreadKindSchema } from '../../http/schemas.ts';
-import { renderMarkdown } from '../../lib/markdown.ts';
+import { renderOffLoop } from '../../lib/cpu-pool.ts';
 import { assertStorableText } from '../../lib/text.ts';
 import {
   AcceptBody,
@@ -340,7 +340,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
     async (req) => {
       requireActor(req.actor);
       assertStorableText('body', req.body.body);
-      return { html: renderMarkdown(req.body.body.slice(0, config.limits.bodyMax)) };
+      return { html: await renderOffLoop(req.body.body.slice(0, config.limits.bodyMax)) };
     },
   );
 

@@ -3,7 +3,8 @@ import type { Config } from '../../config.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
 import type { Category, Post, Thread, ThreadKind } from '../../db/types.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
-import { findMentions, renderMarkdown } from '../../lib/markdown.ts';
+import { renderOffLoop } from '../../lib/cpu-pool.ts';
+import { findMentions } from '../../lib/markdown.ts';
 import { postSentiment } from '../community/index.ts';
 import { notifier } from '../notifications/index.ts';
 import { assertLength } from '../../lib/text.ts';
@@ -344,6 +345,6 @@ export class Publisher {
   private async render(body: string): Promise<string> {
     const names = findMentions(body).slice(0, 50);
     const existing = await this.read.members.existingUsernames(names);
-    return renderMarkdown(body, existing);
+    return renderOffLoop(body, existing);
   }
 }

@@ -1,6 +1,7 @@
 import { type Actor, authorize } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
 import type { ModerationAction } from '../../db/types.ts';
+import { type CpuTask, OFFLOAD_CHARS, runCpuTask } from '../../lib/cpu-pool.ts';
 import { NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { MembersRepository } from '../../content/index.ts';
 import {
@@ -16,6 +17,14 @@ import {
 import { NetiquetteRepository, type RuleRow } from './netiquette.repository.ts';
 
 const DAY = 86_400_000;
+
+/** The netiquette's evaluation as a worker task (server/workers/cpu.worker.ts compiles and caches the rules). */
+export interface EvaluateTask extends CpuTask {
+  kind: 'evaluate';
+  text: { title?: string; body: string };
+  context: EvaluationContext;
+  rules: { version: string; definitions: RuleDefinition[] };
+}
 /** How many weeks of hits the rules page charts. */
 const WEEKS = 8;
 const BUILTIN_TITLES = new Map(BUILTIN_RULES.map((r) => [r.key as string, r.title]));
@@ -53,7 +62,7 @@ function toDefinition(row: RuleRow): RuleDefinition {
 export class NetiquetteService {
   private readonly rules: NetiquetteRepository;
   private readonly members: MembersRepository;
-  private compiled: { version: string; set: CompiledRuleSet } | undefined;
+  private compiled: { version: string; set: CompiledRuleSet; definitions: RuleDefinition[] } | undefined;
   private checkedAt = 0;
 
   constructor(
@@ -70,22 +79,29 @@ export class NetiquetteService {
   }
 
   async ruleSet(): Promise<CompiledRuleSet> {
+    return (await this.current()).set;
+  }
+
+  private async current(): Promise<{ version: string; set: CompiledRuleSet; definitions: RuleDefinition[] }> {
     const now = Date.now();
-    if (this.compiled && now - this.checkedAt < this.recheckMs) return this.compiled.set;
+    if (this.compiled && now - this.checkedAt < this.recheckMs) return this.compiled;
     const version = await this.rules.version();
     this.checkedAt = now;
     if (this.compiled?.version !== version) {
       const rows = await this.rules.list();
-      this.compiled = { version, set: compileStored(rows) };
+      this.compiled = { version, ...compileStored(rows) };
     }
-    return this.compiled.set;
+    return this.compiled;
   }
 
   /** What the netiquette says of a text by this author in this category: the publish pipeline's step 2. */
   async screen(author: Actor, input: { title?: string; body: string; categoryId: number | null }): Promise<Verdict> {
-    const set = await this.ruleSet();
+    const { version, set, definitions } = await this.current();
     const context = await this.contextFor(author, input.categoryId, set.readsRecentPosts);
-    return evaluate({ title: input.title, body: input.body }, context, set);
+    const text = { title: input.title, body: input.body };
+    // A long text is checked in a worker, so that a hostile one cannot stall this node's other requests.
+    if ((text.title?.length ?? 0) + text.body.length <= OFFLOAD_CHARS) return evaluate(text, context, set);
+    return runCpuTask<Verdict>({ kind: 'evaluate', text, context, rules: { version, definitions } } satisfies EvaluateTask);
   }
 
   /**
@@ -246,7 +262,7 @@ function assertCompiles(definition: RuleDefinition): CompiledRuleSet {
 }
 
 /** Compiles what is stored; a rule that no longer compiles is skipped (and reported) rather than stopping every post. */
-function compileStored(rows: RuleRow[]): CompiledRuleSet {
+function compileStored(rows: RuleRow[]): { set: CompiledRuleSet; definitions: RuleDefinition[] } {
   const good: RuleDefinition[] = [];
   for (const row of rows) {
     const def = toDefinition(row);
@@ -257,7 +273,7 @@ function compileStored(rows: RuleRow[]): CompiledRuleSet {
       console.error(`[netiquette] rule ${row.key} skipped: ${(err as Error).message}`);
     }
   }
-  return compileRules(good);
+  return { set: compileRules(good), definitions: good };
 }
 
 function toRuleView(row: RuleRow, stats: { hits_30d: number; upheld: number; overturned: number } | undefined) {
