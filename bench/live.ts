@@ -31,7 +31,17 @@ export async function live(): Promise<void> {
   await client.connect();
   const port = await freePort();
   const server = spawn(process.execPath, ['dist/main.mjs'], {
-    env: { ...process.env, DATABASE_URL: database.url, DEMO: '0', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      DEMO: '0',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      // Every bench socket comes from this machine's one address.
+      LIVE_MAX_SOCKETS: String(SOCKETS + 1000),
+      LIVE_MAX_SOCKETS_PER_ADDRESS: String(SOCKETS + 1000),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {

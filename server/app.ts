@@ -151,7 +151,13 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   app.decorate('liveHub', liveHub);
   app.addHook('onReady', () => liveHub.start());
   app.addHook('onClose', () => liveHub.stop());
-  await app.register(liveRoutes, { hub: liveHub, topics: new LiveTopics(db), heartbeatMs: config.live.heartbeatMs, maxBufferedBytes: config.live.maxBufferedBytes });
+  await app.register(liveRoutes, {
+    hub: liveHub,
+    topics: new LiveTopics(db),
+    heartbeatMs: config.live.heartbeatMs,
+    maxBufferedBytes: config.live.maxBufferedBytes,
+    caps: { total: config.live.maxSockets, perAddress: config.live.maxSocketsPerAddress, perMember: config.live.maxSocketsPerMember },
+  });
 
   // The worker pool for long texts starts on first use; it goes with the app.
   app.addHook('onClose', () => closeCpuPool());

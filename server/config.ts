@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -37,7 +38,15 @@ export interface Config {
   readonly schedulerMs: number;
   /** How often a node looks for bad buzz to announce to community managers (0: never). */
   readonly buzzCheckMs: number;
-  readonly live: Readonly<{ heartbeatMs: number; maxBufferedBytes: number; keepSeconds: number }>;
+  readonly live: Readonly<{
+    heartbeatMs: number;
+    maxBufferedBytes: number;
+    keepSeconds: number;
+    /** Open live sockets allowed on this node, from one address, and for one signed-in member. */
+    maxSockets: number;
+    maxSocketsPerAddress: number;
+    maxSocketsPerMember: number;
+  }>;
   /** The public address (PUBLIC_URL), for links written outside the site (exports). */
   readonly publicUrl: string | undefined;
   readonly webDist: string;
@@ -76,6 +85,22 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, ma
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return value;
+}
+
+/**
+ * Half the process's open-file limit (each socket is a file descriptor; the rest is for HTTP, the database and
+ * files), at most 20 000: a flood of sockets then meets the cap long before the limit that would stop the node
+ * answering anything. Read from /proc on Linux; 10 000 where it cannot be read.
+ */
+function defaultSocketCap(): number {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const soft = Number(line?.split(/\s{2,}/)[1]);
+    if (Number.isFinite(soft) && soft > 0) return Math.max(100, Math.min(20_000, Math.floor(soft / 2)));
+  } catch {
+    // not Linux
+  }
+  return 10_000;
 }
 
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -145,6 +170,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       heartbeatMs: int(env, 'LIVE_HEARTBEAT_MS', 30_000, 50, 600_000),
       maxBufferedBytes: int(env, 'LIVE_MAX_BUFFER_BYTES', 1024 * 1024, 1024, 256 * 1024 * 1024),
       keepSeconds: int(env, 'LIVE_KEEP_SECONDS', 86_400, 60, 30 * 86_400),
+      maxSockets: int(env, 'LIVE_MAX_SOCKETS', defaultSocketCap(), 1, 1_000_000),
+      maxSocketsPerAddress: int(env, 'LIVE_MAX_SOCKETS_PER_ADDRESS', 100, 1, 1_000_000),
+      maxSocketsPerMember: int(env, 'LIVE_MAX_SOCKETS_PER_MEMBER', 20, 1, 1_000_000),
     }),
     publicUrl: publicUrl || undefined,
     webDist: path.resolve(cwd, env.WEB_DIST?.trim() || 'web/dist'),

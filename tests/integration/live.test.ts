@@ -30,14 +30,30 @@ class Client {
   readonly messages: Message[] = [];
   private waiters: (() => void)[] = [];
   closed = false;
+  closeCode: number | null = null;
+  closeReason = '';
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (raw) => {
       this.messages.push(JSON.parse(raw.toString()));
       for (const w of this.waiters.splice(0)) w();
     });
-    ws.on('close', () => {
+    ws.on('close', (code, reason) => {
       this.closed = true;
+      this.closeCode = code;
+      this.closeReason = reason.toString();
       for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  /** A socket whose handshake succeeds, whether or not the server keeps it. */
+  static connect(base: string, options: { cookie?: string } = {}): Promise<Client> {
+    const headers: Record<string, string> = { origin: base.replace('ws:', 'http:') };
+    if (options.cookie) headers.cookie = options.cookie;
+    const ws = new WebSocket(`${base}/api/live`, { headers });
+    const client = new Client(ws);
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(client));
+      ws.once('error', reject);
     });
   }
 
@@ -252,6 +268,53 @@ describe('live updates across app nodes', () => {
     expect(silent.closed).toBe(true);
     expect(alive.closed).toBe(false);
     alive.close();
+  });
+});
+
+describe('what one client can do to a node', () => {
+  it('refuses sockets past the per-address cap with close code 1013, and the node still answers HTTP', async () => {
+    const capped = await startNode({ LIVE_MAX_SOCKETS_PER_ADDRESS: '5', LIVE_MAX_SOCKETS_PER_MEMBER: '3' });
+    const kept = await Promise.all(Array.from({ length: 5 }, () => Client.open(capped.base)));
+    const refused = await Client.connect(capped.base);
+    await refused.next(() => false, 5000).catch(() => undefined);
+    expect(refused.closeCode).toBe(1013);
+    expect(refused.closeReason).toBe('live.too_many_from_address');
+    const { thread } = await createThread(database.db, alice, category.id);
+    const read = await fetch(`${capped.base.replace('ws:', 'http:')}/api/threads/${thread.id}`);
+    expect(read.status).toBe(200);
+    // A closed socket frees its place.
+    kept[0]!.close();
+    await kept[0]!.next(() => false, 2000).catch(() => undefined);
+    const again = await Client.open(capped.base);
+    expect(again.closeCode).toBeNull();
+    for (const c of [...kept, again]) c.close();
+  });
+
+  it('caps one member’s sockets, wherever they come from', async () => {
+    const capped = nodes.at(-1)!;
+    const cookie = await cookieFor(carol);
+    const kept = await Promise.all(Array.from({ length: 3 }, () => Client.open(capped.base, { cookie })));
+    const refused = await Client.connect(capped.base, { cookie });
+    await refused.next(() => false, 5000).catch(() => undefined);
+    expect(refused.closeCode).toBe(1013);
+    expect(refused.closeReason).toBe('live.too_many_for_member');
+    for (const c of kept) c.close();
+  });
+
+  it('refuses a topic past int32 before any query, and keeps delivering the socket’s other topics', async () => {
+    const [a, b] = nodes;
+    const { thread } = await createThread(database.db, alice, category.id);
+    const reader = await Client.open(b!.base);
+    const answer = await reader.subscribe(['thread:2147483648', `thread:${thread.id}`, 'thread:99999999999']);
+    expect(answer.topics).toEqual([`thread:${thread.id}`]);
+    expect(answer.denied).toEqual([
+      { topic: 'thread:2147483648', code: 'topic.unknown' },
+      { topic: 'thread:99999999999', code: 'topic.unknown' },
+    ]);
+    const reply = await post(a!, `/api/threads/${thread.id}/posts`, bob, { body: 'Toujours là.' });
+    expect(reply.status).toBe(201);
+    expect(await reader.next((m) => m.event === 'post.created')).toMatchObject({ data: { postId: reply.json.post.id } });
+    reader.close();
   });
 });
 

@@ -11,7 +11,12 @@ export interface LiveOptions {
   heartbeatMs: number;
   /** A socket whose unsent data passes this is dropped (it reconnects and catches up). */
   maxBufferedBytes: number;
+  /** Open sockets allowed on this node, from one address, and for one signed-in member. */
+  caps: { total: number; perAddress: number; perMember: number };
 }
+
+/** The close code for a socket refused by a cap: RFC 6455's "Try Again Later". */
+export const CLOSE_TRY_LATER = 1013;
 
 const MAX_TOPICS = 50;
 
@@ -25,8 +30,10 @@ const MAX_TOPICS = 50;
  *   `{ "type": "event", "id", "topic", "event", "data", "at" }`, `{ "type": "reset" }` (too much was missed:
  *   reload), `{ "type": "error", "code" }`.
  */
-export async function liveRoutes(app: FastifyInstance, { hub, topics: access, heartbeatMs, maxBufferedBytes }: LiveOptions) {
+export async function liveRoutes(app: FastifyInstance, { hub, topics: access, heartbeatMs, maxBufferedBytes, caps }: LiveOptions) {
   const sockets = new Set<{ socket: WebSocket; alive: boolean }>();
+  const perAddress = new Counter();
+  const perMember = new Counter();
   const heartbeat = setInterval(() => {
     for (const entry of sockets) {
       if (!entry.alive) {
@@ -45,8 +52,23 @@ export async function liveRoutes(app: FastifyInstance, { hub, topics: access, he
 
   app.get('/api/live', { websocket: true, schema: { hide: true } }, (socket: WebSocket, req) => {
     const actor = req.actor;
+    // One client (an address, a member) cannot hold the node's sockets, nor all clients its file descriptors.
+    const refusal =
+      sockets.size >= caps.total
+        ? 'live.node_full'
+        : perAddress.get(req.ip) >= caps.perAddress
+          ? 'live.too_many_from_address'
+          : actor && perMember.get(String(actor.id)) >= caps.perMember
+            ? 'live.too_many_for_member'
+            : null;
+    if (refusal) {
+      socket.close(CLOSE_TRY_LATER, refusal);
+      return;
+    }
     const entry = { socket, alive: true };
     sockets.add(entry);
+    perAddress.add(req.ip);
+    if (actor) perMember.add(String(actor.id));
     const topics = new Map<string, string>(); // as asked → internal
     let replaying: LiveEvent[] | null = null;
 
@@ -70,6 +92,8 @@ export async function liveRoutes(app: FastifyInstance, { hub, topics: access, he
     socket.on('pong', () => (entry.alive = true));
     socket.on('close', () => {
       sockets.delete(entry);
+      perAddress.remove(req.ip);
+      if (actor) perMember.remove(String(actor.id));
       for (const internal of topics.values()) hub.unsubscribe(internal, subscriber);
     });
 
@@ -108,7 +132,11 @@ export async function liveRoutes(app: FastifyInstance, { hub, topics: access, he
       const fresh: string[] = [];
       replaying = [];
       for (const t of list) {
-        const r = await access.resolve(actor, t);
+        // A topic that cannot be resolved is refused alone; the socket and its other topics go on.
+        const r = await access.resolve(actor, t).catch((err: unknown) => {
+          req.log.warn({ err, topic: t }, 'live: topic check failed');
+          return { denied: 'topic.unavailable' };
+        });
         if ('denied' in r) {
           denied.push({ topic: t, code: r.denied });
           continue;
@@ -121,7 +149,12 @@ export async function liveRoutes(app: FastifyInstance, { hub, topics: access, he
         }
       }
       let missed: LiveEvent[] | null = [];
-      if (since !== null && fresh.length) missed = await hub.replay(fresh, since);
+      try {
+        if (since !== null && fresh.length) missed = await hub.replay(fresh, since);
+      } catch (err) {
+        req.log.warn({ err }, 'live: catch-up failed');
+        missed = null; // the client reloads rather than miss events
+      }
       const held = replaying;
       replaying = null;
       reply({ type: 'subscribed', topics: granted, denied });
@@ -133,4 +166,20 @@ export async function liveRoutes(app: FastifyInstance, { hub, topics: access, he
 
     reply({ type: 'ready', last: hub.last });
   });
+}
+
+/** Open sockets per key; a key leaves the map with its last socket. */
+class Counter {
+  private readonly counts = new Map<string, number>();
+  get(key: string): number {
+    return this.counts.get(key) ?? 0;
+  }
+  add(key: string): void {
+    this.counts.set(key, this.get(key) + 1);
+  }
+  remove(key: string): void {
+    const left = this.get(key) - 1;
+    if (left > 0) this.counts.set(key, left);
+    else this.counts.delete(key);
+  }
 }

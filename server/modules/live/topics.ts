@@ -3,7 +3,8 @@ import { canSeeThread } from '../../access/visibility.ts';
 import { CategoriesRepository, ThreadsRepository } from '../../content/index.ts';
 import type { Db } from '../../db/kysely.ts';
 
-const TOPIC = /^(thread:\d{1,12}|category:\d{1,9}|queue|me)$/;
+const TOPIC = /^(?:(thread|category):([1-9]\d{0,9})|queue|me)$/;
+const MAX_ID = 2_147_483_647;
 
 /** Who may follow which live topic. */
 export class LiveTopics {
@@ -17,11 +18,13 @@ export class LiveTopics {
 
   /** May this actor follow this topic? `me` becomes the member's own topic. */
   async resolve(actor: Actor | null, topic: string): Promise<{ topic: string } | { denied: string }> {
-    if (!TOPIC.test(topic)) return { denied: 'topic.unknown' };
+    // Checked in full before any query: an id past int32 would otherwise reach PostgreSQL and fail there.
+    const parts = TOPIC.exec(topic);
+    if (!parts || (parts[2] !== undefined && Number(parts[2]) > MAX_ID)) return { denied: 'topic.unknown' };
     if (topic === 'me') return actor ? { topic: `member:${actor.id}` } : { denied: 'auth.required' };
     if (topic === 'queue') return can(actor, 'moderation.queue') ? { topic } : { denied: actor ? 'access.denied' : 'auth.required' };
-    const [kind, raw] = topic.split(':') as ['thread' | 'category', string];
-    const id = Number(raw);
+    const kind = parts[1] as 'thread' | 'category';
+    const id = Number(parts[2]);
     if (kind === 'category') return (await this.categories.exists(id)) ? { topic } : { denied: 'category.not_found' };
     const thread = await this.threads.getVisibility(id);
     // Whoever may open the thread (forum's GET /api/threads/:id) may follow it, and nobody else.
