@@ -3,7 +3,7 @@ import type { Config } from '../../config.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
 import type { Category, Post, Thread, ThreadKind } from '../../db/types.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
-import { findMentions, renderMarkdown } from '../../lib/markdown.ts';
+import { assertRenderable, findMentions, renderMarkdown } from '../../lib/markdown.ts';
 import { postSentiment } from '../community/sentiment.ts';
 import { notifier } from '../notifications/notifier.ts';
 import { assertLength } from '../../lib/text.ts';
@@ -316,6 +316,7 @@ export class Publisher {
 
   private validateBody(body: string): void {
     assertLength('body', body, this.limits.bodyMin, this.limits.bodyMax);
+    assertRenderable('body', body);
   }
 
   private assertOpen(actor: Actor, thread: Thread): void {

@@ -153,6 +153,8 @@ export const en: Messages = {
   'error.reaction.own_post': 'You cannot react to your own post.',
   'error.text.nul_character': 'The text contains a character that is not allowed.',
   'error.text.malformed_unicode': 'The text contains an invalid character.',
+  'error.text.too_deep': 'The message nests quotes or lists too deeply (at most 20 levels).',
+  'error.text.run_too_long': 'The message packs too much Markdown punctuation ([ * _ ` < !) together: separate it with spaces.',
   'error.validation.failed': 'Some fields are invalid.',
   'error.request.too_large': 'The message is too large.',
   "netiquette.title": "Netiquette",

@@ -153,6 +153,8 @@ export const fr = {
   'error.reaction.own_post': 'Vous ne pouvez pas réagir à votre propre message.',
   'error.text.nul_character': 'Le texte contient un caractère non autorisé.',
   'error.text.malformed_unicode': 'Le texte contient un caractère non valide.',
+  'error.text.too_deep': 'Le message imbrique trop de citations ou de listes (20 niveaux au plus).',
+  'error.text.run_too_long': 'Le message accumule trop de ponctuation Markdown ([ * _ ` < !) d’affilée : séparez-la par des espaces.',
   'error.validation.failed': 'Certains champs sont invalides.',
   'error.request.too_large': 'Le message est trop volumineux.',
   "netiquette.title": "Netiquette",
