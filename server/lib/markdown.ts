@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Marked, type Tokens } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { UnprocessableError } from './errors.ts';
@@ -12,7 +13,7 @@ const MENTION = /^@([\p{L}\p{N}_.-]{3,30})/u;
 const NOT_AFTER_NAME = /(?:^|[^\p{L}\p{N}_.@-])$/u;
 const NAME_START = /^[\p{L}\p{N}_]/u;
 
-function markedFor(mentions: ReadonlySet<string>): Marked {
+function markedFor(mentions: ReadonlySet<string>, mark: string): Marked {
   const marked = new Marked({ gfm: true, breaks: true, async: false });
   marked.use({
     extensions: [
@@ -38,7 +39,7 @@ function markedFor(mentions: ReadonlySet<string>): Marked {
         },
         renderer(token) {
           const name = (token as Tokens.Generic & { name: string }).name;
-          return `<a class="mention" href="/u/${encodeURIComponent(name)}">@${escapeHtml(name)}</a>`;
+          return `<a class="mention" data-mention="${mark}" href="/u/${encodeURIComponent(name)}">@${escapeHtml(name)}</a>`;
         },
       },
     ],
@@ -46,11 +47,14 @@ function markedFor(mentions: ReadonlySet<string>): Marked {
   return marked;
 }
 
-const plainMarked = markedFor(new Set());
+const plainMarked = markedFor(new Set(), '');
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/** The mark of the mention links being rendered now (rendering is synchronous); empty between renders. */
+let renderMark = '';
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -71,10 +75,13 @@ const SANITIZE: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   disallowedTagsMode: 'escape',
   transformTags: {
-    a: (tagName, attribs) => ({
-      tagName,
-      attribs: { ...attribs, rel: 'nofollow ugc noopener' },
-    }),
+    a: (tagName, attribs) => {
+      // The mention style is the server's to give: only on the links the mention renderer made during this
+      // render (they carry its unguessable mark), never on a link written in the member's own HTML.
+      const { class: _, 'data-mention': mark, ...rest } = attribs;
+      const mention = renderMark !== '' && mark === renderMark && attribs.class === 'mention';
+      return { tagName, attribs: mention ? { class: 'mention', ...rest, rel: 'nofollow ugc noopener' } : { ...rest, rel: 'nofollow ugc noopener' } };
+    },
     img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy' } }),
   },
   // Images must be absolute http(s) URLs: no relative paths into our own API, no data: payloads.
@@ -206,7 +213,8 @@ function nestingDepth(markdown: string, limit: number): number {
  */
 export function renderMarkdown(markdown: string, mentions: ReadonlySet<string> = new Set()): string {
   assertRenderable('body', markdown);
-  const marked = mentions.size ? markedFor(mentions) : plainMarked;
+  const mark = mentions.size ? randomBytes(12).toString('base64url') : '';
+  const marked = mentions.size ? markedFor(mentions, mark) : plainMarked;
   let html: string;
   try {
     html = marked.parse(markdown) as string;
@@ -215,5 +223,17 @@ export function renderMarkdown(markdown: string, mentions: ReadonlySet<string> =
     if (err instanceof RangeError) throw tooDeep('body');
     throw err;
   }
-  return sanitize(html);
+  renderMark = mark;
+  try {
+    return sanitize(html);
+  } finally {
+    renderMark = '';
+  }
+}
+
+/** Whether cooked HTML shows anything: some text other than white space, or an image. */
+export function showsSomething(html: string): boolean {
+  if (/<img\b/i.test(html)) return true;
+  const text = html.replace(/<[^>]*>/g, '').replace(/&(?:nbsp|#160|#xa0);/gi, ' ');
+  return /[^\s\p{Cf}]/u.test(text);
 }

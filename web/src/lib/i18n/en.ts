@@ -143,6 +143,7 @@ export const en: Messages = {
   'error.title.too_long': 'The title is too long.',
   'error.body.too_short': 'The message is too short.',
   'error.body.too_long': 'The message is too long.',
+  'error.post.empty': 'Once formatted, your message shows nothing (only a comment or a refused image?): write some text.',
   'error.thread.locked': 'This topic is locked.',
   'error.member.banned': 'Your account is banned.',
   'error.rate_limited': 'Too many attempts. Try again in a moment.',

@@ -143,6 +143,7 @@ export const fr = {
   'error.title.too_long': 'Le titre est trop long.',
   'error.body.too_short': 'Le message est trop court.',
   'error.body.too_long': 'Le message est trop long.',
+  'error.post.empty': 'Une fois mis en forme, votre message n’affiche rien (seulement un commentaire ou une image refusée ?) : écrivez du texte.',
   'error.thread.locked': 'Ce sujet est fermé.',
   'error.member.banned': 'Votre compte est banni.',
   'error.rate_limited': 'Trop de tentatives. Réessayez dans un instant.',
