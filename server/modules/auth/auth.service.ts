@@ -2,7 +2,8 @@ import type { Actor } from '../../access/access.ts';
 import type { Member } from '../../db/types.ts';
 import { ConflictError, UnauthorizedError, UnprocessableError, uniqueViolation } from '../../lib/errors.ts';
 import type { MembersRepository } from '../members/members.repository.ts';
-import { assertValidEmail, assertValidPassword, assertValidUsername } from '../members/members.rules.ts';
+import { skeleton } from '../../lib/confusables.ts';
+import { assertNotStaffTitle, assertValidEmail, assertValidPassword, assertValidUsername } from '../members/members.rules.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { generateSessionToken, type SessionService } from './session.service.ts';
 
@@ -33,6 +34,7 @@ export class AuthService {
       });
     }
     assertValidUsername(input.username);
+    assertNotStaffTitle(input.username);
     assertValidEmail(input.email);
     assertValidPassword(input.password, input.username, input.email);
     const member = await this.createMember({ ...input, role: 'member', acceptedNetiquette: true });
@@ -49,6 +51,7 @@ export class AuthService {
     locale?: 'fr' | 'en';
     displayName?: string;
   }): Promise<Member> {
+    await this.assertUsernameFree(input.username);
     const passwordHash = await hashPassword(input.password);
     try {
       return await this.members.create({
@@ -64,10 +67,22 @@ export class AuthService {
       });
     } catch (err) {
       const constraint = uniqueViolation(err);
+      // A look-alike registered meanwhile (the check above ran before the insert).
+      if (constraint?.includes('skeleton')) throw confusable();
       if (constraint?.includes('username')) throw new ConflictError('username.taken', 'This username is taken.', { field: 'username' });
       if (constraint?.includes('email')) throw new ConflictError('email.taken', 'An account already uses this e-mail address.', { field: 'email' });
       throw err;
     }
+  }
+
+  /** 409 for a username taken in another case or in look-alike characters (same confusable skeleton). */
+  private async assertUsernameFree(username: string): Promise<void> {
+    const holder = await this.members.getBySkeleton(skeleton(username));
+    if (!holder) return;
+    if (holder.username.toLowerCase() === username.toLowerCase()) {
+      throw new ConflictError('username.taken', 'This username is taken.', { field: 'username' });
+    }
+    throw confusable();
   }
 
   async login(login: string, password: string): Promise<SignedIn> {
@@ -95,3 +110,6 @@ export class AuthService {
     return { member, token, expiresAt: session.expiresAt };
   }
 }
+
+const confusable = () =>
+  new ConflictError('username.confusable', 'This username looks like the name of an existing member.', { field: 'username' });

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { type Actor, authorize, hasRole } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
+import { skeleton } from '../../lib/confusables.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { hashPassword } from '../auth/password.ts';
 
@@ -169,6 +170,7 @@ export class MemberManagementService {
         .updateTable('members')
         .set({
           username,
+          username_skeleton: skeleton(username),
           display_name: '',
           email: `anonymised+${id}@invalid`,
           bio: '',
