@@ -9,13 +9,13 @@ import type { Role } from './db/types.ts';
 import { seedDemo } from './demo/seed.ts';
 import { AppError } from './lib/errors.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
-import { hashPassword } from './modules/auth/password.ts';
+import { assertAcceptablePassword, hashPassword } from './modules/auth/password.ts';
 import { SessionRepository } from './modules/auth/session.repository.ts';
 import { SessionService } from './modules/auth/session.service.ts';
 import { MembersRepository } from './modules/members/members.repository.ts';
 import { MeiliSearchAdapter } from './modules/search/meili.adapter.ts';
 import { rebuildIndex, SearchOutboxWorker } from './modules/search/outbox.worker.ts';
-import { assertValidEmail, assertValidPassword, assertValidUsername } from './modules/members/members.rules.ts';
+import { assertValidEmail, assertValidUsername } from './modules/members/members.rules.ts';
 
 const HELP = `Agora operator commands: npm run agora -- <command> [options]
 
@@ -66,7 +66,7 @@ async function run(argv: string[]): Promise<number> {
         const password = values.password ?? randomBytes(12).toString('base64url');
         assertValidUsername(username);
         assertValidEmail(email);
-        assertValidPassword(password, username, email);
+        await assertAcceptablePassword(password, username, email);
         await auth.createMember({ username, email, password, role: 'admin', acceptedNetiquette: true });
         console.log(`Created admin ${username}${values.password ? '' : ` with password: ${password}`}`);
         return 0;
@@ -88,7 +88,7 @@ async function run(argv: string[]): Promise<number> {
         const member = await members.getByLogin(user);
         if (!member) throw new UsageError(`No member "${user}"`);
         const password = values.password ?? randomBytes(12).toString('base64url');
-        assertValidPassword(password, member.username, member.email);
+        await assertAcceptablePassword(password, member.username, member.email);
         await members.setPassword(member.id, await hashPassword(password));
         await sessions.invalidateAll(member.id);
         console.log(`New password for ${member.username}${values.password ? ' set' : `: ${password}`}`);

@@ -3,8 +3,8 @@ import type { Member } from '../../db/types.ts';
 import { ConflictError, UnauthorizedError, UnprocessableError, uniqueViolation } from '../../lib/errors.ts';
 import type { MembersRepository } from '../members/members.repository.ts';
 import { skeleton } from '../../lib/confusables.ts';
-import { assertNotStaffTitle, assertValidEmail, assertValidPassword, assertValidUsername } from '../members/members.rules.ts';
-import { hashPassword, verifyPassword } from './password.ts';
+import { assertNotStaffTitle, assertValidEmail, assertValidUsername } from '../members/members.rules.ts';
+import { assertAcceptablePassword, hashPassword, verifyPassword } from './password.ts';
 import { generateSessionToken, type SessionService } from './session.service.ts';
 
 export interface RegisterInput {
@@ -36,7 +36,7 @@ export class AuthService {
     assertValidUsername(input.username);
     assertNotStaffTitle(input.username);
     assertValidEmail(input.email);
-    assertValidPassword(input.password, input.username, input.email);
+    await assertAcceptablePassword(input.password, input.username, input.email);
     const member = await this.createMember({ ...input, role: 'member', acceptedNetiquette: true });
     return this.signIn(member);
   }

@@ -143,6 +143,7 @@ export const en: Messages = {
   'error.password.too_short': 'The password needs at least 8 characters.',
   'error.password.too_long': 'The password is too long.',
   'error.password.guessable': 'The password must differ from your username and e-mail.',
+  'error.password.weak': 'This password is too easy to guess (a common password, word, name or keyboard pattern). Use a few unrelated words or a longer phrase.',
   'error.netiquette.not_accepted': 'You must accept the netiquette to join.',
   'error.title.too_short': 'The title is too short.',
   'error.title.too_long': 'The title is too long.',

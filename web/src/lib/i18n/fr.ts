@@ -143,6 +143,7 @@ export const fr = {
   'error.password.too_short': 'Le mot de passe doit contenir au moins 8 caractères.',
   'error.password.too_long': 'Le mot de passe est trop long.',
   'error.password.guessable': "Le mot de passe doit différer du nom d'utilisateur et de l'e-mail.",
+  'error.password.weak': 'Ce mot de passe est trop facile à deviner (mot de passe courant, mot, prénom ou suite de touches). Choisissez plusieurs mots sans rapport entre eux ou une phrase plus longue.',
   'error.netiquette.not_accepted': 'Vous devez accepter la netiquette pour rejoindre la communauté.',
   'error.title.too_short': 'Le titre est trop court.',
   'error.title.too_long': 'Le titre est trop long.',
