@@ -50,7 +50,7 @@ export async function live(): Promise<void> {
       server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
     });
     const { rows: [member] } = await client.query(
-      `INSERT INTO members (username, email, password_hash, trust_level) VALUES ('bench', 'bench@example.test', 'x', 2) RETURNING id`,
+      `INSERT INTO members (username, username_skeleton, email, password_hash, trust_level) VALUES ('bench', 'bench', 'bench@example.test', 'x', 2) RETURNING id`,
     );
     const { rows: [category] } = await client.query(`INSERT INTO categories (slug, name) VALUES ('bench', 'Bench') RETURNING id`);
     const { rows: [thread] } = await client.query(

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../server/db/embedded.ts';
+import { skeleton } from '../server/lib/confusables.ts';
 import { SessionRepository } from '../server/modules/auth/session.repository.ts';
 import { generateSessionToken, SessionService } from '../server/modules/auth/session.service.ts';
 import { benchDatabase, machine, record, startBaseline } from './lib/harness.ts';
@@ -48,7 +49,7 @@ export async function posting(): Promise<void> {
     for (let i = 0; i < WRITERS; i++) {
       const m = await db
         .insertInto('members')
-        .values({ username: `writer_${i}`, email: `writer_${i}@example.test`, password_hash: 'x', trust_level: 2, created_at: new Date(Date.now() - 90 * 86_400_000) })
+        .values({ username: `writer_${i}`, username_skeleton: skeleton(`writer_${i}`), email: `writer_${i}@example.test`, password_hash: 'x', trust_level: 2, created_at: new Date(Date.now() - 90 * 86_400_000) })
         .returning('id')
         .executeTakeFirstOrThrow();
       const token = generateSessionToken();

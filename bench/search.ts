@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { buildApp } from '../server/app.ts';
+import { skeleton } from '../server/lib/confusables.ts';
 import { postSentiment } from '../server/modules/community/sentiment.ts';
 import { SessionRepository } from '../server/modules/auth/session.repository.ts';
 import { generateSessionToken, SessionService } from '../server/modules/auth/session.service.ts';
@@ -37,8 +38,8 @@ export async function search(): Promise<void> {
   // are then built in one statement per half, and the GIN index once, which is how a big import is done).
   await client.query(`SET session_replication_role = replica`);
   await client.query(`DROP INDEX post_search_doc_idx`);
-  await copy('members', 'id, username, email, password_hash, trust_level, created_at', function* () {
-    for (let i = 1; i <= members; i++) yield `${i}\tmembre_${i}\tm${i}@example.test\tx\t${i % 4}\t2024-01-01\n`;
+  await copy('members', 'id, username, username_skeleton, email, password_hash, trust_level, created_at', function* () {
+    for (let i = 1; i <= members; i++) yield `${i}\tmembre_${i}\t${skeleton(`membre_${i}`)}\tm${i}@example.test\tx\t${i % 4}\t2024-01-01\n`;
   });
   await copy('categories', 'id, slug, name', function* () {
     for (let i = 1; i <= categories; i++) yield `${i}\tcat-${i}\tCatégorie ${i}\n`;
@@ -183,7 +184,7 @@ Budget (DESIGN §7): p95 ≤ 30 ms on 1 M posts — **${p95 <= 30 ? 'met' : 'not
     // Issue 7: the health dashboard's figures on the same million posts, as a community manager asks for them.
     const manager = await db
       .insertInto('members')
-      .values({ username: 'bench_manager', email: 'bench_manager@example.test', password_hash: 'x', role: 'community_manager' })
+      .values({ username: 'bench_manager', username_skeleton: skeleton('bench_manager'), email: 'bench_manager@example.test', password_hash: 'x', role: 'community_manager' })
       .returning('id')
       .executeTakeFirstOrThrow();
     const token = generateSessionToken();

@@ -62,6 +62,10 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', allErrors: false } },
   });
 
+  // Bodies are JSON. Fastify also parses text/plain by default, which turned a text body into a string that
+  // failed the schema (422); without that parser it is an unsupported media type (415), as the API promises.
+  app.removeContentTypeParser('text/plain');
+
   const sessions = new SessionService(new SessionRepository(db));
   const auth = new AuthService(new MembersRepository(db), sessions);
 

@@ -8,7 +8,7 @@ import { openDatabase } from './db/open.ts';
 import type { Role } from './db/types.ts';
 import { seedDemo } from './demo/seed.ts';
 import { AppError } from './lib/errors.ts';
-import { AuthService, SessionRepository, SessionService } from './modules/auth/index.ts';
+import { assertAcceptablePassword, AuthService, SessionRepository, SessionService } from './modules/auth/index.ts';
 import { hashPassword } from './lib/password.ts';
 import { MembersRepository } from './content/index.ts';
 import { MeiliSearchAdapter, rebuildIndex, SearchOutboxWorker } from './modules/search/index.ts';
@@ -63,7 +63,7 @@ async function run(argv: string[]): Promise<number> {
         const password = values.password ?? randomBytes(12).toString('base64url');
         assertValidUsername(username);
         assertValidEmail(email);
-        assertValidPassword(password, username, email);
+        await assertAcceptablePassword(password, username, email);
         await auth.createMember({ username, email, password, role: 'admin', acceptedNetiquette: true });
         console.log(`Created admin ${username}${values.password ? '' : ` with password: ${password}`}`);
         return 0;
@@ -85,7 +85,7 @@ async function run(argv: string[]): Promise<number> {
         const member = await members.getByLogin(user);
         if (!member) throw new UsageError(`No member "${user}"`);
         const password = values.password ?? randomBytes(12).toString('base64url');
-        assertValidPassword(password, member.username, member.email);
+        await assertAcceptablePassword(password, member.username, member.email);
         await members.setPassword(member.id, await hashPassword(password));
         await sessions.invalidateAll(member.id);
         console.log(`New password for ${member.username}${values.password ? ' set' : `: ${password}`}`);

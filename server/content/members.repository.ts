@@ -1,12 +1,27 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/kysely.ts';
 import type { NewMember, Role } from '../db/types.ts';
+import { skeleton } from '../lib/confusables.ts';
 
 export class MembersRepository {
   constructor(private readonly db: Executor) {}
 
-  create(values: NewMember) {
-    return this.db.insertInto('members').values(values).returningAll().executeTakeFirstOrThrow();
+  /** The username's confusable skeleton is derived here, so that every writer stores it (unique: look-alikes collide). */
+  create(values: Omit<NewMember, 'username_skeleton'>) {
+    return this.db
+      .insertInto('members')
+      .values({ ...values, username_skeleton: skeleton(values.username) })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /** The member whose username has this confusable skeleton (see lib/confusables.ts), if any. */
+  getBySkeleton(usernameSkeleton: string) {
+    return this.db
+      .selectFrom('members')
+      .select(['id', 'username', 'role'])
+      .where('username_skeleton', '=', usernameSkeleton)
+      .executeTakeFirst();
   }
 
   getById(id: number) {

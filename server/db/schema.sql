@@ -158,12 +158,14 @@ CREATE TABLE members (
   notification_mutes text[] NOT NULL DEFAULT '{}'::text[],
   anonymised_at timestamp(3) with time zone,
   last_refusal_at timestamp with time zone,
+  username_skeleton text NOT NULL,
   CONSTRAINT members_locale_check CHECK ((locale = ANY (ARRAY['fr'::text, 'en'::text]))),
   CONSTRAINT members_role_check CHECK ((role = ANY (ARRAY['member'::text, 'moderator'::text, 'community_manager'::text, 'admin'::text]))),
   CONSTRAINT members_trust_level_check CHECK (((trust_level >= 0) AND (trust_level <= 4))),
   CONSTRAINT members_pkey PRIMARY KEY (id),
   CONSTRAINT members_email_key UNIQUE (email),
-  CONSTRAINT members_username_key UNIQUE (username)
+  CONSTRAINT members_username_key UNIQUE (username),
+  CONSTRAINT members_username_skeleton_key UNIQUE (username_skeleton)
 );
 CREATE INDEX members_created_idx ON public.members USING btree (created_at);
 CREATE INDEX members_seen_idx ON public.members USING btree (last_seen_at);

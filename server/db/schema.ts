@@ -120,6 +120,7 @@ export interface Members {
   trust_level: Generated<number>;
   updated_at: Generated<Timestamp>;
   username: string;
+  username_skeleton: string;
 }
 
 export interface MemberStrikes {

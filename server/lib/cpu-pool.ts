@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { renderMarkdown } from './markdown.ts';
-import { ServiceUnavailableError, UnprocessableError } from './errors.ts';
+import { AppError, ServiceUnavailableError, UnprocessableError } from './errors.ts';
 
 /**
  * Texts past this size are rendered and checked in a worker thread: below it, both cost well under a
@@ -51,10 +51,14 @@ export interface RenderTask extends CpuTask {
   mentions: string[];
 }
 
+/** What the worker answers: the result, or the refusal the work ended in (an AppError, as data). */
+export type CpuOutcome<T> = { value: T } | { refused: { status: number; code: string; message: string; details?: unknown } };
+
 export async function runCpuTask<T>(task: CpuTask): Promise<T> {
   const signal = AbortSignal.timeout(TASK_TIMEOUT_MS);
+  let outcome: CpuOutcome<T>;
   try {
-    return (await shared().run(task, { signal })) as T;
+    outcome = (await shared().run(task, { signal })) as CpuOutcome<T>;
   } catch (error) {
     if (signal.aborted) {
       throw new UnprocessableError('text.too_complex', 'This text is too complex to process. Simplify its formatting.');
@@ -64,6 +68,11 @@ export async function runCpuTask<T>(task: CpuTask): Promise<T> {
     }
     throw error;
   }
+  if ('refused' in outcome) {
+    const { status, code, message, details } = outcome.refused;
+    throw new AppError(status, code, message, details);
+  }
+  return outcome.value;
 }
 
 /** Markdown to sanitized HTML: on this thread for an ordinary text, in a worker for a long one. */

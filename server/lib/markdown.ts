@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { Marked, type Tokens } from 'marked';
 import sanitizeHtml from 'sanitize-html';
+import { UnprocessableError } from './errors.ts';
 
 /**
  * Markdown is cooked once, at write time: marked → sanitize-html. marked passes raw HTML and `javascript:`
@@ -7,8 +9,11 @@ import sanitizeHtml from 'sanitize-html';
  */
 
 const MENTION = /^@([\p{L}\p{N}_.-]{3,30})/u;
+/** What may come just before a mention's @ (the text's start, or no name character), and just after it. */
+const NOT_AFTER_NAME = /(?:^|[^\p{L}\p{N}_.@-])$/u;
+const NAME_START = /^[\p{L}\p{N}_]/u;
 
-function markedFor(mentions: ReadonlySet<string>): Marked {
+function markedFor(mentions: ReadonlySet<string>, mark: string): Marked {
   const marked = new Marked({ gfm: true, breaks: true, async: false });
   marked.use({
     extensions: [
@@ -16,9 +21,13 @@ function markedFor(mentions: ReadonlySet<string>): Marked {
         name: 'mention',
         level: 'inline',
         start(src: string) {
-          // A mention starts at an @ that is not inside a word (so e-mail addresses stay text).
-          const match = /(^|[^\p{L}\p{N}_.@-])@[\p{L}\p{N}_]/u.exec(src);
-          return match ? match.index + match[1]!.length : undefined;
+          // A mention starts at an @ that is not inside a word (so e-mail addresses stay text). marked asks
+          // this before every inline token, with the rest of the text: jumping from @ to @ keeps that cheap
+          // (a regular expression scanning the whole rest each time made token-heavy text quadratic).
+          for (let at = src.indexOf('@'); at !== -1; at = src.indexOf('@', at + 1)) {
+            if (NOT_AFTER_NAME.test(src.slice(Math.max(0, at - 2), at)) && NAME_START.test(src.slice(at + 1, at + 3))) return at;
+          }
+          return undefined;
         },
         tokenizer(src: string) {
           const match = MENTION.exec(src);
@@ -30,7 +39,7 @@ function markedFor(mentions: ReadonlySet<string>): Marked {
         },
         renderer(token) {
           const name = (token as Tokens.Generic & { name: string }).name;
-          return `<a class="mention" href="/u/${encodeURIComponent(name)}">@${escapeHtml(name)}</a>`;
+          return `<a class="mention" data-mention="${mark}" href="/u/${encodeURIComponent(name)}">@${escapeHtml(name)}</a>`;
         },
       },
     ],
@@ -38,11 +47,14 @@ function markedFor(mentions: ReadonlySet<string>): Marked {
   return marked;
 }
 
-const plainMarked = markedFor(new Set());
+const plainMarked = markedFor(new Set(), '');
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/** The mark of the mention links being rendered now (rendering is synchronous); empty between renders. */
+let renderMark = '';
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -63,10 +75,13 @@ const SANITIZE: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   disallowedTagsMode: 'escape',
   transformTags: {
-    a: (tagName, attribs) => ({
-      tagName,
-      attribs: { ...attribs, rel: 'nofollow ugc noopener' },
-    }),
+    a: (tagName, attribs) => {
+      // The mention style is the server's to give: only on the links the mention renderer made during this
+      // render (they carry its unguessable mark), never on a link written in the member's own HTML.
+      const { class: _, 'data-mention': mark, ...rest } = attribs;
+      const mention = renderMark !== '' && mark === renderMark && attribs.class === 'mention';
+      return { tagName, attribs: mention ? { class: 'mention', ...rest, rel: 'nofollow ugc noopener' } : { ...rest, rel: 'nofollow ugc noopener' } };
+    },
     img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy' } }),
   },
   // Images must be absolute http(s) URLs: no relative paths into our own API, no data: payloads.
@@ -88,10 +103,137 @@ export function findMentions(markdown: string): string[] {
 }
 
 /**
+ * What marked can render without overflowing its stack (it recurses once per nested quote or list: ~2 000
+ * levels crash it) or keeping the event loop busy for seconds: each inline token marked cuts out of a stretch
+ * without white space looks ahead to the stretch's end (GFM's bare e-mail links), so thousands of `[`, `<`,
+ * `!` or `*` in one stretch — `[[[[…` or `!a!a!a…` — take it quadratic time. Real posts nest a handful of
+ * levels and never pack hundreds of these characters between two spaces.
+ */
+export const MARKDOWN_LIMITS = { depth: 20, run: 200 } as const;
+
+/** The characters marked's inline rules open, close or look ahead from (links, images, emphasis, code, HTML). */
+const RUN_CHARS = new Set('[]()<>!*_`~\\'.split(''));
+
+/** Refuses, before any rendering, Markdown nested deeper or packing more punctuation than MARKDOWN_LIMITS. */
+export function assertRenderable(field: string, markdown: string): void {
+  const run = densestRun(markdown);
+  if (run > MARKDOWN_LIMITS.run) {
+    throw new UnprocessableError(
+      'text.run_too_long',
+      `${field} has ${run} Markdown punctuation characters (such as [ * _ \` < !) without a space between them (at most ${MARKDOWN_LIMITS.run}).`,
+      { field, max: MARKDOWN_LIMITS.run },
+    );
+  }
+  if (nestingDepth(markdown, MARKDOWN_LIMITS.depth) > MARKDOWN_LIMITS.depth) {
+    throw tooDeep(field);
+  }
+}
+
+const tooDeep = (field: string) =>
+  new UnprocessableError('text.too_deep', `${field} nests quotes or lists more than ${MARKDOWN_LIMITS.depth} levels deep.`, {
+    field,
+    max: MARKDOWN_LIMITS.depth,
+  });
+
+/** The most RUN_CHARS found in one stretch of text without white space (a run of one character included). */
+function densestRun(text: string): number {
+  let densest = 0;
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (RUN_CHARS.has(c)) densest = Math.max(densest, ++count);
+    else if (c === ' ' || c === '\n' || c === '\t' || c === '\r') count = 0;
+  }
+  return densest;
+}
+
+// One container marker at the cursor: a quote, or a list item's bullet or number followed by a space or the end.
+const CONTAINER = /[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$))[ \t]?/y;
+const QUOTE = /[ \t]*>[ \t]?/y;
+const FENCE = /^([ \t]*)(`{3,}|~{3,})/;
+
+/**
+ * An upper bound of the container nesting marked will build, line by line, stopping past `limit`: the quote
+ * markers a line starts with, plus the list items it sits in. A list item is open from its marker on, and
+ * stays open for lines indented to its content (or lazily continuing its paragraph); lines of fenced code
+ * blocks nest nothing. Over-counting is safe (a refusal with a clear message), under-counting is not, so
+ * where CommonMark's rules are subtle this leans to counting.
+ */
+function nestingDepth(markdown: string, limit: number): number {
+  // Open list items' content columns, one stack per quote level (a list inside a quote indents from the quote).
+  const lists = new Map<number, number[]>();
+  let fence: { char: string; length: number } | null = null;
+  let previousBlank = true;
+  let deepest = 0;
+  for (const line of markdown.split(/\r\n?|\n/)) {
+    let quotes = 0;
+    let start = 0;
+    QUOTE.lastIndex = 0;
+    while (quotes <= limit && QUOTE.test(line)) {
+      quotes++;
+      start = QUOTE.lastIndex;
+    }
+    deepest = Math.max(deepest, quotes);
+    const rest = line.slice(start);
+    if (fence) {
+      const closing = FENCE.exec(rest);
+      if (closing && closing[2]![0] === fence.char && closing[2]!.length >= fence.length) fence = null;
+      continue;
+    }
+    const blank = rest.trim() === '';
+    const stack = lists.get(quotes) ?? [];
+    lists.set(quotes, stack);
+    const indent = rest.length - rest.trimStart().length;
+    CONTAINER.lastIndex = 0;
+    const marked = CONTAINER.test(rest);
+    // A line less indented than an open item's content closes it, unless it lazily continues a paragraph.
+    if (!blank && (marked || previousBlank)) while (stack.length > 0 && indent < stack.at(-1)!) stack.pop();
+    let content = 0;
+    if (marked) {
+      do {
+        content = CONTAINER.lastIndex;
+        stack.push(content);
+      } while (stack.length + quotes <= limit && CONTAINER.test(rest));
+    }
+    deepest = Math.max(deepest, quotes + stack.length);
+    if (deepest > limit) return deepest;
+    // A fence opens a code block when indented less than 4 columns past its container's content.
+    const opening = FENCE.exec(rest.slice(content));
+    if (opening && opening[1]!.length + content - (stack.at(-1) ?? 0) <= 3) {
+      fence = { char: opening[2]![0]!, length: opening[2]!.length };
+    }
+    previousBlank = blank;
+  }
+  return deepest;
+}
+
+/**
  * Markdown → safe HTML. `mentions` holds the lower-cased usernames that exist: only those become links.
+ * Markdown past MARKDOWN_LIMITS is refused (422, field `body`) rather than rendered.
  */
 export function renderMarkdown(markdown: string, mentions: ReadonlySet<string> = new Set()): string {
-  const marked = mentions.size ? markedFor(mentions) : plainMarked;
-  const html = marked.parse(markdown) as string;
-  return sanitize(html);
+  assertRenderable('body', markdown);
+  const mark = mentions.size ? randomBytes(12).toString('base64url') : '';
+  const marked = mentions.size ? markedFor(mentions, mark) : plainMarked;
+  let html: string;
+  try {
+    html = marked.parse(markdown) as string;
+  } catch (err) {
+    // Some nesting the bounds above did not foresee: still the member's input, never a 500.
+    if (err instanceof RangeError) throw tooDeep('body');
+    throw err;
+  }
+  renderMark = mark;
+  try {
+    return sanitize(html);
+  } finally {
+    renderMark = '';
+  }
+}
+
+/** Whether cooked HTML shows anything: some text other than white space, or an image. */
+export function showsSomething(html: string): boolean {
+  if (/<img\b/i.test(html)) return true;
+  const text = html.replace(/<[^>]*>/g, '').replace(/&(?:nbsp|#160|#xa0);/gi, ' ');
+  return /[^\s\p{Cf}]/u.test(text);
 }

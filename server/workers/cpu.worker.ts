@@ -1,4 +1,5 @@
-import type { RenderTask } from '../lib/cpu-pool.ts';
+import type { CpuOutcome, RenderTask } from '../lib/cpu-pool.ts';
+import { AppError } from '../lib/errors.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
 import { compileRules, type CompiledRuleSet, evaluate, type EvaluateTask, type Verdict } from '../modules/netiquette/index.ts';
 
@@ -9,10 +10,16 @@ import { compileRules, type CompiledRuleSet, evaluate, type EvaluateTask, type V
  */
 let compiled: { version: string; set: CompiledRuleSet } | undefined;
 
-export default function run(task: RenderTask | EvaluateTask): string | Verdict {
-  if (task.kind === 'render') return renderMarkdown(task.markdown, new Set(task.mentions));
-  if (compiled?.version !== task.rules.version) {
-    compiled = { version: task.rules.version, set: compileRules(task.rules.definitions) };
+export default function run(task: RenderTask | EvaluateTask): CpuOutcome<string | Verdict> {
+  try {
+    if (task.kind === 'render') return { value: renderMarkdown(task.markdown, new Set(task.mentions)) };
+    if (compiled?.version !== task.rules.version) {
+      compiled = { version: task.rules.version, set: compileRules(task.rules.definitions) };
+    }
+    return { value: evaluate(task.text, task.context, compiled.set) };
+  } catch (error) {
+    // A refusal (422 and its details) crosses the thread boundary as data: an Error would lose its status and code.
+    if (error instanceof AppError) return { refused: { status: error.status, code: error.code, message: error.message, details: error.details } };
+    throw error;
   }
-  return evaluate(task.text, task.context, compiled.set);
 }

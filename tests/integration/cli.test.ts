@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPassword } from '../../server/lib/password.ts';
 import { createMember } from '../factories/index.ts';
 import { createTestDatabase, type TestDatabase } from '../setup/db.ts';
 
@@ -56,6 +57,23 @@ describe('npm run agora', () => {
     expect(res.code).toBe(0);
     const sessions = await database.db.selectFrom('sessions').select('id').where('member_id', '=', member.id).execute();
     expect(sessions).toEqual([]);
+  });
+
+  it('resets a password to a generated one that passes the strength check, and signs in with it', async () => {
+    const member = await createMember(database.db);
+    const res = await agora('reset-password', member.username);
+    expect(res.code).toBe(0);
+    const password = /New password for \S+: (\S+)/.exec(res.out)?.[1];
+    expect(password).toMatch(/^\S{16}$/);
+    const row = await database.db.selectFrom('members').select('password_hash').where('id', '=', member.id).executeTakeFirstOrThrow();
+    expect(await verifyPassword(row.password_hash, password!)).toBe(true);
+  });
+
+  it('refuses a weak password with exit code 2 and says why', async () => {
+    const member = await createMember(database.db);
+    const res = await agora('reset-password', member.username, '--password', 'azertyuiop');
+    expect(res.code).toBe(2);
+    expect(res.out).toContain('too easy to guess');
   });
 
   it('prints its help and fails on an unknown command', async () => {

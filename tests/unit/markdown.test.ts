@@ -35,6 +35,11 @@ describe('renderMarkdown', () => {
     expect(html).not.toContain('href="/u/inconnu"');
     expect(html).not.toContain('href="/u/cime.fr"');
   });
+
+  it('links a mention after punctuation or an astral character', () => {
+    const html = renderMarkdown('(@camille) 🎉@camille', new Set(['camille']));
+    expect(html.match(/class="mention"/g)).toHaveLength(2);
+  });
 });
 
 describe('findMentions', () => {

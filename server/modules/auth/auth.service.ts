@@ -2,8 +2,10 @@ import type { Actor } from '../../access/access.ts';
 import type { Member } from '../../db/types.ts';
 import { ConflictError, UnauthorizedError, UnprocessableError, uniqueViolation } from '../../lib/errors.ts';
 import type { MembersRepository } from '../../content/index.ts';
-import { assertValidEmail, assertValidPassword, assertValidUsername } from '../members/index.ts';
+import { skeleton } from '../../lib/confusables.ts';
+import { assertNotStaffTitle, assertValidEmail, assertValidUsername } from '../members/index.ts';
 import { hashPassword, verifyPassword } from '../../lib/password.ts';
+import { assertAcceptablePassword } from './password-policy.ts';
 import { generateSessionToken, type SessionService } from './session.service.ts';
 
 export interface RegisterInput {
@@ -33,8 +35,9 @@ export class AuthService {
       });
     }
     assertValidUsername(input.username);
+    assertNotStaffTitle(input.username);
     assertValidEmail(input.email);
-    assertValidPassword(input.password, input.username, input.email);
+    await assertAcceptablePassword(input.password, input.username, input.email);
     const member = await this.createMember({ ...input, role: 'member', acceptedNetiquette: true });
     return this.signIn(member);
   }
@@ -49,6 +52,7 @@ export class AuthService {
     locale?: 'fr' | 'en';
     displayName?: string;
   }): Promise<Member> {
+    await this.assertUsernameFree(input.username);
     const passwordHash = await hashPassword(input.password);
     try {
       return await this.members.create({
@@ -64,10 +68,22 @@ export class AuthService {
       });
     } catch (err) {
       const constraint = uniqueViolation(err);
+      // A look-alike registered meanwhile (the check above ran before the insert).
+      if (constraint?.includes('skeleton')) throw confusable();
       if (constraint?.includes('username')) throw new ConflictError('username.taken', 'This username is taken.', { field: 'username' });
       if (constraint?.includes('email')) throw new ConflictError('email.taken', 'An account already uses this e-mail address.', { field: 'email' });
       throw err;
     }
+  }
+
+  /** 409 for a username taken in another case or in look-alike characters (same confusable skeleton). */
+  private async assertUsernameFree(username: string): Promise<void> {
+    const holder = await this.members.getBySkeleton(skeleton(username));
+    if (!holder) return;
+    if (holder.username.toLowerCase() === username.toLowerCase()) {
+      throw new ConflictError('username.taken', 'This username is taken.', { field: 'username' });
+    }
+    throw confusable();
   }
 
   async login(login: string, password: string): Promise<SignedIn> {
@@ -95,3 +111,6 @@ export class AuthService {
     return { member, token, expiresAt: session.expiresAt };
   }
 }
+
+const confusable = () =>
+  new ConflictError('username.confusable', 'This username looks like the name of an existing member.', { field: 'username' });

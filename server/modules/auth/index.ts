@@ -2,5 +2,6 @@
 export { authRoutes } from './auth.routes.ts';
 export { AuthService } from './auth.service.ts';
 export { ensureAdmin } from './bootstrap.ts';
+export { assertAcceptablePassword, MIN_PASSWORD_SCORE } from './password-policy.ts';
 export { SessionRepository } from './session.repository.ts';
 export { generateSessionToken, SessionService, type ValidatedSession } from './session.service.ts';

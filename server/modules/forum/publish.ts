@@ -4,7 +4,7 @@ import type { Db, Executor } from '../../db/kysely.ts';
 import type { Category, Post, Thread, ThreadKind } from '../../db/types.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { renderOffLoop } from '../../lib/cpu-pool.ts';
-import { findMentions } from '../../lib/markdown.ts';
+import { assertRenderable, findMentions, showsSomething } from '../../lib/markdown.ts';
 import { postSentiment } from '../community/index.ts';
 import { notifier } from '../notifications/index.ts';
 import { assertLength } from '../../lib/text.ts';
@@ -114,7 +114,7 @@ export class Publisher {
     // 2. screen
     const { verdict, placement } = await this.screen(actor, { title: input.title, body: input.body }, category);
     // 3. render
-    const html = await this.render(placement.masked ? mask(input.body, verdict.hits, 'body') : input.body);
+    const html = await this.render(placement.masked ? mask(input.body, verdict.hits, 'body') : input.body, input);
     const title = placement.masked ? mask(input.title, verdict.hits, 'title') : input.title;
     // 4. persist
     const now = new Date();
@@ -175,7 +175,7 @@ export class Publisher {
     }
     const category = (await this.read.categories.getSettings(thread.category_id))!;
     const { verdict, placement } = await this.screen(actor, { body: input.body }, category);
-    const html = await this.render(placement.masked ? mask(input.body, verdict.hits, 'body') : input.body);
+    const html = await this.render(placement.masked ? mask(input.body, verdict.hits, 'body') : input.body, input);
     const now = new Date();
     const published = placement.state === 'published';
     const sentiment = postSentiment(input.body);
@@ -245,7 +245,7 @@ export class Publisher {
     const placement: Placement = resubmit
       ? { ...initial, state: 'pending', reasons: [...new Set([...initial.reasons, 'resubmit' as const])], priority: Math.max(initial.priority, 15) }
       : { ...initial, state: post.state === 'pending' ? 'pending' : 'published' };
-    const html = await this.render(placement.masked ? mask(body, verdict.hits, 'body') : body);
+    const html = await this.render(placement.masked ? mask(body, verdict.hits, 'body') : body, { title: post.number === 1 ? title : undefined, body });
     const storedTitle = placement.masked && post.number === 1 ? mask(title, verdict.hits, 'title') : title;
     const sentiment = postSentiment(body, post.number === 1 ? title : null);
     const result = await this.db.transaction().execute(async (trx) => {
@@ -310,6 +310,7 @@ export class Publisher {
 
   private validateBody(body: string): void {
     assertLength('body', body, this.limits.bodyMin, this.limits.bodyMax);
+    assertRenderable('body', body);
   }
 
   private assertOpen(actor: Actor, thread: Thread): void {
@@ -341,10 +342,22 @@ export class Publisher {
     await r.rules.recordHits(postId, hits);
   }
 
-  /** Step 3: Markdown → sanitized HTML, with @mentions linked only for members who exist. */
-  private async render(body: string): Promise<string> {
+  /**
+   * Step 3: Markdown → sanitized HTML, with @mentions linked only for members who exist. A post that shows
+   * nothing once sanitized (only a comment, an image refused) is refused with the member's text: published
+   * empty, it would read as a post the moderators hid.
+   */
+  private async render(body: string, text: { title?: string; body: string }): Promise<string> {
     const names = findMentions(body).slice(0, 50);
     const existing = await this.read.members.existingUsernames(names);
-    return renderOffLoop(body, existing);
+    const html = await renderOffLoop(body, existing);
+    if (!showsSomething(html)) {
+      throw new UnprocessableError('post.empty', 'This post shows nothing once formatted: write some text.', {
+        field: 'body',
+        title: text.title ?? null,
+        body: text.body,
+      });
+    }
+    return html;
   }
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/kysely.ts';
 import type { Role } from '../../db/types.ts';
+import { skeleton } from '../../lib/confusables.ts';
 
 /** What member management reads about a member (their record, their data export) and how it anonymises one. */
 export class ManagementRepository {
@@ -101,6 +102,7 @@ export class ManagementRepository {
       .updateTable('members')
       .set({
         username: values.username,
+        username_skeleton: skeleton(values.username),
         display_name: '',
         email: `anonymised+${id}@invalid`,
         bio: '',

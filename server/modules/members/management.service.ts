@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Actor, authorize, hasRole } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
+import { skeleton } from '../../lib/confusables.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { hashPassword } from '../../lib/password.ts';
 import { ManagementRepository } from './management.repository.ts';

@@ -1,19 +1,69 @@
 import { UnprocessableError } from '../../lib/errors.ts';
+import { isSingleScript, skeleton, stripInvisibles } from '../../lib/confusables.ts';
 import { assertStorableText, textLength } from '../../lib/text.ts';
 
-/** Letters (any script), digits, and . _ - inside; 3 to 30 characters; in Unicode NFC so look-alikes collide. */
+/** Letters (any script), digits, and . _ - inside; 3 to 30 characters. */
 const USERNAME = /^[\p{L}\p{N}](?:[\p{L}\p{N}_.-]*[\p{L}\p{N}])?$/u;
+/**
+ * Letters no one writes a name with, which UTS #39 keeps out of identifiers (Identifier_Status Restricted:
+ * phonetic, technical and historic letters, small capitals among them) and confusables.txt does not map:
+ * IPA and phonetic extensions, modifier letters, Latin Extended-D and -E. Invisible ones (Hangul fillers,
+ * zero-width characters) are refused too.
+ */
+const RESTRICTED = /[\u0250-\u02ff\u1d00-\u1dbf\ua720-\ua7ff\uab30-\uab6f]|\p{Default_Ignorable_Code_Point}/u;
 
+const invalidUsername = () =>
+  new UnprocessableError(
+    'username.invalid',
+    'A username has 3 to 30 letters, digits, dots, dashes or underscores, and starts and ends with a letter or digit.',
+    { field: 'username' },
+  );
+
+/**
+ * A username is plain text in one script: in its compatibility-normalised form (NFKC: no full-width or
+ * mathematical letters, no ligatures), without invisible or restricted letters, its letters from one script
+ * (or one CJK writing system). Look-alikes of an existing name are refused where the name is stored
+ * (AuthService.createMember), by its skeleton.
+ */
 export function assertValidUsername(username: string): void {
   assertStorableText('username', username);
   const length = textLength(username);
-  if (length < 3 || length > 30 || !USERNAME.test(username) || username.normalize('NFC') !== username) {
-    throw new UnprocessableError(
-      'username.invalid',
-      'A username has 3 to 30 letters, digits, dots, dashes or underscores, and starts and ends with a letter or digit.',
-      { field: 'username' },
-    );
+  if (length < 3 || length > 30 || !USERNAME.test(username) || username.normalize('NFKC') !== username || RESTRICTED.test(username)) {
+    throw invalidUsername();
   }
+  if (!isSingleScript(username)) {
+    throw new UnprocessableError('username.mixed_script', 'A username writes its letters in one script (for example only Latin, or only Cyrillic letters).', {
+      field: 'username',
+    });
+  }
+}
+
+/** Names that would pass for the forum's staff, in French and English: members cannot take them, in any look-alike form. */
+const STAFF_WORDS = ['admin', 'administrator', 'administrateur', 'administratrice', 'moderator', 'moderateur', 'modérateur', 'modératrice', 'moderatrice'];
+const staffSkeleton = (text: string) => skeleton(text).replace(/[\s_.\-@]/gu, '');
+const STAFF_SKELETONS = new Set(STAFF_WORDS.map(staffSkeleton));
+
+/** Whether a name reads as a staff title ("admin", "Modérateur", "ᴀᴅᴍɪɴ", "a d m i n"…). */
+export function isStaffTitle(name: string): boolean {
+  return STAFF_SKELETONS.has(staffSkeleton(name));
+}
+
+/** Registration: a member's username cannot read as a staff title (operators name staff through the CLI). */
+export function assertNotStaffTitle(username: string): void {
+  if (isStaffTitle(username)) {
+    throw new UnprocessableError('username.reserved', 'This username is reserved for the forum’s staff.', { field: 'username' });
+  }
+}
+
+/** A display name as stored: bidi controls and invisible characters removed, trimmed. */
+export function cleanDisplayName(displayName: string): string {
+  assertStorableText('displayName', displayName);
+  return stripInvisibles(displayName);
+}
+
+/** What a display name is compared with usernames by: its skeleton, without spaces or a leading @. */
+export function displayNameSkeleton(displayName: string): string {
+  return skeleton(displayName.replace(/^\s*@/u, '')).replace(/\s/gu, '');
 }
 
 // Deliberately loose: the address is proven by use, not by a regular expression.

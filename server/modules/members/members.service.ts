@@ -6,6 +6,7 @@ import { assertStorableText } from '../../lib/text.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { MembersRepository, PostsRepository } from '../../content/index.ts';
 import { toMe, toPublicMember } from './members.mappers.ts';
+import { cleanDisplayName, displayNameSkeleton, isStaffTitle } from './members.rules.ts';
 
 function excerpt(html: string, max = 180): string {
   const text = html.replace(/<[^>]*>/g, ' ').replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
@@ -42,15 +43,32 @@ export class MembersService {
 
   async updateMe(actorOrNull: Actor | null, input: { displayName?: string; bio?: string; locale?: 'fr' | 'en' }) {
     const actor = requireActor(actorOrNull);
-    if (input.displayName !== undefined) assertStorableText('displayName', input.displayName);
+    const displayName = input.displayName === undefined ? undefined : await this.checkedDisplayName(actor, input.displayName);
     if (input.bio !== undefined) assertStorableText('bio', input.bio);
     const updated = await this.members.update(actor.id, {
-      display_name: input.displayName,
+      display_name: displayName,
       bio: input.bio,
       locale: input.locale,
     });
     if (!updated) throw new NotFoundError('member.not_found', 'No such member.');
     return toMe(updated);
+  }
+
+  /**
+   * A display name is shown beside the username, so it may not pass for someone else: no bidi controls or
+   * invisible characters (removed), not another member's username in any look-alike form, and for members
+   * not a staff title ("admin", "modérateur"…).
+   */
+  private async checkedDisplayName(actor: Actor, raw: string): Promise<string> {
+    const displayName = cleanDisplayName(raw);
+    if (actor.role === 'member' && isStaffTitle(displayName)) {
+      throw new UnprocessableError('display_name.reserved', 'This display name is reserved for the forum’s staff.', { field: 'displayName' });
+    }
+    const holder = displayName === '' ? undefined : await this.members.getBySkeleton(displayNameSkeleton(displayName));
+    if (holder && holder.id !== actor.id) {
+      throw new UnprocessableError('display_name.confusable', 'This display name looks like another member’s username.', { field: 'displayName' });
+    }
+    return displayName;
   }
 
   /** Admins change roles; the last admin cannot demote themselves (the forum would have no admin left). */
