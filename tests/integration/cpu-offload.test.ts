@@ -43,6 +43,15 @@ describe('long texts in the worker pool', () => {
     expect(res.json().post.html).toContain(`/u/${bob.username}`);
   });
 
+  it('answers a long text refused in the worker with the same 422 as on the main thread', async () => {
+    const body = `${'> '.repeat(2500)}x`;
+    expect(body.length).toBeGreaterThan(OFFLOAD_CHARS);
+    const res = await t.api('POST', '/api/markdown/preview', { as: alice, body: { body } });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.code).toBe('text.too_deep');
+    expect(res.json().error.details).toMatchObject({ field: 'body' });
+  });
+
   it('finds a rule violation buried at the end of a long text', async () => {
     const body = long('Et pour finir, appelle-moi au 06 12 34 56 78.').replace('USER', bob.username);
     const res = await t.api('POST', '/api/netiquette/check', { as: alice, body: { body, categoryId: category.id } });
