@@ -7,7 +7,7 @@ import { freePort } from '../server/db/embedded.ts';
 import { benchDatabase, machine, record } from './lib/harness.ts';
 
 /**
- * DESIGN §7: a new post reaches 10 000 connected sockets on one node, p99 ≤ 250 ms from commit to receipt; and
+ * budget, docs/ARCHITECTURE.md: a new post reaches 10 000 connected sockets on one node, p99 ≤ 250 ms from commit to receipt; and
  * the memory an idle socket costs. The server runs as production runs it (dist/main.mjs, its own process, so
  * its RSS is its own); the sockets live in this process. A post is committed here, and each socket notes when
  * the event arrives: same clock, so the latency is commit → receipt, including this process's own work of
@@ -154,7 +154,7 @@ The server runs as \`npm start\` runs it (its own process); ${SOCKETS} WebSocket
 | 1 (baseline, same run) | ${single.n} | ${ms(single.p50)} | ${ms(single.p99)} | ${ms(single.max)} |
 | ${SOCKETS} | ${many.n} | ${ms(many.p50)} | ${ms(many.p99)} | ${ms(many.max)} |
 
-Budget (DESIGN §7): p99 ≤ 250 ms to 10 000 sockets — **${met ? 'met' : 'not met'}** (p99 = ${(many.p99 / Math.max(single.p50, 0.1)).toFixed(0)} × the single socket's p50).
+Budget (budget, docs/ARCHITECTURE.md): p99 ≤ 250 ms to 10 000 sockets — **${met ? 'met' : 'not met'}** (p99 = ${(many.p99 / Math.max(single.p50, 0.1)).toFixed(0)} × the single socket's p50).
 
 Memory: server RSS ${idleBefore.toFixed(0)} MB idle, ${idleAfter.toFixed(0)} MB with ${SOCKETS} idle subscribed sockets: **${perSocketKb.toFixed(1)} KB per socket**. Opening them took ${openSeconds.toFixed(1)} s (500 at a time).`,
     );

@@ -2,7 +2,7 @@ import { compileRules, defaultDefinitions, evaluate, type RuleDefinition } from 
 import { machine, record } from './lib/harness.ts';
 
 /**
- * DESIGN §7: evaluating a 2 KB post against the default French + English rule set plus 50 custom rules —
+ * budget, docs/ARCHITECTURE.md: evaluating a 2 KB post against the default French + English rule set plus 50 custom rules —
  * median ≤ 100 µs; compiling the rule set ≤ 50 ms. Pure CPU: no database, no server.
  */
 /**
@@ -75,7 +75,7 @@ export async function netiquette(): Promise<void> {
   const best = Math.min(...batches.map(medianOf));
   const median = medianOf(all);
   const p99 = all[Math.floor(all.length * 0.99)]!;
-  const text = `## Netiquette evaluation (DESIGN §7)
+  const text = `## Netiquette evaluation (budget, docs/ARCHITECTURE.md)
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${machine('—')}.
 Command: \`npm run bench -- netiquette\` (compiled by esbuild as in production; pure CPU, one process; 5 batches of 4 000 evaluations after 2 000 of warm-up).

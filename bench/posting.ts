@@ -8,7 +8,7 @@ import { generateSessionToken, SessionService } from '../server/modules/auth/ses
 import { benchDatabase, machine, record, startBaseline } from './lib/harness.ts';
 
 /**
- * DESIGN §7: post creation end to end, ≥ 500 posts/s at 20 concurrent writers. Twenty members reply through
+ * budget, docs/ARCHITECTURE.md: post creation end to end, ≥ 500 posts/s at 20 concurrent writers. Twenty members reply through
  * `POST /api/threads/:id/posts` on a server run as production runs it (its own process): session, Origin check,
  * netiquette, Markdown and sanitizer, one transaction with the post, counters, reputation and badges, the
  * search outbox row, the live event and the notifications. The flood and duplicate rules are off (these writers
@@ -102,7 +102,7 @@ export async function posting(): Promise<void> {
     console.log(`posting ${posts.perSecond.toFixed(0)}/s (p50 ${posts.p50.toFixed(1)} ms, p99 ${posts.p99.toFixed(1)} ms, ${posts.failed} failed); SELECT 1 ${baseline.perSecond.toFixed(0)}/s`);
     await record(
       'posting',
-      `## Post creation end to end (DESIGN §7)
+      `## Post creation end to end (budget, docs/ARCHITECTURE.md)
 
 \`npm run bench -- posting\` (\`BENCH_SECONDS\`=${SECONDS}) on ${machine(database.version)}, ${new Date().toISOString().slice(0, 10)}.
 ${WRITERS} members reply at once, each as fast as answers come, through \`POST /api/threads/:id/posts\` on a server run as
@@ -115,7 +115,7 @@ outbox row, the live event and the notifications.
 | replies | ${posts.perSecond.toFixed(0)} | ${posts.p50.toFixed(1)} ms | ${posts.p99.toFixed(1)} ms | ${posts.failed} |
 | baseline: bare route doing \`SELECT 1\`, same client | ${baseline.perSecond.toFixed(0)} | ${baseline.p50.toFixed(1)} ms | ${baseline.p99.toFixed(1)} ms | ${baseline.failed} |
 
-Budget (DESIGN §7): ≥ 500 posts/s at 20 concurrent writers — **${met ? 'met' : 'not met'}** (${((posts.perSecond / baseline.perSecond) * 100).toFixed(0)} % of the baseline's rate).`,
+Budget (budget, docs/ARCHITECTURE.md): ≥ 500 posts/s at 20 concurrent writers — **${met ? 'met' : 'not met'}** (${((posts.perSecond / baseline.perSecond) * 100).toFixed(0)} % of the baseline's rate).`,
     );
   } finally {
     server.kill('SIGINT');

@@ -14,7 +14,7 @@ import { benchDatabase, machine, record, startBaseline } from './lib/harness.ts'
 /**
  * Issue 5: a large community (1 000 000 posts of French and English text by default, BENCH_POSTS to change it)
  * generated with COPY, then search latency through the HTTP route, p50/p95 per kind of query, against a bare
- * Fastify route doing `SELECT 1` measured in the same run. DESIGN §7: p95 ≤ 30 ms on 1 M posts.
+ * Fastify route doing `SELECT 1` measured in the same run. budget, docs/ARCHITECTURE.md: p95 ≤ 30 ms on 1 M posts.
  */
 export async function search(): Promise<void> {
   const total = Number(process.env.BENCH_POSTS ?? 1_000_000);
@@ -177,7 +177,7 @@ ${rows.join('\n')}
 | **all** | **${pct(all, 50).toFixed(1)} ms** | **${p95.toFixed(1)} ms** |
 | baseline: bare Fastify route doing \`SELECT 1\` | ${b50.toFixed(1)} ms | ${pct(baseline, 95).toFixed(1)} ms |
 
-Budget (DESIGN §7): p95 ≤ 30 ms on 1 M posts — **${p95 <= 30 ? 'met' : 'not met'}** (p95 = ${(p95 / b50).toFixed(0)} × the baseline's p50).`;
+Budget (budget, docs/ARCHITECTURE.md): p95 ≤ 30 ms on 1 M posts — **${p95 <= 30 ? 'met' : 'not met'}** (p95 = ${(p95 / b50).toFixed(0)} × the baseline's p50).`;
     await record('search', text);
     console.log(text);
 

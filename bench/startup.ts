@@ -7,7 +7,7 @@ import { freePort } from '../server/db/embedded.ts';
 import { machine, record } from './lib/harness.ts';
 
 /**
- * DESIGN §7: `npm start` with the database already initialised listens within 3 s; the server's RSS at
+ * budget, docs/ARCHITECTURE.md: `npm start` with the database already initialised listens within 3 s; the server's RSS at
  * idle stays ≤ 150 MB. Measured on the process `npm start` runs (the web build check happens before it).
  */
 async function startOnce(dataDir: string, port: number): Promise<{ ms: number; pid: number; stop: () => Promise<void> }> {
@@ -63,7 +63,7 @@ export async function startup(): Promise<void> {
       await run.stop();
     }
     const median = warm.sort((a, b) => a - b)[1]!;
-    const text = `## Start-up and idle memory (DESIGN §7)
+    const text = `## Start-up and idle memory (budget, docs/ARCHITECTURE.md)
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${machine('17 (embedded)')}.
 Command: \`npm run bench -- startup\` (spawns \`node dist/main.mjs\`, the process \`npm start\` runs once the build is current, until it prints that it listens).

@@ -7,7 +7,7 @@ import { generateSessionToken, SessionService } from '../server/modules/auth/ses
 import { benchDatabase, load, machine, mean, record, startBaseline } from './lib/harness.ts';
 
 /**
- * DESIGN §7: the thread page (20 posts with authors) must serve at least 40 % of the requests/s of a bare
+ * budget, docs/ARCHITECTURE.md: the thread page (20 posts with authors) must serve at least 40 % of the requests/s of a bare
  * Fastify route doing `SELECT 1` on the same pool, measured in the same run, with p99 ≤ 25 ms at 50 connections.
  */
 export async function threadRead(): Promise<void> {
@@ -71,7 +71,7 @@ export async function threadRead(): Promise<void> {
       `| the same, signed in (plus the member's own reactions) | ${member.requestsPerSecond.toFixed(0)} | ${member.p50} | ${member.p99} | ${member.errors} / ${member.non2xx} |`,
       `| the same with the page cache off | ${cold.requestsPerSecond.toFixed(0)} | ${cold.p50} | ${cold.p99} | ${cold.errors} / ${cold.non2xx} |`,
     ].join('\n');
-    const text = `## Thread page read (DESIGN §7)
+    const text = `## Thread page read (budget, docs/ARCHITECTURE.md)
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${machine(database.version)}.
 Command: \`npm run bench -- thread-read\` (autocannon in a child process, 50 connections, ${seconds} s after a 2 s warm-up, both servers in one process on one pool of 20 connections; ${rounds} interleaved rounds, averaged). Requests carry no session: the visitor's read, the most common one.

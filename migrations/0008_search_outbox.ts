@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * The search outbox (DESIGN §2). Every change to a post's search document (`post_search`, itself written by
+ * The search outbox (docs/ARCHITECTURE.md). Every change to a post's search document (`post_search`, itself written by
  * triggers in the writing transaction) adds a row naming the post, in that same transaction: what the server
  * acknowledged is in the outbox when it answers. A worker drains the rows in batches and sends the posts' current
  * state to an external index (Meilisearch); it deletes the rows only once the index has taken them, so an outage

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * Live updates (DESIGN §2, §6). Events are rows of `live_events`, written by triggers in the transaction that
+ * Live updates (docs/ARCHITECTURE.md, events after commit). Events are rows of `live_events`, written by triggers in the transaction that
  * caused them, so an event exists exactly when its cause committed; `pg_notify` wakes every app node at commit,
  * and each node reads the new rows in id order and pushes them to its sockets. The table keeps a bounded window
  * (pruned by the nodes) from which a reconnecting client catches up.

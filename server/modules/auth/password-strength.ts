@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
  * once … 4 = very unlikely). The dictionaries cost ~1 s to load and ~70 MB, and a check up to ~100 ms of CPU,
  * for a rare event (an account created, a password reset): so they live in a worker thread, started at the
  * first check and ended after a minute without one. The server's idle memory and its event loop never carry
- * them (DESIGN §7: RSS at idle ≤ 150 MB).
+ * them (budget, docs/ARCHITECTURE.md: RSS at idle ≤ 150 MB).
  */
 
 export interface Strength {

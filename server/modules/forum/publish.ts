@@ -15,7 +15,7 @@ import type { ReputationService } from '../reputation/index.ts';
 import { canSeeThread } from '../../access/visibility.ts';
 
 /**
- * The publish pipeline of DESIGN §6: one path for new threads, replies and edits.
+ * The publish pipeline (docs/ARCHITECTURE.md): one path for new threads, replies and edits.
  *   1. validate the payload and the author's right to post here
  *   2. screen the text (netiquette rules, then the category's moderation mode)
  *   3. render Markdown once, mentions resolved

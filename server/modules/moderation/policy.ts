@@ -3,7 +3,7 @@ import type { Category, ModerationReason } from '../../db/types.ts';
 import { TooManyRequestsError, UnprocessableError } from '../../lib/errors.ts';
 import type { Hit, Verdict } from '../netiquette/index.ts';
 
-/** Where a post goes once the netiquette has spoken and the category's moderation mode is applied (DESIGN §6). */
+/** Where a post goes once the netiquette has spoken and the category's moderation mode is applied (docs/ARCHITECTURE.md, the publish pipeline). */
 export interface Placement {
   state: 'published' | 'pending';
   /** Why it enters the moderation queue (empty: it does not). */

@@ -13,7 +13,7 @@ const REPLY_STATS: Stat[] = ['posts', 'newcomerReplies', 'reputation', 'accountD
 
 /**
  * The reputation ledger's rules, called by the forum and moderation services inside their own transactions
- * (DESIGN §2: a post and its reputation events commit together). Every method is idempotent through the
+ * (docs/ARCHITECTURE.md: a post and its reputation events commit together). Every method is idempotent through the
  * events' source keys: replaying a cause changes nothing; undoing it writes the reversing event.
  *
  * Collusion rule: a like between two members who like almost only each other (each has given at least five
