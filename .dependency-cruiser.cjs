@@ -12,7 +12,8 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'Dependencies point one way (docs/ARCHITECTURE.md): break the loop with a port, an event, or the base layer.',
+      comment:
+        'Dependencies point one way (docs/ARCHITECTURE.md): break the loop with a port, an event, or the base layer.',
       from: { path: '^server/' },
       to: { circular: true },
     },

@@ -6,7 +6,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'web/dist/', 'data/', 'test-results/', 'server/db/schema.ts', 'web/src/lib/api/schema.d.ts'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'web/dist/',
+      'data/',
+      'test-results/',
+      'server/db/schema.ts',
+      'web/src/lib/api/schema.d.ts',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -25,7 +33,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       // A switch over a union must handle every member (or say `default`), so a new kind is not silently skipped.
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/no-explicit-any': 'off',
       // Our state lives in $state fields; a Set, Map or Date built as a local temporary (a lookup, a formatted
       // time) is not state, and wrapping it in Svelte's reactive versions would only cost.

@@ -36,7 +36,8 @@ export async function abuse(): Promise<void> {
   const members = await Promise.all(Array.from({ length: 5 }, () => createMember(db, { trustLevel: 2 })));
   const category = await createCategory(db);
   const { thread } = await createThread(db, members[0]!, category.id, { title: 'Quel réchaud pour l’hiver ?' });
-  for (let i = 1; i < 20; i++) await createReply(db, members[i % 5]!, thread.id, `Réponse ${i} : un **réchaud à gaz** inversé.`);
+  for (let i = 1; i < 20; i++)
+    await createReply(db, members[i % 5]!, thread.id, `Réponse ${i} : un **réchaud à gaz** inversé.`);
   await sql`ANALYZE`.execute(db);
   const token = generateSessionToken();
   await new SessionService(new SessionRepository(db)).create(token, members[1]!.id);
@@ -56,7 +57,8 @@ export async function abuse(): Promise<void> {
         const started = performance.now();
         const res = await fetch(base + url, { method: 'POST', headers, body: JSON.stringify(body) });
         const ms = performance.now() - started;
-        if (res.ok) accepted.push({ url, body: JSON.stringify(body), name: `${name} → ${url} (${ms.toFixed(0)} ms alone)` });
+        if (res.ok)
+          accepted.push({ url, body: JSON.stringify(body), name: `${name} → ${url} (${ms.toFixed(0)} ms alone)` });
         else refused.push(`${name} → ${url}: ${res.status}`);
       }
     }
@@ -136,9 +138,13 @@ function abuseLoops(
 
 function child<T>(script: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     proc.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    proc.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as T) : reject(new Error(`child exited ${code}`))));
+    proc.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as T) : reject(new Error(`child exited ${code}`)),
+    );
   });
 }

@@ -49,11 +49,17 @@ export async function live(): Promise<void> {
       server.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('is listening') && resolve());
       server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
     });
-    const { rows: [member] } = await client.query(
+    const {
+      rows: [member],
+    } = await client.query(
       `INSERT INTO members (username, username_skeleton, email, password_hash, trust_level) VALUES ('bench', 'bench', 'bench@example.test', 'x', 2) RETURNING id`,
     );
-    const { rows: [category] } = await client.query(`INSERT INTO categories (slug, name) VALUES ('bench', 'Bench') RETURNING id`);
-    const { rows: [thread] } = await client.query(
+    const {
+      rows: [category],
+    } = await client.query(`INSERT INTO categories (slug, name) VALUES ('bench', 'Bench') RETURNING id`);
+    const {
+      rows: [thread],
+    } = await client.query(
       `INSERT INTO threads (category_id, author_id, kind, title, state) VALUES ($1, $2, 'discussion', 'Fan-out', 'published') RETURNING id`,
       [category.id, member.id],
     );
@@ -78,26 +84,34 @@ export async function live(): Promise<void> {
       const sockets: WebSocket[] = [];
       for (let start = 0; start < count; start += 500) {
         const batch = await Promise.all(
-          Array.from({ length: Math.min(500, count - start) }, () => new Promise<WebSocket>((resolve, reject) => {
-            const ws = new WebSocket(url, { headers: { origin: `http://127.0.0.1:${port}` }, perMessageDeflate: false });
-            let subscribed = false;
-            ws.on('message', (raw: Buffer) => {
-              if (!subscribed) {
-                const text = raw.toString();
-                if (text.includes('"ready"')) ws.send(JSON.stringify({ type: 'subscribe', topics: [`thread:${thread.id}`] }));
-                else if (text.includes('"subscribed"')) {
-                  subscribed = true;
-                  resolve(ws);
-                }
-                return;
-              }
-              if (pending && raw.includes(pending.marker)) {
-                latencies.push(performance.now() - pending.at);
-                received += 1;
-              }
-            });
-            ws.on('error', reject);
-          })),
+          Array.from(
+            { length: Math.min(500, count - start) },
+            () =>
+              new Promise<WebSocket>((resolve, reject) => {
+                const ws = new WebSocket(url, {
+                  headers: { origin: `http://127.0.0.1:${port}` },
+                  perMessageDeflate: false,
+                });
+                let subscribed = false;
+                ws.on('message', (raw: Buffer) => {
+                  if (!subscribed) {
+                    const text = raw.toString();
+                    if (text.includes('"ready"'))
+                      ws.send(JSON.stringify({ type: 'subscribe', topics: [`thread:${thread.id}`] }));
+                    else if (text.includes('"subscribed"')) {
+                      subscribed = true;
+                      resolve(ws);
+                    }
+                    return;
+                  }
+                  if (pending && raw.includes(pending.marker)) {
+                    latencies.push(performance.now() - pending.at);
+                    received += 1;
+                  }
+                });
+                ws.on('error', reject);
+              }),
+          ),
         );
         sockets.push(...batch);
       }
@@ -141,7 +155,9 @@ export async function live(): Promise<void> {
     const perSocketKb = ((idleAfter - idleBefore) * 1024) / SOCKETS;
     const met = many.p99 <= 250;
     const ms = (x: number) => `${x.toFixed(1)} ms`;
-    console.log(`1 socket p50 ${ms(single.p50)} p99 ${ms(single.p99)}; ${SOCKETS} sockets p50 ${ms(many.p50)} p99 ${ms(many.p99)}; ${perSocketKb.toFixed(1)} KB per idle socket`);
+    console.log(
+      `1 socket p50 ${ms(single.p50)} p99 ${ms(single.p99)}; ${SOCKETS} sockets p50 ${ms(many.p50)} p99 ${ms(many.p99)}; ${perSocketKb.toFixed(1)} KB per idle socket`,
+    );
     await record(
       'live',
       `## Live fan-out (issue 6)

@@ -1,4 +1,9 @@
-import { compileRules, defaultDefinitions, evaluate, type RuleDefinition } from '../server/modules/netiquette/engine/index.ts';
+import {
+  compileRules,
+  defaultDefinitions,
+  evaluate,
+  type RuleDefinition,
+} from '../server/modules/netiquette/engine/index.ts';
 import { machine, record } from './lib/harness.ts';
 
 /**
@@ -18,7 +23,12 @@ function customRules(): RuleDefinition[] {
       action: i % 2 ? 'flag' : 'hold',
       enabled: true,
       categoryIds: i % 5 === 0 ? [1, 2] : null,
-      params: { words: Array.from({ length: 20 }, (_, k) => `marque${i}x${k}`).concat([`produit concurrent ${i}`, `promo${i}*`]) },
+      params: {
+        words: Array.from({ length: 20 }, (_, k) => `marque${i}x${k}`).concat([
+          `produit concurrent ${i}`,
+          `promo${i}*`,
+        ]),
+      },
     });
   }
   for (let i = 0; i < 5; i++) {
@@ -35,7 +45,7 @@ function customRules(): RuleDefinition[] {
 }
 
 const POST =
-  "Bonjour à tous ! Je voulais partager mon retour sur la tente Alpage 2 après dix nuits de bivouac dans le Vercors et en Chartreuse. " +
+  'Bonjour à tous ! Je voulais partager mon retour sur la tente Alpage 2 après dix nuits de bivouac dans le Vercors et en Chartreuse. ' +
   "Le montage est rapide, même seul, et la toile a très bien résisté au vent du col de l'Arc. Quelques remarques : les sardines fournies " +
   'sont un peu légères, prévoyez-en des plus solides ; l’aération est correcte mais la condensation reste présente les nuits fraîches. ' +
   'Côté poids, 1 850 g arceaux compris, c’est honnête pour une double paroi. Le SAV m’a répondu en 48 h pour une question de garantie. ' +
@@ -56,7 +66,15 @@ export async function netiquette(): Promise<void> {
   const firstCompile = compileTimes[0]!;
   const recompile = [...compileTimes.slice(1)].sort((a, b) => a - b)[9]!;
   const set = compileRules(definitions);
-  const context = { trustLevel: 1, role: 'member' as const, accountAgeDays: 200, categoryId: 1, authorPostCount: 40, recentPosts: [], now: new Date() };
+  const context = {
+    trustLevel: 1,
+    role: 'member' as const,
+    accountAgeDays: 200,
+    categoryId: 1,
+    authorPostCount: 40,
+    recentPosts: [],
+    now: new Date(),
+  };
   for (let i = 0; i < 2000; i++) evaluate({ title: 'Retour sur la tente Alpage 2', body }, context, set); // warm-up
   // Five batches of 4 000 evaluations: the machine is shared, so other tenants' load comes and goes; the
   // best batch's median is the engine's own cost, and the median over all batches is reported beside it.
@@ -79,7 +97,11 @@ export async function netiquette(): Promise<void> {
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${machine('—')}.
 Command: \`npm run bench -- netiquette\` (compiled by esbuild as in production; pure CPU, one process; 5 batches of 4 000 evaluations after 2 000 of warm-up).
-Rule set: the ${defaultDefinitions().length} built-in detectors (French and English lexicons: ${Object.entries(set.stats).map(([k, v]) => `${k} ${v}`).join(', ')} entries) plus 50 custom rules (45 word and phrase lists of 22 entries, 5 regular expressions).
+Rule set: the ${defaultDefinitions().length} built-in detectors (French and English lexicons: ${Object.entries(
+    set.stats,
+  )
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')} entries) plus 50 custom rules (45 word and phrase lists of 22 entries, 5 regular expressions).
 Post: ${body.length} characters of French product talk, with a title.
 
 | what | measured | budget |

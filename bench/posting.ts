@@ -18,7 +18,10 @@ import { benchDatabase, machine, record, startBaseline } from './lib/harness.ts'
 const WRITERS = 20;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
-const WORDS = 'chaussure semelle randonnée imperméable tente duvet bivouac sentier montagne réchaud cuir lacets gourde sac veste pluie neige été hiver conseil'.split(' ');
+const WORDS =
+  'chaussure semelle randonnée imperméable tente duvet bivouac sentier montagne réchaud cuir lacets gourde sac veste pluie neige été hiver conseil'.split(
+    ' ',
+  );
 
 export async function posting(): Promise<void> {
   const database = await benchDatabase();
@@ -32,7 +35,15 @@ export async function posting(): Promise<void> {
   // BENCH_PROFILE=dir: the server writes a V8 CPU profile there when it stops (for finding where a reply's time goes).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const server = spawn(process.execPath, [...profile, 'dist/main.mjs'], {
-    env: { ...process.env, DATABASE_URL: database.url, DEMO: '0', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_POSTING: '1000000' },
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      DEMO: '0',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_POSTING: '1000000',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const bare = await startBaseline(db);
@@ -41,22 +52,62 @@ export async function posting(): Promise<void> {
       server.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('is listening') && resolve());
       server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
     });
-    await db.updateTable('netiquette_rules').set({ enabled: false }).where('key', 'in', ['flood', 'duplicate']).execute();
+    await db
+      .updateTable('netiquette_rules')
+      .set({ enabled: false })
+      .where('key', 'in', ['flood', 'duplicate'])
+      .execute();
     await sleep(1500); // the nodes re-read the rules every second
-    const category = await db.insertInto('categories').values({ slug: 'bench', name: 'Bench' }).returning('id').executeTakeFirstOrThrow();
+    const category = await db
+      .insertInto('categories')
+      .values({ slug: 'bench', name: 'Bench' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const sessions = new SessionService(new SessionRepository(db));
     const writers: { cookie: string; thread: number }[] = [];
     for (let i = 0; i < WRITERS; i++) {
       const m = await db
         .insertInto('members')
-        .values({ username: `writer_${i}`, username_skeleton: skeleton(`writer_${i}`), email: `writer_${i}@example.test`, password_hash: 'x', trust_level: 2, created_at: new Date(Date.now() - 90 * 86_400_000) })
+        .values({
+          username: `writer_${i}`,
+          username_skeleton: skeleton(`writer_${i}`),
+          email: `writer_${i}@example.test`,
+          password_hash: 'x',
+          trust_level: 2,
+          created_at: new Date(Date.now() - 90 * 86_400_000),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       const token = generateSessionToken();
       await sessions.create(token, m.id);
       // One thread per writer (replies to one thread take its row lock in turn).
-      const thread = (await db.insertInto('threads').values({ category_id: category.id, author_id: m.id, kind: 'discussion', title: `Fil ${i}`, state: 'published', post_count: 1, last_post_at: new Date(), last_poster_id: m.id }).returning('id').executeTakeFirstOrThrow()).id;
-      await db.insertInto('posts').values({ thread_id: thread, author_id: m.id, number: 1, body_md: 'Premier message.', body_html: '<p>Premier message.</p>', state: 'published' }).execute();
+      const thread = (
+        await db
+          .insertInto('threads')
+          .values({
+            category_id: category.id,
+            author_id: m.id,
+            kind: 'discussion',
+            title: `Fil ${i}`,
+            state: 'published',
+            post_count: 1,
+            last_post_at: new Date(),
+            last_poster_id: m.id,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+      await db
+        .insertInto('posts')
+        .values({
+          thread_id: thread,
+          author_id: m.id,
+          number: 1,
+          body_md: 'Premier message.',
+          body_html: '<p>Premier message.</p>',
+          state: 'published',
+        })
+        .execute();
       writers.push({ cookie: `agora_session=${token}`, thread });
     }
 
@@ -85,7 +136,12 @@ export async function posting(): Promise<void> {
         }),
       );
       latencies.sort((a, b) => a - b);
-      return { perSecond: ok / seconds, failed, p50: latencies[Math.floor(latencies.length / 2)] ?? 0, p99: latencies[Math.floor(latencies.length * 0.99)] ?? 0 };
+      return {
+        perSecond: ok / seconds,
+        failed,
+        p50: latencies[Math.floor(latencies.length / 2)] ?? 0,
+        p99: latencies[Math.floor(latencies.length * 0.99)] ?? 0,
+      };
     };
     const post = (w: (typeof writers)[number]) =>
       fetch(`${origin}/api/threads/${w.thread}/posts`, {
@@ -99,7 +155,9 @@ export async function posting(): Promise<void> {
     const posts = await run(SECONDS, post);
     const baseline = await run(SECONDS, () => fetch(baseUrl));
     const met = posts.perSecond >= 500;
-    console.log(`posting ${posts.perSecond.toFixed(0)}/s (p50 ${posts.p50.toFixed(1)} ms, p99 ${posts.p99.toFixed(1)} ms, ${posts.failed} failed); SELECT 1 ${baseline.perSecond.toFixed(0)}/s`);
+    console.log(
+      `posting ${posts.perSecond.toFixed(0)}/s (p50 ${posts.p50.toFixed(1)} ms, p99 ${posts.p99.toFixed(1)} ms, ${posts.failed} failed); SELECT 1 ${baseline.perSecond.toFixed(0)}/s`,
+    );
     await record(
       'posting',
       `## Post creation end to end (budget, docs/ARCHITECTURE.md)

@@ -33,15 +33,30 @@ export async function reputation(): Promise<void> {
         const i = next++;
         const post = posts[i % posts.length]!;
         const liker = members[(i * 7 + 13) % members.length]!;
-        await db.transaction().execute((trx) =>
-          service.reacted(trx, { id: 1_000_000 + i, kind: 'like', memberId: liker.id }, post, { id: post.thread_id, category_id: category.id }, true),
-        );
+        await db
+          .transaction()
+          .execute((trx) =>
+            service.reacted(
+              trx,
+              { id: 1_000_000 + i, kind: 'like', memberId: liker.id },
+              post,
+              { id: post.thread_id, category_id: category.id },
+              true,
+            ),
+          );
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const events = await db.selectFrom('reputation_events').select(sql<number>`count(*)::int`.as('n')).where('kind', '=', 'like').executeTakeFirstOrThrow();
-  const badges = await db.selectFrom('member_badges').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+  const events = await db
+    .selectFrom('reputation_events')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('kind', '=', 'like')
+    .executeTakeFirstOrThrow();
+  const badges = await db
+    .selectFrom('member_badges')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
   const drift = await sql<{ n: number }>`
     SELECT count(*)::int AS n FROM members m
     WHERE m.reputation <> 0 + coalesce((SELECT sum(points) FROM reputation_events e WHERE e.member_id = m.id), 0) + 0

@@ -8,7 +8,16 @@ import { startup } from './startup.ts';
 import { threadRead } from './thread-read.ts';
 
 /** `npm run bench [-- scenario…]`: runs the named scenarios (all by default) and rewrites their BENCHMARKS.md sections. */
-const scenarios: Record<string, () => Promise<void>> = { 'thread-read': threadRead, startup, netiquette, reputation, search, live, posting, abuse };
+const scenarios: Record<string, () => Promise<void>> = {
+  'thread-read': threadRead,
+  startup,
+  netiquette,
+  reputation,
+  search,
+  live,
+  posting,
+  abuse,
+};
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of wanted.length ? wanted : Object.keys(scenarios)) {

@@ -39,7 +39,8 @@ export async function search(): Promise<void> {
   await client.query(`SET session_replication_role = replica`);
   await client.query(`DROP INDEX post_search_doc_idx`);
   await copy('members', 'id, username, username_skeleton, email, password_hash, trust_level, created_at', function* () {
-    for (let i = 1; i <= members; i++) yield `${i}\tmembre_${i}\t${skeleton(`membre_${i}`)}\tm${i}@example.test\tx\t${i % 4}\t2024-01-01\n`;
+    for (let i = 1; i <= members; i++)
+      yield `${i}\tmembre_${i}\t${skeleton(`membre_${i}`)}\tm${i}@example.test\tx\t${i % 4}\t2024-01-01\n`;
   });
   await copy('categories', 'id, slug, name', function* () {
     for (let i = 1; i <= categories; i++) yield `${i}\tcat-${i}\tCatégorie ${i}\n`;
@@ -49,7 +50,10 @@ export async function search(): Promise<void> {
   const perThread: number[] = [];
   let assigned = 0;
   for (let t = 0; t < threads; t++) {
-    const n = t === threads - 1 ? total - assigned : Math.max(1, Math.min(total - assigned - (threads - t - 1), Math.round(1 + rand() ** 3 * 38)));
+    const n =
+      t === threads - 1
+        ? total - assigned
+        : Math.max(1, Math.min(total - assigned - (threads - t - 1), Math.round(1 + rand() ** 3 * 38)));
     perThread.push(n);
     assigned += n;
   }
@@ -65,19 +69,23 @@ export async function search(): Promise<void> {
       }
     },
   );
-  await copy('posts', 'id, thread_id, author_id, number, body_md, body_html, sentiment, state, created_at', function* () {
-    let id = 0;
-    for (let t = 0; t < threads; t++) {
-      const french = t % 5 !== 4;
-      for (let n = 1; n <= perThread[t]!; n++) {
-        id++;
-        const text = french ? frenchPost(rand) : englishPost(rand);
-        const body = esc(text);
-        const at = new Date(threadTime(t) + n * 3_600_000).toISOString();
-        yield `${id}\t${t + 1}\t${1 + Math.floor(rand() * members)}\t${n}\t${body}\t<p>${body}</p>\t${postSentiment(text)}\tpublished\t${at}\n`;
+  await copy(
+    'posts',
+    'id, thread_id, author_id, number, body_md, body_html, sentiment, state, created_at',
+    function* () {
+      let id = 0;
+      for (let t = 0; t < threads; t++) {
+        const french = t % 5 !== 4;
+        for (let n = 1; n <= perThread[t]!; n++) {
+          id++;
+          const text = french ? frenchPost(rand) : englishPost(rand);
+          const body = esc(text);
+          const at = new Date(threadTime(t) + n * 3_600_000).toISOString();
+          yield `${id}\t${t + 1}\t${1 + Math.floor(rand() * members)}\t${n}\t${body}\t<p>${body}</p>\t${postSentiment(text)}\tpublished\t${at}\n`;
+        }
       }
-    }
-  });
+    },
+  );
   await client.query(`SET session_replication_role = DEFAULT`);
   for (const table of ['members', 'categories', 'threads', 'posts']) {
     await client.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), (SELECT max(id) FROM ${table}))`);
@@ -87,17 +95,22 @@ export async function search(): Promise<void> {
   const half = Math.floor(total / 2);
   const build = (lo: number, hi: number) => {
     const c = new pg.Client({ connectionString: database.url });
-    return c
-      .connect()
-      // No search_outbox rows for a bulk load: an external index is filled by `search:reindex`.
-      .then(() => c.query('SET session_replication_role = replica'))
-      .then(() =>
-        c.query(`INSERT INTO post_search (post_id, doc, category_id, kind, author_id, visibility, answered, created_at)
+    return (
+      c
+        .connect()
+        // No search_outbox rows for a bulk load: an external index is filled by `search:reindex`.
+        .then(() => c.query('SET session_replication_role = replica'))
+        .then(() =>
+          c.query(
+            `INSERT INTO post_search (post_id, doc, category_id, kind, author_id, visibility, answered, created_at)
                  SELECT p.id, agora_search_doc(CASE WHEN p.number = 1 THEN t.title END, p.body_md), t.category_id, t.kind,
                         p.author_id, agora_search_visibility(p.state, t.state), t.accepted_post_id IS NOT NULL, p.created_at
-                   FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.id > $1 AND p.id <= $2`, [lo, hi]),
-      )
-      .finally(() => c.end());
+                   FROM posts p JOIN threads t ON t.id = p.thread_id WHERE p.id > $1 AND p.id <= $2`,
+            [lo, hi],
+          ),
+        )
+        .finally(() => c.end())
+    );
   };
   await Promise.all([build(0, half), build(half, total)]);
   const documents = performance.now();
@@ -106,7 +119,11 @@ export async function search(): Promise<void> {
   await client.query(`CREATE INDEX post_search_doc_idx ON post_search USING gin (doc)`);
   await client.query('ANALYZE');
   const indexed = performance.now();
-  const size = (await client.query(`SELECT pg_size_pretty(pg_total_relation_size('post_search')) AS s, pg_size_pretty(pg_database_size(current_database())) AS d`)).rows[0];
+  const size = (
+    await client.query(
+      `SELECT pg_size_pretty(pg_total_relation_size('post_search')) AS s, pg_size_pretty(pg_database_size(current_database())) AS d`,
+    )
+  ).rows[0];
   await client.end();
   console.log(`  index in ${((indexed - documents) / 1000).toFixed(1)} s (post_search ${size.s}, database ${size.d})`);
 
@@ -120,7 +137,8 @@ export async function search(): Promise<void> {
   const app = await buildApp({ config, db });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const bare = await startBaseline(db);
-  const base = (s: { server: { address(): unknown } }) => `http://127.0.0.1:${(s.server.address() as { port: number }).port}`;
+  const base = (s: { server: { address(): unknown } }) =>
+    `http://127.0.0.1:${(s.server.address() as { port: number }).port}`;
 
   const timed = async (url: string) => {
     const began = performance.now();
@@ -129,12 +147,18 @@ export async function search(): Promise<void> {
     if (!res.ok) throw new Error(`${url}: ${res.status}`);
     return performance.now() - began;
   };
-  const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+  const pct = (xs: number[], p: number) =>
+    [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
   const repeats = Number(process.env.BENCH_REPEATS ?? 15);
-  const classes: Record<string, string[]> = { ...QUERIES, filtered: QUERIES.common.map((q) => `${q}&kind=question&category=cat-3`), author: QUERIES.common.map((q) => `${q}&author=membre_77`) };
+  const classes: Record<string, string[]> = {
+    ...QUERIES,
+    filtered: QUERIES.common.map((q) => `${q}&kind=question&category=cat-3`),
+    author: QUERIES.common.map((q) => `${q}&author=membre_77`),
+  };
   try {
     // Warm-up: caches and JIT, as on a server that has been up for a while.
-    for (const list of Object.values(classes)) for (const q of list) await timed(`${base(app)}/api/search?q=${encodeURIComponent(q)}`);
+    for (const list of Object.values(classes))
+      for (const q of list) await timed(`${base(app)}/api/search?q=${encodeURIComponent(q)}`);
     const rows: string[] = [];
     const all: number[] = [];
     const baseline: number[] = [];
@@ -143,12 +167,18 @@ export async function search(): Promise<void> {
       for (let r = 0; r < repeats; r++) {
         for (const q of list) {
           const [k, ...filters] = q.split('&');
-          times.push(await timed(`${base(app)}/api/search?q=${encodeURIComponent(k!)}${filters.length ? `&${filters.join('&')}` : ''}`));
+          times.push(
+            await timed(
+              `${base(app)}/api/search?q=${encodeURIComponent(k!)}${filters.length ? `&${filters.join('&')}` : ''}`,
+            ),
+          );
           baseline.push(await timed(`${base(bare)}/select1`));
         }
       }
       all.push(...times);
-      rows.push(`| ${name} (${list.map((q) => `« ${q.split('&')[0]} »`).join(', ')}) | ${pct(times, 50).toFixed(1)} ms | ${pct(times, 95).toFixed(1)} ms |`);
+      rows.push(
+        `| ${name} (${list.map((q) => `« ${q.split('&')[0]} »`).join(', ')}) | ${pct(times, 50).toFixed(1)} ms | ${pct(times, 95).toFixed(1)} ms |`,
+      );
       console.log(rows.at(-1));
     }
     const b50 = pct(baseline, 50);
@@ -184,14 +214,22 @@ Budget (budget, docs/ARCHITECTURE.md): p95 ≤ 30 ms on 1 M posts — **${p95 <=
     // Issue 7: the health dashboard's figures on the same million posts, as a community manager asks for them.
     const manager = await db
       .insertInto('members')
-      .values({ username: 'bench_manager', username_skeleton: skeleton('bench_manager'), email: 'bench_manager@example.test', password_hash: 'x', role: 'community_manager' })
+      .values({
+        username: 'bench_manager',
+        username_skeleton: skeleton('bench_manager'),
+        email: 'bench_manager@example.test',
+        password_hash: 'x',
+        role: 'community_manager',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const token = generateSessionToken();
     await new SessionService(new SessionRepository(db)).create(token, manager.id);
     const health = async (days: number) => {
       const began = performance.now();
-      const res = await fetch(`${base(app)}/api/community/health?days=${days}`, { headers: { cookie: `agora_session=${token}` } });
+      const res = await fetch(`${base(app)}/api/community/health?days=${days}`, {
+        headers: { cookie: `agora_session=${token}` },
+      });
       await res.arrayBuffer();
       if (!res.ok) throw new Error(`health: ${res.status}`);
       return performance.now() - began;

@@ -10,7 +10,10 @@ import { machine, record } from './lib/harness.ts';
  * budget, docs/ARCHITECTURE.md: `npm start` with the database already initialised listens within 3 s; the server's RSS at
  * idle stays ≤ 150 MB. Measured on the process `npm start` runs (the web build check happens before it).
  */
-async function startOnce(dataDir: string, port: number): Promise<{ ms: number; pid: number; stop: () => Promise<void> }> {
+async function startOnce(
+  dataDir: string,
+  port: number,
+): Promise<{ ms: number; pid: number; stop: () => Promise<void> }> {
   const started = performance.now();
   const child = spawn(process.execPath, ['dist/main.mjs'], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' },

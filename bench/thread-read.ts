@@ -22,7 +22,12 @@ export async function threadRead(): Promise<void> {
     body: 'Je pars en **autonomie** : tente deux places, moins de 2 kg, double paroi. Vos conseils ?',
   });
   for (let i = 1; i < 200; i++) {
-    await createReply(db, members[i % members.length]!, thread.id, `Réponse n° ${i} : une *tente tunnel* tient mieux au vent, mais demande des sardines solides. Voir [le guide](https://example.com/guide/${i}).`);
+    await createReply(
+      db,
+      members[i % members.length]!,
+      thread.id,
+      `Réponse n° ${i} : une *tente tunnel* tient mieux au vent, mais demande des sardines solides. Voir [le guide](https://example.com/guide/${i}).`,
+    );
   }
   await sql`ANALYZE`.execute(db);
 

@@ -84,7 +84,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz(3) NOT NULL DEFAULT now(),
       updated_at timestamptz(3) NOT NULL DEFAULT now()
     )`.execute(db);
-  await sql`CREATE INDEX threads_latest_idx ON threads (last_post_at DESC, id DESC) WHERE state = 'published'`.execute(db);
+  await sql`CREATE INDEX threads_latest_idx ON threads (last_post_at DESC, id DESC) WHERE state = 'published'`.execute(
+    db,
+  );
   await sql`CREATE INDEX threads_category_latest_idx ON threads (category_id, last_post_at DESC, id DESC)
             WHERE state = 'published'`.execute(db);
   await sql`CREATE INDEX threads_category_top_idx ON threads (category_id, score DESC, id DESC)

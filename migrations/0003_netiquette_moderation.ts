@@ -42,7 +42,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz(3) NOT NULL DEFAULT now()
     )`.execute(db);
   // One open item per post: new reasons (a report on a flagged post) join the item already waiting.
-  await sql`CREATE UNIQUE INDEX moderation_items_open_post_idx ON moderation_items (post_id) WHERE status = 'open'`.execute(db);
+  await sql`CREATE UNIQUE INDEX moderation_items_open_post_idx ON moderation_items (post_id) WHERE status = 'open'`.execute(
+    db,
+  );
   await sql`CREATE INDEX moderation_items_queue_idx ON moderation_items (status, priority DESC, id)`.execute(db);
 
   await sql`

@@ -20,10 +20,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz(3) NOT NULL DEFAULT now()
     )`.execute(db);
   await sql`CREATE INDEX reputation_events_member_idx ON reputation_events (member_id, id DESC)`.execute(db);
-  await sql`CREATE INDEX reputation_events_post_idx ON reputation_events (post_id) WHERE post_id IS NOT NULL`.execute(db);
+  await sql`CREATE INDEX reputation_events_post_idx ON reputation_events (post_id) WHERE post_id IS NOT NULL`.execute(
+    db,
+  );
   await sql`CREATE INDEX reputation_events_time_idx ON reputation_events (created_at, member_id)`.execute(db);
   // An event is reversed at most once.
-  await sql`CREATE UNIQUE INDEX reputation_events_reverses_idx ON reputation_events (reverses) WHERE reverses IS NOT NULL`.execute(db);
+  await sql`CREATE UNIQUE INDEX reputation_events_reverses_idx ON reputation_events (reverses) WHERE reverses IS NOT NULL`.execute(
+    db,
+  );
 
   await sql`
     CREATE TABLE badges (

@@ -12,7 +12,9 @@ import { type Kysely, sql } from 'kysely';
  *   thread once per member when a badge was backfilled).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`CREATE INDEX threads_accepted_post_idx ON threads (accepted_post_id) WHERE accepted_post_id IS NOT NULL`.execute(db);
+  await sql`CREATE INDEX threads_accepted_post_idx ON threads (accepted_post_id) WHERE accepted_post_id IS NOT NULL`.execute(
+    db,
+  );
 
   await sql`
     CREATE FUNCTION agora_search_visibility(post_state text, thread_state text) RETURNS text
@@ -43,7 +45,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     ALTER TABLE post_search
       ALTER COLUMN category_id SET NOT NULL, ALTER COLUMN kind SET NOT NULL, ALTER COLUMN author_id SET NOT NULL,
-      ALTER COLUMN visibility SET NOT NULL, ALTER COLUMN answered SET NOT NULL, ALTER COLUMN created_at SET NOT NULL`.execute(db);
+      ALTER COLUMN visibility SET NOT NULL, ALTER COLUMN answered SET NOT NULL, ALTER COLUMN created_at SET NOT NULL`.execute(
+    db,
+  );
   await sql`CREATE INDEX post_search_author_idx ON post_search (author_id, post_id DESC)`.execute(db);
   await sql`CREATE INDEX post_search_category_idx ON post_search (category_id, post_id DESC)`.execute(db);
 

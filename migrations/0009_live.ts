@@ -93,7 +93,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ADD COLUMN group_key text,
       ADD COLUMN count integer NOT NULL DEFAULT 1`.execute(db);
   // One unread notification per group (say, the likes on one post); reading it starts a new one.
-  await sql`CREATE UNIQUE INDEX notifications_group_idx ON notifications (member_id, group_key) WHERE read_at IS NULL AND group_key IS NOT NULL`.execute(db);
+  await sql`CREATE UNIQUE INDEX notifications_group_idx ON notifications (member_id, group_key) WHERE read_at IS NULL AND group_key IS NOT NULL`.execute(
+    db,
+  );
   await sql`CREATE INDEX notifications_unread_idx ON notifications (member_id) WHERE read_at IS NULL`.execute(db);
   await sql`ALTER TABLE members ADD COLUMN notification_mutes text[] NOT NULL DEFAULT '{}'`.execute(db);
 

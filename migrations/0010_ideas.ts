@@ -32,7 +32,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`CREATE INDEX idea_votes_member_idx ON idea_votes (member_id)`.execute(db);
   await sql`CREATE INDEX thread_follows_member_idx ON thread_follows (member_id)`.execute(db);
-  await sql`CREATE INDEX threads_ideas_idx ON threads (idea_status, vote_count DESC, id DESC) WHERE kind = 'idea' AND state = 'published'`.execute(db);
+  await sql`CREATE INDEX threads_ideas_idx ON threads (idea_status, vote_count DESC, id DESC) WHERE kind = 'idea' AND state = 'published'`.execute(
+    db,
+  );
 
   await sql`
     CREATE FUNCTION agora_live_ideas() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -56,6 +58,10 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`DROP TABLE thread_follows`.execute(db);
   await sql`DROP TABLE idea_votes`.execute(db);
   await sql`DROP INDEX IF EXISTS threads_ideas_idx`.execute(db);
-  await sql`ALTER TABLE threads DROP COLUMN vote_count, DROP COLUMN idea_status_at, DROP COLUMN idea_note, DROP CONSTRAINT threads_idea_status_check`.execute(db);
-  await sql`ALTER TABLE threads ALTER COLUMN idea_status DROP NOT NULL, ALTER COLUMN idea_status DROP DEFAULT`.execute(db);
+  await sql`ALTER TABLE threads DROP COLUMN vote_count, DROP COLUMN idea_status_at, DROP COLUMN idea_note, DROP CONSTRAINT threads_idea_status_check`.execute(
+    db,
+  );
+  await sql`ALTER TABLE threads ALTER COLUMN idea_status DROP NOT NULL, ALTER COLUMN idea_status DROP DEFAULT`.execute(
+    db,
+  );
 }

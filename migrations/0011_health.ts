@@ -13,11 +13,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`CREATE INDEX IF NOT EXISTS reports_created_idx ON reports (created_at)`.execute(db);
   await sql`CREATE INDEX IF NOT EXISTS rule_hits_created_idx ON rule_hits (created_at)`.execute(db);
   await sql`CREATE INDEX IF NOT EXISTS moderation_items_created_idx ON moderation_items (created_at)`.execute(db);
-  await sql`CREATE INDEX IF NOT EXISTS moderation_items_open_idx ON moderation_items (status) WHERE status = 'open'`.execute(db);
+  await sql`CREATE INDEX IF NOT EXISTS moderation_items_open_idx ON moderation_items (status) WHERE status = 'open'`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const name of ['posts_created_idx', 'threads_created_idx', 'members_created_idx', 'members_seen_idx', 'reputation_events_created_idx', 'reports_created_idx', 'rule_hits_created_idx', 'moderation_items_created_idx', 'moderation_items_open_idx']) {
+  for (const name of [
+    'posts_created_idx',
+    'threads_created_idx',
+    'members_created_idx',
+    'members_seen_idx',
+    'reputation_events_created_idx',
+    'reports_created_idx',
+    'rule_hits_created_idx',
+    'moderation_items_created_idx',
+    'moderation_items_open_idx',
+  ]) {
     await sql`DROP INDEX IF EXISTS ${sql.id(name)}`.execute(db);
   }
 }

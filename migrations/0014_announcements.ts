@@ -9,8 +9,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz(3) NOT NULL DEFAULT now(),
       PRIMARY KEY (member_id, thread_id)
     )`.execute(db);
-  await sql`CREATE INDEX threads_featured_idx ON threads (last_post_at DESC) WHERE featured AND state = 'published'`.execute(db);
-  await sql`CREATE INDEX threads_announcements_idx ON threads (created_at DESC) WHERE kind = 'announcement' AND state = 'published'`.execute(db);
+  await sql`CREATE INDEX threads_featured_idx ON threads (last_post_at DESC) WHERE featured AND state = 'published'`.execute(
+    db,
+  );
+  await sql`CREATE INDEX threads_announcements_idx ON threads (created_at DESC) WHERE kind = 'announcement' AND state = 'published'`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -6,7 +6,9 @@ import { type Kysely, sql } from 'kysely';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE posts ADD COLUMN sentiment real`.execute(db);
-  await sql`CREATE INDEX posts_negative_idx ON posts (created_at) INCLUDE (thread_id) WHERE sentiment <= -1`.execute(db);
+  await sql`CREATE INDEX posts_negative_idx ON posts (created_at) INCLUDE (thread_id) WHERE sentiment <= -1`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

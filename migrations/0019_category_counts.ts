@@ -15,12 +15,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       posts integer NOT NULL DEFAULT 0,
       PRIMARY KEY (category_id, shard)
     )`.execute(db);
-  await sql`INSERT INTO category_counts (category_id, shard, threads, posts) SELECT id, 0, thread_count, post_count FROM categories`.execute(db);
+  await sql`INSERT INTO category_counts (category_id, shard, threads, posts) SELECT id, 0, thread_count, post_count FROM categories`.execute(
+    db,
+  );
   await sql`ALTER TABLE categories DROP COLUMN thread_count, DROP COLUMN post_count`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`ALTER TABLE categories ADD COLUMN thread_count integer NOT NULL DEFAULT 0, ADD COLUMN post_count integer NOT NULL DEFAULT 0`.execute(db);
+  await sql`ALTER TABLE categories ADD COLUMN thread_count integer NOT NULL DEFAULT 0, ADD COLUMN post_count integer NOT NULL DEFAULT 0`.execute(
+    db,
+  );
   await sql`
     UPDATE categories c SET thread_count = k.threads, post_count = k.posts
       FROM (SELECT category_id, sum(threads)::int AS threads, sum(posts)::int AS posts FROM category_counts GROUP BY category_id) k

@@ -7,7 +7,9 @@ import { type Kysely, sql } from 'kysely';
  * entries of one member.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`CREATE INDEX reputation_events_reply_cap_idx ON reputation_events (member_id, created_at) WHERE kind = 'reply' AND points > 0`.execute(db);
+  await sql`CREATE INDEX reputation_events_reply_cap_idx ON reputation_events (member_id, created_at) WHERE kind = 'reply' AND points > 0`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

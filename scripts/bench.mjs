@@ -9,7 +9,16 @@ ensureBuilt();
 const esbuild = path.join(root, 'node_modules', '.bin', 'esbuild');
 const built = spawnSync(
   esbuild,
-  ['bench/run.ts', '--bundle', '--platform=node', '--format=esm', '--target=node20', '--packages=external', '--outfile=dist/bench.mjs', '--log-level=warning'],
+  [
+    'bench/run.ts',
+    '--bundle',
+    '--platform=node',
+    '--format=esm',
+    '--target=node20',
+    '--packages=external',
+    '--outfile=dist/bench.mjs',
+    '--log-level=warning',
+  ],
   { cwd: root, stdio: 'inherit' },
 );
 if (built.status !== 0) process.exit(built.status ?? 1);

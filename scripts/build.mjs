@@ -16,12 +16,16 @@ function newest(...entries) {
     const full = path.join(root, entry);
     if (!existsSync(full)) continue;
     const stat = statSync(full);
-    latest = Math.max(latest, stat.isDirectory() ? newest(...readdirSync(full).map((n) => path.join(entry, n))) : stat.mtimeMs);
+    latest = Math.max(
+      latest,
+      stat.isDirectory() ? newest(...readdirSync(full).map((n) => path.join(entry, n))) : stat.mtimeMs,
+    );
   }
   return latest;
 }
 
-const stale = (output, ...sources) => !existsSync(path.join(root, output)) || statSync(path.join(root, output)).mtimeMs < newest(...sources);
+const stale = (output, ...sources) =>
+  !existsSync(path.join(root, output)) || statSync(path.join(root, output)).mtimeMs < newest(...sources);
 
 function run(tool, args, what) {
   if (!existsSync(bin(tool))) {
@@ -40,8 +44,20 @@ export function ensureBuilt({ web = true, server = true, force = false } = {}) {
   if (server && (force || stale('dist/main.mjs', 'server', 'migrations', 'package-lock.json'))) {
     run(
       'esbuild',
-      ['server/main.ts', 'server/cli.ts', 'server/workers/cpu.worker.ts', '--outbase=server', '--bundle', '--platform=node', '--format=esm', '--target=node20',
-        '--packages=external', '--outdir=dist', '--out-extension:.js=.mjs', '--log-level=warning'],
+      [
+        'server/main.ts',
+        'server/cli.ts',
+        'server/workers/cpu.worker.ts',
+        '--outbase=server',
+        '--bundle',
+        '--platform=node',
+        '--format=esm',
+        '--target=node20',
+        '--packages=external',
+        '--outdir=dist',
+        '--out-extension:.js=.mjs',
+        '--log-level=warning',
+      ],
       'The server',
     );
   }

@@ -56,7 +56,9 @@ async function main(): Promise<void> {
     console.error(`Generated files are stale: ${stale.join(', ')}. Run \`npm run generate\` and commit the result.`);
     process.exit(1);
   }
-  console.log(stale.length ? `${check ? 'Stale' : 'Regenerated'}: ${stale.join(', ')}` : 'Generated files are up to date.');
+  console.log(
+    stale.length ? `${check ? 'Stale' : 'Regenerated'}: ${stale.join(', ')}` : 'Generated files are up to date.',
+  );
 }
 
 /**
@@ -111,7 +113,9 @@ async function apiTypes(db: Db): Promise<string> {
     await app.ready();
     const document = app.swagger() as Parameters<typeof openapiTS>[0];
     const ast = await openapiTS(document, { alphabetize: true, exportType: false });
-    return header('the OpenAPI document the routes\u2019 TypeBox schemas describe (GET /api/docs/json)') + astToString(ast);
+    return (
+      header('the OpenAPI document the routes\u2019 TypeBox schemas describe (GET /api/docs/json)') + astToString(ast)
+    );
   } finally {
     await app.close();
   }

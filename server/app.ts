@@ -17,17 +17,44 @@ import { ErrorBody } from './http/schemas.ts';
 import { registerOriginCheck, registerSecurityHeaders } from './http/security.plugin.ts';
 import { registerSession } from './http/session.plugin.ts';
 import { authRoutes, AuthService, SessionRepository, SessionService } from './modules/auth/index.ts';
-import { forumRoutes, ForumService, homeRoutes, HomeService, Publisher, ReactionsService, templatesRoutes, TemplatesService, ThreadScheduler } from './modules/forum/index.ts';
+import {
+  forumRoutes,
+  ForumService,
+  homeRoutes,
+  HomeService,
+  Publisher,
+  ReactionsService,
+  templatesRoutes,
+  TemplatesService,
+  ThreadScheduler,
+} from './modules/forum/index.ts';
 import { MembersRepository } from './content/index.ts';
 import { managementRoutes, MemberManagementService, membersRoutes, MembersService } from './modules/members/index.ts';
-import { moderationRoutes, ModerationService, ModerationSettingsStore, sanctionsRoutes, SanctionsService } from './modules/moderation/index.ts';
+import {
+  moderationRoutes,
+  ModerationService,
+  ModerationSettingsStore,
+  sanctionsRoutes,
+  SanctionsService,
+} from './modules/moderation/index.ts';
 import { netiquetteRoutes, NetiquetteService } from './modules/netiquette/index.ts';
-import { RecognitionService, reputationRoutes, ReputationService, ReputationSettingsStore } from './modules/reputation/index.ts';
+import {
+  RecognitionService,
+  reputationRoutes,
+  ReputationService,
+  ReputationSettingsStore,
+} from './modules/reputation/index.ts';
 import { LiveHub, liveRoutes, LiveTopics } from './modules/live/index.ts';
 import { BuzzWatcher, healthRoutes, HealthService } from './modules/community/index.ts';
 import { ideasRoutes, IdeasService } from './modules/ideas/index.ts';
 import { notificationsRoutes } from './modules/notifications/index.ts';
-import { MeiliSearchAdapter, PgSearchAdapter, SearchOutboxWorker, searchRoutes, SearchService } from './modules/search/index.ts';
+import {
+  MeiliSearchAdapter,
+  PgSearchAdapter,
+  SearchOutboxWorker,
+  searchRoutes,
+  SearchService,
+} from './modules/search/index.ts';
 import { siteRoutes } from './modules/site/index.ts';
 
 declare module 'fastify' {
@@ -151,7 +178,11 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   app.addHook('onReady', async () => buzz.start());
   app.addHook('onClose', () => buzz.stop());
   await app.register(ideasRoutes, { ideas: new IdeasService(db, config.publicUrl) });
-  const liveHub = new LiveHub(db, { databaseUrl, keepSeconds: config.live.keepSeconds, log: { warn: (m) => app.log.warn(m) } });
+  const liveHub = new LiveHub(db, {
+    databaseUrl,
+    keepSeconds: config.live.keepSeconds,
+    log: { warn: (m) => app.log.warn(m) },
+  });
   app.decorate('liveHub', liveHub);
   app.addHook('onReady', () => liveHub.start());
   app.addHook('onClose', () => liveHub.stop());
@@ -160,7 +191,11 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
     topics: new LiveTopics(db),
     heartbeatMs: config.live.heartbeatMs,
     maxBufferedBytes: config.live.maxBufferedBytes,
-    caps: { total: config.live.maxSockets, perAddress: config.live.maxSocketsPerAddress, perMember: config.live.maxSocketsPerMember },
+    caps: {
+      total: config.live.maxSockets,
+      perAddress: config.live.maxSocketsPerAddress,
+      perMember: config.live.maxSocketsPerMember,
+    },
   });
 
   // The worker pool for long texts starts on first use; it goes with the app.

@@ -12,7 +12,7 @@ import { assertAcceptablePassword, AuthService, SessionRepository, SessionServic
 import { hashPassword } from './lib/password.ts';
 import { MembersRepository } from './content/index.ts';
 import { MeiliSearchAdapter, rebuildIndex, SearchOutboxWorker } from './modules/search/index.ts';
-import { assertValidEmail, assertValidPassword, assertValidUsername } from './modules/members/index.ts';
+import { assertValidEmail, assertValidUsername } from './modules/members/index.ts';
 
 const HELP = `Agora operator commands: npm run agora -- <command> [options]
 
@@ -110,18 +110,27 @@ class UsageError extends Error {}
 
 async function searchReindex(config: Config, db: Db): Promise<number> {
   if (!config.meili) {
-    console.log('Search uses PostgreSQL full-text (no MEILI_URL): its documents are kept by the database itself, nothing to rebuild.');
+    console.log(
+      'Search uses PostgreSQL full-text (no MEILI_URL): its documents are kept by the database itself, nothing to rebuild.',
+    );
     return 0;
   }
   const meili = new MeiliSearchAdapter(db, config.meili);
   const bar = new SingleBar(
-    { format: 'Indexing posts [{bar}] {percentage}% · {value}/{total} · {eta_formatted} left', hideCursor: true, etaBuffer: 20 },
+    {
+      format: 'Indexing posts [{bar}] {percentage}% · {value}/{total} · {eta_formatted} left',
+      hideCursor: true,
+      etaBuffer: 20,
+    },
     Presets.shades_classic,
   );
   const started = performance.now();
   let sent: number;
   try {
-    sent = await rebuildIndex(db, meili, { onStart: (total) => bar.start(total, 0), onPage: (done) => bar.update(done) });
+    sent = await rebuildIndex(db, meili, {
+      onStart: (total) => bar.start(total, 0),
+      onPage: (done) => bar.update(done),
+    });
     // What was written meanwhile waited in the outbox: apply it now rather than at the server's next batch.
     await new SearchOutboxWorker(db, meili).drain();
   } catch (err) {
@@ -130,7 +139,9 @@ async function searchReindex(config: Config, db: Db): Promise<number> {
     return 1;
   }
   bar.stop();
-  console.log(`Indexed ${sent} posts into "${config.meili.index}" on ${config.meili.url} in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  console.log(
+    `Indexed ${sent} posts into "${config.meili.index}" on ${config.meili.url} in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
+  );
   return 0;
 }
 

@@ -94,7 +94,9 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, ma
  */
 function defaultSocketCap(): number {
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
     const soft = Number(line?.split(/\s{2,}/)[1]);
     if (Number.isFinite(soft) && soft > 0) return Math.max(100, Math.min(20_000, Math.floor(soft / 2)));
   } catch {
@@ -120,7 +122,8 @@ function meili(env: NodeJS.ProcessEnv): Config['meili'] {
     throw new ConfigError(`MEILI_URL is not a URL: "${url}"`);
   }
   const index = env.MEILI_INDEX?.trim() || 'agora_posts';
-  if (!/^[A-Za-z0-9_-]{1,400}$/.test(index)) throw new ConfigError(`MEILI_INDEX may hold letters, digits, - and _ only, got "${index}"`);
+  if (!/^[A-Za-z0-9_-]{1,400}$/.test(index))
+    throw new ConfigError(`MEILI_INDEX may hold letters, digits, - and _ only, got "${index}"`);
   return Object.freeze({ url, key: env.MEILI_MASTER_KEY || undefined, index });
 }
 

@@ -12,7 +12,8 @@ async function main(): Promise<void> {
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const database = await openDatabase(config, (line) => {
     // Ctrl-C reaches PostgreSQL too (same process group): its shutdown notices are expected, not errors.
-    if (/FATAL|ERROR|PANIC/.test(line) && !/administrator command/.test(line)) process.stderr.write(`[postgres] ${line}\n`);
+    if (/FATAL|ERROR|PANIC/.test(line) && !/administrator command/.test(line))
+      process.stderr.write(`[postgres] ${line}\n`);
   });
   let closing = false;
   const shutdown = async (signal: string) => {

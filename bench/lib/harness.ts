@@ -67,15 +67,22 @@ export interface LoadResult {
  * autocannon in a child process, so that the load generator does not share the server's event loop.
  * A short warm-up runs first (JIT, pool connections, PostgreSQL caches).
  */
-export async function load(url: string, options: { connections?: number; seconds?: number; headers?: Record<string, string> } = {}): Promise<LoadResult> {
+export async function load(
+  url: string,
+  options: { connections?: number; seconds?: number; headers?: Record<string, string> } = {},
+): Promise<LoadResult> {
   const connections = options.connections ?? 50;
   const seconds = options.seconds ?? Number(process.env.BENCH_SECONDS ?? 10);
   const cli = path.resolve('node_modules/autocannon/autocannon.js');
   const headerArgs = Object.entries(options.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
   await run(process.execPath, [cli, '-c', String(connections), '-d', '2', ...headerArgs, url], { maxBuffer: 1 << 24 });
-  const { stdout } = await run(process.execPath, [cli, '-j', '-c', String(connections), '-d', String(seconds), ...headerArgs, url], {
-    maxBuffer: 1 << 24,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    [cli, '-j', '-c', String(connections), '-d', String(seconds), ...headerArgs, url],
+    {
+      maxBuffer: 1 << 24,
+    },
+  );
   const result = JSON.parse(stdout);
   return {
     requestsPerSecond: result.requests.average,
@@ -105,7 +112,9 @@ export function machine(pgVersion: string): string {
 /** Replaces the section between `<!-- bench:NAME -->` markers in BENCHMARKS.md (appends it the first time). */
 export async function record(name: string, markdown: string): Promise<void> {
   const file = path.resolve('BENCHMARKS.md');
-  let text = await fs.readFile(file, 'utf8').catch(() => '# Benchmarks\n\nFigures written by `npm run bench`; never edited by hand.\n');
+  let text = await fs
+    .readFile(file, 'utf8')
+    .catch(() => '# Benchmarks\n\nFigures written by `npm run bench`; never edited by hand.\n');
   const start = `<!-- bench:${name} -->`;
   const end = `<!-- /bench:${name} -->`;
   const block = `${start}\n${markdown.trim()}\n${end}`;

@@ -58,7 +58,11 @@ export function canSeePost(
  * waiting for review, or refused, exists only for its author and staff: no gap, no hint.
  */
 export function hasPlaceInThread(viewer: Viewer, post: { state: PostState; author_id: number }): boolean {
-  return (post.state !== 'pending' && post.state !== 'rejected') || can(viewer, 'post.view_hidden') || viewer?.id === post.author_id;
+  return (
+    (post.state !== 'pending' && post.state !== 'rejected') ||
+    can(viewer, 'post.view_hidden') ||
+    viewer?.id === post.author_id
+  );
 }
 
 /** Staff find held and hidden posts in search too (the search port's `includeHidden`). */

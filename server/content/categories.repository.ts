@@ -10,8 +10,12 @@ const withCounts = <O>(q: SelectQueryBuilder<Database, 'categories', O>) =>
   q
     .selectAll('categories')
     .select([
-      sql<number>`coalesce((SELECT sum(k.threads) FROM category_counts k WHERE k.category_id = categories.id), 0)::int`.as('thread_count'),
-      sql<number>`coalesce((SELECT sum(k.posts) FROM category_counts k WHERE k.category_id = categories.id), 0)::int`.as('post_count'),
+      sql<number>`coalesce((SELECT sum(k.threads) FROM category_counts k WHERE k.category_id = categories.id), 0)::int`.as(
+        'thread_count',
+      ),
+      sql<number>`coalesce((SELECT sum(k.posts) FROM category_counts k WHERE k.category_id = categories.id), 0)::int`.as(
+        'post_count',
+      ),
     ]);
 
 export class CategoriesRepository {

@@ -6,4 +6,10 @@
 export { CategoriesRepository } from './categories.repository.ts';
 export { MembersRepository } from './members.repository.ts';
 export { type PostPageOptions, type PostPageRow, PostsRepository } from './posts.repository.ts';
-export { type ThreadDetailRow, type ThreadListOptions, type ThreadListRow, ThreadsRepository, type ThreadSort } from './threads.repository.ts';
+export {
+  type ThreadDetailRow,
+  type ThreadListOptions,
+  type ThreadListRow,
+  ThreadsRepository,
+  type ThreadSort,
+} from './threads.repository.ts';

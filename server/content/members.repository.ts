@@ -35,12 +35,21 @@ export class MembersRepository {
 
   /** How a notification names the member who acted. */
   getNames(id: number) {
-    return this.db.selectFrom('members').select(['username', 'display_name as displayName']).where('id', '=', id).executeTakeFirstOrThrow();
+    return this.db
+      .selectFrom('members')
+      .select(['username', 'display_name as displayName'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
   }
 
   /** The members these usernames name who may be mentioned (not banned). */
   mentionable(names: readonly string[]) {
-    return this.db.selectFrom('members').select('id').where('username', 'in', names).where('banned_at', 'is', null).execute();
+    return this.db
+      .selectFrom('members')
+      .select('id')
+      .where('username', 'in', names)
+      .where('banned_at', 'is', null)
+      .execute();
   }
 
   getByUsername(username: string) {
@@ -103,7 +112,10 @@ export class MembersRepository {
   }
 
   async count(): Promise<number> {
-    const row = await this.db.selectFrom('members').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('members')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
     return row.n;
   }
 

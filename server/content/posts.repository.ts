@@ -23,12 +23,22 @@ export class PostsRepository {
 
   /** A thread's first post (its opening text). */
   getFirst(threadId: number) {
-    return this.db.selectFrom('posts').selectAll().where('thread_id', '=', threadId).where('number', '=', 1).executeTakeFirstOrThrow();
+    return this.db
+      .selectFrom('posts')
+      .selectAll()
+      .where('thread_id', '=', threadId)
+      .where('number', '=', 1)
+      .executeTakeFirstOrThrow();
   }
 
   /** The id of a thread's first post. */
   getFirstId(threadId: number) {
-    return this.db.selectFrom('posts').select('id').where('thread_id', '=', threadId).where('number', '=', 1).executeTakeFirstOrThrow();
+    return this.db
+      .selectFrom('posts')
+      .select('id')
+      .where('thread_id', '=', threadId)
+      .where('number', '=', 1)
+      .executeTakeFirstOrThrow();
   }
 
   /** Who wrote the post (a reply's parent, to notify). */
@@ -46,46 +56,48 @@ export class PostsRepository {
    * `reactionsOf`.
    */
   page(options: PostPageOptions) {
-    return this.db
-      .selectFrom('posts')
-      .innerJoin('members as author', 'author.id', 'posts.author_id')
-      .leftJoin('posts as parent', 'parent.id', 'posts.reply_to_id')
-      .leftJoin('members as parent_author', 'parent_author.id', 'parent.author_id')
-      .select([
-        'posts.id',
-        'posts.number',
-        'posts.state',
-        'posts.body_html',
-        'posts.author_id',
-        'posts.like_count',
-        'posts.helpful_count',
-        'posts.edit_count',
-        'posts.edited_at',
-        'posts.created_at',
-        'posts.moderation',
-        'author.username as author_username',
-        'author.display_name as author_display_name',
-        'author.role as author_role',
-        'author.trust_level as author_trust_level',
-        'author.reputation as author_reputation',
-        'parent.id as parent_id',
-        'parent.number as parent_number',
-        'parent_author.username as parent_username',
-      ])
-      // The author's most distinguished badge, in the same query (a correlated subquery, not one query per post).
-      .select(
-        sql<{ key: string; tier: BadgeTier; fr: string; en: string } | null>`(
+    return (
+      this.db
+        .selectFrom('posts')
+        .innerJoin('members as author', 'author.id', 'posts.author_id')
+        .leftJoin('posts as parent', 'parent.id', 'posts.reply_to_id')
+        .leftJoin('members as parent_author', 'parent_author.id', 'parent.author_id')
+        .select([
+          'posts.id',
+          'posts.number',
+          'posts.state',
+          'posts.body_html',
+          'posts.author_id',
+          'posts.like_count',
+          'posts.helpful_count',
+          'posts.edit_count',
+          'posts.edited_at',
+          'posts.created_at',
+          'posts.moderation',
+          'author.username as author_username',
+          'author.display_name as author_display_name',
+          'author.role as author_role',
+          'author.trust_level as author_trust_level',
+          'author.reputation as author_reputation',
+          'parent.id as parent_id',
+          'parent.number as parent_number',
+          'parent_author.username as parent_username',
+        ])
+        // The author's most distinguished badge, in the same query (a correlated subquery, not one query per post).
+        .select(
+          sql<{ key: string; tier: BadgeTier; fr: string; en: string } | null>`(
           SELECT jsonb_build_object('key', b.key, 'tier', b.tier, 'fr', b.name_fr, 'en', b.name_en)
           FROM member_badges mb JOIN badges b ON b.id = mb.badge_id
           WHERE mb.member_id = author.id
           ORDER BY CASE b.tier WHEN 'gold' THEN 3 WHEN 'silver' THEN 2 ELSE 1 END DESC, mb.created_at
           LIMIT 1)`.as('author_badge'),
-      )
-      .where('posts.thread_id', '=', options.threadId)
-      .where('posts.number', '>', options.after)
-      .orderBy('posts.number')
-      .limit(options.limit)
-      .execute();
+        )
+        .where('posts.thread_id', '=', options.threadId)
+        .where('posts.number', '>', options.after)
+        .orderBy('posts.number')
+        .limit(options.limit)
+        .execute()
+    );
   }
 
   /** Which of these posts the member liked or marked helpful. */
@@ -122,7 +134,10 @@ export class PostsRepository {
 
   update(
     id: number,
-    values: Pick<Updateable<PostsTable>, 'body_md' | 'body_html' | 'sentiment' | 'state' | 'edited_at' | 'deleted_at' | 'deleted_by'> & {
+    values: Pick<
+      Updateable<PostsTable>,
+      'body_md' | 'body_html' | 'sentiment' | 'state' | 'edited_at' | 'deleted_at' | 'deleted_by'
+    > & {
       bumpEditCount?: boolean;
     },
   ) {
@@ -141,7 +156,11 @@ export class PostsRepository {
 
   /** The verdict and decision shown to the author of a held or refused post (null once it is published). */
   setModeration(id: number, json: string | null) {
-    return this.db.updateTable('posts').set({ moderation: json, updated_at: new Date() }).where('id', '=', id).execute();
+    return this.db
+      .updateTable('posts')
+      .set({ moderation: json, updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
   }
 
   addRevision(values: { postId: number; revision: number; title: string | null; bodyMd: string; editorId: number }) {
@@ -177,7 +196,9 @@ export class PostsRepository {
     return this.db
       .updateTable('posts')
       .set((eb) =>
-        kind === 'like' ? { like_count: eb('like_count', '+', delta) } : { helpful_count: eb('helpful_count', '+', delta) },
+        kind === 'like'
+          ? { like_count: eb('like_count', '+', delta) }
+          : { helpful_count: eb('helpful_count', '+', delta) },
       )
       .where('id', '=', id)
       .returning(['like_count', 'helpful_count'])

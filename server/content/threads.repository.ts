@@ -63,7 +63,9 @@ export class ThreadsRepository {
     if (sort === 'top') {
       query = query
         .$if(after !== undefined, (q) =>
-          q.where((eb) => eb(eb.refTuple('threads.score', 'threads.id'), '<', eb.tuple(after![0] as number, after![1] as number))),
+          q.where((eb) =>
+            eb(eb.refTuple('threads.score', 'threads.id'), '<', eb.tuple(after![0] as number, after![1] as number)),
+          ),
         )
         .orderBy('threads.score', 'desc')
         .orderBy('threads.id', 'desc');
@@ -82,7 +84,11 @@ export class ThreadsRepository {
       query = query
         .$if(after !== undefined, (q) =>
           q.where((eb) =>
-            eb(eb.refTuple('threads.last_post_at', 'threads.id'), '<', eb.tuple(after![0] as Date, after![1] as number)),
+            eb(
+              eb.refTuple('threads.last_post_at', 'threads.id'),
+              '<',
+              eb.tuple(after![0] as Date, after![1] as number),
+            ),
           ),
         )
         .orderBy('threads.last_post_at', 'desc')
@@ -97,7 +103,10 @@ export class ThreadsRepository {
       .where((eb) =>
         categoryId === undefined
           ? eb('threads.pinned_global', '=', true)
-          : eb.or([eb.and([eb('threads.category_id', '=', categoryId), eb('threads.pinned', '=', true)]), eb('threads.pinned_global', '=', true)]),
+          : eb.or([
+              eb.and([eb('threads.category_id', '=', categoryId), eb('threads.pinned', '=', true)]),
+              eb('threads.pinned_global', '=', true),
+            ]),
       )
       .orderBy('threads.last_post_at', 'desc')
       .limit(20)
@@ -199,7 +208,11 @@ export class ThreadsRepository {
     id: number,
     authorId: number,
     at: Date,
-    { visible, openOnly = false, publishedOnly = true }: { visible: boolean; openOnly?: boolean; publishedOnly?: boolean },
+    {
+      visible,
+      openOnly = false,
+      publishedOnly = true,
+    }: { visible: boolean; openOnly?: boolean; publishedOnly?: boolean },
   ): Promise<{ number: number; authorsFirst: boolean } | undefined> {
     const row = await this.db
       .updateTable('threads')
@@ -218,7 +231,9 @@ export class ThreadsRepository {
       .$if(openOnly, (q) => q.where('locked', '=', false))
       .returning([
         'post_count',
-        sql<boolean>`NOT EXISTS (SELECT 1 FROM threads e WHERE e.author_id = threads.author_id AND e.id < threads.id)`.as('authors_first'),
+        sql<boolean>`NOT EXISTS (SELECT 1 FROM threads e WHERE e.author_id = threads.author_id AND e.id < threads.id)`.as(
+          'authors_first',
+        ),
       ])
       .executeTakeFirst();
     return row && { number: row.post_count, authorsFirst: row.authors_first };

@@ -158,7 +158,10 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
           if (reactionId !== undefined) {
             await posts.addReactionCount(post.id, 'like', 1);
             await threads.addCounts(thread.id, { score: 1 });
-            await reputation.reacted(trx, { id: reactionId, kind: 'like', memberId: liker.id }, post, thread, true, { at: post.created_at, refresh: false });
+            await reputation.reacted(trx, { id: reactionId, kind: 'like', memberId: liker.id }, post, thread, true, {
+              at: post.created_at,
+              refresh: false,
+            });
           }
         }
         if (kind === 'tip' && post.number === 1) {
@@ -167,7 +170,14 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
             if (reactionId !== undefined) {
               await posts.addReactionCount(post.id, 'helpful', 1);
               await threads.addCounts(thread.id, { score: 1 });
-              await reputation.reacted(trx, { id: reactionId, kind: 'helpful', memberId: helper.id }, post, thread, true, { at: post.created_at, refresh: false });
+              await reputation.reacted(
+                trx,
+                { id: reactionId, kind: 'helpful', memberId: helper.id },
+                post,
+                thread,
+                true,
+                { at: post.created_at, refresh: false },
+              );
             }
           }
         }
@@ -185,7 +195,15 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
     const heldText = 'Franchement, le livreur est un vrai c0nnard, trois semaines de retard !';
     const verdict = evaluate(
       { body: heldText },
-      { trustLevel: 0, role: 'member', accountAgeDays: 3, categoryId: heldThread.category_id, authorPostCount: 5, recentPosts: [], now: new Date() },
+      {
+        trustLevel: 0,
+        role: 'member',
+        accountAgeDays: 3,
+        categoryId: heldThread.category_id,
+        authorPostCount: 5,
+        recentPosts: [],
+        now: new Date(),
+      },
       rules,
     );
     const hits = verdict.hits.filter((h) => h.action !== 'allow');
@@ -204,12 +222,20 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
     await moderation.openOrMerge({ postId: held.id, reasons: ['rule'], hits, priority: 41 });
     const reported = (await posts.listByAuthor(people[1]!.id, 1))[0];
     if (reported) {
-      await moderation.addReport({ postId: reported.id, reporterId: people[2]!.id, reason: 'off_topic', note: 'Rien à voir avec la randonnée.' });
+      await moderation.addReport({
+        postId: reported.id,
+        reporterId: people[2]!.id,
+        reason: 'off_topic',
+        note: 'Rien à voir avec la randonnée.',
+      });
       await moderation.openOrMerge({ postId: reported.id, reasons: ['report'], hits: [], priority: 28, reports: 1 });
     }
 
     // Trust levels and badges follow from the replayed activity, as they would have.
-    await reputation.refresh(trx, everyone.map((m) => m.id));
+    await reputation.refresh(
+      trx,
+      everyone.map((m) => m.id),
+    );
 
     const site = new SiteSettingsRepository(trx);
     await site.set('name', COMMUNITY.name);

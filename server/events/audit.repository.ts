@@ -4,7 +4,13 @@ import type { Executor } from '../db/kysely.ts';
 export class AuditRepository {
   constructor(private readonly db: Executor) {}
 
-  record(entry: { actorId: number | null; action: string; subjectType: string; subjectId: string | number; data?: unknown }) {
+  record(entry: {
+    actorId: number | null;
+    action: string;
+    subjectType: string;
+    subjectId: string | number;
+    data?: unknown;
+  }) {
     return this.db
       .insertInto('audit_log')
       .values({

@@ -15,7 +15,10 @@ export const LIVE_EVENTS = {
   'post.created': { topic: 'thread', data: Type.Object({ ...PostRef, authorId: Type.Integer() }) },
   'post.hidden': { topic: 'thread', data: Type.Object(PostRef) },
   'post.edited': { topic: 'thread', data: Type.Object(PostRef) },
-  'post.reactions': { topic: 'thread', data: Type.Object({ ...PostRef, likes: Type.Integer(), helpful: Type.Integer() }) },
+  'post.reactions': {
+    topic: 'thread',
+    data: Type.Object({ ...PostRef, likes: Type.Integer(), helpful: Type.Integer() }),
+  },
   'idea.updated': {
     topic: 'thread',
     data: Type.Object({ threadId: Type.Integer(), status: IdeaStatusSchema, votes: Type.Integer() }),
@@ -54,5 +57,8 @@ export const LiveEventSchema = Type.Union(
       at: Type.String({ format: 'date-time' }),
     }),
   ),
-  { $id: 'LiveEvent', description: 'A frame pushed on GET /api/live (WebSocket); `event` says which payload `data` holds' },
+  {
+    $id: 'LiveEvent',
+    description: 'A frame pushed on GET /api/live (WebSocket); `event` says which payload `data` holds',
+  },
 );

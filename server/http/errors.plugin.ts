@@ -35,14 +35,20 @@ export function registerErrorHandler(app: FastifyInstance): void {
       FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'request.empty_body', 'The request body is empty but JSON was announced.'],
       FST_ERR_CTP_BODY_TOO_LARGE: [413, 'request.too_large', 'The request body is too large.'],
       FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'request.unsupported_media_type', 'Send the body as application/json.'],
-      FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'request.bad_content_length', 'Content-Length does not match the body.'],
+      FST_ERR_CTP_INVALID_CONTENT_LENGTH: [
+        400,
+        'request.bad_content_length',
+        'Content-Length does not match the body.',
+      ],
     };
     const mapped = e.code ? known[e.code] : undefined;
     if (mapped) {
       return reply.status(mapped[0]).send({ error: { code: mapped[1], message: mapped[2] } });
     }
     if (e instanceof SyntaxError && (e as { statusCode?: number }).statusCode === 400) {
-      return reply.status(400).send({ error: { code: 'request.malformed_json', message: 'The request body is not valid JSON.' } });
+      return reply
+        .status(400)
+        .send({ error: { code: 'request.malformed_json', message: 'The request body is not valid JSON.' } });
     }
     const status = e.statusCode ?? 500;
     if (status >= 400 && status < 500) {

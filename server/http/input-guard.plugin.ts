@@ -31,12 +31,16 @@ interface Offence {
 
 function offending(value: unknown, path: string, depth: number): Offence | null {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) return { field: path, code: 'text.nul_character', message: 'contains a NUL character' };
-    if (!value.isWellFormed()) return { field: path, code: 'text.malformed_unicode', message: 'contains malformed Unicode' };
+    if (value.includes('\u0000'))
+      return { field: path, code: 'text.nul_character', message: 'contains a NUL character' };
+    if (!value.isWellFormed())
+      return { field: path, code: 'text.malformed_unicode', message: 'contains malformed Unicode' };
     return null;
   }
   if (typeof value === 'number') {
-    return Number.isFinite(value) ? null : { field: path, code: 'number.not_finite', message: 'is not a finite number' };
+    return Number.isFinite(value)
+      ? null
+      : { field: path, code: 'number.not_finite', message: 'is not a finite number' };
   }
   if (value === null || typeof value !== 'object' || depth > 32) return null;
   for (const [key, item] of Object.entries(value)) {

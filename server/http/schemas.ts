@@ -1,5 +1,13 @@
 import { type Static, type TSchema, Type } from 'typebox';
-import type { BadgeTier, IdeaStatus, Locale, ModerationAction, ModerationReason, Role, ThreadKind } from '../db/types.ts';
+import type {
+  BadgeTier,
+  IdeaStatus,
+  Locale,
+  ModerationAction,
+  ModerationReason,
+  Role,
+  ThreadKind,
+} from '../db/types.ts';
 
 /**
  * `T | null` as `type: [T, "null"]` rather than `anyOf`: fast-json-stringify serialises a type list directly,
@@ -15,8 +23,10 @@ export const Nullable = <T extends TSchema>(schema: T) => {
  * A string restricted to `values`, as `{type: "string", enum}`: serialised as a plain string (an anyOf of literals
  * would be checked branch by branch), and typed as the union in the generated web client.
  */
-export const StringEnum = <const T extends readonly [string, ...string[]]>(values: T, options: { description?: string } = {}) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+export const StringEnum = <const T extends readonly [string, ...string[]]>(
+  values: T,
+  options: { description?: string } = {},
+) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
 
 export const ThreadKindSchema = StringEnum(['discussion', 'question', 'tip', 'idea', 'announcement']);
 export const RoleSchema = StringEnum(['member', 'moderator', 'community_manager', 'admin']);

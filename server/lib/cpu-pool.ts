@@ -52,7 +52,8 @@ export interface RenderTask extends CpuTask {
 }
 
 /** What the worker answers: the result, or the refusal the work ended in (an AppError, as data). */
-export type CpuOutcome<T> = { value: T } | { refused: { status: number; code: string; message: string; details?: unknown } };
+export type CpuOutcome<T> =
+  { value: T } | { refused: { status: number; code: string; message: string; details?: unknown } };
 
 export async function runCpuTask<T>(task: CpuTask): Promise<T> {
   const signal = AbortSignal.timeout(TASK_TIMEOUT_MS);

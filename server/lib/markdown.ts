@@ -25,7 +25,8 @@ function markedFor(mentions: ReadonlySet<string>, mark: string): Marked {
           // this before every inline token, with the rest of the text: jumping from @ to @ keeps that cheap
           // (a regular expression scanning the whole rest each time made token-heavy text quadratic).
           for (let at = src.indexOf('@'); at !== -1; at = src.indexOf('@', at + 1)) {
-            if (NOT_AFTER_NAME.test(src.slice(Math.max(0, at - 2), at)) && NAME_START.test(src.slice(at + 1, at + 3))) return at;
+            if (NOT_AFTER_NAME.test(src.slice(Math.max(0, at - 2), at)) && NAME_START.test(src.slice(at + 1, at + 3)))
+              return at;
           }
           return undefined;
         },
@@ -58,8 +59,36 @@ let renderMark = '';
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
-    'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'ul', 'ol', 'li', 'strong', 'em', 'del', 's',
-    'code', 'pre', 'a', 'img', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'sup', 'sub', 'kbd',
+    'p',
+    'br',
+    'hr',
+    'h1',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'blockquote',
+    'ul',
+    'ol',
+    'li',
+    'strong',
+    'em',
+    'del',
+    's',
+    'code',
+    'pre',
+    'a',
+    'img',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'sup',
+    'sub',
+    'kbd',
   ],
   allowedAttributes: {
     a: ['href', 'title', 'rel', 'class'],
@@ -80,7 +109,12 @@ const SANITIZE: sanitizeHtml.IOptions = {
       // render (they carry its unguessable mark), never on a link written in the member's own HTML.
       const { class: _, 'data-mention': mark, ...rest } = attribs;
       const mention = renderMark !== '' && mark === renderMark && attribs.class === 'mention';
-      return { tagName, attribs: mention ? { class: 'mention', ...rest, rel: 'nofollow ugc noopener' } : { ...rest, rel: 'nofollow ugc noopener' } };
+      return {
+        tagName,
+        attribs: mention
+          ? { class: 'mention', ...rest, rel: 'nofollow ugc noopener' }
+          : { ...rest, rel: 'nofollow ugc noopener' },
+      };
     },
     img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy' } }),
   },
@@ -130,10 +164,14 @@ export function assertRenderable(field: string, markdown: string): void {
 }
 
 const tooDeep = (field: string) =>
-  new UnprocessableError('text.too_deep', `${field} nests quotes or lists more than ${MARKDOWN_LIMITS.depth} levels deep.`, {
-    field,
-    max: MARKDOWN_LIMITS.depth,
-  });
+  new UnprocessableError(
+    'text.too_deep',
+    `${field} nests quotes or lists more than ${MARKDOWN_LIMITS.depth} levels deep.`,
+    {
+      field,
+      max: MARKDOWN_LIMITS.depth,
+    },
+  );
 
 /** The most RUN_CHARS found in one stretch of text without white space (a run of one character included). */
 function densestRun(text: string): number {

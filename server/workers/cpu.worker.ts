@@ -1,7 +1,13 @@
 import type { CpuOutcome, RenderTask } from '../lib/cpu-pool.ts';
 import { AppError } from '../lib/errors.ts';
 import { renderMarkdown } from '../lib/markdown.ts';
-import { compileRules, type CompiledRuleSet, evaluate, type EvaluateTask, type Verdict } from '../modules/netiquette/index.ts';
+import {
+  compileRules,
+  type CompiledRuleSet,
+  evaluate,
+  type EvaluateTask,
+  type Verdict,
+} from '../modules/netiquette/index.ts';
 
 /**
  * The CPU-heavy, pure work of the publish pipeline, run in a worker thread (server/lib/cpu-pool.ts) when a text is
@@ -19,7 +25,8 @@ export default function run(task: RenderTask | EvaluateTask): CpuOutcome<string 
     return { value: evaluate(task.text, task.context, compiled.set) };
   } catch (error) {
     // A refusal (422 and its details) crosses the thread boundary as data: an Error would lose its status and code.
-    if (error instanceof AppError) return { refused: { status: error.status, code: error.code, message: error.message, details: error.details } };
+    if (error instanceof AppError)
+      return { refused: { status: error.status, code: error.code, message: error.message, details: error.details } };
     throw error;
   }
 }

@@ -24,7 +24,12 @@ export async function startSite(): Promise<Site> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
   mkdirSync(ARTIFACTS, { recursive: true });
   const database = await createTestDatabase();
-  const config = loadConfig({ WEB_DIST: 'web/dist', RATE_LIMIT_REGISTER: '1000', RATE_LIMIT_POSTING: '1000', NETIQUETTE_RECHECK_MS: '0' });
+  const config = loadConfig({
+    WEB_DIST: 'web/dist',
+    RATE_LIMIT_REGISTER: '1000',
+    RATE_LIMIT_POSTING: '1000',
+    NETIQUETTE_RECHECK_MS: '0',
+  });
   const app = await buildApp({ config, db: database.db, databaseUrl: database.url });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -59,7 +64,9 @@ export async function signIn(context: BrowserContext, site: Site, member: Member
   const token = generateSessionToken();
   await new SessionService(new SessionRepository(site.db)).create(token, member.id);
   const { hostname, port } = new URL(site.url);
-  await context.addCookies([{ name: 'agora_session', value: token, domain: hostname, path: '/', httpOnly: true, sameSite: 'Lax' }]);
+  await context.addCookies([
+    { name: 'agora_session', value: token, domain: hostname, path: '/', httpOnly: true, sameSite: 'Lax' },
+  ]);
   void port;
 }
 

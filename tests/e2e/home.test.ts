@@ -7,14 +7,31 @@ let site: Site;
 let lea: Member;
 beforeAll(async () => {
   site = await startSite();
-  await site.db.updateTable('netiquette_rules').set({ enabled: false }).where('key', 'in', ['flood', 'duplicate']).execute();
+  await site.db
+    .updateTable('netiquette_rules')
+    .set({ enabled: false })
+    .where('key', 'in', ['flood', 'duplicate'])
+    .execute();
   const category = await createCategory(site.db, { slug: 'rando', name: 'Randonnée' });
   const brand = await createMember(site.db, { username: 'equipe_marque', role: 'community_manager' });
   lea = await createMember(site.db, { username: 'lea_rando', trustLevel: 2 });
-  const guide = await createThread(site.db, brand, category.id, { title: 'Le guide des tailles de chaussures', kind: 'tip' });
-  const contest = await createThread(site.db, brand, category.id, { title: 'Concours photo de l’été', kind: 'discussion' });
-  await site.db.updateTable('threads').set({ featured: true, official: true }).where('id', 'in', [guide.thread.id, contest.thread.id]).execute();
-  await createThread(site.db, brand, category.id, { title: 'Nouvelle collection printemps : les précommandes sont ouvertes', kind: 'announcement' });
+  const guide = await createThread(site.db, brand, category.id, {
+    title: 'Le guide des tailles de chaussures',
+    kind: 'tip',
+  });
+  const contest = await createThread(site.db, brand, category.id, {
+    title: 'Concours photo de l’été',
+    kind: 'discussion',
+  });
+  await site.db
+    .updateTable('threads')
+    .set({ featured: true, official: true })
+    .where('id', 'in', [guide.thread.id, contest.thread.id])
+    .execute();
+  await createThread(site.db, brand, category.id, {
+    title: 'Nouvelle collection printemps : les précommandes sont ouvertes',
+    kind: 'announcement',
+  });
   await createThread(site.db, lea, category.id, { title: 'Mes chaussures prennent l’eau', kind: 'question' });
 });
 afterAll(() => site?.close());
@@ -28,7 +45,10 @@ describe('the home page puts the brand’s highlights first', () => {
     const banner = page.getByRole('complementary', { name: 'Annonce' });
     await banner.getByRole('link', { name: /Nouvelle collection printemps/ }).waitFor();
     await page.getByRole('heading', { name: 'À la une' }).waitFor();
-    await page.getByRole('link', { name: /Le guide des tailles de chaussures/ }).first().waitFor();
+    await page
+      .getByRole('link', { name: /Le guide des tailles de chaussures/ })
+      .first()
+      .waitFor();
     await shot(page, 'home-featured');
     await banner.getByRole('button', { name: 'Masquer cette annonce' }).click();
     await page.reload();

@@ -15,8 +15,18 @@ beforeAll(async () => {
   lea = await createMember(site.db, { username: 'lea_rando', trustLevel: 2 });
   hugo = await createMember(site.db, { username: 'hugo_trail', trustLevel: 2 });
   manager = await createMember(site.db, { username: 'equipe_marque', role: 'community_manager' });
-  ideaId = (await createThread(site.db, lea, category.id, { title: 'Des semelles de rechange vendues à part', body: 'Pour ne pas jeter toute la chaussure.', kind: 'idea' })).thread.id;
-  await createThread(site.db, hugo, category.id, { title: 'Une version enfant du sac 30 L', body: 'Pour les sorties en famille.', kind: 'idea' });
+  ideaId = (
+    await createThread(site.db, lea, category.id, {
+      title: 'Des semelles de rechange vendues à part',
+      body: 'Pour ne pas jeter toute la chaussure.',
+      kind: 'idea',
+    })
+  ).thread.id;
+  await createThread(site.db, hugo, category.id, {
+    title: 'Une version enfant du sac 30 L',
+    body: 'Pour les sorties en famille.',
+    kind: 'idea',
+  });
 });
 afterAll(() => site?.close());
 
@@ -27,7 +37,11 @@ describe('the ideas loop, as members and the brand see it', () => {
     const board = await member.newPage();
     await board.goto(`${site.url}/ideas`);
     await board.getByRole('link', { name: 'Des semelles de rechange vendues à part' }).waitFor();
-    await board.getByRole('listitem').filter({ hasText: 'Des semelles de rechange' }).getByRole('button', { name: 'Voter · Aucun vote' }).click();
+    await board
+      .getByRole('listitem')
+      .filter({ hasText: 'Des semelles de rechange' })
+      .getByRole('button', { name: 'Voter · Aucun vote' })
+      .click();
     await board.getByRole('button', { name: 'Voté · 1 vote' }).waitFor();
     await shot(board, 'ideas-board');
 
@@ -50,7 +64,12 @@ describe('the ideas loop, as members and the brand see it', () => {
   });
 
   it('fits a phone: the board and the header stay within the screen', async () => {
-    const context = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 360, height: 760 }, isMobile: true, hasTouch: true });
+    const context = await site.browser.newContext({
+      locale: 'fr-FR',
+      viewport: { width: 360, height: 760 },
+      isMobile: true,
+      hasTouch: true,
+    });
     await signIn(context, site, lea);
     const page = await context.newPage();
     await page.goto(`${site.url}/ideas?status=planned`);

@@ -62,7 +62,11 @@ describe('reading, in English and dark theme', () => {
       title: 'Hamac ou tente : le grand débat',
       body: 'Je suis passé au **hamac** cet été.',
     });
-    const context = await site.browser.newContext({ locale: 'en-GB', colorScheme: 'dark', viewport: { width: 1280, height: 900 } });
+    const context = await site.browser.newContext({
+      locale: 'en-GB',
+      colorScheme: 'dark',
+      viewport: { width: 1280, height: 900 },
+    });
     const page = await context.newPage();
     await page.goto(`${site.url}/`);
     await page.getByRole('heading', { name: 'Latest discussions' }).waitFor();

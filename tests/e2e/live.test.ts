@@ -10,7 +10,11 @@ let hugo: Member;
 beforeAll(async () => {
   site = await startSite();
   // These members post fast and alike; the netiquette's own tests cover the flood and duplicate rules.
-  await site.db.updateTable('netiquette_rules').set({ enabled: false }).where('key', 'in', ['flood', 'duplicate']).execute();
+  await site.db
+    .updateTable('netiquette_rules')
+    .set({ enabled: false })
+    .where('key', 'in', ['flood', 'duplicate'])
+    .execute();
   category = await createCategory(site.db, { slug: 'bivouac', name: 'Bivouac' });
   lea = await createMember(site.db, { username: 'lea_rando', trustLevel: 2 });
   hugo = await createMember(site.db, { username: 'hugo_trail', trustLevel: 2 });
@@ -19,7 +23,11 @@ afterAll(() => site?.close());
 
 describe('live updates, as members see them', () => {
   it('shows a reply posted by another member on an open thread, and rings the author’s bell', async () => {
-    const { thread } = await createThread(site.db, lea, category.id, { title: 'Bivouac sous la neige : quel matelas ?', body: 'Je pars en février, R-value conseillée ?', kind: 'question' });
+    const { thread } = await createThread(site.db, lea, category.id, {
+      title: 'Bivouac sous la neige : quel matelas ?',
+      body: 'Je pars en février, R-value conseillée ?',
+      kind: 'question',
+    });
     const context = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
     await signIn(context, site, lea);
     const page = await context.newPage();
@@ -38,15 +46,33 @@ describe('live updates, as members see them', () => {
     await bell.click();
     await page.waitForURL(/\/notifications$/);
     await page.getByText(/hugo_trail a répondu dans « Bivouac sous la neige : quel matelas \? »/).waitFor();
-    await page.getByText(/Nouveau badge : Premier message/).first().waitFor();
+    await page
+      .getByText(/Nouveau badge : Premier message/)
+      .first()
+      .waitFor();
     await shot(page, 'live-notifications');
     await context.close();
   });
 
   it('on a phone, a reader who is not at the end of the page gets a « new replies » bar instead of a jump', async () => {
-    const { thread } = await createThread(site.db, lea, category.id, { title: 'Réchaud : gaz ou alcool ?', body: 'Pour une semaine en autonomie.', kind: 'question' });
-    for (let i = 0; i < 8; i++) await createReply(site.db, i % 2 ? lea : hugo, thread.id, `Avis n° ${i + 1} : ${'le gaz chauffe plus vite, l’alcool est plus simple. '.repeat(4)}`);
-    const page = await site.browser.newPage({ locale: 'fr-FR', viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true });
+    const { thread } = await createThread(site.db, lea, category.id, {
+      title: 'Réchaud : gaz ou alcool ?',
+      body: 'Pour une semaine en autonomie.',
+      kind: 'question',
+    });
+    for (let i = 0; i < 8; i++)
+      await createReply(
+        site.db,
+        i % 2 ? lea : hugo,
+        thread.id,
+        `Avis n° ${i + 1} : ${'le gaz chauffe plus vite, l’alcool est plus simple. '.repeat(4)}`,
+      );
+    const page = await site.browser.newPage({
+      locale: 'fr-FR',
+      viewport: { width: 390, height: 780 },
+      isMobile: true,
+      hasTouch: true,
+    });
     await page.goto(`${site.url}/t/${thread.id}`);
     await page.getByRole('heading', { name: 'Réchaud : gaz ou alcool ?' }).waitFor();
     await page.waitForTimeout(300); // the socket opens

@@ -32,7 +32,9 @@ describe('member management, as a community manager uses it', () => {
     await page.getByText('VIP', { exact: true }).waitFor(); // the badge by its name, not its key
     await shot(page, 'members-record');
     await page.getByRole('button', { name: 'Anonymiser le compte' }).click();
-    await page.getByText(`Compte anonymisé : ses messages sont désormais signés ancien_membre_${camille.id}.`).waitFor();
+    await page
+      .getByText(`Compte anonymisé : ses messages sont désormais signés ancien_membre_${camille.id}.`)
+      .waitFor();
     // The list reloads after the notice: wait for the old entry to go, rather than counting at once.
     await page.getByRole('button', { name: /@camille_rando/ }).waitFor({ state: 'detached' });
     expect(await page.getByRole('button', { name: /@camille_rando/ }).count()).toBe(0);
@@ -40,12 +42,20 @@ describe('member management, as a community manager uses it', () => {
   });
 
   it('fits a phone', async () => {
-    const context = await site.browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 800 }, isMobile: true, hasTouch: true });
+    const context = await site.browser.newContext({
+      locale: 'en-GB',
+      viewport: { width: 390, height: 800 },
+      isMobile: true,
+      hasTouch: true,
+    });
     await signIn(context, site, manager);
     const page = await context.newPage();
     await page.goto(`${site.url}/members`);
     await page.getByRole('button', { name: /@hugo_trail/ }).click();
-    await page.getByRole('heading', { name: /hugo_trail/ }).first().waitFor();
+    await page
+      .getByRole('heading', { name: /hugo_trail/ })
+      .first()
+      .waitFor();
     expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
     await shot(page, 'members-phone');
     await context.close();

@@ -19,7 +19,10 @@ afterAll(() => site?.close());
 
 describe('moderation, as people do it', () => {
   it('warns while typing, holds the post, and a moderator approves it from the queue with the keyboard', async () => {
-    const { thread } = await createThread(site.db, manager, category.id, { title: 'Retards de livraison', body: 'Dites-nous tout.' });
+    const { thread } = await createThread(site.db, manager, category.id, {
+      title: 'Retards de livraison',
+      body: 'Dites-nous tout.',
+    });
     const member = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
     await signIn(member, site, camille);
     const page = await member.newPage();
@@ -50,7 +53,10 @@ describe('moderation, as people do it', () => {
   });
 
   it('rejects with a reason: the author reads it, fixes the post and sends it again', async () => {
-    const { thread } = await createThread(site.db, manager, category.id, { title: 'Vos avis sur le SAV', body: 'Racontez.' });
+    const { thread } = await createThread(site.db, manager, category.id, {
+      title: 'Vos avis sur le SAV',
+      body: 'Racontez.',
+    });
     const member = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
     await signIn(member, site, camille);
     const page = await member.newPage();
@@ -83,7 +89,10 @@ describe('moderation, as people do it', () => {
   });
 
   it('lets a member report a post, and shows the rules page to community managers', async () => {
-    const { thread } = await createThread(site.db, manager, category.id, { title: 'Sujet à signaler', body: 'Un message ordinaire.' });
+    const { thread } = await createThread(site.db, manager, category.id, {
+      title: 'Sujet à signaler',
+      body: 'Un message ordinaire.',
+    });
     const member = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
     await signIn(member, site, camille);
     const page = await member.newPage();
@@ -109,7 +118,10 @@ describe('moderation, as people do it', () => {
 
 describe('sanctions, as moderators apply them', () => {
   it('hides a post with a reason; its author reads why and appeals', async () => {
-    const { thread } = await createThread(site.db, manager, category.id, { title: 'Un sujet animé', body: 'Donnez votre avis.' });
+    const { thread } = await createThread(site.db, manager, category.id, {
+      title: 'Un sujet animé',
+      body: 'Donnez votre avis.',
+    });
     const bob = await createMember(site.db, { username: 'bob_rando' });
     await createReply(site.db, bob, thread.id, 'Ce message partira en appel.');
     const mod = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
@@ -127,7 +139,9 @@ describe('sanctions, as moderators apply them', () => {
     await mine.goto(`${site.url}/t/${thread.id}`);
     await mine.getByText('Motif : Hors sujet pour cette catégorie').waitFor();
     await mine.getByRole('button', { name: 'Faire appel' }).click();
-    await mine.getByLabel('Expliquez pourquoi ce message devrait être publié').fill('Mon message parlait bien du sujet.');
+    await mine
+      .getByLabel('Expliquez pourquoi ce message devrait être publié')
+      .fill('Mon message parlait bien du sujet.');
     await mine.getByRole('button', { name: 'Envoyer mon appel' }).click();
     await mine.getByText('Votre appel a été transmis aux modérateurs.').waitFor();
     await shot(mine, 'post-hidden-appeal');

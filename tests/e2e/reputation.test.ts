@@ -17,7 +17,11 @@ afterAll(() => site?.close());
 
 describe('reputation, as members see it', () => {
   it('shows trust progress, badges and the ledger on a profile, and the author card on posts', async () => {
-    const { thread } = await createThread(site.db, lea, category.id, { title: 'Mes conseils de laçage', body: 'Le nœud de blocage change tout.', kind: 'tip' });
+    const { thread } = await createThread(site.db, lea, category.id, {
+      title: 'Mes conseils de laçage',
+      body: 'Le nœud de blocage change tout.',
+      kind: 'tip',
+    });
     const others = await Promise.all([1, 2, 3].map((i) => createMember(site.db, { username: `fan_${i}` })));
     const context = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
     for (const fan of others) {
@@ -26,7 +30,11 @@ describe('reputation, as members see it', () => {
       await signIn(context, site, fan);
       await page.goto(`${site.url}/t/${thread.id}`);
       await page.locator('#post-1').getByRole('button', { name: "J'aime" }).click();
-      await page.locator('#post-1').getByRole('button', { name: "J'aime" }).and(page.locator('[aria-pressed="true"]')).waitFor();
+      await page
+        .locator('#post-1')
+        .getByRole('button', { name: "J'aime" })
+        .and(page.locator('[aria-pressed="true"]'))
+        .waitFor();
       await page.close();
     }
     await createReply(site.db, others[0]!, thread.id, 'Merci, testé et approuvé.');

@@ -23,7 +23,9 @@ describe('seeding: a community manager schedules a topic', () => {
     // A template fills the kind, the title and the body; the manager then writes over them.
     await page.getByLabel('Partir d’un modèle').selectOption({ label: 'Question de la semaine' });
     await expect.poll(() => page.getByLabel('Titre').inputValue()).toBe('Question de la semaine : …');
-    await expect.poll(() => page.getByRole('textbox', { name: 'Message' }).inputValue()).toContain('Chaque semaine, une question');
+    await expect
+      .poll(() => page.getByRole('textbox', { name: 'Message' }).inputValue())
+      .toContain('Chaque semaine, une question');
     await page.getByLabel('Titre').fill('Question de la semaine : votre plus beau lever de soleil');
     await page.getByRole('textbox', { name: 'Message' }).fill('Partagez vos photos et l’endroit où vous étiez !');
     await page.getByLabel('Programmer la publication (facultatif)').fill(inTwoMonths);

@@ -17,8 +17,17 @@ beforeAll(async () => {
     body: 'Je cherche une chaussure **légère** et respirante pour marcher tout l’été. <img src=x onerror=alert(1)>',
     kind: 'question',
   });
-  await createReply(site.db, manager, thread.id, 'Pour l’été, la gamme Aérée est faite pour vous : une chaussure basse et légère.');
-  await createThread(site.db, lea, category.id, { title: 'Astuce : l’entretien du cuir', body: 'Une cire naturelle, une fois par saison.', kind: 'tip' });
+  await createReply(
+    site.db,
+    manager,
+    thread.id,
+    'Pour l’été, la gamme Aérée est faite pour vous : une chaussure basse et légère.',
+  );
+  await createThread(site.db, lea, category.id, {
+    title: 'Astuce : l’entretien du cuir',
+    body: 'Une cire naturelle, une fois par saison.',
+    kind: 'tip',
+  });
 });
 afterAll(() => site?.close());
 
@@ -56,7 +65,10 @@ describe('search, as members use it', () => {
     await results.first().waitFor();
     expect(await results.count()).toBe(1);
     await expect.poll(() => page.locator('.results .snippet').first().textContent()).toContain('gamme Aérée');
-    await results.first().getByRole('link', { name: /Quelle chaussure/ }).click();
+    await results
+      .first()
+      .getByRole('link', { name: /Quelle chaussure/ })
+      .click();
     await page.waitForURL(/\/t\/\d+#post-2/);
     expect(dialogs).toEqual([]);
     await page.close();

@@ -31,7 +31,14 @@ const FIGURES_BY_LEVEL = [
 
 export async function createMember(
   db: Db,
-  overrides: Partial<{ username: string; email: string; role: Role; trustLevel: number; suspendedUntil: Date; bannedAt: Date }> = {},
+  overrides: Partial<{
+    username: string;
+    email: string;
+    role: Role;
+    trustLevel: number;
+    suspendedUntil: Date;
+    bannedAt: Date;
+  }> = {},
 ): Promise<Member> {
   passwordHash ??= hashPassword(PASSWORD);
   const id = unique();
@@ -73,7 +80,13 @@ export function actorOf(member: Member): Actor {
 }
 
 const publisherFor = (db: Db) =>
-  new Publisher(db, loadConfig({}).limits, new NetiquetteService(db), new ModerationSettingsStore(db), new ReputationService(new ReputationSettingsStore(db)));
+  new Publisher(
+    db,
+    loadConfig({}).limits,
+    new NetiquetteService(db),
+    new ModerationSettingsStore(db),
+    new ReputationService(new ReputationSettingsStore(db)),
+  );
 
 export async function createThread(
   db: Db,

@@ -38,19 +38,33 @@ describe('POST /api/auth/register', () => {
     const sessions = await t.db.selectFrom('sessions').select('id').execute();
     expect(sessions.map((s) => s.id)).toContain(sessionIdFromToken(token));
     expect(sessions.map((s) => s.id)).not.toContain(token);
-    const member = await t.db.selectFrom('members').select('password_hash').where('username', '=', 'hash_check').executeTakeFirstOrThrow();
+    const member = await t.db
+      .selectFrom('members')
+      .select('password_hash')
+      .where('username', '=', 'hash_check')
+      .executeTakeFirstOrThrow();
     expect(member.password_hash.startsWith('$argon2id$')).toBe(true);
   });
 
   it('answers 409 for a username or e-mail already taken, whatever the case', async () => {
     await createMember(t.db, { username: 'taken_name', email: 'taken@example.test' });
     const name = await t.api('POST', '/api/auth/register', {
-      body: { username: 'TAKEN_name', email: 'other@example.test', password: 'un mot de passe', acceptNetiquette: true },
+      body: {
+        username: 'TAKEN_name',
+        email: 'other@example.test',
+        password: 'un mot de passe',
+        acceptNetiquette: true,
+      },
     });
     expect(name.statusCode).toBe(409);
     expect(name.json().error.code).toBe('username.taken');
     const email = await t.api('POST', '/api/auth/register', {
-      body: { username: 'fresh_name', email: 'TAKEN@example.test', password: 'un mot de passe', acceptNetiquette: true },
+      body: {
+        username: 'fresh_name',
+        email: 'TAKEN@example.test',
+        password: 'un mot de passe',
+        acceptNetiquette: true,
+      },
     });
     expect(email.statusCode).toBe(409);
     expect(email.json().error.code).toBe('email.taken');
@@ -65,7 +79,13 @@ describe('POST /api/auth/register', () => {
     ['a password equal to the username', { password: 'samesame1', username: 'samesame1' }, 'password.guessable'],
   ])('answers 422 for %s', async (_label, patch, code) => {
     const res = await t.api('POST', '/api/auth/register', {
-      body: { username: 'valid_user', email: 'valid@example.test', password: 'un mot de passe', acceptNetiquette: true, ...patch },
+      body: {
+        username: 'valid_user',
+        email: 'valid@example.test',
+        password: 'un mot de passe',
+        acceptNetiquette: true,
+        ...patch,
+      },
     });
     expect(res.statusCode).toBe(422);
     expect(res.json().error.code).toBe(code);
@@ -108,14 +128,22 @@ describe('POST /api/auth/login and logout', () => {
     const res = await t.api('GET', '/api/me', { as: cookie });
     expect(res.statusCode).toBe(200);
     expect(cookieOf(res)).toContain('agora_session=');
-    const row = await t.db.selectFrom('sessions').select('expires_at').where('member_id', '=', member.id).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('sessions')
+      .select('expires_at')
+      .where('member_id', '=', member.id)
+      .executeTakeFirstOrThrow();
     expect(row.expires_at.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
   });
 
   it('refuses an expired session and deletes it', async () => {
     const member = await createMember(t.db);
     const cookie = await t.loginAs(member);
-    await t.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('member_id', '=', member.id).execute();
+    await t.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('member_id', '=', member.id)
+      .execute();
     expect((await t.api('GET', '/api/me', { as: cookie })).statusCode).toBe(401);
     const left = await t.db.selectFrom('sessions').select('id').where('member_id', '=', member.id).execute();
     expect(left).toHaveLength(0);

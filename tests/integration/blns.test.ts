@@ -13,7 +13,8 @@ function dangerousMarkup(html: string): string[] {
   const found: string[] = [];
   const parser = new Parser({
     onopentag(name, attributes) {
-      if (['script', 'iframe', 'object', 'embed', 'style', 'svg', 'math', 'form'].includes(name)) found.push(`<${name}>`);
+      if (['script', 'iframe', 'object', 'embed', 'style', 'svg', 'math', 'form'].includes(name))
+        found.push(`<${name}>`);
       for (const [attr, value] of Object.entries(attributes)) {
         if (attr.startsWith('on')) found.push(`${name}[${attr}]`);
         // eslint-disable-next-line no-control-regex -- browsers ignore control characters in a URL scheme, so must we
@@ -86,7 +87,12 @@ describe('Big List of Naughty Strings', () => {
     let i = 0;
     for (const username of naughty) {
       const res = await t.api('POST', '/api/auth/register', {
-        body: { username, email: `naughty${i++}@example.test`, password: 'un mot de passe sûr', acceptNetiquette: true },
+        body: {
+          username,
+          email: `naughty${i++}@example.test`,
+          password: 'un mot de passe sûr',
+          acceptNetiquette: true,
+        },
       });
       expect(res.statusCode, JSON.stringify(username)).toBeLessThan(500);
       if (res.statusCode === 201) {

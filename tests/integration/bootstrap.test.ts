@@ -11,7 +11,14 @@ beforeAll(async () => {
 afterAll(() => database.drop());
 
 const count = async (table: 'threads' | 'posts' | 'members' | 'categories' | 'reactions') =>
-  Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await database.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('first start', () => {
   it('creates an admin with a random password, printed once, and not again on the next start', async () => {
@@ -26,9 +33,17 @@ describe('first start', () => {
   });
 
   it('creates the admin from ADMIN_EMAIL and ADMIN_PASSWORD (deployments)', async () => {
-    const config = loadConfig({ ADMIN_EMAIL: 'ops@cime.example', ADMIN_PASSWORD: 'a long secret', ADMIN_USERNAME: 'ops' });
+    const config = loadConfig({
+      ADMIN_EMAIL: 'ops@cime.example',
+      ADMIN_PASSWORD: 'a long secret',
+      ADMIN_USERNAME: 'ops',
+    });
     await ensureAdmin(database.db, config, () => {});
-    const ops = await database.db.selectFrom('members').select(['role', 'email']).where('username', '=', 'ops').executeTakeFirst();
+    const ops = await database.db
+      .selectFrom('members')
+      .select(['role', 'email'])
+      .where('username', '=', 'ops')
+      .executeTakeFirst();
     expect(ops).toEqual({ role: 'admin', email: 'ops@cime.example' });
   });
 
@@ -46,11 +61,19 @@ describe('first start', () => {
       idea: 12,
       announcement: 12,
     });
-    const before = { threads: await count('threads'), posts: await count('posts'), reactions: await count('reactions') };
+    const before = {
+      threads: await count('threads'),
+      posts: await count('posts'),
+      reactions: await count('reactions'),
+    };
     expect(before.posts).toBeGreaterThan(before.threads * 2);
     expect(before.reactions).toBeGreaterThan(50);
     expect(await seedDemo(database.db, loadConfig({}))).toBe(false);
-    expect({ threads: await count('threads'), posts: await count('posts'), reactions: await count('reactions') }).toEqual(before);
+    expect({
+      threads: await count('threads'),
+      posts: await count('posts'),
+      reactions: await count('reactions'),
+    }).toEqual(before);
   });
 
   it('keeps the denormalised counters of the demo consistent with the rows', async () => {
@@ -58,7 +81,11 @@ describe('first start', () => {
       .selectFrom('threads')
       .select(['threads.id', 'threads.reply_count', 'threads.post_count'])
       .select((eb) => [
-        eb.selectFrom('posts').select((e) => e.fn.countAll<number>().as('n')).whereRef('posts.thread_id', '=', 'threads.id').as('all_posts'),
+        eb
+          .selectFrom('posts')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('posts.thread_id', '=', 'threads.id')
+          .as('all_posts'),
         eb
           .selectFrom('posts')
           .select((e) => e.fn.countAll<number>().as('n'))
@@ -74,7 +101,11 @@ describe('first start', () => {
   });
 
   it('gives the moderators something to review in the demo: a held reply and a report', async () => {
-    const items = await database.db.selectFrom('moderation_items').select('reasons').where('status', '=', 'open').execute();
+    const items = await database.db
+      .selectFrom('moderation_items')
+      .select('reasons')
+      .where('status', '=', 'open')
+      .execute();
     expect(items.map((i) => i.reasons[0]).sort()).toEqual(['report', 'rule']);
   });
 });

@@ -36,14 +36,22 @@ describe('npm run agora', () => {
     const res = await agora('create-admin', '--username', 'ops_admin', '--email', 'ops@example.test');
     expect(res.code).toBe(0);
     expect(res.out).toMatch(/Created admin ops_admin with password: \S{12,}/);
-    const row = await database.db.selectFrom('members').select('role').where('username', '=', 'ops_admin').executeTakeFirst();
+    const row = await database.db
+      .selectFrom('members')
+      .select('role')
+      .where('username', '=', 'ops_admin')
+      .executeTakeFirst();
     expect(row?.role).toBe('admin');
   });
 
   it('changes a role, and refuses an unknown role with exit code 2', async () => {
     const member = await createMember(database.db);
     expect((await agora('set-role', member.username, 'moderator')).code).toBe(0);
-    const row = await database.db.selectFrom('members').select('role').where('id', '=', member.id).executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom('members')
+      .select('role')
+      .where('id', '=', member.id)
+      .executeTakeFirstOrThrow();
     expect(row.role).toBe('moderator');
     const bad = await agora('set-role', member.username, 'emperor');
     expect(bad.code).toBe(2);
@@ -52,7 +60,10 @@ describe('npm run agora', () => {
 
   it('resets a password and ends the member’s sessions', async () => {
     const member = await createMember(database.db);
-    await database.db.insertInto('sessions').values({ id: 'x'.repeat(64), member_id: member.id, expires_at: new Date(Date.now() + 1e9) }).execute();
+    await database.db
+      .insertInto('sessions')
+      .values({ id: 'x'.repeat(64), member_id: member.id, expires_at: new Date(Date.now() + 1e9) })
+      .execute();
     const res = await agora('reset-password', member.username, '--password', 'a brand new secret');
     expect(res.code).toBe(0);
     const sessions = await database.db.selectFrom('sessions').select('id').where('member_id', '=', member.id).execute();
@@ -65,7 +76,11 @@ describe('npm run agora', () => {
     expect(res.code).toBe(0);
     const password = /New password for \S+: (\S+)/.exec(res.out)?.[1];
     expect(password).toMatch(/^\S{16}$/);
-    const row = await database.db.selectFrom('members').select('password_hash').where('id', '=', member.id).executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom('members')
+      .select('password_hash')
+      .where('id', '=', member.id)
+      .executeTakeFirstOrThrow();
     expect(await verifyPassword(row.password_hash, password!)).toBe(true);
   });
 

@@ -57,6 +57,11 @@ describe('long texts in the worker pool', () => {
     const res = await t.api('POST', '/api/netiquette/check', { as: alice, body: { body, categoryId: category.id } });
     expect(res.statusCode).toBe(200);
     expect(res.json().action).not.toBe('allow');
-    expect(res.json().hits.map((h: { excerpt: string }) => h.excerpt).join(' ')).toContain('06 12 34 56 78');
+    expect(
+      res
+        .json()
+        .hits.map((h: { excerpt: string }) => h.excerpt)
+        .join(' '),
+    ).toContain('06 12 34 56 78');
   });
 });

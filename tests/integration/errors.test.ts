@@ -26,7 +26,12 @@ describe('the error contract', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/threads',
-      headers: { host: 'forum.test:3000', origin: ORIGIN, 'content-type': 'application/json', cookie: await t.loginAs(alice) },
+      headers: {
+        host: 'forum.test:3000',
+        origin: ORIGIN,
+        'content-type': 'application/json',
+        cookie: await t.loginAs(alice),
+      },
       payload: '{"title": "oops",',
     });
     expectError(res, 400, 'request.malformed_json');
@@ -106,7 +111,9 @@ describe('GET /healthz and /api/docs', () => {
     const res = await t.api('GET', '/api/docs/json');
     const doc = res.json();
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/threads', '/api/threads/{id}', '/api/auth/register']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/threads', '/api/threads/{id}', '/api/auth/register']),
+    );
     expect(doc.paths['/api/threads'].post.requestBody).toBeDefined();
     const ui = await t.api('GET', '/api/docs/');
     expect(ui.statusCode).toBe(200);

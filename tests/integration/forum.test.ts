@@ -21,7 +21,12 @@ describe('POST /api/threads', () => {
   it('creates a thread with its first post, cooked once, and answers 201 with the moderation verdict', async () => {
     const res = await t.api('POST', '/api/threads', {
       as: alice,
-      body: { categoryId: category.id, title: 'Quelle tente pour le GR20 ?', body: 'Une **tente** légère ?', kind: 'question' },
+      body: {
+        categoryId: category.id,
+        title: 'Quelle tente pour le GR20 ?',
+        body: 'Une **tente** légère ?',
+        kind: 'question',
+      },
     });
     expect(res.statusCode).toBe(201);
     const body = res.json();
@@ -81,10 +86,15 @@ describe('replies', () => {
 
   it('counts a category’s threads and posts exactly under concurrent writers (counts kept in shards)', async () => {
     const own = await createCategory(t.db);
-    const threads = await Promise.all(Array.from({ length: 4 }, (_, i) => createThread(t.db, i % 2 ? alice : bob, own.id)));
+    const threads = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => createThread(t.db, i % 2 ? alice : bob, own.id)),
+    );
     const replies = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        t.api('POST', `/api/threads/${threads[i % 4]!.thread.id}/posts`, { as: i % 2 ? alice : bob, body: { body: `Réponse parallèle ${i}` } }),
+        t.api('POST', `/api/threads/${threads[i % 4]!.thread.id}/posts`, {
+          as: i % 2 ? alice : bob,
+          body: { body: `Réponse parallèle ${i}` },
+        }),
       ),
     );
     expect(replies.every((r) => r.statusCode === 201)).toBe(true);
@@ -114,7 +124,10 @@ describe('replies', () => {
     const until = new Date(Date.now() + 86_400_000);
     const suspended = await createMember(t.db, { suspendedUntil: until });
     const { thread } = await createThread(t.db, alice, category.id);
-    const res = await t.api('POST', `/api/threads/${thread.id}/posts`, { as: suspended, body: { body: 'Je reviens !' } });
+    const res = await t.api('POST', `/api/threads/${thread.id}/posts`, {
+      as: suspended,
+      body: { body: 'Je reviens !' },
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().error).toMatchObject({ code: 'member.suspended', details: { until: until.toISOString() } });
   });
@@ -176,8 +189,14 @@ describe('thread lists', () => {
 
 describe('editing', () => {
   it('keeps the previous version as a revision and re-renders the body', async () => {
-    const { thread, post } = await createThread(t.db, alice, category.id, { title: 'Titre initial', body: 'Texte initial' });
-    const res = await t.api('PATCH', `/api/posts/${post.id}`, { as: alice, body: { title: 'Titre corrigé', body: '*Texte* corrigé' } });
+    const { thread, post } = await createThread(t.db, alice, category.id, {
+      title: 'Titre initial',
+      body: 'Texte initial',
+    });
+    const res = await t.api('PATCH', `/api/posts/${post.id}`, {
+      as: alice,
+      body: { title: 'Titre corrigé', body: '*Texte* corrigé' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().post.html).toBe('<p><em>Texte</em> corrigé</p>\n');
     const page = (await t.api('GET', `/api/threads/${thread.id}`)).json();
@@ -191,7 +210,9 @@ describe('editing', () => {
   it("refuses another member's edit with 403 and lets a moderator edit", async () => {
     const { post } = await createThread(t.db, alice, category.id);
     expect((await t.api('PATCH', `/api/posts/${post.id}`, { as: bob, body: { body: 'Piraté' } })).statusCode).toBe(403);
-    expect((await t.api('PATCH', `/api/posts/${post.id}`, { as: moderator, body: { body: 'Modéré' } })).statusCode).toBe(200);
+    expect(
+      (await t.api('PATCH', `/api/posts/${post.id}`, { as: moderator, body: { body: 'Modéré' } })).statusCode,
+    ).toBe(200);
   });
 
   it('refuses a title on a reply with 422', async () => {
@@ -201,7 +222,7 @@ describe('editing', () => {
     expect(res.statusCode).toBe(422);
   });
 
-  it("hides revisions from other members (403) but shows them to moderators", async () => {
+  it('hides revisions from other members (403) but shows them to moderators', async () => {
     const { post } = await createThread(t.db, alice, category.id);
     await t.api('PATCH', `/api/posts/${post.id}`, { as: alice, body: { body: 'v2' } });
     expect((await t.api('GET', `/api/posts/${post.id}/revisions`, { as: bob })).statusCode).toBe(403);
@@ -218,7 +239,11 @@ describe('soft delete', () => {
     const page = (await t.api('GET', `/api/threads/${thread.id}`)).json();
     expect(page.posts[1]).toMatchObject({ number: 2, state: 'deleted', html: '' });
     expect(page.thread.replyCount).toBe(0);
-    const stored = await t.db.selectFrom('posts').select('body_md').where('id', '=', reply.id).executeTakeFirstOrThrow();
+    const stored = await t.db
+      .selectFrom('posts')
+      .select('body_md')
+      .where('id', '=', reply.id)
+      .executeTakeFirstOrThrow();
     expect(stored.body_md).toBe('À supprimer');
   });
 
@@ -267,7 +292,9 @@ describe('reactions and accepted answers', () => {
   it('allows "helpful" on tips and refuses it on discussions with 422', async () => {
     const tip = await createThread(t.db, alice, category.id, { kind: 'tip' });
     const talk = await createThread(t.db, alice, category.id, { kind: 'discussion' });
-    expect((await t.api('POST', `/api/posts/${tip.post.id}/reactions/helpful`, { as: bob })).json().helpfulCount).toBe(1);
+    expect((await t.api('POST', `/api/posts/${tip.post.id}/reactions/helpful`, { as: bob })).json().helpfulCount).toBe(
+      1,
+    );
     expect((await t.api('POST', `/api/posts/${talk.post.id}/reactions/helpful`, { as: bob })).statusCode).toBe(422);
   });
 
@@ -275,20 +302,35 @@ describe('reactions and accepted answers', () => {
     const question = await createThread(t.db, alice, category.id, { kind: 'question' });
     const answer = await createReply(t.db, bob, question.thread.id, 'La réponse');
     const stranger = await createMember(t.db);
-    const refused = await t.api('POST', `/api/threads/${question.thread.id}/accept`, { as: stranger, body: { postId: answer.id } });
+    const refused = await t.api('POST', `/api/threads/${question.thread.id}/accept`, {
+      as: stranger,
+      body: { postId: answer.id },
+    });
     expect(refused.statusCode).toBe(403);
-    const ok = await t.api('POST', `/api/threads/${question.thread.id}/accept`, { as: alice, body: { postId: answer.id } });
+    const ok = await t.api('POST', `/api/threads/${question.thread.id}/accept`, {
+      as: alice,
+      body: { postId: answer.id },
+    });
     expect(ok.json()).toEqual({ acceptedPostId: answer.id });
-    const cleared = await t.api('POST', `/api/threads/${question.thread.id}/accept`, { as: alice, body: { postId: null } });
+    const cleared = await t.api('POST', `/api/threads/${question.thread.id}/accept`, {
+      as: alice,
+      body: { postId: null },
+    });
     expect(cleared.json()).toEqual({ acceptedPostId: null });
     const talk = await createThread(t.db, alice, category.id, { kind: 'discussion' });
     const reply = await createReply(t.db, bob, talk.thread.id);
-    expect((await t.api('POST', `/api/threads/${talk.thread.id}/accept`, { as: alice, body: { postId: reply.id } })).statusCode).toBe(422);
+    expect(
+      (await t.api('POST', `/api/threads/${talk.thread.id}/accept`, { as: alice, body: { postId: reply.id } }))
+        .statusCode,
+    ).toBe(422);
   });
 
   it('refuses the first post as the answer with 422', async () => {
     const question = await createThread(t.db, alice, category.id, { kind: 'question' });
-    const res = await t.api('POST', `/api/threads/${question.thread.id}/accept`, { as: alice, body: { postId: question.post.id } });
+    const res = await t.api('POST', `/api/threads/${question.thread.id}/accept`, {
+      as: alice,
+      body: { postId: question.post.id },
+    });
     expect(res.statusCode).toBe(422);
   });
 });
@@ -301,7 +343,10 @@ describe('GET /api/posts/:id and the preview', () => {
   });
 
   it('previews through the same sanitizer, for members only', async () => {
-    const res = await t.api('POST', '/api/markdown/preview', { as: alice, body: { body: '**ok** <script>x()</script>' } });
+    const res = await t.api('POST', '/api/markdown/preview', {
+      as: alice,
+      body: { body: '**ok** <script>x()</script>' },
+    });
     expect(res.json().html).toContain('<strong>ok</strong>');
     expect(res.json().html).not.toContain('<script');
     expect((await t.api('POST', '/api/markdown/preview', { body: { body: 'x' } })).statusCode).toBe(401);

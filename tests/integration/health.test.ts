@@ -28,31 +28,63 @@ const COMPLAINTS = [
 ];
 
 const at = (minutesAgo: number) => sql<Date>`now() - make_interval(mins => ${minutesAgo})`;
-const setPostTime = (id: number, minutesAgo: number) => t.db.updateTable('posts').set({ created_at: at(minutesAgo) } as never).where('id', '=', id).execute();
-const setThreadTime = (id: number, minutesAgo: number) => t.db.updateTable('threads').set({ created_at: at(minutesAgo) } as never).where('id', '=', id).execute();
+const setPostTime = (id: number, minutesAgo: number) =>
+  t.db
+    .updateTable('posts')
+    .set({ created_at: at(minutesAgo) } as never)
+    .where('id', '=', id)
+    .execute();
+const setThreadTime = (id: number, minutesAgo: number) =>
+  t.db
+    .updateTable('threads')
+    .set({ created_at: at(minutesAgo) } as never)
+    .where('id', '=', id)
+    .execute();
 
 beforeAll(async () => {
   t = await createTestApp();
   // The complaints come fast and from one member: the flood rule would add hits of its own.
-  await t.db.updateTable('netiquette_rules').set({ enabled: false }).where('key', 'in', ['flood', 'duplicate']).execute();
+  await t.db
+    .updateTable('netiquette_rules')
+    .set({ enabled: false })
+    .where('key', 'in', ['flood', 'duplicate'])
+    .execute();
   const category = await createCategory(t.db);
   manager = await createMember(t.db, { role: 'community_manager' });
   moderator = await createMember(t.db, { role: 'moderator' });
   veteran = await createMember(t.db, { trustLevel: 3 });
   newcomer = await createMember(t.db, { trustLevel: 1 });
-  await t.db.updateTable('members').set({ created_at: at(200 * 1440), last_seen_at: at(60) } as never).where('id', '=', veteran.id).execute();
-  await t.db.updateTable('members').set({ created_at: at(3 * 1440), last_seen_at: at(20 * 1440) } as never).where('id', '=', newcomer.id).execute();
-  await t.db.updateTable('members').set({ created_at: at(400 * 1440), last_seen_at: null } as never).where('id', 'in', [manager.id, moderator.id]).execute();
+  await t.db
+    .updateTable('members')
+    .set({ created_at: at(200 * 1440), last_seen_at: at(60) } as never)
+    .where('id', '=', veteran.id)
+    .execute();
+  await t.db
+    .updateTable('members')
+    .set({ created_at: at(3 * 1440), last_seen_at: at(20 * 1440) } as never)
+    .where('id', '=', newcomer.id)
+    .execute();
+  await t.db
+    .updateTable('members')
+    .set({ created_at: at(400 * 1440), last_seen_at: null } as never)
+    .where('id', 'in', [manager.id, moderator.id])
+    .execute();
 
   // Questions two days ago, answered after 10, 30 and 60 minutes; one left unanswered.
   for (const minutes of [10, 30, 60]) {
-    const { thread, post } = await createThread(t.db, veteran, category.id, { title: `Question à ${minutes} minutes`, kind: 'question' });
+    const { thread, post } = await createThread(t.db, veteran, category.id, {
+      title: `Question à ${minutes} minutes`,
+      kind: 'question',
+    });
     const reply = await createReply(t.db, newcomer, thread.id, `Réponse après ${minutes} minutes.`);
     await setThreadTime(thread.id, 2 * 1440);
     await setPostTime(post.id, 2 * 1440);
     await setPostTime(reply.id, 2 * 1440 - minutes);
   }
-  const lonely = await createThread(t.db, veteran, category.id, { title: 'Une question sans réponse', kind: 'question' });
+  const lonely = await createThread(t.db, veteran, category.id, {
+    title: 'Une question sans réponse',
+    kind: 'question',
+  });
   await setThreadTime(lonely.thread.id, 2 * 1440);
   await setPostTime(lonely.post.id, 2 * 1440);
   hot = lonely.thread.id;
@@ -73,23 +105,41 @@ beforeAll(async () => {
       })
       .execute();
   }
-  await t.db.updateTable('posts').set({ state: 'rejected' }).where('author_id', '=', newcomer.id).where('number', '=', 1).where('id', '=', sql<number>`(SELECT min(id) FROM posts WHERE author_id = ${newcomer.id} AND number = 1)`).execute();
+  await t.db
+    .updateTable('posts')
+    .set({ state: 'rejected' })
+    .where('author_id', '=', newcomer.id)
+    .where('number', '=', 1)
+    .where('id', '=', sql<number>`(SELECT min(id) FROM posts WHERE author_id = ${newcomer.id} AND number = 1)`)
+    .execute();
 
   // Warning signs: one a day for 28 days, then 12 today on one thread.
   for (let d = 1; d <= 28; d++) {
-    await t.db.insertInto('rule_hits').values({ rule_key: 'insults', post_id: lonely.post.id, action: 'flag', created_at: at(d * 1440) }).execute();
+    await t.db
+      .insertInto('rule_hits')
+      .values({ rule_key: 'insults', post_id: lonely.post.id, action: 'flag', created_at: at(d * 1440) })
+      .execute();
   }
   for (let i = 0; i < 12; i++) {
-    await t.db.insertInto('rule_hits').values({ rule_key: 'insults', post_id: lonely.post.id, action: 'flag', created_at: at(5) }).execute();
+    await t.db
+      .insertInto('rule_hits')
+      .values({ rule_key: 'insults', post_id: lonely.post.id, action: 'flag', created_at: at(5) })
+      .execute();
   }
-  const update = await createThread(t.db, veteran, category.id, { title: 'La mise à jour 4.2 est sortie', body: 'Elle est disponible pour tous.' });
+  const update = await createThread(t.db, veteran, category.id, {
+    title: 'La mise à jour 4.2 est sortie',
+    body: 'Elle est disponible pour tous.',
+  });
   angry = update.thread.id;
   // An old thread (outside the dashboard's 30 days) that flares up today.
   await setThreadTime(angry, 40 * 1440);
   await setPostTime(update.post.id, 40 * 1440);
   for (const body of COMPLAINTS) await createReply(t.db, veteran, angry, body);
   await createReply(t.db, veteran, angry, 'Chez moi tout marche parfaitement, merci !');
-  await t.db.insertInto('reputation_events').values({ member_id: newcomer.id, kind: 'featured', points: 500, source_key: 'test:featured' }).execute();
+  await t.db
+    .insertInto('reputation_events')
+    .values({ member_id: newcomer.id, kind: 'featured', points: 500, source_key: 'test:featured' })
+    .execute();
 });
 afterAll(() => t.close());
 
@@ -111,7 +161,12 @@ describe('community health', () => {
     expect(h.posts.flaggedPercent).toBeCloseTo((3 / h.posts.total) * 100, 0);
     expect(h.posts.negativePercent).toBeCloseTo((6 / h.posts.total) * 100, 0);
     const today = new Date().toISOString().slice(0, 10);
-    expect(h.daily.find((d: { day: string }) => d.day === today)).toMatchObject({ signals: 18, negative: 6, flags: 12, reports: 0 });
+    expect(h.daily.find((d: { day: string }) => d.day === today)).toMatchObject({
+      signals: 18,
+      negative: 6,
+      flags: 12,
+      reports: 0,
+    });
     expect(h.topContributors[0]).toMatchObject({ username: newcomer.username });
     expect(h.topContributors[0].points).toBeGreaterThanOrEqual(500);
     expect(h.risingMembers.map((r: { username: string }) => r.username)).toEqual([newcomer.username]);
@@ -132,19 +187,31 @@ describe('community health', () => {
   it('tells community managers of a new alert once, live, whichever node sees it first', async () => {
     const [first, second] = await Promise.all([t.app.buzz.check(), t.app.buzz.check()]);
     const today = new Date().toISOString().slice(0, 10);
-    expect([...first, ...second].sort()).toEqual([`day:${today}`, `thread:${angry}:${today}`, `thread:${hot}:${today}`].sort());
+    expect([...first, ...second].sort()).toEqual(
+      [`day:${today}`, `thread:${angry}:${today}`, `thread:${hot}:${today}`].sort(),
+    );
     expect(await t.app.buzz.check()).toEqual([]);
-    const told = await t.db.selectFrom('notifications').select(['member_id', 'data']).where('kind', '=', 'community.buzz').execute();
+    const told = await t.db
+      .selectFrom('notifications')
+      .select(['member_id', 'data'])
+      .where('kind', '=', 'community.buzz')
+      .execute();
     expect(told.filter((n) => n.member_id === manager.id)).toHaveLength(3);
     expect(told.filter((n) => n.member_id === moderator.id || n.member_id === veteran.id)).toEqual([]);
-    const live = await t.db.selectFrom('live_events').select('data').where('topic', '=', `member:${manager.id}`).execute();
+    const live = await t.db
+      .selectFrom('live_events')
+      .select('data')
+      .where('topic', '=', `member:${manager.id}`)
+      .execute();
     expect(live.filter((e) => (e.data as { kind: string }).kind === 'community.buzz')).toHaveLength(3);
   });
 
   it('is for community managers only, and checks its window', async () => {
-    for (const as of [veteran, moderator]) expect((await t.api('GET', '/api/community/health', { as })).statusCode).toBe(403);
+    for (const as of [veteran, moderator])
+      expect((await t.api('GET', '/api/community/health', { as })).statusCode).toBe(403);
     expect((await t.api('GET', '/api/community/health')).statusCode).toBe(401);
-    for (const days of ['6', '366', 'x']) expect((await t.api('GET', `/api/community/health?days=${days}`, { as: manager })).statusCode).toBe(400);
+    for (const days of ['6', '366', 'x'])
+      expect((await t.api('GET', `/api/community/health?days=${days}`, { as: manager })).statusCode).toBe(400);
   });
 });
 
@@ -155,13 +222,22 @@ describe('active members', () => {
       const cm = await createMember(app.db, { role: 'community_manager' });
       const reader = await createMember(app.db, { trustLevel: 1 });
       await app.loginAs(reader); // a session from before the last hour…
-      await app.db.updateTable('members').set({ last_seen_at: null } as never).execute(); // …and nobody seen since
+      await app.db
+        .updateTable('members')
+        .set({ last_seen_at: null } as never)
+        .execute(); // …and nobody seen since
       expect((await app.api('GET', '/api/community/health', { as: cm })).json().members.active7).toBe(1); // cm signs in
       await app.api('GET', '/api/threads', { as: reader }); // the reader browses
-      await expect.poll(async () => (await app.api('GET', '/api/community/health', { as: cm })).json().members.active7).toBe(2);
-      const first = (await app.db.selectFrom('members').select('last_seen_at').where('id', '=', reader.id).executeTakeFirstOrThrow()).last_seen_at!;
+      await expect
+        .poll(async () => (await app.api('GET', '/api/community/health', { as: cm })).json().members.active7)
+        .toBe(2);
+      const first = (
+        await app.db.selectFrom('members').select('last_seen_at').where('id', '=', reader.id).executeTakeFirstOrThrow()
+      ).last_seen_at!;
       await app.api('GET', '/api/threads', { as: reader });
-      const second = (await app.db.selectFrom('members').select('last_seen_at').where('id', '=', reader.id).executeTakeFirstOrThrow()).last_seen_at!;
+      const second = (
+        await app.db.selectFrom('members').select('last_seen_at').where('id', '=', reader.id).executeTakeFirstOrThrow()
+      ).last_seen_at!;
       expect(second.getTime()).toBe(first.getTime()); // not written again within the hour
     } finally {
       await app.close();
@@ -177,13 +253,23 @@ describe('the tone of posts', () => {
       const category = await createCategory(app.db);
       const created = await app.api('POST', '/api/threads', {
         as: author,
-        body: { categoryId: category.id, title: 'Ma veste après un an', body: 'Elle tient bien, rien à signaler.', kind: 'discussion' },
+        body: {
+          categoryId: category.id,
+          title: 'Ma veste après un an',
+          body: 'Elle tient bien, rien à signaler.',
+          kind: 'discussion',
+        },
       });
       expect(created.statusCode, created.body).toBe(201);
       const postId = created.json().post.id as number;
-      const sentiment = async () => (await app.db.selectFrom('posts').select('sentiment').where('id', '=', postId).executeTakeFirstOrThrow()).sentiment;
+      const sentiment = async () =>
+        (await app.db.selectFrom('posts').select('sentiment').where('id', '=', postId).executeTakeFirstOrThrow())
+          .sentiment;
       expect(await sentiment()).toBeGreaterThan(-1);
-      const edited = await app.api('PATCH', `/api/posts/${postId}`, { as: author, body: { body: 'Finalement très déçue : elle prend l’eau, inutilisable.' } });
+      const edited = await app.api('PATCH', `/api/posts/${postId}`, {
+        as: author,
+        body: { body: 'Finalement très déçue : elle prend l’eau, inutilisable.' },
+      });
       expect(edited.statusCode, edited.body).toBe(200);
       expect(await sentiment()).toBeLessThanOrEqual(-1);
     } finally {
@@ -196,16 +282,28 @@ describe('the tone of posts', () => {
     try {
       const author = await createMember(app.db, { trustLevel: 2 });
       const category = await createCategory(app.db);
-      const { thread } = await createThread(app.db, author, category.id, { title: 'Retour SAV', body: 'Une arnaque, je suis déçu.' });
+      const { thread } = await createThread(app.db, author, category.id, {
+        title: 'Retour SAV',
+        body: 'Une arnaque, je suis déçu.',
+      });
       const recent = await createReply(app.db, author, thread.id, 'Horrible, inacceptable.');
       const old = await createReply(app.db, author, thread.id, 'Horrible, inacceptable.');
       await app.db.updateTable('posts').set({ sentiment: null }).where('thread_id', '=', thread.id).execute();
-      await app.db.updateTable('posts').set({ created_at: at(40 * 1440) } as never).where('id', '=', old.id).execute();
+      await app.db
+        .updateTable('posts')
+        .set({ created_at: at(40 * 1440) } as never)
+        .where('id', '=', old.id)
+        .execute();
 
       expect(await app.app.buzz.backfill(1)).toBe(1); // a full batch: there may be more
       expect(await app.app.buzz.backfill(10)).toBe(1); // a short one: done
       expect(await app.app.buzz.backfill(10)).toBe(0); // and never looked for again
-      const rows = await app.db.selectFrom('posts').select(['id', 'number', 'sentiment']).where('thread_id', '=', thread.id).orderBy('number').execute();
+      const rows = await app.db
+        .selectFrom('posts')
+        .select(['id', 'number', 'sentiment'])
+        .where('thread_id', '=', thread.id)
+        .orderBy('number')
+        .execute();
       expect(rows[0]!.sentiment).toBeLessThanOrEqual(-1); // the thread's first post, title included
       expect(rows.find((r) => r.id === recent.id)!.sentiment).toBeLessThanOrEqual(-1);
       expect(rows.find((r) => r.id === old.id)!.sentiment).toBeNull(); // outside the alert's window

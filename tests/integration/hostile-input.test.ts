@@ -19,7 +19,18 @@ interface JsonSchema {
   $ref?: string;
 }
 
-const HOSTILE_SCALARS = ['1e400', '-1e400', '99999999999', '3000000000', '-99999999999', 'NaN', 'Infinity', 'a\u0000b', '%00', '0x10'];
+const HOSTILE_SCALARS = [
+  '1e400',
+  '-1e400',
+  '99999999999',
+  '3000000000',
+  '-99999999999',
+  'NaN',
+  'Infinity',
+  'a\u0000b',
+  '%00',
+  '0x10',
+];
 
 /** A body with every integer or number field set to a raw JSON token, and every string to one with a NUL. */
 function hostileBody(schema: JsonSchema | undefined, numberToken: string): string {
@@ -66,7 +77,9 @@ describe('hostile input on every route', () => {
         const queryParams = params.filter((p) => p.in === 'query');
         const bodySchema = operation.requestBody?.content?.['application/json']?.schema;
         const fill = (value: string) =>
-          path.replace(/\{(\w+)\}/g, (_, name: string) => (pathParams.some((p) => p.name === name) ? value : String(threadId)));
+          path.replace(/\{(\w+)\}/g, (_, name: string) =>
+            pathParams.some((p) => p.name === name) ? value : String(threadId),
+          );
         const attempts: { url: string; payload?: string }[] = [];
         for (const value of HOSTILE_SCALARS) {
           const encoded = value === '%00' ? value : encodeURIComponent(value);
@@ -92,7 +105,9 @@ describe('hostile input on every route', () => {
             });
             requests++;
             if (res.statusCode >= 500) {
-              failures.push(`${method.toUpperCase()} ${attempt.url} ${attempt.payload ?? ''} ${who === staff ? 'admin' : who ? 'member' : 'visitor'} → ${res.statusCode} ${res.body.slice(0, 120)}`);
+              failures.push(
+                `${method.toUpperCase()} ${attempt.url} ${attempt.payload ?? ''} ${who === staff ? 'admin' : who ? 'member' : 'visitor'} → ${res.statusCode} ${res.body.slice(0, 120)}`,
+              );
             }
           }
         }

@@ -21,7 +21,9 @@ describe('the live-event catalogue', () => {
     const { rows } = await sql<{ def: string }>`
       SELECT pg_get_functiondef(p.oid) AS def FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
       WHERE n.nspname = 'public' AND p.proname LIKE 'agora_live_%'`.execute(t.db);
-    const emitted = new Set(rows.flatMap((r) => [...r.def.matchAll(/agora_live_emit\([^,]+,\s*'([a-z.]+)'/g)].map((m) => m[1])));
+    const emitted = new Set(
+      rows.flatMap((r) => [...r.def.matchAll(/agora_live_emit\([^,]+,\s*'([a-z.]+)'/g)].map((m) => m[1])),
+    );
     expect(emitted.size).toBeGreaterThan(0);
     expect([...emitted].sort()).toEqual(Object.keys(LIVE_EVENTS).sort());
   });

@@ -114,7 +114,13 @@ let moderator: Member;
 
 async function startNode(env: Record<string, string> = {}) {
   const { db } = createDb(database.url, 5);
-  const config = loadConfig({ WEB_DIST: '/nonexistent', SEARCH_WORKER: '0', RATE_LIMIT_POSTING: '10000', NETIQUETTE_RECHECK_MS: '0', ...env });
+  const config = loadConfig({
+    WEB_DIST: '/nonexistent',
+    SEARCH_WORKER: '0',
+    RATE_LIMIT_POSTING: '10000',
+    NETIQUETTE_RECHECK_MS: '0',
+    ...env,
+  });
   const app = await buildApp({ config, db, databaseUrl: database.url });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };
@@ -154,7 +160,11 @@ beforeAll(async () => {
   await startNode();
   await startNode();
   // These tests post a lot, fast, and alike (the rules' own tests turn these on).
-  await database.db.updateTable('netiquette_rules').set({ enabled: false }).where('key', 'in', ['flood', 'duplicate']).execute();
+  await database.db
+    .updateTable('netiquette_rules')
+    .set({ enabled: false })
+    .where('key', 'in', ['flood', 'duplicate'])
+    .execute();
 });
 afterAll(async () => {
   for (const n of nodes) await n.close();
@@ -164,13 +174,19 @@ afterAll(async () => {
 describe('live updates across app nodes', () => {
   it('a reply posted on one node reaches a socket on the other', async () => {
     const [a, b] = nodes;
-    const { thread } = await createThread(database.db, alice, category.id, { title: 'Bivouac en février', body: 'Qui part ?' });
+    const { thread } = await createThread(database.db, alice, category.id, {
+      title: 'Bivouac en février',
+      body: 'Qui part ?',
+    });
     const reader = await Client.open(b!.base);
     expect((await reader.subscribe([`thread:${thread.id}`])).topics).toEqual([`thread:${thread.id}`]);
     const reply = await post(a!, `/api/threads/${thread.id}/posts`, bob, { body: 'Moi, avec un duvet -10.' });
     expect(reply.status).toBe(201);
     const event = await reader.next((m) => m.event === 'post.created');
-    expect(event).toMatchObject({ topic: `thread:${thread.id}`, data: { postId: reply.json.post.id, threadId: thread.id, authorId: bob.id } });
+    expect(event).toMatchObject({
+      topic: `thread:${thread.id}`,
+      data: { postId: reply.json.post.id, threadId: thread.id, authorId: bob.id },
+    });
     expect(JSON.stringify(event)).not.toContain('duvet'); // ids only: the text is fetched through the API
     reader.close();
   });
@@ -180,7 +196,14 @@ describe('live updates across app nodes', () => {
     const { thread: hidden } = await createThread(database.db, alice, category.id, { title: 'Sujet masqué' });
     await database.db.updateTable('threads').set({ state: 'hidden' }).where('id', '=', hidden.id).execute();
     const visitor = await Client.open(a!.base);
-    const denied = await visitor.subscribe(['queue', 'me', `thread:${hidden.id}`, 'category:999999', 'everything', `category:${category.id}`]);
+    const denied = await visitor.subscribe([
+      'queue',
+      'me',
+      `thread:${hidden.id}`,
+      'category:999999',
+      'everything',
+      `category:${category.id}`,
+    ]);
     expect(denied.topics).toEqual([`category:${category.id}`]);
     expect(Object.fromEntries(denied.denied!.map((d) => [d.topic, d.code]))).toEqual({
       queue: 'auth.required',
@@ -234,7 +257,10 @@ describe('live updates across app nodes', () => {
     const seen = (await first.next((m) => m.event === 'post.created')) as Message & { id: number };
     first.close();
     // While the reader is away: two replies and a like.
-    const missed = [await createReply(database.db, carol, thread.id, 'Prenez une cartouche hiver.'), await createReply(database.db, bob, thread.id, 'Ou un réchaud à essence.')];
+    const missed = [
+      await createReply(database.db, carol, thread.id, 'Prenez une cartouche hiver.'),
+      await createReply(database.db, bob, thread.id, 'Ou un réchaud à essence.'),
+    ];
     expect((await post(a!, `/api/posts/${missed[0]!.id}/reactions/like`, alice, {})).status).toBe(200);
     await b!.app.liveHub.settle();
     const again = await Client.open(b!.base);
@@ -313,7 +339,9 @@ describe('what one client can do to a node', () => {
     ]);
     const reply = await post(a!, `/api/threads/${thread.id}/posts`, bob, { body: 'Toujours là.' });
     expect(reply.status).toBe(201);
-    expect(await reader.next((m) => m.event === 'post.created')).toMatchObject({ data: { postId: reply.json.post.id } });
+    expect(await reader.next((m) => m.event === 'post.created')).toMatchObject({
+      data: { postId: reply.json.post.id },
+    });
     reader.close();
   });
 });
@@ -339,14 +367,20 @@ describe('notifications', () => {
     const bell = await Client.open(nodes[1]!.base, { cookie: await cookieFor(author) });
     await bell.subscribe(['me']);
     const { thread } = await createThread(database.db, author, category.id, { title: 'Quel sac de 40 L ?' });
-    const reply = await post(nodes[0]!, `/api/threads/${thread.id}/posts`, bob, { body: `Demande à @${named.username}, il a testé.` });
+    const reply = await post(nodes[0]!, `/api/threads/${thread.id}/posts`, bob, {
+      body: `Demande à @${named.username}, il a testé.`,
+    });
     expect(reply.status).toBe(201);
     await bell.next((m) => m.event === 'notification' && m.data?.kind === 'reply');
     expect(await kinds(author)).toEqual(['reply']);
     expect(await kinds(named)).toEqual(['mention']);
     expect(await kinds(bob)).not.toContain('reply'); // not for one's own post
     const list = (await api('GET', '/api/notifications', author)).json;
-    expect(list.notifications.find((n: { kind: string }) => n.kind === 'reply').data).toMatchObject({ threadId: thread.id, postId: reply.json.post.id, by: { username: bob.username } });
+    expect(list.notifications.find((n: { kind: string }) => n.kind === 'reply').data).toMatchObject({
+      threadId: thread.id,
+      postId: reply.json.post.id,
+      by: { username: bob.username },
+    });
     bell.close();
   });
 
@@ -354,18 +388,26 @@ describe('notifications', () => {
     const author = await createMember(database.db, { trustLevel: 2 });
     const { post: first } = await createThread(database.db, author, category.id, { title: 'Astuce lacets' });
     await api('POST', '/api/notifications/read', author, {});
-    for (const fan of [alice, bob, carol]) expect((await api('POST', `/api/posts/${first.id}/reactions/like`, fan)).status).toBe(200);
+    for (const fan of [alice, bob, carol])
+      expect((await api('POST', `/api/posts/${first.id}/reactions/like`, fan)).status).toBe(200);
     const list = (await api('GET', '/api/notifications', author)).json;
     const likes = list.notifications.filter((n: { kind: string }) => n.kind === 'like');
     expect(likes).toHaveLength(1);
     expect(likes[0]).toMatchObject({ count: 3, read: false, data: { by: { username: carol.username } } });
-    expect((await api('GET', '/api/notifications/unread', author)).json.unread).toBe(list.notifications.filter((n: { read: boolean }) => !n.read).length);
+    expect((await api('GET', '/api/notifications/unread', author)).json.unread).toBe(
+      list.notifications.filter((n: { read: boolean }) => !n.read).length,
+    );
     expect((await api('POST', '/api/notifications/read', author, {})).json.unread).toBe(0);
     // After reading, the next like starts a new notification.
     const dave = await createMember(database.db, { trustLevel: 2 });
     await api('POST', `/api/posts/${first.id}/reactions/like`, dave);
-    const after = (await api('GET', '/api/notifications', author)).json.notifications.filter((n: { kind: string }) => n.kind === 'like');
-    expect(after.map((n: { count: number; read: boolean }) => [n.count, n.read])).toEqual([[1, false], [3, true]]);
+    const after = (await api('GET', '/api/notifications', author)).json.notifications.filter(
+      (n: { kind: string }) => n.kind === 'like',
+    );
+    expect(after.map((n: { count: number; read: boolean }) => [n.count, n.read])).toEqual([
+      [1, false],
+      [3, true],
+    ]);
   });
 
   it('respects per-kind preferences, and refuses unknown kinds and visitors', async () => {
@@ -373,13 +415,18 @@ describe('notifications', () => {
     const prefs = await api('PUT', '/api/notifications/preferences', author, { muted: ['like'] });
     expect(prefs.json).toMatchObject({ muted: ['like'] });
     expect(prefs.json.kinds).toContain('reply');
-    const { thread, post: first } = await createThread(database.db, author, category.id, { title: 'Gants de ski', kind: 'question' });
+    const { thread, post: first } = await createThread(database.db, author, category.id, {
+      title: 'Gants de ski',
+      kind: 'question',
+    });
     await api('POST', `/api/posts/${first.id}/reactions/like`, bob);
     const answer = await createReply(database.db, bob, thread.id, 'Des moufles !');
     expect((await api('POST', `/api/threads/${thread.id}/accept`, author, { postId: answer.id })).status).toBe(200);
     expect(await kinds(author)).toEqual(['reply']);
     expect(await kinds(bob)).toContain('answer.accepted');
-    expect((await api('PUT', '/api/notifications/preferences', author, { muted: ['moderation.rejected'] })).status).toBe(422);
+    expect(
+      (await api('PUT', '/api/notifications/preferences', author, { muted: ['moderation.rejected'] })).status,
+    ).toBe(422);
     expect((await api('GET', '/api/notifications')).status).toBe(401);
     expect((await api('POST', '/api/notifications/read', undefined, {})).status).toBe(401);
     expect((await api('PUT', '/api/notifications/preferences', undefined, { muted: [] })).status).toBe(401);

@@ -18,7 +18,10 @@ beforeAll(async () => {
   moderator = await createMember(t.db, { role: 'moderator' });
   admin = await createMember(t.db, { role: 'admin' });
   camille = await createMember(t.db, { username: 'camille_rando', email: 'camille@example.test', trustLevel: 2 });
-  const { thread } = await createThread(t.db, camille, category.id, { title: 'Mon premier bivouac', body: 'Récit de ma nuit au lac.' });
+  const { thread } = await createThread(t.db, camille, category.id, {
+    title: 'Mon premier bivouac',
+    body: 'Récit de ma nuit au lac.',
+  });
   await createReply(t.db, manager, thread.id, 'Bravo Camille !');
 });
 afterAll(() => t.close());
@@ -27,7 +30,9 @@ describe('member management', () => {
   it('finds members by part of a name or e-mail, and shows a member’s record', async () => {
     const found = (await t.api('GET', '/api/manage/members?q=CAMILLE', { as: manager })).json().members;
     expect(found.map((m: { username: string }) => m.username)).toEqual(['camille_rando']);
-    expect((await t.api('GET', '/api/manage/members?q=example.test', { as: manager })).json().members.length).toBeGreaterThan(0);
+    expect(
+      (await t.api('GET', '/api/manage/members?q=example.test', { as: manager })).json().members.length,
+    ).toBeGreaterThan(0);
     expect((await t.api('GET', '/api/manage/members?q=%25', { as: manager })).json().members).toEqual([]); // % is a letter here
     const record = (await t.api('GET', `/api/manage/members/${camille.id}`, { as: manager })).json();
     expect(record).toMatchObject({ username: 'camille_rando', trustLevel: 2, activity: { posts30: 1, threads30: 1 } });
@@ -44,7 +49,11 @@ describe('member management', () => {
     expect(data.posts.map((p: { body_md: string }) => p.body_md)).toContain('Récit de ma nuit au lac.');
     expect(res.body).not.toContain('password_hash');
     expect(res.body).not.toContain('$argon2');
-    const audit = await t.db.selectFrom('audit_log').select('action').where('subject_id', '=', String(camille.id)).execute();
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('subject_id', '=', String(camille.id))
+      .execute();
     expect(audit.map((a) => a.action)).toContain('member.exported');
   });
 
@@ -55,16 +64,29 @@ describe('member management', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().username).toBe(`ancien_membre_${camille.id}`);
     const row = await t.db.selectFrom('members').selectAll().where('id', '=', camille.id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ username: `ancien_membre_${camille.id}`, display_name: '', bio: '', email: `anonymised+${camille.id}@invalid` });
+    expect(row).toMatchObject({
+      username: `ancien_membre_${camille.id}`,
+      display_name: '',
+      bio: '',
+      email: `anonymised+${camille.id}@invalid`,
+    });
     expect(await t.db.selectFrom('sessions').select('id').where('member_id', '=', camille.id).execute()).toEqual([]);
-    expect((await t.api('POST', '/api/auth/login', { body: { login: 'camille_rando', password: PASSWORD } })).statusCode).toBe(401);
-    const posts = await t.db.selectFrom('posts').select(['body_md', 'state']).where('author_id', '=', camille.id).execute();
+    expect(
+      (await t.api('POST', '/api/auth/login', { body: { login: 'camille_rando', password: PASSWORD } })).statusCode,
+    ).toBe(401);
+    const posts = await t.db
+      .selectFrom('posts')
+      .select(['body_md', 'state'])
+      .where('author_id', '=', camille.id)
+      .execute();
     expect(posts).toEqual([{ body_md: 'Récit de ma nuit au lac.', state: 'published' }]);
     expect((await t.api('GET', '/api/manage/members?q=camille', { as: manager })).json().members).toEqual([]);
   });
 
   it('refuses staff accounts, one’s own, and every route to members and moderators', async () => {
-    expect((await t.api('POST', `/api/manage/members/${moderator.id}/anonymise`, { as: manager })).statusCode).toBe(403);
+    expect((await t.api('POST', `/api/manage/members/${moderator.id}/anonymise`, { as: manager })).statusCode).toBe(
+      403,
+    );
     expect((await t.api('POST', `/api/manage/members/${manager.id}/anonymise`, { as: manager })).statusCode).toBe(422);
     const someone = await createMember(t.db);
     for (const as of [someone, moderator]) {

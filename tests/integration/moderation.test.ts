@@ -25,18 +25,38 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const newThread = (as: Member, body: string, extra: Record<string, unknown> = {}) =>
-  t.api('POST', '/api/threads', { as, body: { categoryId: category.id, title: 'Un sujet de test', body, kind: 'discussion', ...extra } });
+  t.api('POST', '/api/threads', {
+    as,
+    body: { categoryId: category.id, title: 'Un sujet de test', body, kind: 'discussion', ...extra },
+  });
 const openItemFor = (postId: number) =>
-  t.db.selectFrom('moderation_items').selectAll().where('post_id', '=', postId).where('status', '=', 'open').executeTakeFirst();
+  t.db
+    .selectFrom('moderation_items')
+    .selectAll()
+    .where('post_id', '=', postId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
 
 describe('POST /api/netiquette/check', () => {
   it('returns the verdict with spans and messages, and stores nothing', async () => {
-    const before = await t.db.selectFrom('posts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-    const res = await t.api('POST', '/api/netiquette/check', { as: alice, body: { body: 'Quel c0nnard ce vendeur', categoryId: category.id } });
+    const before = await t.db
+      .selectFrom('posts')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    const res = await t.api('POST', '/api/netiquette/check', {
+      as: alice,
+      body: { body: 'Quel c0nnard ce vendeur', categoryId: category.id },
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ action: 'hold', hits: [{ ruleKey: 'insults', excerpt: 'c0nnard', start: 5, end: 12 }] });
+    expect(res.json()).toMatchObject({
+      action: 'hold',
+      hits: [{ ruleKey: 'insults', excerpt: 'c0nnard', start: 5, end: 12 }],
+    });
     expect(res.json().hits[0].messages.fr).toBeTruthy();
-    const after = await t.db.selectFrom('posts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const after = await t.db
+      .selectFrom('posts')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
@@ -50,7 +70,10 @@ describe('publishing through the netiquette', () => {
     const body = 'Mon IBAN : FR76 3000 6000 0112 3456 7890 189';
     const res = await newThread(alice, body);
     expect(res.statusCode).toBe(422);
-    expect(res.json().error).toMatchObject({ code: 'netiquette.rejected', details: { body, title: 'Un sujet de test' } });
+    expect(res.json().error).toMatchObject({
+      code: 'netiquette.rejected',
+      details: { body, title: 'Un sujet de test' },
+    });
     expect(res.json().error.details.hits[0].ruleKey).toBe('iban');
   });
 
@@ -70,7 +93,10 @@ describe('publishing through the netiquette', () => {
 
   it('keeps a held reply out of the thread for other readers, with no trace in its activity', async () => {
     const { thread } = await createThread(t.db, alice, category.id);
-    const res = await t.api('POST', `/api/threads/${thread.id}/posts`, { as: bob, body: { body: 'Tu es vraiment débile.' } });
+    const res = await t.api('POST', `/api/threads/${thread.id}/posts`, {
+      as: bob,
+      body: { body: 'Tu es vraiment débile.' },
+    });
     expect(res.json().moderation.state).toBe('pending');
     const visitor = (await t.api('GET', `/api/threads/${thread.id}`)).json();
     expect(visitor.posts).toHaveLength(1);
@@ -88,7 +114,9 @@ describe('publishing through the netiquette', () => {
   it('masks censored words in what is published, and keeps the text as written for its author', async () => {
     const res = await newThread(alice, 'Putain, quelle vue depuis le sommet !');
     expect(res.json().post.html).toContain('P•••••, quelle vue');
-    expect((await t.api('GET', `/api/posts/${res.json().post.id}`, { as: alice })).json().body).toBe('Putain, quelle vue depuis le sommet !');
+    expect((await t.api('GET', `/api/posts/${res.json().post.id}`, { as: alice })).json().body).toBe(
+      'Putain, quelle vue depuis le sommet !',
+    );
   });
 
   it("flags a new member's first posts", async () => {
@@ -105,10 +133,17 @@ describe('publishing through the netiquette', () => {
 describe('category moderation modes', () => {
   it('pre: holds posts below the bypass trust level, not above it, never the staff', async () => {
     const pre = await createCategory(t.db);
-    const set = await t.api('PATCH', `/api/categories/${pre.id}`, { as: manager, body: { moderationMode: 'pre', bypassTrustLevel: 2 } });
+    const set = await t.api('PATCH', `/api/categories/${pre.id}`, {
+      as: manager,
+      body: { moderationMode: 'pre', bypassTrustLevel: 2 },
+    });
     expect(set.json()).toMatchObject({ moderationMode: 'pre', bypassTrustLevel: 2 });
     const trusted = await createMember(t.db, { trustLevel: 2 });
-    const post = (as: Member) => t.api('POST', '/api/threads', { as, body: { categoryId: pre.id, title: 'A priori', body: 'Bonjour tout le monde', kind: 'discussion' } });
+    const post = (as: Member) =>
+      t.api('POST', '/api/threads', {
+        as,
+        body: { categoryId: pre.id, title: 'A priori', body: 'Bonjour tout le monde', kind: 'discussion' },
+      });
     expect((await post(alice)).json().moderation.state).toBe('pending');
     expect((await post(trusted)).json().moderation.state).toBe('published');
     expect((await post(moderator)).json().moderation.state).toBe('published');
@@ -118,7 +153,10 @@ describe('category moderation modes', () => {
     const postMode = await createCategory(t.db);
     await t.db.updateTable('categories').set({ moderation_mode: 'post' }).where('id', '=', postMode.id).execute();
     const post = (as: Member) =>
-      t.api('POST', '/api/threads', { as, body: { categoryId: postMode.id, title: 'A posteriori', body: 'Bonjour', kind: 'discussion' } });
+      t.api('POST', '/api/threads', {
+        as,
+        body: { categoryId: postMode.id, title: 'A posteriori', body: 'Bonjour', kind: 'discussion' },
+      });
     const res = await post(newbie);
     expect(res.json().moderation.state).toBe('published');
     expect((await openItemFor(res.json().post.id))?.reasons).toContain('post');
@@ -128,13 +166,20 @@ describe('category moderation modes', () => {
     const postMode = await createCategory(t.db);
     await t.db.updateTable('categories').set({ moderation_mode: 'post' }).where('id', '=', postMode.id).execute();
     const post = (as: Member) =>
-      t.api('POST', '/api/threads', { as, body: { categoryId: postMode.id, title: 'Échantillon', body: 'Bonjour', kind: 'discussion' } });
-    const set = (postSampling: number[]) => t.api('PUT', '/api/moderation/settings', { as: manager, body: { postSampling } });
+      t.api('POST', '/api/threads', {
+        as,
+        body: { categoryId: postMode.id, title: 'Échantillon', body: 'Bonjour', kind: 'discussion' },
+      });
+    const set = (postSampling: number[]) =>
+      t.api('PUT', '/api/moderation/settings', { as: manager, body: { postSampling } });
     expect((await set([1, 0, 0, 0, 0])).statusCode).toBe(200);
     expect(await openItemFor((await post(alice)).json().post.id)).toBeUndefined();
     await set([1, 1, 0, 0, 0]);
     expect((await openItemFor((await post(alice)).json().post.id))?.reasons).toContain('post');
-    expect((await t.api('PUT', '/api/moderation/settings', { as: moderator, body: { postSampling: [1, 1, 1, 1, 1] } })).statusCode).toBe(403);
+    expect(
+      (await t.api('PUT', '/api/moderation/settings', { as: moderator, body: { postSampling: [1, 1, 1, 1, 1] } }))
+        .statusCode,
+    ).toBe(403);
   });
 });
 
@@ -169,14 +214,23 @@ describe('the queue and its decisions', () => {
   it('rejects a held post: never shown, back to its author as a draft with the reason, resubmitted after a fix', async () => {
     const res = await newThread(bob, 'Espèce de connard de transporteur.');
     const item = (await openItemFor(res.json().post.id))!;
-    const rejected = await t.api('POST', `/api/moderation/items/${item.id}/reject`, { as: moderator, body: { reason: 'insult', note: 'Merci de rester courtois.' } });
+    const rejected = await t.api('POST', `/api/moderation/items/${item.id}/reject`, {
+      as: moderator,
+      body: { reason: 'insult', note: 'Merci de rester courtois.' },
+    });
     expect(rejected.json()).toMatchObject({ status: 'rejected', postState: 'rejected' });
     expect((await t.api('GET', `/api/threads/${res.json().thread.id}`, { as: alice })).statusCode).toBe(404);
     const mine = (await t.api('GET', `/api/threads/${res.json().thread.id}`, { as: bob })).json();
-    expect(mine.posts[0]).toMatchObject({ state: 'rejected', review: { decision: { note: 'Merci de rester courtois.', reason: { key: 'insult' } } } });
+    expect(mine.posts[0]).toMatchObject({
+      state: 'rejected',
+      review: { decision: { note: 'Merci de rester courtois.', reason: { key: 'insult' } } },
+    });
     const notes = (await t.api('GET', '/api/notifications', { as: bob })).json().notifications;
     expect(notes[0]).toMatchObject({ kind: 'moderation.rejected', data: { note: 'Merci de rester courtois.' } });
-    const fixed = await t.api('PATCH', `/api/posts/${res.json().post.id}`, { as: bob, body: { body: 'Le transporteur a été très lent.' } });
+    const fixed = await t.api('PATCH', `/api/posts/${res.json().post.id}`, {
+      as: bob,
+      body: { body: 'Le transporteur a été très lent.' },
+    });
     expect(fixed.statusCode).toBe(200);
     expect(await openItemFor(res.json().post.id)).toMatchObject({ reasons: expect.arrayContaining(['resubmit']) });
   });
@@ -191,7 +245,10 @@ describe('the queue and its decisions', () => {
   it('refuses an unknown reason with 422', async () => {
     const res = await newThread(alice, 'Encore un lien https://bit.ly/xyz');
     const item = (await openItemFor(res.json().post.id))!;
-    const bad = await t.api('POST', `/api/moderation/items/${item.id}/reject`, { as: moderator, body: { reason: 'because' } });
+    const bad = await t.api('POST', `/api/moderation/items/${item.id}/reject`, {
+      as: moderator,
+      body: { reason: 'because' },
+    });
     expect(bad.statusCode).toBe(422);
   });
 
@@ -202,7 +259,9 @@ describe('the queue and its decisions', () => {
     const other = await t.api('POST', `/api/moderation/items/${item.id}/claim`, { as: moderator2 });
     expect(other.statusCode).toBe(409);
     expect(other.json().error.details.claimedBy).toBe(moderator.username);
-    expect((await t.api('POST', `/api/moderation/items/${item.id}/approve`, { as: moderator2, body: {} })).statusCode).toBe(409);
+    expect(
+      (await t.api('POST', `/api/moderation/items/${item.id}/approve`, { as: moderator2, body: {} })).statusCode,
+    ).toBe(409);
   });
 
   it('lets exactly one of two simultaneous decisions win; the other gets 409', async () => {
@@ -218,7 +277,10 @@ describe('the queue and its decisions', () => {
   it('edits and approves in one step', async () => {
     const res = await newThread(bob, 'Appelez-moi au 06 12 34 56 78 pour en parler.');
     const item = (await openItemFor(res.json().post.id))!;
-    const done = await t.api('POST', `/api/moderation/items/${item.id}/approve`, { as: moderator, body: { body: 'Écrivez-moi en message privé pour en parler.' } });
+    const done = await t.api('POST', `/api/moderation/items/${item.id}/approve`, {
+      as: moderator,
+      body: { body: 'Écrivez-moi en message privé pour en parler.' },
+    });
     expect(done.statusCode).toBe(200);
     const page = (await t.api('GET', `/api/threads/${res.json().thread.id}`)).json();
     expect(page.posts[0].html).toContain('message privé');
@@ -230,7 +292,10 @@ describe('the queue and its decisions', () => {
       const res = await newThread(alice, `Lien https://bit.ly/bulk${n}`);
       ids.push((await openItemFor(res.json().post.id))!.id);
     }
-    const res = await t.api('POST', '/api/moderation/items/bulk', { as: moderator, body: { ids: [...ids, ids[0]], action: 'approve' } });
+    const res = await t.api('POST', '/api/moderation/items/bulk', {
+      as: moderator,
+      body: { ids: [...ids, ids[0]], action: 'approve' },
+    });
     expect(res.json().results.map((r: { ok: boolean }) => r.ok)).toEqual([true, true, false]);
   });
 });
@@ -241,7 +306,9 @@ describe('member reports', () => {
     const first = await t.api('POST', `/api/posts/${post.id}/reports`, { as: bob, body: { reason: 'spam' } });
     expect(first.statusCode).toBe(201);
     const before = (await openItemFor(post.id))!;
-    expect((await t.api('POST', `/api/posts/${post.id}/reports`, { as: bob, body: { reason: 'spam' } })).statusCode).toBe(409);
+    expect(
+      (await t.api('POST', `/api/posts/${post.id}/reports`, { as: bob, body: { reason: 'spam' } })).statusCode,
+    ).toBe(409);
     await t.api('POST', `/api/posts/${post.id}/reports`, { as: newbie, body: { reason: 'spam' } });
     const after = (await openItemFor(post.id))!;
     expect(after.report_count).toBe(2);
@@ -250,7 +317,9 @@ describe('member reports', () => {
 
   it('refuses reporting your own post (403) and answers visitors 401', async () => {
     const { post } = await createThread(t.db, alice, category.id);
-    expect((await t.api('POST', `/api/posts/${post.id}/reports`, { as: alice, body: { reason: 'spam' } })).statusCode).toBe(403);
+    expect(
+      (await t.api('POST', `/api/posts/${post.id}/reports`, { as: alice, body: { reason: 'spam' } })).statusCode,
+    ).toBe(403);
     expect((await t.api('POST', `/api/posts/${post.id}/reports`, { body: { reason: 'spam' } })).statusCode).toBe(401);
   });
 });
@@ -267,7 +336,14 @@ describe('netiquette rules', () => {
   it("applies a community manager's new rule to the next post", async () => {
     await t.api('POST', '/api/netiquette/rules', {
       as: manager,
-      body: { kind: 'regex', action: 'reject', name: 'Codes promo', pattern: 'promo-?code\\s*\\w+', messageFr: 'Pas de codes promo.', messageEn: 'No promo codes.' },
+      body: {
+        kind: 'regex',
+        action: 'reject',
+        name: 'Codes promo',
+        pattern: 'promo-?code\\s*\\w+',
+        messageFr: 'Pas de codes promo.',
+        messageEn: 'No promo codes.',
+      },
     });
     const res = await newThread(alice, 'Mon PROMOCODE X42 marche encore');
     expect(res.statusCode).toBe(422);
@@ -275,7 +351,10 @@ describe('netiquette rules', () => {
   });
 
   it('refuses an invalid pattern and the deletion of a built-in rule with 422', async () => {
-    const bad = await t.api('POST', '/api/netiquette/rules', { as: manager, body: { kind: 'regex', action: 'flag', name: 'x', pattern: '(a)\\1' } });
+    const bad = await t.api('POST', '/api/netiquette/rules', {
+      as: manager,
+      body: { kind: 'regex', action: 'flag', name: 'x', pattern: '(a)\\1' },
+    });
     expect(bad.statusCode).toBe(422);
     expect((await t.api('DELETE', '/api/netiquette/rules/insults', { as: manager })).statusCode).toBe(422);
   });
@@ -289,7 +368,10 @@ describe('netiquette rules', () => {
 
   it('backtests a draft rule over recent posts without switching it on', async () => {
     await createThread(t.db, alice, category.id, { body: 'La tente Alpage est superbe.' });
-    const res = await t.api('POST', '/api/netiquette/rules/backtest', { as: manager, body: { kind: 'words', action: 'flag', name: 'essai', words: ['alpage'] } });
+    const res = await t.api('POST', '/api/netiquette/rules/backtest', {
+      as: manager,
+      body: { kind: 'words', action: 'flag', name: 'essai', words: ['alpage'] },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().matched).toBeGreaterThanOrEqual(1);
     expect(res.json().matches[0].hits[0].excerpt).toBe('Alpage');
@@ -308,10 +390,13 @@ describe('netiquette rules', () => {
 });
 
 describe('rules across app nodes', () => {
-  it("applies a rule changed on one node to a post on another at once", async () => {
+  it('applies a rule changed on one node to a post on another at once', async () => {
     const other = await buildApp({ config: t.config, db: t.db });
     try {
-      await t.api('POST', '/api/netiquette/rules', { as: manager, body: { kind: 'words', action: 'reject', name: 'Nœud', words: ['motinterditnoeud'] } });
+      await t.api('POST', '/api/netiquette/rules', {
+        as: manager,
+        body: { kind: 'words', action: 'reject', name: 'Nœud', words: ['motinterditnoeud'] },
+      });
       const res = await other.inject({
         method: 'POST',
         url: '/api/threads',
@@ -334,7 +419,10 @@ describe('activity rules', () => {
       const codes = [];
       let last;
       for (let i = 0; i < 4; i++) {
-        last = await strict.api('POST', '/api/threads', { as: fast, body: { categoryId: cat.id, title: `Sujet ${i}`, body: `Message numéro ${i}`, kind: 'discussion' } });
+        last = await strict.api('POST', '/api/threads', {
+          as: fast,
+          body: { categoryId: cat.id, title: `Sujet ${i}`, body: `Message numéro ${i}`, kind: 'discussion' },
+        });
         codes.push(last.statusCode);
       }
       expect(codes).toEqual([201, 201, 201, 429]);

@@ -71,7 +71,8 @@ describe('shared rate limits', () => {
   it('stops one address trying many accounts, across nodes', async () => {
     const [a, b] = [nodes[0]!.app, nodes[1]!.app];
     const codes: number[] = [];
-    for (let i = 0; i < 14; i++) codes.push((await login(i % 2 ? b : a, `someone${i}`, 'guess', '198.51.100.9')).statusCode);
+    for (let i = 0; i < 14; i++)
+      codes.push((await login(i % 2 ? b : a, `someone${i}`, 'guess', '198.51.100.9')).statusCode);
     // The first test's 6 attempts came from another address; this one's ceiling is 12.
     expect(codes.filter((c) => c === 401)).toHaveLength(12);
     expect(codes.slice(12)).toEqual([429, 429]);

@@ -18,10 +18,17 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const score = async (member: Member) =>
-  (await t.db.selectFrom('members').select('reputation').where('id', '=', member.id).executeTakeFirstOrThrow()).reputation;
+  (await t.db.selectFrom('members').select('reputation').where('id', '=', member.id).executeTakeFirstOrThrow())
+    .reputation;
 const ledgerSum = async (member: Member) =>
   Number(
-    (await t.db.selectFrom('reputation_events').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points'), eb.lit(0)).as('s')).where('member_id', '=', member.id).executeTakeFirstOrThrow()).s,
+    (
+      await t.db
+        .selectFrom('reputation_events')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points'), eb.lit(0)).as('s'))
+        .where('member_id', '=', member.id)
+        .executeTakeFirstOrThrow()
+    ).s,
   );
 const fresh = () => createMember(t.db, { trustLevel: 0 });
 
@@ -34,7 +41,12 @@ describe('the reputation ledger', () => {
     expect(await score(author)).toBe(2);
     await t.api('DELETE', `/api/posts/${post.id}/reactions/like`, { as: liker });
     expect(await score(author)).toBe(0);
-    const kinds = await t.db.selectFrom('reputation_events').select(['kind', 'points']).where('member_id', '=', author.id).orderBy('id').execute();
+    const kinds = await t.db
+      .selectFrom('reputation_events')
+      .select(['kind', 'points'])
+      .where('member_id', '=', author.id)
+      .orderBy('id')
+      .execute();
     expect(kinds).toEqual([
       { kind: 'like', points: 2 },
       { kind: 'undo_like', points: -2 },
@@ -55,7 +67,14 @@ describe('the reputation ledger', () => {
 
   it('welcomes: the badge for replying in a newcomer’s first topic, not in a later one nor in one’s own', async () => {
     const badgesOf = async (m: Member) =>
-      (await t.db.selectFrom('member_badges').innerJoin('badges', 'badges.id', 'member_badges.badge_id').select('badges.key').where('member_id', '=', m.id).execute()).map((r) => r.key);
+      (
+        await t.db
+          .selectFrom('member_badges')
+          .innerJoin('badges', 'badges.id', 'member_badges.badge_id')
+          .select('badges.key')
+          .where('member_id', '=', m.id)
+          .execute()
+      ).map((r) => r.key);
     const newcomer = await fresh();
     const helper = await fresh();
     const first = await createThread(t.db, newcomer, category.id, { title: 'Mon tout premier sujet' });
@@ -76,7 +95,14 @@ describe('the reputation ledger', () => {
     // A moderator's refusal, however it is recorded, reaches the member's record (trigger of migration 0021).
     const item = await t.db
       .insertInto('moderation_items')
-      .values({ post_id: post.id, reasons: ['report'], hits: '[]', status: 'rejected', decided_at: new Date(Date.now() - 3 * 86_400_000), decided_by: moderator.id })
+      .values({
+        post_id: post.id,
+        reasons: ['report'],
+        hits: '[]',
+        status: 'rejected',
+        decided_at: new Date(Date.now() - 3 * 86_400_000),
+        decided_by: moderator.id,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     expect(await sinceIncident()).toBeCloseTo(3, 1);
@@ -116,7 +142,11 @@ describe('the reputation ledger', () => {
     await t.api('POST', `/api/posts/${reply.id}/reactions/like`, { as: liker });
     expect(await score(author)).toBe(3); // reply + like
     await t.api('POST', `/api/posts/${reply.id}/reports`, { as: liker, body: { reason: 'spam' } });
-    const item = await t.db.selectFrom('moderation_items').select('id').where('post_id', '=', reply.id).executeTakeFirstOrThrow();
+    const item = await t.db
+      .selectFrom('moderation_items')
+      .select('id')
+      .where('post_id', '=', reply.id)
+      .executeTakeFirstOrThrow();
     await t.api('POST', `/api/moderation/items/${item.id}/reject`, { as: moderator, body: { reason: 'spam' } });
     expect(await score(author)).toBe(-10);
     expect(await ledgerSum(author)).toBe(-10);
@@ -125,7 +155,8 @@ describe('the reputation ledger', () => {
   it('gives nothing for likes between two members who like only each other', async () => {
     const a = await fresh();
     const b = await fresh();
-    const postsOf = async (m: Member) => Promise.all(Array.from({ length: 6 }, async () => (await createThread(t.db, m, category.id)).post));
+    const postsOf = async (m: Member) =>
+      Promise.all(Array.from({ length: 6 }, async () => (await createThread(t.db, m, category.id)).post));
     const [ofA, ofB] = [await postsOf(a), await postsOf(b)];
     for (const p of ofB) await t.api('POST', `/api/posts/${p.id}/reactions/like`, { as: a });
     for (const p of ofA.slice(0, 5)) await t.api('POST', `/api/posts/${p.id}/reactions/like`, { as: b });
@@ -138,7 +169,10 @@ describe('the reputation ledger', () => {
   it('features a thread: +10 for its author (community managers only)', async () => {
     const author = await fresh();
     const { thread } = await createThread(t.db, author, category.id);
-    expect((await t.api('POST', `/api/threads/${thread.id}/feature`, { as: moderator, body: { featured: true } })).statusCode).toBe(403);
+    expect(
+      (await t.api('POST', `/api/threads/${thread.id}/feature`, { as: moderator, body: { featured: true } }))
+        .statusCode,
+    ).toBe(403);
     await t.api('POST', `/api/threads/${thread.id}/feature`, { as: manager, body: { featured: true } });
     expect(await score(author)).toBe(10);
     await t.api('POST', `/api/threads/${thread.id}/feature`, { as: manager, body: { featured: false } });
@@ -150,30 +184,49 @@ describe('trust levels', () => {
   it('promote with reputation, posts and age, and say what the next level needs', async () => {
     const member = await createMember(t.db, { trustLevel: 0 });
     // Three days old with three posts: only reputation is missing for level 1.
-    await sql`UPDATE members SET created_at = now() - interval '3 days', post_count = 3 WHERE id = ${member.id}`.execute(t.db);
+    await sql`UPDATE members SET created_at = now() - interval '3 days', post_count = 3 WHERE id = ${member.id}`.execute(
+      t.db,
+    );
     const view = (await t.api('GET', `/api/members/${member.username}/reputation`)).json();
     expect(view.trust.level).toBe(0);
-    expect(view.trust.next.requirements.find((r: { key: string }) => r.key === 'reputation')).toMatchObject({ needed: 5, met: false });
+    expect(view.trust.next.requirements.find((r: { key: string }) => r.key === 'reputation')).toMatchObject({
+      needed: 5,
+      met: false,
+    });
     const likers = await Promise.all([1, 2, 3].map(() => fresh()));
     const { post } = await createThread(t.db, member, category.id);
     for (const l of likers) await t.api('POST', `/api/posts/${post.id}/reactions/like`, { as: l });
-    const after = await t.db.selectFrom('members').select('trust_level').where('id', '=', member.id).executeTakeFirstOrThrow();
+    const after = await t.db
+      .selectFrom('members')
+      .select('trust_level')
+      .where('id', '=', member.id)
+      .executeTakeFirstOrThrow();
     expect(after.trust_level).toBe(1);
   });
 
   it('demote on sanctions, and come back when lifted', async () => {
     const member = await createMember(t.db, { trustLevel: 2 });
-    const level = async () => (await t.db.selectFrom('members').select('trust_level').where('id', '=', member.id).executeTakeFirstOrThrow()).trust_level;
+    const level = async () =>
+      (await t.db.selectFrom('members').select('trust_level').where('id', '=', member.id).executeTakeFirstOrThrow())
+        .trust_level;
     await t.api('POST', `/api/members/${member.id}/warn`, { as: moderator, body: { reason: 'Attention' } });
     expect(await level()).toBe(1);
-    await t.api('POST', `/api/members/${member.id}/suspend`, { as: moderator, body: { until: new Date(Date.now() + 86_400_000).toISOString(), reason: 'x' } });
+    await t.api('POST', `/api/members/${member.id}/suspend`, {
+      as: moderator,
+      body: { until: new Date(Date.now() + 86_400_000).toISOString(), reason: 'x' },
+    });
     expect(await level()).toBe(0);
   });
 
   it('grant level 4 on a community manager’s word only', async () => {
     const member = await fresh();
-    expect((await t.api('POST', `/api/members/${member.id}/trust`, { as: moderator, body: { granted: true } })).statusCode).toBe(403);
-    expect((await t.api('POST', `/api/members/${member.id}/trust`, { as: manager, body: { granted: true } })).json().trustLevel).toBe(4);
+    expect(
+      (await t.api('POST', `/api/members/${member.id}/trust`, { as: moderator, body: { granted: true } })).statusCode,
+    ).toBe(403);
+    expect(
+      (await t.api('POST', `/api/members/${member.id}/trust`, { as: manager, body: { granted: true } })).json()
+        .trustLevel,
+    ).toBe(4);
   });
 });
 
@@ -196,27 +249,49 @@ describe('badges', () => {
       .where('member_id', '=', author.id)
       .execute();
     expect(held.filter((b) => b.key === 'liked_10')).toHaveLength(1);
-    const notes = await t.db.selectFrom('notifications').select('data').where('member_id', '=', author.id).where('kind', '=', 'badge.granted').execute();
+    const notes = await t.db
+      .selectFrom('notifications')
+      .select('data')
+      .where('member_id', '=', author.id)
+      .where('kind', '=', 'badge.granted')
+      .execute();
     expect(notes.filter((n) => (n.data as { badge: string }).badge === 'liked_10')).toHaveLength(1);
   });
 
   it('backfills a newly defined badge, and refuses it to members and moderators', async () => {
-    const body = { key: 'first_steps', tier: 'bronze', criteria: { stat: 'posts', min: 1 }, nameFr: 'Premiers pas', nameEn: 'First steps' };
+    const body = {
+      key: 'first_steps',
+      tier: 'bronze',
+      criteria: { stat: 'posts', min: 1 },
+      nameFr: 'Premiers pas',
+      nameEn: 'First steps',
+    };
     expect((await t.api('POST', '/api/badges', { as: moderator, body })).statusCode).toBe(403);
     const res = await t.api('POST', '/api/badges', { as: manager, body });
     expect(res.statusCode).toBe(201);
     expect(res.json().granted).toBeGreaterThan(3);
     expect((await t.api('POST', '/api/badges', { as: manager, body })).statusCode).toBe(409);
-    expect((await t.api('POST', '/api/badges', { as: manager, body: { ...body, key: 'other_steps', criteria: { stat: 'nope', min: 1 } } })).statusCode).toBe(422);
+    expect(
+      (
+        await t.api('POST', '/api/badges', {
+          as: manager,
+          body: { ...body, key: 'other_steps', criteria: { stat: 'nope', min: 1 } },
+        })
+      ).statusCode,
+    ).toBe(422);
   });
 
   it('lets community managers award a manual badge with a reason, once', async () => {
     const member = await fresh();
-    const award = (as: Member) => t.api('POST', `/api/members/${member.id}/badges`, { as, body: { badge: 'vip', reason: 'Relais exemplaire' } });
+    const award = (as: Member) =>
+      t.api('POST', `/api/members/${member.id}/badges`, { as, body: { badge: 'vip', reason: 'Relais exemplaire' } });
     expect((await award(moderator)).statusCode).toBe(403);
     expect((await award(manager)).statusCode).toBe(201);
     expect((await award(manager)).statusCode).toBe(409);
-    const auto = await t.api('POST', `/api/members/${member.id}/badges`, { as: manager, body: { badge: 'first_post', reason: 'x' } });
+    const auto = await t.api('POST', `/api/members/${member.id}/badges`, {
+      as: manager,
+      body: { badge: 'first_post', reason: 'x' },
+    });
     expect(auto.statusCode).toBe(422);
     const view = (await t.api('GET', `/api/members/${member.username}/reputation`)).json();
     expect(view.badges[0]).toMatchObject({ key: 'vip', reason: 'Relais exemplaire' });
@@ -236,7 +311,10 @@ describe('pages', () => {
     const { thread } = await createThread(t.db, manager, category.id);
     const authors = await Promise.all(Array.from({ length: 8 }, () => fresh()));
     for (const a of authors) await createReply(t.db, a, thread.id, 'Bonjour à tous !');
-    await t.api('POST', `/api/members/${authors[0]!.id}/badges`, { as: manager, body: { badge: 'ambassador', reason: 'Relais' } });
+    await t.api('POST', `/api/members/${authors[0]!.id}/badges`, {
+      as: manager,
+      body: { badge: 'ambassador', reason: 'Relais' },
+    });
     const reader = await t.loginAs(authors[1]!);
     t.resetQueries();
     const short = await t.api('GET', `/api/threads/${thread.id}?limit=3`, { as: reader });
@@ -252,8 +330,13 @@ describe('pages', () => {
     const member = await fresh();
     for (const as of [member, moderator]) {
       expect((await t.api('PUT', '/api/reputation/settings', { as, body: { replyDailyCap: 1 } })).statusCode).toBe(403);
-      expect((await t.api('POST', `/api/members/${member.id}/trust`, { as, body: { granted: true } })).statusCode).toBe(403);
-      expect((await t.api('POST', '/api/badges', { as, body: { key: 'x_badge', tier: 'gold', nameFr: 'x', nameEn: 'x' } })).statusCode).toBe(403);
+      expect((await t.api('POST', `/api/members/${member.id}/trust`, { as, body: { granted: true } })).statusCode).toBe(
+        403,
+      );
+      expect(
+        (await t.api('POST', '/api/badges', { as, body: { key: 'x_badge', tier: 'gold', nameFr: 'x', nameEn: 'x' } }))
+          .statusCode,
+      ).toBe(403);
     }
   });
 });

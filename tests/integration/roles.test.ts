@@ -40,7 +40,10 @@ describe('community-manager thread options', () => {
       expect(res.statusCode).toBe(403);
       expect(res.json().error.code).toBe('access.denied');
     }
-    const ok = await t.api('POST', '/api/threads', { as: manager, body: thread({ categoryId: category.id, ...extra }) });
+    const ok = await t.api('POST', '/api/threads', {
+      as: manager,
+      body: thread({ categoryId: category.id, ...extra }),
+    });
     expect(ok.statusCode).toBe(201);
   });
 });
@@ -55,7 +58,9 @@ describe('category management', () => {
     expect(created.statusCode).toBe(201);
     expect((await t.api('POST', '/api/categories', { as: manager, body })).statusCode).toBe(409);
     const id = created.json().id;
-    expect((await t.api('PATCH', `/api/categories/${id}`, { as: moderator, body: { name: 'Refusé' } })).statusCode).toBe(403);
+    expect(
+      (await t.api('PATCH', `/api/categories/${id}`, { as: moderator, body: { name: 'Refusé' } })).statusCode,
+    ).toBe(403);
     const changed = await t.api('PATCH', `/api/categories/${id}`, { as: manager, body: { name: 'Renommée' } });
     expect(changed.json().name).toBe('Renommée');
   });
@@ -72,7 +77,11 @@ describe('roles', () => {
     expect(ok.json().member.role).toBe('moderator');
     const audit = await t.db.selectFrom('audit_log').selectAll().where('subject_id', '=', String(target.id)).execute();
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor_id: admin.id, action: 'member.role_changed', data: { from: 'member', to: 'moderator' } });
+    expect(audit[0]).toMatchObject({
+      actor_id: admin.id,
+      action: 'member.role_changed',
+      data: { from: 'member', to: 'moderator' },
+    });
   });
 
   it('keeps at least one admin', async () => {

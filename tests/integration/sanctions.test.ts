@@ -28,13 +28,22 @@ describe('suspensions and bans', () => {
   it('lets a moderator suspend a member, who can read but not post, and is told until when and why', async () => {
     const target = await createMember(t.db);
     const until = inAWeek();
-    const res = await t.api('POST', `/api/members/${target.id}/suspend`, { as: moderator, body: { until, reason: 'Insultes répétées' } });
+    const res = await t.api('POST', `/api/members/${target.id}/suspend`, {
+      as: moderator,
+      body: { until, reason: 'Insultes répétées' },
+    });
     expect(res.json()).toMatchObject({ suspendedUntil: until, reason: 'Insultes répétées' });
     const { thread } = await createThread(t.db, alice, category.id);
     expect((await t.api('GET', `/api/threads/${thread.id}`, { as: target })).statusCode).toBe(200);
-    const refused = await t.api('POST', `/api/threads/${thread.id}/posts`, { as: target, body: { body: 'Je reviens' } });
+    const refused = await t.api('POST', `/api/threads/${thread.id}/posts`, {
+      as: target,
+      body: { body: 'Je reviens' },
+    });
     expect(refused.statusCode).toBe(403);
-    expect(refused.json().error).toMatchObject({ code: 'member.suspended', details: { until, reason: 'Insultes répétées' } });
+    expect(refused.json().error).toMatchObject({
+      code: 'member.suspended',
+      details: { until, reason: 'Insultes répétées' },
+    });
     const notes = (await t.api('GET', '/api/notifications', { as: target })).json().notifications;
     expect(notes[0]).toMatchObject({ kind: 'sanction.suspended', data: { reason: 'Insultes répétées' } });
   });
@@ -43,26 +52,51 @@ describe('suspensions and bans', () => {
     const target = await createMember(t.db);
     await t.api('POST', `/api/members/${target.id}/ban`, { as: moderator, body: { reason: 'Spam' } });
     const { thread } = await createThread(t.db, alice, category.id);
-    expect((await t.api('POST', `/api/threads/${thread.id}/posts`, { as: target, body: { body: 'x y z' } })).json().error.code).toBe('member.banned');
+    expect(
+      (await t.api('POST', `/api/threads/${thread.id}/posts`, { as: target, body: { body: 'x y z' } })).json().error
+        .code,
+    ).toBe('member.banned');
     await t.api('POST', `/api/members/${target.id}/unsuspend`, { as: moderator });
-    expect((await t.api('POST', `/api/threads/${thread.id}/posts`, { as: target, body: { body: 'Merci !' } })).statusCode).toBe(201);
-    const audit = await t.db.selectFrom('audit_log').select(['action', 'actor_id']).where('subject_id', '=', String(target.id)).orderBy('id').execute();
+    expect(
+      (await t.api('POST', `/api/threads/${thread.id}/posts`, { as: target, body: { body: 'Merci !' } })).statusCode,
+    ).toBe(201);
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor_id'])
+      .where('subject_id', '=', String(target.id))
+      .orderBy('id')
+      .execute();
     expect(audit.map((a) => a.action)).toEqual(['member.banned', 'member.reinstated']);
   });
 
   it('refuses a suspension in the past (422), members (403), and staff targets unless admin (403)', async () => {
     const target = await createMember(t.db);
-    expect((await t.api('POST', `/api/members/${target.id}/suspend`, { as: moderator, body: { until: '2020-01-01T00:00:00Z', reason: 'x' } })).statusCode).toBe(422);
-    expect((await t.api('POST', `/api/members/${target.id}/ban`, { as: alice, body: { reason: 'x' } })).statusCode).toBe(403);
-    expect((await t.api('POST', `/api/members/${manager.id}/ban`, { as: moderator, body: { reason: 'x' } })).statusCode).toBe(403);
-    expect((await t.api('POST', `/api/members/${moderator.id}/warn`, { as: admin, body: { reason: 'Attention' } })).statusCode).toBe(200);
+    expect(
+      (
+        await t.api('POST', `/api/members/${target.id}/suspend`, {
+          as: moderator,
+          body: { until: '2020-01-01T00:00:00Z', reason: 'x' },
+        })
+      ).statusCode,
+    ).toBe(422);
+    expect(
+      (await t.api('POST', `/api/members/${target.id}/ban`, { as: alice, body: { reason: 'x' } })).statusCode,
+    ).toBe(403);
+    expect(
+      (await t.api('POST', `/api/members/${manager.id}/ban`, { as: moderator, body: { reason: 'x' } })).statusCode,
+    ).toBe(403);
+    expect(
+      (await t.api('POST', `/api/members/${moderator.id}/warn`, { as: admin, body: { reason: 'Attention' } }))
+        .statusCode,
+    ).toBe(200);
   });
 });
 
 describe('warnings', () => {
   it('suspend automatically once active strikes reach the threshold', async () => {
     const target = await createMember(t.db);
-    const warn = () => t.api('POST', `/api/members/${target.id}/warn`, { as: moderator, body: { reason: 'Hors sujet' } });
+    const warn = () =>
+      t.api('POST', `/api/members/${target.id}/warn`, { as: moderator, body: { reason: 'Hors sujet' } });
     expect((await warn()).json()).toEqual({ activeStrikes: 1, suspendedUntil: null });
     await warn();
     const third = (await warn()).json();
@@ -74,7 +108,14 @@ describe('warnings', () => {
     const target = await createMember(t.db);
     await t.db
       .insertInto('member_strikes')
-      .values([1, 2].map(() => ({ member_id: target.id, moderator_id: moderator.id, reason: 'ancien', expires_at: new Date(Date.now() - 1000) })))
+      .values(
+        [1, 2].map(() => ({
+          member_id: target.id,
+          moderator_id: moderator.id,
+          reason: 'ancien',
+          expires_at: new Date(Date.now() - 1000),
+        })),
+      )
       .execute();
     const res = await t.api('POST', `/api/members/${target.id}/warn`, { as: moderator, body: { reason: 'Nouveau' } });
     expect(res.json()).toEqual({ activeStrikes: 1, suspendedUntil: null });
@@ -84,16 +125,25 @@ describe('warnings', () => {
 describe('thread tools', () => {
   it('locks a thread (moderators): members cannot reply any more; members may not lock', async () => {
     const { thread } = await createThread(t.db, alice, category.id);
-    expect((await t.api('POST', `/api/threads/${thread.id}/lock`, { as: alice, body: { locked: true } })).statusCode).toBe(403);
-    expect((await t.api('POST', `/api/threads/${thread.id}/lock`, { as: moderator, body: { locked: true } })).json()).toEqual({ id: thread.id, locked: true });
+    expect(
+      (await t.api('POST', `/api/threads/${thread.id}/lock`, { as: alice, body: { locked: true } })).statusCode,
+    ).toBe(403);
+    expect(
+      (await t.api('POST', `/api/threads/${thread.id}/lock`, { as: moderator, body: { locked: true } })).json(),
+    ).toEqual({ id: thread.id, locked: true });
     const reply = await t.api('POST', `/api/threads/${thread.id}/posts`, { as: bob, body: { body: 'Trop tard ?' } });
     expect(reply.json().error.code).toBe('thread.locked');
     expect((await t.api('GET', `/api/threads/${thread.id}`, { as: bob })).json().viewer.canReply).toBe(false);
     // Within the transaction too (a lock that lands between the check and the write): no number for a member.
     const threads = new ThreadsRepository(t.db);
-    expect(await threads.claimPostNumber(thread.id, bob.id, new Date(), { visible: true, openOnly: true })).toBeUndefined();
+    expect(
+      await threads.claimPostNumber(thread.id, bob.id, new Date(), { visible: true, openOnly: true }),
+    ).toBeUndefined();
     // Moderators may still write there.
-    const closing = await t.api('POST', `/api/threads/${thread.id}/posts`, { as: moderator, body: { body: 'Je ferme ce fil, merci à tous.' } });
+    const closing = await t.api('POST', `/api/threads/${thread.id}/posts`, {
+      as: moderator,
+      body: { body: 'Je ferme ce fil, merci à tous.' },
+    });
     expect(closing.statusCode, closing.body).toBe(201);
   });
 
@@ -101,12 +151,19 @@ describe('thread tools', () => {
     const other = await createCategory(t.db);
     const { thread } = await createThread(t.db, alice, category.id);
     await createReply(t.db, bob, thread.id);
-    const res = await t.api('POST', `/api/threads/${thread.id}/move`, { as: moderator, body: { categoryId: other.id } });
+    const res = await t.api('POST', `/api/threads/${thread.id}/move`, {
+      as: moderator,
+      body: { categoryId: other.id },
+    });
     expect(res.json()).toEqual({ id: thread.id, categoryId: other.id });
     const moved = await new CategoriesRepository(t.db).getById(other.id);
     expect(moved).toMatchObject({ thread_count: 1, post_count: 2 });
-    expect((await t.api('POST', `/api/threads/${thread.id}/pin`, { as: moderator, body: { pinned: true } })).statusCode).toBe(403);
-    expect((await t.api('POST', `/api/threads/${thread.id}/pin`, { as: manager, body: { pinned: true } })).statusCode).toBe(200);
+    expect(
+      (await t.api('POST', `/api/threads/${thread.id}/pin`, { as: moderator, body: { pinned: true } })).statusCode,
+    ).toBe(403);
+    expect(
+      (await t.api('POST', `/api/threads/${thread.id}/pin`, { as: manager, body: { pinned: true } })).statusCode,
+    ).toBe(200);
     const list = (await t.api('GET', `/api/categories/${other.slug}/threads`)).json();
     expect(list.pinned.map((th: { id: number }) => th.id)).toEqual([thread.id]);
   });
@@ -119,10 +176,18 @@ describe('hiding and appeals', () => {
     const hidden = await t.api('POST', `/api/posts/${reply.id}/hide`, { as: moderator, body: { reason: 'off_topic' } });
     expect(hidden.json()).toMatchObject({ postState: 'hidden' });
     expect((await t.api('GET', `/api/threads/${thread.id}`)).json().thread.replyCount).toBe(0);
-    expect((await t.api('POST', `/api/posts/${reply.id}/appeal`, { as: alice, body: { message: 'Pas mon message' } })).statusCode).toBe(404);
-    const appeal = await t.api('POST', `/api/posts/${reply.id}/appeal`, { as: bob, body: { message: 'Mon message était dans le sujet.' } });
+    expect(
+      (await t.api('POST', `/api/posts/${reply.id}/appeal`, { as: alice, body: { message: 'Pas mon message' } }))
+        .statusCode,
+    ).toBe(404);
+    const appeal = await t.api('POST', `/api/posts/${reply.id}/appeal`, {
+      as: bob,
+      body: { message: 'Mon message était dans le sujet.' },
+    });
     expect(appeal.statusCode).toBe(201);
-    expect((await t.api('POST', `/api/posts/${reply.id}/appeal`, { as: bob, body: { message: 'Encore ?' } })).statusCode).toBe(409);
+    expect(
+      (await t.api('POST', `/api/posts/${reply.id}/appeal`, { as: bob, body: { message: 'Encore ?' } })).statusCode,
+    ).toBe(409);
     const item = (await t.api('GET', '/api/moderation/queue?reason=appeal', { as: moderator })).json().items[0];
     expect(item.post.id).toBe(reply.id);
     expect(item.appealMessage).toBe('Mon message était dans le sujet.');
@@ -134,7 +199,9 @@ describe('hiding and appeals', () => {
 
   it('answers hiding to members with 403', async () => {
     const { post } = await createThread(t.db, alice, category.id);
-    expect((await t.api('POST', `/api/posts/${post.id}/hide`, { as: bob, body: { reason: 'spam' } })).statusCode).toBe(403);
+    expect((await t.api('POST', `/api/posts/${post.id}/hide`, { as: bob, body: { reason: 'spam' } })).statusCode).toBe(
+      403,
+    );
   });
 
   it('tells authors the typical wait', async () => {

@@ -16,8 +16,16 @@ let member: Member;
 
 const inOneHour = () => new Date(Date.now() + 3_600_000).toISOString();
 const schedule = (title: string, as: Member = manager, publishAt: string = inOneHour()) =>
-  t.api('POST', '/api/threads', { as, body: { categoryId: category.id, title, body: `Le programme : ${title}.`, kind: 'announcement', publishAt } });
-const makeDue = (id: number) => t.db.updateTable('threads').set({ publish_at: sql`now() - interval '1 minute'` }).where('id', '=', id).execute();
+  t.api('POST', '/api/threads', {
+    as,
+    body: { categoryId: category.id, title, body: `Le programme : ${title}.`, kind: 'announcement', publishAt },
+  });
+const makeDue = (id: number) =>
+  t.db
+    .updateTable('threads')
+    .set({ publish_at: sql`now() - interval '1 minute'` })
+    .where('id', '=', id)
+    .execute();
 const threadCount = async () => (await new CategoriesRepository(t.db).getById(category.id))!.thread_count;
 
 beforeAll(async () => {
@@ -34,14 +42,19 @@ describe('scheduled threads', () => {
     const res = await schedule('Question de la semaine : votre plus beau bivouac');
     expect(res.statusCode, res.body).toBe(201);
     const id = res.json().thread.id as number;
-    expect((await t.db.selectFrom('threads').select('state').where('id', '=', id).executeTakeFirstOrThrow()).state).toBe('scheduled');
+    expect(
+      (await t.db.selectFrom('threads').select('state').where('id', '=', id).executeTakeFirstOrThrow()).state,
+    ).toBe('scheduled');
     const latest = (await t.api('GET', '/api/threads')).json().threads.map((x: { id: number }) => x.id);
     expect(latest).not.toContain(id);
     expect((await t.api('GET', `/api/threads/${id}`, { as: member })).statusCode).toBe(404);
     expect((await t.api('GET', `/api/threads/${id}`, { as: manager })).statusCode).toBe(200);
     const calendar = await t.api('GET', '/api/threads/scheduled', { as: manager });
-    expect(calendar.json().threads).toContainEqual(expect.objectContaining({ id, title: 'Question de la semaine : votre plus beau bivouac' }));
-    for (const as of [member, moderator]) expect((await t.api('GET', '/api/threads/scheduled', { as })).statusCode).toBe(403);
+    expect(calendar.json().threads).toContainEqual(
+      expect.objectContaining({ id, title: 'Question de la semaine : votre plus beau bivouac' }),
+    );
+    for (const as of [member, moderator])
+      expect((await t.api('GET', '/api/threads/scheduled', { as })).statusCode).toBe(403);
     expect((await t.api('GET', '/api/threads/scheduled')).statusCode).toBe(401);
   });
 
@@ -58,7 +71,10 @@ describe('scheduled threads', () => {
     const id = (await schedule('Concours photo : vos sommets')).json().thread.id as number;
     await makeDue(id);
     const before = await threadCount();
-    const other = await buildApp({ config: loadConfig({ WEB_DIST: '/nonexistent', SEARCH_WORKER: '0', SCHEDULER_INTERVAL_MS: '0' }), db: t.db });
+    const other = await buildApp({
+      config: loadConfig({ WEB_DIST: '/nonexistent', SEARCH_WORKER: '0', SCHEDULER_INTERVAL_MS: '0' }),
+      db: t.db,
+    });
     try {
       const runs = await Promise.all([t.app.scheduler.runDue(), other.scheduler.runDue(), t.app.scheduler.runDue()]);
       expect(runs.flat()).toEqual([id]);
@@ -76,7 +92,10 @@ describe('scheduled threads', () => {
   it('publishes at the next start what fell due while no server was running', async () => {
     const id = (await schedule('Retour sur la sortie raquettes')).json().thread.id as number;
     await makeDue(id);
-    const restarted = await buildApp({ config: loadConfig({ WEB_DIST: '/nonexistent', SEARCH_WORKER: '0', SCHEDULER_INTERVAL_MS: '60000' }), db: t.db });
+    const restarted = await buildApp({
+      config: loadConfig({ WEB_DIST: '/nonexistent', SEARCH_WORKER: '0', SCHEDULER_INTERVAL_MS: '60000' }),
+      db: t.db,
+    });
     try {
       await restarted.ready();
       const end = Date.now() + 10_000;

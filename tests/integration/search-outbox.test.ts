@@ -65,7 +65,8 @@ let documents: SearchDocumentsRepository;
 async function expected() {
   return new Map((await documents.page(0, 100_000)).map((d) => [d.id, d]));
 }
-const outboxRows = async () => (await t.db.selectFrom('search_outbox').select('post_id').orderBy('id').execute()).map((r) => Number(r.post_id));
+const outboxRows = async () =>
+  (await t.db.selectFrom('search_outbox').select('post_id').orderBy('id').execute()).map((r) => Number(r.post_id));
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -80,13 +81,23 @@ describe('search outbox', () => {
     await t.db.deleteFrom('search_outbox').execute();
     const created = await t.api('POST', '/api/threads', {
       as: author,
-      body: { categoryId: category.id, title: 'Tente deux places légère', body: 'Quelle tente pour deux en bivouac ?', kind: 'question' },
+      body: {
+        categoryId: category.id,
+        title: 'Tente deux places légère',
+        body: 'Quelle tente pour deux en bivouac ?',
+        kind: 'question',
+      },
     });
     expect(created.statusCode, created.body).toBe(201);
     expect(await outboxRows()).toEqual([created.json().post.id]);
     const refused = await t.api('POST', '/api/threads', {
       as: author,
-      body: { categoryId: category.id, title: 'Virement', body: 'Mon IBAN : FR76 3000 6000 0112 3456 7890 189', kind: 'question' },
+      body: {
+        categoryId: category.id,
+        title: 'Virement',
+        body: 'Mon IBAN : FR76 3000 6000 0112 3456 7890 189',
+        kind: 'question',
+      },
     });
     expect(refused.statusCode, refused.body).toBe(422);
     expect(await outboxRows()).toEqual([created.json().post.id]);
@@ -95,11 +106,19 @@ describe('search outbox', () => {
   it('sends edits, moderation and deletions to the index, each post once per batch', async () => {
     const index = new FlakyIndex();
     const worker = new SearchOutboxWorker(t.db, index);
-    const { thread, post } = await createThread(t.db, author, category.id, { title: 'Réchaud à alcool', body: 'Mon réchaud fume.' });
+    const { thread, post } = await createThread(t.db, author, category.id, {
+      title: 'Réchaud à alcool',
+      body: 'Mon réchaud fume.',
+    });
     const reply = await createReply(t.db, author, thread.id, 'Nettoyez le brûleur.');
     await t.db.updateTable('posts').set({ body_md: 'Mon réchaud fume noir.' }).where('id', '=', post.id).execute();
     await worker.drain();
-    expect(index.docs.get(post.id)).toMatchObject({ title: 'Réchaud à alcool', body: 'Mon réchaud fume noir.', visibility: 'published', number: 1 });
+    expect(index.docs.get(post.id)).toMatchObject({
+      title: 'Réchaud à alcool',
+      body: 'Mon réchaud fume noir.',
+      visibility: 'published',
+      number: 1,
+    });
     expect(index.docs.get(reply.id)).toMatchObject({ title: '', body: 'Nettoyez le brûleur.', threadId: thread.id });
     expect(await outboxRows()).toEqual([]);
 
@@ -121,10 +140,16 @@ describe('search outbox', () => {
     worker.start();
     const written: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const { post } = await createThread(t.db, author, category.id, { title: `Sac de couchage ${i}`, body: `Confort ${i} degrés.` });
+      const { post } = await createThread(t.db, author, category.id, {
+        title: `Sac de couchage ${i}`,
+        body: `Confort ${i} degrés.`,
+      });
       written.push(post.id);
     }
-    const { thread, post: edited } = await createThread(t.db, author, category.id, { title: 'Matelas gonflable', body: 'Il fuit.' });
+    const { thread, post: edited } = await createThread(t.db, author, category.id, {
+      title: 'Matelas gonflable',
+      body: 'Il fuit.',
+    });
     await t.db.updateTable('posts').set({ body_md: 'Il fuit par la valve.' }).where('id', '=', edited.id).execute();
     await t.db.updateTable('threads').set({ state: 'deleted' }).where('id', '=', thread.id).execute();
     await until(async () => index.failures === 4 && (await outboxRows()).length === 0);
@@ -138,9 +163,15 @@ describe('search outbox', () => {
   it('applies a batch again after a failure halfway through it', async () => {
     const index = new FlakyIndex();
     await rebuildIndex(t.db, index);
-    const { post } = await createThread(t.db, author, category.id, { title: 'Gourde filtrante', body: 'Elle filtre bien.' });
+    const { post } = await createThread(t.db, author, category.id, {
+      title: 'Gourde filtrante',
+      body: 'Elle filtre bien.',
+    });
     await t.db.updateTable('posts').set({ state: 'deleted' }).where('id', '=', post.id).execute();
-    const { post: kept } = await createThread(t.db, author, category.id, { title: 'Gourde isotherme', body: 'Elle garde le froid.' });
+    const { post: kept } = await createThread(t.db, author, category.id, {
+      title: 'Gourde isotherme',
+      body: 'Elle garde le froid.',
+    });
     index.failuresLeft = 1;
     index.failHalfway = true;
     const worker = new SearchOutboxWorker(t.db, index);
@@ -155,8 +186,12 @@ describe('search outbox', () => {
   it('lets one node drain at a time', async () => {
     const index = new FlakyIndex();
     await rebuildIndex(t.db, index);
-    for (let i = 0; i < 12; i++) await createThread(t.db, author, category.id, { title: `Piolet ${i}`, body: 'Piolet technique.' });
-    const nodes = [new SearchOutboxWorker(t.db, index, { batch: 2 }), new SearchOutboxWorker(t.db, index, { batch: 2 })];
+    for (let i = 0; i < 12; i++)
+      await createThread(t.db, author, category.id, { title: `Piolet ${i}`, body: 'Piolet technique.' });
+    const nodes = [
+      new SearchOutboxWorker(t.db, index, { batch: 2 }),
+      new SearchOutboxWorker(t.db, index, { batch: 2 }),
+    ];
     await Promise.all([...nodes.map((n) => n.drain()), ...nodes.map((n) => n.drain())]);
     await nodes[0]!.drain();
     expect(index.maxBusy).toBe(1);
@@ -168,7 +203,11 @@ describe('search outbox', () => {
     const index = new FlakyIndex();
     const progress: number[] = [];
     let total = -1;
-    const sent = await rebuildIndex(t.db, index, { pageSize: 4, onStart: (n) => (total = n), onPage: (n) => progress.push(n) });
+    const sent = await rebuildIndex(t.db, index, {
+      pageSize: 4,
+      onStart: (n) => (total = n),
+      onPage: (n) => progress.push(n),
+    });
     expect(sent).toBe(total);
     expect(progress.at(-1)).toBe(total);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
@@ -202,7 +241,12 @@ describe('search outbox', () => {
       const member = await createMember(down.db, { trustLevel: 2 });
       const created = await down.api('POST', '/api/threads', {
         as: member,
-        body: { categoryId: cat.id, title: 'Tente tunnel ou dôme ?', body: 'Pour le vent, laquelle ?', kind: 'question' },
+        body: {
+          categoryId: cat.id,
+          title: 'Tente tunnel ou dôme ?',
+          body: 'Pour le vent, laquelle ?',
+          kind: 'question',
+        },
       });
       expect(created.statusCode, created.body).toBe(201);
       await expect(down.app.searchOutbox.drain()).rejects.toThrow();

@@ -48,7 +48,11 @@ describe.each(ADAPTERS)('search contract (%s)', (adapter) => {
   beforeAll(async () => {
     t = await createTestApp(
       adapter === 'meilisearch'
-        ? { MEILI_URL: process.env.MEILI_URL!, MEILI_MASTER_KEY: process.env.MEILI_MASTER_KEY ?? '', MEILI_INDEX: `agora_test_${process.pid}_${Date.now()}` }
+        ? {
+            MEILI_URL: process.env.MEILI_URL!,
+            MEILI_MASTER_KEY: process.env.MEILI_MASTER_KEY ?? '',
+            MEILI_INDEX: `agora_test_${process.pid}_${Date.now()}`,
+          }
         : {},
     );
     gear = await createCategory(t.db, { slug: 'materiel', name: 'Matériel' });
@@ -76,7 +80,9 @@ describe.each(ADAPTERS)('search contract (%s)', (adapter) => {
   afterAll(async () => {
     if (t.config.meili) {
       const { Meilisearch } = await import('meilisearch');
-      await new Meilisearch({ host: t.config.meili.url, apiKey: t.config.meili.key }).deleteIndex(t.config.meili.index).waitTask();
+      await new Meilisearch({ host: t.config.meili.url, apiKey: t.config.meili.key })
+        .deleteIndex(t.config.meili.index)
+        .waitTask();
     }
     await t.close();
   });
@@ -93,37 +99,51 @@ describe.each(ADAPTERS)('search contract (%s)', (adapter) => {
   });
 
   it('ignores accents: « ete » finds « été », « randonnee » finds « randonnée »', async () => {
-    expect((await find('q=ete')).results.map((r) => text(r.thread.title))).toEqual(['Quelle chaussure pour la randonnée en montagne ?']);
+    expect((await find('q=ete')).results.map((r) => text(r.thread.title))).toEqual([
+      'Quelle chaussure pour la randonnée en montagne ?',
+    ]);
     expect((await find('q=randonnee')).results).toHaveLength(1);
   });
 
   it("handles elisions: « l'entretien » and « l’entretien » find « entretien »", async () => {
     for (const q of ["l'entretien", 'l’entretien', 'entretien']) {
       const page = await find(`q=${encodeURIComponent(q)}`);
-      expect(page.results.map((r) => r.category.slug), q).toEqual(['entretien']);
+      expect(
+        page.results.map((r) => r.category.slug),
+        q,
+      ).toEqual(['entretien']);
     }
   });
 
   it('matches the last word as a prefix while typing', async () => {
     if (adapter === 'postgres') {
       // PostgreSQL's English stemmer; Meilisearch does not stem (it forgives typos instead).
-      expect((await find('q=hike')).results.map((r) => text(r.thread.title))).toEqual(['Waterproof boots for winter hiking']);
+      expect((await find('q=hike')).results.map((r) => text(r.thread.title))).toEqual([
+        'Waterproof boots for winter hiking',
+      ]);
     }
-    expect((await find('q=hikin')).results.map((r) => text(r.thread.title))).toEqual(['Waterproof boots for winter hiking']);
+    expect((await find('q=hikin')).results.map((r) => text(r.thread.title))).toEqual([
+      'Waterproof boots for winter hiking',
+    ]);
     expect((await find('q=imperm')).results).toHaveLength(1);
     expect((await find('q=cuir%20sais')).results).toHaveLength(1);
   });
 
   it('needs every word, and weighs the title above the body', async () => {
     expect((await find('q=chaussure%20cuir')).results).toHaveLength(0);
-    const { thread } = await createThread(t.db, author, gear.id, { title: 'Mes bottes de pluie', body: 'Je parle de cuir ici, une fois.' });
+    const { thread } = await createThread(t.db, author, gear.id, {
+      title: 'Mes bottes de pluie',
+      body: 'Je parle de cuir ici, une fois.',
+    });
     const page = await find('q=cuir');
     expect(page.results.map((r) => r.thread.id).at(-1)).toBe(thread.id);
   });
 
   it('filters by category, author, kind, accepted answer and dates', async () => {
     expect((await find('q=cuir&category=entretien')).results.every((r) => r.category.slug === 'entretien')).toBe(true);
-    expect((await find(`q=cuir&author=${other.username}`)).results.every((r) => r.author.username === other.username)).toBe(true);
+    expect(
+      (await find(`q=cuir&author=${other.username}`)).results.every((r) => r.author.username === other.username),
+    ).toBe(true);
     expect((await find('q=cuir&kind=tip')).results.map((r) => r.thread.kind)).toEqual(['tip']);
     expect((await find('q=chaussure&answered=true')).results).toHaveLength(0);
     expect((await find('q=chaussure&from=2000-01-01&to=2000-12-31')).results).toHaveLength(0);
@@ -155,12 +175,18 @@ describe.each(ADAPTERS)('search contract (%s)', (adapter) => {
   });
 
   it('never returns the HTML a member wrote: snippets are plain text', async () => {
-    await createThread(t.db, author, gear.id, { title: 'Guêtres et crampons', body: 'Les guêtres <img src=x onerror=alert(1)> sont utiles, voir [le guide](https://example.com/guetres).' });
+    await createThread(t.db, author, gear.id, {
+      title: 'Guêtres et crampons',
+      body: 'Les guêtres <img src=x onerror=alert(1)> sont utiles, voir [le guide](https://example.com/guetres).',
+    });
     const [r] = (await find('q=guetres')).results;
     expect(text(r!.snippet)).not.toContain('example.com');
     expect(text(r!.snippet)).toContain('le guide');
     expect(text(r!.snippet)).not.toContain('onerror');
-    await createThread(t.db, author, gear.id, { title: 'Prix des guêtres', body: 'Des guêtres à prix < 50 € et légères.' });
+    await createThread(t.db, author, gear.id, {
+      title: 'Prix des guêtres',
+      body: 'Des guêtres à prix < 50 € et légères.',
+    });
     const cheap = (await find('q=guetres%20legeres')).results[0]!;
     expect(text(cheap.snippet)).toContain('< 50 € et légères');
     // The text stays text; the page renders segments with text nodes, so the tag is inert.
@@ -168,9 +194,15 @@ describe.each(ADAPTERS)('search contract (%s)', (adapter) => {
   });
 
   it('follows edits, title changes and deletions', async () => {
-    const { thread, post } = await createThread(t.db, author, care.id, { title: 'Sac à dos troué', body: 'Une couture a lâché sur mon sac.' });
+    const { thread, post } = await createThread(t.db, author, care.id, {
+      title: 'Sac à dos troué',
+      body: 'Une couture a lâché sur mon sac.',
+    });
     expect((await find('q=couture')).results).toHaveLength(1);
-    const edit = await t.api('PATCH', `/api/posts/${post.id}`, { as: author, body: { body: 'Une fermeture éclair a lâché sur mon sac.', title: 'Fermeture éclair cassée' } });
+    const edit = await t.api('PATCH', `/api/posts/${post.id}`, {
+      as: author,
+      body: { body: 'Une fermeture éclair a lâché sur mon sac.', title: 'Fermeture éclair cassée' },
+    });
     expect(edit.statusCode, edit.body).toBe(200);
     expect((await find('q=couture')).results).toHaveLength(0);
     expect((await find('q=fermeture')).results.map((r) => r.thread.id)).toEqual([thread.id]);
@@ -183,7 +215,10 @@ describe.each(ADAPTERS)('search contract (%s)', (adapter) => {
   });
 
   it('shows members published posts only; moderators also find hidden and pending ones, marked', async () => {
-    const { thread, post } = await createThread(t.db, author, gear.id, { title: 'Lampe frontale qui clignote', body: 'Ma lampe frontale clignote.' });
+    const { thread, post } = await createThread(t.db, author, gear.id, {
+      title: 'Lampe frontale qui clignote',
+      body: 'Ma lampe frontale clignote.',
+    });
     await t.db.updateTable('posts').set({ state: 'hidden' }).where('id', '=', post.id).execute();
     await t.db.updateTable('threads').set({ state: 'hidden' }).where('id', '=', thread.id).execute();
     expect((await find('q=frontale')).results).toHaveLength(0);
@@ -193,13 +228,20 @@ describe.each(ADAPTERS)('search contract (%s)', (adapter) => {
   });
 
   it('follows thread moves, moderation of a whole thread and accepted answers', async () => {
-    const { thread } = await createThread(t.db, author, gear.id, { title: 'Réchaud à gaz qui fuit', body: 'Mon réchaud fuit au raccord.', kind: 'question' });
+    const { thread } = await createThread(t.db, author, gear.id, {
+      title: 'Réchaud à gaz qui fuit',
+      body: 'Mon réchaud fuit au raccord.',
+      kind: 'question',
+    });
     const answer = await createReply(t.db, other, thread.id, 'Changez le joint du raccord du réchaud.');
     expect((await find('q=rechaud&category=entretien')).results).toHaveLength(0);
     await t.db.updateTable('threads').set({ category_id: care.id }).where('id', '=', thread.id).execute();
     expect((await find('q=rechaud&category=entretien')).results).toHaveLength(2);
     expect((await find('q=rechaud&answered=true')).results).toHaveLength(0);
-    const accepted = await t.api('POST', `/api/threads/${thread.id}/accept`, { as: author, body: { postId: answer.id } });
+    const accepted = await t.api('POST', `/api/threads/${thread.id}/accept`, {
+      as: author,
+      body: { postId: answer.id },
+    });
     expect(accepted.statusCode, accepted.body).toBe(200);
     expect((await find('q=rechaud&answered=true')).results).toHaveLength(2);
     await t.db.updateTable('threads').set({ state: 'hidden' }).where('id', '=', thread.id).execute();
@@ -210,7 +252,8 @@ describe.each(ADAPTERS)('search contract (%s)', (adapter) => {
   });
 
   it('pages with an opaque cursor', async () => {
-    for (let i = 0; i < 25; i++) await createThread(t.db, other, gear.id, { title: `Bâtons de marche, modèle ${i}`, body: 'Des bâtons pliants.' });
+    for (let i = 0; i < 25; i++)
+      await createThread(t.db, other, gear.id, { title: `Bâtons de marche, modèle ${i}`, body: 'Des bâtons pliants.' });
     const first = await find('q=batons');
     expect(first.results).toHaveLength(20);
     expect(first.nextCursor).toBeTruthy();
@@ -221,21 +264,37 @@ describe.each(ADAPTERS)('search contract (%s)', (adapter) => {
     expect(ids.size).toBe(25);
   });
 
-  if (adapter === 'postgres') it('gives the same answers when statistics make it walk the newest posts instead of using the index', async () => {
-    const before = (await find('q=batons')).results.map((r) => r.postId);
-    await sql`ANALYZE post_search`.execute(t.db);
-    const stats = await sql<{ e: string[] }>`SELECT most_common_elems::text::text[] AS e FROM pg_stats WHERE tablename = 'post_search' AND attname = 'doc'`.execute(t.db);
-    expect(stats.rows[0]?.e).toContain('baton'); // so the walk is really taken below
-    // A new adapter reads the fresh statistics (the app's re-reads them every few minutes).
-    const walked = await new PgSearchAdapter(t.db).search({ q: 'batons', includeHidden: false, offset: 0, limit: 20 });
-    expect(walked.hits.map((h) => h.postId)).toEqual(before);
-  });
+  if (adapter === 'postgres')
+    it('gives the same answers when statistics make it walk the newest posts instead of using the index', async () => {
+      const before = (await find('q=batons')).results.map((r) => r.postId);
+      await sql`ANALYZE post_search`.execute(t.db);
+      const stats = await sql<{
+        e: string[];
+      }>`SELECT most_common_elems::text::text[] AS e FROM pg_stats WHERE tablename = 'post_search' AND attname = 'doc'`.execute(
+        t.db,
+      );
+      expect(stats.rows[0]?.e).toContain('baton'); // so the walk is really taken below
+      // A new adapter reads the fresh statistics (the app's re-reads them every few minutes).
+      const walked = await new PgSearchAdapter(t.db).search({
+        q: 'batons',
+        includeHidden: false,
+        offset: 0,
+        limit: 20,
+      });
+      expect(walked.hits.map((h) => h.postId)).toEqual(before);
+    });
 
   it('suggests thread titles as one types, and similar threads for a new title', async () => {
     const typed = await ask('/api/search/titles?q=chauss');
-    expect(typed.json().threads.map((x: { title: string }) => x.title)).toEqual(['Quelle chaussure pour la randonnée en montagne ?']);
-    const similar = await ask(`/api/search/titles?match=any&q=${encodeURIComponent('Chaussures imperméables pour la neige ?')}`);
-    expect(similar.json().threads.map((x: { title: string }) => x.title)).toContain('Quelle chaussure pour la randonnée en montagne ?');
+    expect(typed.json().threads.map((x: { title: string }) => x.title)).toEqual([
+      'Quelle chaussure pour la randonnée en montagne ?',
+    ]);
+    const similar = await ask(
+      `/api/search/titles?match=any&q=${encodeURIComponent('Chaussures imperméables pour la neige ?')}`,
+    );
+    expect(similar.json().threads.map((x: { title: string }) => x.title)).toContain(
+      'Quelle chaussure pour la randonnée en montagne ?',
+    );
   });
 
   it('counts queries without the member and shows managers the ones that found nothing', async () => {
@@ -247,7 +306,11 @@ describe.each(ADAPTERS)('search contract (%s)', (adapter) => {
     expect((await t.api('GET', '/api/search/misses')).statusCode).toBe(401);
     const res = await t.api('GET', '/api/search/misses', { as: manager });
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { searches: number; withoutResults: number; queries: { query: string; count: number }[] };
+    const body = res.json() as {
+      searches: number;
+      withoutResults: number;
+      queries: { query: string; count: number }[];
+    };
     expect(body.queries).toContainEqual(expect.objectContaining({ query: 'guêtres velcro', count: 2 }));
     expect(body.queries.map((q) => q.query)).not.toContain('chaussure');
     expect(body.withoutResults).toBeLessThan(body.searches);

@@ -60,7 +60,9 @@ describe('thread page cache', () => {
     const { thread } = await createThread(t.db, alice, category.id);
     await read(t.app, thread.id);
     t.resetQueries();
-    await Promise.all(Array.from({ length: 20 }, () => t.app.inject({ method: 'GET', url: `/api/threads/${thread.id}` })));
+    await Promise.all(
+      Array.from({ length: 20 }, () => t.app.inject({ method: 'GET', url: `/api/threads/${thread.id}` })),
+    );
     const heads = t.queries.filter((q) => q.startsWith('select "id", "version"'));
     expect(heads.length).toBeGreaterThan(0);
     expect(heads.length).toBeLessThan(20);

@@ -23,9 +23,21 @@ const OPENS: Record<ThreadState, Who[]> = {
   deleted: ['staff'],
 };
 /** Lists show published threads only, whoever looks. */
-const LISTS: Record<ThreadState, Who[]> = { published: WHO, pending: NONE, scheduled: NONE, hidden: NONE, deleted: NONE };
+const LISTS: Record<ThreadState, Who[]> = {
+  published: WHO,
+  pending: NONE,
+  scheduled: NONE,
+  hidden: NONE,
+  deleted: NONE,
+};
 /** Search also finds held and hidden posts for staff; scheduled and deleted ones are never found. */
-const FINDS: Record<ThreadState, Who[]> = { published: WHO, pending: ['staff'], scheduled: NONE, hidden: ['staff'], deleted: NONE };
+const FINDS: Record<ThreadState, Who[]> = {
+  published: WHO,
+  pending: ['staff'],
+  scheduled: NONE,
+  hidden: ['staff'],
+  deleted: NONE,
+};
 
 interface Fixture {
   state: ThreadState;
@@ -99,8 +111,16 @@ async function subscribes(who: Who, topic: string) {
 
 const PATHS: ReadPath[] = [
   { name: 'GET /api/threads/:id', expected: OPENS, sees: (who, f) => opens(who, `/api/threads/${f.threadId}`) },
-  { name: 'GET /api/posts/:id (the first post)', expected: OPENS, sees: (who, f) => opens(who, `/api/posts/${f.firstPostId}`) },
-  { name: 'GET /api/threads/:id/idea (idea panel)', expected: OPENS, sees: (who, f) => opens(who, `/api/threads/${f.threadId}/idea`) },
+  {
+    name: 'GET /api/posts/:id (the first post)',
+    expected: OPENS,
+    sees: (who, f) => opens(who, `/api/posts/${f.firstPostId}`),
+  },
+  {
+    name: 'GET /api/threads/:id/idea (idea panel)',
+    expected: OPENS,
+    sees: (who, f) => opens(who, `/api/threads/${f.threadId}/idea`),
+  },
   { name: 'live: subscribe to thread:id', expected: OPENS, sees: (who, f) => subscribes(who, `thread:${f.threadId}`) },
   {
     name: 'GET /api/members/:username/reputation (ledger names the thread)',
@@ -116,27 +136,58 @@ const PATHS: ReadPath[] = [
     who: ['author', 'member', 'staff'],
     sees: async (who, f) => {
       const body = (await get(who, '/api/notifications')).json();
-      return body.notifications.some((n: { kind: string; data: { threadId?: number } }) => n.kind === 'like' && n.data.threadId === f.threadId);
+      return body.notifications.some(
+        (n: { kind: string; data: { threadId?: number } }) => n.kind === 'like' && n.data.threadId === f.threadId,
+      );
     },
   },
   {
     name: 'GET /api/categories/:slug/threads',
     expected: LISTS,
-    sees: (who, f) => lists(who, `/api/categories/${category.slug}/threads`, (b) => [...b.pinned, ...b.threads].map((x) => x.id), f.threadId),
+    sees: (who, f) =>
+      lists(
+        who,
+        `/api/categories/${category.slug}/threads`,
+        (b) => [...b.pinned, ...b.threads].map((x) => x.id),
+        f.threadId,
+      ),
   },
-  { name: 'GET /api/threads (latest)', expected: LISTS, sees: (who, f) => lists(who, '/api/threads', (b) => b.threads.map((x: any) => x.id), f.threadId) },
-  { name: 'GET /api/home (featured)', expected: LISTS, sees: (who, f) => lists(who, '/api/home', (b) => b.featured.map((x: any) => x.id), f.threadId) },
-  { name: 'GET /api/ideas (board)', expected: LISTS, sees: (who, f) => lists(who, '/api/ideas?sort=recent', (b) => b.ideas.map((x: any) => x.id), f.threadId) },
+  {
+    name: 'GET /api/threads (latest)',
+    expected: LISTS,
+    sees: (who, f) => lists(who, '/api/threads', (b) => b.threads.map((x: any) => x.id), f.threadId),
+  },
+  {
+    name: 'GET /api/home (featured)',
+    expected: LISTS,
+    sees: (who, f) => lists(who, '/api/home', (b) => b.featured.map((x: any) => x.id), f.threadId),
+  },
+  {
+    name: 'GET /api/ideas (board)',
+    expected: LISTS,
+    sees: (who, f) => lists(who, '/api/ideas?sort=recent', (b) => b.ideas.map((x: any) => x.id), f.threadId),
+  },
   {
     name: 'GET /api/members/:username (recent posts)',
     expected: LISTS,
-    sees: (who, f) => lists(who, `/api/members/${actors.author.username}`, (b) => b.recentPosts.map((x: any) => x.threadId), f.threadId),
+    sees: (who, f) =>
+      lists(
+        who,
+        `/api/members/${actors.author.username}`,
+        (b) => b.recentPosts.map((x: any) => x.threadId),
+        f.threadId,
+      ),
   },
-  { name: 'GET /api/search', expected: FINDS, sees: (who, f) => lists(who, `/api/search?q=${WORD}`, (b) => b.results.map((x: any) => x.thread.id), f.threadId) },
+  {
+    name: 'GET /api/search',
+    expected: FINDS,
+    sees: (who, f) => lists(who, `/api/search?q=${WORD}`, (b) => b.results.map((x: any) => x.thread.id), f.threadId),
+  },
   {
     name: 'GET /api/search/titles',
     expected: FINDS,
-    sees: (who, f) => lists(who, `/api/search/titles?q=${WORD}&limit=10`, (b) => b.threads.map((x: any) => x.threadId), f.threadId),
+    sees: (who, f) =>
+      lists(who, `/api/search/titles?q=${WORD}&limit=10`, (b) => b.threads.map((x: any) => x.threadId), f.threadId),
   },
 ];
 
@@ -164,7 +215,12 @@ beforeAll(async () => {
       .set({ state, featured: true, publish_at: state === 'scheduled' ? new Date(Date.now() + 86_400_000) : null })
       .where('id', '=', thread.id)
       .execute();
-    fixtures.push({ state, threadId: thread.id, firstPostId: post.id, postOf: { author: post.id, member: memberPost.id, staff: staffPost.id } });
+    fixtures.push({
+      state,
+      threadId: thread.id,
+      firstPostId: post.id,
+      postOf: { author: post.id, member: memberPost.id, staff: staffPost.id },
+    });
   }
   // Staff may act in a thread whatever its state: an admin likes each member's post, once the thread is in it.
   for (const f of fixtures) {
@@ -202,7 +258,8 @@ describe("a member's private data", () => {
     expect((await t.api('GET', '/api/notifications/preferences', { as: author })).statusCode).toBe(200);
     expect((await t.api('GET', `/api/manage/members/${author.id}`, { as: manager })).json().email).toBe(author.email);
     expect((await t.api('GET', `/api/manage/members/${author.id}`)).statusCode).toBe(401);
-    for (const other of [member, staff]) expect((await t.api('GET', `/api/manage/members/${author.id}`, { as: other })).statusCode).toBe(403);
+    for (const other of [member, staff])
+      expect((await t.api('GET', `/api/manage/members/${author.id}`, { as: other })).statusCode).toBe(403);
     for (const other of [undefined, member, staff, manager]) {
       const profile = await t.api('GET', `/api/members/${author.username}`, other ? { as: other } : {});
       expect(profile.statusCode).toBe(200);

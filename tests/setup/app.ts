@@ -54,7 +54,11 @@ export async function createTestApp(
   const app = await buildApp({ config, db: database.db, databaseUrl: database.url });
   await app.ready();
   if (options.netiquette !== 'strict') {
-    await database.db.updateTable('netiquette_rules').set({ enabled: false }).where('key', 'in', ['flood', 'duplicate']).execute();
+    await database.db
+      .updateTable('netiquette_rules')
+      .set({ enabled: false })
+      .where('key', 'in', ['flood', 'duplicate'])
+      .execute();
   }
   const sessions = new SessionService(new SessionRepository(database.db));
   const cookies = new Map<number, string>();

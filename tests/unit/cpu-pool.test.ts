@@ -1,7 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../server/lib/markdown.ts';
 import { closeCpuPool, runCpuTask } from '../../server/lib/cpu-pool.ts';
-import { BUILTIN_RULES, compileRules, defaultDefinitions, evaluate, type Verdict } from '../../server/modules/netiquette/engine/index.ts';
+import {
+  BUILTIN_RULES,
+  compileRules,
+  defaultDefinitions,
+  evaluate,
+  type Verdict,
+} from '../../server/modules/netiquette/engine/index.ts';
 
 afterAll(() => closeCpuPool());
 
@@ -15,9 +21,22 @@ describe('the CPU pool', () => {
 
   it('evaluates the netiquette in a worker with the rules it is given', async () => {
     const definitions = defaultDefinitions();
-    const context = { trustLevel: 0, role: 'member' as const, accountAgeDays: 1, categoryId: null, authorPostCount: 0, recentPosts: [], now: new Date() };
+    const context = {
+      trustLevel: 0,
+      role: 'member' as const,
+      accountAgeDays: 1,
+      categoryId: null,
+      authorPostCount: 0,
+      recentPosts: [],
+      now: new Date(),
+    };
     const text = { body: `Appelle-moi au 06 12 34 56 78, espèce de connard. ${'Du texte. '.repeat(600)}` };
-    const verdict = await runCpuTask<Verdict>({ kind: 'evaluate', text, context, rules: { version: 'v1', definitions } });
+    const verdict = await runCpuTask<Verdict>({
+      kind: 'evaluate',
+      text,
+      context,
+      rules: { version: 'v1', definitions },
+    });
     expect(verdict.action).not.toBe('allow');
     expect(verdict).toEqual(evaluate(text, context, compileRules(definitions)));
     expect(BUILTIN_RULES.length).toBeGreaterThan(0);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { compileRules, defaultDefinitions, evaluate, type EvaluationContext } from '../../server/modules/netiquette/engine/index.ts';
+import {
+  compileRules,
+  defaultDefinitions,
+  evaluate,
+  type EvaluationContext,
+} from '../../server/modules/netiquette/engine/index.ts';
 import { CLEAN, VIOLATIONS } from '../fixtures/netiquette-corpus.ts';
 
 const ruleSet = compileRules(defaultDefinitions());
@@ -29,7 +34,9 @@ describe('the netiquette engine on the labelled corpus', () => {
       `netiquette corpus: recall ${(recall * 100).toFixed(1)} %, precision ${(precision * 100).toFixed(1)} %, ` +
         `false positives ${(falsePositiveRate * 100).toFixed(1)} % (${falsePositives.length}/${CLEAN.length})` +
         (missed.length ? `\n  missed: ${missed.map((m) => JSON.stringify(m)).join(', ')}` : '') +
-        (falsePositives.length ? `\n  false positives: ${falsePositives.map((m) => JSON.stringify(m)).join(', ')}` : ''),
+        (falsePositives.length
+          ? `\n  false positives: ${falsePositives.map((m) => JSON.stringify(m)).join(', ')}`
+          : ''),
     );
     expect(recall).toBeGreaterThanOrEqual(0.95);
     expect(falsePositiveRate).toBeLessThanOrEqual(0.02);

@@ -8,7 +8,12 @@ import {
   type RuleDefinition,
   RuleError,
 } from '../../server/modules/netiquette/engine/index.ts';
-import { findCards, findIbans, findPhones, luhn } from '../../server/modules/netiquette/engine/detectors/personal-data.ts';
+import {
+  findCards,
+  findIbans,
+  findPhones,
+  luhn,
+} from '../../server/modules/netiquette/engine/detectors/personal-data.ts';
 
 const base: EvaluationContext = {
   trustLevel: 1,
@@ -22,7 +27,8 @@ const base: EvaluationContext = {
 const defaults = compileRules(defaultDefinitions());
 const check = (body: string, context: Partial<EvaluationContext> = {}, title?: string) =>
   evaluate({ body, title }, { ...base, ...context }, defaults);
-const keys = (body: string, context: Partial<EvaluationContext> = {}) => check(body, context).hits.map((h) => h.ruleKey);
+const keys = (body: string, context: Partial<EvaluationContext> = {}) =>
+  check(body, context).hits.map((h) => h.ruleKey);
 
 const only = (defs: RuleDefinition[]) => compileRules(defs);
 
@@ -58,12 +64,20 @@ describe('verdicts and hits', () => {
 });
 
 describe('word boundaries (Scunthorpe)', () => {
-  it.each(['conseil', 'concours', 'Scunthorpe', 'assess', 'class', 'cocktail', 'analysis', 'Essex', 'pédale', 'gourde'])(
-    'never hits "%s"',
-    (word) => {
-      expect(check(`Un mot : ${word}.`).hits).toEqual([]);
-    },
-  );
+  it.each([
+    'conseil',
+    'concours',
+    'Scunthorpe',
+    'assess',
+    'class',
+    'cocktail',
+    'analysis',
+    'Essex',
+    'pédale',
+    'gourde',
+  ])('never hits "%s"', (word) => {
+    expect(check(`Un mot : ${word}.`).hits).toEqual([]);
+  });
 
   it('sees "con" only where it insults', () => {
     expect(keys('Les pros et les cons du modèle.')).toEqual([]);
@@ -111,7 +125,14 @@ describe('links', () => {
   it('flags URL shorteners and refuses denied domains', () => {
     expect(keys('https://bit.ly/abc')).toEqual(['links_shortener']);
     const set = only([
-      { key: 'links_domain', kind: 'links_domain', action: 'reject', enabled: true, categoryIds: null, params: { denyDomains: ['concurrent.example'] } },
+      {
+        key: 'links_domain',
+        kind: 'links_domain',
+        action: 'reject',
+        enabled: true,
+        categoryIds: null,
+        params: { denyDomains: ['concurrent.example'] },
+      },
     ]);
     expect(evaluate({ body: 'Moins cher sur https://shop.concurrent.example/promo' }, base, set).action).toBe('reject');
   });
@@ -168,7 +189,11 @@ describe('community managers’ rules', () => {
   it('matches word and phrase lists with the same normalisation', () => {
     const set = only([custom({})]);
     const verdict = evaluate({ body: 'La M@RQUE X est moins chère' }, base, set);
-    expect(verdict.hits[0]).toMatchObject({ ruleKey: 'custom-1', excerpt: 'M@RQUE X', messages: { fr: 'Pas de publicité pour la concurrence.' } });
+    expect(verdict.hits[0]).toMatchObject({
+      ruleKey: 'custom-1',
+      excerpt: 'M@RQUE X',
+      messages: { fr: 'Pas de publicité pour la concurrence.' },
+    });
   });
 
   it('applies a rule only in the categories it is scoped to', () => {

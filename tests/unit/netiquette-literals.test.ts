@@ -14,14 +14,32 @@ describe('required literals of a regular expression (the prefilter before RE2)',
     expect(requiredLiterals(pattern)).toEqual(literals);
   });
 
-  it.each(['(promo|code)\\d+', 'ab', 'a|bcd', '[a-z]+', 'pr.mo'])('gives none for %s (the engine always runs)', (pattern) => {
-    expect(requiredLiterals(pattern)).toBeUndefined();
-  });
+  it.each(['(promo|code)\\d+', 'ab', 'a|bcd', '[a-z]+', 'pr.mo'])(
+    'gives none for %s (the engine always runs)',
+    (pattern) => {
+      expect(requiredLiterals(pattern)).toBeUndefined();
+    },
+  );
 
   it('never hides a match: every pattern still finds what it finds without the prefilter', () => {
-    const rule = (key: string, pattern: string): RuleDefinition => ({ key, kind: 'regex', action: 'flag', enabled: true, categoryIds: null, params: { pattern } });
+    const rule = (key: string, pattern: string): RuleDefinition => ({
+      key,
+      kind: 'regex',
+      action: 'flag',
+      enabled: true,
+      categoryIds: null,
+      params: { pattern },
+    });
     const set = compileRules([rule('a', 'promo-?code\\s*\\w+'), rule('b', 'ref-\\d{4}')]);
-    const context = { trustLevel: 1, role: 'member' as const, accountAgeDays: 1, categoryId: 1, authorPostCount: 5, recentPosts: [], now: new Date() };
+    const context = {
+      trustLevel: 1,
+      role: 'member' as const,
+      accountAgeDays: 1,
+      categoryId: 1,
+      authorPostCount: 5,
+      recentPosts: [],
+      now: new Date(),
+    };
     const hits = (body: string) => evaluate({ body }, context, set).hits.map((h) => h.excerpt);
     expect(hits('Mon PROMO-CODE X1 et REF-1234')).toEqual(['PROMO-CODE X1', 'REF-1234']);
     expect(hits('Un ſpromo-code long')).toEqual(['promo-code long']);

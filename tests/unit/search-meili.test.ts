@@ -3,7 +3,8 @@ import { INDEX_SETTINGS, MeiliSearchAdapter, STOP_WORDS } from '../../server/mod
 
 describe('Meilisearch index settings and filters', () => {
   it('drops French and English function words, elided letters included, but keeps « été »', () => {
-    for (const w of ['le', 'la', 'les', 'des', 'du', 'l', 'd', 'qu', 'j', 'the', 'and', 'of']) expect(STOP_WORDS, w).toContain(w);
+    for (const w of ['le', 'la', 'les', 'des', 'du', 'l', 'd', 'qu', 'j', 'the', 'and', 'of'])
+      expect(STOP_WORDS, w).toContain(w);
     for (const w of ['été', 'chaussure', 'entretien', 'boots']) expect(STOP_WORDS, w).not.toContain(w);
     expect(new Set(STOP_WORDS).size).toBe(STOP_WORDS.length);
   });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { HIT_END, HIT_START, isCommonQuery, lexemes, parseQuery, realign, segments } from '../../server/modules/search/query.ts';
+import {
+  HIT_END,
+  HIT_START,
+  isCommonQuery,
+  lexemes,
+  parseQuery,
+  realign,
+  segments,
+} from '../../server/modules/search/query.ts';
 
 describe('parseQuery', () => {
   it('keeps letters and digits only, lower-cased, so no tsquery operator survives', () => {
@@ -9,7 +17,7 @@ describe('parseQuery', () => {
   });
 
   it('splits elisions on either apostrophe and keeps accents for the database to remove', () => {
-    expect(parseQuery('L’entretien de l\'été').words).toEqual(['l', 'entretien', 'de', 'l', 'été']);
+    expect(parseQuery("L’entretien de l'été").words).toEqual(['l', 'entretien', 'de', 'l', 'été']);
   });
 
   it('makes the last word a prefix while typing, not after a space', () => {

@@ -80,18 +80,25 @@ describe('toneOf', () => {
   });
 
   it('ignores case, accents and the kind of apostrophe', () => {
-    const scores = ['Très DÉÇU, c’est une ARNAQUE', 'tres decu, c\'est une arnaque', 'Très déçu, c‘est une arnaque'].map((t) => toneOf(t).score);
+    const scores = ['Très DÉÇU, c’est une ARNAQUE', "tres decu, c'est une arnaque", 'Très déçu, c‘est une arnaque'].map(
+      (t) => toneOf(t).score,
+    );
     expect(new Set(scores).size).toBe(1);
     expect(scores[0]).toBeLessThanOrEqual(NEGATIVE_AT);
   });
 
   it('scores only the author’s words: not what they quote, nor code, nor links', () => {
-    expect(toneOf('> C’est nul, une arnaque, je suis déçu.\n\nJe ne suis pas d’accord, le produit tient bien.').negative).toBe(false);
-    expect(toneOf('Le journal dit :\n\n```\nERROR: fatal failure, terrible crash\n```\n\nUne idée ?').negative).toBe(false);
+    expect(
+      toneOf('> C’est nul, une arnaque, je suis déçu.\n\nJe ne suis pas d’accord, le produit tient bien.').negative,
+    ).toBe(false);
+    expect(toneOf('Le journal dit :\n\n```\nERROR: fatal failure, terrible crash\n```\n\nUne idée ?').negative).toBe(
+      false,
+    );
     expect(authorsProse('Voir https://exemple.fr/arnaque-horrible et `horrible()`')).not.toMatch(/horrible/);
   });
 
   it('is neutral on text it cannot read', () => {
-    for (const text of ['', '   ', '12345', '🙂🙂', '日本語のテキスト']) expect(toneOf(text)).toMatchObject({ score: 0, negative: false, terms: [] });
+    for (const text of ['', '   ', '12345', '🙂🙂', '日本語のテキスト'])
+      expect(toneOf(text)).toMatchObject({ score: 0, negative: false, terms: [] });
   });
 });

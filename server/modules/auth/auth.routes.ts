@@ -69,7 +69,12 @@ export async function authRoutes(fastify: FastifyInstance, { config, auth }: Aut
             return typeof login === 'string' ? login.trim().toLowerCase().slice(0, 200) : '';
           },
         },
-        { namespace: 'login-address', max: config.rateLimits.loginPerAddress, timeWindowMs: 60_000, key: (req) => req.ip },
+        {
+          namespace: 'login-address',
+          max: config.rateLimits.loginPerAddress,
+          timeWindowMs: 60_000,
+          key: (req) => req.ip,
+        },
       ]),
       schema: {
         operationId: 'login',
@@ -88,7 +93,14 @@ export async function authRoutes(fastify: FastifyInstance, { config, auth }: Aut
 
   app.post(
     '/api/auth/logout',
-    { schema: { operationId: 'logout', tags: ['auth'], summary: 'End this session', response: { 200: Type.Object({ ok: Type.Boolean() }) } } },
+    {
+      schema: {
+        operationId: 'logout',
+        tags: ['auth'],
+        summary: 'End this session',
+        response: { 200: Type.Object({ ok: Type.Boolean() }) },
+      },
+    },
     async (req, reply) => {
       await auth.logout(req.sessionId);
       clearSessionCookie(reply, config);

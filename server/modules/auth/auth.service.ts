@@ -70,8 +70,10 @@ export class AuthService {
       const constraint = uniqueViolation(err);
       // A look-alike registered meanwhile (the check above ran before the insert).
       if (constraint?.includes('skeleton')) throw confusable();
-      if (constraint?.includes('username')) throw new ConflictError('username.taken', 'This username is taken.', { field: 'username' });
-      if (constraint?.includes('email')) throw new ConflictError('email.taken', 'An account already uses this e-mail address.', { field: 'email' });
+      if (constraint?.includes('username'))
+        throw new ConflictError('username.taken', 'This username is taken.', { field: 'username' });
+      if (constraint?.includes('email'))
+        throw new ConflictError('email.taken', 'An account already uses this e-mail address.', { field: 'email' });
       throw err;
     }
   }
@@ -113,4 +115,6 @@ export class AuthService {
 }
 
 const confusable = () =>
-  new ConflictError('username.confusable', 'This username looks like the name of an existing member.', { field: 'username' });
+  new ConflictError('username.confusable', 'This username looks like the name of an existing member.', {
+    field: 'username',
+  });

@@ -32,7 +32,9 @@ export async function ensureAdmin(db: Db, config: Config, print: (line: string) 
   }
   if ((await members.countByRole('admin')) > 0) return;
   const password = randomBytes(12).toString('base64url');
-  const username = (await members.getByUsername(config.adminUsername)) ? `${config.adminUsername}-${randomBytes(2).toString('hex')}` : config.adminUsername;
+  const username = (await members.getByUsername(config.adminUsername))
+    ? `${config.adminUsername}-${randomBytes(2).toString('hex')}`
+    : config.adminUsername;
   await auth.createMember({
     username,
     email: `${username}@agora.invalid`,

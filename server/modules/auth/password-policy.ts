@@ -14,13 +14,21 @@ export async function assertAcceptablePassword(password: string, username: strin
   assertValidPassword(password, username, email);
   const local = email.split('@')[0] ?? '';
   // The names whole and in parts: "Randonneur_Alpin" makes "RandonneurAlpin!" guessable too.
-  const known = [username, email, local, ...`${username} ${local}`.split(/[\s_.+-]+/)].filter((word) => word.length >= 3);
+  const known = [username, email, local, ...`${username} ${local}`.split(/[\s_.+-]+/)].filter(
+    (word) => word.length >= 3,
+  );
   const { score, feedback } = await scorePassword(password, [...new Set(known)]);
   if (score < MIN_PASSWORD_SCORE) {
     throw new UnprocessableError(
       'password.weak',
       `This password is too easy to guess${feedback.warning ? ` (${feedback.warning})` : ''}: use a few unrelated words or a longer phrase.`,
-      { field: 'password', score, minScore: MIN_PASSWORD_SCORE, warning: feedback.warning, suggestions: feedback.suggestions },
+      {
+        field: 'password',
+        score,
+        minScore: MIN_PASSWORD_SCORE,
+        warning: feedback.warning,
+        suggestions: feedback.suggestions,
+      },
     );
   }
 }

@@ -27,7 +27,12 @@ export class BuzzRepository {
 
   /** Records the alert once, whichever node sees it first: true when this call recorded it. */
   async recordAlert(key: string): Promise<boolean> {
-    const row = await this.db.insertInto('buzz_alerts').values({ key }).onConflict((oc) => oc.doNothing()).returning('key').executeTakeFirst();
+    const row = await this.db
+      .insertInto('buzz_alerts')
+      .values({ key })
+      .onConflict((oc) => oc.doNothing())
+      .returning('key')
+      .executeTakeFirst();
     return row !== undefined;
   }
 
@@ -36,6 +41,8 @@ export class BuzzRepository {
     await sql`
           INSERT INTO notifications (member_id, kind, data)
           SELECT id, 'community.buzz', ${JSON.stringify(data)}::jsonb FROM members
-           WHERE role IN ('community_manager', 'admin') AND banned_at IS NULL AND anonymised_at IS NULL`.execute(this.db);
+           WHERE role IN ('community_manager', 'admin') AND banned_at IS NULL AND anonymised_at IS NULL`.execute(
+      this.db,
+    );
   }
 }

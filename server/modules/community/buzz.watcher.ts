@@ -34,7 +34,10 @@ export class BuzzWatcher {
     if (rows.length < limit) this.backfilled = true;
     if (rows.length === 0) return 0;
     const scores = rows.map((r) => postSentiment(r.body_md, r.number === 1 ? r.title : null));
-    await new BuzzRepository(this.db).setSentiments(rows.map((r) => r.id), scores);
+    await new BuzzRepository(this.db).setSentiments(
+      rows.map((r) => r.id),
+      scores,
+    );
     return rows.length;
   }
 
@@ -45,7 +48,10 @@ export class BuzzWatcher {
     const today = new Date().toISOString().slice(0, 10);
     const found = [
       ...alerts.days.map((d) => ({ key: `day:${d.day}`, data: { day: d.day, signals: d.signals, usual: d.usual } })),
-      ...alerts.threads.map((t) => ({ key: `thread:${t.threadId}:${today}`, data: { threadId: t.threadId, threadTitle: t.title, signals: t.signals } })),
+      ...alerts.threads.map((t) => ({
+        key: `thread:${t.threadId}:${today}`,
+        data: { threadId: t.threadId, threadTitle: t.title, signals: t.signals },
+      })),
     ];
     const announced: string[] = [];
     for (const alert of found) {

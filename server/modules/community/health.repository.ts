@@ -15,7 +15,15 @@ export class HealthRepository {
 
   /** Activity per day: posts, threads, new members, negative posts, rule hits and reports. */
   daily(days: number) {
-    return sql<{ day: string; posts: number; threads: number; members: number; negative: number; flags: number; reports: number }>`
+    return sql<{
+      day: string;
+      posts: number;
+      threads: number;
+      members: number;
+      negative: number;
+      flags: number;
+      reports: number;
+    }>`
       WITH days AS (SELECT generate_series(date_trunc('day', now()) - make_interval(days => ${days - 1}), date_trunc('day', now()), interval '1 day') AS day)
       SELECT to_char(d.day, 'YYYY-MM-DD') AS day,
              (SELECT count(*) FROM posts p WHERE p.created_at >= d.day AND p.created_at < d.day + interval '1 day' AND p.state = 'published') AS posts,
@@ -125,7 +133,15 @@ export class HealthRepository {
          WHERE f.day >= date_trunc('day', now()) - interval '6 days'
            AND f.n >= ${ALERT_MIN} AND f.n > b.mean + ${ALERT_SIGMAS} * greatest(b.sd, 1)
          ORDER BY f.day`.execute(this.db),
-      sql<{ thread_id: number; title: string; negative: number; flags: number; reports: number; previous: number; posts: number }>`
+      sql<{
+        thread_id: number;
+        title: string;
+        negative: number;
+        flags: number;
+        reports: number;
+        previous: number;
+        posts: number;
+      }>`
         WITH s AS (
           SELECT thread_id, count(*) FILTER (WHERE created_at >= now() - interval '2 days') AS n,
                  count(*) FILTER (WHERE created_at < now() - interval '2 days') AS previous,

@@ -13,7 +13,9 @@ const Signs = { signals: Int, negative: Int, flags: Int, reports: Int };
 const Health = Type.Object({
   days: Int,
   generatedAt: Type.String({ format: 'date-time' }),
-  daily: Type.Array(Type.Object({ day: Type.String({ format: 'date' }), posts: Int, threads: Int, members: Int, ...Signs })),
+  daily: Type.Array(
+    Type.Object({ day: Type.String({ format: 'date' }), posts: Int, threads: Int, members: Int, ...Signs }),
+  ),
   members: Type.Object({ total: Int, new7: Int, new30: Int, active7: Int, active30: Int }),
   firstReply: Type.Object({ medianMinutes: Nullable(Type.Number()), threadsAnswered: Int }),
   questions: Type.Object({ total: Int, unanswered: Int, unansweredPercent: Percent }),
@@ -32,7 +34,13 @@ const Health = Type.Object({
   alerts: Type.Object({
     days: Type.Array(Type.Object({ day: Type.String({ format: 'date' }), ...Signs, usual: Type.Number() })),
     threads: Type.Array(
-      Type.Object({ threadId: Int, title: Type.String(), ...Signs, previous: Type.Integer({ description: 'Signs in the two days before' }), posts: Int }),
+      Type.Object({
+        threadId: Int,
+        title: Type.String(),
+        ...Signs,
+        previous: Type.Integer({ description: 'Signs in the two days before' }),
+        posts: Int,
+      }),
     ),
   }),
 });

@@ -21,30 +21,55 @@ export class HealthService {
 
   async health(actorOrNull: Actor | null, days: number) {
     authorize(actorOrNull, 'community.health');
-    const [series, members, firstReply, questions, moderation, flagged, contributors, rising, alerts] = await Promise.all([
-      this.stats.daily(days),
-      this.stats.members(),
-      this.stats.firstReply(days),
-      this.stats.questions(days),
-      this.stats.moderation(days),
-      this.stats.posts(days),
-      this.stats.contributors(days),
-      this.stats.rising(days),
-      this.alerts(),
-    ]);
+    const [series, members, firstReply, questions, moderation, flagged, contributors, rising, alerts] =
+      await Promise.all([
+        this.stats.daily(days),
+        this.stats.members(),
+        this.stats.firstReply(days),
+        this.stats.questions(days),
+        this.stats.moderation(days),
+        this.stats.posts(days),
+        this.stats.contributors(days),
+        this.stats.rising(days),
+        this.alerts(),
+      ]);
     const m = members.rows[0]!;
     const q = questions.rows[0]!;
     const mod = moderation.rows[0]!;
     const f = flagged.rows[0]!;
-    const share = (part: number, whole: number) => (Number(whole) === 0 ? 0 : Math.round((Number(part) / Number(whole)) * 1000) / 10);
+    const share = (part: number, whole: number) =>
+      Number(whole) === 0 ? 0 : Math.round((Number(part) / Number(whole)) * 1000) / 10;
     return {
       days,
       generatedAt: new Date().toISOString(),
-      daily: series.rows.map((r) => ({ day: r.day, posts: Number(r.posts), threads: Number(r.threads), members: Number(r.members), ...counts(r) })),
-      members: { total: Number(m.total), new7: Number(m.new7), new30: Number(m.new30), active7: Number(m.active7), active30: Number(m.active30) },
-      firstReply: { medianMinutes: num(firstReply.rows[0]?.median_minutes), threadsAnswered: Number(firstReply.rows[0]?.answered ?? 0) },
-      questions: { total: Number(q.total), unanswered: Number(q.unanswered), unansweredPercent: share(q.unanswered, q.total) },
-      moderation: { open: Number(mod.open), decided: Number(mod.decided), medianDecisionMinutes: num(mod.median_minutes) },
+      daily: series.rows.map((r) => ({
+        day: r.day,
+        posts: Number(r.posts),
+        threads: Number(r.threads),
+        members: Number(r.members),
+        ...counts(r),
+      })),
+      members: {
+        total: Number(m.total),
+        new7: Number(m.new7),
+        new30: Number(m.new30),
+        active7: Number(m.active7),
+        active30: Number(m.active30),
+      },
+      firstReply: {
+        medianMinutes: num(firstReply.rows[0]?.median_minutes),
+        threadsAnswered: Number(firstReply.rows[0]?.answered ?? 0),
+      },
+      questions: {
+        total: Number(q.total),
+        unanswered: Number(q.unanswered),
+        unansweredPercent: share(q.unanswered, q.total),
+      },
+      moderation: {
+        open: Number(mod.open),
+        decided: Number(mod.decided),
+        medianDecisionMinutes: num(mod.median_minutes),
+      },
       posts: {
         total: Number(f.posts),
         flagged: Number(f.flagged),
@@ -54,8 +79,18 @@ export class HealthService {
         rejectedPercent: share(f.rejected, f.posts),
         negativePercent: share(f.negative, f.posts),
       },
-      topContributors: contributors.rows.map((r) => ({ username: r.username, displayName: r.display_name, points: Number(r.points), posts: Number(r.posts) })),
-      risingMembers: rising.rows.map((r) => ({ username: r.username, displayName: r.display_name, points: Number(r.points), joinedAt: new Date(r.joined).toISOString() })),
+      topContributors: contributors.rows.map((r) => ({
+        username: r.username,
+        displayName: r.display_name,
+        points: Number(r.points),
+        posts: Number(r.posts),
+      })),
+      risingMembers: rising.rows.map((r) => ({
+        username: r.username,
+        displayName: r.display_name,
+        points: Number(r.points),
+        joinedAt: new Date(r.joined).toISOString(),
+      })),
       alerts,
     };
   }
@@ -70,7 +105,13 @@ export class HealthService {
     const [days, threads] = await this.stats.alerts();
     return {
       days: days.rows.map((r) => ({ day: r.day, ...counts(r), usual: Math.round(Number(r.usual) * 10) / 10 })),
-      threads: threads.rows.map((r) => ({ threadId: r.thread_id, title: r.title, ...counts(r), previous: Number(r.previous), posts: Number(r.posts) })),
+      threads: threads.rows.map((r) => ({
+        threadId: r.thread_id,
+        title: r.title,
+        ...counts(r),
+        previous: Number(r.previous),
+        posts: Number(r.posts),
+      })),
     };
   }
 }

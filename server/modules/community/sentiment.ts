@@ -84,7 +84,13 @@ interface Language {
  * Keys are the words' stems joined by a space; an addition written `=word` is looked up as that exact word,
  * before any stem (for a word whose stem another entry shares).
  */
-function buildLexicon(base: Record<string, number>, additions: Record<string, number>, scale: number, language: ToneLanguage, key: (w: string) => string) {
+function buildLexicon(
+  base: Record<string, number>,
+  additions: Record<string, number>,
+  scale: number,
+  language: ToneLanguage,
+  key: (w: string) => string,
+) {
   const lexicon = new Map<string, number>();
   const scaled = (v: number) => Math.max(-1, Math.min(1, v / scale));
   for (const [k, v] of Object.entries(base)) if (Math.abs(scaled(v)) >= FAINT) lexicon.set(k, scaled(v));
@@ -93,7 +99,9 @@ function buildLexicon(base: Record<string, number>, additions: Record<string, nu
     if (entry.startsWith('=')) exact.set(fold(entry.slice(1)), scaled(value));
     else lexicon.set(words(fold(entry), language).map(key).join(' '), scaled(value));
   }
-  const phraseStarts = new Set([...lexicon.keys()].filter((k) => k.includes(' ')).map((k) => k.slice(0, k.indexOf(' '))));
+  const phraseStarts = new Set(
+    [...lexicon.keys()].filter((k) => k.includes(' ')).map((k) => k.slice(0, k.indexOf(' '))),
+  );
   return { lexicon, exact, phraseStarts };
 }
 
@@ -115,9 +123,32 @@ const LANGUAGES: Record<ToneLanguage, Language> = {
       (w) => w,
     ),
     negators: new Set([
-      'not', 'no', 'never', 'without', 'nothing', 'nobody', 'none', 'neither', 'nor', 'cannot', 'dont', 'doesnt',
-      'didnt', 'isnt', 'arent', 'wasnt', 'werent', 'cant', 'couldnt', 'wont', 'wouldnt', 'shouldnt', 'hasnt',
-      'havent', 'hadnt', 'aint',
+      'not',
+      'no',
+      'never',
+      'without',
+      'nothing',
+      'nobody',
+      'none',
+      'neither',
+      'nor',
+      'cannot',
+      'dont',
+      'doesnt',
+      'didnt',
+      'isnt',
+      'arent',
+      'wasnt',
+      'werent',
+      'cant',
+      'couldnt',
+      'wont',
+      'wouldnt',
+      'shouldnt',
+      'hasnt',
+      'havent',
+      'hadnt',
+      'aint',
     ]),
     // Looked up in the text split the French way: « don't » is « don » and « t » there.
     stopwords: new Set(eng.flatMap((w) => words(fold(w), 'fr'))),
@@ -169,14 +200,23 @@ function toneIn(folded: string, language: ToneLanguage): Tone {
   return { language, score, negative: score <= NEGATIVE_AT, terms };
 }
 
-function termsOf(clause: string, { lexicon, exact, phraseStarts, negators, key }: Language, language: ToneLanguage, terms: Tone['terms']): void {
+function termsOf(
+  clause: string,
+  { lexicon, exact, phraseStarts, negators, key }: Language,
+  language: ToneLanguage,
+  terms: Tone['terms'],
+): void {
   const tokens = words(clause, language);
   const keys = tokens.map(key);
   let negatedUntil = -1;
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     let matched = 0;
     let value = 0;
-    for (let n = phraseStarts.has(keys[i]!) ? Math.min(MAX_PHRASE, tokens.length - i) : 0; n >= 2 && matched === 0; n--) {
+    for (
+      let n = phraseStarts.has(keys[i]!) ? Math.min(MAX_PHRASE, tokens.length - i) : 0;
+      n >= 2 && matched === 0;
+      n--
+    ) {
       const phrase = lexicon.get(keys.slice(i, i + n).join(' '));
       if (phrase !== undefined) [matched, value] = [n, phrase];
     }

@@ -133,7 +133,8 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
         response: { 200: ThreadListResponse, ...errors(400) },
       },
     },
-    async (req) => forum.listThreads({ sort: req.query.sort ?? 'latest', cursor: req.query.cursor, limit: req.query.limit }),
+    async (req) =>
+      forum.listThreads({ sort: req.query.sort ?? 'latest', cursor: req.query.cursor, limit: req.query.limit }),
   );
 
   app.get(
@@ -343,5 +344,4 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
       return { html: await renderOffLoop(req.body.body.slice(0, config.limits.bodyMax)) };
     },
   );
-
 }

@@ -36,7 +36,11 @@ export const CategoryCreateBody = Type.Object({
   position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
   moderationMode: Type.Optional(ModerationMode),
   bypassTrustLevel: Type.Optional(
-    Type.Integer({ minimum: 0, maximum: 5, description: 'Members at or above this trust level skip pre/post moderation here (5: nobody)' }),
+    Type.Integer({
+      minimum: 0,
+      maximum: 5,
+      description: 'Members at or above this trust level skip pre/post moderation here (5: nobody)',
+    }),
   ),
 });
 
@@ -110,15 +114,24 @@ export const PostSchema = Type.Object({
     Type.Null(),
     Type.Object(
       {
-        reasons: Type.Optional(Type.Array(ModerationReasonSchema)), hits: Type.Optional(Type.Array(HitSchema)),
-        decision: Type.Optional(Type.Object({ reason: ReasonTemplateSchema, note: Nullable(Type.String()), decidedAt: DateTime })),
+        reasons: Type.Optional(Type.Array(ModerationReasonSchema)),
+        hits: Type.Optional(Type.Array(HitSchema)),
+        decision: Type.Optional(
+          Type.Object({ reason: ReasonTemplateSchema, note: Nullable(Type.String()), decidedAt: DateTime }),
+        ),
       },
       { description: 'Why the post is held or refused: only for its author and moderators' },
     ),
   ]),
   author: Type.Object({
     ...AuthorSummary.properties,
-    topBadge: Nullable(Type.Object({ key: Type.String(), tier: BadgeTierSchema, name: Type.Object({ fr: Type.String(), en: Type.String() }) })),
+    topBadge: Nullable(
+      Type.Object({
+        key: Type.String(),
+        tier: BadgeTierSchema,
+        name: Type.Object({ fr: Type.String(), en: Type.String() }),
+      }),
+    ),
   }),
 });
 
@@ -163,9 +176,13 @@ export const ThreadCreateBody = Type.Object({
   pinned: Type.Optional(Type.Boolean()),
   featured: Type.Optional(Type.Boolean()),
   official: Type.Optional(Type.Boolean()),
-  publishAt: Type.Optional(Type.String({ format: 'date-time', description: 'Community managers: publish at this time (up to a year ahead)' })),
+  publishAt: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Community managers: publish at this time (up to a year ahead)' }),
+  ),
   bugReport: Type.Optional(Type.Boolean({ description: 'A question or discussion about a product problem' })),
-  pinnedGlobal: Type.Optional(Type.Boolean({ description: 'Community managers: pinned on the home page and in every category' })),
+  pinnedGlobal: Type.Optional(
+    Type.Boolean({ description: 'Community managers: pinned on the home page and in every category' }),
+  ),
 });
 
 export const PostView = Type.Object({

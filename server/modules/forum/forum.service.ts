@@ -4,7 +4,13 @@ import { canSeePost, canSeeThread, hasPlaceInThread } from '../../access/visibil
 import type { Db } from '../../db/kysely.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ConflictError, NotFoundError } from '../../lib/errors.ts';
-import { CategoriesRepository, PostsRepository, type ThreadListRow, type ThreadSort, ThreadsRepository } from '../../content/index.ts';
+import {
+  CategoriesRepository,
+  PostsRepository,
+  type ThreadListRow,
+  type ThreadSort,
+  ThreadsRepository,
+} from '../../content/index.ts';
 import { toCategory, toPost, toThread, toThreadListItem } from './forum.mappers.ts';
 
 type CachedPage = {
@@ -65,7 +71,15 @@ export class ForumService {
 
   async createCategory(
     actor: Actor | null,
-    input: { slug: string; name: string; description?: string; color?: string; position?: number; moderationMode?: 'pre' | 'post' | 'reactive'; bypassTrustLevel?: number },
+    input: {
+      slug: string;
+      name: string;
+      description?: string;
+      color?: string;
+      position?: number;
+      moderationMode?: 'pre' | 'post' | 'reactive';
+      bypassTrustLevel?: number;
+    },
   ) {
     authorize(actor, 'category.manage');
     if (await this.categories.getBySlug(input.slug)) {
@@ -86,7 +100,14 @@ export class ForumService {
   async updateCategory(
     actor: Actor | null,
     id: number,
-    input: { name?: string; description?: string; color?: string; position?: number; moderationMode?: 'pre' | 'post' | 'reactive'; bypassTrustLevel?: number },
+    input: {
+      name?: string;
+      description?: string;
+      color?: string;
+      position?: number;
+      moderationMode?: 'pre' | 'post' | 'reactive';
+      bypassTrustLevel?: number;
+    },
   ) {
     authorize(actor, 'category.manage');
     const updated = await this.categories.update(id, {
@@ -116,7 +137,13 @@ export class ForumService {
     // list, those pinned everywhere.
     const showPinnedApart = options.sort === 'latest';
     const [rows, pinned] = await Promise.all([
-      this.threads.list({ categoryId: category?.id, sort: options.sort, after, limit: limit + 1, excludePinned: showPinnedApart }),
+      this.threads.list({
+        categoryId: category?.id,
+        sort: options.sort,
+        after,
+        limit: limit + 1,
+        excludePinned: showPinnedApart,
+      }),
       showPinnedApart && firstPage ? this.threads.listPinned(category?.id) : Promise.resolve([]),
     ]);
     const page = rows.slice(0, limit);
@@ -152,7 +179,10 @@ export class ForumService {
     if (!actor && shared.anonymousJson) return shared.anonymousJson;
     let posts = shared.posts;
     if (actor) {
-      const mine = await this.posts.reactionsOf(actor.id, posts.map((p) => p.id));
+      const mine = await this.posts.reactionsOf(
+        actor.id,
+        posts.map((p) => p.id),
+      );
       if (mine.length > 0) {
         const liked = new Set(mine.filter((r) => r.kind === 'like').map((r) => r.post_id));
         const helpful = new Set(mine.filter((r) => r.kind === 'helpful').map((r) => r.post_id));
@@ -169,7 +199,9 @@ export class ForumService {
         canReply: canWrite && (!thread.locked || can(actor, 'thread.lock')) && thread.state === 'published',
         canModerate: can(actor, 'post.edit.any'),
         canAccept:
-          thread.kind === 'question' && actor !== null && (actor.id === thread.author.id || can(actor, 'thread.accept.any')),
+          thread.kind === 'question' &&
+          actor !== null &&
+          (actor.id === thread.author.id || can(actor, 'thread.accept.any')),
       },
     };
     if (!actor) {
@@ -219,7 +251,8 @@ export class ForumService {
   async getPostSource(actor: Actor | null, id: number) {
     const post = await this.posts.getById(id);
     const thread = post && (await this.threads.getById(post.thread_id));
-    if (!post || !thread || !canSeePost(actor, post, thread)) throw new NotFoundError('post.not_found', 'No such post.');
+    if (!post || !thread || !canSeePost(actor, post, thread))
+      throw new NotFoundError('post.not_found', 'No such post.');
     return {
       id: post.id,
       threadId: post.thread_id,

@@ -11,7 +11,18 @@ export class HomeRepository {
       .selectFrom('threads as t')
       .innerJoin('categories as c', 'c.id', 't.category_id')
       .innerJoin('members as m', 'm.id', 't.author_id')
-      .select(['t.id', 't.title', 't.kind', 't.official', 't.reply_count', 't.created_at', 'c.slug', 'c.name', 'c.color', 'm.username'])
+      .select([
+        't.id',
+        't.title',
+        't.kind',
+        't.official',
+        't.reply_count',
+        't.created_at',
+        'c.slug',
+        'c.name',
+        'c.color',
+        'm.username',
+      ])
       .where('t.state', '=', LISTED_THREAD_STATE);
   }
 
@@ -21,17 +32,30 @@ export class HomeRepository {
 
   /** The newest announcement of the last 30 days, unless this member dismissed it. */
   latestAnnouncement(memberId: number | undefined) {
-    let announcement = this.base().where('t.kind', '=', 'announcement').where('t.created_at', '>=', sql<Date>`now() - interval '30 days'`);
+    let announcement = this.base()
+      .where('t.kind', '=', 'announcement')
+      .where('t.created_at', '>=', sql<Date>`now() - interval '30 days'`);
     if (memberId !== undefined) {
       announcement = announcement.where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('announcement_dismissals as d').select('d.thread_id').whereRef('d.thread_id', '=', 't.id').where('d.member_id', '=', memberId))),
+        not(
+          exists(
+            selectFrom('announcement_dismissals as d')
+              .select('d.thread_id')
+              .whereRef('d.thread_id', '=', 't.id')
+              .where('d.member_id', '=', memberId),
+          ),
+        ),
       );
     }
     return announcement.orderBy('t.created_at', 'desc').limit(1).executeTakeFirst();
   }
 
   async dismiss(memberId: number, threadId: number): Promise<void> {
-    await this.db.insertInto('announcement_dismissals').values({ member_id: memberId, thread_id: threadId }).onConflict((oc) => oc.doNothing()).execute();
+    await this.db
+      .insertInto('announcement_dismissals')
+      .values({ member_id: memberId, thread_id: threadId })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
 }
 

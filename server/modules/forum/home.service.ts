@@ -37,7 +37,8 @@ export class HomeService {
   async dismiss(actorOrNull: Actor | null, threadId: number) {
     const actor = authorize(actorOrNull, 'post.reply');
     const thread = await this.threads.getHead(threadId);
-    if (!thread || thread.kind !== 'announcement' || !isListed(thread)) throw new NotFoundError('thread.not_found', 'No such announcement.');
+    if (!thread || thread.kind !== 'announcement' || !isListed(thread))
+      throw new NotFoundError('thread.not_found', 'No such announcement.');
     await this.home.dismiss(actor.id, threadId);
     return { dismissed: true };
   }

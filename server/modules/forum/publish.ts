@@ -9,7 +9,14 @@ import { postSentiment } from '../community/index.ts';
 import { notifier } from '../notifications/index.ts';
 import { assertLength } from '../../lib/text.ts';
 import { CategoriesRepository, MembersRepository, PostsRepository, ThreadsRepository } from '../../content/index.ts';
-import { ModerationRepository, type ModerationSettingsStore, place, type Placement, recordedHits, refuseIfRejected } from '../moderation/index.ts';
+import {
+  ModerationRepository,
+  type ModerationSettingsStore,
+  place,
+  type Placement,
+  recordedHits,
+  refuseIfRejected,
+} from '../moderation/index.ts';
 import { mask, NetiquetteRepository, type NetiquetteService, type Verdict } from '../netiquette/index.ts';
 import type { ReputationService } from '../reputation/index.ts';
 import { canSeeThread } from '../../access/visibility.ts';
@@ -56,18 +63,29 @@ export interface Outcome {
   hits: Verdict['hits'];
 }
 
-const outcome = (placement: Placement, verdict: Verdict): Outcome => ({ state: placement.state, action: verdict.action, hits: verdict.hits });
+const outcome = (placement: Placement, verdict: Verdict): Outcome => ({
+  state: placement.state,
+  action: verdict.action,
+  hits: verdict.hits,
+});
 
 /** Kept with a held post so that its author sees why (the hits, in both languages). */
 const moderationNote = (placement: Placement, verdict: Verdict) =>
-  placement.state === 'published' && placement.reasons.length === 0 ? null : JSON.stringify({ reasons: placement.reasons, hits: recordedHits(verdict.hits) });
+  placement.state === 'published' && placement.reasons.length === 0
+    ? null
+    : JSON.stringify({ reasons: placement.reasons, hits: recordedHits(verdict.hits) });
 
 /**
  * What a new thread's publication brings, now or when its scheduled time comes (scheduler.ts): the author's
  * post count, reputation and badges, mentions, and the category's counters — last, because that one row is
  * shared by every post of the category and its lock is then held only until the commit.
  */
-export async function threadWentPublic(trx: Executor, reputation: ReputationService, thread: Thread, post: Post): Promise<void> {
+export async function threadWentPublic(
+  trx: Executor,
+  reputation: ReputationService,
+  thread: Thread,
+  post: Post,
+): Promise<void> {
   await new MembersRepository(trx).addPostCount(thread.author_id, 1);
   await reputation.refresh(trx, [thread.author_id]);
   await notifier.postPublished(trx, post, thread);
@@ -100,7 +118,9 @@ export class Publisher {
     if (publishAt) {
       authorize(actor, 'thread.schedule');
       if (Number.isNaN(publishAt.getTime()) || publishAt.getTime() > Date.now() + 366 * 86_400_000) {
-        throw new UnprocessableError('thread.publish_at_invalid', 'Choose a publication time within the next year.', { field: 'publishAt' });
+        throw new UnprocessableError('thread.publish_at_invalid', 'Choose a publication time within the next year.', {
+          field: 'publishAt',
+        });
       }
     }
     // A time already past publishes now.
@@ -183,7 +203,10 @@ export class Publisher {
       const r = repositories(trx);
       // Numbering the post takes the thread's row lock, on condition that the thread is still published (and
       // open, for whoever may not write in a locked thread); when it is not, find out which, to say so.
-      const claimed = await r.threads.claimPostNumber(thread.id, actor.id, now, { visible: published, openOnly: !can(actor, 'thread.lock') });
+      const claimed = await r.threads.claimPostNumber(thread.id, actor.id, now, {
+        visible: published,
+        openOnly: !can(actor, 'thread.lock'),
+      });
       if (claimed === undefined) {
         const current = await r.threads.getById(thread.id);
         if (current?.state === 'published') this.assertOpen(actor, current);
@@ -201,7 +224,10 @@ export class Publisher {
         moderation: moderationNote(placement, verdict),
       });
       if (published) {
-        await this.reputation.replyPublished(trx, created, thread, { countPost: true, welcomes: claimed.authorsFirst && thread.author_id !== actor.id });
+        await this.reputation.replyPublished(trx, created, thread, {
+          countPost: true,
+          welcomes: claimed.authorsFirst && thread.author_id !== actor.id,
+        });
         await notifier.postPublished(trx, created, thread);
       }
       await this.queue(r, created.id, placement, verdict);
@@ -239,13 +265,25 @@ export class Publisher {
     // Edits go through the rules too. A refused edit changes nothing; one the rules would hold stays
     // visible but is queued for review (hiding a published post on an edit would punish the readers).
     const category = (await this.read.categories.getSettings(thread.category_id))!;
-    const { verdict, placement: initial } = await this.screen(actor, { title: post.number === 1 ? title : undefined, body }, category);
+    const { verdict, placement: initial } = await this.screen(
+      actor,
+      { title: post.number === 1 ? title : undefined, body },
+      category,
+    );
     // A refused post fixed by its author goes back to the moderators; other edits keep the post's state.
     const resubmit = post.state === 'rejected' && actor.id === post.author_id;
     const placement: Placement = resubmit
-      ? { ...initial, state: 'pending', reasons: [...new Set([...initial.reasons, 'resubmit' as const])], priority: Math.max(initial.priority, 15) }
+      ? {
+          ...initial,
+          state: 'pending',
+          reasons: [...new Set([...initial.reasons, 'resubmit' as const])],
+          priority: Math.max(initial.priority, 15),
+        }
       : { ...initial, state: post.state === 'pending' ? 'pending' : 'published' };
-    const html = await this.render(placement.masked ? mask(body, verdict.hits, 'body') : body, { title: post.number === 1 ? title : undefined, body });
+    const html = await this.render(placement.masked ? mask(body, verdict.hits, 'body') : body, {
+      title: post.number === 1 ? title : undefined,
+      body,
+    });
     const storedTitle = placement.masked && post.number === 1 ? mask(title, verdict.hits, 'title') : title;
     const sentiment = postSentiment(body, post.number === 1 ? title : null);
     const result = await this.db.transaction().execute(async (trx) => {
@@ -268,9 +306,11 @@ export class Publisher {
         bumpEditCount: true,
         ...(resubmit && { state: 'pending' as const }),
       });
-      if (resubmit || post.state === 'pending') await r.posts.setModeration(post.id, moderationNote(placement, verdict));
+      if (resubmit || post.state === 'pending')
+        await r.posts.setModeration(post.id, moderationNote(placement, verdict));
       let updatedThread = thread;
-      if (storedTitle !== thread.title) updatedThread = (await r.threads.update(thread.id, { title: storedTitle })) ?? thread;
+      if (storedTitle !== thread.title)
+        updatedThread = (await r.threads.update(thread.id, { title: storedTitle })) ?? thread;
       else await r.threads.touch(thread.id);
       if (!hasRole(actor, 'moderator')) await this.queue(r, post.id, placement, verdict);
       return { post: updated, thread: updatedThread };
@@ -323,7 +363,11 @@ export class Publisher {
    * Step 2: the netiquette's verdict (refused posts stop here, with their text), raised by the category's
    * moderation mode.
    */
-  private async screen(actor: Actor, text: { title?: string; body: string }, category: Pick<Category, 'id' | 'moderation_mode' | 'bypass_trust_level'>) {
+  private async screen(
+    actor: Actor,
+    text: { title?: string; body: string },
+    category: Pick<Category, 'id' | 'moderation_mode' | 'bypass_trust_level'>,
+  ) {
     const [verdict, settings] = await Promise.all([
       this.netiquette.screen(actor, { ...text, categoryId: category.id }),
       this.moderationSettings.get(),

@@ -48,7 +48,9 @@ export class ReactionsService {
     }
     return this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
-      const reactionId = on ? await r.reactions.add(post.id, actor.id, kind) : await r.reactions.remove(post.id, actor.id, kind);
+      const reactionId = on
+        ? await r.reactions.add(post.id, actor.id, kind)
+        : await r.reactions.remove(post.id, actor.id, kind);
       if (reactionId === undefined) {
         const current = await r.posts.getById(post.id);
         return { likeCount: current!.like_count, helpfulCount: current!.helpful_count, active: on };
@@ -66,7 +68,10 @@ export class ReactionsService {
   async accept(actorOrNull: Actor | null, threadId: number, postId: number | null) {
     const thread = await this.read.threads.getById(threadId);
     if (!thread || !canSeeThread(actorOrNull, thread)) throw new NotFoundError('thread.not_found', 'No such thread.');
-    const actor = authorize(actorOrNull, actorOrNull?.id === thread.author_id ? 'thread.accept.own' : 'thread.accept.any');
+    const actor = authorize(
+      actorOrNull,
+      actorOrNull?.id === thread.author_id ? 'thread.accept.own' : 'thread.accept.any',
+    );
     if (actor.id === thread.author_id && !can(actor, 'thread.accept.any')) assertMayWrite(actor);
     if (thread.kind !== 'question') {
       throw new UnprocessableError('thread.not_a_question', 'Only questions have an accepted answer.');
@@ -74,7 +79,9 @@ export class ReactionsService {
     if (postId !== null) {
       const post = await this.read.posts.getById(postId);
       if (!post || post.thread_id !== thread.id || post.state !== 'published' || post.number === 1) {
-        throw new UnprocessableError('post.not_an_answer', 'Choose a published reply of this thread.', { field: 'postId' });
+        throw new UnprocessableError('post.not_an_answer', 'Choose a published reply of this thread.', {
+          field: 'postId',
+        });
       }
     }
     return this.db.transaction().execute(async (trx) => {

@@ -43,7 +43,8 @@ export class TemplatesService {
     authorize(actor, 'templates.manage');
     const row = await this.templates.getBuiltIn(id);
     if (!row) throw new NotFoundError('template.not_found', 'No such template.');
-    if (row.built_in) throw new UnprocessableError('template.built_in', 'Built-in templates can be changed, not removed.');
+    if (row.built_in)
+      throw new UnprocessableError('template.built_in', 'Built-in templates can be changed, not removed.');
     await this.templates.delete(id);
     return { ok: true };
   }

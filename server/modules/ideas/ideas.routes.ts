@@ -4,7 +4,13 @@ import { Type } from 'typebox';
 import { errors, Id, IdeaStatusSchema, Nullable } from '../../http/schemas.ts';
 import type { IdeasService } from './ideas.service.ts';
 
-const Status = Type.Union([Type.Literal('new'), Type.Literal('under_review'), Type.Literal('planned'), Type.Literal('shipped'), Type.Literal('declined')]);
+const Status = Type.Union([
+  Type.Literal('new'),
+  Type.Literal('under_review'),
+  Type.Literal('planned'),
+  Type.Literal('shipped'),
+  Type.Literal('declined'),
+]);
 const Panel = Type.Object({
   status: IdeaStatusSchema,
   note: Type.String(),
@@ -53,7 +59,12 @@ export async function ideasRoutes(fastify: FastifyInstance, { ideas }: { ideas: 
         },
       },
     },
-    async (req) => ideas.board(req.actor, { status: req.query.status, sort: req.query.sort ?? 'votes', offset: req.query.offset ?? 0 }),
+    async (req) =>
+      ideas.board(req.actor, {
+        status: req.query.status,
+        sort: req.query.sort ?? 'votes',
+        offset: req.query.offset ?? 0,
+      }),
   );
 
   app.get(
@@ -63,7 +74,9 @@ export async function ideasRoutes(fastify: FastifyInstance, { ideas }: { ideas: 
         operationId: 'exportIdeasCsv',
         tags,
         summary: 'Every published idea (votes, status) and bug report (likes), with links, as CSV (community managers)',
-        querystring: Type.Object({ delimiter: Type.Optional(Type.Union([Type.Literal('comma'), Type.Literal('semicolon')])) }),
+        querystring: Type.Object({
+          delimiter: Type.Optional(Type.Union([Type.Literal('comma'), Type.Literal('semicolon')])),
+        }),
         response: { 200: Type.String(), ...errors(400, 401, 403) },
       },
     },
@@ -79,7 +92,15 @@ export async function ideasRoutes(fastify: FastifyInstance, { ideas }: { ideas: 
 
   app.get(
     '/api/threads/:id/idea',
-    { schema: { operationId: 'getIdeaPanel', tags, summary: 'An idea’s status, note, votes, and whether you voted or follow it', params: Params, response: { 200: Panel, ...errors(400, 404, 422) } } },
+    {
+      schema: {
+        operationId: 'getIdeaPanel',
+        tags,
+        summary: 'An idea’s status, note, votes, and whether you voted or follow it',
+        params: Params,
+        response: { 200: Panel, ...errors(400, 404, 422) },
+      },
+    },
     async (req) => ideas.get(req.actor, req.params.id),
   );
 
@@ -87,7 +108,13 @@ export async function ideasRoutes(fastify: FastifyInstance, { ideas }: { ideas: 
     app.route({
       method,
       url: '/api/threads/:id/vote',
-      schema: { operationId: method === 'POST' ? 'voteIdea' : 'unvoteIdea', tags, summary: method === 'POST' ? 'Votes for an idea' : 'Takes back your vote', params: Params, response: { 200: Panel, ...errors(400, 401, 403, 404, 422) } },
+      schema: {
+        operationId: method === 'POST' ? 'voteIdea' : 'unvoteIdea',
+        tags,
+        summary: method === 'POST' ? 'Votes for an idea' : 'Takes back your vote',
+        params: Params,
+        response: { 200: Panel, ...errors(400, 401, 403, 404, 422) },
+      },
       handler: async (req) => ideas.vote(req.actor, req.params.id, method === 'POST'),
     });
     app.route({

@@ -39,7 +39,8 @@ export class IdeasService {
 
   private async assertIdea(actor: Actor | null, threadId: number, need: 'visible' | 'listed' = 'listed') {
     const thread = await this.idea(actor, threadId, need);
-    if (thread.kind !== 'idea') throw new UnprocessableError('thread.not_an_idea', 'Only ideas have votes and a status.');
+    if (thread.kind !== 'idea')
+      throw new UnprocessableError('thread.not_an_idea', 'Only ideas have votes and a status.');
     return thread;
   }
 
@@ -87,9 +88,21 @@ export class IdeasService {
     await this.db.transaction().execute(async (trx) => {
       const ideas = new IdeasRepository(trx);
       await ideas.setStatus(threadId, input.status, note);
-      const data = JSON.stringify({ threadId, threadTitle: thread.title, status: input.status, previous: thread.idea_status, note });
+      const data = JSON.stringify({
+        threadId,
+        threadTitle: thread.title,
+        status: input.status,
+        previous: thread.idea_status,
+        note,
+      });
       await ideas.notifyStatus(threadId, thread.author_id, actor.id, data);
-      await new AuditRepository(trx).record({ actorId: actor.id, action: 'idea.status', subjectType: 'thread', subjectId: threadId, data: { from: thread.idea_status, to: input.status } });
+      await new AuditRepository(trx).record({
+        actorId: actor.id,
+        action: 'idea.status',
+        subjectType: 'thread',
+        subjectId: threadId,
+        data: { from: thread.idea_status, to: input.status },
+      });
     });
     return this.get(actor, threadId);
   }
@@ -109,7 +122,13 @@ export class IdeasService {
   async board(actor: Actor | null, options: { status?: IdeaStatus; sort: 'votes' | 'recent'; offset: number }) {
     const rows = await this.ideas.board({ ...options, limit: BOARD_PAGE + 1 });
     const page = rows.slice(0, BOARD_PAGE);
-    const voted = actor && page.length ? await this.ideas.votedAmong(actor.id, page.map((r) => r.id)) : new Set<number>();
+    const voted =
+      actor && page.length
+        ? await this.ideas.votedAmong(
+            actor.id,
+            page.map((r) => r.id),
+          )
+        : new Set<number>();
     return {
       ideas: page.map((r) => ({
         id: r.id,
@@ -150,7 +169,24 @@ export class IdeasService {
         r.kind === 'idea' ? csvSafe(r.idea_note) : '',
         `${base}/t/${r.id}`,
       ]),
-      { header: true, delimiter, columns: ['id', 'type', 'title', 'status', 'votes', 'replies', 'category', 'author', 'created_at', 'status_changed_at', 'status_note', 'url'] },
+      {
+        header: true,
+        delimiter,
+        columns: [
+          'id',
+          'type',
+          'title',
+          'status',
+          'votes',
+          'replies',
+          'category',
+          'author',
+          'created_at',
+          'status_changed_at',
+          'status_note',
+          'url',
+        ],
+      },
     );
     return `\uFEFF${csv}`;
   }

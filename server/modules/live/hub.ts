@@ -46,7 +46,8 @@ export class LiveHub {
   private again = false;
   private gapSince: number | null = null;
   private stopped = false;
-  private readonly opts: Required<Omit<LiveHubOptions, 'databaseUrl' | 'log'>> & Pick<LiveHubOptions, 'databaseUrl' | 'log'>;
+  private readonly opts: Required<Omit<LiveHubOptions, 'databaseUrl' | 'log'>> &
+    Pick<LiveHubOptions, 'databaseUrl' | 'log'>;
   private readonly events: LiveEventsRepository;
   /** Events delivered by this node (for tests and the bench). */
   delivered = 0;
@@ -65,7 +66,12 @@ export class LiveHub {
     this.cursor = await this.events.maxId();
     await this.listen();
     this.timers.push(setInterval(() => this.kick(), this.opts.pollMs));
-    this.timers.push(setInterval(() => void this.prune().catch((e) => this.opts.log?.warn(`live: prune failed: ${e.message}`)), 60_000));
+    this.timers.push(
+      setInterval(
+        () => void this.prune().catch((e) => this.opts.log?.warn(`live: prune failed: ${e.message}`)),
+        60_000,
+      ),
+    );
     for (const t of this.timers) t.unref();
   }
 
@@ -147,7 +153,13 @@ export class LiveHub {
         }
         this.gapSince = null;
         this.cursor = id;
-        this.dispatch({ id, topic: r.topic, type: r.type as LiveEventName, data: r.data, at: new Date(r.created_at).toISOString() });
+        this.dispatch({
+          id,
+          topic: r.topic,
+          type: r.type as LiveEventName,
+          data: r.data,
+          at: new Date(r.created_at).toISOString(),
+        });
       }
       if (rows.length < BATCH) return;
     }
@@ -173,7 +185,13 @@ export class LiveHub {
     const [horizon, rows] = await Promise.all([this.events.minId(), this.events.ofTopics(topics, since, upTo, 500)]);
     const oldest = horizon ?? upTo + 1;
     if (since + 1 < oldest || rows.length === 500) return null;
-    return rows.map((r) => ({ id: Number(r.id), topic: r.topic, type: r.type as LiveEventName, data: r.data, at: new Date(r.created_at).toISOString() }));
+    return rows.map((r) => ({
+      id: Number(r.id),
+      topic: r.topic,
+      type: r.type as LiveEventName,
+      data: r.data,
+      at: new Date(r.created_at).toISOString(),
+    }));
   }
 
   /** Drops events older than the catch-up window (any node may do it; it is idempotent). */

@@ -27,19 +27,28 @@ export class LiveEventsRepository {
   }
 
   async maxId(): Promise<number> {
-    const row = await this.db.selectFrom('live_events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('live_events')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .executeTakeFirst();
     return Number(row?.id ?? 0);
   }
 
   /** The oldest event still kept, if any. */
   async minId(): Promise<number | undefined> {
-    const row = await this.db.selectFrom('live_events').select((eb) => eb.fn.min('id').as('id')).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('live_events')
+      .select((eb) => eb.fn.min('id').as('id'))
+      .executeTakeFirst();
     return row?.id === null || row?.id === undefined ? undefined : Number(row.id);
   }
 
   /** The next events after `cursor`, in id order. */
   after(cursor: number, limit: number) {
-    return this.query<LiveEventRow>('SELECT id, topic, type, data, created_at FROM live_events WHERE id > $1 ORDER BY id LIMIT $2', [cursor, limit]);
+    return this.query<LiveEventRow>(
+      'SELECT id, topic, type, data, created_at FROM live_events WHERE id > $1 ORDER BY id LIMIT $2',
+      [cursor, limit],
+    );
   }
 
   /** These topics' events in (since, upTo], in id order. */

@@ -30,7 +30,10 @@ const MAX_TOPICS = 50;
  *   `{ "type": "event", "id", "topic", "event", "data", "at" }`, `{ "type": "reset" }` (too much was missed:
  *   reload), `{ "type": "error", "code" }`.
  */
-export async function liveRoutes(app: FastifyInstance, { hub, topics: access, heartbeatMs, maxBufferedBytes, caps }: LiveOptions) {
+export async function liveRoutes(
+  app: FastifyInstance,
+  { hub, topics: access, heartbeatMs, maxBufferedBytes, caps }: LiveOptions,
+) {
   const sockets = new Set<{ socket: WebSocket; alive: boolean }>();
   const perAddress = new Counter();
   const perMember = new Counter();
@@ -100,10 +103,12 @@ export async function liveRoutes(app: FastifyInstance, { hub, topics: access, he
     // Messages are handled one after another, so a subscription's catch-up is done before the next message.
     let queue = Promise.resolve();
     socket.on('message', (raw: Buffer) => {
-      queue = queue.then(() => handle(raw)).catch((err) => {
-        req.log.warn({ err }, 'live: message failed');
-        reply({ type: 'error', code: 'internal' });
-      });
+      queue = queue
+        .then(() => handle(raw))
+        .catch((err) => {
+          req.log.warn({ err }, 'live: message failed');
+          reply({ type: 'error', code: 'internal' });
+        });
     });
 
     async function handle(raw: Buffer) {
@@ -113,7 +118,9 @@ export async function liveRoutes(app: FastifyInstance, { hub, topics: access, he
       } catch {
         return reply({ type: 'error', code: 'message.malformed' });
       }
-      const list = Array.isArray(message.topics) ? message.topics.filter((t): t is string => typeof t === 'string').slice(0, MAX_TOPICS) : null;
+      const list = Array.isArray(message.topics)
+        ? message.topics.filter((t): t is string => typeof t === 'string').slice(0, MAX_TOPICS)
+        : null;
       if (!list || typeof message !== 'object') return reply({ type: 'error', code: 'message.malformed' });
       if (message.type === 'unsubscribe') {
         for (const t of list) {
@@ -126,7 +133,8 @@ export async function liveRoutes(app: FastifyInstance, { hub, topics: access, he
       if (message.type !== 'subscribe') return reply({ type: 'error', code: 'message.unknown_type' });
       if (topics.size + list.length > MAX_TOPICS) return reply({ type: 'error', code: 'topics.too_many' });
 
-      const since = Number.isSafeInteger(message.since) && (message.since as number) >= 0 ? (message.since as number) : null;
+      const since =
+        Number.isSafeInteger(message.since) && (message.since as number) >= 0 ? (message.since as number) : null;
       const granted: string[] = [];
       const denied: { topic: string; code: string }[] = [];
       const fresh: string[] = [];

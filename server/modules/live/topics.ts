@@ -22,7 +22,8 @@ export class LiveTopics {
     const parts = TOPIC.exec(topic);
     if (!parts || (parts[2] !== undefined && Number(parts[2]) > MAX_ID)) return { denied: 'topic.unknown' };
     if (topic === 'me') return actor ? { topic: `member:${actor.id}` } : { denied: 'auth.required' };
-    if (topic === 'queue') return can(actor, 'moderation.queue') ? { topic } : { denied: actor ? 'access.denied' : 'auth.required' };
+    if (topic === 'queue')
+      return can(actor, 'moderation.queue') ? { topic } : { denied: actor ? 'access.denied' : 'auth.required' };
     const kind = parts[1] as 'thread' | 'category';
     const id = Number(parts[2]);
     if (kind === 'category') return (await this.categories.exists(id)) ? { topic } : { denied: 'category.not_found' };

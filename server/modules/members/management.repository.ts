@@ -11,12 +11,27 @@ export class ManagementRepository {
   search(options: { q?: string; role?: string; offset: number; limit: number }) {
     let query = this.db
       .selectFrom('members')
-      .select(['id', 'username', 'display_name', 'email', 'role', 'trust_level', 'reputation', 'post_count', 'created_at', 'last_seen_at', 'suspended_until', 'banned_at'])
+      .select([
+        'id',
+        'username',
+        'display_name',
+        'email',
+        'role',
+        'trust_level',
+        'reputation',
+        'post_count',
+        'created_at',
+        'last_seen_at',
+        'suspended_until',
+        'banned_at',
+      ])
       .where('anonymised_at', 'is', null);
     const q = options.q;
     if (q) {
       const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query = query.where((eb) => eb.or([eb('username', 'ilike', like), eb('display_name', 'ilike', like), eb('email', 'ilike', like)]));
+      query = query.where((eb) =>
+        eb.or([eb('username', 'ilike', like), eb('display_name', 'ilike', like), eb('email', 'ilike', like)]),
+      );
     }
     if (options.role) query = query.where('role', '=', options.role as never);
     return query.orderBy('reputation', 'desc').orderBy('id').limit(options.limit).offset(options.offset).execute();
@@ -28,12 +43,20 @@ export class ManagementRepository {
 
   /** The member's activity over 30 days and their moderation record. */
   async activity(id: number) {
-    const { rows } = await sql<{ posts30: number; threads30: number; reports_made: number; reports_upheld: number; rejected: number }>`
+    const { rows } = await sql<{
+      posts30: number;
+      threads30: number;
+      reports_made: number;
+      reports_upheld: number;
+      rejected: number;
+    }>`
         SELECT (SELECT count(*) FROM posts WHERE author_id = ${id} AND created_at >= now() - interval '30 days') AS posts30,
                (SELECT count(*) FROM threads WHERE author_id = ${id} AND created_at >= now() - interval '30 days') AS threads30,
                (SELECT count(*) FROM reports WHERE reporter_id = ${id}) AS reports_made,
                (SELECT count(*) FROM reports r JOIN posts p ON p.id = r.post_id WHERE p.author_id = ${id} AND r.upheld) AS reports_upheld,
-               (SELECT count(*) FROM posts WHERE author_id = ${id} AND state = 'rejected') AS rejected`.execute(this.db);
+               (SELECT count(*) FROM posts WHERE author_id = ${id} AND state = 'rejected') AS rejected`.execute(
+      this.db,
+    );
     return rows[0]!;
   }
 
@@ -50,7 +73,13 @@ export class ManagementRepository {
   }
 
   strikes(id: number, limit: number) {
-    return this.db.selectFrom('member_strikes').select(['reason', 'note', 'expires_at', 'created_at']).where('member_id', '=', id).orderBy('id', 'desc').limit(limit).execute();
+    return this.db
+      .selectFrom('member_strikes')
+      .select(['reason', 'note', 'expires_at', 'created_at'])
+      .where('member_id', '=', id)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   badges(id: number) {
@@ -78,22 +107,59 @@ export class ManagementRepository {
   /** Everything Agora holds about the member (GDPR right of access), each table read at once. */
   exportData(id: number) {
     return Promise.all([
-      this.db.selectFrom('posts').select(['id', 'thread_id', 'number', 'body_md', 'state', 'created_at', 'updated_at']).where('author_id', '=', id).orderBy('id').execute(),
+      this.db
+        .selectFrom('posts')
+        .select(['id', 'thread_id', 'number', 'body_md', 'state', 'created_at', 'updated_at'])
+        .where('author_id', '=', id)
+        .orderBy('id')
+        .execute(),
       this.db.selectFrom('post_revisions').selectAll().where('editor_id', '=', id).orderBy('id').execute(),
-      this.db.selectFrom('reactions').select(['post_id', 'kind', 'created_at']).where('member_id', '=', id).orderBy('created_at').execute(),
+      this.db
+        .selectFrom('reactions')
+        .select(['post_id', 'kind', 'created_at'])
+        .where('member_id', '=', id)
+        .orderBy('created_at')
+        .execute(),
       this.db.selectFrom('idea_votes').select(['thread_id', 'created_at']).where('member_id', '=', id).execute(),
       this.db.selectFrom('thread_follows').select(['thread_id', 'created_at']).where('member_id', '=', id).execute(),
-      this.db.selectFrom('notifications').select(['kind', 'data', 'count', 'read_at', 'created_at']).where('member_id', '=', id).orderBy('id').execute(),
-      this.db.selectFrom('reputation_events').select(['kind', 'points', 'post_id', 'created_at']).where('member_id', '=', id).orderBy('id').execute(),
-      this.db.selectFrom('member_badges as mb').innerJoin('badges as b', 'b.id', 'mb.badge_id').select(['b.key', 'mb.reason', 'mb.created_at']).where('mb.member_id', '=', id).execute(),
-      this.db.selectFrom('reports').select(['post_id', 'reason', 'note', 'created_at']).where('reporter_id', '=', id).execute(),
-      this.db.selectFrom('member_strikes').select(['reason', 'note', 'expires_at', 'created_at']).where('member_id', '=', id).execute(),
+      this.db
+        .selectFrom('notifications')
+        .select(['kind', 'data', 'count', 'read_at', 'created_at'])
+        .where('member_id', '=', id)
+        .orderBy('id')
+        .execute(),
+      this.db
+        .selectFrom('reputation_events')
+        .select(['kind', 'points', 'post_id', 'created_at'])
+        .where('member_id', '=', id)
+        .orderBy('id')
+        .execute(),
+      this.db
+        .selectFrom('member_badges as mb')
+        .innerJoin('badges as b', 'b.id', 'mb.badge_id')
+        .select(['b.key', 'mb.reason', 'mb.created_at'])
+        .where('mb.member_id', '=', id)
+        .execute(),
+      this.db
+        .selectFrom('reports')
+        .select(['post_id', 'reason', 'note', 'created_at'])
+        .where('reporter_id', '=', id)
+        .execute(),
+      this.db
+        .selectFrom('member_strikes')
+        .select(['reason', 'note', 'expires_at', 'created_at'])
+        .where('member_id', '=', id)
+        .execute(),
       this.db.selectFrom('sessions').select(['created_at', 'expires_at']).where('member_id', '=', id).execute(),
     ]);
   }
 
   getStanding(id: number) {
-    return this.db.selectFrom('members').select(['id', 'role', 'anonymised_at']).where('id', '=', id).executeTakeFirst();
+    return this.db
+      .selectFrom('members')
+      .select(['id', 'role', 'anonymised_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
   }
 
   /** Replaces what identifies the member and drops their sessions, notifications and follows (in a transaction). */

@@ -21,7 +21,10 @@ const Row = Type.Object({ ...Common, status: Type.String({ description: 'active,
 const Params = Type.Object({ id: Id });
 
 /** Community managers' member tools (routes under /api/manage: staff only, every one refused to others). */
-export async function managementRoutes(fastify: FastifyInstance, { management }: { management: MemberManagementService }) {
+export async function managementRoutes(
+  fastify: FastifyInstance,
+  { management }: { management: MemberManagementService },
+) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['members'];
 
@@ -34,13 +37,24 @@ export async function managementRoutes(fastify: FastifyInstance, { management }:
         summary: 'Finds members by name or e-mail (community managers)',
         querystring: Type.Object({
           q: Type.Optional(Type.String({ maxLength: 100 })),
-          role: Type.Optional(Type.Union([Type.Literal('member'), Type.Literal('moderator'), Type.Literal('community_manager'), Type.Literal('admin')])),
+          role: Type.Optional(
+            Type.Union([
+              Type.Literal('member'),
+              Type.Literal('moderator'),
+              Type.Literal('community_manager'),
+              Type.Literal('admin'),
+            ]),
+          ),
           offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
         }),
-        response: { 200: Type.Object({ members: Type.Array(Row), nextOffset: Nullable(Type.Integer()) }), ...errors(400, 401, 403) },
+        response: {
+          200: Type.Object({ members: Type.Array(Row), nextOffset: Nullable(Type.Integer()) }),
+          ...errors(400, 401, 403),
+        },
       },
     },
-    async (req) => management.search(req.actor, { q: req.query.q, role: req.query.role, offset: req.query.offset ?? 0 }),
+    async (req) =>
+      management.search(req.actor, { q: req.query.q, role: req.query.role, offset: req.query.offset ?? 0 }),
   );
 
   app.get(
@@ -57,11 +71,38 @@ export async function managementRoutes(fastify: FastifyInstance, { management }:
             trustGranted: Type.Boolean(),
             suspendedUntil: Nullable(Type.String()),
             bannedAt: Nullable(Type.String()),
-            activity: Type.Object({ posts30: Type.Integer(), threads30: Type.Integer(), reportsMade: Type.Integer(), reportsUpheldAgainst: Type.Integer(), rejectedPosts: Type.Integer() }),
-            recentPosts: Type.Array(Type.Object({ id: Type.Integer(), number: Type.Integer(), state: Type.String(), createdAt: Type.String(), threadId: Type.Integer(), threadTitle: Type.String() })),
-            warnings: Type.Array(Type.Object({ reason: Type.String(), note: Type.String(), expiresAt: Type.String(), createdAt: Type.String() })),
+            activity: Type.Object({
+              posts30: Type.Integer(),
+              threads30: Type.Integer(),
+              reportsMade: Type.Integer(),
+              reportsUpheldAgainst: Type.Integer(),
+              rejectedPosts: Type.Integer(),
+            }),
+            recentPosts: Type.Array(
+              Type.Object({
+                id: Type.Integer(),
+                number: Type.Integer(),
+                state: Type.String(),
+                createdAt: Type.String(),
+                threadId: Type.Integer(),
+                threadTitle: Type.String(),
+              }),
+            ),
+            warnings: Type.Array(
+              Type.Object({
+                reason: Type.String(),
+                note: Type.String(),
+                expiresAt: Type.String(),
+                createdAt: Type.String(),
+              }),
+            ),
             badges: Type.Array(
-              Type.Object({ key: Type.String(), tier: BadgeTierSchema, name: Type.Object({ fr: Type.String(), en: Type.String() }), awardedAt: Type.String() }),
+              Type.Object({
+                key: Type.String(),
+                tier: BadgeTierSchema,
+                name: Type.Object({ fr: Type.String(), en: Type.String() }),
+                awardedAt: Type.String(),
+              }),
             ),
             history: Type.Array(Type.Object({ action: Type.String(), at: Type.String(), data: Type.Unknown() })),
           }),
@@ -74,7 +115,15 @@ export async function managementRoutes(fastify: FastifyInstance, { management }:
 
   app.get(
     '/api/manage/members/:id/export',
-    { schema: { operationId: 'exportMemberData', tags, summary: 'Everything held about a member, as JSON (GDPR access; community managers)', params: Params, response: { ...errors(400, 401, 403, 404) } } },
+    {
+      schema: {
+        operationId: 'exportMemberData',
+        tags,
+        summary: 'Everything held about a member, as JSON (GDPR access; community managers)',
+        params: Params,
+        response: { ...errors(400, 401, 403, 404) },
+      },
+    },
     async (req, reply) => {
       const data = await management.export(req.actor, req.params.id);
       return reply
@@ -92,7 +141,10 @@ export async function managementRoutes(fastify: FastifyInstance, { management }:
         tags,
         summary: 'Anonymises an account on request (GDPR erasure): posts stay, under a former member’s name',
         params: Params,
-        response: { 200: Type.Object({ id: Type.Integer(), username: Type.String() }), ...errors(400, 401, 403, 404, 422) },
+        response: {
+          200: Type.Object({ id: Type.Integer(), username: Type.String() }),
+          ...errors(400, 401, 403, 404, 422),
+        },
       },
     },
     async (req) => management.anonymise(req.actor, req.params.id),

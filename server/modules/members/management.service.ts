@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { type Actor, authorize, hasRole } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
-import { skeleton } from '../../lib/confusables.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { hashPassword } from '../../lib/password.ts';
 import { ManagementRepository } from './management.repository.ts';
@@ -23,7 +22,12 @@ export class MemberManagementService {
 
   async search(actorOrNull: Actor | null, options: { q?: string; role?: string; offset: number }) {
     authorize(actorOrNull, 'members.manage');
-    const rows = await this.members.search({ q: options.q?.trim(), role: options.role, offset: options.offset, limit: PAGE + 1 });
+    const rows = await this.members.search({
+      q: options.q?.trim(),
+      role: options.role,
+      offset: options.offset,
+      limit: PAGE + 1,
+    });
     return {
       members: rows.slice(0, PAGE).map((m) => ({
         id: m.id,
@@ -75,9 +79,26 @@ export class MemberManagementService {
         reportsUpheldAgainst: Number(a.reports_upheld),
         rejectedPosts: Number(a.rejected),
       },
-      recentPosts: recent.map((p) => ({ id: p.id, number: p.number, state: p.state, createdAt: p.created_at.toISOString(), threadId: p.thread_id, threadTitle: p.title })),
-      warnings: strikes.map((s) => ({ reason: s.reason, note: s.note, expiresAt: s.expires_at.toISOString(), createdAt: s.created_at.toISOString() })),
-      badges: badges.map((b) => ({ key: b.key, tier: b.tier, name: { fr: b.name_fr, en: b.name_en }, awardedAt: b.created_at.toISOString() })),
+      recentPosts: recent.map((p) => ({
+        id: p.id,
+        number: p.number,
+        state: p.state,
+        createdAt: p.created_at.toISOString(),
+        threadId: p.thread_id,
+        threadTitle: p.title,
+      })),
+      warnings: strikes.map((s) => ({
+        reason: s.reason,
+        note: s.note,
+        expiresAt: s.expires_at.toISOString(),
+        createdAt: s.created_at.toISOString(),
+      })),
+      badges: badges.map((b) => ({
+        key: b.key,
+        tier: b.tier,
+        name: { fr: b.name_fr, en: b.name_en },
+        awardedAt: b.created_at.toISOString(),
+      })),
       history: sanctions.map((h) => ({ action: h.action, at: h.created_at.toISOString(), data: h.data })),
     };
   }
@@ -88,8 +109,14 @@ export class MemberManagementService {
     const member = await this.members.getMember(id);
     if (!member) throw new NotFoundError('member.not_found', 'No such member.');
     const { password_hash: _, ...profile } = member;
-    const [posts, revisions, reactions, votes, follows, notifications, reputation, badges, reports, strikes, sessions] = await this.members.exportData(id);
-    await new AuditRepository(this.db).record({ actorId: actor.id, action: 'member.exported', subjectType: 'member', subjectId: id });
+    const [posts, revisions, reactions, votes, follows, notifications, reputation, badges, reports, strikes, sessions] =
+      await this.members.exportData(id);
+    await new AuditRepository(this.db).record({
+      actorId: actor.id,
+      action: 'member.exported',
+      subjectType: 'member',
+      subjectId: id,
+    });
     return {
       exportedAt: new Date().toISOString(),
       profile,
@@ -115,7 +142,8 @@ export class MemberManagementService {
     const actor = authorize(actorOrNull, 'members.manage');
     const member = await this.members.getStanding(id);
     if (!member) throw new NotFoundError('member.not_found', 'No such member.');
-    if (member.id === actor.id) throw new UnprocessableError('member.anonymise_self', 'You cannot anonymise your own account here.');
+    if (member.id === actor.id)
+      throw new UnprocessableError('member.anonymise_self', 'You cannot anonymise your own account here.');
     if (member.role !== 'member' && !hasRole(actor, 'admin')) {
       throw new ForbiddenError('member.anonymise_staff', 'Staff accounts are demoted before they are anonymised.');
     }
@@ -124,7 +152,12 @@ export class MemberManagementService {
     await this.db.transaction().execute(async (trx) => {
       const passwordHash = await hashPassword(randomBytes(32).toString('base64url'));
       await new ManagementRepository(trx).anonymise(id, { username, passwordHash, role: 'member' });
-      await new AuditRepository(trx).record({ actorId: actor.id, action: 'member.anonymised', subjectType: 'member', subjectId: id });
+      await new AuditRepository(trx).record({
+        actorId: actor.id,
+        action: 'member.anonymised',
+        subjectType: 'member',
+        subjectId: id,
+      });
     });
     return { id, username };
   }

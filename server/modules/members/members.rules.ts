@@ -28,18 +28,38 @@ const invalidUsername = () =>
 export function assertValidUsername(username: string): void {
   assertStorableText('username', username);
   const length = textLength(username);
-  if (length < 3 || length > 30 || !USERNAME.test(username) || username.normalize('NFKC') !== username || RESTRICTED.test(username)) {
+  if (
+    length < 3 ||
+    length > 30 ||
+    !USERNAME.test(username) ||
+    username.normalize('NFKC') !== username ||
+    RESTRICTED.test(username)
+  ) {
     throw invalidUsername();
   }
   if (!isSingleScript(username)) {
-    throw new UnprocessableError('username.mixed_script', 'A username writes its letters in one script (for example only Latin, or only Cyrillic letters).', {
-      field: 'username',
-    });
+    throw new UnprocessableError(
+      'username.mixed_script',
+      'A username writes its letters in one script (for example only Latin, or only Cyrillic letters).',
+      {
+        field: 'username',
+      },
+    );
   }
 }
 
 /** Names that would pass for the forum's staff, in French and English: members cannot take them, in any look-alike form. */
-const STAFF_WORDS = ['admin', 'administrator', 'administrateur', 'administratrice', 'moderator', 'moderateur', 'modérateur', 'modératrice', 'moderatrice'];
+const STAFF_WORDS = [
+  'admin',
+  'administrator',
+  'administrateur',
+  'administratrice',
+  'moderator',
+  'moderateur',
+  'modérateur',
+  'modératrice',
+  'moderatrice',
+];
 const staffSkeleton = (text: string) => skeleton(text).replace(/[\s_.\-@]/gu, '');
 const STAFF_SKELETONS = new Set(STAFF_WORDS.map(staffSkeleton));
 
@@ -51,7 +71,9 @@ export function isStaffTitle(name: string): boolean {
 /** Registration: a member's username cannot read as a staff title (operators name staff through the CLI). */
 export function assertNotStaffTitle(username: string): void {
   if (isStaffTitle(username)) {
-    throw new UnprocessableError('username.reserved', 'This username is reserved for the forum’s staff.', { field: 'username' });
+    throw new UnprocessableError('username.reserved', 'This username is reserved for the forum’s staff.', {
+      field: 'username',
+    });
   }
 }
 

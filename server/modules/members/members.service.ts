@@ -9,9 +9,15 @@ import { toMe, toPublicMember } from './members.mappers.ts';
 import { cleanDisplayName, displayNameSkeleton, isStaffTitle } from './members.rules.ts';
 
 function excerpt(html: string, max = 180): string {
-  const text = html.replace(/<[^>]*>/g, ' ').replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
-    .replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
-    .replace(/\s+/g, ' ').trim();
+  const text = html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/\s+/g, ' ')
+    .trim();
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -43,7 +49,8 @@ export class MembersService {
 
   async updateMe(actorOrNull: Actor | null, input: { displayName?: string; bio?: string; locale?: 'fr' | 'en' }) {
     const actor = requireActor(actorOrNull);
-    const displayName = input.displayName === undefined ? undefined : await this.checkedDisplayName(actor, input.displayName);
+    const displayName =
+      input.displayName === undefined ? undefined : await this.checkedDisplayName(actor, input.displayName);
     if (input.bio !== undefined) assertStorableText('bio', input.bio);
     const updated = await this.members.update(actor.id, {
       display_name: displayName,
@@ -62,11 +69,17 @@ export class MembersService {
   private async checkedDisplayName(actor: Actor, raw: string): Promise<string> {
     const displayName = cleanDisplayName(raw);
     if (actor.role === 'member' && isStaffTitle(displayName)) {
-      throw new UnprocessableError('display_name.reserved', 'This display name is reserved for the forum’s staff.', { field: 'displayName' });
+      throw new UnprocessableError('display_name.reserved', 'This display name is reserved for the forum’s staff.', {
+        field: 'displayName',
+      });
     }
     const holder = displayName === '' ? undefined : await this.members.getBySkeleton(displayNameSkeleton(displayName));
     if (holder && holder.id !== actor.id) {
-      throw new UnprocessableError('display_name.confusable', 'This display name looks like another member’s username.', { field: 'displayName' });
+      throw new UnprocessableError(
+        'display_name.confusable',
+        'This display name looks like another member’s username.',
+        { field: 'displayName' },
+      );
     }
     return displayName;
   }

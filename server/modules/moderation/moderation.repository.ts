@@ -22,7 +22,13 @@ export class ModerationRepository {
   constructor(private readonly db: Executor) {}
 
   /** Queues a post, or adds reasons, hits and priority to the item already waiting for it. */
-  async openOrMerge(values: { postId: number; reasons: ModerationReason[]; hits: unknown[]; priority: number; reports?: number }) {
+  async openOrMerge(values: {
+    postId: number;
+    reasons: ModerationReason[];
+    hits: unknown[];
+    priority: number;
+    reports?: number;
+  }) {
     const hits = JSON.stringify(values.hits);
     return this.db
       .insertInto('moderation_items')
@@ -90,12 +96,18 @@ export class ModerationRepository {
         eb
           .selectFrom('moderation_items as past')
           .innerJoin('posts as past_post', 'past_post.id', 'past.post_id')
-          .select(sql<string>`count(*) FILTER (WHERE past.status = 'rejected')::int || '/' || count(*) FILTER (WHERE past.status <> 'open')::int`.as('x'))
+          .select(
+            sql<string>`count(*) FILTER (WHERE past.status = 'rejected')::int || '/' || count(*) FILTER (WHERE past.status <> 'open')::int`.as(
+              'x',
+            ),
+          )
           .whereRef('past_post.author_id', '=', 'posts.author_id')
           .as('author_record'),
       )
       .where('moderation_items.status', '=', filters.status)
-      .$if(filters.reason !== undefined, (q) => q.where(sql<boolean>`${filters.reason} = ANY(moderation_items.reasons)`))
+      .$if(filters.reason !== undefined, (q) =>
+        q.where(sql<boolean>`${filters.reason} = ANY(moderation_items.reasons)`),
+      )
       .$if(filters.categoryId !== undefined, (q) => q.where('threads.category_id', '=', filters.categoryId!))
       .$if(filters.after !== undefined, (q) =>
         q.where(sql<boolean>`(${rank}, -moderation_items.id) < (${filters.after![0]}::float8, ${-filters.after![1]})`),
@@ -114,7 +126,9 @@ export class ModerationRepository {
     return this.db
       .selectFrom('moderation_items')
       .select(
-        sql<number | null>`percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch from decided_at - created_at) / 60)`.as('m'),
+        sql<
+          number | null
+        >`percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch from decided_at - created_at) / 60)`.as('m'),
       )
       .where('status', '<>', 'open')
       .where('decided_at', '>', sql<Date>`now() - interval '30 days'`)
@@ -144,7 +158,10 @@ export class ModerationRepository {
   }
 
   /** The decision, only if the item is still open: of two moderators deciding at once, one wins. */
-  decide(id: number, values: { status: 'approved' | 'rejected'; moderatorId: number; reason: string | null; note: string | null }) {
+  decide(
+    id: number,
+    values: { status: 'approved' | 'rejected'; moderatorId: number; reason: string | null; note: string | null },
+  ) {
     return this.db
       .updateTable('moderation_items')
       .set({
@@ -162,7 +179,12 @@ export class ModerationRepository {
   }
 
   settleReports(postId: number, upheld: boolean) {
-    return this.db.updateTable('reports').set({ upheld, updated_at: new Date() }).where('post_id', '=', postId).where('upheld', 'is', null).execute();
+    return this.db
+      .updateTable('reports')
+      .set({ upheld, updated_at: new Date() })
+      .where('post_id', '=', postId)
+      .where('upheld', 'is', null)
+      .execute();
   }
 
   addReport(values: { postId: number; reporterId: number; reason: string; note: string }) {
@@ -178,7 +200,10 @@ export class ModerationRepository {
   reporterRecord(reporterId: number) {
     return this.db
       .selectFrom('reports')
-      .select([sql<number>`count(*) FILTER (WHERE upheld)::int`.as('upheld'), sql<number>`count(*) FILTER (WHERE upheld IS NOT NULL)::int`.as('decided')])
+      .select([
+        sql<number>`count(*) FILTER (WHERE upheld)::int`.as('upheld'),
+        sql<number>`count(*) FILTER (WHERE upheld IS NOT NULL)::int`.as('decided'),
+      ])
       .where('reporter_id', '=', reporterId)
       .executeTakeFirstOrThrow();
   }

@@ -1,13 +1,22 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { Cursor, DateTime, errors, Id, IdParams, ModerationReasonSchema, Nullable, ReasonTemplateSchema } from '../../http/schemas.ts';
+import {
+  Cursor,
+  DateTime,
+  errors,
+  Id,
+  IdParams,
+  ModerationReasonSchema,
+  Nullable,
+  ReasonTemplateSchema,
+} from '../../http/schemas.ts';
 import { HitSchema } from '../netiquette/index.ts';
 import type { ModerationService } from './moderation.service.ts';
 
-const Reason = Type.Union(['rule', 'report', 'pre', 'post', 'resubmit', 'appeal'].map((r) => Type.Literal(r))) as ReturnType<
-  typeof Type.Union<[ReturnType<typeof Type.Literal<'rule'>>]>
->;
+const Reason = Type.Union(
+  ['rule', 'report', 'pre', 'post', 'resubmit', 'appeal'].map((r) => Type.Literal(r)),
+) as ReturnType<typeof Type.Union<[ReturnType<typeof Type.Literal<'rule'>>]>>;
 
 const Item = Type.Object({
   id: Type.Integer(),
@@ -64,7 +73,10 @@ export async function moderationRoutes(fastify: FastifyInstance, { moderation }:
           cursor: Type.Optional(Cursor),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
         }),
-        response: { 200: Type.Object({ items: Type.Array(Item), open: Type.Integer(), nextCursor: Nullable(Type.String()) }), ...errors(400, 401, 403) },
+        response: {
+          200: Type.Object({ items: Type.Array(Item), open: Type.Integer(), nextCursor: Nullable(Type.String()) }),
+          ...errors(400, 401, 403),
+        },
       },
     },
     async (req) =>
@@ -85,7 +97,13 @@ export async function moderationRoutes(fastify: FastifyInstance, { moderation }:
         tags: ['moderation'],
         summary: 'Take an item: other moderators see who works on it',
         params: IdParams,
-        response: { 200: Type.Object({ id: Type.Integer(), claimedBy: Type.Object({ id: Type.Integer(), username: Type.String() }) }), ...errors(401, 403, 404, 409) },
+        response: {
+          200: Type.Object({
+            id: Type.Integer(),
+            claimedBy: Type.Object({ id: Type.Integer(), username: Type.String() }),
+          }),
+          ...errors(401, 403, 404, 409),
+        },
       },
     },
     async (req) => moderation.claim(req.actor, req.params.id),
@@ -114,7 +132,10 @@ export async function moderationRoutes(fastify: FastifyInstance, { moderation }:
         tags: ['moderation'],
         summary: 'Reject with a reason (a template key) and an optional note the author reads',
         params: IdParams,
-        body: Type.Object({ reason: Type.String({ maxLength: 40 }), note: Type.Optional(Type.String({ maxLength: 2000 })) }),
+        body: Type.Object({
+          reason: Type.String({ maxLength: 40 }),
+          note: Type.Optional(Type.String({ maxLength: 2000 })),
+        }),
         response: { 200: Decision, ...errors(401, 403, 404, 409, 422) },
       },
     },
@@ -136,7 +157,14 @@ export async function moderationRoutes(fastify: FastifyInstance, { moderation }:
         }),
         response: {
           200: Type.Object({
-            results: Type.Array(Type.Object({ id: Type.Integer(), ok: Type.Boolean(), status: Type.Optional(Type.String()), error: Type.Optional(Type.String()) })),
+            results: Type.Array(
+              Type.Object({
+                id: Type.Integer(),
+                ok: Type.Boolean(),
+                status: Type.Optional(Type.String()),
+                error: Type.Optional(Type.String()),
+              }),
+            ),
           }),
           ...errors(401, 403, 422),
         },
@@ -147,7 +175,14 @@ export async function moderationRoutes(fastify: FastifyInstance, { moderation }:
 
   app.get(
     '/api/moderation/reasons',
-    { schema: { operationId: 'listReasonTemplates', tags: ['moderation'], summary: 'Rejection reason templates', response: { 200: Type.Object({ reasons: Type.Array(ReasonTemplate) }) } } },
+    {
+      schema: {
+        operationId: 'listReasonTemplates',
+        tags: ['moderation'],
+        summary: 'Rejection reason templates',
+        response: { 200: Type.Object({ reasons: Type.Array(ReasonTemplate) }) },
+      },
+    },
     async () => ({ reasons: await moderation.reasons() }),
   );
 
@@ -168,14 +203,26 @@ export async function moderationRoutes(fastify: FastifyInstance, { moderation }:
   app.post(
     '/api/posts/:id/reports',
     {
-      config: { rateLimit: { max: 20, timeWindow: '1 hour', keyGenerator: (req: { actor: { id: number } | null; ip: string }) => `report:${req.actor?.id ?? req.ip}` } },
+      config: {
+        rateLimit: {
+          max: 20,
+          timeWindow: '1 hour',
+          keyGenerator: (req: { actor: { id: number } | null; ip: string }) => `report:${req.actor?.id ?? req.ip}`,
+        },
+      },
       schema: {
         operationId: 'reportPost',
         tags: ['moderation'],
         summary: 'Report a post that breaks the netiquette (once per member and post)',
         params: IdParams,
-        body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 40 }), note: Type.Optional(Type.String({ maxLength: 1000 })) }),
-        response: { 201: Type.Object({ reported: Type.Boolean(), itemId: Type.Integer() }), ...errors(401, 403, 404, 409, 429) },
+        body: Type.Object({
+          reason: Type.String({ minLength: 1, maxLength: 40 }),
+          note: Type.Optional(Type.String({ maxLength: 1000 })),
+        }),
+        response: {
+          201: Type.Object({ reported: Type.Boolean(), itemId: Type.Integer() }),
+          ...errors(401, 403, 404, 409, 429),
+        },
       },
     },
     async (req, reply) => reply.status(201).send(await moderation.report(req.actor, req.params.id, req.body)),

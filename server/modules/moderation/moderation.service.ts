@@ -50,7 +50,9 @@ function repositories(db: Executor) {
 }
 
 function toItem(row: QueueRow, now: number, targetMinutes: number) {
-  const [rejected, decided] = String(row.author_record ?? '0/0').split('/').map(Number);
+  const [rejected, decided] = String(row.author_record ?? '0/0')
+    .split('/')
+    .map(Number);
   const ageMinutes = Math.floor((now - row.created_at.getTime()) / 60_000);
   return {
     id: row.id,
@@ -106,12 +108,27 @@ export class ModerationService {
     this.siteSettings = new SiteSettingsRepository(db);
   }
 
-  async queue(actor: Actor | null, options: { status?: 'open' | 'approved' | 'rejected'; reason?: ModerationReason; categoryId?: number; cursor?: string; limit?: number }) {
+  async queue(
+    actor: Actor | null,
+    options: {
+      status?: 'open' | 'approved' | 'rejected';
+      reason?: ModerationReason;
+      categoryId?: number;
+      cursor?: string;
+      limit?: number;
+    },
+  ) {
     authorize(actor, 'moderation.queue');
     const limit = options.limit ?? 30;
     const after = options.cursor ? (decodeCursor(options.cursor, ['number', 'number']) as [number, number]) : undefined;
     const [rows, open, target] = await Promise.all([
-      this.read.moderation.queue({ status: options.status ?? 'open', reason: options.reason, categoryId: options.categoryId, after, limit: limit + 1 }),
+      this.read.moderation.queue({
+        status: options.status ?? 'open',
+        reason: options.reason,
+        categoryId: options.categoryId,
+        after,
+        limit: limit + 1,
+      }),
       this.read.moderation.countOpen(),
       this.targetMinutes(),
     ]);
@@ -132,7 +149,8 @@ export class ModerationService {
   async setReasons(actor: Actor | null, reasons: ReasonTemplate[]) {
     authorize(actor, 'rule.edit');
     const keys = new Set(reasons.map((r) => r.key));
-    if (keys.size !== reasons.length) throw new UnprocessableError('moderation.reason_keys', 'Each reason needs its own key.');
+    if (keys.size !== reasons.length)
+      throw new UnprocessableError('moderation.reason_keys', 'Each reason needs its own key.');
     await this.siteSettings.set('moderation_reasons', reasons);
     return reasons;
   }
@@ -151,11 +169,16 @@ export class ModerationService {
   private async explainUnavailable(id: number): Promise<never> {
     const item = await this.read.moderation.getById(id);
     if (!item) throw new NotFoundError('moderation.not_found', 'No such moderation item.');
-    if (item.status !== 'open') throw new ConflictError('moderation.already_decided', 'Another moderator already decided this item.');
+    if (item.status !== 'open')
+      throw new ConflictError('moderation.already_decided', 'Another moderator already decided this item.');
     const claimer = item.claimed_by ? await this.read.members.getById(item.claimed_by) : undefined;
-    throw new ConflictError('moderation.claimed', `${claimer?.username ?? 'Another moderator'} is working on this item.`, {
-      claimedBy: claimer?.username ?? null,
-    });
+    throw new ConflictError(
+      'moderation.claimed',
+      `${claimer?.username ?? 'Another moderator'} is working on this item.`,
+      {
+        claimedBy: claimer?.username ?? null,
+      },
+    );
   }
 
   /** Approve, optionally with an edit of the post (edit-and-approve). */
@@ -163,13 +186,20 @@ export class ModerationService {
     const actor = authorize(actorOrNull, 'moderation.decide');
     const item = await this.read.moderation.getById(id);
     if (!item) throw new NotFoundError('moderation.not_found', 'No such moderation item.');
-    if (item.status !== 'open') throw new ConflictError('moderation.already_decided', 'Another moderator already decided this item.');
+    if (item.status !== 'open')
+      throw new ConflictError('moderation.already_decided', 'Another moderator already decided this item.');
     if (item.claimed_by !== null && item.claimed_by !== actor.id) await this.explainUnavailable(id);
     if (input.body !== undefined) await this.publisher.edit(actor, item.post_id, { body: input.body });
     return this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
-      const decided = await r.moderation.decide(id, { status: 'approved', moderatorId: actor.id, reason: null, note: null });
-      if (!decided) throw new ConflictError('moderation.already_decided', 'Another moderator already decided this item.');
+      const decided = await r.moderation.decide(id, {
+        status: 'approved',
+        moderatorId: actor.id,
+        reason: null,
+        note: null,
+      });
+      if (!decided)
+        throw new ConflictError('moderation.already_decided', 'Another moderator already decided this item.');
       const post = (await r.posts.lockForUpdate(item.post_id))!;
       const thread = (await r.threads.getById(post.thread_id))!;
       if (post.state === 'hidden') {
@@ -185,7 +215,11 @@ export class ModerationService {
         }
         await r.members.addPostCount(post.author_id, 1);
         await this.reputation.restored(trx, post);
-        await r.notifications.create(post.author_id, 'moderation.approved', { postId: post.id, threadId: thread.id, threadTitle: thread.title });
+        await r.notifications.create(post.author_id, 'moderation.approved', {
+          postId: post.id,
+          threadId: thread.id,
+          threadTitle: thread.title,
+        });
       } else if (post.state === 'pending' || post.state === 'rejected') {
         await r.posts.update(post.id, { state: 'published' });
         await r.posts.setModeration(post.id, null);
@@ -200,11 +234,21 @@ export class ModerationService {
         await this.reputation.replyPublished(trx, post, thread);
         // A first post approved publishes its thread: its news is told as of a published thread.
         await notifier.postPublished(trx, post, post.number === 1 ? { ...thread, state: 'published' } : thread);
-        await r.notifications.create(post.author_id, 'moderation.approved', { postId: post.id, threadId: thread.id, threadTitle: thread.title });
+        await r.notifications.create(post.author_id, 'moderation.approved', {
+          postId: post.id,
+          threadId: thread.id,
+          threadTitle: thread.title,
+        });
       }
       await r.rules.settleHits(post.id, 'approved');
       await r.moderation.settleReports(post.id, false);
-      await r.audit.record({ actorId: actor.id, action: 'moderation.approved', subjectType: 'post', subjectId: post.id, data: { itemId: id, edited: input.body !== undefined } });
+      await r.audit.record({
+        actorId: actor.id,
+        action: 'moderation.approved',
+        subjectType: 'post',
+        subjectId: post.id,
+        data: { itemId: id, edited: input.body !== undefined },
+      });
       return { id, status: 'approved' as const, postState: 'published' };
     });
   }
@@ -218,16 +262,27 @@ export class ModerationService {
     const templates = await this.reasons();
     const template = templates.find((t) => t.key === input.reason);
     if (!template) {
-      throw new UnprocessableError('moderation.unknown_reason', `Choose a reason among: ${templates.map((t) => t.key).join(', ')}.`, { field: 'reason' });
+      throw new UnprocessableError(
+        'moderation.unknown_reason',
+        `Choose a reason among: ${templates.map((t) => t.key).join(', ')}.`,
+        { field: 'reason' },
+      );
     }
     const item = await this.read.moderation.getById(id);
     if (!item) throw new NotFoundError('moderation.not_found', 'No such moderation item.');
-    if (item.claimed_by !== null && item.claimed_by !== actor.id && item.status === 'open') await this.explainUnavailable(id);
+    if (item.claimed_by !== null && item.claimed_by !== actor.id && item.status === 'open')
+      await this.explainUnavailable(id);
     const note = input.note?.trim() || null;
     return this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
-      const decided = await r.moderation.decide(id, { status: 'rejected', moderatorId: actor.id, reason: template.key, note });
-      if (!decided) throw new ConflictError('moderation.already_decided', 'Another moderator already decided this item.');
+      const decided = await r.moderation.decide(id, {
+        status: 'rejected',
+        moderatorId: actor.id,
+        reason: template.key,
+        note,
+      });
+      if (!decided)
+        throw new ConflictError('moderation.already_decided', 'Another moderator already decided this item.');
       const post = (await r.posts.lockForUpdate(item.post_id))!;
       const thread = (await r.threads.getById(post.thread_id))!;
       const decision = { reason: template, note, decidedAt: new Date().toISOString() };
@@ -250,7 +305,13 @@ export class ModerationService {
       }
       await r.rules.settleHits(post.id, 'rejected');
       await r.moderation.settleReports(post.id, true);
-      await this.reputation.removed(trx, post, thread, decided.reasons.includes('report') && decided.report_count > 0 ? 'reports' : 'rejected', id);
+      await this.reputation.removed(
+        trx,
+        post,
+        thread,
+        decided.reasons.includes('report') && decided.report_count > 0 ? 'reports' : 'rejected',
+        id,
+      );
       await r.notifications.create(post.author_id, 'moderation.rejected', {
         postId: post.id,
         threadId: thread.id,
@@ -258,18 +319,30 @@ export class ModerationService {
         reason: template,
         note,
       });
-      await r.audit.record({ actorId: actor.id, action: 'moderation.rejected', subjectType: 'post', subjectId: post.id, data: { itemId: id, reason: template.key, note } });
+      await r.audit.record({
+        actorId: actor.id,
+        action: 'moderation.rejected',
+        subjectType: 'post',
+        subjectId: post.id,
+        data: { itemId: id, reason: template.key, note },
+      });
       return { id, status: 'rejected' as const, postState };
     });
   }
 
   /** Bulk decisions: each item on its own; one already decided does not stop the others. */
-  async bulk(actor: Actor | null, input: { ids: number[]; action: 'approve' | 'reject'; reason?: string; note?: string }) {
+  async bulk(
+    actor: Actor | null,
+    input: { ids: number[]; action: 'approve' | 'reject'; reason?: string; note?: string },
+  ) {
     authorize(actor, 'moderation.decide');
     const results = [];
     for (const id of input.ids) {
       try {
-        const done = input.action === 'approve' ? await this.approve(actor, id) : await this.reject(actor, id, { reason: input.reason ?? 'other', note: input.note });
+        const done =
+          input.action === 'approve'
+            ? await this.approve(actor, id)
+            : await this.reject(actor, id, { reason: input.reason ?? 'other', note: input.note });
         results.push({ id, ok: true, status: done.status });
       } catch (err) {
         const code = (err as { code?: string }).code ?? 'internal';
@@ -295,7 +368,12 @@ export class ModerationService {
     const priority = 25 + actor.trustLevel * 3 + Math.round(reliability * 10);
     return this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
-      const added = await r.moderation.addReport({ postId, reporterId: actor.id, reason: input.reason, note: input.note ?? '' });
+      const added = await r.moderation.addReport({
+        postId,
+        reporterId: actor.id,
+        reason: input.reason,
+        note: input.note ?? '',
+      });
       if (!added) throw new ConflictError('report.duplicate', 'You already reported this post.');
       const item = await r.moderation.openOrMerge({ postId, reasons: ['report'], hits: [], priority, reports: 1 });
       return { reported: true, itemId: item.id };

@@ -25,9 +25,16 @@ export function refuseIfRejected(verdict: Verdict, text: { title?: string; body:
   const flood = rejecting.find((h) => h.ruleKey === 'flood');
   const details = { hits: verdict.hits, title: text.title ?? null, body: text.body };
   if (flood && rejecting.length === 1) {
-    throw new TooManyRequestsError('netiquette.flood', flood.messages.en, { ...details, retryAfterSeconds: flood.retryAfterSeconds ?? 60 });
+    throw new TooManyRequestsError('netiquette.flood', flood.messages.en, {
+      ...details,
+      retryAfterSeconds: flood.retryAfterSeconds ?? 60,
+    });
   }
-  throw new UnprocessableError('netiquette.rejected', rejecting[0]?.messages.en ?? 'This post breaks the netiquette.', details);
+  throw new UnprocessableError(
+    'netiquette.rejected',
+    rejecting[0]?.messages.en ?? 'This post breaks the netiquette.',
+    details,
+  );
 }
 
 /**

@@ -7,7 +7,13 @@ export class SanctionsRepository {
   addStrike(values: { memberId: number; moderatorId: number; reason: string; note: string; expiresAt: Date }) {
     return this.db
       .insertInto('member_strikes')
-      .values({ member_id: values.memberId, moderator_id: values.moderatorId, reason: values.reason, note: values.note, expires_at: values.expiresAt })
+      .values({
+        member_id: values.memberId,
+        moderator_id: values.moderatorId,
+        reason: values.reason,
+        note: values.note,
+        expires_at: values.expiresAt,
+      })
       .execute();
   }
 
@@ -22,11 +28,19 @@ export class SanctionsRepository {
   }
 
   suspend(memberId: number, until: Date, reason: string) {
-    return this.db.updateTable('members').set({ suspended_until: until, sanction_reason: reason, updated_at: new Date() }).where('id', '=', memberId).execute();
+    return this.db
+      .updateTable('members')
+      .set({ suspended_until: until, sanction_reason: reason, updated_at: new Date() })
+      .where('id', '=', memberId)
+      .execute();
   }
 
   ban(memberId: number, reason: string) {
-    return this.db.updateTable('members').set({ banned_at: new Date(), sanction_reason: reason, updated_at: new Date() }).where('id', '=', memberId).execute();
+    return this.db
+      .updateTable('members')
+      .set({ banned_at: new Date(), sanction_reason: reason, updated_at: new Date() })
+      .where('id', '=', memberId)
+      .execute();
   }
 
   lift(memberId: number) {

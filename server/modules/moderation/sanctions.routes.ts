@@ -6,9 +6,18 @@ import type { ModerationService } from './moderation.service.ts';
 import type { SanctionsService } from './sanctions.service.ts';
 
 const Reason = Type.String({ minLength: 1, maxLength: 500 });
-const MemberSanction = Type.Object({ id: Type.Integer(), suspendedUntil: Nullable(DateTime), banned: Type.Boolean(), reason: Nullable(Type.String()) });
+const MemberSanction = Type.Object({
+  id: Type.Integer(),
+  suspendedUntil: Nullable(DateTime),
+  banned: Type.Boolean(),
+  reason: Nullable(Type.String()),
+});
 const Settings = Type.Object({
-  postSampling: Type.Array(Type.Number({ minimum: 0, maximum: 1 }), { minItems: 5, maxItems: 5, description: 'Share of posts reviewed in post mode, by trust level 0–4' }),
+  postSampling: Type.Array(Type.Number({ minimum: 0, maximum: 1 }), {
+    minItems: 5,
+    maxItems: 5,
+    description: 'Share of posts reviewed in post mode, by trust level 0–4',
+  }),
   targetMinutes: Type.Integer({ minimum: 1, maximum: 10080 }),
   strikeThreshold: Type.Integer({ minimum: 1, maximum: 100 }),
   strikeSuspensionDays: Type.Integer({ minimum: 1, maximum: 3650 }),
@@ -31,7 +40,10 @@ export async function sanctionsRoutes(
         summary: 'Warn a member: a strike that expires; past the threshold, an automatic suspension',
         params: IdParams,
         body: Type.Object({ reason: Reason, note: Type.Optional(Type.String({ maxLength: 2000 })) }),
-        response: { 200: Type.Object({ activeStrikes: Type.Integer(), suspendedUntil: Nullable(DateTime) }), ...errors(401, 403, 404, 422) },
+        response: {
+          200: Type.Object({ activeStrikes: Type.Integer(), suspendedUntil: Nullable(DateTime) }),
+          ...errors(401, 403, 404, 422),
+        },
       },
     },
     async (req) => sanctions.warn(req.actor, req.params.id, req.body),
@@ -54,13 +66,30 @@ export async function sanctionsRoutes(
 
   app.post(
     '/api/members/:id/ban',
-    { schema: { operationId: 'banMember', tags, summary: 'Ban a member, with a reason', params: IdParams, body: Type.Object({ reason: Reason }), response: { 200: MemberSanction, ...errors(401, 403, 404, 422) } } },
+    {
+      schema: {
+        operationId: 'banMember',
+        tags,
+        summary: 'Ban a member, with a reason',
+        params: IdParams,
+        body: Type.Object({ reason: Reason }),
+        response: { 200: MemberSanction, ...errors(401, 403, 404, 422) },
+      },
+    },
     async (req) => sanctions.ban(req.actor, req.params.id, req.body),
   );
 
   app.post(
     '/api/members/:id/unsuspend',
-    { schema: { operationId: 'unsuspendMember', tags, summary: 'Lift a suspension or a ban', params: IdParams, response: { 200: MemberSanction, ...errors(401, 403, 404) } } },
+    {
+      schema: {
+        operationId: 'unsuspendMember',
+        tags,
+        summary: 'Lift a suspension or a ban',
+        params: IdParams,
+        response: { 200: MemberSanction, ...errors(401, 403, 404) },
+      },
+    },
     async (req) => sanctions.lift(req.actor, req.params.id),
   );
 
@@ -103,7 +132,10 @@ export async function sanctionsRoutes(
         summary: 'Move a thread to another category (moderators)',
         params: IdParams,
         body: Type.Object({ categoryId: Id }),
-        response: { 200: Type.Object({ id: Type.Integer(), categoryId: Type.Integer() }), ...errors(401, 403, 404, 422) },
+        response: {
+          200: Type.Object({ id: Type.Integer(), categoryId: Type.Integer() }),
+          ...errors(401, 403, 404, 422),
+        },
       },
     },
     async (req) => sanctions.move(req.actor, req.params.id, req.body),
@@ -117,8 +149,14 @@ export async function sanctionsRoutes(
         tags,
         summary: 'Hide a published post, with a reason (moderators)',
         params: IdParams,
-        body: Type.Object({ reason: Type.String({ maxLength: 40 }), note: Type.Optional(Type.String({ maxLength: 2000 })) }),
-        response: { 200: Type.Object({ id: Type.Integer(), status: Type.String(), postState: Type.String() }), ...errors(401, 403, 404, 409, 422) },
+        body: Type.Object({
+          reason: Type.String({ maxLength: 40 }),
+          note: Type.Optional(Type.String({ maxLength: 2000 })),
+        }),
+        response: {
+          200: Type.Object({ id: Type.Integer(), status: Type.String(), postState: Type.String() }),
+          ...errors(401, 403, 404, 409, 422),
+        },
       },
     },
     async (req) => sanctions.hidePost(req.actor, req.params.id, req.body),
@@ -133,7 +171,10 @@ export async function sanctionsRoutes(
         summary: 'Appeal the decision on your post, once: it goes back to the moderators',
         params: IdParams,
         body: Type.Object({ message: Type.String({ minLength: 1, maxLength: 2000 }) }),
-        response: { 201: Type.Object({ appealed: Type.Boolean(), itemId: Type.Integer() }), ...errors(401, 404, 409, 422) },
+        response: {
+          201: Type.Object({ appealed: Type.Boolean(), itemId: Type.Integer() }),
+          ...errors(401, 404, 409, 422),
+        },
       },
     },
     async (req, reply) => reply.status(201).send(await sanctions.appeal(req.actor, req.params.id, req.body)),
@@ -141,7 +182,14 @@ export async function sanctionsRoutes(
 
   app.get(
     '/api/moderation/settings',
-    { schema: { operationId: 'getModerationSettings', tags, summary: 'Moderation settings (moderators read)', response: { 200: Settings, ...errors(401, 403) } } },
+    {
+      schema: {
+        operationId: 'getModerationSettings',
+        tags,
+        summary: 'Moderation settings (moderators read)',
+        response: { 200: Settings, ...errors(401, 403) },
+      },
+    },
     async (req) => moderation.settings(req.actor),
   );
 
@@ -161,7 +209,14 @@ export async function sanctionsRoutes(
 
   app.get(
     '/api/moderation/wait',
-    { schema: { operationId: 'getModerationWait', tags, summary: 'The typical wait before a decision (median minutes over 30 days)', response: { 200: Type.Object({ medianMinutes: Nullable(Type.Integer()) }) } } },
+    {
+      schema: {
+        operationId: 'getModerationWait',
+        tags,
+        summary: 'The typical wait before a decision (median minutes over 30 days)',
+        response: { 200: Type.Object({ medianMinutes: Nullable(Type.Integer()) }) },
+      },
+    },
     async () => moderation.typicalWait(),
   );
 }

@@ -69,16 +69,36 @@ export class SanctionsService {
         expiresAt: new Date(now.getTime() + settings.strikeDays * DAY),
       });
       const active = await r.sanctions.activeStrikes(memberId, now);
-      await r.notifications.create(memberId, 'sanction.warned', { reason: input.reason, note: input.note ?? '', activeStrikes: active });
-      await r.audit.record({ actorId: actor.id, action: 'member.warned', subjectType: 'member', subjectId: memberId, data: { reason: input.reason, activeStrikes: active } });
+      await r.notifications.create(memberId, 'sanction.warned', {
+        reason: input.reason,
+        note: input.note ?? '',
+        activeStrikes: active,
+      });
+      await r.audit.record({
+        actorId: actor.id,
+        action: 'member.warned',
+        subjectType: 'member',
+        subjectId: memberId,
+        data: { reason: input.reason, activeStrikes: active },
+      });
       let suspendedUntil: Date | null = null;
       if (active >= settings.strikeThreshold) {
         suspendedUntil = new Date(now.getTime() + settings.strikeSuspensionDays * DAY);
         if (!member.suspended_until || member.suspended_until < suspendedUntil) {
           const reason = `${active} warnings: automatic suspension`;
           await r.sanctions.suspend(memberId, suspendedUntil, reason);
-          await r.notifications.create(memberId, 'sanction.suspended', { until: suspendedUntil.toISOString(), reason, automatic: true });
-          await r.audit.record({ actorId: null, action: 'member.suspended', subjectType: 'member', subjectId: memberId, data: { until: suspendedUntil.toISOString(), automatic: true } });
+          await r.notifications.create(memberId, 'sanction.suspended', {
+            until: suspendedUntil.toISOString(),
+            reason,
+            automatic: true,
+          });
+          await r.audit.record({
+            actorId: null,
+            action: 'member.suspended',
+            subjectType: 'member',
+            subjectId: memberId,
+            data: { until: suspendedUntil.toISOString(), automatic: true },
+          });
         }
       }
       await this.reputation.refresh(trx, [memberId]);
@@ -102,7 +122,9 @@ export class SanctionsService {
   async ban(actorOrNull: Actor | null, memberId: number, input: { reason: string }) {
     const actor = authorize(actorOrNull, 'member.sanction');
     await this.target(actor, memberId);
-    return this.apply(actor, memberId, 'banned', async (r) => r.sanctions.ban(memberId, input.reason), { reason: input.reason });
+    return this.apply(actor, memberId, 'banned', async (r) => r.sanctions.ban(memberId, input.reason), {
+      reason: input.reason,
+    });
   }
 
   async lift(actorOrNull: Actor | null, memberId: number) {
@@ -123,7 +145,13 @@ export class SanctionsService {
       await change(r);
       await this.reputation.refresh(trx, [memberId]);
       await r.notifications.create(memberId, `sanction.${what}`, data);
-      await r.audit.record({ actorId: actor.id, action: `member.${what}`, subjectType: 'member', subjectId: memberId, data });
+      await r.audit.record({
+        actorId: actor.id,
+        action: `member.${what}`,
+        subjectType: 'member',
+        subjectId: memberId,
+        data,
+      });
       const member = (await r.members.getById(memberId))!;
       return {
         id: member.id,
@@ -141,7 +169,13 @@ export class SanctionsService {
     await this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
       await r.sanctions.setThreadFlags(threadId, { locked: input.locked });
-      await r.audit.record({ actorId: actor.id, action: input.locked ? 'thread.locked' : 'thread.unlocked', subjectType: 'thread', subjectId: threadId, data: { reason: input.reason ?? null } });
+      await r.audit.record({
+        actorId: actor.id,
+        action: input.locked ? 'thread.locked' : 'thread.unlocked',
+        subjectType: 'thread',
+        subjectId: threadId,
+        data: { reason: input.reason ?? null },
+      });
     });
     return { id: threadId, locked: input.locked };
   }
@@ -153,7 +187,12 @@ export class SanctionsService {
     await this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
       await r.sanctions.setThreadFlags(threadId, { pinned: input.pinned });
-      await r.audit.record({ actorId: actor.id, action: input.pinned ? 'thread.pinned' : 'thread.unpinned', subjectType: 'thread', subjectId: threadId });
+      await r.audit.record({
+        actorId: actor.id,
+        action: input.pinned ? 'thread.pinned' : 'thread.unpinned',
+        subjectType: 'thread',
+        subjectId: threadId,
+      });
     });
     return { id: threadId, pinned: input.pinned };
   }
@@ -163,7 +202,8 @@ export class SanctionsService {
     const thread = await this.read.threads.getById(threadId);
     if (!thread || thread.state === 'deleted') throw new NotFoundError('thread.not_found', 'No such thread.');
     const target = await this.read.categories.getById(input.categoryId);
-    if (!target) throw new UnprocessableError('category.not_found', 'This category does not exist.', { field: 'categoryId' });
+    if (!target)
+      throw new UnprocessableError('category.not_found', 'This category does not exist.', { field: 'categoryId' });
     if (target.id === thread.category_id) return { id: threadId, categoryId: target.id };
     await this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
@@ -173,7 +213,13 @@ export class SanctionsService {
         await r.categories.addCounts(thread.category_id, { threads: -1, posts: -posts });
         await r.categories.addCounts(target.id, { threads: 1, posts });
       }
-      await r.audit.record({ actorId: actor.id, action: 'thread.moved', subjectType: 'thread', subjectId: threadId, data: { from: thread.category_id, to: target.id } });
+      await r.audit.record({
+        actorId: actor.id,
+        action: 'thread.moved',
+        subjectType: 'thread',
+        subjectId: threadId,
+        data: { from: thread.category_id, to: target.id },
+      });
     });
     return { id: threadId, categoryId: target.id };
   }

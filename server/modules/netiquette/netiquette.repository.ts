@@ -22,11 +22,18 @@ export class NetiquetteRepository {
   constructor(private readonly db: Executor) {}
 
   list(): Promise<RuleRow[]> {
-    return this.db.selectFrom('netiquette_rules').selectAll().orderBy('builtin', 'desc').orderBy('id').execute() as Promise<RuleRow[]>;
+    return this.db
+      .selectFrom('netiquette_rules')
+      .selectAll()
+      .orderBy('builtin', 'desc')
+      .orderBy('id')
+      .execute() as Promise<RuleRow[]>;
   }
 
   getByKey(key: string): Promise<RuleRow | undefined> {
-    return this.db.selectFrom('netiquette_rules').selectAll().where('key', '=', key).executeTakeFirst() as Promise<RuleRow | undefined>;
+    return this.db.selectFrom('netiquette_rules').selectAll().where('key', '=', key).executeTakeFirst() as Promise<
+      RuleRow | undefined
+    >;
   }
 
   /** Changes when any rule changes: what every app node compares to know its compiled set is stale. */
@@ -39,16 +46,38 @@ export class NetiquetteRepository {
   }
 
   /** Inserts the built-in rules a community does not have yet (first start, or a new detector shipped). */
-  async ensureBuiltins(rules: { key: string; action: ModerationAction; params: unknown; name: string }[]): Promise<void> {
+  async ensureBuiltins(
+    rules: { key: string; action: ModerationAction; params: unknown; name: string }[],
+  ): Promise<void> {
     if (rules.length === 0) return;
     await this.db
       .insertInto('netiquette_rules')
-      .values(rules.map((r) => ({ key: r.key, kind: r.key, builtin: true, action: r.action, params: JSON.stringify(r.params), name: r.name })))
+      .values(
+        rules.map((r) => ({
+          key: r.key,
+          kind: r.key,
+          builtin: true,
+          action: r.action,
+          params: JSON.stringify(r.params),
+          name: r.name,
+        })),
+      )
       .onConflict((oc) => oc.column('key').doNothing())
       .execute();
   }
 
-  create(values: { key: string; kind: string; action: ModerationAction; enabled: boolean; categoryIds: number[] | null; params: unknown; name: string; messageFr: string; messageEn: string; createdBy: number }) {
+  create(values: {
+    key: string;
+    kind: string;
+    action: ModerationAction;
+    enabled: boolean;
+    categoryIds: number[] | null;
+    params: unknown;
+    name: string;
+    messageFr: string;
+    messageEn: string;
+    createdBy: number;
+  }) {
     return this.db
       .insertInto('netiquette_rules')
       .values({
@@ -67,7 +96,18 @@ export class NetiquetteRepository {
       .executeTakeFirstOrThrow() as Promise<RuleRow>;
   }
 
-  update(key: string, values: Partial<{ action: ModerationAction; enabled: boolean; categoryIds: number[] | null; params: unknown; name: string; messageFr: string; messageEn: string }>) {
+  update(
+    key: string,
+    values: Partial<{
+      action: ModerationAction;
+      enabled: boolean;
+      categoryIds: number[] | null;
+      params: unknown;
+      name: string;
+      messageFr: string;
+      messageEn: string;
+    }>,
+  ) {
     return this.db
       .updateTable('netiquette_rules')
       .set({
@@ -86,7 +126,11 @@ export class NetiquetteRepository {
   }
 
   delete(key: string) {
-    return this.db.deleteFrom('netiquette_rules').where('key', '=', key).where('builtin', '=', false).executeTakeFirst();
+    return this.db
+      .deleteFrom('netiquette_rules')
+      .where('key', '=', key)
+      .where('builtin', '=', false)
+      .executeTakeFirst();
   }
 
   nextCustomKey(): Promise<string> {
@@ -160,6 +204,11 @@ export class NetiquetteRepository {
   }
 
   settleHits(postId: number, outcome: 'approved' | 'rejected') {
-    return this.db.updateTable('rule_hits').set({ outcome, updated_at: new Date() }).where('post_id', '=', postId).where('outcome', 'is', null).execute();
+    return this.db
+      .updateTable('rule_hits')
+      .set({ outcome, updated_at: new Date() })
+      .where('post_id', '=', postId)
+      .where('outcome', 'is', null)
+      .execute();
   }
 }

@@ -3,12 +3,23 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import { errors } from '../../http/schemas.ts';
-import { BacktestBody, BacktestResponse, CheckBody, RuleCreateBody, RuleSchema, RuleUpdateBody, VerdictSchema } from './netiquette.schemas.ts';
+import {
+  BacktestBody,
+  BacktestResponse,
+  CheckBody,
+  RuleCreateBody,
+  RuleSchema,
+  RuleUpdateBody,
+  VerdictSchema,
+} from './netiquette.schemas.ts';
 import type { NetiquetteService } from './netiquette.service.ts';
 
 const KeyParams = Type.Object({ key: Type.String({ maxLength: 60 }) });
 
-export async function netiquetteRoutes(fastify: FastifyInstance, { netiquette, config }: { netiquette: NetiquetteService; config: Config }) {
+export async function netiquetteRoutes(
+  fastify: FastifyInstance,
+  { netiquette, config }: { netiquette: NetiquetteService; config: Config },
+) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.post(
@@ -29,7 +40,12 @@ export async function netiquetteRoutes(fastify: FastifyInstance, { netiquette, c
         response: { 200: VerdictSchema, ...errors(401, 413, 422, 429) },
       },
     },
-    async (req) => netiquette.check(req.actor, { title: req.body.title, body: req.body.body, categoryId: req.body.categoryId ?? null }),
+    async (req) =>
+      netiquette.check(req.actor, {
+        title: req.body.title,
+        body: req.body.body,
+        categoryId: req.body.categoryId ?? null,
+      }),
   );
 
   app.get(
@@ -38,7 +54,8 @@ export async function netiquetteRoutes(fastify: FastifyInstance, { netiquette, c
       schema: {
         operationId: 'listRules',
         tags: ['netiquette'],
-        summary: 'Every rule with its settings, hits over 30 days and measured precision (moderators read, community managers edit)',
+        summary:
+          'Every rule with its settings, hits over 30 days and measured precision (moderators read, community managers edit)',
         response: { 200: Type.Object({ rules: Type.Array(RuleSchema) }), ...errors(401, 403) },
       },
     },

@@ -87,7 +87,9 @@ export const BacktestResponse = Type.Object({
       number: Type.Integer(),
       title: Type.String(),
       text: Type.String(),
-      hits: Type.Array(Type.Object({ field: Type.String(), start: Type.Integer(), end: Type.Integer(), excerpt: Type.String() })),
+      hits: Type.Array(
+        Type.Object({ field: Type.String(), start: Type.Integer(), end: Type.Integer(), excerpt: Type.String() }),
+      ),
     }),
   ),
 });

@@ -75,7 +75,9 @@ export class NetiquetteService {
 
   /** Called at start: a community gets every built-in detector with its default settings. */
   async ensureBuiltins(): Promise<void> {
-    await this.rules.ensureBuiltins(BUILTIN_RULES.map((r) => ({ key: r.key, action: r.action, params: r.params, name: r.title.fr })));
+    await this.rules.ensureBuiltins(
+      BUILTIN_RULES.map((r) => ({ key: r.key, action: r.action, params: r.params, name: r.title.fr })),
+    );
   }
 
   async ruleSet(): Promise<CompiledRuleSet> {
@@ -101,7 +103,12 @@ export class NetiquetteService {
     const text = { title: input.title, body: input.body };
     // A long text is checked in a worker, so that a hostile one cannot stall this node's other requests.
     if ((text.title?.length ?? 0) + text.body.length <= OFFLOAD_CHARS) return evaluate(text, context, set);
-    return runCpuTask<Verdict>({ kind: 'evaluate', text, context, rules: { version, definitions } } satisfies EvaluateTask);
+    return runCpuTask<Verdict>({
+      kind: 'evaluate',
+      text,
+      context,
+      rules: { version, definitions },
+    } satisfies EvaluateTask);
   }
 
   /**
@@ -143,7 +150,10 @@ export class NetiquetteService {
       series[WEEKS - 1 - w.weeks_ago] = w.n;
       trend.set(w.rule_key, series);
     }
-    return rows.map((row) => ({ ...toRuleView(row, byKey.get(row.key)), weekly: trend.get(row.key) ?? new Array<number>(WEEKS).fill(0) }));
+    return rows.map((row) => ({
+      ...toRuleView(row, byKey.get(row.key)),
+      weekly: trend.get(row.key) ?? new Array<number>(WEEKS).fill(0),
+    }));
   }
 
   async createRule(actorOrNull: Actor | null, input: RuleInput) {
@@ -166,14 +176,22 @@ export class NetiquetteService {
     return { ...toRuleView(row, undefined), weekly: new Array<number>(WEEKS).fill(0) };
   }
 
-  async updateRule(actorOrNull: Actor | null, key: string, input: Partial<RuleInput> & { params?: Record<string, unknown> }) {
+  async updateRule(
+    actorOrNull: Actor | null,
+    key: string,
+    input: Partial<RuleInput> & { params?: Record<string, unknown> },
+  ) {
     authorize(actorOrNull, 'rule.edit');
     const current = await this.rules.getByKey(key);
     if (!current) throw new NotFoundError('rule.not_found', 'No such rule.');
     let params: Record<string, unknown> | undefined;
     if (current.builtin) params = input.params;
     else if (input.words !== undefined || input.pattern !== undefined || input.caseSensitive !== undefined) {
-      params = paramsOf({ ...(current.params as object), kind: current.kind as 'words' | 'regex', ...input } as RuleInput);
+      params = paramsOf({
+        ...(current.params as object),
+        kind: current.kind as 'words' | 'regex',
+        ...input,
+      } as RuleInput);
     }
     const next = { ...toDefinition(current), ...(params && { params }), ...(input.action && { action: input.action }) };
     assertCompiles(next);
@@ -245,10 +263,16 @@ export class NetiquetteService {
 function paramsOf(input: Partial<RuleInput> & { kind: 'words' | 'regex' }): Record<string, unknown> {
   if (input.kind === 'words') {
     const words = (input.words ?? []).map((w) => w.trim()).filter(Boolean);
-    if (words.length === 0) throw new UnprocessableError('rule.words_required', 'A word rule needs at least one word or phrase.', { field: 'words' });
+    if (words.length === 0)
+      throw new UnprocessableError('rule.words_required', 'A word rule needs at least one word or phrase.', {
+        field: 'words',
+      });
     return { words };
   }
-  if (!input.pattern) throw new UnprocessableError('rule.pattern_required', 'A regular-expression rule needs a pattern.', { field: 'pattern' });
+  if (!input.pattern)
+    throw new UnprocessableError('rule.pattern_required', 'A regular-expression rule needs a pattern.', {
+      field: 'pattern',
+    });
   return { pattern: input.pattern, caseSensitive: input.caseSensitive === true };
 }
 
@@ -256,7 +280,8 @@ function assertCompiles(definition: RuleDefinition): CompiledRuleSet {
   try {
     return compileRules([definition]);
   } catch (err) {
-    if (err instanceof RuleError) throw new UnprocessableError('rule.invalid', `This rule cannot be used: ${err.message}`, { field: 'pattern' });
+    if (err instanceof RuleError)
+      throw new UnprocessableError('rule.invalid', `This rule cannot be used: ${err.message}`, { field: 'pattern' });
     throw err;
   }
 }
@@ -293,9 +318,8 @@ function toRuleView(row: RuleRow, stats: { hits_30d: number; upheld: number; ove
       hits30d: stats?.hits_30d ?? 0,
       upheld: stats?.upheld ?? 0,
       overturned: stats?.overturned ?? 0,
-      precision: decided > 0 ? (stats!.upheld) / decided : null,
+      precision: decided > 0 ? stats!.upheld / decided : null,
     },
     updatedAt: row.updated_at.toISOString(),
   };
 }
-

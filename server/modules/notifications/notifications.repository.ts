@@ -2,7 +2,16 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/kysely.ts';
 
 /** Kinds a member may turn off; moderation decisions and sanctions always reach them. */
-export const MUTABLE_KINDS = ['reply', 'mention', 'like', 'helpful', 'answer.accepted', 'badge.granted', 'trust.promoted', 'idea.status'] as const;
+export const MUTABLE_KINDS = [
+  'reply',
+  'mention',
+  'like',
+  'helpful',
+  'answer.accepted',
+  'badge.granted',
+  'trust.promoted',
+  'idea.status',
+] as const;
 export type MutableKind = (typeof MUTABLE_KINDS)[number];
 
 export class NotificationsRepository {
@@ -24,7 +33,9 @@ export class NotificationsRepository {
     }
     await sql`
       INSERT INTO notifications (member_id, kind, data)
-      SELECT id, ${kind}, ${json}::jsonb FROM members WHERE id = ${memberId} AND NOT (${kind} = ANY(notification_mutes))`.execute(this.db);
+      SELECT id, ${kind}, ${json}::jsonb FROM members WHERE id = ${memberId} AND NOT (${kind} = ANY(notification_mutes))`.execute(
+      this.db,
+    );
   }
 
   list(memberId: number, limit: number, before?: number) {
@@ -45,13 +56,21 @@ export class NotificationsRepository {
 
   /** Marks these (or all) of the member's notifications read. */
   async markRead(memberId: number, ids?: number[]): Promise<void> {
-    let q = this.db.updateTable('notifications').set({ read_at: new Date() }).where('member_id', '=', memberId).where('read_at', 'is', null);
+    let q = this.db
+      .updateTable('notifications')
+      .set({ read_at: new Date() })
+      .where('member_id', '=', memberId)
+      .where('read_at', 'is', null);
     if (ids) q = q.where('id', 'in', ids.length ? ids : [0]);
     await q.execute();
   }
 
   async mutes(memberId: number): Promise<string[]> {
-    const row = await this.db.selectFrom('members').select('notification_mutes').where('id', '=', memberId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('members')
+      .select('notification_mutes')
+      .where('id', '=', memberId)
+      .executeTakeFirst();
     return row?.notification_mutes ?? [];
   }
 

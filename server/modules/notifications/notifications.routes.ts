@@ -55,26 +55,47 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
         summary: 'Your notifications, newest first, with the unread count',
         querystring: Type.Object({ before: Type.Optional(Id) }),
         response: {
-          200: Type.Object({ notifications: Type.Array(Notification), unread: Type.Integer(), nextBefore: Type.Union([Type.Integer(), Type.Null()]) }),
+          200: Type.Object({
+            notifications: Type.Array(Notification),
+            unread: Type.Integer(),
+            nextBefore: Type.Union([Type.Integer(), Type.Null()]),
+          }),
           ...errors(400, 401),
         },
       },
     },
     async (req) => {
       const actor = authorize(req.actor, 'post.reply');
-      const [rows, unread] = await Promise.all([repo.list(actor.id, PAGE + 1, req.query.before), repo.unread(actor.id)]);
+      const [rows, unread] = await Promise.all([
+        repo.list(actor.id, PAGE + 1, req.query.before),
+        repo.unread(actor.id),
+      ]);
       const page = rows.slice(0, PAGE);
       return {
         unread,
         nextBefore: rows.length > PAGE ? page.at(-1)!.id : null,
-        notifications: page.map((n) => ({ id: n.id, kind: n.kind, data: n.data as Static<typeof NotificationData>, count: n.count, read: n.read_at !== null, createdAt: n.created_at.toISOString() })),
+        notifications: page.map((n) => ({
+          id: n.id,
+          kind: n.kind,
+          data: n.data as Static<typeof NotificationData>,
+          count: n.count,
+          read: n.read_at !== null,
+          createdAt: n.created_at.toISOString(),
+        })),
       };
     },
   );
 
   app.get(
     '/api/notifications/unread',
-    { schema: { operationId: 'countUnreadNotifications', tags, summary: 'How many notifications are unread (the bell)', response: { 200: Unread, ...errors(401) } } },
+    {
+      schema: {
+        operationId: 'countUnreadNotifications',
+        tags,
+        summary: 'How many notifications are unread (the bell)',
+        response: { 200: Unread, ...errors(401) },
+      },
+    },
     async (req) => ({ unread: await repo.unread(authorize(req.actor, 'post.reply').id) }),
   );
 
@@ -98,7 +119,14 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
 
   app.get(
     '/api/notifications/preferences',
-    { schema: { operationId: 'getNotificationPreferences', tags, summary: 'Which kinds of notifications you receive', response: { 200: Preferences, ...errors(401) } } },
+    {
+      schema: {
+        operationId: 'getNotificationPreferences',
+        tags,
+        summary: 'Which kinds of notifications you receive',
+        response: { 200: Preferences, ...errors(401) },
+      },
+    },
     async (req) => ({ kinds: [...MUTABLE_KINDS], muted: await repo.mutes(authorize(req.actor, 'post.reply').id) }),
   );
 
@@ -117,7 +145,11 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
       const actor = authorize(req.actor, 'post.reply');
       const unknown = req.body.muted.filter((k) => !(MUTABLE_KINDS as readonly string[]).includes(k));
       if (unknown.length) {
-        throw new UnprocessableError('notifications.kind_unknown', `These kinds cannot be turned off: ${unknown.join(', ')}`, { field: 'muted' });
+        throw new UnprocessableError(
+          'notifications.kind_unknown',
+          `These kinds cannot be turned off: ${unknown.join(', ')}`,
+          { field: 'muted' },
+        );
       }
       await repo.setMutes(actor.id, [...new Set(req.body.muted)]);
       return { kinds: [...MUTABLE_KINDS], muted: await repo.mutes(actor.id) };

@@ -30,15 +30,27 @@ async function maySee(db: Executor, thread: Seen, memberId: number): Promise<boo
  */
 export const notifier = {
   /** A post became visible (at once, or approved): the thread's author, the replied-to author, the mentioned. */
-  async postPublished(db: Executor, post: Post, thread: Pick<Thread, 'id' | 'title' | 'author_id' | 'state'>): Promise<void> {
+  async postPublished(
+    db: Executor,
+    post: Post,
+    thread: Pick<Thread, 'id' | 'title' | 'author_id' | 'state'>,
+  ): Promise<void> {
     const notifications = new NotificationsRepository(db);
     // Who wrote it is read once, and only when someone is to be told.
     let data: Record<string, unknown> | undefined;
-    const about = async () => (data ??= { postId: post.id, threadId: thread.id, threadTitle: thread.title, number: post.number, by: await who(db, post.author_id) });
+    const about = async () =>
+      (data ??= {
+        postId: post.id,
+        threadId: thread.id,
+        threadTitle: thread.title,
+        number: post.number,
+        by: await who(db, post.author_id),
+      });
     const told = new Set<number>([post.author_id]);
     if (post.number > 1 && !told.has(thread.author_id)) {
       told.add(thread.author_id);
-      if (await maySee(db, thread, thread.author_id)) await notifications.create(thread.author_id, 'reply', await about());
+      if (await maySee(db, thread, thread.author_id))
+        await notifications.create(thread.author_id, 'reply', await about());
     }
     if (post.reply_to_id !== null) {
       const parent = await new PostsRepository(db).getAuthorId(post.reply_to_id);
@@ -60,7 +72,13 @@ export const notifier = {
   },
 
   /** A like or a "helpful" mark: one notification per post and kind while unread, counted up. */
-  async reacted(db: Executor, post: Post, thread: Pick<Thread, 'id' | 'title'> & Seen, kind: 'like' | 'helpful', memberId: number): Promise<void> {
+  async reacted(
+    db: Executor,
+    post: Post,
+    thread: Pick<Thread, 'id' | 'title'> & Seen,
+    kind: 'like' | 'helpful',
+    memberId: number,
+  ): Promise<void> {
     if (!(await maySee(db, thread, post.author_id))) return;
     const by = await who(db, memberId);
     await new NotificationsRepository(db).create(
@@ -71,7 +89,12 @@ export const notifier = {
     );
   },
 
-  async accepted(db: Executor, post: Post, thread: Pick<Thread, 'id' | 'title'> & Seen, memberId: number): Promise<void> {
+  async accepted(
+    db: Executor,
+    post: Post,
+    thread: Pick<Thread, 'id' | 'title'> & Seen,
+    memberId: number,
+  ): Promise<void> {
     if (post.author_id === memberId || !(await maySee(db, thread, post.author_id))) return;
     await new NotificationsRepository(db).create(post.author_id, 'answer.accepted', {
       postId: post.id,

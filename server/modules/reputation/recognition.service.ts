@@ -99,7 +99,8 @@ export class RecognitionService {
       })),
       ledger: page.map((e) => {
         // The points stay; the thread they came from is named only to who may open it.
-        const shown = e.thread_state !== null && canSeeThread(viewer, { state: e.thread_state, author_id: e.thread_author_id! });
+        const shown =
+          e.thread_state !== null && canSeeThread(viewer, { state: e.thread_state, author_id: e.thread_author_id! });
         return {
           id: e.id,
           kind: e.kind,
@@ -126,8 +127,17 @@ export class RecognitionService {
     const members = await this.memberCount();
     const holders = await this.read.badges.holders(badge.id, 100);
     return {
-      badge: toBadge(rows.find((r) => r.id === badge.id)!, members),
-      holders: holders.map((h) => ({ id: h.id, username: h.username, displayName: h.display_name, grantedAt: h.created_at.toISOString(), reason: h.reason })),
+      badge: toBadge(
+        rows.find((r) => r.id === badge.id)!,
+        members,
+      ),
+      holders: holders.map((h) => ({
+        id: h.id,
+        username: h.username,
+        displayName: h.display_name,
+        grantedAt: h.created_at.toISOString(),
+        reason: h.reason,
+      })),
     };
   }
 
@@ -138,13 +148,26 @@ export class RecognitionService {
   /** A community manager defines a badge; an automatic one is granted at once to every member who meets it. */
   async createBadge(
     actorOrNull: Actor | null,
-    input: { key: string; tier: BadgeTier; criteria?: { stat: string; min: number }; nameFr: string; nameEn: string; descriptionFr?: string; descriptionEn?: string },
+    input: {
+      key: string;
+      tier: BadgeTier;
+      criteria?: { stat: string; min: number };
+      nameFr: string;
+      nameEn: string;
+      descriptionFr?: string;
+      descriptionEn?: string;
+    },
   ) {
     const actor = authorize(actorOrNull, 'badge.manage');
     if (input.criteria && !(input.criteria.stat in STATS)) {
-      throw new UnprocessableError('badge.unknown_stat', `Unknown statistic; use one of: ${Object.keys(STATS).join(', ')}.`, { field: 'criteria.stat' });
+      throw new UnprocessableError(
+        'badge.unknown_stat',
+        `Unknown statistic; use one of: ${Object.keys(STATS).join(', ')}.`,
+        { field: 'criteria.stat' },
+      );
     }
-    if (await this.read.badges.getByKey(input.key)) throw new ConflictError('badge.key_taken', 'A badge already has this key.', { field: 'key' });
+    if (await this.read.badges.getByKey(input.key))
+      throw new ConflictError('badge.key_taken', 'A badge already has this key.', { field: 'key' });
     return this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
       const [created] = await r.badges.ensure([
@@ -160,9 +183,16 @@ export class RecognitionService {
         },
       ]);
       let granted: number[] = [];
-      if (input.criteria) granted = await r.badges.backfill(created!.id, input.criteria.stat as Stat, input.criteria.min);
+      if (input.criteria)
+        granted = await r.badges.backfill(created!.id, input.criteria.stat as Stat, input.criteria.min);
       for (const memberId of granted) await r.notifications.create(memberId, 'badge.granted', { badge: input.key });
-      await r.audit.record({ actorId: actor.id, action: 'badge.created', subjectType: 'badge', subjectId: created!.id, data: { key: input.key, granted: granted.length } });
+      await r.audit.record({
+        actorId: actor.id,
+        action: 'badge.created',
+        subjectType: 'badge',
+        subjectId: created!.id,
+        data: { key: input.key, granted: granted.length },
+      });
       this.reputation.forgetBadges();
       return { key: input.key, granted: granted.length };
     });
@@ -171,16 +201,26 @@ export class RecognitionService {
   /** Manual badges (VIP, ambassador, contest winner…) are awarded by community managers, with a reason. */
   async award(actorOrNull: Actor | null, memberId: number, input: { badge: string; reason: string }) {
     const actor = authorize(actorOrNull, 'badge.award');
-    const [badge, member] = await Promise.all([this.read.badges.getByKey(input.badge), this.read.members.getById(memberId)]);
+    const [badge, member] = await Promise.all([
+      this.read.badges.getByKey(input.badge),
+      this.read.members.getById(memberId),
+    ]);
     if (!member) throw new NotFoundError('member.not_found', 'No such member.');
     if (!badge) throw new UnprocessableError('badge.not_found', 'No such badge.', { field: 'badge' });
-    if (!badge.manual) throw new UnprocessableError('badge.automatic', 'This badge is granted automatically.', { field: 'badge' });
+    if (!badge.manual)
+      throw new UnprocessableError('badge.automatic', 'This badge is granted automatically.', { field: 'badge' });
     return this.db.transaction().execute(async (trx) => {
       const r = repositories(trx);
       const granted = await r.badges.grant(memberId, badge.id, input.reason, actor.id);
       if (!granted) throw new ConflictError('badge.already_held', 'This member already holds this badge.');
       await r.notifications.create(memberId, 'badge.granted', { badge: badge.key, reason: input.reason });
-      await r.audit.record({ actorId: actor.id, action: 'badge.awarded', subjectType: 'member', subjectId: memberId, data: { badge: badge.key, reason: input.reason } });
+      await r.audit.record({
+        actorId: actor.id,
+        action: 'badge.awarded',
+        subjectType: 'member',
+        subjectId: memberId,
+        data: { badge: badge.key, reason: input.reason },
+      });
       return { badge: badge.key, granted: true };
     });
   }
@@ -193,16 +233,37 @@ export class RecognitionService {
     return this.db.transaction().execute(async (trx) => {
       await new MembersRepository(trx).setTrustGranted(memberId, granted);
       await this.reputation.refresh(trx, [memberId]);
-      await new AuditRepository(trx).record({ actorId: actor.id, action: granted ? 'trust.granted' : 'trust.withdrawn', subjectType: 'member', subjectId: memberId });
+      await new AuditRepository(trx).record({
+        actorId: actor.id,
+        action: granted ? 'trust.granted' : 'trust.withdrawn',
+        subjectType: 'member',
+        subjectId: memberId,
+      });
       const after = await new MembersRepository(trx).getById(memberId);
       return { id: memberId, trustLevel: after!.trust_level, granted };
     });
   }
 
   async leaderboard(options: { period: 'week' | 'month' | 'all'; categoryId?: number; limit?: number }) {
-    const since = options.period === 'week' ? new Date(Date.now() - 7 * DAY) : options.period === 'month' ? new Date(Date.now() - 30 * DAY) : undefined;
-    const rows = await this.read.ledger.leaderboard({ since, categoryId: options.categoryId, limit: options.limit ?? 20 });
-    return rows.map((r, i) => ({ rank: i + 1, id: r.id, username: r.username, displayName: r.display_name, trustLevel: r.trust_level, points: r.points }));
+    const since =
+      options.period === 'week'
+        ? new Date(Date.now() - 7 * DAY)
+        : options.period === 'month'
+          ? new Date(Date.now() - 30 * DAY)
+          : undefined;
+    const rows = await this.read.ledger.leaderboard({
+      since,
+      categoryId: options.categoryId,
+      limit: options.limit ?? 20,
+    });
+    return rows.map((r, i) => ({
+      rank: i + 1,
+      id: r.id,
+      username: r.username,
+      displayName: r.display_name,
+      trustLevel: r.trust_level,
+      points: r.points,
+    }));
   }
 
   /** Featuring a thread (community managers) is worth points to its author. */
@@ -216,7 +277,12 @@ export class RecognitionService {
       await r.threads.setFeatured(threadId, featured);
       const first = await r.posts.getFirstId(threadId);
       await this.reputation.featured(trx, { ...thread, version: thread.version + 1 }, first.id, featured);
-      await r.audit.record({ actorId: actor.id, action: featured ? 'thread.featured' : 'thread.unfeatured', subjectType: 'thread', subjectId: threadId });
+      await r.audit.record({
+        actorId: actor.id,
+        action: featured ? 'thread.featured' : 'thread.unfeatured',
+        subjectType: 'thread',
+        subjectId: threadId,
+      });
       return { id: threadId, featured };
     });
   }

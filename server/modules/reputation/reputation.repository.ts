@@ -101,7 +101,9 @@ export class ReputationRepository {
       .where('e.post_id', '=', postId)
       .where('e.reverses', 'is', null)
       .where('e.points', '>', 0)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('reputation_events as r').select('r.id').whereRef('r.reverses', '=', 'e.id'))))
+      .where((eb) =>
+        eb.not(eb.exists(eb.selectFrom('reputation_events as r').select('r.id').whereRef('r.reverses', '=', 'e.id'))),
+      )
       .execute()
       .then((rows) => rows.map((r) => r.source_key));
   }
@@ -113,7 +115,9 @@ export class ReputationRepository {
       .select('e.source_key')
       .where('e.post_id', '=', postId)
       .where('e.source_key', 'like', 'penalty:%')
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('reputation_events as r').select('r.id').whereRef('r.reverses', '=', 'e.id'))))
+      .where((eb) =>
+        eb.not(eb.exists(eb.selectFrom('reputation_events as r').select('r.id').whereRef('r.reverses', '=', 'e.id'))),
+      )
       .execute();
   }
 
@@ -130,9 +134,13 @@ export class ReputationRepository {
         'm.banned_at',
         'm.trust_granted',
         'm.role',
-        sql<number>`(SELECT count(*)::int FROM member_strikes s WHERE s.member_id = m.id AND s.expires_at > now())`.as('strikes'),
+        sql<number>`(SELECT count(*)::int FROM member_strikes s WHERE s.member_id = m.id AND s.expires_at > now())`.as(
+          'strikes',
+        ),
         // The last refusal is kept on the member by a trigger (migration 0021).
-        sql<Date | null>`GREATEST((SELECT max(s.created_at) FROM member_strikes s WHERE s.member_id = m.id), m.last_refusal_at)`.as('last_incident'),
+        sql<Date | null>`GREATEST((SELECT max(s.created_at) FROM member_strikes s WHERE s.member_id = m.id), m.last_refusal_at)`.as(
+          'last_incident',
+        ),
         sql<number[]>`ARRAY(SELECT b.badge_id FROM member_badges b WHERE b.member_id = m.id)`.as('badges'),
       ])
       .where('m.id', '=', memberId)
@@ -153,7 +161,17 @@ export class ReputationRepository {
       .selectFrom('reputation_events as e')
       .leftJoin('threads as t', 't.id', 'e.thread_id')
       .leftJoin('posts as p', 'p.id', 'e.post_id')
-      .select(['e.id', 'e.kind', 'e.points', 'e.created_at', 'e.thread_id', 't.title as thread_title', 't.state as thread_state', 't.author_id as thread_author_id', 'p.number as post_number'])
+      .select([
+        'e.id',
+        'e.kind',
+        'e.points',
+        'e.created_at',
+        'e.thread_id',
+        't.title as thread_title',
+        't.state as thread_state',
+        't.author_id as thread_author_id',
+        'p.number as post_number',
+      ])
       .where('e.member_id', '=', memberId)
       .$if(beforeId !== undefined, (q) => q.where('e.id', '<', beforeId!))
       .orderBy('e.id', 'desc')
@@ -200,7 +218,18 @@ export class ReputationRepository {
 export class BadgesRepository {
   constructor(private readonly db: Executor) {}
 
-  ensure(badges: { key: string; tier: string; manual: boolean; criteria: unknown; nameFr: string; nameEn: string; descriptionFr: string; descriptionEn: string }[]) {
+  ensure(
+    badges: {
+      key: string;
+      tier: string;
+      manual: boolean;
+      criteria: unknown;
+      nameFr: string;
+      nameEn: string;
+      descriptionFr: string;
+      descriptionEn: string;
+    }[],
+  ) {
     return this.db
       .insertInto('badges')
       .values(
@@ -224,7 +253,13 @@ export class BadgesRepository {
     return this.db
       .selectFrom('badges as b')
       .selectAll('b')
-      .select((eb) => eb.selectFrom('member_badges as mb').select(sql<number>`count(*)::int`.as('n')).whereRef('mb.badge_id', '=', 'b.id').as('holders'))
+      .select((eb) =>
+        eb
+          .selectFrom('member_badges as mb')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .whereRef('mb.badge_id', '=', 'b.id')
+          .as('holders'),
+      )
       .orderBy(sql`CASE b.tier WHEN 'gold' THEN 3 WHEN 'silver' THEN 2 ELSE 1 END`, 'desc')
       .orderBy('b.id')
       .execute();
@@ -253,7 +288,16 @@ export class BadgesRepository {
     return this.db
       .selectFrom('member_badges as mb')
       .innerJoin('badges as b', 'b.id', 'mb.badge_id')
-      .select(['b.key', 'b.tier', 'b.name_fr', 'b.name_en', 'b.description_fr', 'b.description_en', 'mb.created_at', 'mb.reason'])
+      .select([
+        'b.key',
+        'b.tier',
+        'b.name_fr',
+        'b.name_en',
+        'b.description_fr',
+        'b.description_en',
+        'mb.created_at',
+        'mb.reason',
+      ])
       .where('mb.member_id', '=', memberId)
       .orderBy(sql`CASE b.tier WHEN 'gold' THEN 3 WHEN 'silver' THEN 2 ELSE 1 END`, 'desc')
       .orderBy('mb.created_at')

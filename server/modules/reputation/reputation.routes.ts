@@ -17,7 +17,12 @@ const Badge = Type.Object({
   holders: Type.Integer(),
   rarity: Type.Number({ description: 'Share of members holding it' }),
 });
-const Requirement = Type.Object({ key: Type.String(), current: Type.Number(), needed: Type.Number(), met: Type.Boolean() });
+const Requirement = Type.Object({
+  key: Type.String(),
+  current: Type.Number(),
+  needed: Type.Number(),
+  met: Type.Boolean(),
+});
 const Settings = Type.Object({
   points: Type.Object({
     reply: Type.Integer(),
@@ -52,7 +57,10 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
         tags,
         summary: "A member's reputation, trust level with what the next one needs, badges, and ledger",
         params: Type.Object({ username: Type.String({ maxLength: 200 }) }),
-        querystring: Type.Object({ before: Type.Optional(Type.Integer({ minimum: 1 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) }),
+        querystring: Type.Object({
+          before: Type.Optional(Type.Integer({ minimum: 1 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+        }),
         response: {
           200: Type.Object({
             reputation: Type.Integer(),
@@ -61,7 +69,16 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
               next: Nullable(Type.Object({ level: Type.Integer(), requirements: Type.Array(Requirement) })),
               cappedBy: Nullable(Type.String()),
             }),
-            badges: Type.Array(Type.Object({ key: Type.String(), tier: BadgeTierSchema, name: Names, description: Names, reason: Type.String(), grantedAt: DateTime })),
+            badges: Type.Array(
+              Type.Object({
+                key: Type.String(),
+                tier: BadgeTierSchema,
+                name: Names,
+                description: Names,
+                reason: Type.String(),
+                grantedAt: DateTime,
+              }),
+            ),
             ledger: Type.Array(
               Type.Object({
                 id: Type.Integer(),
@@ -82,9 +99,20 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
     async (req) => recognition.memberReputation(req.actor, req.params.username, req.query),
   );
 
-  app.get('/api/badges', { schema: { operationId: 'listBadges', tags, summary: 'Every badge with how many members hold it', response: { 200: Type.Object({ badges: Type.Array(Badge) }) } } }, async () => ({
-    badges: await recognition.badges(),
-  }));
+  app.get(
+    '/api/badges',
+    {
+      schema: {
+        operationId: 'listBadges',
+        tags,
+        summary: 'Every badge with how many members hold it',
+        response: { 200: Type.Object({ badges: Type.Array(Badge) }) },
+      },
+    },
+    async () => ({
+      badges: await recognition.badges(),
+    }),
+  );
 
   app.get(
     '/api/badges/:key',
@@ -97,7 +125,15 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
         response: {
           200: Type.Object({
             badge: Badge,
-            holders: Type.Array(Type.Object({ id: Type.Integer(), username: Type.String(), displayName: Type.String(), grantedAt: DateTime, reason: Type.String() })),
+            holders: Type.Array(
+              Type.Object({
+                id: Type.Integer(),
+                username: Type.String(),
+                displayName: Type.String(),
+                grantedAt: DateTime,
+                reason: Type.String(),
+              }),
+            ),
           }),
           ...errors(404),
         },
@@ -116,7 +152,12 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
         body: Type.Object({
           key: Type.String({ pattern: '^[a-z0-9_]{2,40}$' }),
           tier: Tier,
-          criteria: Type.Optional(Type.Object({ stat: Type.String({ description: `One of: ${Object.keys(STATS).join(', ')}` }), min: Type.Integer({ minimum: 1 }) })),
+          criteria: Type.Optional(
+            Type.Object({
+              stat: Type.String({ description: `One of: ${Object.keys(STATS).join(', ')}` }),
+              min: Type.Integer({ minimum: 1 }),
+            }),
+          ),
           nameFr: Type.String({ minLength: 1, maxLength: 80 }),
           nameEn: Type.String({ minLength: 1, maxLength: 80 }),
           descriptionFr: Type.Optional(Type.String({ maxLength: 300 })),
@@ -136,8 +177,14 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
         tags,
         summary: 'Award a manual badge to a member, with a reason (community managers)',
         params: IdParams,
-        body: Type.Object({ badge: Type.String({ maxLength: 60 }), reason: Type.String({ minLength: 1, maxLength: 300 }) }),
-        response: { 201: Type.Object({ badge: Type.String(), granted: Type.Boolean() }), ...errors(401, 403, 404, 409, 422) },
+        body: Type.Object({
+          badge: Type.String({ maxLength: 60 }),
+          reason: Type.String({ minLength: 1, maxLength: 300 }),
+        }),
+        response: {
+          201: Type.Object({ badge: Type.String(), granted: Type.Boolean() }),
+          ...errors(401, 403, 404, 409, 422),
+        },
       },
     },
     async (req, reply) => reply.status(201).send(await recognition.award(req.actor, req.params.id, req.body)),
@@ -152,7 +199,10 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
         summary: 'Grant or withdraw trust level 4, the relay level (community managers)',
         params: IdParams,
         body: Type.Object({ granted: Type.Boolean() }),
-        response: { 200: Type.Object({ id: Type.Integer(), trustLevel: Type.Integer(), granted: Type.Boolean() }), ...errors(401, 403, 404) },
+        response: {
+          200: Type.Object({ id: Type.Integer(), trustLevel: Type.Integer(), granted: Type.Boolean() }),
+          ...errors(401, 403, 404),
+        },
       },
     },
     async (req) => recognition.grantTrust(req.actor, req.params.id, req.body.granted),
@@ -173,14 +223,27 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
         response: {
           200: Type.Object({
             leaders: Type.Array(
-              Type.Object({ rank: Type.Integer(), id: Type.Integer(), username: Type.String(), displayName: Type.String(), trustLevel: Type.Integer(), points: Type.Integer() }),
+              Type.Object({
+                rank: Type.Integer(),
+                id: Type.Integer(),
+                username: Type.String(),
+                displayName: Type.String(),
+                trustLevel: Type.Integer(),
+                points: Type.Integer(),
+              }),
             ),
           }),
           ...errors(400),
         },
       },
     },
-    async (req) => ({ leaders: await recognition.leaderboard({ period: req.query.period ?? 'all', categoryId: req.query.category, limit: req.query.limit }) }),
+    async (req) => ({
+      leaders: await recognition.leaderboard({
+        period: req.query.period ?? 'all',
+        categoryId: req.query.category,
+        limit: req.query.limit,
+      }),
+    }),
   );
 
   app.post(
@@ -200,14 +263,27 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
 
   app.get(
     '/api/reputation/settings',
-    { schema: { operationId: 'getReputationSettings', tags, summary: 'Points and trust thresholds (moderators read)', response: { 200: Settings, ...errors(401, 403) } } },
+    {
+      schema: {
+        operationId: 'getReputationSettings',
+        tags,
+        summary: 'Points and trust thresholds (moderators read)',
+        response: { 200: Settings, ...errors(401, 403) },
+      },
+    },
     async (req) => recognition.settingsFor(req.actor),
   );
 
   app.put(
     '/api/reputation/settings',
     {
-      schema: { operationId: 'setReputationSettings', tags, summary: 'Change points and trust thresholds (community managers)', body: Type.Partial(Settings), response: { 200: Settings, ...errors(401, 403, 422) } },
+      schema: {
+        operationId: 'setReputationSettings',
+        tags,
+        summary: 'Change points and trust thresholds (community managers)',
+        body: Type.Partial(Settings),
+        response: { 200: Settings, ...errors(401, 403, 422) },
+      },
     },
     async (req) => recognition.updateSettings(req.actor, req.body),
   );

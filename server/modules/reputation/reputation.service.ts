@@ -82,7 +82,11 @@ export class ReputationService {
       await ledger.reverse(sourceKey);
     }
     if (options.refresh !== false) {
-      await this.refresh(trx, [post.author_id], reaction.kind === 'like' ? ['likesReceived', 'reputation'] : ['helpfulReceived', 'helpfulTips', 'reputation']);
+      await this.refresh(
+        trx,
+        [post.author_id],
+        reaction.kind === 'like' ? ['likesReceived', 'reputation'] : ['helpfulReceived', 'helpfulTips', 'reputation'],
+      );
     }
   }
 
@@ -97,7 +101,8 @@ export class ReputationService {
     const ledger = new ReputationRepository(trx);
     const touched: number[] = [];
     if (previous) {
-      for (const key of await ledger.standingForPost(previous.id)) if (key.startsWith(`accepted:${thread.id}:`)) await ledger.reverse(key);
+      for (const key of await ledger.standingForPost(previous.id))
+        if (key.startsWith(`accepted:${thread.id}:`)) await ledger.reverse(key);
       touched.push(previous.author_id);
     }
     if (next) {
@@ -117,7 +122,12 @@ export class ReputationService {
     if (options.refresh !== false) await this.refresh(trx, touched, ['acceptedAnswers', 'reputation']);
   }
 
-  async featured(trx: Executor, thread: Pick<Thread, 'id' | 'author_id' | 'category_id' | 'version'>, firstPostId: number, on: boolean) {
+  async featured(
+    trx: Executor,
+    thread: Pick<Thread, 'id' | 'author_id' | 'category_id' | 'version'>,
+    firstPostId: number,
+    on: boolean,
+  ) {
     const ledger = new ReputationRepository(trx);
     if (on) {
       const { points } = await this.settings.get();
@@ -131,7 +141,8 @@ export class ReputationService {
         categoryId: thread.category_id,
       });
     } else {
-      for (const key of await ledger.standingForPost(firstPostId)) if (key.startsWith(`featured:${thread.id}:`)) await ledger.reverse(key);
+      for (const key of await ledger.standingForPost(firstPostId))
+        if (key.startsWith(`featured:${thread.id}:`)) await ledger.reverse(key);
     }
     await this.refresh(trx, [thread.author_id]);
   }
@@ -140,7 +151,13 @@ export class ReputationService {
    * Moderation removed a post (refused, or hidden): what it earned is reversed, and its author loses points —
    * more when members' reports brought it down.
    */
-  async removed(trx: Executor, post: Pick<Post, 'id' | 'author_id'>, thread: Pick<Thread, 'id' | 'category_id'>, cause: 'rejected' | 'reports', itemId: number) {
+  async removed(
+    trx: Executor,
+    post: Pick<Post, 'id' | 'author_id'>,
+    thread: Pick<Thread, 'id' | 'category_id'>,
+    cause: 'rejected' | 'reports',
+    itemId: number,
+  ) {
     const ledger = new ReputationRepository(trx);
     for (const key of await ledger.standingForPost(post.id)) await ledger.reverse(key);
     const { points } = await this.settings.get();
@@ -196,7 +213,8 @@ export class ReputationService {
   }
 
   /** The automatic badges, read once a few seconds (they change only when a community manager adds one). */
-  private badgeCache: { at: number; badges: { id: number; key: string; criteria: { stat: Stat; min: number } }[] } | undefined;
+  private badgeCache:
+    { at: number; badges: { id: number; key: string; criteria: { stat: Stat; min: number } }[] } | undefined;
 
   private async automaticBadges(trx: Executor) {
     if (this.badgeCache && Date.now() - this.badgeCache.at < 5000) return this.badgeCache.badges;
@@ -215,7 +233,10 @@ export class ReputationService {
 }
 
 /** What trust is computed from, and the badges held (for `refresh`), read in one query. */
-export async function trustFigures(db: Executor, memberId: number): Promise<{ level: number; figures: TrustFigures; badges: number[] } | undefined> {
+export async function trustFigures(
+  db: Executor,
+  memberId: number,
+): Promise<{ level: number; figures: TrustFigures; badges: number[] } | undefined> {
   const row = await new ReputationRepository(db).trustRow(memberId);
   if (!row) return undefined;
   const now = Date.now();

@@ -36,8 +36,18 @@ function requirements(f: TrustFigures, t: ReputationSettings['trust'][number]): 
   const clean = Number.isFinite(f.daysSinceLastIncident) ? Math.floor(f.daysSinceLastIncident) : t.cleanDays;
   return [
     { key: 'reputation', current: f.reputation, needed: t.reputation, met: f.reputation >= t.reputation },
-    { key: 'accountAgeDays', current: Math.floor(f.accountAgeDays), needed: t.accountAgeDays, met: f.accountAgeDays >= t.accountAgeDays },
-    { key: 'approvedPosts', current: f.approvedPosts, needed: t.approvedPosts, met: f.approvedPosts >= t.approvedPosts },
+    {
+      key: 'accountAgeDays',
+      current: Math.floor(f.accountAgeDays),
+      needed: t.accountAgeDays,
+      met: f.accountAgeDays >= t.accountAgeDays,
+    },
+    {
+      key: 'approvedPosts',
+      current: f.approvedPosts,
+      needed: t.approvedPosts,
+      met: f.approvedPosts >= t.approvedPosts,
+    },
     { key: 'cleanDays', current: Math.min(clean, t.cleanDays), needed: t.cleanDays, met: clean >= t.cleanDays },
   ];
 }

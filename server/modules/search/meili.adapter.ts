@@ -7,7 +7,15 @@ import { CategoriesRepository, MembersRepository } from '../../content/index.ts'
 import { SearchDocumentsRepository } from './documents.repository.ts';
 import { type HitRow, toHit } from './hits.ts';
 import { HIT_END, HIT_START, segments, words } from './query.ts';
-import type { SearchDocument, SearchHit, SearchIndexer, SearchPort, SearchRequest, ThreadKind, TitleHit } from './search.port.ts';
+import type {
+  SearchDocument,
+  SearchHit,
+  SearchIndexer,
+  SearchPort,
+  SearchRequest,
+  ThreadKind,
+  TitleHit,
+} from './search.port.ts';
 
 /** « été » is a stop word as a form of « être », and the season in an outdoor community: it stays searchable. */
 const KEPT = new Set(['été', 'étée', 'étées', 'étés']);
@@ -103,7 +111,16 @@ export class MeiliSearchAdapter implements SearchPort, SearchIndexer {
   }
 
   /** Meilisearch's filter expression for a request; only numbers and fixed words reach it. */
-  static filter(opts: { includeHidden: boolean; categoryId?: number; authorId?: number; kind?: ThreadKind; from?: Date; to?: Date; answered?: boolean; titles?: boolean }): string {
+  static filter(opts: {
+    includeHidden: boolean;
+    categoryId?: number;
+    authorId?: number;
+    kind?: ThreadKind;
+    from?: Date;
+    to?: Date;
+    answered?: boolean;
+    titles?: boolean;
+  }): string {
     const visible = searchVisibilities(opts.includeHidden);
     const parts = [visible.length === 1 ? `visibility = ${visible[0]}` : `visibility IN [${visible.join(', ')}]`];
     if (opts.categoryId !== undefined) parts.push(`categoryId = ${Math.trunc(opts.categoryId)}`);
@@ -121,7 +138,12 @@ export class MeiliSearchAdapter implements SearchPort, SearchIndexer {
       return await this.client.index(this.uid).search<MeiliHit & H>(q, params);
     } catch (err) {
       // The server's address and the client's words stay in the log, not in the answer.
-      throw new ServiceUnavailableError('search.unavailable', 'Search is unavailable for a moment; try again shortly.', undefined, err);
+      throw new ServiceUnavailableError(
+        'search.unavailable',
+        'Search is unavailable for a moment; try again shortly.',
+        undefined,
+        err,
+      );
     }
   }
 
@@ -149,12 +171,16 @@ export class MeiliSearchAdapter implements SearchPort, SearchIndexer {
       highlightPostTag: HIT_END,
     });
     const page = res.hits.slice(0, req.limit);
-    const rows = await this.hydrate(page.map((h) => h.id), req.includeHidden);
+    const rows = await this.hydrate(
+      page.map((h) => h.id),
+      req.includeHidden,
+    );
     const hits: SearchHit[] = [];
     for (const h of page) {
       const r = rows.get(h.id);
       if (!r) continue;
-      const title = r.number === 1 && h._formatted?.title ? segments(h._formatted.title) : [{ text: r.title, hit: false }];
+      const title =
+        r.number === 1 && h._formatted?.title ? segments(h._formatted.title) : [{ text: r.title, hit: false }];
       hits.push(toHit(r, title, segments(h._formatted?.body ?? '')));
     }
     return { hits, more: res.hits.length > req.limit && req.offset + req.limit < this.candidates };
@@ -170,10 +196,15 @@ export class MeiliSearchAdapter implements SearchPort, SearchIndexer {
       matchingStrategy: opts.match === 'all' ? 'all' : 'last',
       limit: opts.limit,
     });
-    const rows = await this.hydrate(res.hits.map((h) => h.id), opts.includeHidden);
+    const rows = await this.hydrate(
+      res.hits.map((h) => h.id),
+      opts.includeHidden,
+    );
     return res.hits.flatMap((h) => {
       const r = rows.get(h.id);
-      return r ? [{ threadId: r.thread_id, title: r.title, kind: r.kind, replyCount: r.reply_count, answered: r.answered }] : [];
+      return r
+        ? [{ threadId: r.thread_id, title: r.title, kind: r.kind, replyCount: r.reply_count, answered: r.answered }]
+        : [];
     });
   }
 

@@ -9,7 +9,10 @@ export class SearchOutboxRepository {
   constructor(private readonly db: Executor) {}
 
   async backlog(): Promise<number> {
-    const row = await this.db.selectFrom('search_outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('search_outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -25,7 +28,10 @@ export class SearchOutboxRepository {
 
   /** By id, not "up to the last id": a transaction still open may commit a smaller id after this read. */
   async settle(ids: number[]): Promise<void> {
-    await this.db.deleteFrom('search_outbox').where('id', '=', sql<number>`ANY(${ids}::bigint[])`).execute();
+    await this.db
+      .deleteFrom('search_outbox')
+      .where('id', '=', sql<number>`ANY(${ids}::bigint[])`)
+      .execute();
   }
 
   /** Takes the drainer's lock on this connection (a rebuild), waiting for it. */

@@ -71,7 +71,9 @@ export class SearchOutboxWorker {
           await this.indexer.prepare();
           this.prepared = true;
         }
-        const { documents, gone } = await new SearchDocumentsRepository(trx).load([...new Set(rows.map((r) => Number(r.post_id)))]);
+        const { documents, gone } = await new SearchDocumentsRepository(trx).load([
+          ...new Set(rows.map((r) => Number(r.post_id))),
+        ]);
         await this.indexer.apply(documents, gone);
       }
       await outbox.settle(rows.map((r) => r.id));
@@ -115,7 +117,8 @@ export class SearchOutboxWorker {
       let pause = this.opts.idleMs;
       try {
         const n = await this.runOnce();
-        if (this.state.failures > 0) this.log.info(`search index reachable again after ${this.state.failures} failed attempts`);
+        if (this.state.failures > 0)
+          this.log.info(`search index reachable again after ${this.state.failures} failed attempts`);
         this.state.failures = 0;
         this.state.lastError = null;
         if (n > 0) this.state.lastSuccessAt = new Date().toISOString();
@@ -125,7 +128,9 @@ export class SearchOutboxWorker {
         this.state.lastError = (err as Error).message;
         this.prepared = false;
         pause = backoff(this.state.failures, this.opts.minBackoffMs, this.opts.maxBackoffMs);
-        this.log.warn(`search index update failed (attempt ${this.state.failures}, retry in ${Math.round(pause)} ms): ${this.state.lastError}`);
+        this.log.warn(
+          `search index update failed (attempt ${this.state.failures}, retry in ${Math.round(pause)} ms): ${this.state.lastError}`,
+        );
       }
       if (!this.stopped) await this.sleep(pause);
     }

@@ -55,7 +55,12 @@ export class PgSearchAdapter implements SearchPort {
   private async plan(tsquery: string, match: 'all' | 'any' = 'all') {
     const [{ set, list }, { rows }] = await Promise.all([
       this.commonLexemes(),
-      sql<{ fr: string; en: string }>`SELECT to_tsquery('agora_fr', ${tsquery})::text AS fr, to_tsquery('agora_en', ${tsquery})::text AS en`.execute(this.db),
+      sql<{
+        fr: string;
+        en: string;
+      }>`SELECT to_tsquery('agora_fr', ${tsquery})::text AS fr, to_tsquery('agora_en', ${tsquery})::text AS en`.execute(
+        this.db,
+      ),
     ]);
     const common = isCommonQuery([rows[0]!.fr, rows[0]!.en], set, list, match);
     // Calling the operator's function (not `@@`) hides the condition from the GIN index: the planner then walks
@@ -120,7 +125,13 @@ export class PgSearchAdapter implements SearchPort {
     if (!tsquery) return [];
     // Weight A: only the words of titles, which only first posts carry.
     const plan = await this.plan(tsquery, opts.match);
-    const { rows } = await sql<{ thread_id: number; title: string; kind: ThreadKind; reply_count: number; answered: boolean }>`
+    const { rows } = await sql<{
+      thread_id: number;
+      title: string;
+      kind: ThreadKind;
+      reply_count: number;
+      answered: boolean;
+    }>`
       WITH candidates AS (
         SELECT s.post_id, s.doc FROM post_search s
          WHERE ${plan.match(tsq(tsquery))} AND s.visibility = ANY(${searchVisibilities(opts.includeHidden)})
@@ -133,9 +144,16 @@ export class PgSearchAdapter implements SearchPort {
         JOIN threads t ON t.id = p.thread_id
        ORDER BY ts_rank(c.doc, ${tsq(tsquery)}) DESC, t.reply_count DESC, t.id DESC
        LIMIT ${opts.limit}`.execute(this.db);
-    return rows.map((r) => ({ threadId: r.thread_id, title: r.title, kind: r.kind, replyCount: r.reply_count, answered: r.answered }));
+    return rows.map((r) => ({
+      threadId: r.thread_id,
+      title: r.title,
+      kind: r.kind,
+      replyCount: r.reply_count,
+      answered: r.answered,
+    }));
   }
 }
 
 /** The query in both languages' configurations (a parameter, planned with its value: pg's unnamed statements). */
-const tsq = (tsquery: string): RawBuilder<unknown> => sql`(to_tsquery('agora_fr', ${tsquery}) || to_tsquery('agora_en', ${tsquery}))`;
+const tsq = (tsquery: string): RawBuilder<unknown> =>
+  sql`(to_tsquery('agora_fr', ${tsquery}) || to_tsquery('agora_en', ${tsquery}))`;

@@ -21,7 +21,10 @@ export function words(input: string): string[] {
   return found.filter((w) => w.length <= MAX_WORD_LENGTH).slice(0, MAX_WORDS);
 }
 
-export function parseQuery(input: string, opts: { match?: 'all' | 'any'; prefix?: boolean; titleOnly?: boolean } = {}): ParsedQuery {
+export function parseQuery(
+  input: string,
+  opts: { match?: 'all' | 'any'; prefix?: boolean; titleOnly?: boolean } = {},
+): ParsedQuery {
   const kept = words(input);
   if (kept.length === 0) return { words: [], tsquery: '' };
   // Weight A marks the words of a thread's title (migration 0006).
@@ -100,7 +103,12 @@ export function lexemes(tsqueryText: string): { lexeme: string; prefix: boolean 
  * which is quick because matches are dense. Rare (any word outside the common list): the GIN index finds the
  * few matches directly. The planner cannot tell rare from common for a word it has no statistics on.
  */
-export function isCommonQuery(configs: string[], common: ReadonlySet<string>, commonList: readonly string[], match: 'all' | 'any' = 'all'): boolean {
+export function isCommonQuery(
+  configs: string[],
+  common: ReadonlySet<string>,
+  commonList: readonly string[],
+  match: 'all' | 'any' = 'all',
+): boolean {
   const isCommon = ({ lexeme, prefix }: { lexeme: string; prefix: boolean }) =>
     prefix ? commonList.some((c) => c.startsWith(lexeme)) : common.has(lexeme);
   // The query matches in either language: it is rare only if it is rare in both. All words must match

@@ -24,7 +24,10 @@ export class SearchQueriesRepository {
         .execute(),
       this.db
         .selectFrom('search_queries')
-        .select((eb) => [eb.fn.countAll<number>().as('all'), sql<number>`count(*) FILTER (WHERE result_count = 0)`.as('empty')])
+        .select((eb) => [
+          eb.fn.countAll<number>().as('all'),
+          sql<number>`count(*) FILTER (WHERE result_count = 0)`.as('empty'),
+        ])
         .where('created_at', '>=', since)
         .executeTakeFirstOrThrow(),
     ]);

@@ -19,18 +19,31 @@ const Hit = Type.Object({
   number: Type.Integer(),
   state: Type.String({ description: 'published, or pending/hidden (moderators only)' }),
   createdAt: DateTime,
-  thread: Type.Object({ id: Type.Integer(), title: Segments, kind: ThreadKindSchema, state: Type.String(), answered: Type.Boolean() }),
+  thread: Type.Object({
+    id: Type.Integer(),
+    title: Segments,
+    kind: ThreadKindSchema,
+    state: Type.String(),
+    answered: Type.Boolean(),
+  }),
   category: Type.Object({ id: Type.Integer(), slug: Type.String(), name: Type.String(), color: Type.String() }),
   author: Type.Object({ username: Type.String(), displayName: Type.String() }),
   snippet: Segments,
 });
 const Q = Type.String({ maxLength: 200 });
 
-export async function searchRoutes(fastify: FastifyInstance, { search, rateLimit }: { search: SearchService; rateLimit: number }) {
+export async function searchRoutes(
+  fastify: FastifyInstance,
+  { search, rateLimit }: { search: SearchService; rateLimit: number },
+) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['search'];
   const limited = {
-    rateLimit: { max: rateLimit, timeWindow: '1 minute', keyGenerator: (req: { actor: { id: number } | null; ip: string }) => `search:${req.actor?.id ?? req.ip}` },
+    rateLimit: {
+      max: rateLimit,
+      timeWindow: '1 minute',
+      keyGenerator: (req: { actor: { id: number } | null; ip: string }) => `search:${req.actor?.id ?? req.ip}`,
+    },
   };
 
   app.get(
@@ -51,7 +64,10 @@ export async function searchRoutes(fastify: FastifyInstance, { search, rateLimit
           answered: Type.Optional(Type.Boolean()),
           cursor: Type.Optional(Cursor),
         }),
-        response: { 200: Type.Object({ adapter: Type.String(), results: Type.Array(Hit), nextCursor: Nullable(Type.String()) }), ...errors(400, 429) },
+        response: {
+          200: Type.Object({ adapter: Type.String(), results: Type.Array(Hit), nextCursor: Nullable(Type.String()) }),
+          ...errors(400, 429),
+        },
       },
     },
     async (req) => {
@@ -72,7 +88,8 @@ export async function searchRoutes(fastify: FastifyInstance, { search, rateLimit
       schema: {
         operationId: 'searchTitles',
         tags,
-        summary: 'Thread titles: suggestions as one types (match=all, prefix) or similar threads for a new title (match=any)',
+        summary:
+          'Thread titles: suggestions as one types (match=all, prefix) or similar threads for a new title (match=any)',
         querystring: Type.Object({
           q: Q,
           match: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('any')])),
@@ -80,13 +97,23 @@ export async function searchRoutes(fastify: FastifyInstance, { search, rateLimit
         }),
         response: {
           200: Type.Object({
-            threads: Type.Array(Type.Object({ threadId: Type.Integer(), title: Type.String(), kind: ThreadKindSchema, replyCount: Type.Integer(), answered: Type.Boolean() })),
+            threads: Type.Array(
+              Type.Object({
+                threadId: Type.Integer(),
+                title: Type.String(),
+                kind: ThreadKindSchema,
+                replyCount: Type.Integer(),
+                answered: Type.Boolean(),
+              }),
+            ),
           }),
           ...errors(400, 429),
         },
       },
     },
-    async (req) => ({ threads: await search.titles(req.actor, req.query.q, req.query.match ?? 'all', req.query.limit ?? 6) }),
+    async (req) => ({
+      threads: await search.titles(req.actor, req.query.q, req.query.match ?? 'all', req.query.limit ?? 6),
+    }),
   );
 
   app.get(

@@ -34,7 +34,8 @@ export class SearchService {
       throw new BadRequestError('search.dates', 'The start date is after the end date.');
     }
     const offset = filters.cursor ? (decodeCursor(filters.cursor, ['number'])[0] as number) : 0;
-    if (offset < 0 || offset > MAX_OFFSET) throw new BadRequestError('cursor.invalid', 'The pagination cursor is invalid or expired.');
+    if (offset < 0 || offset > MAX_OFFSET)
+      throw new BadRequestError('cursor.invalid', 'The pagination cursor is invalid or expired.');
     const { cursor: _, ...rest } = filters;
     const { hits, more } = await this.port.search({
       ...rest,

@@ -25,7 +25,14 @@ export async function siteRoutes(fastify: FastifyInstance, { config, db }: { con
 
   app.get(
     '/api/site',
-    { schema: { operationId: 'getSite', tags: ['site'], summary: "The community's name and the limits the composer enforces", response: { 200: Site } } },
+    {
+      schema: {
+        operationId: 'getSite',
+        tags: ['site'],
+        summary: "The community's name and the limits the composer enforces",
+        response: { 200: Site },
+      },
+    },
     async () => {
       const all = await settings.getAll();
       const { requestBytes: _, ...limits } = config.limits;

@@ -31,7 +31,9 @@ export interface Route<P extends Record<string, unknown> = AnyProps> {
 }
 
 /** Checks an entry: its props fit its page, and a page with required props gets them. */
-function route<P extends Record<string, unknown>>(entry: Route<P> & (Record<string, never> extends P ? unknown : { props: Route<P>['props'] & {} })): Route {
+function route<P extends Record<string, unknown>>(
+  entry: Route<P> & (Record<string, never> extends P ? unknown : { props: Route<P>['props'] & {} }),
+): Route {
   return entry;
 }
 
@@ -61,9 +63,18 @@ export const routes = {
     props: (p) => ({ key: p.key }),
     access: 'visitor',
   }),
-  leaderboard: route({ path: paths.leaderboard(), page: () => import('../pages/Leaderboard.svelte'), access: 'visitor' }),
+  leaderboard: route({
+    path: paths.leaderboard(),
+    page: () => import('../pages/Leaderboard.svelte'),
+    access: 'visitor',
+  }),
   search: route({ path: paths.search(), page: () => import('../pages/Search.svelte'), access: 'visitor' }),
-  ideas: route({ path: paths.ideas(), page: () => import('../pages/Ideas.svelte'), access: 'visitor', title: 'ideas.title' }),
+  ideas: route({
+    path: paths.ideas(),
+    page: () => import('../pages/Ideas.svelte'),
+    access: 'visitor',
+    title: 'ideas.title',
+  }),
   notifications: route({
     path: paths.notifications(),
     page: () => import('../pages/Notifications.svelte'),
@@ -71,8 +82,20 @@ export const routes = {
     title: 'notifications.title',
     menu: true,
   }),
-  health: route({ path: paths.health(), page: () => import('../pages/Health.svelte'), access: 'manager', title: 'health.title', menu: true }),
-  members: route({ path: paths.members(), page: () => import('../pages/Members.svelte'), access: 'manager', title: 'members.title', menu: true }),
+  health: route({
+    path: paths.health(),
+    page: () => import('../pages/Health.svelte'),
+    access: 'manager',
+    title: 'health.title',
+    menu: true,
+  }),
+  members: route({
+    path: paths.members(),
+    page: () => import('../pages/Members.svelte'),
+    access: 'manager',
+    title: 'members.title',
+    menu: true,
+  }),
   scheduled: route({
     path: paths.scheduled(),
     page: () => import('../pages/Scheduled.svelte'),
@@ -112,7 +135,8 @@ function parameters(route: Route, path: string): Params | null {
   if (!found) return null;
   const params: Params = {};
   try {
-    for (const [name, value] of Object.entries(found.groups ?? {})) params[name] = value === undefined ? undefined : decodeURIComponent(value);
+    for (const [name, value] of Object.entries(found.groups ?? {}))
+      params[name] = value === undefined ? undefined : decodeURIComponent(value);
   } catch {
     return null;
   }

@@ -16,7 +16,9 @@ let lexicons: Lexicons | undefined;
 export function builtinLexicons(): Lexicons {
   if (lexicons) return lexicons;
   const base = (entry: string) => lists.norm(entry.replace(/\*$/, ''));
-  const placed = new Set([...lists.PROFANITY, ...lists.MILD, ...lists.HATE, ...lists.THREATS, ...lists.STRONG].map(base));
+  const placed = new Set(
+    [...lists.PROFANITY, ...lists.MILD, ...lists.HATE, ...lists.THREATS, ...lists.STRONG].map(base),
+  );
   const listed = lists.listedInsults().filter((w) => {
     const n = lists.norm(w);
     return n.length > 1 && !lists.ALLOW.has(n) && !placed.has(n);

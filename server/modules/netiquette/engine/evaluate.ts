@@ -1,6 +1,13 @@
 import { tokenize } from './normalize.ts';
 import type { CompiledRuleSet, Prepared } from './rule-set.ts';
-import { type Action, type EvaluationContext, type EvaluationInput, type Hit, severity, type Verdict } from './types.ts';
+import {
+  type Action,
+  type EvaluationContext,
+  type EvaluationInput,
+  type Hit,
+  severity,
+  type Verdict,
+} from './types.ts';
 
 /**
  * Evaluates a post against a compiled rule set: every hit with its rule, action, explanation in both
@@ -43,7 +50,8 @@ function dropOverlaps(hits: Hit[]): Hit[] {
   const kept: Hit[] = [];
   for (const h of bySeverity) {
     const spans = h.end > h.start;
-    if (spans && kept.some((k) => k.field === h.field && k.end > k.start && k.start < h.end && h.start < k.end)) continue;
+    if (spans && kept.some((k) => k.field === h.field && k.end > k.start && k.start < h.end && h.start < k.end))
+      continue;
     kept.push(h);
   }
   return kept;
@@ -51,7 +59,16 @@ function dropOverlaps(hits: Hit[]): Hit[] {
 
 /** Every field object gets all its lazily computed slots up front: one shape, fast property access. */
 function prepare(field: 'title' | 'body', text: string): Prepared {
-  return { field, text, tokens: tokenize(text), links: undefined, allowed: undefined, matches: undefined, regexMaybe: undefined, lowered: undefined };
+  return {
+    field,
+    text,
+    tokens: tokenize(text),
+    links: undefined,
+    allowed: undefined,
+    matches: undefined,
+    regexMaybe: undefined,
+    lowered: undefined,
+  };
 }
 
 /**

@@ -25,7 +25,31 @@ export class LexiconRegistry {
   }
 }
 
-const INTENSIFIERS = new Set(['vraiment', 'trop', 'completement', 'totalement', 'un', 'une', 'des', 'qu', 'so', 'such', 'really', 'a', 'an', 'total', 'complete', 'fucking', 'sacre', 'sacree', 'gros', 'grosse', 'bien', 'de', 'd']);
+const INTENSIFIERS = new Set([
+  'vraiment',
+  'trop',
+  'completement',
+  'totalement',
+  'un',
+  'une',
+  'des',
+  'qu',
+  'so',
+  'such',
+  'really',
+  'a',
+  'an',
+  'total',
+  'complete',
+  'fucking',
+  'sacre',
+  'sacree',
+  'gros',
+  'grosse',
+  'bien',
+  'de',
+  'd',
+]);
 
 /** Spans covered by allowed phrases (« cul-de-sac ») in a field, so that no word rule hits inside them. */
 function allowedSpans(registry: LexiconRegistry, f: Prepared): [number, number][] {

@@ -58,7 +58,7 @@ export class Lexicon {
   /** Every match in the tokens, longest first at each position, non-overlapping. */
   match(tokens: Token[]): LexiconMatch[] {
     const found: LexiconMatch[] = [];
-    for (let i = 0; i < tokens.length; ) {
+    for (let i = 0; i < tokens.length;) {
       const best = this.longestAt(tokens, i);
       if (best) {
         found.push(best);
@@ -82,7 +82,9 @@ export class Lexicon {
       const altStems = this.stemFirst.get(t.alt[0]!);
       if (altStems) bestPattern = longest(altStems, tokens, i, bestPattern);
     }
-    return bestPattern ? { first: i, last: i + bestPattern.length - 1, entry: this.entries.get(bestPattern)! } : undefined;
+    return bestPattern
+      ? { first: i, last: i + bestPattern.length - 1, entry: this.entries.get(bestPattern)! }
+      : undefined;
   }
 }
 
@@ -163,7 +165,8 @@ export class LexiconGroup {
         considerGroup(this.byFirst.get(form), i, state);
         if (form.length < this.minStem || !this.stemHeads.has(headKey(form))) continue;
         const longest = Math.min(form.length, this.maxStem);
-        for (let len = this.minStem; len <= longest; len++) considerGroup(this.stemFirst.get(form.slice(0, len)), i, state);
+        for (let len = this.minStem; len <= longest; len++)
+          considerGroup(this.stemFirst.get(form.slice(0, len)), i, state);
       }
       const any = state.any;
       if (!any) continue;

@@ -41,8 +41,9 @@ export interface FoldedText {
 }
 
 // Combining and variation-selector code points are listed on purpose: each alone is what this matches.
-// eslint-disable-next-line no-misleading-character-class
-const INVISIBLE = /^[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFE00-\uFE0F\uFEFF]$/u;
+const INVISIBLE =
+  // eslint-disable-next-line no-misleading-character-class
+  /^[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFE00-\uFE0F\uFEFF]$/u;
 const MARK = /\p{M}/gu;
 const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ĳ: 'ij', ø: 'o', đ: 'd', ł: 'l', ı: 'i' };
 const foldCache = new Map<string, string>();
@@ -86,7 +87,7 @@ function foldInto(original: string): { text: string; starts: Int32Array; ends: I
   }
   const parts: string[] = [];
   let k = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j < n && original.charCodeAt(j) < 128) {
       starts[k] = j;
@@ -120,7 +121,20 @@ export function fold(original: string): FoldedText {
 
 // eslint-disable-next-line no-control-regex -- the whole ASCII range, control characters included
 const ASCII = /^[\x00-\x7f]*$/;
-const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', $: 's', '@': 'a', '!': 'i', '€': 'e', '|': 'l' };
+const LEET: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  $: 's',
+  '@': 'a',
+  '!': 'i',
+  '€': 'e',
+  '|': 'l',
+};
 /** Separators that may stand between the letters of a spelled-out word. */
 const SPELL_SEPARATORS = new Set([' ', '.', '-', '_', '*', '·', '•', '/', '+']);
 
@@ -160,7 +174,6 @@ export const squeeze = (s: string): string => {
 /** Runs of three or more identical letters shortened to `keep` (« connnnard » → « connard » with 2). */
 const RUN3 = /(.)\1{2,}/gu;
 const shorten = (s: string, keep: 1 | 2) => (s.length < 3 ? s : s.replace(RUN3, keep === 1 ? '$1' : '$1$1'));
-
 
 /** Word tokens of a text, leetspeak decoded and spelled-out words joined. */
 export function tokenize(original: string): Token[] {
@@ -239,9 +252,14 @@ export function tokenize(original: string): Token[] {
 function joinSpelled(tokens: Token[], singles: { index: number; sep: string }[]): Token[] {
   const out: Token[] = [];
   let next = 0;
-  for (let a = 0; a < singles.length; ) {
+  for (let a = 0; a < singles.length;) {
     let b = a;
-    while (b + 1 < singles.length && singles[b + 1]!.index === singles[b]!.index + 1 && isSpellSeparator(singles[b + 1]!.sep)) b++;
+    while (
+      b + 1 < singles.length &&
+      singles[b + 1]!.index === singles[b]!.index + 1 &&
+      isSpellSeparator(singles[b + 1]!.sep)
+    )
+      b++;
     if (b - a + 1 >= 3) {
       const first = singles[a]!.index;
       const last = singles[b]!.index;

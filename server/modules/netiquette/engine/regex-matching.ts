@@ -28,7 +28,10 @@ export class RegexPrefilter {
   mayMatch(f: Prepared): boolean {
     // Cheapest first: no required literal in the text (case-folded as RE2 folds), no possible match.
     if (this.literalScan) {
-      f.lowered ??= f.text.toLowerCase().replace(/\u017f/g, 's').replace(/\u212a/g, 'k');
+      f.lowered ??= f.text
+        .toLowerCase()
+        .replace(/\u017f/g, 's')
+        .replace(/\u212a/g, 'k');
       if (!this.literalScan.test(f.lowered)) return false;
     }
     if (this.union === undefined) {

@@ -23,7 +23,11 @@ const spansOf =
   (fields: Prepared[]): Found[] =>
     fields.flatMap((f) => finder(f.text).map((s) => ({ field: f.field, start: s.start, end: s.end })));
 
-export function detectorFor(def: RuleDefinition, registry: LexiconRegistry, prefilter: RegexPrefilter): CompiledRule['detect'] {
+export function detectorFor(
+  def: RuleDefinition,
+  registry: LexiconRegistry,
+  prefilter: RegexPrefilter,
+): CompiledRule['detect'] {
   const params = def.params ?? {};
   switch (def.kind) {
     case 'insults': {
@@ -56,7 +60,9 @@ export function detectorFor(def: RuleDefinition, registry: LexiconRegistry, pref
         const links = fields.flatMap((f) => linksOf(f).map((l) => ({ ...l, field: f.field })));
         const counted = links.filter((l) => !allow.some((d) => hostMatches(l.host, d)));
         const max = numberAt(params, 'maxByTrustLevel', ctx.trustLevel, 3);
-        return counted.length > max ? counted.slice(max).map((l) => ({ field: l.field, start: l.start, end: l.end })) : [];
+        return counted.length > max
+          ? counted.slice(max).map((l) => ({ field: l.field, start: l.start, end: l.end }))
+          : [];
       };
     }
     case 'links_domain': {

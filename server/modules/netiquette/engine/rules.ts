@@ -111,7 +111,7 @@ export const BUILTIN_RULES: BuiltinRule[] = [
     params: { denyDomains: [] as string[] },
     title: { fr: 'Sites interdits', en: 'Blocked sites' },
     messages: {
-      fr: "Les liens vers ce site ne sont pas autorisés dans la communauté.",
+      fr: 'Les liens vers ce site ne sont pas autorisés dans la communauté.',
       en: 'Links to this site are not allowed in the community.',
     },
   },

@@ -41,7 +41,12 @@ async function call<T>(pending: Promise<Outcome<T>>): Promise<NonNullable<T>> {
   const { data, error, response } = outcome;
   if (!response.ok) {
     const body = (error as { error?: { code: string; message: string; details?: unknown } } | null)?.error;
-    throw new ApiError(response.status, body?.code ?? `http.${response.status}`, body?.message ?? response.statusText, body?.details);
+    throw new ApiError(
+      response.status,
+      body?.code ?? `http.${response.status}`,
+      body?.message ?? response.statusText,
+      body?.details,
+    );
   }
   return data as NonNullable<T>;
 }
@@ -67,14 +72,21 @@ export const api = {
     call(http.GET('/api/ideas', { params: { query: { ...params, status: params.status || undefined } } })),
   idea: (threadId: number) => call(http.GET('/api/threads/{id}/idea', { params: id(threadId) })),
   vote: (threadId: number, on: boolean) =>
-    call(on ? http.POST('/api/threads/{id}/vote', { params: id(threadId) }) : http.DELETE('/api/threads/{id}/vote', { params: id(threadId) })),
+    call(
+      on
+        ? http.POST('/api/threads/{id}/vote', { params: id(threadId) })
+        : http.DELETE('/api/threads/{id}/vote', { params: id(threadId) }),
+    ),
   follow: (threadId: number, on: boolean) =>
     call(
-      on ? http.POST('/api/threads/{id}/follow', { params: id(threadId) }) : http.DELETE('/api/threads/{id}/follow', { params: id(threadId) }),
+      on
+        ? http.POST('/api/threads/{id}/follow', { params: id(threadId) })
+        : http.DELETE('/api/threads/{id}/follow', { params: id(threadId) }),
     ),
   setIdeaStatus: (threadId: number, status: IdeaStatus, note: string) =>
     call(http.PUT('/api/threads/{id}/idea-status', { params: id(threadId), body: { status, note } })),
-  manageMembers: (text: string, offset = 0) => call(http.GET('/api/manage/members', { params: { query: { q: text, offset } } })),
+  manageMembers: (text: string, offset = 0) =>
+    call(http.GET('/api/manage/members', { params: { query: { q: text, offset } } })),
   memberRecord: (memberId: number) => call(http.GET('/api/manage/members/{id}', { params: id(memberId) })),
   anonymise: (memberId: number) => call(http.POST('/api/manage/members/{id}/anonymise', { params: id(memberId) })),
   templates: (locale: 'fr' | 'en') => call(http.GET('/api/topic-templates', { params: { query: { locale } } })),
@@ -87,18 +99,27 @@ export const api = {
   latest: (cursor?: string | null, limit?: number) =>
     call(http.GET('/api/threads', { params: { query: { cursor: cursor ?? undefined, limit } } })),
   categoryThreads: (slug: string, sort: Sort, cursor?: string | null) =>
-    call(http.GET('/api/categories/{slug}/threads', { params: { path: { slug }, query: { sort, cursor: cursor ?? undefined } } })),
+    call(
+      http.GET('/api/categories/{slug}/threads', {
+        params: { path: { slug }, query: { sort, cursor: cursor ?? undefined } },
+      }),
+    ),
   thread: (threadId: number, after = 0, limit?: number) =>
     call(http.GET('/api/threads/{id}', { params: { ...id(threadId), query: { after, limit } } })),
   createThread: (body: Body<'createThread'>) => call(http.POST('/api/threads', { body })),
   reply: (threadId: number, body: string, replyTo?: number) =>
     call(http.POST('/api/threads/{id}/posts', { params: id(threadId), body: { body, replyTo } })),
   postSource: (postId: number) => call(http.GET('/api/posts/{id}', { params: id(postId) })),
-  editPost: (postId: number, body: Body<'editPost'>) => call(http.PATCH('/api/posts/{id}', { params: id(postId), body })),
+  editPost: (postId: number, body: Body<'editPost'>) =>
+    call(http.PATCH('/api/posts/{id}', { params: id(postId), body })),
   deletePost: (postId: number) => call(http.DELETE('/api/posts/{id}', { params: id(postId) })),
   react: (postId: number, kind: 'like' | 'helpful', on: boolean) => {
     const params = { path: { id: postId, kind } };
-    return call(on ? http.POST('/api/posts/{id}/reactions/{kind}', { params }) : http.DELETE('/api/posts/{id}/reactions/{kind}', { params }));
+    return call(
+      on
+        ? http.POST('/api/posts/{id}/reactions/{kind}', { params })
+        : http.DELETE('/api/posts/{id}/reactions/{kind}', { params }),
+    );
   },
   accept: (threadId: number, postId: number | null) =>
     call(http.POST('/api/threads/{id}/accept', { params: id(threadId), body: { postId } })),
@@ -114,36 +135,49 @@ export const api = {
     call(http.GET('/api/moderation/queue', { params: { query: params as Query<'getModerationQueue'> } })),
   claim: (itemId: number) => call(http.POST('/api/moderation/items/{id}/claim', { params: id(itemId) })),
   approve: (itemId: number, body?: string) =>
-    call(http.POST('/api/moderation/items/{id}/approve', { params: id(itemId), body: body === undefined ? {} : { body } })),
+    call(
+      http.POST('/api/moderation/items/{id}/approve', { params: id(itemId), body: body === undefined ? {} : { body } }),
+    ),
   reject: (itemId: number, reason: string, note?: string) =>
     call(http.POST('/api/moderation/items/{id}/reject', { params: id(itemId), body: { reason, note } })),
   hidePost: (postId: number, reason: string, note?: string) =>
     call(http.POST('/api/posts/{id}/hide', { params: id(postId), body: { reason, note } })),
-  appeal: (postId: number, message: string) => call(http.POST('/api/posts/{id}/appeal', { params: id(postId), body: { message } })),
-  lockThread: (threadId: number, locked: boolean) => call(http.POST('/api/threads/{id}/lock', { params: id(threadId), body: { locked } })),
-  pinThread: (threadId: number, pinned: boolean) => call(http.POST('/api/threads/{id}/pin', { params: id(threadId), body: { pinned } })),
+  appeal: (postId: number, message: string) =>
+    call(http.POST('/api/posts/{id}/appeal', { params: id(postId), body: { message } })),
+  lockThread: (threadId: number, locked: boolean) =>
+    call(http.POST('/api/threads/{id}/lock', { params: id(threadId), body: { locked } })),
+  pinThread: (threadId: number, pinned: boolean) =>
+    call(http.POST('/api/threads/{id}/pin', { params: id(threadId), body: { pinned } })),
   moveThread: (threadId: number, categoryId: number) =>
     call(http.POST('/api/threads/{id}/move', { params: id(threadId), body: { categoryId } })),
-  warn: (memberId: number, reason: string) => call(http.POST('/api/members/{id}/warn', { params: id(memberId), body: { reason } })),
+  warn: (memberId: number, reason: string) =>
+    call(http.POST('/api/members/{id}/warn', { params: id(memberId), body: { reason } })),
   suspend: (memberId: number, until: string, reason: string) =>
     call(http.POST('/api/members/{id}/suspend', { params: id(memberId), body: { until, reason } })),
-  ban: (memberId: number, reason: string) => call(http.POST('/api/members/{id}/ban', { params: id(memberId), body: { reason } })),
+  ban: (memberId: number, reason: string) =>
+    call(http.POST('/api/members/{id}/ban', { params: id(memberId), body: { reason } })),
   lift: (memberId: number) => call(http.POST('/api/members/{id}/unsuspend', { params: id(memberId) })),
   typicalWait: () => call(http.GET('/api/moderation/wait')),
   bulk: (ids: number[], action: 'approve' | 'reject', reason?: string) =>
     call(http.POST('/api/moderation/items/bulk', { body: { ids, action, reason } })),
   memberReputation: (username: string, before?: number | null) =>
-    call(http.GET('/api/members/{username}/reputation', { params: { path: { username }, query: { before: before ?? undefined } } })),
+    call(
+      http.GET('/api/members/{username}/reputation', {
+        params: { path: { username }, query: { before: before ?? undefined } },
+      }),
+    ),
   badges: () => call(http.GET('/api/badges')),
   badge: (key: string) => call(http.GET('/api/badges/{key}', { params: { path: { key } } })),
   leaderboard: (period: 'week' | 'month' | 'all', category?: number | null) =>
     call(http.GET('/api/leaderboard', { params: { query: { period, category: category ?? undefined } } })),
   awardBadge: (memberId: number, badge: string, reason: string) =>
     call(http.POST('/api/members/{id}/badges', { params: id(memberId), body: { badge, reason } })),
-  grantTrust: (memberId: number, granted: boolean) => call(http.POST('/api/members/{id}/trust', { params: id(memberId), body: { granted } })),
+  grantTrust: (memberId: number, granted: boolean) =>
+    call(http.POST('/api/members/{id}/trust', { params: id(memberId), body: { granted } })),
   rules: () => call(http.GET('/api/netiquette/rules')),
   createRule: (draft: RuleDraft) => call(http.POST('/api/netiquette/rules', { body: draft })),
-  updateRule: (key: string, patch: Body<'updateRule'>) => call(http.PATCH('/api/netiquette/rules/{key}', { params: { path: { key } }, body: patch })),
+  updateRule: (key: string, patch: Body<'updateRule'>) =>
+    call(http.PATCH('/api/netiquette/rules/{key}', { params: { path: { key } }, body: patch })),
   deleteRule: (key: string) => call(http.DELETE('/api/netiquette/rules/{key}', { params: { path: { key } } })),
   backtest: (draft: RuleDraft) => call(http.POST('/api/netiquette/rules/backtest', { body: draft })),
 

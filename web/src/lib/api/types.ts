@@ -12,7 +12,9 @@ export type Ok<Op extends keyof operations> = operations[Op]['responses'] extend
     ? Json<R>
     : never;
 /** An operation's JSON request body. */
-export type Body<Op extends keyof operations> = operations[Op] extends { requestBody?: infer B } ? Json<NonNullable<B>> : never;
+export type Body<Op extends keyof operations> = operations[Op] extends { requestBody?: infer B }
+  ? Json<NonNullable<B>>
+  : never;
 /** An operation's query parameters. */
 export type Query<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
 
@@ -48,7 +50,7 @@ export type Backtest = Ok<'backtestRule'>;
 
 export type SearchParams = Query<'search'>;
 export type SearchResult = Ok<'search'>['results'][number];
-export type Segment = SearchResult["snippet"][number];
+export type Segment = SearchResult['snippet'][number];
 export type TitleSuggestion = Ok<'searchTitles'>['threads'][number];
 export type SearchMisses = Ok<'getSearchMisses'>;
 

@@ -57,9 +57,10 @@ class I18n {
   };
 
   date = (iso: string, long = false): string =>
-    new Intl.DateTimeFormat(this.locale, long ? { dateStyle: 'long', timeStyle: 'short' } : { dateStyle: 'medium' }).format(
-      new Date(iso),
-    );
+    new Intl.DateTimeFormat(
+      this.locale,
+      long ? { dateStyle: 'long', timeStyle: 'short' } : { dateStyle: 'medium' },
+    ).format(new Date(iso));
 
   number = (n: number): string => new Intl.NumberFormat(this.locale).format(n);
 }

@@ -55,7 +55,10 @@ export class ModerationQueue {
 
   load = async () => {
     try {
-      const [queue, r] = await Promise.all([api.queue({ reason: this.filter || undefined }), this.reasons.length ? null : api.reasons()]);
+      const [queue, r] = await Promise.all([
+        api.queue({ reason: this.filter || undefined }),
+        this.reasons.length ? null : api.reasons(),
+      ]);
       this.items = queue.items;
       this.open = queue.open;
       if (r) {
@@ -96,7 +99,8 @@ export class ModerationQueue {
     queueMicrotask(() => document.getElementById(`reject-reason-${item.id}`)?.focus());
   };
 
-  confirmReject = (item: QueueItem) => this.#act(() => api.reject(item.id, this.rejectReason, this.rejectNote.trim() || undefined));
+  confirmReject = (item: QueueItem) =>
+    this.#act(() => api.reject(item.id, this.rejectReason, this.rejectNote.trim() || undefined));
 
   /** Decides every checked item at once (refusals with the bulk reason). */
   bulk = (action: 'approve' | 'reject') =>
@@ -128,7 +132,10 @@ export function segments(item: QueueItem): { text: string; hit: boolean }[] {
   let at = 0;
   for (const h of spans) {
     if (h.start < at) continue;
-    out.push({ text: item.post.body.slice(at, h.start), hit: false }, { text: item.post.body.slice(h.start, h.end), hit: true });
+    out.push(
+      { text: item.post.body.slice(at, h.start), hit: false },
+      { text: item.post.body.slice(h.start, h.end), hit: true },
+    );
     at = h.end;
   }
   out.push({ text: item.post.body.slice(at), hit: false });

@@ -78,7 +78,13 @@ export class ThreadState {
     const data = this.data;
     if (!data) return;
     if (m.event === 'reset') return void this.load();
-    if (m.event !== 'post.created' && m.event !== 'post.reactions' && m.event !== 'post.edited' && m.event !== 'post.hidden') return;
+    if (
+      m.event !== 'post.created' &&
+      m.event !== 'post.reactions' &&
+      m.event !== 'post.edited' &&
+      m.event !== 'post.hidden'
+    )
+      return;
     const shown = data.posts.find((p) => p.id === m.data.postId);
     if (m.event === 'post.created') {
       const d = m.data;

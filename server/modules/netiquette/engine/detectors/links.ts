@@ -41,10 +41,11 @@ function hostOf(url: string): string {
 export function findLinks(text: string): FoundLink[] {
   if (!MAYBE_LINK.test(text)) return [];
   const links: FoundLink[] = [];
-  if (text.includes('://') || /www\./i.test(text)) for (const m of text.matchAll(SCHEME_OR_WWW)) {
-    const url = m[0].replace(TRAILING, '');
-    links.push({ start: m.index!, end: m.index! + url.length, url, host: hostOf(url) });
-  }
+  if (text.includes('://') || /www\./i.test(text))
+    for (const m of text.matchAll(SCHEME_OR_WWW)) {
+      const url = m[0].replace(TRAILING, '');
+      links.push({ start: m.index!, end: m.index! + url.length, url, host: hostOf(url) });
+    }
   for (const m of text.matchAll(DOT_TLD)) {
     if (!TLDS.has(m[1]!.toLowerCase())) continue;
     // Walk back to the start of the domain, forward over a path.

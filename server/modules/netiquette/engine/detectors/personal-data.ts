@@ -15,7 +15,8 @@ export function findEmails(text: string): Span[] {
 }
 
 /** Words just before a number that say it is a reference, not a phone: an order, an invoice, a tracking code. */
-const REFERENCE_BEFORE = /(commande|cmd|order|facture|invoice|ref|réf|référence|reference|suivi|tracking|colis|n°|no\.?|#|sku|ean|article|ticket|dossier|case)\s*[:°#.-]?\s*$/iu;
+const REFERENCE_BEFORE =
+  /(commande|cmd|order|facture|invoice|ref|réf|référence|reference|suivi|tracking|colis|n°|no\.?|#|sku|ean|article|ticket|dossier|case)\s*[:°#.-]?\s*$/iu;
 
 /** At least eight digits: the shortest phone numbers we look for. */
 function enoughDigits(text: string, min: number): boolean {
@@ -64,7 +65,8 @@ export function luhn(digits: string): boolean {
 }
 
 /** Issuer prefixes of the card networks (Visa, Mastercard, Amex, Discover, JCB, Diners, CB, UnionPay, Maestro). */
-const CARD_PREFIX = /^(4|5[1-5]|2(2[2-9]|[3-6]\d|7[01]|720)|3[47]|6011|65|64[4-9]|35(2[89]|[3-8])|30[0-5]|36|38|62|50|5[6-9]|6[0-9])/;
+const CARD_PREFIX =
+  /^(4|5[1-5]|2(2[2-9]|[3-6]\d|7[01]|720)|3[47]|6011|65|64[4-9]|35(2[89]|[3-8])|30[0-5]|36|38|62|50|5[6-9]|6[0-9])/;
 // Not part of a longer number or a decimal (« 1 299,99 »): no digit, and no digit behind a . or , around it.
 const CARD_CANDIDATE = /(?<!\d|\d[.,])\d(?:[ -]?\d){12,18}(?!\d|[.,]\d)/g;
 
