@@ -87,6 +87,17 @@ export const AuthorSummary = Type.Object({
   reputation: Type.Integer(),
 });
 
+/**
+ * The fields every thread card of a list shares (home, the scheduling calendar, the ideas board): spread into
+ * each list's item schema with what that list adds.
+ */
+export const ThreadCardFields = {
+  id: Type.Integer(),
+  title: Type.String(),
+  category: Type.Object({ slug: Type.String(), name: Type.String(), color: Type.String() }),
+  author: Type.Object({ username: Type.String() }),
+};
+
 export const CategorySummary = Type.Object({
   id: Type.Integer(),
   slug: Type.String(),

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { requireActor } from '../../access/access.ts';
 import type { Config } from '../../config.ts';
-import { errors, IdParams, ThreadKindSchema } from '../../http/schemas.ts';
+import { errors, IdParams, ThreadCardFields, ThreadKindSchema } from '../../http/schemas.ts';
 import { renderOffLoop } from '../../lib/cpu-pool.ts';
 import { assertStorableText } from '../../lib/text.ts';
 import {
@@ -148,12 +148,9 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
           200: Type.Object({
             threads: Type.Array(
               Type.Object({
-                id: Type.Integer(),
-                title: Type.String(),
+                ...ThreadCardFields,
                 kind: ThreadKindSchema,
                 publishAt: Type.String({ format: 'date-time' }),
-                category: Type.Object({ slug: Type.String(), name: Type.String(), color: Type.String() }),
-                author: Type.Object({ username: Type.String() }),
               }),
             ),
           }),

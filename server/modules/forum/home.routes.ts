@@ -1,18 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors, Id, Nullable, ThreadKindSchema } from '../../http/schemas.ts';
+import { errors, Id, Nullable, ThreadCardFields, ThreadKindSchema } from '../../http/schemas.ts';
 import type { HomeService } from './home.service.ts';
 
 const Item = Type.Object({
-  id: Type.Integer(),
-  title: Type.String(),
+  ...ThreadCardFields,
   kind: ThreadKindSchema,
   official: Type.Boolean(),
   replyCount: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
-  category: Type.Object({ slug: Type.String(), name: Type.String(), color: Type.String() }),
-  author: Type.Object({ username: Type.String() }),
 });
 
 /** The home page: featured threads and the current announcement (home.service.ts). */

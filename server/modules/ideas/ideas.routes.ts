@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors, Id, IdeaStatusSchema, Nullable } from '../../http/schemas.ts';
+import { errors, Id, IdeaStatusSchema, Nullable, ThreadCardFields } from '../../http/schemas.ts';
 import type { IdeasService } from './ideas.service.ts';
 
 const Status = Type.Union([
@@ -41,16 +41,13 @@ export async function ideasRoutes(fastify: FastifyInstance, { ideas }: { ideas: 
           200: Type.Object({
             ideas: Type.Array(
               Type.Object({
-                id: Type.Integer(),
-                title: Type.String(),
+                ...ThreadCardFields,
                 status: IdeaStatusSchema,
                 note: Type.String(),
                 votes: Type.Integer(),
                 replies: Type.Integer(),
                 voted: Type.Boolean(),
                 createdAt: Type.String({ format: 'date-time' }),
-                category: Type.Object({ slug: Type.String(), name: Type.String(), color: Type.String() }),
-                author: Type.Object({ username: Type.String() }),
               }),
             ),
             nextOffset: Nullable(Type.Integer()),
