@@ -181,7 +181,9 @@ export const api = {
   deleteRule: (key: string) => call(http.DELETE('/api/netiquette/rules/{key}', { params: { path: { key } } })),
   backtest: (draft: RuleDraft) => call(http.POST('/api/netiquette/rules/backtest', { body: draft })),
 
-  search: (params: SearchParams) => call(http.GET('/api/search', { params: { query: params } })),
+  /** `answered` is a filter only when set: an unticked box sends nothing (the server logs unfiltered searches). */
+  search: (params: SearchParams) =>
+    call(http.GET('/api/search', { params: { query: { ...params, answered: params.answered || undefined } } })),
   titles: (text: string, match: 'all' | 'any' = 'all', limit?: number) =>
     call(http.GET('/api/search/titles', { params: { query: { q: text, match, limit } } })),
   searchMisses: (days = 30) => call(http.GET('/api/search/misses', { params: { query: { days } } })),
