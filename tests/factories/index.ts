@@ -12,7 +12,9 @@ import { loadConfig } from '../../server/config.ts';
 
 /** Complete rows with unique values, written through the real repositories and the real publish pipeline. */
 let counter = 0;
-const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
+// Decimal digits only: they stay distinct under the confusable folding usernames are unique by (0 → o, 1 → l, but no
+// two digits fold alike), which base-36 letters did not (`l` and `1`).
+const unique = () => `${Date.now()}x${counter++}`;
 
 export const PASSWORD = 'correct horse battery';
 let passwordHash: Promise<string> | undefined;
