@@ -48,6 +48,7 @@ import { LiveHub, liveRoutes, LiveTopics } from './modules/live/index.ts';
 import { BuzzWatcher, healthRoutes, HealthService } from './modules/community/index.ts';
 import { ideasRoutes, IdeasService } from './modules/ideas/index.ts';
 import { notificationsRoutes } from './modules/notifications/index.ts';
+import { pagesRoutes, PagesService } from './modules/pages/index.ts';
 import {
   MeiliSearchAdapter,
   PgSearchAdapter,
@@ -197,6 +198,8 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
       perMember: config.live.maxSocketsPerMember,
     },
   });
+
+  await app.register(pagesRoutes, { pages: new PagesService(db, config.limits.pageSize), config });
 
   // The worker pool for long texts starts on first use; it goes with the app.
   app.addHook('onClose', () => closeCpuPool());

@@ -34,6 +34,12 @@ export class NotFoundError extends AppError {
     super(404, code, message);
   }
 }
+/** A resource that existed and was deleted: crawlers drop it from their index. */
+export class GoneError extends AppError {
+  constructor(code: string, message: string) {
+    super(410, code, message);
+  }
+}
 export class ConflictError extends AppError {
   constructor(code: string, message: string, details?: unknown) {
     super(409, code, message, details);
