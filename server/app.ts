@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
@@ -104,6 +105,8 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   // Not a route's: the live socket's frames, documented so that the generated web client types them.
   app.addSchema(LiveEventSchema);
   await app.register(fastifyCookie);
+  // brotli (quality 4) or gzip for answers past 1 KiB; the web app's built files are compressed once, at build time.
+  await app.register(fastifyCompress, { encodings: ['br', 'gzip'], threshold: 1024 });
   // Before the Origin check's hook: its own marks an upgrade so that a refused one has its socket closed.
   await app.register(fastifyWebsocket, { options: { maxPayload: 8192 } });
   await registerRateLimits(app, db);
@@ -235,6 +238,8 @@ async function registerWeb(app: FastifyInstance, config: Config): Promise<void> 
       root: config.webDist,
       wildcard: false,
       index: false,
+      // scripts/build.mjs writes .br and .gz beside each file: served as they are, no compression per request.
+      preCompressed: true,
       setHeaders: (res, filePath) => {
         const immutable = filePath.includes(`${path.sep}assets${path.sep}`);
         res.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
