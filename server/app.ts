@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
@@ -202,12 +202,13 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
     },
   });
 
-  await app.register(pagesRoutes, { pages: new PagesService(db, config.limits.pageSize), config });
+  const pages = new PagesService(db, config.limits.pageSize);
+  await app.register(pagesRoutes, { pages, config });
 
   // The worker pool for long texts starts on first use; it goes with the app.
   app.addHook('onClose', () => closeCpuPool());
 
-  await registerWeb(app, config);
+  await registerWeb(app, config, pages);
   return app;
 }
 
@@ -231,8 +232,11 @@ function requireOperationIds(app: FastifyInstance): void {
 }
 
 /** The built Svelte app, with every non-API path answered by index.html (client-side routing). */
-async function registerWeb(app: FastifyInstance, config: Config): Promise<void> {
-  const hasWeb = existsSync(path.join(config.webDist, 'index.html'));
+async function registerWeb(app: FastifyInstance, config: Config, pages: PagesService): Promise<void> {
+  const indexFile = path.join(config.webDist, 'index.html');
+  const hasWeb = existsSync(indexFile);
+  // The shell, read once; each page gets its own <head> (title, description, canonical, cards, structured data).
+  const shell = hasWeb ? readFileSync(indexFile, 'utf8') : '';
   if (hasWeb) {
     await app.register(fastifyStatic, {
       root: config.webDist,
@@ -246,10 +250,15 @@ async function registerWeb(app: FastifyInstance, config: Config): Promise<void> 
       },
     });
   }
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(async (request, reply) => {
     const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.url !== '/healthz';
     if (wantsPage && hasWeb) {
-      return reply.header('cache-control', 'no-cache').type('text/html').sendFile('index.html');
+      const base = config.publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`;
+      const page = await pages.pageHead(request.url, base);
+      const html = shell
+        .replace(/<html lang="[^"]*">/, `<html lang="${page.lang}">`)
+        .replace(/<title>[^<]*<\/title>/, page.markup);
+      return reply.status(page.status).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
     }
     return reply.status(404).send({
       error: { code: 'route.not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },

@@ -103,4 +103,56 @@ export class PagesRepository {
       .where('slug', '=', slug)
       .executeTakeFirst();
   }
+
+  /** A thread with its category, for a page's head; null unless published. */
+  threadForHead(id: number) {
+    return this.db
+      .selectFrom('threads')
+      .innerJoin('categories', 'categories.id', 'threads.category_id')
+      .leftJoin('posts as accepted', 'accepted.id', 'threads.accepted_post_id')
+      .select([
+        'threads.id',
+        'threads.title',
+        'threads.kind',
+        'threads.state',
+        'threads.created_at',
+        'threads.accepted_post_id',
+        'threads.reply_count',
+        'categories.slug as category_slug',
+        'categories.name as category_name',
+        'accepted.number as accepted_number',
+      ])
+      .where('threads.id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** One page of a thread's published posts with their authors, in order. */
+  postsForHead(threadId: number, from: number, limit: number) {
+    return this.db
+      .selectFrom('posts')
+      .innerJoin('members', 'members.id', 'posts.author_id')
+      .select([
+        'posts.number',
+        'posts.body_html',
+        'posts.created_at',
+        'posts.like_count',
+        'members.username',
+        'members.display_name',
+      ])
+      .where('posts.thread_id', '=', threadId)
+      .where('posts.state', '=', 'published')
+      .where('posts.number', '>=', from)
+      .orderBy('posts.number')
+      .limit(limit)
+      .execute();
+  }
+
+  memberForHead(username: string) {
+    return this.db
+      .selectFrom('members')
+      .select(['username', 'display_name', 'bio'])
+      .where('username', '=', username)
+      .where('anonymised_at', 'is', null)
+      .executeTakeFirst();
+  }
 }

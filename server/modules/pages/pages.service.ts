@@ -2,6 +2,7 @@ import { Feed } from 'feed';
 import type { Db } from '../../db/kysely.ts';
 import { GoneError, NotFoundError } from '../../lib/errors.ts';
 import { SiteSettingsRepository } from '../site/index.ts';
+import { type HeadPost, headMarkup, type PageHead, simpleHead, threadHead } from './head.ts';
 import { PagesRepository } from './pages.repository.ts';
 
 /** At most this many URLs in one sitemap file (the sitemaps protocol's limit). */
@@ -156,9 +157,90 @@ export class PagesService {
     return render(feed, format, new Date(thread.last_post_at));
   }
 
+  /**
+   * The <head> of the page at `url` and the status to answer with: a thread's own title, description, canonical
+   * and structured data; 404 for a thread a visitor may not open (or no such thread, category or member), 410 once
+   * deleted. Pages without their own head (staff pages, forms) get the site's.
+   */
+  async pageHead(url: string, base: string): Promise<{ status: number; markup: string; lang: string }> {
+    const name = await this.siteName();
+    const tagline = await this.settings.get<unknown>('tagline');
+    const about = typeof tagline === 'string' && tagline ? tagline : name;
+    const lang = (await this.settings.get<unknown>('locale')) === 'en' ? 'en' : 'fr';
+    const { pathname, searchParams } = new URL(url, 'http://x');
+    const done = (head: PageHead, status = 200) => ({ status, markup: headMarkup(head, name), lang });
+    const plain = (title: string, status = 200) => done(simpleHead(title, about, `${base}${pathname}`), status);
+    const thread = /^\/t\/([1-9]\d{0,9})$/.exec(pathname);
+    if (thread) {
+      const id = Number(thread[1]);
+      const row = id <= 2_147_483_647 ? await this.pages.threadForHead(id) : undefined;
+      if (row?.state === 'deleted') return plain(name, 410);
+      if (!row || row.state !== 'published') return plain(name, 404);
+      const page = Math.min(Math.max(1, Number(searchParams.get('page')) || 1), 100_000);
+      const from = (page - 1) * this.pageSize + 1;
+      const [first, onPage] = await Promise.all([
+        page === 1 ? Promise.resolve([]) : this.pages.postsForHead(id, 1, 1),
+        this.pages.postsForHead(id, from, this.pageSize),
+      ]);
+      const posts = [...first, ...onPage].map((p): HeadPost => ({
+        number: p.number,
+        html: p.body_html,
+        createdAt: new Date(p.created_at),
+        likes: p.like_count,
+        author: { username: p.username, displayName: p.display_name },
+      }));
+      const opening = posts.find((p) => p.number === 1) ?? null;
+      return done(
+        threadHead(
+          {
+            id,
+            title: row.title,
+            kind: row.kind,
+            createdAt: new Date(row.created_at),
+            category: { slug: row.category_slug, name: row.category_name },
+            acceptedPostId: row.accepted_post_id,
+            acceptedNumber: row.accepted_number ?? null,
+            replyCount: row.reply_count,
+            first: opening,
+            replies: posts.filter((p) => p.number !== 1),
+          },
+          base,
+          name,
+          page,
+        ),
+      );
+    }
+    const category = /^\/c\/([^/]{1,100})$/.exec(pathname);
+    if (category) {
+      const found = await this.pages.categoryBySlug(safeDecode(category[1]!));
+      if (!found) return plain(name, 404);
+      return done(simpleHead(`${found.name} · ${name}`, found.description || about, `${base}/c/${found.slug}`));
+    }
+    const member = /^\/u\/([^/]{1,100})$/.exec(pathname);
+    if (member) {
+      const found = await this.pages.memberForHead(safeDecode(member[1]!));
+      if (!found) return plain(name, 404);
+      const shown = found.display_name ? `${found.display_name} (@${found.username})` : `@${found.username}`;
+      return done(
+        simpleHead(`${shown} · ${name}`, found.bio || about, `${base}/u/${encodeURIComponent(found.username)}`),
+      );
+    }
+    if (pathname === '/') return done(simpleHead(name, about, `${base}/`));
+    return plain(name);
+  }
+
   private async siteName(): Promise<string> {
     const name = await this.settings.get<unknown>('name');
     return typeof name === 'string' && name ? name : 'Agora';
+  }
+}
+
+/** A path segment as written; a malformed escape is kept as it is (it then matches nothing). */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }
 
