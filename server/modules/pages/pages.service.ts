@@ -163,10 +163,10 @@ export class PagesService {
    * deleted. Pages without their own head (staff pages, forms) get the site's.
    */
   async pageHead(url: string, base: string): Promise<{ status: number; markup: string; lang: string }> {
-    const name = await this.siteName();
-    const tagline = await this.settings.get<unknown>('tagline');
-    const about = typeof tagline === 'string' && tagline ? tagline : name;
-    const lang = (await this.settings.get<unknown>('locale')) === 'en' ? 'en' : 'fr';
+    const settings = await this.settings.getAll();
+    const name = typeof settings.name === 'string' && settings.name ? settings.name : 'Agora';
+    const about = typeof settings.tagline === 'string' && settings.tagline ? settings.tagline : name;
+    const lang = settings.locale === 'en' ? 'en' : 'fr';
     const { pathname, searchParams } = new URL(url, 'http://x');
     const done = (head: PageHead, status = 200) => ({ status, markup: headMarkup(head, name), lang });
     const plain = (title: string, status = 200) => done(simpleHead(title, about, `${base}${pathname}`), status);
