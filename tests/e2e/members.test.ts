@@ -56,8 +56,8 @@ describe('member management, as a community manager uses it', () => {
       .getByRole('heading', { name: /hugo_trail/ })
       .first()
       .waitFor();
-    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
     await shot(page, 'members-phone');
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
     await context.close();
   });
 });
