@@ -253,8 +253,11 @@ describe('live updates across app nodes', () => {
     const { thread } = await createThread(database.db, alice, category.id, { title: 'Réchaud et altitude' });
     const first = await Client.open(a!.base);
     await first.subscribe([`thread:${thread.id}`]);
-    await createReply(database.db, bob, thread.id, 'Le gaz gèle vers 3000 m.');
-    const seen = (await first.next((m) => m.event === 'post.created')) as Message & { id: number };
+    const read = await createReply(database.db, bob, thread.id, 'Le gaz gèle vers 3000 m.');
+    // That reply's event, not the opening post's, which a hub a moment behind can still deliver after subscribing.
+    const seen = (await first.next((m) => m.event === 'post.created' && m.data?.postId === read.id)) as Message & {
+      id: number;
+    };
     first.close();
     // While the reader is away: two replies and a like.
     const missed = [

@@ -169,7 +169,10 @@ export async function liveRoutes(
       if (missed === null) reply({ type: 'reset' });
       // What was missed, then what arrived during the catch-up and is not in it.
       const replayed = new Set((missed ?? []).map((e) => e.id));
-      for (const e of [...(missed ?? []), ...held.filter((e) => !replayed.has(e.id))]) send(frame(e));
+      // Nor what the client already saw: on a node whose hub is a moment behind the one the client came from,
+      // an event up to `since` can still arrive live during the catch-up.
+      const unseen = (e: LiveEvent) => !replayed.has(e.id) && (since === null || e.id > since);
+      for (const e of [...(missed ?? []), ...held.filter(unseen)]) send(frame(e));
     }
 
     reply({ type: 'ready', last: hub.last });
