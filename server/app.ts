@@ -49,7 +49,7 @@ import { LiveHub, liveRoutes, LiveTopics } from './modules/live/index.ts';
 import { BuzzWatcher, healthRoutes, HealthService } from './modules/community/index.ts';
 import { ideasRoutes, IdeasService } from './modules/ideas/index.ts';
 import { notificationsRoutes } from './modules/notifications/index.ts';
-import { pagesRoutes, PagesService } from './modules/pages/index.ts';
+import { pagesRoutes, PagesService, publicBase } from './modules/pages/index.ts';
 import {
   MeiliSearchAdapter,
   PgSearchAdapter,
@@ -253,8 +253,7 @@ async function registerWeb(app: FastifyInstance, config: Config, pages: PagesSer
   app.setNotFoundHandler(async (request, reply) => {
     const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.url !== '/healthz';
     if (wantsPage && hasWeb) {
-      const base = config.publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`;
-      const page = await pages.pageHead(request.url, base);
+      const page = await pages.pageHead(request.url, publicBase(config, request));
       const html = shell
         .replace(/<html lang="[^"]*">/, `<html lang="${page.lang}">`)
         .replace(/<title>[^<]*<\/title>/, page.markup);

@@ -4,6 +4,12 @@ import type { Db } from '../db/kysely.ts';
 import { TooManyRequestsError } from '../lib/errors.ts';
 import { PgRateLimitStore } from './rate-limit.store.ts';
 
+/** The 429 every limit answers, with the seconds to wait (sent as Retry-After). */
+const tooMany = (seconds: number) =>
+  new TooManyRequestsError('rate_limited', `Too many attempts. Try again in ${seconds} s.`, {
+    retryAfterSeconds: seconds,
+  });
+
 const SWEEP_MS = 10 * 60_000;
 
 /**
@@ -18,10 +24,7 @@ export async function registerRateLimits(app: FastifyInstance, db: Db): Promise<
         super(db);
       }
     },
-    errorResponseBuilder: (_req, context) =>
-      new TooManyRequestsError('rate_limited', `Too many attempts. Try again in ${Math.ceil(context.ttl / 1000)} s.`, {
-        retryAfterSeconds: Math.ceil(context.ttl / 1000),
-      }),
+    errorResponseBuilder: (_req, context) => tooMany(Math.ceil(context.ttl / 1000)),
   });
   let timer: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
@@ -58,9 +61,7 @@ export function everyLimit(app: FastifyInstance, specs: LimitSpec[]): preHandler
     for (const limiter of limiters) {
       const result = await limiter(req);
       if (!result.isAllowed && result.isExceeded) {
-        throw new TooManyRequestsError('rate_limited', `Too many attempts. Try again in ${result.ttlInSeconds} s.`, {
-          retryAfterSeconds: result.ttlInSeconds,
-        });
+        throw tooMany(result.ttlInSeconds);
       }
     }
   };

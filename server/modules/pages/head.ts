@@ -34,7 +34,8 @@ export interface HeadThread {
   replies: HeadPost[];
 }
 
-const escape = (text: string) =>
+/** Text for an HTML or XML attribute or element. */
+export const escapeMarkup = (text: string) =>
   text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Cooked HTML (already sanitized) as plain text for descriptions and structured data. */
@@ -55,17 +56,17 @@ const clip = (text: string, max: number) =>
 /** The <head> markup replacing the shell's <title>. */
 export function headMarkup(head: PageHead, siteName: string): string {
   const tags = [
-    `<title>${escape(head.title)}</title>`,
-    `<meta name="description" content="${escape(head.description)}" />`,
-    `<link rel="canonical" href="${escape(head.canonical)}" />`,
-    `<meta property="og:site_name" content="${escape(siteName)}" />`,
+    `<title>${escapeMarkup(head.title)}</title>`,
+    `<meta name="description" content="${escapeMarkup(head.description)}" />`,
+    `<link rel="canonical" href="${escapeMarkup(head.canonical)}" />`,
+    `<meta property="og:site_name" content="${escapeMarkup(siteName)}" />`,
     `<meta property="og:type" content="${head.type}" />`,
-    `<meta property="og:title" content="${escape(head.title)}" />`,
-    `<meta property="og:description" content="${escape(head.description)}" />`,
-    `<meta property="og:url" content="${escape(head.canonical)}" />`,
+    `<meta property="og:title" content="${escapeMarkup(head.title)}" />`,
+    `<meta property="og:description" content="${escapeMarkup(head.description)}" />`,
+    `<meta property="og:url" content="${escapeMarkup(head.canonical)}" />`,
     `<meta name="twitter:card" content="summary" />`,
-    `<meta name="twitter:title" content="${escape(head.title)}" />`,
-    `<meta name="twitter:description" content="${escape(head.description)}" />`,
+    `<meta name="twitter:title" content="${escapeMarkup(head.title)}" />`,
+    `<meta name="twitter:description" content="${escapeMarkup(head.description)}" />`,
   ];
   for (const data of head.structured) {
     // `<` escaped so that no text in the data can close the script element.

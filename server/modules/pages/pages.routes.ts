@@ -18,8 +18,7 @@ export async function pagesRoutes(
   { pages, config }: { pages: PagesService; config: Config },
 ) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  // Links must be absolute: PUBLIC_URL when the operator set it, else the address the request came to.
-  const base = (req: FastifyRequest) => config.publicUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.host}`;
+  const base = (req: FastifyRequest) => publicBase(config, req);
   const schema = { hide: true };
 
   app.get('/robots.txt', { schema }, async (req, reply) => send(req, reply, pages.robots(base(req))));
@@ -52,6 +51,11 @@ export async function pagesRoutes(
     { schema: { ...schema, params: Type.Object({ id: Id, format: Format }) } },
     async (req, reply) => send(req, reply, await pages.threadFeed(base(req), req.params.format, req.params.id)),
   );
+}
+
+/** Links must be absolute: PUBLIC_URL when the operator set it, else the address the request came to. */
+export function publicBase(config: Config, req: FastifyRequest): string {
+  return config.publicUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.host}`;
 }
 
 /** The document, or 304 when the client's copy (ETag, or else Last-Modified) is current. */

@@ -2,7 +2,7 @@ import { Feed } from 'feed';
 import type { Db } from '../../db/kysely.ts';
 import { GoneError, NotFoundError } from '../../lib/errors.ts';
 import { SiteSettingsRepository } from '../site/index.ts';
-import { type HeadPost, headMarkup, type PageHead, simpleHead, threadHead } from './head.ts';
+import { escapeMarkup, type HeadPost, headMarkup, type PageHead, simpleHead, threadHead } from './head.ts';
 import { PagesRepository } from './pages.repository.ts';
 
 /** At most this many URLs in one sitemap file (the sitemaps protocol's limit). */
@@ -15,9 +15,6 @@ export interface PublicDocument {
   type: string;
   lastModified: Date | null;
 }
-
-const xml = (text: string) =>
-  text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 
 /**
  * What search engines and feed readers read: robots.txt, a sitemap index with sitemap files of at most
@@ -57,9 +54,9 @@ export class PagesService {
     const { count, lastActivity } = await this.pages.threadTotals();
     const files = Math.max(1, Math.ceil(count / SITEMAP_URLS));
     const lastmod = lastActivity ? `<lastmod>${lastActivity.toISOString()}</lastmod>` : '';
-    const entries = [`<sitemap><loc>${xml(`${base}/sitemaps/categories.xml`)}</loc>${lastmod}</sitemap>`];
+    const entries = [`<sitemap><loc>${escapeMarkup(`${base}/sitemaps/categories.xml`)}</loc>${lastmod}</sitemap>`];
     for (let n = 1; n <= files; n++) {
-      entries.push(`<sitemap><loc>${xml(`${base}/sitemaps/threads-${n}.xml`)}</loc>${lastmod}</sitemap>`);
+      entries.push(`<sitemap><loc>${escapeMarkup(`${base}/sitemaps/threads-${n}.xml`)}</loc>${lastmod}</sitemap>`);
     }
     const body = `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${entries.join('\n')}\n</sitemapindex>\n`;
     return { body, type: 'application/xml; charset=utf-8', lastModified: lastActivity };
@@ -71,7 +68,7 @@ export class PagesService {
     if (rows.length === 0 && n > 1) throw new NotFoundError('sitemap.not_found', 'No such sitemap file.');
     const urls = rows.map(
       (r) =>
-        `<url><loc>${xml(`${base}/t/${r.id}`)}</loc><lastmod>${new Date(r.last_post_at).toISOString()}</lastmod></url>`,
+        `<url><loc>${escapeMarkup(`${base}/t/${r.id}`)}</loc><lastmod>${new Date(r.last_post_at).toISOString()}</lastmod></url>`,
     );
     const last = rows.reduce<Date | null>((max, r) => {
       const at = new Date(r.last_post_at);
@@ -82,10 +79,10 @@ export class PagesService {
 
   async sitemapCategories(base: string): Promise<PublicDocument> {
     const rows = await this.pages.categories();
-    const urls = [`<url><loc>${xml(`${base}/`)}</loc></url>`].concat(
+    const urls = [`<url><loc>${escapeMarkup(`${base}/`)}</loc></url>`].concat(
       rows.map((c) => {
         const lastmod = c.last ? `<lastmod>${new Date(c.last).toISOString()}</lastmod>` : '';
-        return `<url><loc>${xml(`${base}/c/${encodeURIComponent(c.slug)}`)}</loc>${lastmod}</url>`;
+        return `<url><loc>${escapeMarkup(`${base}/c/${encodeURIComponent(c.slug)}`)}</loc>${lastmod}</url>`;
       }),
     );
     const last = rows.reduce<Date | null>(
@@ -164,7 +161,7 @@ export class PagesService {
    */
   async pageHead(url: string, base: string): Promise<{ status: number; markup: string; lang: string }> {
     const settings = await this.settings.getAll();
-    const name = typeof settings.name === 'string' && settings.name ? settings.name : 'Agora';
+    const name = nameOf(settings.name);
     const about = typeof settings.tagline === 'string' && settings.tagline ? settings.tagline : name;
     const lang = settings.locale === 'en' ? 'en' : 'fr';
     const { pathname, searchParams } = new URL(url, 'http://x');
@@ -230,10 +227,12 @@ export class PagesService {
   }
 
   private async siteName(): Promise<string> {
-    const name = await this.settings.get<unknown>('name');
-    return typeof name === 'string' && name ? name : 'Agora';
+    return nameOf(await this.settings.get<unknown>('name'));
   }
 }
+
+/** The community's name as the settings hold it, or the product's. */
+const nameOf = (value: unknown) => (typeof value === 'string' && value ? value : 'Agora');
 
 /** A path segment as written; a malformed escape is kept as it is (it then matches nothing). */
 function safeDecode(segment: string): string {
