@@ -10,6 +10,7 @@ export default tseslint.config(
       'node_modules/',
       'dist/',
       'web/dist/',
+      'web/dist-server/',
       'data/',
       'test-results/',
       'server/db/schema.ts',

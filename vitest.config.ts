@@ -1,3 +1,4 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -14,6 +15,9 @@ export default defineConfig({
         },
       },
       {
+        // The server renders public pages with the web app's components (tests/integration/server-render.test.ts
+        // loads web/src/entry-server.ts): compiled for the server, as the build does.
+        plugins: [svelte({ configFile: 'web/svelte.config.js' })],
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],

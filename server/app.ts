@@ -6,7 +6,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/kysely.ts';
 import { LiveEventSchema } from './events/live-catalogue.ts';
@@ -49,7 +49,7 @@ import { LiveHub, liveRoutes, LiveTopics } from './modules/live/index.ts';
 import { BuzzWatcher, healthRoutes, HealthService } from './modules/community/index.ts';
 import { ideasRoutes, IdeasService } from './modules/ideas/index.ts';
 import { notificationsRoutes } from './modules/notifications/index.ts';
-import { pagesRoutes, PagesService, publicBase } from './modules/pages/index.ts';
+import { PageRenderer, pagesRoutes, PagesService, publicBase, type RenderedPage } from './modules/pages/index.ts';
 import {
   MeiliSearchAdapter,
   PgSearchAdapter,
@@ -231,11 +231,14 @@ function requireOperationIds(app: FastifyInstance): void {
   });
 }
 
-/** The built Svelte app, with every non-API path answered by index.html (client-side routing). */
+/**
+ * The built Svelte app. Public pages are rendered on the server (PageRenderer) inside index.html, with their own
+ * <head> (title, description, canonical, cards, structured data); every other non-API path gets the shell with
+ * its head, and the browser renders it (client-side routing).
+ */
 async function registerWeb(app: FastifyInstance, config: Config, pages: PagesService): Promise<void> {
   const indexFile = path.join(config.webDist, 'index.html');
   const hasWeb = existsSync(indexFile);
-  // The shell, read once; each page gets its own <head> (title, description, canonical, cards, structured data).
   const shell = hasWeb ? readFileSync(indexFile, 'utf8') : '';
   if (hasWeb) {
     await app.register(fastifyStatic, {
@@ -250,14 +253,45 @@ async function registerWeb(app: FastifyInstance, config: Config, pages: PagesSer
       },
     });
   }
+  const renderer = hasWeb ? await PageRenderer.open(config.webSsr, app) : null;
+
+  /** The shell around a page: its head, its language and theme, and the server's markup and data when rendered. */
+  const compose = async (request: FastifyRequest, rendered: RenderedPage | null) => {
+    const head = await pages.pageHead(request.url, publicBase(config, request));
+    const { theme } = PageRenderer.preferences(request);
+    const lang = rendered?.locale ?? head.lang;
+    let html = shell
+      .replace(/<html lang="[^"]*">/, `<html lang="${lang}"${theme ? ` data-theme="${theme}"` : ''}>`)
+      .replace(/<title>[^<]*<\/title>/, head.markup);
+    if (rendered) {
+      html = html
+        .replace('</head>', () => `${rendered.head}</head>`)
+        .replace(
+          '<div id="app"></div>',
+          () =>
+            `<div id="app">${rendered.body}</div><script type="application/json" id="agora-state">${rendered.state}</script>`,
+        );
+    }
+    // The head's answer wins when it knows better (a deleted thread is gone: 410).
+    const status = head.status !== 200 ? head.status : (rendered?.status ?? 200);
+    return { status, html };
+  };
+
   app.setNotFoundHandler(async (request, reply) => {
     const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && request.url !== '/healthz';
     if (wantsPage && hasWeb) {
-      const page = await pages.pageHead(request.url, publicBase(config, request));
-      const html = shell
-        .replace(/<html lang="[^"]*">/, `<html lang="${page.lang}">`)
-        .replace(/<title>[^<]*<\/title>/, page.markup);
-      return reply.status(page.status).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
+      reply.header('cache-control', 'no-cache').header('vary', 'accept-encoding, cookie, accept-language');
+      const answer = renderer ? await renderer.page(request, (rendered) => compose(request, rendered)) : null;
+      if (!answer) {
+        const { status, html } = await compose(request, null);
+        return reply.status(status).type('text/html; charset=utf-8').send(html);
+      }
+      reply.status(answer.status).type('text/html; charset=utf-8').header('etag', answer.etag);
+      if (answer.status === 200 && request.headers['if-none-match'] === answer.etag) return reply.status(304).send();
+      const accepts = String(request.headers['accept-encoding'] ?? '');
+      if (answer.br && /\bbr\b/.test(accepts)) return reply.header('content-encoding', 'br').send(answer.br);
+      if (answer.gzip && /\bgzip\b/.test(accepts)) return reply.header('content-encoding', 'gzip').send(answer.gzip);
+      return reply.send(answer.html);
     }
     return reply.status(404).send({
       error: { code: 'route.not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },

@@ -50,6 +50,9 @@ export interface Config {
   /** The public address (PUBLIC_URL), for links written outside the site (exports). */
   readonly publicUrl: string | undefined;
   readonly webDist: string;
+  /** The server renderer of public pages (web/dist-server/entry-server.js, built with the web app); pages are
+   * rendered in the browser alone when it is missing. */
+  readonly webSsr: string;
   readonly limits: Readonly<{
     titleMin: number;
     titleMax: number;
@@ -179,6 +182,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     }),
     publicUrl: publicUrl || undefined,
     webDist: path.resolve(cwd, env.WEB_DIST?.trim() || 'web/dist'),
+    webSsr: path.resolve(
+      cwd,
+      env.WEB_SSR?.trim() || path.join(path.dirname(env.WEB_DIST?.trim() || 'web/dist'), 'dist-server/entry-server.js'),
+    ),
     limits: Object.freeze({
       titleMin: int(env, 'TITLE_MIN', 3, 1, titleMax),
       titleMax,

@@ -34,13 +34,18 @@ function precompress(): Plugin {
 
 const apiTarget = process.env.AGORA_API ?? 'http://localhost:3000';
 
-export default defineConfig({
+/**
+ * Two builds: the browser's app (web/dist, served as static files), and with `--ssr src/entry-server.ts` the
+ * server's renderer of public pages (web/dist-server, imported by the server, never served).
+ */
+export default defineConfig(({ isSsrBuild }) => ({
   root: import.meta.dirname,
-  plugins: [svelte(), precompress()],
+  plugins: isSsrBuild ? [svelte()] : [svelte(), precompress()],
   build: {
-    outDir: 'dist',
+    outDir: isSsrBuild ? 'dist-server' : 'dist',
     emptyOutDir: true,
-    target: 'es2022',
+    copyPublicDir: !isSsrBuild,
+    target: isSsrBuild ? 'node20' : 'es2022',
     sourcemap: false,
   },
   server: {
@@ -48,4 +53,4 @@ export default defineConfig({
     // The API keeps its own origin check: the dev server forwards the browser's Origin as the API's host.
     proxy: { '/api': { target: apiTarget, changeOrigin: false, ws: true } },
   },
-});
+}));

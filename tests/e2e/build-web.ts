@@ -1,6 +1,8 @@
 import { build } from 'vite';
 
-/** The browser tests run against the production build of the web app, built fresh for the run. */
+/** The browser tests run against the production build of the web app and its server renderer, built fresh. */
 export default async function setup() {
-  await build({ configFile: new URL('../../web/vite.config.ts', import.meta.url).pathname, logLevel: 'warn' });
+  const configFile = new URL('../../web/vite.config.ts', import.meta.url).pathname;
+  await build({ configFile, logLevel: 'warn' });
+  await build({ configFile, logLevel: 'warn', build: { ssr: 'src/entry-server.ts' } });
 }

@@ -1,9 +1,28 @@
-import { mount } from 'svelte';
+import { hydrate, mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
+import type { PageState } from './entry-server.ts';
+import { i18n, preferredLocale } from './lib/i18n/index.svelte.ts';
+import { match, notFoundRoute, pageModule } from './lib/routes.ts';
 import { session } from './lib/state/session.svelte.ts';
 import { theme } from './lib/state/theme.svelte.ts';
 
 theme.apply();
-void session.load();
-mount(App, { target: document.getElementById('app')! });
+const target = document.getElementById('app')!;
+const embedded = document.getElementById('agora-state');
+
+if (embedded?.textContent) {
+  // A page the server rendered: the same state it rendered with, the page's code loaded, then the markup adopted
+  // as it is (no second fetch, no jump).
+  const state = JSON.parse(embedded.textContent) as PageState;
+  i18n.locale = state.locale;
+  session.start(state.site, state.me);
+  await pageModule(state.missing ? notFoundRoute : match(location.pathname).route);
+  hydrate(App, { target, props: { initial: { address: state.address, data: state.data, missing: state.missing } } });
+  // A language chosen in this browser before the server knew of it (no cookie yet) wins, and is told to the server.
+  const preferred = preferredLocale();
+  if (localStorage.getItem('agora.locale') && preferred !== state.locale) i18n.set(preferred);
+} else {
+  void session.load();
+  mount(App, { target });
+}

@@ -1,3 +1,4 @@
-/** pages: what search engines and feed readers read — robots.txt, sitemaps, RSS and Atom feeds. */
+/** pages: what search engines, feed readers and first visits read — robots.txt, sitemaps, feeds, server-rendered pages. */
 export { pagesRoutes, publicBase } from './pages.routes.ts';
 export { PagesService, SITEMAP_URLS } from './pages.service.ts';
+export { PageRenderer, type RenderedPage } from './page-renderer.ts';

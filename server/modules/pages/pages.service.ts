@@ -163,7 +163,7 @@ export class PagesService {
     const settings = await this.settings.getAll();
     const name = nameOf(settings.name);
     const about = typeof settings.tagline === 'string' && settings.tagline ? settings.tagline : name;
-    const lang = settings.locale === 'en' ? 'en' : 'fr';
+    const lang = settings.defaultLocale === 'en' ? 'en' : 'fr';
     const { pathname, searchParams } = new URL(url, 'http://x');
     const done = (head: PageHead, status = 200) => ({ status, markup: headMarkup(head, name), lang });
     const plain = (title: string, status = 200) => done(simpleHead(title, about, `${base}${pathname}`), status);

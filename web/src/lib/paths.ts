@@ -14,7 +14,8 @@ function withQuery(path: string, query: Query = {}): string {
 
 export const paths = {
   home: () => '/',
-  category: (slug: string, query?: { sort?: string }) => withQuery(`/c/${encodeURIComponent(slug)}`, query),
+  category: (slug: string, query?: { sort?: string; cursor?: string }) =>
+    withQuery(`/c/${encodeURIComponent(slug)}`, query),
   /** A thread, at `page` (1 is left out) and scrolled to `post` when given. */
   thread: (id: number, at: { page?: number; post?: number | null } = {}) =>
     withQuery(`/t/${id}`, { page: at.page && at.page > 1 ? at.page : undefined }) + (at.post ? `#post-${at.post}` : ''),
@@ -29,7 +30,7 @@ export const paths = {
   badge: (key: string) => `/badges/${encodeURIComponent(key)}`,
   leaderboard: (query?: { period?: string; category?: number | null }) => withQuery('/leaderboard', query),
   search: (query?: { q?: string }) => withQuery('/search', query),
-  ideas: (query?: { status?: string; sort?: string }) => withQuery('/ideas', query),
+  ideas: (query?: { status?: string; sort?: string; offset?: number }) => withQuery('/ideas', query),
   notifications: () => '/notifications',
   health: (query?: { days?: number }) => withQuery('/health', query),
   members: () => '/members',

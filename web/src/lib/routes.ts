@@ -1,5 +1,6 @@
 import type { Component } from 'svelte';
 import type { MessageKey } from './i18n/index.svelte.ts';
+import type { LoadContext } from './loading.ts';
 import { paths } from './paths.ts';
 import type { Access } from './state/session.svelte.ts';
 
@@ -18,7 +19,7 @@ export interface Route<P extends Record<string, unknown> = AnyProps> {
   path?: string;
   /** …or a pattern for the whole path, whose named groups are the page's parameters (URI-decoded). */
   pattern?: RegExp;
-  page: () => Promise<{ default: Component<P> }>;
+  page: () => Promise<PageModule<P>>;
   props?: (params: Params) => P;
   /** Who the page is for: the header offers its links to them (the API still decides what each request may do). */
   access: Access;
@@ -28,6 +29,12 @@ export interface Route<P extends Record<string, unknown> = AnyProps> {
   menu?: boolean;
   /** A fresh page whenever this changes; otherwise the page stays and gets its new props. */
   identity?: (props: P) => string | number;
+}
+
+/** A page's module: its component, and for a public page what it needs to render on the server (loading.ts). */
+export interface PageModule<P extends Record<string, unknown>> {
+  default: Component<P>;
+  load?: (context: LoadContext<AnyProps>) => Promise<unknown>;
 }
 
 /** Checks an entry: its props fit its page, and a page with required props gets them. */
@@ -160,14 +167,21 @@ export interface View {
   match: Match;
 }
 
-const loaded = new Map<Route, Component<AnyProps>>();
+const loaded = new Map<Route, PageModule<AnyProps>>();
+
+/** The page's module, loaded once (the server and the hydrating browser wait for it before rendering). */
+export async function pageModule(route: Route): Promise<PageModule<AnyProps>> {
+  let module = loaded.get(route);
+  if (!module) loaded.set(route, (module = await route.page()));
+  return module;
+}
 
 /** The page to render for a match: at once when its chunk is already here, else once it has loaded. */
 export function view(match: Match): View | Promise<View> {
-  const page = loaded.get(match.route);
-  if (page) return { page, match };
-  return match.route.page().then((module) => {
-    loaded.set(match.route, module.default);
-    return { page: module.default, match };
-  });
+  const module = loaded.get(match.route);
+  if (module) return { page: module.default, match };
+  return pageModule(match.route).then((m) => ({ page: m.default, match }));
 }
+
+/** The route that answers when no other does. */
+export const notFoundRoute: Route = notFound;

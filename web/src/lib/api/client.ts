@@ -21,9 +21,6 @@ function querySerializer(params: Record<string, unknown>): string {
   return search.toString();
 }
 
-/** The typed fetch over the generated OpenAPI paths (schema.d.ts): paths, parameters, bodies and answers are checked. */
-const http = createClient<paths>({ querySerializer });
-
 interface Outcome<T> {
   data?: T;
   error?: unknown;
@@ -53,138 +50,154 @@ async function call<T>(pending: Promise<Outcome<T>>): Promise<NonNullable<T>> {
 
 const id = (value: number) => ({ path: { id: value } });
 
-export const api = {
-  site: () => call(http.GET('/api/site')),
-  me: () => call(http.GET('/api/me')),
-  register: (body: Body<'register'>) => call(http.POST('/api/auth/register', { body })),
-  login: (login: string, password: string) => call(http.POST('/api/auth/login', { body: { login, password } })),
-  logout: () => call(http.POST('/api/auth/logout')),
-  updateMe: (body: Body<'updateMe'>) => call(http.PATCH('/api/me', { body })),
+/**
+ * The API's operations over one transport. The browser's is `fetch` on its own origin; the server renders
+ * pages through its own HTTP layer (entry-server.ts), with the reader's cookies, so a server-rendered page shows
+ * exactly what the same request from the browser would.
+ */
+export function createApi(transport: { fetch?: (request: Request) => Promise<Response>; baseUrl?: string } = {}) {
+  /** The typed fetch over the generated OpenAPI paths (schema.d.ts): paths, parameters, bodies and answers are checked. */
+  const http = createClient<paths>({ querySerializer, ...transport });
+  return {
+    site: () => call(http.GET('/api/site')),
+    me: () => call(http.GET('/api/me')),
+    register: (body: Body<'register'>) => call(http.POST('/api/auth/register', { body })),
+    login: (login: string, password: string) => call(http.POST('/api/auth/login', { body: { login, password } })),
+    logout: () => call(http.POST('/api/auth/logout')),
+    updateMe: (body: Body<'updateMe'>) => call(http.PATCH('/api/me', { body })),
 
-  notifications: (before?: number | null) =>
-    call(http.GET('/api/notifications', { params: { query: { before: before ?? undefined } } })),
-  unread: () => call(http.GET('/api/notifications/unread')),
-  markRead: (ids?: number[]) => call(http.POST('/api/notifications/read', { body: ids ? { ids } : {} })),
-  notificationPrefs: () => call(http.GET('/api/notifications/preferences')),
-  setNotificationPrefs: (muted: string[]) => call(http.PUT('/api/notifications/preferences', { body: { muted } })),
+    notifications: (before?: number | null) =>
+      call(http.GET('/api/notifications', { params: { query: { before: before ?? undefined } } })),
+    unread: () => call(http.GET('/api/notifications/unread')),
+    markRead: (ids?: number[]) => call(http.POST('/api/notifications/read', { body: ids ? { ids } : {} })),
+    notificationPrefs: () => call(http.GET('/api/notifications/preferences')),
+    setNotificationPrefs: (muted: string[]) => call(http.PUT('/api/notifications/preferences', { body: { muted } })),
 
-  ideas: (params: { status?: IdeaStatus | ''; sort?: 'votes' | 'recent'; offset?: number } = {}) =>
-    call(http.GET('/api/ideas', { params: { query: { ...params, status: params.status || undefined } } })),
-  idea: (threadId: number) => call(http.GET('/api/threads/{id}/idea', { params: id(threadId) })),
-  vote: (threadId: number, on: boolean) =>
-    call(
-      on
-        ? http.POST('/api/threads/{id}/vote', { params: id(threadId) })
-        : http.DELETE('/api/threads/{id}/vote', { params: id(threadId) }),
-    ),
-  follow: (threadId: number, on: boolean) =>
-    call(
-      on
-        ? http.POST('/api/threads/{id}/follow', { params: id(threadId) })
-        : http.DELETE('/api/threads/{id}/follow', { params: id(threadId) }),
-    ),
-  setIdeaStatus: (threadId: number, status: IdeaStatus, note: string) =>
-    call(http.PUT('/api/threads/{id}/idea-status', { params: id(threadId), body: { status, note } })),
-  manageMembers: (text: string, offset = 0) =>
-    call(http.GET('/api/manage/members', { params: { query: { q: text, offset } } })),
-  memberRecord: (memberId: number) => call(http.GET('/api/manage/members/{id}', { params: id(memberId) })),
-  anonymise: (memberId: number) => call(http.POST('/api/manage/members/{id}/anonymise', { params: id(memberId) })),
-  templates: (locale: 'fr' | 'en') => call(http.GET('/api/topic-templates', { params: { query: { locale } } })),
-  saveTemplate: (body: Omit<TopicTemplate, 'id' | 'builtIn'>) => call(http.POST('/api/topic-templates', { body })),
-  home: () => call(http.GET('/api/home')),
-  dismiss: (threadId: number) => call(http.POST('/api/threads/{id}/dismiss', { params: id(threadId) })),
-  health: (days: number) => call(http.GET('/api/community/health', { params: { query: { days } } })),
-  scheduled: () => call(http.GET('/api/threads/scheduled')),
-  categories: () => call(http.GET('/api/categories')),
-  latest: (cursor?: string | null, limit?: number) =>
-    call(http.GET('/api/threads', { params: { query: { cursor: cursor ?? undefined, limit } } })),
-  categoryThreads: (slug: string, sort: Sort, cursor?: string | null) =>
-    call(
-      http.GET('/api/categories/{slug}/threads', {
-        params: { path: { slug }, query: { sort, cursor: cursor ?? undefined } },
-      }),
-    ),
-  thread: (threadId: number, after = 0, limit?: number) =>
-    call(http.GET('/api/threads/{id}', { params: { ...id(threadId), query: { after, limit } } })),
-  createThread: (body: Body<'createThread'>) => call(http.POST('/api/threads', { body })),
-  reply: (threadId: number, body: string, replyTo?: number) =>
-    call(http.POST('/api/threads/{id}/posts', { params: id(threadId), body: { body, replyTo } })),
-  postSource: (postId: number) => call(http.GET('/api/posts/{id}', { params: id(postId) })),
-  editPost: (postId: number, body: Body<'editPost'>) =>
-    call(http.PATCH('/api/posts/{id}', { params: id(postId), body })),
-  deletePost: (postId: number) => call(http.DELETE('/api/posts/{id}', { params: id(postId) })),
-  react: (postId: number, kind: 'like' | 'helpful', on: boolean) => {
-    const params = { path: { id: postId, kind } };
-    return call(
-      on
-        ? http.POST('/api/posts/{id}/reactions/{kind}', { params })
-        : http.DELETE('/api/posts/{id}/reactions/{kind}', { params }),
-    );
-  },
-  accept: (threadId: number, postId: number | null) =>
-    call(http.POST('/api/threads/{id}/accept', { params: id(threadId), body: { postId } })),
-  preview: (body: string) => call(http.POST('/api/markdown/preview', { body: { body } })),
-  profile: (username: string) => call(http.GET('/api/members/{username}', { params: { path: { username } } })),
+    ideas: (params: { status?: IdeaStatus | ''; sort?: 'votes' | 'recent'; offset?: number } = {}) =>
+      call(http.GET('/api/ideas', { params: { query: { ...params, status: params.status || undefined } } })),
+    idea: (threadId: number) => call(http.GET('/api/threads/{id}/idea', { params: id(threadId) })),
+    vote: (threadId: number, on: boolean) =>
+      call(
+        on
+          ? http.POST('/api/threads/{id}/vote', { params: id(threadId) })
+          : http.DELETE('/api/threads/{id}/vote', { params: id(threadId) }),
+      ),
+    follow: (threadId: number, on: boolean) =>
+      call(
+        on
+          ? http.POST('/api/threads/{id}/follow', { params: id(threadId) })
+          : http.DELETE('/api/threads/{id}/follow', { params: id(threadId) }),
+      ),
+    setIdeaStatus: (threadId: number, status: IdeaStatus, note: string) =>
+      call(http.PUT('/api/threads/{id}/idea-status', { params: id(threadId), body: { status, note } })),
+    manageMembers: (text: string, offset = 0) =>
+      call(http.GET('/api/manage/members', { params: { query: { q: text, offset } } })),
+    memberRecord: (memberId: number) => call(http.GET('/api/manage/members/{id}', { params: id(memberId) })),
+    anonymise: (memberId: number) => call(http.POST('/api/manage/members/{id}/anonymise', { params: id(memberId) })),
+    templates: (locale: 'fr' | 'en') => call(http.GET('/api/topic-templates', { params: { query: { locale } } })),
+    saveTemplate: (body: Omit<TopicTemplate, 'id' | 'builtIn'>) => call(http.POST('/api/topic-templates', { body })),
+    home: () => call(http.GET('/api/home')),
+    dismiss: (threadId: number) => call(http.POST('/api/threads/{id}/dismiss', { params: id(threadId) })),
+    health: (days: number) => call(http.GET('/api/community/health', { params: { query: { days } } })),
+    scheduled: () => call(http.GET('/api/threads/scheduled')),
+    categories: () => call(http.GET('/api/categories')),
+    latest: (cursor?: string | null, limit?: number) =>
+      call(http.GET('/api/threads', { params: { query: { cursor: cursor ?? undefined, limit } } })),
+    categoryThreads: (slug: string, sort: Sort, cursor?: string | null) =>
+      call(
+        http.GET('/api/categories/{slug}/threads', {
+          params: { path: { slug }, query: { sort, cursor: cursor ?? undefined } },
+        }),
+      ),
+    thread: (threadId: number, after = 0, limit?: number) =>
+      call(http.GET('/api/threads/{id}', { params: { ...id(threadId), query: { after, limit } } })),
+    createThread: (body: Body<'createThread'>) => call(http.POST('/api/threads', { body })),
+    reply: (threadId: number, body: string, replyTo?: number) =>
+      call(http.POST('/api/threads/{id}/posts', { params: id(threadId), body: { body, replyTo } })),
+    postSource: (postId: number) => call(http.GET('/api/posts/{id}', { params: id(postId) })),
+    editPost: (postId: number, body: Body<'editPost'>) =>
+      call(http.PATCH('/api/posts/{id}', { params: id(postId), body })),
+    deletePost: (postId: number) => call(http.DELETE('/api/posts/{id}', { params: id(postId) })),
+    react: (postId: number, kind: 'like' | 'helpful', on: boolean) => {
+      const params = { path: { id: postId, kind } };
+      return call(
+        on
+          ? http.POST('/api/posts/{id}/reactions/{kind}', { params })
+          : http.DELETE('/api/posts/{id}/reactions/{kind}', { params }),
+      );
+    },
+    accept: (threadId: number, postId: number | null) =>
+      call(http.POST('/api/threads/{id}/accept', { params: id(threadId), body: { postId } })),
+    preview: (body: string) => call(http.POST('/api/markdown/preview', { body: { body } })),
+    profile: (username: string) => call(http.GET('/api/members/{username}', { params: { path: { username } } })),
 
-  check: (body: Body<'checkNetiquette'>) => call(http.POST('/api/netiquette/check', { body })),
-  report: (postId: number, reason: string, note?: string) =>
-    call(http.POST('/api/posts/{id}/reports', { params: id(postId), body: { reason, note } as Body<'reportPost'> })),
-  reasons: () => call(http.GET('/api/moderation/reasons')),
-  /** `reason` comes from a filter menu; the server refuses (400) a value outside the queue's reasons. */
-  queue: (params: Omit<Query<'getModerationQueue'>, 'reason'> & { reason?: string } = {}) =>
-    call(http.GET('/api/moderation/queue', { params: { query: params as Query<'getModerationQueue'> } })),
-  claim: (itemId: number) => call(http.POST('/api/moderation/items/{id}/claim', { params: id(itemId) })),
-  approve: (itemId: number, body?: string) =>
-    call(
-      http.POST('/api/moderation/items/{id}/approve', { params: id(itemId), body: body === undefined ? {} : { body } }),
-    ),
-  reject: (itemId: number, reason: string, note?: string) =>
-    call(http.POST('/api/moderation/items/{id}/reject', { params: id(itemId), body: { reason, note } })),
-  hidePost: (postId: number, reason: string, note?: string) =>
-    call(http.POST('/api/posts/{id}/hide', { params: id(postId), body: { reason, note } })),
-  appeal: (postId: number, message: string) =>
-    call(http.POST('/api/posts/{id}/appeal', { params: id(postId), body: { message } })),
-  lockThread: (threadId: number, locked: boolean) =>
-    call(http.POST('/api/threads/{id}/lock', { params: id(threadId), body: { locked } })),
-  pinThread: (threadId: number, pinned: boolean) =>
-    call(http.POST('/api/threads/{id}/pin', { params: id(threadId), body: { pinned } })),
-  moveThread: (threadId: number, categoryId: number) =>
-    call(http.POST('/api/threads/{id}/move', { params: id(threadId), body: { categoryId } })),
-  warn: (memberId: number, reason: string) =>
-    call(http.POST('/api/members/{id}/warn', { params: id(memberId), body: { reason } })),
-  suspend: (memberId: number, until: string, reason: string) =>
-    call(http.POST('/api/members/{id}/suspend', { params: id(memberId), body: { until, reason } })),
-  ban: (memberId: number, reason: string) =>
-    call(http.POST('/api/members/{id}/ban', { params: id(memberId), body: { reason } })),
-  lift: (memberId: number) => call(http.POST('/api/members/{id}/unsuspend', { params: id(memberId) })),
-  typicalWait: () => call(http.GET('/api/moderation/wait')),
-  bulk: (ids: number[], action: 'approve' | 'reject', reason?: string) =>
-    call(http.POST('/api/moderation/items/bulk', { body: { ids, action, reason } })),
-  memberReputation: (username: string, before?: number | null) =>
-    call(
-      http.GET('/api/members/{username}/reputation', {
-        params: { path: { username }, query: { before: before ?? undefined } },
-      }),
-    ),
-  badges: () => call(http.GET('/api/badges')),
-  badge: (key: string) => call(http.GET('/api/badges/{key}', { params: { path: { key } } })),
-  leaderboard: (period: 'week' | 'month' | 'all', category?: number | null) =>
-    call(http.GET('/api/leaderboard', { params: { query: { period, category: category ?? undefined } } })),
-  awardBadge: (memberId: number, badge: string, reason: string) =>
-    call(http.POST('/api/members/{id}/badges', { params: id(memberId), body: { badge, reason } })),
-  grantTrust: (memberId: number, granted: boolean) =>
-    call(http.POST('/api/members/{id}/trust', { params: id(memberId), body: { granted } })),
-  rules: () => call(http.GET('/api/netiquette/rules')),
-  createRule: (draft: RuleDraft) => call(http.POST('/api/netiquette/rules', { body: draft })),
-  updateRule: (key: string, patch: Body<'updateRule'>) =>
-    call(http.PATCH('/api/netiquette/rules/{key}', { params: { path: { key } }, body: patch })),
-  deleteRule: (key: string) => call(http.DELETE('/api/netiquette/rules/{key}', { params: { path: { key } } })),
-  backtest: (draft: RuleDraft) => call(http.POST('/api/netiquette/rules/backtest', { body: draft })),
+    check: (body: Body<'checkNetiquette'>) => call(http.POST('/api/netiquette/check', { body })),
+    report: (postId: number, reason: string, note?: string) =>
+      call(http.POST('/api/posts/{id}/reports', { params: id(postId), body: { reason, note } as Body<'reportPost'> })),
+    reasons: () => call(http.GET('/api/moderation/reasons')),
+    /** `reason` comes from a filter menu; the server refuses (400) a value outside the queue's reasons. */
+    queue: (params: Omit<Query<'getModerationQueue'>, 'reason'> & { reason?: string } = {}) =>
+      call(http.GET('/api/moderation/queue', { params: { query: params as Query<'getModerationQueue'> } })),
+    claim: (itemId: number) => call(http.POST('/api/moderation/items/{id}/claim', { params: id(itemId) })),
+    approve: (itemId: number, body?: string) =>
+      call(
+        http.POST('/api/moderation/items/{id}/approve', {
+          params: id(itemId),
+          body: body === undefined ? {} : { body },
+        }),
+      ),
+    reject: (itemId: number, reason: string, note?: string) =>
+      call(http.POST('/api/moderation/items/{id}/reject', { params: id(itemId), body: { reason, note } })),
+    hidePost: (postId: number, reason: string, note?: string) =>
+      call(http.POST('/api/posts/{id}/hide', { params: id(postId), body: { reason, note } })),
+    appeal: (postId: number, message: string) =>
+      call(http.POST('/api/posts/{id}/appeal', { params: id(postId), body: { message } })),
+    lockThread: (threadId: number, locked: boolean) =>
+      call(http.POST('/api/threads/{id}/lock', { params: id(threadId), body: { locked } })),
+    pinThread: (threadId: number, pinned: boolean) =>
+      call(http.POST('/api/threads/{id}/pin', { params: id(threadId), body: { pinned } })),
+    moveThread: (threadId: number, categoryId: number) =>
+      call(http.POST('/api/threads/{id}/move', { params: id(threadId), body: { categoryId } })),
+    warn: (memberId: number, reason: string) =>
+      call(http.POST('/api/members/{id}/warn', { params: id(memberId), body: { reason } })),
+    suspend: (memberId: number, until: string, reason: string) =>
+      call(http.POST('/api/members/{id}/suspend', { params: id(memberId), body: { until, reason } })),
+    ban: (memberId: number, reason: string) =>
+      call(http.POST('/api/members/{id}/ban', { params: id(memberId), body: { reason } })),
+    lift: (memberId: number) => call(http.POST('/api/members/{id}/unsuspend', { params: id(memberId) })),
+    typicalWait: () => call(http.GET('/api/moderation/wait')),
+    bulk: (ids: number[], action: 'approve' | 'reject', reason?: string) =>
+      call(http.POST('/api/moderation/items/bulk', { body: { ids, action, reason } })),
+    memberReputation: (username: string, before?: number | null) =>
+      call(
+        http.GET('/api/members/{username}/reputation', {
+          params: { path: { username }, query: { before: before ?? undefined } },
+        }),
+      ),
+    badges: () => call(http.GET('/api/badges')),
+    badge: (key: string) => call(http.GET('/api/badges/{key}', { params: { path: { key } } })),
+    leaderboard: (period: 'week' | 'month' | 'all', category?: number | null) =>
+      call(http.GET('/api/leaderboard', { params: { query: { period, category: category ?? undefined } } })),
+    awardBadge: (memberId: number, badge: string, reason: string) =>
+      call(http.POST('/api/members/{id}/badges', { params: id(memberId), body: { badge, reason } })),
+    grantTrust: (memberId: number, granted: boolean) =>
+      call(http.POST('/api/members/{id}/trust', { params: id(memberId), body: { granted } })),
+    rules: () => call(http.GET('/api/netiquette/rules')),
+    createRule: (draft: RuleDraft) => call(http.POST('/api/netiquette/rules', { body: draft })),
+    updateRule: (key: string, patch: Body<'updateRule'>) =>
+      call(http.PATCH('/api/netiquette/rules/{key}', { params: { path: { key } }, body: patch })),
+    deleteRule: (key: string) => call(http.DELETE('/api/netiquette/rules/{key}', { params: { path: { key } } })),
+    backtest: (draft: RuleDraft) => call(http.POST('/api/netiquette/rules/backtest', { body: draft })),
 
-  /** `answered` is a filter only when set: an unticked box sends nothing (the server logs unfiltered searches). */
-  search: (params: SearchParams) =>
-    call(http.GET('/api/search', { params: { query: { ...params, answered: params.answered || undefined } } })),
-  titles: (text: string, match: 'all' | 'any' = 'all', limit?: number) =>
-    call(http.GET('/api/search/titles', { params: { query: { q: text, match, limit } } })),
-  searchMisses: (days = 30) => call(http.GET('/api/search/misses', { params: { query: { days } } })),
-};
+    /** `answered` is a filter only when set: an unticked box sends nothing (the server logs unfiltered searches). */
+    search: (params: SearchParams) =>
+      call(http.GET('/api/search', { params: { query: { ...params, answered: params.answered || undefined } } })),
+    titles: (text: string, match: 'all' | 'any' = 'all', limit?: number) =>
+      call(http.GET('/api/search/titles', { params: { query: { q: text, match, limit } } })),
+    searchMisses: (days = 30) => call(http.GET('/api/search/misses', { params: { query: { days } } })),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
+
+export const api: Api = createApi();

@@ -37,6 +37,7 @@ export type Profile = Ok<'getProfile'>;
 
 export type Badge = Ok<'listBadges'>['badges'][number];
 export type BadgeTier = Badge['tier'];
+export type BadgeDetail = Ok<'getBadge'>;
 export type MemberReputation = Ok<'getMemberReputation'>;
 export type Leader = Ok<'getLeaderboard'>['leaders'][number];
 
@@ -60,12 +61,14 @@ export type ScheduledThread = Ok<'listScheduledThreads'>['threads'][number];
 
 export type IdeaPanel = Ok<'getIdeaPanel'>;
 export type IdeaStatus = IdeaPanel['status'];
-export type IdeaItem = Ok<'listIdeas'>['ideas'][number];
+export type IdeaPage = Ok<'listIdeas'>;
+export type IdeaItem = IdeaPage['ideas'][number];
 
 export type Health = Ok<'getCommunityHealth'>;
 /** The bad-buzz alert's warning signs: negative posts, netiquette rule hits, reports, and their sum. */
 export type WarningSigns = Pick<Health['daily'][number], 'signals' | 'negative' | 'flags' | 'reports'>;
 export type ManagedMember = Ok<'searchManagedMembers'>['members'][number];
 export type MemberRecord = Ok<'getMemberRecord'>;
-export type HomeItem = NonNullable<Ok<'getHome'>['announcement']>;
+export type Home = Ok<'getHome'>;
+export type HomeItem = NonNullable<Home['announcement']>;
 export type TopicTemplate = Ok<'listTopicTemplates'>['templates'][number];

@@ -1,3 +1,4 @@
+import { browser } from '../env.ts';
 import { en } from './en.ts';
 import { fr } from './fr.ts';
 
@@ -10,11 +11,16 @@ export type MessageKey = keyof Messages;
 const dictionaries: Record<Locale, Messages> = { fr, en };
 const STORAGE_KEY = 'agora.locale';
 
-/** Stored choice, else the browser's first French or English preference, else the community's default. */
-function initialLocale(): Locale {
-  const stored = typeof localStorage !== 'undefined' ? localStorage.getItem(STORAGE_KEY) : null;
+/**
+ * Stored choice, else the browser's first French or English preference, else the community's default. A page
+ * the server rendered starts in the language it was rendered in (main.ts), the server having read the same
+ * choice from the `agora.locale` cookie or the browser's Accept-Language.
+ */
+export function preferredLocale(): Locale {
+  if (!browser) return 'fr';
+  const stored = localStorage.getItem(STORAGE_KEY);
   if (stored === 'fr' || stored === 'en') return stored;
-  for (const lang of typeof navigator !== 'undefined' ? navigator.languages : []) {
+  for (const lang of navigator.languages) {
     if (lang.toLowerCase().startsWith('fr')) return 'fr';
     if (lang.toLowerCase().startsWith('en')) return 'en';
   }
@@ -22,13 +28,15 @@ function initialLocale(): Locale {
 }
 
 class I18n {
-  locale = $state<Locale>(initialLocale());
+  locale = $state<Locale>(preferredLocale());
   /** The reference dictionary (French): which keys exist. */
   readonly messages: Messages = fr;
 
   set(locale: Locale) {
     this.locale = locale;
     localStorage.setItem(STORAGE_KEY, locale);
+    // The server renders the next page in this language too.
+    document.cookie = `${STORAGE_KEY}=${locale}; path=/; max-age=31536000; samesite=lax`;
     document.documentElement.lang = locale;
   }
 

@@ -1,17 +1,26 @@
+import { browser } from '../env.ts';
+
 /** A small History-API router: the URL is the state; links are plain <a href> intercepted in App.svelte. */
 class Router {
-  path = $state(location.pathname);
-  search = $state(location.search);
-  hash = $state(location.hash);
+  path = $state(browser ? location.pathname : '/');
+  search = $state(browser ? location.search : '');
+  hash = $state(browser ? location.hash : '');
 
   constructor() {
-    window.addEventListener('popstate', () => this.sync());
+    if (browser) window.addEventListener('popstate', () => this.sync());
   }
 
   private sync() {
     this.path = location.pathname;
     this.search = location.search;
     this.hash = location.hash;
+  }
+
+  /** Where the server renders: the address the reader asked for (the server has no `location`). */
+  at(url: URL) {
+    this.path = url.pathname;
+    this.search = url.search;
+    this.hash = '';
   }
 
   navigate(url: string, options: { replace?: boolean } = {}) {

@@ -21,6 +21,13 @@ class Session {
   site = $state<Site | null>(null);
   ready = $state(false);
 
+  /** Who is here and the site, as the server rendered the page with them: ready at once, nothing to fetch. */
+  start(site: Site | null, me: Me | null) {
+    this.site = site;
+    this.#me = me;
+    this.ready = true;
+  }
+
   async load() {
     const [site, me] = await Promise.allSettled([api.site(), api.me()]);
     if (site.status === 'fulfilled') {

@@ -1,3 +1,5 @@
+import { browser } from '../env.ts';
+
 type Theme = 'light' | 'dark';
 const KEY = 'agora.theme';
 
@@ -6,6 +8,7 @@ class ThemeState {
   current = $state<Theme>(this.initial());
 
   private initial(): Theme {
+    if (!browser) return 'light';
     const stored = localStorage.getItem(KEY);
     if (stored === 'light' || stored === 'dark') return stored;
     return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
@@ -18,6 +21,8 @@ class ThemeState {
   toggle() {
     this.current = this.current === 'dark' ? 'light' : 'dark';
     localStorage.setItem(KEY, this.current);
+    // The server renders the next page in this theme too (no flash of the other one).
+    document.cookie = `${KEY}=${this.current}; path=/; max-age=31536000; samesite=lax`;
     this.apply();
   }
 }

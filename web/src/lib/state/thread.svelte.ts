@@ -2,6 +2,7 @@ import { tick } from 'svelte';
 import { api } from '../api/client.ts';
 import type { Category, Hit, Post, ThreadPage } from '../api/types.ts';
 import { errorHits, errorMessage, errorStatus } from '../errors.ts';
+import { pageParam } from '../loading.ts';
 import { paths } from '../paths.ts';
 import { live, type LiveMessage } from './live.svelte.ts';
 import { router } from './router.svelte.ts';
@@ -33,16 +34,25 @@ export class ThreadState {
   replyHits = $state<Hit[]>([]);
 
   readonly pageSize = $derived(session.site?.limits.pageSize ?? 20);
-  readonly pageNumber = $derived(Math.max(1, Number(router.param('page')) || 1));
+  readonly pageNumber = $derived(pageParam(router.param('page')));
   readonly pageCount = $derived(this.data ? Math.max(1, Math.ceil(this.data.page.total / this.pageSize)) : 1);
 
-  /** `id` is read through a function so that the state follows the page's prop. */
-  constructor(id: () => number) {
+  /**
+   * `id` is read through a function so that the state follows the page's prop; `initial` is the page the server
+   * rendered (the state starts from it instead of loading it again).
+   */
+  constructor(id: () => number, initial?: ThreadPage) {
     this.#id = id;
+    if (initial) {
+      this.data = initial;
+      this.status = 'ready';
+    }
+    let loaded = !!initial;
     $effect(() => {
       void this.id;
       void this.pageNumber;
-      void this.load();
+      if (loaded) loaded = false;
+      else void this.load();
     });
     // Replies by others appear by themselves when the reader is at the end of the page; otherwise the bar says
     // how many arrived. Reaction counts, edits and removals follow too.

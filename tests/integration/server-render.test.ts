@@ -1,0 +1,175 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Category, Member } from '../../server/db/types.ts';
+import { createCategory, createMember, createReply, createThread } from '../factories/index.ts';
+import { createTestApp, type TestApp } from '../setup/app.ts';
+
+/**
+ * Public pages rendered on the server from the web app's own components (web/src/entry-server.ts, compiled
+ * here by the Svelte plugin as the build compiles it): fetched without JavaScript, each holds its content and
+ * its links, and the data the browser hydrates with; what a visitor may not see never reaches the HTML; a
+ * visitor's page is kept only as long as its data is the same.
+ */
+const dist = path.join(os.tmpdir(), `agora-ssr-${process.pid}`);
+let t: TestApp;
+let alice: Member;
+let bob: Member;
+let category: Category;
+let question: number;
+
+const page = (url: string, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: 'GET', url, headers: { host: 'forum.test:3000', ...headers } });
+/** The state the server embedded for the browser. */
+const state = (html: string) => {
+  const json = /<script type="application\/json" id="agora-state">(.*?)<\/script>/s.exec(html)?.[1];
+  return json ? (JSON.parse(json) as { address: string; locale: string; data: any; me: any; missing: boolean }) : null;
+};
+/** The app's markup alone (not the head, not the embedded state). */
+const app = (html: string) => /<div id="app">(.*?)<\/div><script type="application\/json"/s.exec(html)?.[1] ?? '';
+
+beforeAll(async () => {
+  mkdirSync(dist, { recursive: true, mode: 0o755 });
+  writeFileSync(path.join(dist, 'index.html'), readFileSync('web/index.html', 'utf8'));
+  t = await createTestApp({ WEB_DIST: dist, WEB_SSR: path.resolve('web/src/entry-server.ts'), PAGE_SIZE: '5' });
+  alice = await createMember(t.db);
+  bob = await createMember(t.db);
+  category = await createCategory(t.db, { name: 'Tentes et abris' });
+  question = (
+    await createThread(t.db, alice, category.id, {
+      kind: 'question',
+      title: 'Tente qui fuit à la couture',
+      body: 'Ma tente **fuit** le long de la couture du double toit.',
+    })
+  ).thread.id;
+  for (let i = 1; i <= 6; i++) await createReply(t.db, i % 2 ? bob : alice, question, `Réponse numéro ${i} au sujet.`);
+  for (let i = 1; i <= 3; i++)
+    await createThread(t.db, bob, category.id, { title: `Sac à dos de trek numéro ${i}`, body: 'Lequel choisir ?' });
+}, 120_000);
+afterAll(() => t.close());
+
+describe('server-rendered public pages', () => {
+  it('render a thread with its posts, its pager links and the data the browser hydrates with', async () => {
+    const res = await page(`/t/${question}`);
+    expect(res.statusCode).toBe(200);
+    const body = app(res.body);
+    expect(body).toContain('Tente qui fuit à la couture');
+    expect(body).toContain('<strong>fuit</strong>');
+    expect(body).toContain('Réponse numéro 1 au sujet.');
+    // 7 posts, 5 a page: the second page is a link a crawler follows, and holds the rest.
+    expect(body).not.toContain('Réponse numéro 5 au sujet.');
+    expect(body).toContain(`href="/t/${question}?page=2"`);
+    const embedded = state(res.body)!;
+    expect(embedded.address).toBe(`/t/${question}`);
+    expect(embedded.data.thread.id).toBe(question);
+    expect(embedded.data.posts).toHaveLength(5);
+    expect(embedded.me).toBeNull();
+
+    const second = await page(`/t/${question}?page=2`);
+    expect(app(second.body)).toContain('Réponse numéro 6 au sujet.');
+    expect(app(second.body)).not.toContain('Réponse numéro 1 au sujet.');
+    expect(state(second.body)!.data.posts.map((p: { number: number }) => p.number)).toEqual([6, 7]);
+  });
+
+  it('render home, a category in each sort, a profile, badges, the leaderboard and the ideas board', async () => {
+    const home = app((await page('/')).body);
+    expect(home).toContain('Sac à dos de trek numéro 3');
+    expect(home).toContain('Tentes et abris');
+    for (const sort of ['', '?sort=top', '?sort=unanswered']) {
+      const res = await page(`/c/${category.slug}${sort}`);
+      expect(res.statusCode).toBe(200);
+      expect(app(res.body)).toContain('Sac à dos de trek numéro');
+      expect(state(res.body)!.data.category.slug).toBe(category.slug);
+    }
+    const profile = app((await page(`/u/${alice.username}`)).body);
+    expect(profile).toContain(`@${alice.username}`);
+    expect(app((await page('/badges')).body)).toMatch(/class="[^"]*badge/);
+    expect((await page('/leaderboard')).statusCode).toBe(200);
+    expect(state((await page('/ideas')).body)!.data).toHaveProperty('ideas');
+  });
+
+  it('give "load more" a link a reader without JavaScript can follow', async () => {
+    for (let i = 0; i < 25; i++) await createThread(t.db, alice, category.id, { title: `Bivouac numéro ${i} du mois` });
+    const first = app((await page(`/c/${category.slug}`)).body);
+    const next = /href="(\/c\/[^"]+cursor=[^"]+)"/.exec(first)?.[1]?.replaceAll('&amp;', '&');
+    expect(next).toBeDefined();
+    const res = await page(next!);
+    expect(res.statusCode).toBe(200);
+    const titles = (html: string) => [...html.matchAll(/Bivouac numéro (\d+) du mois/g)].map((m) => m[1]);
+    const shownFirst = new Set(titles(first));
+    const shownNext = titles(app(res.body));
+    expect(shownNext.length).toBeGreaterThan(0);
+    expect(shownNext.some((n) => shownFirst.has(n))).toBe(false);
+  });
+
+  it('keep what a visitor may not see out of the HTML, with the right status', async () => {
+    const { thread: hidden } = await createThread(t.db, alice, category.id, { title: 'Titre secret de modération' });
+    await t.db.updateTable('threads').set({ state: 'hidden' }).where('id', '=', hidden.id).execute();
+    const res = await page(`/t/${hidden.id}`);
+    expect(res.statusCode).toBe(404);
+    expect(res.body).not.toContain('Titre secret');
+    expect(state(res.body)!.missing).toBe(true);
+    expect(app(res.body)).toContain('notfound');
+    expect((await page('/u/nobody-by-that-name')).statusCode).toBe(404);
+    await t.db.updateTable('threads').set({ state: 'deleted' }).where('id', '=', hidden.id).execute();
+    expect((await page(`/t/${hidden.id}`)).statusCode).toBe(410);
+  });
+
+  it("serve a visitor's page again only while its data is the same", async () => {
+    const before = await page(`/t/${question}?page=2`);
+    const again = await page(`/t/${question}?page=2`);
+    expect(again.body).toBe(before.body);
+    expect(before.headers.etag).toBeDefined();
+    const unchanged = await page(`/t/${question}?page=2`, { 'if-none-match': String(before.headers.etag) });
+    expect(unchanged.statusCode).toBe(304);
+
+    const reply = await t.api('POST', `/api/threads/${question}/posts`, {
+      as: bob,
+      body: { body: 'Une réponse toute fraîche, écrite après le rendu.' },
+    });
+    expect(reply.statusCode).toBe(201);
+    const after = await page(`/t/${question}?page=2`);
+    expect(app(after.body)).toContain('Une réponse toute fraîche');
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+  });
+
+  it('render a signed-in member their own page, and never hand it to anyone else', async () => {
+    const cookie = await t.loginAs(alice);
+    const mine = await page(`/t/${question}`, { cookie });
+    expect(state(mine.body)!.me.username).toBe(alice.username);
+    expect(app(mine.body)).toContain(alice.username);
+    const visitor = await page(`/t/${question}`);
+    expect(state(visitor.body)!.me).toBeNull();
+    expect(visitor.body).not.toContain('"me":{');
+  });
+
+  it("speak the reader's language: their cookie, else their browser's, else the community's", async () => {
+    const english = await page('/', { 'accept-language': 'en-GB,en;q=0.9,fr;q=0.5' });
+    expect(english.body).toMatch(/<html lang="en"/);
+    expect(app(english.body)).toContain('Latest');
+    const french = await page('/', { 'accept-language': 'en-GB', cookie: 'agora.locale=fr' });
+    expect(french.body).toMatch(/<html lang="fr"/);
+    expect(app(french.body)).toContain('Dernières discussions');
+    expect((await page('/', { 'accept-language': 'de-DE' })).body).toMatch(/<html lang="fr"/);
+    expect((await page('/', { cookie: 'agora.theme=dark' })).body).toMatch(/<html lang="\w+" data-theme="dark">/);
+  });
+
+  it('embed member text so that it cannot end its script element', async () => {
+    const { thread } = await createThread(t.db, alice, category.id, {
+      title: 'Titre </script><script>alert(1)</script> piégé',
+      body: 'Corps <!-- commentaire --> et </script> encore.',
+    });
+    const res = await page(`/t/${thread.id}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain('<script>alert(1)</script>');
+    expect(state(res.body)!.data.thread.title).toBe('Titre </script><script>alert(1)</script> piégé');
+  });
+
+  it('leave member and staff pages to the browser', async () => {
+    const res = await page('/moderation');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<div id="app"></div>');
+    expect(state(res.body)).toBeNull();
+  });
+});
