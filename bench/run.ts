@@ -1,6 +1,7 @@
 import { abuse } from './abuse.ts';
 import { live } from './live.ts';
 import { netiquette } from './netiquette.ts';
+import { pages } from './pages.ts';
 import { posting } from './posting.ts';
 import { reputation } from './reputation.ts';
 import { search } from './search.ts';
@@ -17,6 +18,7 @@ const scenarios: Record<string, () => Promise<void>> = {
   live,
   posting,
   abuse,
+  pages,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,10 +1,9 @@
-import { sql } from 'kysely';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
-import { createCategory, createMember, createReply, createThread } from '../tests/factories/index.ts';
 import { SessionRepository } from '../server/modules/auth/session.repository.ts';
 import { generateSessionToken, SessionService } from '../server/modules/auth/session.service.ts';
 import { benchDatabase, load, machine, mean, record, startBaseline } from './lib/harness.ts';
+import { seedLongThread } from './lib/seed.ts';
 
 /**
  * budget, docs/ARCHITECTURE.md: the thread page (20 posts with authors) must serve at least 40 % of the requests/s of a bare
@@ -13,23 +12,8 @@ import { benchDatabase, load, machine, mean, record, startBaseline } from './lib
 export async function threadRead(): Promise<void> {
   const database = await benchDatabase();
   const { db } = database;
-  console.log('seeding a thread of 200 posts…');
-  const members = await Promise.all(Array.from({ length: 20 }, () => createMember(db)));
-  const category = await createCategory(db);
-  const { thread } = await createThread(db, members[0]!, category.id, {
-    kind: 'question',
-    title: 'Quelle tente choisir pour un trek de 10 jours ?',
-    body: 'Je pars en **autonomie** : tente deux places, moins de 2 kg, double paroi. Vos conseils ?',
-  });
-  for (let i = 1; i < 200; i++) {
-    await createReply(
-      db,
-      members[i % members.length]!,
-      thread.id,
-      `Réponse n° ${i} : une *tente tunnel* tient mieux au vent, mais demande des sardines solides. Voir [le guide](https://example.com/guide/${i}).`,
-    );
-  }
-  await sql`ANALYZE`.execute(db);
+  const { threadId, members } = await seedLongThread(db);
+  const thread = { id: threadId };
 
   const config = loadConfig({ WEB_DIST: '/nonexistent', LOG_LEVEL: 'silent' });
   const app = await buildApp({ config, db });

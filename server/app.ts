@@ -239,7 +239,7 @@ function requireOperationIds(app: FastifyInstance): void {
 async function registerWeb(app: FastifyInstance, config: Config, pages: PagesService): Promise<void> {
   const indexFile = path.join(config.webDist, 'index.html');
   const hasWeb = existsSync(indexFile);
-  const shell = hasWeb ? readFileSync(indexFile, 'utf8') : '';
+  const shell = hasWeb ? inlineStylesheets(readFileSync(indexFile, 'utf8'), config.webDist) : '';
   if (hasWeb) {
     await app.register(fastifyStatic, {
       root: config.webDist,
@@ -297,4 +297,20 @@ async function registerWeb(app: FastifyInstance, config: Config, pages: PagesSer
       error: { code: 'route.not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
     });
   });
+}
+
+/**
+ * The shell's own stylesheets (a few KiB, every page needs them) written into it: the first paint waits for no
+ * other request. Page chunks' styles come with the server-rendered markup, or with their chunk.
+ */
+function inlineStylesheets(html: string, root: string): string {
+  return html.replace(
+    /<link rel="stylesheet"(?: crossorigin)? href="\/(assets\/[^"]+\.css)">/g,
+    (link, file: string) => {
+      const full = path.join(root, file);
+      return existsSync(full)
+        ? `<style>${readFileSync(full, 'utf8').replaceAll('</style', '<\\/style')}</style>`
+        : link;
+    },
+  );
 }

@@ -67,6 +67,7 @@ export class PostsRepository {
           'posts.number',
           'posts.state',
           'posts.body_html',
+          'posts.lang',
           'posts.author_id',
           'posts.like_count',
           'posts.helpful_count',
@@ -136,7 +137,7 @@ export class PostsRepository {
     id: number,
     values: Pick<
       Updateable<PostsTable>,
-      'body_md' | 'body_html' | 'sentiment' | 'state' | 'edited_at' | 'deleted_at' | 'deleted_by'
+      'body_md' | 'body_html' | 'sentiment' | 'lang' | 'state' | 'edited_at' | 'deleted_at' | 'deleted_by'
     > & {
       bumpEditCount?: boolean;
     },

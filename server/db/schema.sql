@@ -290,6 +290,8 @@ CREATE TABLE posts (
   updated_at timestamp(3) with time zone NOT NULL DEFAULT now(),
   moderation jsonb,
   sentiment real,
+  lang text,
+  CONSTRAINT posts_lang_check CHECK ((lang ~ '^[a-z]{2}$'::text)),
   CONSTRAINT posts_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'published'::text, 'hidden'::text, 'rejected'::text, 'deleted'::text]))),
   CONSTRAINT posts_author_id_fkey FOREIGN KEY (author_id) REFERENCES members(id),
   CONSTRAINT posts_deleted_by_fkey FOREIGN KEY (deleted_by) REFERENCES members(id),

@@ -203,6 +203,7 @@ export interface Posts {
   edited_at: Timestamp | null;
   helpful_count: Generated<number>;
   id: Generated<number>;
+  lang: string | null;
   like_count: Generated<number>;
   moderation: JsonText | null;
   number: number;

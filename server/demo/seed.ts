@@ -12,6 +12,7 @@ import { SiteSettingsRepository } from '../modules/site/index.ts';
 import { ModerationRepository } from '../modules/moderation/index.ts';
 import { compileRules, defaultDefinitions, evaluate } from '../modules/netiquette/index.ts';
 import { CATEGORIES, COMMUNITY, MEMBERS, REPLIES, STAFF, THREADS } from './content.ts';
+import { textLanguage } from '../lib/language.ts';
 
 /** Small deterministic PRNG so that every fresh demo looks the same. */
 function mulberry32(seed: number) {
@@ -120,6 +121,7 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
         body_md: seed.body,
         body_html: renderMarkdown(seed.body, new Set(everyone.map((m) => m.username.toLowerCase()))),
         sentiment: postSentiment(seed.body, seed.title),
+        lang: textLanguage(`${seed.title}\n\n${seed.body}`),
         created_at: createdAt,
       });
       await members.addPostCount(author.id, 1);
@@ -145,6 +147,7 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
           body_md: text,
           body_html: renderMarkdown(text),
           sentiment: postSentiment(text),
+          lang: textLanguage(text),
           created_at: at,
         });
         replies.push(reply);

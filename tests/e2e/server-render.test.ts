@@ -30,18 +30,15 @@ beforeAll(async () => {
 });
 afterAll(() => site?.close());
 
-/** The page's cumulative layout shift so far. */
+/** The page's cumulative layout shift so far (a script string: the tests' types have no DOM). */
 const layoutShift = (page: import('playwright-core').Page) =>
-  page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        let total = 0;
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries()) total += (entry as unknown as { value: number }).value;
-        }).observe({ type: 'layout-shift', buffered: true });
-        setTimeout(() => resolve(total), 300);
-      }),
-  );
+  page.evaluate<number>(`new Promise((resolve) => {
+    let total = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) total += entry.value;
+    }).observe({ type: 'layout-shift', buffered: true });
+    setTimeout(() => resolve(total), 300);
+  })`);
 
 describe('server-rendered pages', () => {
   it('can be read and paged through with JavaScript off', async () => {
@@ -87,10 +84,10 @@ describe('server-rendered pages', () => {
     await expect.poll(() => like.getAttribute('aria-pressed')).toBe('true');
 
     // Client-side navigation from here on: the page is not reloaded.
-    await page.evaluate(() => ((window as unknown as { kept: number }).kept = 1));
+    await page.evaluate('window.kept = 1');
     await page.locator('header a[href="/"]').first().click();
     await page.getByRole('heading', { name: 'Dernières discussions' }).waitFor();
-    expect(await page.evaluate(() => (window as unknown as { kept?: number }).kept)).toBe(1);
+    expect(await page.evaluate('window.kept')).toBe(1);
     await page.goBack();
     await page.getByRole('heading', { level: 1, name: 'Couture du double toit qui fuit' }).waitFor();
     await expect.poll(() => page.title()).toContain('Couture du double toit qui fuit');

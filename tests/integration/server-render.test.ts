@@ -155,6 +155,27 @@ describe('server-rendered public pages', () => {
     expect((await page('/', { cookie: 'agora.theme=dark' })).body).toMatch(/<html lang="\w+" data-theme="dark">/);
   });
 
+  it('mark a post written in another language than the page with its own lang', async () => {
+    const { thread } = await createThread(t.db, alice, category.id, {
+      title: 'Semelle qui se décolle après un an',
+      body: 'La semelle de mes chaussures de randonnée se décolle déjà. Quelqu’un a-t-il trouvé une bonne colle ?',
+    });
+    await createReply(
+      t.db,
+      bob,
+      thread.id,
+      'I had the same problem with mine: a contact cement for shoes held for two seasons.',
+    );
+    const html = app((await page(`/t/${thread.id}`, { 'accept-language': 'fr' })).body);
+    const post = (n: number) =>
+      /<div class="prose body[^"]*"([^>]*)>/g.exec(html.split(`id="post-${n}"`)[1] ?? '')?.[1] ?? '';
+    expect(post(1)).not.toContain('lang=');
+    expect(post(2)).toContain('lang="en"');
+    // Read in English, the French post is the one marked.
+    const english = app((await page(`/t/${thread.id}`, { 'accept-language': 'en' })).body);
+    expect(english.split('id="post-1"')[1]).toMatch(/<div class="prose body[^"]*" lang="fr"/);
+  });
+
   it('embed member text so that it cannot end its script element', async () => {
     const { thread } = await createThread(t.db, alice, category.id, {
       title: 'Titre </script><script>alert(1)</script> piégé',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authorsProse, NEGATIVE_AT, toneOf } from '../../server/modules/community/sentiment.ts';
+import { authorsProse } from '../../server/lib/language.ts';
+import { NEGATIVE_AT, toneOf } from '../../server/modules/community/sentiment.ts';
 
 /**
  * The tone of posts, on sentences of the kind a brand's community writes. Each list is read by the real

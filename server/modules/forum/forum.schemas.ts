@@ -102,6 +102,12 @@ export const PostSchema = Type.Object({
   number: Type.Integer(),
   state: Type.String(),
   html: Type.String({ description: 'Sanitized HTML cooked at write time; empty for removed posts' }),
+  lang: Nullable(
+    Type.String({
+      pattern: '^[a-z]{2}$',
+      description: 'The language it is written in (ISO 639-1), when it can be told',
+    }),
+  ),
   likeCount: Type.Integer(),
   helpfulCount: Type.Integer(),
   liked: Type.Boolean(),

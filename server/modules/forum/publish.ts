@@ -20,6 +20,7 @@ import {
 import { mask, NetiquetteRepository, type NetiquetteService, type Verdict } from '../netiquette/index.ts';
 import type { ReputationService } from '../reputation/index.ts';
 import { canSeeThread } from '../../access/visibility.ts';
+import { textLanguage } from '../../lib/language.ts';
 
 /**
  * The publish pipeline (docs/ARCHITECTURE.md): one path for new threads, replies and edits.
@@ -166,6 +167,7 @@ export class Publisher {
         body_md: input.body,
         body_html: html,
         sentiment,
+        lang: textLanguage(`${input.title}\n\n${input.body}`),
         state: placement.state,
         moderation: moderationNote(placement, verdict),
       });
@@ -220,6 +222,7 @@ export class Publisher {
         body_md: input.body,
         body_html: html,
         sentiment,
+        lang: textLanguage(input.body),
         state: placement.state,
         moderation: moderationNote(placement, verdict),
       });
@@ -302,6 +305,7 @@ export class Publisher {
         body_md: body,
         body_html: html,
         sentiment,
+        lang: textLanguage(post.number === 1 ? `${title}\n\n${body}` : body),
         edited_at: new Date(),
         bumpEditCount: true,
         ...(resubmit && { state: 'pending' as const }),

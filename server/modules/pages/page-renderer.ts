@@ -41,6 +41,8 @@ export interface PageAnswer {
   gzip?: Buffer;
 }
 
+type Compose = (page: RenderedPage) => Promise<{ status: number; html: string }>;
+
 /** One API read a page was rendered from, and its answer then. */
 interface Read {
   url: string;
@@ -102,13 +104,26 @@ export class PageRenderer {
    * The page for the request, wrapped by `compose` (the shell, its <head>); null when the address is not one the
    * server renders (member and staff pages).
    */
-  async page(request: FastifyRequest, compose: (page: RenderedPage) => Promise<{ status: number; html: string }>) {
+  async page(request: FastifyRequest, compose: Compose): Promise<PageAnswer | null> {
     const signedIn = Boolean(request.cookies[SESSION_COOKIE]);
+    if (signedIn) return this.build(request, compose, null);
     const { locale, theme } = PageRenderer.preferences(request);
-    const key = signedIn ? null : `${locale ?? '-'}:${theme ?? '-'}:${request.url}`;
-    const kept = key ? this.pages.get(key) : undefined;
-    if (kept && (await this.unchanged(request, kept.reads))) return kept.answer;
+    const key = `${request.headers.host ?? ''}:${locale ?? '-'}:${theme ?? '-'}:${request.url}`;
+    const kept = this.pages.get(key);
+    if (kept && (await this.stillCurrent(key, kept, request))) return kept.answer;
+    // Visitors arriving together for a page not kept (or changed) share one rendering of it.
+    let pending = this.rendering.get(key);
+    if (!pending) {
+      pending = this.build(request, compose, key).finally(() => this.rendering.delete(key));
+      this.rendering.set(key, pending);
+    }
+    return pending;
+  }
 
+  private readonly rendering = new Map<string, Promise<PageAnswer | null>>();
+
+  /** Renders the page from fresh API reads; a visitor's (`key`) is kept with those reads, compressed once. */
+  private async build(request: FastifyRequest, compose: Compose, key: string | null): Promise<PageAnswer | null> {
     const reads: Read[] = [];
     const fetch = async (apiRequest: Request): Promise<Response> => {
       const url = new URL(apiRequest.url);
@@ -119,13 +134,13 @@ export class PageRenderer {
         headers: { 'content-type': 'application/json' },
       });
     };
-    const loaded = await this.entry.loadPage({ url: request.url, fetch, locale, signedIn });
+    const { locale } = PageRenderer.preferences(request);
+    const loaded = await this.entry.loadPage({ url: request.url, fetch, locale, signedIn: key === null });
     if (!loaded) return null;
     const { status, html } = await compose({ status: loaded.status, locale: loaded.locale, ...loaded.render() });
     const body = Buffer.from(html);
     const answer: PageAnswer = { status, html: body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
     if (key && status === 200) {
-      // Compressed once for every visitor who gets this page from the cache.
       [answer.br, answer.gzip] = await Promise.all([
         brotli(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 6 } }),
         gzipAsync(body, { level: 6 }),
@@ -142,6 +157,22 @@ export class PageRenderer {
     if (request.headers['accept-language']) headers['accept-language'] = request.headers['accept-language'];
     const res = await this.app.inject({ method: 'GET', url, headers, remoteAddress: request.ip });
     return { url, status: res.statusCode, body: res.rawPayload };
+  }
+
+  /**
+   * Visitors asking for one kept page at the same moment share one re-validation: while one is in flight, the
+   * others wait for it rather than each reading the API again (as the JSON read shares its version query). A
+   * visitor may so get a page validated a moment before they asked; members never share.
+   */
+  private readonly validating = new Map<string, Promise<boolean>>();
+
+  private stillCurrent(key: string, kept: Cached, request: FastifyRequest): Promise<boolean> {
+    let pending = this.validating.get(key);
+    if (!pending) {
+      pending = this.unchanged(request, kept.reads).finally(() => this.validating.delete(key));
+      this.validating.set(key, pending);
+    }
+    return pending;
   }
 
   /** Whether the API still answers what a kept page was rendered from. */

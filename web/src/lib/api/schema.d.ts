@@ -6195,6 +6195,8 @@ export interface operations {
                             /** @description Sanitized HTML cooked at write time; empty for removed posts */
                             html: string;
                             id: number;
+                            /** @description The language it is written in (ISO 639-1), when it can be told */
+                            lang: string | null;
                             likeCount: number;
                             liked: boolean;
                             markedHelpful: boolean;
