@@ -23,6 +23,7 @@ import * as m0021 from './0021_last_refusal.ts';
 import * as m0022 from './0022_rate_limits.ts';
 import * as m0023 from './0023_username_skeleton.ts';
 import * as m0028 from './0028_post_language.ts';
+import * as m0029 from './0029_category_permissions.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
@@ -53,4 +54,5 @@ export const migrations: Record<string, Migration> = {
   '0022_rate_limits': m0022,
   '0023_username_skeleton': m0023,
   '0028_post_language': m0028,
+  '0029_category_permissions': m0029,
 };

@@ -176,6 +176,8 @@ export class ThreadsRepository {
         'categories.slug as category_slug',
         'categories.name as category_name',
         'categories.color as category_color',
+        'categories.reply_level as category_reply_level',
+        'categories.archived_at as category_archived_at',
         'author.username as author_username',
         'author.display_name as author_display_name',
       ])

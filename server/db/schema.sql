@@ -70,7 +70,14 @@ CREATE TABLE categories (
   bypass_trust_level smallint NOT NULL DEFAULT 2,
   created_at timestamp(3) with time zone NOT NULL DEFAULT now(),
   updated_at timestamp(3) with time zone NOT NULL DEFAULT now(),
+  start_level text NOT NULL DEFAULT 'member'::text,
+  reply_level text NOT NULL DEFAULT 'member'::text,
+  kinds text[],
+  archived_at timestamp with time zone,
+  CONSTRAINT categories_kinds_check CHECK (((kinds <@ ARRAY['announcement'::text, 'question'::text, 'tip'::text, 'idea'::text, 'discussion'::text]) AND (cardinality(kinds) > 0))),
   CONSTRAINT categories_moderation_mode_check CHECK ((moderation_mode = ANY (ARRAY['pre'::text, 'post'::text, 'reactive'::text]))),
+  CONSTRAINT categories_reply_level_check CHECK ((reply_level = ANY (ARRAY['member'::text, 'trust_1'::text, 'trust_2'::text, 'trust_3'::text, 'trust_4'::text, 'staff'::text]))),
+  CONSTRAINT categories_start_level_check CHECK ((start_level = ANY (ARRAY['member'::text, 'trust_1'::text, 'trust_2'::text, 'trust_3'::text, 'trust_4'::text, 'staff'::text]))),
   CONSTRAINT categories_pkey PRIMARY KEY (id),
   CONSTRAINT categories_slug_key UNIQUE (slug)
 );

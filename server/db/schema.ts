@@ -54,15 +54,19 @@ export interface BuzzAlerts {
 }
 
 export interface Categories {
+  archived_at: Timestamp | null;
   bypass_trust_level: Generated<number>;
   color: Generated<string>;
   created_at: Generated<Timestamp>;
   description: Generated<string>;
   id: Generated<number>;
+  kinds: string[] | null;
   moderation_mode: Generated<"pre" | "post" | "reactive">;
   name: string;
   position: Generated<number>;
+  reply_level: Generated<"member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff">;
   slug: string;
+  start_level: Generated<"member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff">;
   updated_at: Generated<Timestamp>;
 }
 

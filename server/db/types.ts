@@ -27,3 +27,5 @@ export type MemberUpdate = Updateable<Members>;
 export type Category = Selectable<Categories> & { thread_count: number; post_count: number };
 export type Thread = Selectable<Threads>;
 export type Post = Selectable<Posts>;
+/** Who may start threads or reply in a category: members, members from a trust level up, or staff. */
+export type PostingLevel = Selectable<Categories>['start_level'];

@@ -10,7 +10,14 @@ export const COMMUNITY = {
 };
 
 export const CATEGORIES = [
-  { slug: 'annonces', name: 'Annonces', description: "Les nouvelles de l'équipe Cime.", color: '#d9480f' },
+  {
+    slug: 'annonces',
+    name: 'Annonces',
+    description: "Les nouvelles de l'équipe Cime.",
+    color: '#d9480f',
+    startLevel: 'staff',
+    kinds: ['announcement'],
+  },
   {
     slug: 'randonnee',
     name: 'Randonnée & trek',
@@ -40,6 +47,7 @@ export const CATEGORIES = [
     name: 'Idées pour Cime',
     description: 'Proposez, votez : les produits de demain.',
     color: '#0c8599',
+    kinds: ['idea'],
   },
   {
     slug: 'cafe',

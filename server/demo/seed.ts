@@ -90,6 +90,8 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
         color: c.color,
         position,
         moderation_mode: 'reactive',
+        start_level: 'startLevel' in c ? c.startLevel : 'member',
+        kinds: 'kinds' in c ? [...c.kinds] : null,
       });
       categoryIds.set(c.slug, created.id);
     }

@@ -5,6 +5,7 @@ import type {
   Locale,
   ModerationAction,
   ModerationReason,
+  PostingLevel,
   Role,
   ThreadKind,
 } from '../db/types.ts';
@@ -37,6 +38,9 @@ export const ActionSchema = StringEnum(['allow', 'censor', 'flag', 'hold', 'reje
   description: 'allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject',
 });
 export const ModerationReasonSchema = StringEnum(['rule', 'report', 'pre', 'post', 'resubmit', 'appeal', 'manual']);
+export const PostingLevelSchema = StringEnum(['member', 'trust_1', 'trust_2', 'trust_3', 'trust_4', 'staff'], {
+  description: 'Who may: members, members from a trust level up, or staff only',
+});
 
 // Each list above equals its column's CHECK constraint (db/types.ts comes from the migrated database).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -48,7 +52,8 @@ const inStep: [
   Same<Static<typeof IdeaStatusSchema>, IdeaStatus>,
   Same<Static<typeof ActionSchema>, ModerationAction>,
   Same<Static<typeof ModerationReasonSchema>, ModerationReason>,
-] = [true, true, true, true, true, true, true];
+  Same<Static<typeof PostingLevelSchema>, PostingLevel>,
+] = [true, true, true, true, true, true, true, true];
 void inStep;
 
 /** A rejection reason a moderator picks, in both languages. */

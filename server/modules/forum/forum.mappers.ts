@@ -1,11 +1,13 @@
-import { can } from '../../access/access.ts';
+import { type Actor, can } from '../../access/access.ts';
+import { canStartIn } from '../../access/posting.ts';
 import { canSeePostContent, type Viewer } from '../../access/visibility.ts';
-import type { Category, Thread } from '../../db/types.ts';
+import type { Category, Thread, ThreadKind } from '../../db/types.ts';
 import type { PostPageRow, ThreadDetailRow, ThreadListRow } from '../../content/index.ts';
 
 /** Database rows → the JSON the API promises (camelCase, ISO dates). */
 
-export function toCategory(c: Category) {
+/** A category as the API shows it; `canStart` says whether the reader may start a thread there. */
+export function toCategory(c: Category, viewer: Pick<Actor, 'role' | 'trustLevel'> | null = null) {
   return {
     id: c.id,
     slug: c.slug,
@@ -15,6 +17,11 @@ export function toCategory(c: Category) {
     position: c.position,
     moderationMode: c.moderation_mode,
     bypassTrustLevel: c.bypass_trust_level,
+    startLevel: c.start_level,
+    replyLevel: c.reply_level,
+    kinds: (c.kinds as ThreadKind[] | null) ?? null,
+    archived: c.archived_at !== null,
+    canStart: canStartIn(viewer, c),
     threadCount: c.thread_count,
     postCount: c.post_count,
   };

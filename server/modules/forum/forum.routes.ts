@@ -69,7 +69,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
         response: { 200: Type.Object({ categories: Type.Array(CategorySchema) }) },
       },
     },
-    async () => ({ categories: await forum.listCategories() }),
+    async (req) => ({ categories: await forum.listCategories(req.actor) }),
   );
 
   app.post(
@@ -115,6 +115,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
     },
     async (req) =>
       forum.listThreads({
+        actor: req.actor,
         categorySlug: req.params.slug,
         sort: req.query.sort ?? 'latest',
         cursor: req.query.cursor,

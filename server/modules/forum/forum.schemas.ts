@@ -8,6 +8,7 @@ import {
   Id,
   ModerationReasonSchema,
   Nullable,
+  PostingLevelSchema,
   ReasonTemplateSchema,
   ThreadKindSchema,
 } from '../../http/schemas.ts';
@@ -24,6 +25,11 @@ export const CategorySchema = Type.Object({
   position: Type.Integer(),
   moderationMode: Type.String(),
   bypassTrustLevel: Type.Integer(),
+  startLevel: PostingLevelSchema,
+  replyLevel: PostingLevelSchema,
+  kinds: Nullable(Type.Array(ThreadKindSchema, { description: 'The kinds of thread it takes; null: any' })),
+  archived: Type.Boolean({ description: 'Kept for reading; takes no new thread or reply' }),
+  canStart: Type.Boolean({ description: 'Whether the reader may start a thread here (of one of its kinds)' }),
   threadCount: Type.Integer(),
   postCount: Type.Integer(),
 });
@@ -42,9 +48,15 @@ export const CategoryCreateBody = Type.Object({
       description: 'Members at or above this trust level skip pre/post moderation here (5: nobody)',
     }),
   ),
+  startLevel: Type.Optional(PostingLevelSchema),
+  replyLevel: Type.Optional(PostingLevelSchema),
+  kinds: Type.Optional(Nullable(Type.Array(ThreadKindSchema, { minItems: 1, maxItems: 5, uniqueItems: true }))),
 });
 
-export const CategoryUpdateBody = Type.Partial(Type.Omit(CategoryCreateBody, ['slug']));
+const { slug: _slug, ...editable } = CategoryCreateBody.properties;
+export const CategoryUpdateBody = Type.Partial(
+  Type.Object({ ...editable, archived: Type.Boolean({ description: 'Archive (true) or reopen (false)' }) }),
+);
 
 export const ThreadListItem = Type.Object({
   id: Type.Integer(),

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { type Actor, authorize, can } from '../../access/access.ts';
 import { canSeePost, canSeeThread, hasPlaceInThread } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
+import type { PostingLevel, ThreadKind } from '../../db/types.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ConflictError, NotFoundError } from '../../lib/errors.ts';
 import {
@@ -12,6 +13,8 @@ import {
   ThreadsRepository,
 } from '../../content/index.ts';
 import { toCategory, toPost, toThread, toThreadListItem } from './forum.mappers.ts';
+import { canReplyIn } from '../../access/posting.ts';
+import { AuditRepository } from '../../events/audit.repository.ts';
 
 type CachedPage = {
   version: number;
@@ -19,6 +22,7 @@ type CachedPage = {
   anonymousJson?: Buffer;
   hasNonPublished: boolean;
   thread: ReturnType<typeof toThread>;
+  category: Parameters<typeof canReplyIn>[1];
   posts: ReturnType<typeof toPost>[];
   page: { after: number; limit: number; nextAfter: number | null; total: number };
 };
@@ -39,7 +43,7 @@ export class ForumService {
   private readonly caching: boolean;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly pageSize: number,
     cacheSeconds = 10,
     private readonly coalesce = true,
@@ -65,8 +69,9 @@ export class ForumService {
     }));
   }
 
-  async listCategories() {
-    return (await this.categories.list()).map(toCategory);
+  /** Every category in display order, each saying whether the reader may start a thread there. */
+  async listCategories(actor: Actor | null = null) {
+    return (await this.categories.list()).map((c) => toCategory(c, actor));
   }
 
   async createCategory(
@@ -79,22 +84,39 @@ export class ForumService {
       position?: number;
       moderationMode?: 'pre' | 'post' | 'reactive';
       bypassTrustLevel?: number;
+      startLevel?: PostingLevel;
+      replyLevel?: PostingLevel;
+      kinds?: ThreadKind[] | null;
     },
   ) {
-    authorize(actor, 'category.manage');
+    const manager = authorize(actor, 'category.manage');
     if (await this.categories.getBySlug(input.slug)) {
       throw new ConflictError('category.slug_taken', 'A category already uses this slug.', { field: 'slug' });
     }
-    const created = await this.categories.create({
-      slug: input.slug,
-      name: input.name,
-      description: input.description ?? '',
-      color: input.color,
-      position: input.position ?? 0,
-      moderation_mode: input.moderationMode,
-      bypass_trust_level: input.bypassTrustLevel,
+    const created = await this.db.transaction().execute(async (trx) => {
+      const category = await new CategoriesRepository(trx).create({
+        slug: input.slug,
+        name: input.name,
+        description: input.description ?? '',
+        color: input.color,
+        position: input.position ?? 0,
+        moderation_mode: input.moderationMode,
+        bypass_trust_level: input.bypassTrustLevel,
+        start_level: input.startLevel,
+        reply_level: input.replyLevel,
+        kinds: input.kinds ?? null,
+      });
+      // Every staff change is on the record, in the transaction that makes it: who changed what, to what.
+      await new AuditRepository(trx).record({
+        actorId: manager.id,
+        action: 'category.create',
+        subjectType: 'category',
+        subjectId: category.id,
+        data: input,
+      });
+      return category;
     });
-    return toCategory(created);
+    return toCategory(created, manager);
   }
 
   async updateCategory(
@@ -107,22 +129,47 @@ export class ForumService {
       position?: number;
       moderationMode?: 'pre' | 'post' | 'reactive';
       bypassTrustLevel?: number;
+      startLevel?: PostingLevel;
+      replyLevel?: PostingLevel;
+      kinds?: ThreadKind[] | null;
+      archived?: boolean;
     },
   ) {
-    authorize(actor, 'category.manage');
-    const updated = await this.categories.update(id, {
-      name: input.name,
-      description: input.description,
-      color: input.color,
-      position: input.position,
-      moderation_mode: input.moderationMode,
-      bypass_trust_level: input.bypassTrustLevel,
+    const manager = authorize(actor, 'category.manage');
+    const updated = await this.db.transaction().execute(async (trx) => {
+      const category = await new CategoriesRepository(trx).update(id, {
+        name: input.name,
+        description: input.description,
+        color: input.color,
+        position: input.position,
+        moderation_mode: input.moderationMode,
+        bypass_trust_level: input.bypassTrustLevel,
+        start_level: input.startLevel,
+        reply_level: input.replyLevel,
+        kinds: input.kinds,
+        archived_at: input.archived === undefined ? undefined : input.archived ? new Date() : null,
+      });
+      if (!category) throw new NotFoundError('category.not_found', 'No such category.');
+      await new AuditRepository(trx).record({
+        actorId: manager.id,
+        action: 'category.update',
+        subjectType: 'category',
+        subjectId: id,
+        data: input,
+      });
+      return category;
     });
-    if (!updated) throw new NotFoundError('category.not_found', 'No such category.');
-    return toCategory(updated);
+    return toCategory(updated, manager);
   }
 
-  async listThreads(options: { categorySlug?: string; sort: ThreadSort; cursor?: string; limit?: number }) {
+  async listThreads(options: {
+    categorySlug?: string;
+    sort: ThreadSort;
+    cursor?: string;
+    limit?: number;
+    /** The reader: the category says whether they may start a thread there. */
+    actor?: Actor | null;
+  }) {
     const limit = options.limit ?? this.pageSize;
     let category;
     if (options.categorySlug !== undefined) {
@@ -149,7 +196,7 @@ export class ForumService {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
-      category: category ? toCategory(category) : null,
+      category: category ? toCategory(category, options.actor ?? null) : null,
       pinned: pinned.map(toThreadListItem),
       threads: page.map(toThreadListItem),
       nextCursor: rows.length > limit && last ? cursorFor(options.sort, last) : null,
@@ -196,7 +243,11 @@ export class ForumService {
       posts,
       page: shared.page,
       viewer: {
-        canReply: canWrite && (!thread.locked || can(actor, 'thread.lock')) && thread.state === 'published',
+        canReply:
+          canWrite &&
+          (!thread.locked || can(actor, 'thread.lock')) &&
+          thread.state === 'published' &&
+          canReplyIn(actor, shared.category),
         canModerate: can(actor, 'post.edit.any'),
         canAccept:
           thread.kind === 'question' &&
@@ -243,6 +294,8 @@ export class ForumService {
       // Pages holding something only some readers see (held posts, review notes) are built per reader.
       hasNonPublished: page.some((p) => p.state === 'pending' || p.state === 'rejected' || p.moderation !== null),
       thread: toThread(thread),
+      /** Who may reply here (the category's rule, read with the thread). */
+      category: { reply_level: thread.category_reply_level, archived_at: thread.category_archived_at },
       posts: visible.map((p) => toPost(p, actor)),
       page: { after, limit, nextAfter: rows.length > limit ? page.at(-1)!.number : null, total: thread.post_count },
     };

@@ -21,6 +21,7 @@ import { mask, NetiquetteRepository, type NetiquetteService, type Verdict } from
 import type { ReputationService } from '../reputation/index.ts';
 import { canSeeThread } from '../../access/visibility.ts';
 import { textLanguage } from '../../lib/language.ts';
+import { assertMayReply, assertMayStart } from '../../access/posting.ts';
 
 /**
  * The publish pipeline (docs/ARCHITECTURE.md): one path for new threads, replies and edits.
@@ -132,6 +133,7 @@ export class Publisher {
     if (!category) {
       throw new UnprocessableError('category.not_found', 'This category does not exist.', { field: 'categoryId' });
     }
+    assertMayStart(actor, category, input.kind);
     // 2. screen
     const { verdict, placement } = await this.screen(actor, { title: input.title, body: input.body }, category);
     // 3. render
@@ -196,6 +198,7 @@ export class Publisher {
       }
     }
     const category = (await this.read.categories.getSettings(thread.category_id))!;
+    assertMayReply(actor, category);
     const { verdict, placement } = await this.screen(actor, { body: input.body }, category);
     const html = await this.render(placement.masked ? mask(input.body, verdict.hits, 'body') : input.body, input);
     const now = new Date();

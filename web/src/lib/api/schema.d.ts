@@ -1821,15 +1821,31 @@ export interface operations {
                 content: {
                     "application/json": {
                         categories: {
+                            /** @description Kept for reading; takes no new thread or reply */
+                            archived: boolean;
                             bypassTrustLevel: number;
+                            /** @description Whether the reader may start a thread here (of one of its kinds) */
+                            canStart: boolean;
                             color: string;
                             description: string;
                             id: number;
+                            /** @description The kinds of thread it takes; null: any */
+                            kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                             moderationMode: string;
                             name: string;
                             position: number;
                             postCount: number;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             slug: string;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            startLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             threadCount: number;
                         }[];
                     };
@@ -1851,10 +1867,21 @@ export interface operations {
                     bypassTrustLevel?: number;
                     color?: string;
                     description?: string;
+                    kinds?: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                     moderationMode?: "pre" | "post" | "reactive";
                     name: string;
                     position?: number;
+                    /**
+                     * @description Who may: members, members from a trust level up, or staff only
+                     * @enum {string}
+                     */
+                    replyLevel?: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                     slug: string;
+                    /**
+                     * @description Who may: members, members from a trust level up, or staff only
+                     * @enum {string}
+                     */
+                    startLevel?: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                 };
             };
         };
@@ -1866,15 +1893,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Kept for reading; takes no new thread or reply */
+                        archived: boolean;
                         bypassTrustLevel: number;
+                        /** @description Whether the reader may start a thread here (of one of its kinds) */
+                        canStart: boolean;
                         color: string;
                         description: string;
                         id: number;
+                        /** @description The kinds of thread it takes; null: any */
+                        kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                         moderationMode: string;
                         name: string;
                         position: number;
                         postCount: number;
+                        /**
+                         * @description Who may: members, members from a trust level up, or staff only
+                         * @enum {string}
+                         */
+                        replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                         slug: string;
+                        /**
+                         * @description Who may: members, members from a trust level up, or staff only
+                         * @enum {string}
+                         */
+                        startLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                         threadCount: number;
                     };
                 };
@@ -1930,13 +1973,26 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description Archive (true) or reopen (false) */
+                    archived?: boolean;
                     /** @description Members at or above this trust level skip pre/post moderation here (5: nobody) */
                     bypassTrustLevel?: number;
                     color?: string;
                     description?: string;
+                    kinds?: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                     moderationMode?: "pre" | "post" | "reactive";
                     name?: string;
                     position?: number;
+                    /**
+                     * @description Who may: members, members from a trust level up, or staff only
+                     * @enum {string}
+                     */
+                    replyLevel?: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                    /**
+                     * @description Who may: members, members from a trust level up, or staff only
+                     * @enum {string}
+                     */
+                    startLevel?: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                 };
             };
         };
@@ -1948,15 +2004,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description Kept for reading; takes no new thread or reply */
+                        archived: boolean;
                         bypassTrustLevel: number;
+                        /** @description Whether the reader may start a thread here (of one of its kinds) */
+                        canStart: boolean;
                         color: string;
                         description: string;
                         id: number;
+                        /** @description The kinds of thread it takes; null: any */
+                        kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                         moderationMode: string;
                         name: string;
                         position: number;
                         postCount: number;
+                        /**
+                         * @description Who may: members, members from a trust level up, or staff only
+                         * @enum {string}
+                         */
+                        replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                         slug: string;
+                        /**
+                         * @description Who may: members, members from a trust level up, or staff only
+                         * @enum {string}
+                         */
+                        startLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                         threadCount: number;
                     };
                 };
@@ -2023,15 +2095,31 @@ export interface operations {
                 content: {
                     "application/json": {
                         category: {
+                            /** @description Kept for reading; takes no new thread or reply */
+                            archived: boolean;
                             bypassTrustLevel: number;
+                            /** @description Whether the reader may start a thread here (of one of its kinds) */
+                            canStart: boolean;
                             color: string;
                             description: string;
                             id: number;
+                            /** @description The kinds of thread it takes; null: any */
+                            kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                             moderationMode: string;
                             name: string;
                             position: number;
                             postCount: number;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             slug: string;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            startLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             threadCount: number;
                         } | null;
                         nextCursor: string | null;
@@ -5933,15 +6021,31 @@ export interface operations {
                 content: {
                     "application/json": {
                         category: {
+                            /** @description Kept for reading; takes no new thread or reply */
+                            archived: boolean;
                             bypassTrustLevel: number;
+                            /** @description Whether the reader may start a thread here (of one of its kinds) */
+                            canStart: boolean;
                             color: string;
                             description: string;
                             id: number;
+                            /** @description The kinds of thread it takes; null: any */
+                            kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                             moderationMode: string;
                             name: string;
                             position: number;
                             postCount: number;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             slug: string;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            startLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             threadCount: number;
                         } | null;
                         nextCursor: string | null;
