@@ -22,6 +22,7 @@ import * as m0020 from './0020_reply_cap_index.ts';
 import * as m0021 from './0021_last_refusal.ts';
 import * as m0022 from './0022_rate_limits.ts';
 import * as m0023 from './0023_username_skeleton.ts';
+import * as m0024 from './0024_mail.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '0021_last_refusal': m0021,
   '0022_rate_limits': m0022,
   '0023_username_skeleton': m0023,
+  '0024_mail': m0024,
 };

@@ -17,7 +17,14 @@ import { registerRateLimits } from './http/rate-limit.plugin.ts';
 import { ErrorBody } from './http/schemas.ts';
 import { registerOriginCheck, registerSecurityHeaders } from './http/security.plugin.ts';
 import { registerSession } from './http/session.plugin.ts';
-import { authRoutes, AuthService, SessionRepository, SessionService } from './modules/auth/index.ts';
+import {
+  AccountService,
+  accountRoutes,
+  authRoutes,
+  AuthService,
+  SessionRepository,
+  SessionService,
+} from './modules/auth/index.ts';
 import {
   forumRoutes,
   ForumService,
@@ -58,6 +65,14 @@ import {
   SearchService,
 } from './modules/search/index.ts';
 import { siteRoutes } from './modules/site/index.ts';
+import {
+  Mailer,
+  mailRoutes,
+  MailSettingsStore,
+  MailWorker,
+  logTransport,
+  smtpTransport,
+} from './modules/mail/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -69,6 +84,8 @@ declare module 'fastify' {
     scheduler: ThreadScheduler;
     /** Announces bad buzz to community managers. */
     buzz: BuzzWatcher;
+    /** Sends the mail outbox (tests drain it by hand). */
+    mailWorker: MailWorker;
   }
 }
 
@@ -96,7 +113,9 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   app.removeContentTypeParser('text/plain');
 
   const sessions = new SessionService(new SessionRepository(db));
-  const auth = new AuthService(new MembersRepository(db), sessions);
+  const mailSettings = new MailSettingsStore(db);
+  const accounts = new AccountService(db, sessions, new Mailer(config), mailSettings);
+  const auth = new AuthService(new MembersRepository(db), sessions, { service: accounts, db });
 
   registerErrorHandler(app);
   registerInputGuard(app);
@@ -129,6 +148,16 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   await app.register(authRoutes, { config, auth });
+  await app.register(accountRoutes, { config, accounts });
+  await app.register(mailRoutes, { db, config, settings: mailSettings });
+  const mailWorker = new MailWorker(
+    db,
+    config.mail.smtpUrl ? smtpTransport(config.mail, config.mail.smtpUrl) : logTransport((line) => app.log.warn(line)),
+    { batch: config.mail.batch, intervalMs: config.mail.workerMs, timeoutMs: config.mail.timeoutMs, log: app.log },
+  );
+  app.decorate('mailWorker', mailWorker);
+  app.addHook('onReady', async () => mailWorker.start());
+  app.addHook('onClose', () => mailWorker.stop());
   await app.register(membersRoutes, { members: new MembersService(db) });
   await app.register(siteRoutes, { config, db });
   const netiquette = new NetiquetteService(db, config.netiquetteRecheckMs);
@@ -139,7 +168,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   const reputation = new ReputationService(reputationSettings);
   const recognition = new RecognitionService(db, reputation, reputationSettings);
   await recognition.ensureBuiltins();
-  const publisher = new Publisher(db, config.limits, netiquette, moderationSettings, reputation);
+  const publisher = new Publisher(db, config.limits, netiquette, moderationSettings, reputation, Math.random, accounts);
   await app.register(forumRoutes, {
     config,
     forum: new ForumService(db, config.limits.pageSize, config.threadCacheSeconds, config.threadCoalesce),
