@@ -34,4 +34,9 @@ export const paths = {
   health: (query?: { days?: number }) => withQuery('/health', query),
   members: () => '/members',
   scheduled: () => '/scheduled',
+  forgotPassword: () => '/forgot-password',
+  resetPassword: () => '/reset-password',
+  verifyEmail: () => '/verify-email',
+  account: () => '/account',
+  outbox: () => '/admin/mail',
 };

@@ -103,6 +103,38 @@ export const routes = {
     title: 'schedule.title',
     menu: true,
   }),
+  forgotPassword: route({
+    path: paths.forgotPassword(),
+    page: () => import('../pages/ForgotPassword.svelte'),
+    access: 'visitor',
+    title: 'forgot.title',
+  }),
+  resetPassword: route({
+    path: paths.resetPassword(),
+    page: () => import('../pages/ResetPassword.svelte'),
+    access: 'visitor',
+    title: 'reset.title',
+  }),
+  verifyEmail: route({
+    path: paths.verifyEmail(),
+    page: () => import('../pages/VerifyEmail.svelte'),
+    access: 'visitor',
+    title: 'verify.title',
+  }),
+  account: route({
+    path: paths.account(),
+    page: () => import('../pages/Account.svelte'),
+    access: 'member',
+    title: 'account.title',
+    menu: true,
+  }),
+  outbox: route({
+    path: paths.outbox(),
+    page: () => import('../pages/MailOutbox.svelte'),
+    access: 'admin',
+    title: 'outbox.title',
+    menu: true,
+  }),
   profile: route({
     pattern: /^\/u\/(?<username>[^/]+)\/?$/,
     page: () => import('../pages/Profile.svelte'),

@@ -60,6 +60,18 @@ export const api = {
   login: (login: string, password: string) => call(http.POST('/api/auth/login', { body: { login, password } })),
   logout: () => call(http.POST('/api/auth/logout')),
   updateMe: (body: Body<'updateMe'>) => call(http.PATCH('/api/me', { body })),
+  forgotPassword: (login: string) => call(http.POST('/api/auth/password/forgot', { body: { login } })),
+  resetPassword: (token: string, password: string) =>
+    call(http.POST('/api/auth/password/reset', { body: { token, password } })),
+  verifyEmail: (token: string) => call(http.POST('/api/auth/email/verify', { body: { token } })),
+  resendVerification: () => call(http.POST('/api/auth/email/verify/resend')),
+  changePassword: (current: string, password: string) =>
+    call(http.POST('/api/me/password', { body: { current, password } })),
+  changeEmail: (password: string, email: string) => call(http.POST('/api/me/email', { body: { password, email } })),
+  outbox: (query: Query<'listOutgoingMail'> = {}) => call(http.GET('/api/mail/outbox', { params: { query } })),
+  outgoingMail: (mailId: number) => call(http.GET('/api/mail/outbox/{id}', { params: id(mailId) })),
+  mailSettings: () => call(http.GET('/api/mail/settings')),
+  setMailSettings: (body: Body<'setMailSettings'>) => call(http.PUT('/api/mail/settings', { body })),
 
   notifications: (before?: number | null) =>
     call(http.GET('/api/notifications', { params: { query: { before: before ?? undefined } } })),
