@@ -211,3 +211,77 @@ describe('mail settings and the outgoing mail', () => {
     expect((await t.api('GET', `/api/mail/outbox/${first.id}`, { as: manager })).statusCode).toBe(403);
   });
 });
+
+describe('POST /api/me/password', () => {
+  it('needs the current password (403), then ends the other sessions but this one, and tells the member', async () => {
+    const member = await createMember(t.db);
+    const here = await t.loginAs(member);
+    const elsewhere = await t.api('POST', '/api/auth/login', { body: { login: member.username, password: PASSWORD } });
+    const other = cookieOf(elsewhere);
+    const wrong = await t.api('POST', '/api/me/password', {
+      as: here,
+      body: { current: 'pas le bon mot de passe', password: NEW_PASSWORD },
+    });
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json().error.code).toBe('auth.wrong_password');
+    const ok = await t.api('POST', '/api/me/password', {
+      as: here,
+      body: { current: PASSWORD, password: NEW_PASSWORD },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect((await t.api('GET', '/api/me', { as: here })).statusCode).toBe(200);
+    expect((await t.api('GET', '/api/me', { as: other })).statusCode).toBe(401);
+    await deliver();
+    expect(smtp.to(member.email).at(-1)!.subject).toContain('mot de passe');
+  });
+
+  it('applies the password policy (422) and refuses a visitor (401)', async () => {
+    const member = await createMember(t.db);
+    const weak = await t.api('POST', '/api/me/password', {
+      as: member,
+      body: { current: PASSWORD, password: 'azerty123' },
+    });
+    expect(weak.statusCode).toBe(422);
+    expect(
+      (await t.api('POST', '/api/me/password', { body: { current: PASSWORD, password: NEW_PASSWORD } })).statusCode,
+    ).toBe(401);
+  });
+});
+
+describe('POST /api/me/email', () => {
+  it('changes the address only once confirmed from the new one, and tells the old one', async () => {
+    const member = await createMember(t.db);
+    const res = await t.api('POST', '/api/me/email', {
+      as: member,
+      body: { password: PASSWORD, email: 'nouvelle.adresse@example.test' },
+    });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ pendingEmail: 'nouvelle.adresse@example.test' });
+    expect((await t.api('GET', '/api/me', { as: member })).json().member.email).toBe(member.email);
+    await deliver();
+    const link = smtp.linkTo('nouvelle.adresse@example.test', '/verify-email');
+    const confirm = await t.api('POST', '/api/auth/email/verify', { body: { token: tokenOf(link) } });
+    expect(confirm.json()).toEqual({ purpose: 'email.change', email: 'nouvelle.adresse@example.test' });
+    const me = (await t.api('GET', '/api/me', { as: member })).json().member;
+    expect(me).toMatchObject({ email: 'nouvelle.adresse@example.test', emailVerified: true });
+    await deliver();
+    const notice = smtp.to(member.email).at(-1)!;
+    expect(notice.text).toContain('nouvelle.adresse@example.test');
+    expect(notice.subject).toMatch(/adresse e-mail .* a changé/);
+  });
+
+  it('answers 409 for an address another account uses, and 403 without the right password', async () => {
+    const member = await createMember(t.db);
+    const other = await createMember(t.db);
+    const taken = await t.api('POST', '/api/me/email', {
+      as: member,
+      body: { password: PASSWORD, email: other.email },
+    });
+    expect(taken.statusCode).toBe(409);
+    const wrong = await t.api('POST', '/api/me/email', {
+      as: member,
+      body: { password: 'pas le bon mot de passe', email: 'libre@example.test' },
+    });
+    expect(wrong.statusCode).toBe(403);
+  });
+});
