@@ -70,6 +70,7 @@ import {
   mailRoutes,
   MailSettingsStore,
   MailWorker,
+  NotificationMailer,
   logTransport,
   smtpTransport,
 } from './modules/mail/index.ts';
@@ -114,7 +115,8 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
 
   const sessions = new SessionService(new SessionRepository(db));
   const mailSettings = new MailSettingsStore(db);
-  const accounts = new AccountService(db, sessions, new Mailer(config), mailSettings);
+  const mailer = new Mailer(config);
+  const accounts = new AccountService(db, sessions, mailer, mailSettings);
   const auth = new AuthService(new MembersRepository(db), sessions, { service: accounts, db });
 
   registerErrorHandler(app);
@@ -150,10 +152,17 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   await app.register(authRoutes, { config, auth });
   await app.register(accountRoutes, { config, accounts });
   await app.register(mailRoutes, { db, config, settings: mailSettings });
+  const notificationMailer = new NotificationMailer(db, mailer, mailSettings, config.limits.pageSize);
   const mailWorker = new MailWorker(
     db,
     config.mail.smtpUrl ? smtpTransport(config.mail, config.mail.smtpUrl) : logTransport((line) => app.log.warn(line)),
-    { batch: config.mail.batch, intervalMs: config.mail.workerMs, timeoutMs: config.mail.timeoutMs, log: app.log },
+    {
+      batch: config.mail.batch,
+      intervalMs: config.mail.workerMs,
+      timeoutMs: config.mail.timeoutMs,
+      log: app.log,
+      jobs: [() => notificationMailer.run()],
+    },
   );
   app.decorate('mailWorker', mailWorker);
   app.addHook('onReady', async () => mailWorker.start());

@@ -6,3 +6,4 @@ export { MailWorker, MAX_ATTEMPTS, backoffMs } from './mail.worker.ts';
 export { MailOutboxRepository, type OutgoingMail } from './outbox.repository.ts';
 export { logTransport, type MailTransport, smtpTransport } from './transport.ts';
 export { mailRoutes } from './mail.routes.ts';
+export { NotificationMailer } from './notification-mailer.ts';

@@ -26,6 +26,10 @@ export class Mailer {
     return requestBase || (this.config.publicUrl?.replace(/\/+$/, '') ?? `http://localhost:${this.config.port}`);
   }
 
+  get from(): string {
+    return this.config.mail.from;
+  }
+
   ids() {
     return messageIds(this.config.mail.from);
   }

@@ -46,15 +46,17 @@ export class MailOutboxRepository {
 
   /**
    * The next messages due, locked until the transaction ends (`SKIP LOCKED`: rows another transaction holds are
-   * passed over, never waited for). Bulk mail to a member suspended, banned or anonymised since it was written is
-   * dropped here rather than sent.
+   * passed over, never waited for). Mail to a member anonymised since it was written, and bulk mail to one
+   * suspended or banned since, is dropped here rather than sent.
    */
   async claimDue(limit: number) {
     await sql`
       UPDATE mail_outbox o SET status = 'failed', last_error = 'recipient suspended, banned or anonymised', updated_at = now()
         FROM members m
-       WHERE o.status = 'pending' AND o.bulk AND m.id = o.member_id AND o.next_attempt_at <= now()
-         AND (m.banned_at IS NOT NULL OR m.suspended_until > now() OR m.anonymised_at IS NOT NULL)`.execute(this.db);
+       WHERE o.status = 'pending' AND m.id = o.member_id AND o.next_attempt_at <= now()
+         AND (m.anonymised_at IS NOT NULL OR (o.bulk AND (m.banned_at IS NOT NULL OR m.suspended_until > now())))`.execute(
+      this.db,
+    );
     return this.db
       .selectFrom('mail_outbox')
       .select(['id', 'to_address', 'subject', 'text_body', 'html_body', 'headers', 'message_id', 'attempts', 'kind'])

@@ -78,7 +78,8 @@ export const api = {
   unread: () => call(http.GET('/api/notifications/unread')),
   markRead: (ids?: number[]) => call(http.POST('/api/notifications/read', { body: ids ? { ids } : {} })),
   notificationPrefs: () => call(http.GET('/api/notifications/preferences')),
-  setNotificationPrefs: (muted: string[]) => call(http.PUT('/api/notifications/preferences', { body: { muted } })),
+  setNotificationPrefs: (muted: string[], emailMuted?: string[]) =>
+    call(http.PUT('/api/notifications/preferences', { body: { muted, emailMuted } })),
 
   ideas: (params: { status?: IdeaStatus | ''; sort?: 'votes' | 'recent'; offset?: number } = {}) =>
     call(http.GET('/api/ideas', { params: { query: { ...params, status: params.status || undefined } } })),

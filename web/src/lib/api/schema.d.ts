@@ -870,7 +870,7 @@ export interface paths {
         };
         /** Which kinds of notifications you receive */
         get: operations["getNotificationPreferences"];
-        /** Turns kinds of notifications off (moderation decisions and sanctions always arrive) */
+        /** Turns kinds of notifications off, in the app or by e-mail (moderation decisions and sanctions always arrive) */
         put: operations["setNotificationPreferences"];
         post?: never;
         delete?: never;
@@ -5575,6 +5575,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The kinds also sent by e-mail when left unread, which a member may turn off by e-mail */
+                        emailKinds: string[];
+                        emailMuted: string[];
                         /** @description The kinds a member may turn off */
                         kinds: string[];
                         muted: string[];
@@ -5602,6 +5605,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    emailMuted?: string[];
                     muted: string[];
                 };
             };
@@ -5614,6 +5618,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The kinds also sent by e-mail when left unread, which a member may turn off by e-mail */
+                        emailKinds: string[];
+                        emailMuted: string[];
                         /** @description The kinds a member may turn off */
                         kinds: string[];
                         muted: string[];

@@ -4,6 +4,12 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : { one: string; 
 
 /** English strings of e-mail (the same keys as fr.mail.ts). */
 export const enMail: Shape<typeof frMail> = {
+  'notifications.inApp': 'On the site',
+  'notifications.byEmail': 'By e-mail',
+  'notifications.emailHint':
+    'An e-mail goes out only if you have not seen the notification on the site meanwhile. Moderation decisions are always sent.',
+  'notifications.kind.quote': 'Quotes of my posts',
+  'notifications.text.quote': '{name} quoted you in “{thread}”',
   'auth.forgotLink': 'Forgot your password?',
   'forgot.title': 'Forgot your password',
   'forgot.intro': 'Enter your username or e-mail address: we will send you a link to choose a new password.',

@@ -1,5 +1,11 @@
 /** French strings of e-mail: recovering an account, confirming an address, mail preferences, the mail tools. */
 export const frMail = {
+  'notifications.inApp': 'Sur le site',
+  'notifications.byEmail': 'Par e-mail',
+  'notifications.emailHint':
+    'Un e-mail part seulement si vous n’avez pas vu la notification sur le site entre-temps. Les décisions de modération vous sont toujours envoyées.',
+  'notifications.kind.quote': 'Citations de mes messages',
+  'notifications.text.quote': '{name} vous a cité dans « {thread} »',
   'auth.forgotLink': 'Mot de passe oublié ?',
   'forgot.title': 'Mot de passe oublié',
   'forgot.intro':
