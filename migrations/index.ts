@@ -23,6 +23,7 @@ import * as m0021 from './0021_last_refusal.ts';
 import * as m0022 from './0022_rate_limits.ts';
 import * as m0023 from './0023_username_skeleton.ts';
 import * as m0024 from './0024_mail.ts';
+import * as m0026 from './0026_newsletters.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
@@ -53,4 +54,5 @@ export const migrations: Record<string, Migration> = {
   '0022_rate_limits': m0022,
   '0023_username_skeleton': m0023,
   '0024_mail': m0024,
+  '0026_newsletters': m0026,
 };

@@ -66,8 +66,12 @@ import {
 } from './modules/search/index.ts';
 import { siteRoutes } from './modules/site/index.ts';
 import {
+  DigestJob,
   Mailer,
+  mailPreferencesRoutes,
   mailRoutes,
+  NewsletterService,
+  newsletterRoutes,
   MailSettingsStore,
   MailWorker,
   NotificationMailer,
@@ -152,7 +156,10 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   await app.register(authRoutes, { config, auth });
   await app.register(accountRoutes, { config, accounts });
   await app.register(mailRoutes, { db, config, settings: mailSettings });
+  await app.register(mailPreferencesRoutes, { db, config });
   const notificationMailer = new NotificationMailer(db, mailer, mailSettings, config.limits.pageSize);
+  const newsletters = new NewsletterService(db, mailer);
+  const digests = new DigestJob(db, mailer);
   const mailWorker = new MailWorker(
     db,
     config.mail.smtpUrl ? smtpTransport(config.mail, config.mail.smtpUrl) : logTransport((line) => app.log.warn(line)),
@@ -161,10 +168,11 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
       intervalMs: config.mail.workerMs,
       timeoutMs: config.mail.timeoutMs,
       log: app.log,
-      jobs: [() => notificationMailer.run()],
+      jobs: [() => notificationMailer.run(), () => digests.run(), () => newsletters.runDue()],
     },
   );
   app.decorate('mailWorker', mailWorker);
+  await app.register(newsletterRoutes, { newsletters });
   app.addHook('onReady', async () => mailWorker.start());
   app.addHook('onClose', () => mailWorker.stop());
   await app.register(membersRoutes, { members: new MembersService(db) });

@@ -73,6 +73,13 @@ export interface CategoryCounts {
   threads: Generated<number>;
 }
 
+export interface CategoryFollows {
+  category_id: number;
+  created_at: Generated<Timestamp>;
+  member_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface IdeaVotes {
   created_at: Generated<Timestamp>;
   member_id: number;
@@ -204,6 +211,23 @@ export interface NetiquetteRules {
   message_fr: Generated<string>;
   name: Generated<string>;
   params: Generated<JsonText>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Newsletters {
+  audience: Generated<"all" | "trust_level" | "category">;
+  author_id: number | null;
+  body_html: string;
+  body_md: string;
+  category_id: number | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  queued_at: Timestamp | null;
+  recipients: Generated<number>;
+  send_at: Timestamp | null;
+  state: Generated<"draft" | "scheduled" | "sending" | "sent">;
+  subject: string;
+  trust_level: number | null;
   updated_at: Generated<Timestamp>;
 }
 
@@ -398,6 +422,7 @@ export interface DB {
   buzz_alerts: BuzzAlerts;
   categories: Categories;
   category_counts: CategoryCounts;
+  category_follows: CategoryFollows;
   idea_votes: IdeaVotes;
   live_events: LiveEvents;
   mail_outbox: MailOutbox;
@@ -407,6 +432,7 @@ export interface DB {
   members: Members;
   moderation_items: ModerationItems;
   netiquette_rules: NetiquetteRules;
+  newsletters: Newsletters;
   notifications: Notifications;
   post_revisions: PostRevisions;
   post_search: PostSearch;

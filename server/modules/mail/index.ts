@@ -7,3 +7,7 @@ export { MailOutboxRepository, type OutgoingMail } from './outbox.repository.ts'
 export { logTransport, type MailTransport, smtpTransport } from './transport.ts';
 export { mailRoutes } from './mail.routes.ts';
 export { NotificationMailer } from './notification-mailer.ts';
+export { DigestJob } from './digest.job.ts';
+export { newsletterRoutes } from './newsletter.routes.ts';
+export { NewsletterService } from './newsletter.service.ts';
+export { mailPreferencesRoutes } from './preferences.routes.ts';

@@ -346,6 +346,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mail/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the member of this unsubscribe link still receives this list (no login) */
+        get: operations["getSubscription"];
+        put?: never;
+        /** Unsubscribes the member of this link from the list (no login; RFC 8058 one-click) */
+        post: operations["unsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/manage/members": {
         parameters: {
             query?: never;
@@ -460,6 +478,24 @@ export interface paths {
         put?: never;
         /** Asks to change your address: it changes once confirmed from the link sent to the new one */
         post: operations["changeEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/mail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your digest, newsletter and followed categories */
+        get: operations["getMailPreferences"];
+        /** Changes your digest, newsletter and followed categories */
+        put: operations["setMailPreferences"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -838,6 +874,93 @@ export interface paths {
         put?: never;
         /** Run a draft rule over the latest published posts and show what it would have hit */
         post: operations["backtestRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Newsletters, newest first, with their send progress */
+        get: operations["listNewsletters"];
+        put?: never;
+        /** Writes a newsletter draft */
+        post: operations["createNewsletter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One newsletter and its send progress */
+        get: operations["getNewsletter"];
+        /** Changes a newsletter not yet sent */
+        put: operations["updateNewsletter"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends the newsletter at `sendAt` (now when absent); `sendAt: null` takes it back to a draft */
+        post: operations["scheduleNewsletter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends the newsletter to yourself only, marked as a test */
+        post: operations["testNewsletter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/newsletters/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The message as members will get it, and how many would get it now */
+        post: operations["previewNewsletter"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3092,6 +3215,112 @@ export interface operations {
             };
         };
     };
+    getSubscription: {
+        parameters: {
+            query: {
+                key: string;
+                list: "digest" | "newsletter" | "notifications";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        list: "digest" | "newsletter" | "notifications";
+                        subscribed: boolean;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    unsubscribe: {
+        parameters: {
+            query: {
+                key: string;
+                list: "digest" | "newsletter" | "notifications";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     searchManagedMembers: {
         parameters: {
             query?: {
@@ -3643,6 +3872,102 @@ export interface operations {
             };
             /** @description Every error has this shape */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMailPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Every category, and whether you follow it (digests show the categories you follow, or all) */
+                        categories: {
+                            followed: boolean;
+                            id: number;
+                            name: string;
+                        }[];
+                        /** @enum {string} */
+                        digest: "off" | "daily" | "weekly";
+                        newsletter: boolean;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setMailPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    digest?: "off" | "daily" | "weekly";
+                    followedCategories?: number[];
+                    newsletter?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Every category, and whether you follow it (digests show the categories you follow, or all) */
+                        categories: {
+                            followed: boolean;
+                            id: number;
+                            name: string;
+                        }[];
+                        /** @enum {string} */
+                        digest: "off" | "daily" | "weekly";
+                        newsletter: boolean;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5455,6 +5780,561 @@ export interface operations {
                             title: string;
                         }[];
                         scanned: number;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listNewsletters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        newsletters: {
+                            /**
+                             * @description Every opted-in member, those of a trust level and above, or the followers of a category
+                             * @enum {string}
+                             */
+                            audience: "all" | "trust_level" | "category";
+                            body: string;
+                            categoryId: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            html: string;
+                            id: number;
+                            progress: {
+                                failed: number;
+                                pending: number;
+                                sent: number;
+                            };
+                            /** Format: date-time */
+                            queuedAt: string | null;
+                            /** @description Messages queued when it went out */
+                            recipients: number;
+                            /** Format: date-time */
+                            sendAt: string | null;
+                            /** @enum {string} */
+                            state: "draft" | "scheduled" | "sending" | "sent";
+                            subject: string;
+                            trustLevel: number | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createNewsletter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Every opted-in member, those of a trust level and above, or the followers of a category
+                     * @enum {string}
+                     */
+                    audience: "all" | "trust_level" | "category";
+                    /** @description Markdown */
+                    body: string;
+                    categoryId?: number | null;
+                    subject: string;
+                    trustLevel?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Every opted-in member, those of a trust level and above, or the followers of a category
+                         * @enum {string}
+                         */
+                        audience: "all" | "trust_level" | "category";
+                        body: string;
+                        categoryId: number | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        html: string;
+                        id: number;
+                        progress: {
+                            failed: number;
+                            pending: number;
+                            sent: number;
+                        };
+                        /** Format: date-time */
+                        queuedAt: string | null;
+                        /** @description Messages queued when it went out */
+                        recipients: number;
+                        /** Format: date-time */
+                        sendAt: string | null;
+                        /** @enum {string} */
+                        state: "draft" | "scheduled" | "sending" | "sent";
+                        subject: string;
+                        trustLevel: number | null;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getNewsletter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Every opted-in member, those of a trust level and above, or the followers of a category
+                         * @enum {string}
+                         */
+                        audience: "all" | "trust_level" | "category";
+                        body: string;
+                        categoryId: number | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        html: string;
+                        id: number;
+                        progress: {
+                            failed: number;
+                            pending: number;
+                            sent: number;
+                        };
+                        /** Format: date-time */
+                        queuedAt: string | null;
+                        /** @description Messages queued when it went out */
+                        recipients: number;
+                        /** Format: date-time */
+                        sendAt: string | null;
+                        /** @enum {string} */
+                        state: "draft" | "scheduled" | "sending" | "sent";
+                        subject: string;
+                        trustLevel: number | null;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateNewsletter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Every opted-in member, those of a trust level and above, or the followers of a category
+                     * @enum {string}
+                     */
+                    audience: "all" | "trust_level" | "category";
+                    /** @description Markdown */
+                    body: string;
+                    categoryId?: number | null;
+                    subject: string;
+                    trustLevel?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Every opted-in member, those of a trust level and above, or the followers of a category
+                         * @enum {string}
+                         */
+                        audience: "all" | "trust_level" | "category";
+                        body: string;
+                        categoryId: number | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        html: string;
+                        id: number;
+                        progress: {
+                            failed: number;
+                            pending: number;
+                            sent: number;
+                        };
+                        /** Format: date-time */
+                        queuedAt: string | null;
+                        /** @description Messages queued when it went out */
+                        recipients: number;
+                        /** Format: date-time */
+                        sendAt: string | null;
+                        /** @enum {string} */
+                        state: "draft" | "scheduled" | "sending" | "sent";
+                        subject: string;
+                        trustLevel: number | null;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    scheduleNewsletter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    sendAt?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Every opted-in member, those of a trust level and above, or the followers of a category
+                         * @enum {string}
+                         */
+                        audience: "all" | "trust_level" | "category";
+                        body: string;
+                        categoryId: number | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        html: string;
+                        id: number;
+                        progress: {
+                            failed: number;
+                            pending: number;
+                            sent: number;
+                        };
+                        /** Format: date-time */
+                        queuedAt: string | null;
+                        /** @description Messages queued when it went out */
+                        recipients: number;
+                        /** Format: date-time */
+                        sendAt: string | null;
+                        /** @enum {string} */
+                        state: "draft" | "scheduled" | "sending" | "sent";
+                        subject: string;
+                        trustLevel: number | null;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    testNewsletter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        to: string;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    previewNewsletter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Every opted-in member, those of a trust level and above, or the followers of a category
+                     * @enum {string}
+                     */
+                    audience: "all" | "trust_level" | "category";
+                    /** @description Markdown */
+                    body: string;
+                    categoryId?: number | null;
+                    subject: string;
+                    trustLevel?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        html: string;
+                        recipients: number;
+                        subject: string;
+                        text: string;
                     };
                 };
             };
