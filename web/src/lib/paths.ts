@@ -39,4 +39,6 @@ export const paths = {
   verifyEmail: () => '/verify-email',
   account: () => '/account',
   outbox: () => '/admin/mail',
+  newsletters: () => '/newsletters',
+  unsubscribe: () => '/unsubscribe',
 };

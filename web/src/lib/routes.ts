@@ -128,6 +128,19 @@ export const routes = {
     title: 'account.title',
     menu: true,
   }),
+  unsubscribe: route({
+    path: paths.unsubscribe(),
+    page: () => import('../pages/Unsubscribe.svelte'),
+    access: 'visitor',
+    title: 'unsubscribe.title',
+  }),
+  newsletters: route({
+    path: paths.newsletters(),
+    page: () => import('../pages/Newsletters.svelte'),
+    access: 'manager',
+    title: 'newsletters.title',
+    menu: true,
+  }),
   outbox: route({
     path: paths.outbox(),
     page: () => import('../pages/MailOutbox.svelte'),

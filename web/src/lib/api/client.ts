@@ -1,6 +1,6 @@
 import createClient from 'openapi-fetch';
 import type { paths } from './schema';
-import type { Body, IdeaStatus, Query, RuleDraft, SearchParams, Sort, TopicTemplate } from './types.ts';
+import type { Body, IdeaStatus, MailList, Query, RuleDraft, SearchParams, Sort, TopicTemplate } from './types.ts';
 
 /** An error the API answered with: its stable code (translated by the UI), message and details. */
 export class ApiError extends Error {
@@ -70,6 +70,20 @@ export const api = {
   changeEmail: (password: string, email: string) => call(http.POST('/api/me/email', { body: { password, email } })),
   outbox: (query: Query<'listOutgoingMail'> = {}) => call(http.GET('/api/mail/outbox', { params: { query } })),
   outgoingMail: (mailId: number) => call(http.GET('/api/mail/outbox/{id}', { params: id(mailId) })),
+  mailPrefs: () => call(http.GET('/api/me/mail')),
+  setMailPrefs: (body: Body<'setMailPreferences'>) => call(http.PUT('/api/me/mail', { body })),
+  subscription: (key: string, list: MailList) =>
+    call(http.GET('/api/mail/unsubscribe', { params: { query: { key, list } } })),
+  unsubscribe: (key: string, list: MailList) =>
+    call(http.POST('/api/mail/unsubscribe', { params: { query: { key, list } } })),
+  newsletters: () => call(http.GET('/api/newsletters')),
+  createNewsletter: (body: Body<'createNewsletter'>) => call(http.POST('/api/newsletters', { body })),
+  updateNewsletter: (newsletterId: number, body: Body<'updateNewsletter'>) =>
+    call(http.PUT('/api/newsletters/{id}', { params: id(newsletterId), body })),
+  previewNewsletter: (body: Body<'previewNewsletter'>) => call(http.POST('/api/newsletters/preview', { body })),
+  testNewsletter: (newsletterId: number) => call(http.POST('/api/newsletters/{id}/test', { params: id(newsletterId) })),
+  scheduleNewsletter: (newsletterId: number, sendAt?: string | null) =>
+    call(http.POST('/api/newsletters/{id}/schedule', { params: id(newsletterId), body: { sendAt } })),
   mailSettings: () => call(http.GET('/api/mail/settings')),
   setMailSettings: (body: Body<'setMailSettings'>) => call(http.PUT('/api/mail/settings', { body })),
 

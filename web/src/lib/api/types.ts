@@ -69,3 +69,6 @@ export type ManagedMember = Ok<'searchManagedMembers'>['members'][number];
 export type MemberRecord = Ok<'getMemberRecord'>;
 export type HomeItem = NonNullable<Ok<'getHome'>['announcement']>;
 export type TopicTemplate = Ok<'listTopicTemplates'>['templates'][number];
+
+/** The lists a bulk mail's unsubscribe link names. */
+export type MailList = Query<'unsubscribe'>['list'];
