@@ -22,6 +22,8 @@ import * as m0020 from './0020_reply_cap_index.ts';
 import * as m0021 from './0021_last_refusal.ts';
 import * as m0022 from './0022_rate_limits.ts';
 import * as m0023 from './0023_username_skeleton.ts';
+import * as m0024 from './0024_mail.ts';
+import * as m0026 from './0026_newsletters.ts';
 import * as m0028 from './0028_post_language.ts';
 import * as m0029 from './0029_category_permissions.ts';
 
@@ -53,6 +55,8 @@ export const migrations: Record<string, Migration> = {
   '0021_last_refusal': m0021,
   '0022_rate_limits': m0022,
   '0023_username_skeleton': m0023,
+  '0024_mail': m0024,
+  '0026_newsletters': m0026,
   '0028_post_language': m0028,
   '0029_category_permissions': m0029,
 };

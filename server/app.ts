@@ -17,7 +17,14 @@ import { registerRateLimits } from './http/rate-limit.plugin.ts';
 import { ErrorBody } from './http/schemas.ts';
 import { registerOriginCheck, registerSecurityHeaders } from './http/security.plugin.ts';
 import { registerSession } from './http/session.plugin.ts';
-import { authRoutes, AuthService, SessionRepository, SessionService } from './modules/auth/index.ts';
+import {
+  AccountService,
+  accountRoutes,
+  authRoutes,
+  AuthService,
+  SessionRepository,
+  SessionService,
+} from './modules/auth/index.ts';
 import {
   forumRoutes,
   ForumService,
@@ -58,6 +65,19 @@ import {
   SearchService,
 } from './modules/search/index.ts';
 import { siteRoutes } from './modules/site/index.ts';
+import {
+  DigestJob,
+  Mailer,
+  mailPreferencesRoutes,
+  mailRoutes,
+  NewsletterService,
+  newsletterRoutes,
+  MailSettingsStore,
+  MailWorker,
+  NotificationMailer,
+  logTransport,
+  smtpTransport,
+} from './modules/mail/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -69,6 +89,8 @@ declare module 'fastify' {
     scheduler: ThreadScheduler;
     /** Announces bad buzz to community managers. */
     buzz: BuzzWatcher;
+    /** Sends the mail outbox (tests drain it by hand). */
+    mailWorker: MailWorker;
   }
 }
 
@@ -96,7 +118,10 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   app.removeContentTypeParser('text/plain');
 
   const sessions = new SessionService(new SessionRepository(db));
-  const auth = new AuthService(new MembersRepository(db), sessions);
+  const mailSettings = new MailSettingsStore(db);
+  const mailer = new Mailer(config);
+  const accounts = new AccountService(db, sessions, mailer, mailSettings);
+  const auth = new AuthService(new MembersRepository(db), sessions, { service: accounts, db });
 
   registerErrorHandler(app);
   registerInputGuard(app);
@@ -129,6 +154,27 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   await app.register(authRoutes, { config, auth });
+  await app.register(accountRoutes, { config, accounts });
+  await app.register(mailRoutes, { db, config, settings: mailSettings });
+  await app.register(mailPreferencesRoutes, { db, config });
+  const notificationMailer = new NotificationMailer(db, mailer, mailSettings, config.limits.pageSize);
+  const newsletters = new NewsletterService(db, mailer);
+  const digests = new DigestJob(db, mailer);
+  const mailWorker = new MailWorker(
+    db,
+    config.mail.smtpUrl ? smtpTransport(config.mail, config.mail.smtpUrl) : logTransport((line) => app.log.warn(line)),
+    {
+      batch: config.mail.batch,
+      intervalMs: config.mail.workerMs,
+      timeoutMs: config.mail.timeoutMs,
+      log: app.log,
+      jobs: [() => notificationMailer.run(), () => digests.run(), () => newsletters.runDue()],
+    },
+  );
+  app.decorate('mailWorker', mailWorker);
+  await app.register(newsletterRoutes, { newsletters });
+  app.addHook('onReady', async () => mailWorker.start());
+  app.addHook('onClose', () => mailWorker.stop());
   await app.register(membersRoutes, { members: new MembersService(db) });
   await app.register(siteRoutes, { config, db });
   const netiquette = new NetiquetteService(db, config.netiquetteRecheckMs);
@@ -139,7 +185,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   const reputation = new ReputationService(reputationSettings);
   const recognition = new RecognitionService(db, reputation, reputationSettings);
   await recognition.ensureBuiltins();
-  const publisher = new Publisher(db, config.limits, netiquette, moderationSettings, reputation);
+  const publisher = new Publisher(db, config.limits, netiquette, moderationSettings, reputation, Math.random, accounts);
   await app.register(forumRoutes, {
     config,
     forum: new ForumService(db, config.limits.pageSize, config.threadCacheSeconds, config.threadCoalesce),

@@ -47,6 +47,20 @@ export interface Config {
     maxSocketsPerAddress: number;
     maxSocketsPerMember: number;
   }>;
+  /**
+   * Outgoing mail. Without `smtpUrl` nothing is sent: messages are kept in the outbox and written to the log, so
+   * that an administrator can follow every flow (`npm start` needs no mail server).
+   */
+  readonly mail: Readonly<{
+    smtpUrl: string | undefined;
+    from: string;
+    /** How often a node looks for mail to send, notifications to mail, digests and newsletters due (0: never). */
+    workerMs: number;
+    /** Messages sent per batch (one transaction, holding the senders' lock). */
+    batch: number;
+    /** SMTP connection, greeting and socket timeouts: a stuck server fails the attempt, which is retried later. */
+    timeoutMs: number;
+  }>;
   /** The public address (PUBLIC_URL), for links written outside the site (exports). */
   readonly publicUrl: string | undefined;
   readonly webDist: string;
@@ -75,6 +89,12 @@ export interface Config {
     preview: number;
     /** Searches (and title suggestions) per minute for one client. */
     search: number;
+    /** Account e-mails asked for (password reset, verification resent) per hour for one account or login. */
+    accountMail: number;
+    /** The same, per hour from one network address, whatever the accounts named. */
+    accountMailPerAddress: number;
+    /** Tokens tried (reset, verification, unsubscribe) per 10 minutes from one address. */
+    tokens: number;
   }>;
 }
 
@@ -130,6 +150,20 @@ function meili(env: NodeJS.ProcessEnv): Config['meili'] {
   return Object.freeze({ url, key: env.MEILI_MASTER_KEY || undefined, index });
 }
 
+function smtpUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const url = env.SMTP_URL?.trim();
+  if (!url) return undefined;
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new ConfigError('SMTP_URL is not a URL (smtp://user:pass@host:587 or smtps://…)');
+  }
+  if (protocol !== 'smtp:' && protocol !== 'smtps:')
+    throw new ConfigError('SMTP_URL must start with smtp:// or smtps://');
+  return url;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const publicUrl = env.PUBLIC_URL?.trim();
   const origins = (env.ALLOWED_ORIGINS ?? '')
@@ -180,6 +214,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       maxSocketsPerAddress: int(env, 'LIVE_MAX_SOCKETS_PER_ADDRESS', 100, 1, 1_000_000),
       maxSocketsPerMember: int(env, 'LIVE_MAX_SOCKETS_PER_MEMBER', 20, 1, 1_000_000),
     }),
+    mail: Object.freeze({
+      smtpUrl: smtpUrl(env),
+      from: env.MAIL_FROM?.trim() || `Agora <no-reply@${publicUrl ? new URL(publicUrl).hostname : 'localhost'}>`,
+      workerMs: int(env, 'MAIL_WORKER_MS', 5_000, 0, 3_600_000),
+      batch: int(env, 'MAIL_BATCH', 100, 1, 10_000),
+      timeoutMs: int(env, 'MAIL_TIMEOUT_MS', 20_000, 100, 600_000),
+    }),
     publicUrl: publicUrl || undefined,
     webDist: path.resolve(cwd, env.WEB_DIST?.trim() || 'web/dist'),
     webSsr: path.resolve(
@@ -201,6 +242,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       posting: int(env, 'RATE_LIMIT_POSTING', 30, 1),
       preview: int(env, 'RATE_LIMIT_PREVIEW', 120, 1),
       search: int(env, 'RATE_LIMIT_SEARCH', 120, 1),
+      accountMail: int(env, 'RATE_LIMIT_ACCOUNT_MAIL', 5, 1),
+      accountMailPerAddress: int(env, 'RATE_LIMIT_ACCOUNT_MAIL_ADDRESS', 30, 1),
+      tokens: int(env, 'RATE_LIMIT_TOKENS', 30, 1),
     }),
   };
   return Object.freeze(config);

@@ -14,6 +14,8 @@ export interface Actor {
   /** Read with the session, for the netiquette's context (an actor built elsewhere may lack them). */
   joinedAt?: Date;
   postCount?: number;
+  /** Whether the member confirmed their e-mail address (read with the session; unknown elsewhere). */
+  emailVerified?: boolean;
 }
 
 const RANK: Record<Role, number> = { member: 0, moderator: 1, community_manager: 2, admin: 3 };
@@ -63,6 +65,10 @@ export const PERMISSIONS = {
   'trust.grant': 'community_manager',
   'reputation.settings': 'community_manager',
   'search.insights': 'community_manager',
+  'mail.settings': 'community_manager',
+  'newsletter.manage': 'community_manager',
+  // The outgoing mail holds live links (password resets): whoever reads it can take over any account.
+  'mail.outbox': 'admin',
   'member.set_role': 'admin',
 } as const satisfies Record<string, Role>;
 

@@ -77,6 +77,13 @@ export interface CategoryCounts {
   threads: Generated<number>;
 }
 
+export interface CategoryFollows {
+  category_id: number;
+  created_at: Generated<Timestamp>;
+  member_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface IdeaVotes {
   created_at: Generated<Timestamp>;
   member_id: number;
@@ -89,6 +96,38 @@ export interface LiveEvents {
   id: Generated<number>;
   topic: string;
   type: string;
+}
+
+export interface MailOutbox {
+  attempts: Generated<number>;
+  bulk: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  headers: Generated<JsonText>;
+  html_body: string;
+  id: Generated<number>;
+  kind: string;
+  last_error: string | null;
+  member_id: number | null;
+  message_id: string;
+  newsletter_id: number | null;
+  next_attempt_at: Generated<Timestamp>;
+  sent_at: Timestamp | null;
+  status: Generated<"pending" | "sent" | "logged" | "failed">;
+  subject: string;
+  text_body: string;
+  to_address: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface MailTokens {
+  created_at: Generated<Timestamp>;
+  email: string;
+  expires_at: Timestamp;
+  id: string;
+  member_id: number;
+  purpose: "password.reset" | "email.verify" | "email.change";
+  updated_at: Generated<Timestamp>;
+  used_at: Timestamp | null;
 }
 
 export interface MemberBadges {
@@ -106,13 +145,19 @@ export interface Members {
   banned_at: Timestamp | null;
   bio: Generated<string>;
   created_at: Generated<Timestamp>;
+  digest: Generated<"off" | "daily" | "weekly">;
+  digest_sent_at: Timestamp | null;
   display_name: Generated<string>;
   email: string;
+  email_verified_at: Timestamp | null;
   id: Generated<number>;
   last_refusal_at: TriggerKept<Date | null>;
   last_seen_at: Timestamp | null;
   locale: Generated<"fr" | "en">;
+  mail_key: Generated<string>;
   netiquette_accepted_at: Timestamp | null;
+  newsletter: Generated<boolean>;
+  notification_email_mutes: Generated<string[]>;
   notification_mutes: Generated<string[]>;
   password_hash: string;
   post_count: Generated<number>;
@@ -173,6 +218,23 @@ export interface NetiquetteRules {
   updated_at: Generated<Timestamp>;
 }
 
+export interface Newsletters {
+  audience: Generated<"all" | "trust_level" | "category">;
+  author_id: number | null;
+  body_html: string;
+  body_md: string;
+  category_id: number | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  queued_at: Timestamp | null;
+  recipients: Generated<number>;
+  send_at: Timestamp | null;
+  state: Generated<"draft" | "scheduled" | "sending" | "sent">;
+  subject: string;
+  trust_level: number | null;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Notifications {
   count: Generated<number>;
   created_at: Generated<Timestamp>;
@@ -180,6 +242,7 @@ export interface Notifications {
   group_key: string | null;
   id: Generated<number>;
   kind: string;
+  mailed_at: Timestamp | null;
   member_id: number;
   read_at: Timestamp | null;
   updated_at: Generated<Timestamp>;
@@ -364,13 +427,17 @@ export interface DB {
   buzz_alerts: BuzzAlerts;
   categories: Categories;
   category_counts: CategoryCounts;
+  category_follows: CategoryFollows;
   idea_votes: IdeaVotes;
   live_events: LiveEvents;
+  mail_outbox: MailOutbox;
+  mail_tokens: MailTokens;
   member_badges: MemberBadges;
   member_strikes: MemberStrikes;
   members: Members;
   moderation_items: ModerationItems;
   netiquette_rules: NetiquetteRules;
+  newsletters: Newsletters;
   notifications: Notifications;
   post_revisions: PostRevisions;
   post_search: PostSearch;

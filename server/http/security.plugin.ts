@@ -4,6 +4,16 @@ import { ForbiddenError } from '../lib/errors.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A route other sites (and servers) may call: it must act only on a capability in the request itself, never
+     * on the session cookie — e.g. RFC 8058 one-click unsubscribing, POSTed by mail providers without Origin.
+     */
+    crossSite?: boolean;
+  }
+}
+
 /**
  * CSRF defence from the Lucia guide: a state-changing request must come from our own origin. Browsers always
  * send Origin on POST/PATCH/DELETE; a request without one (or from elsewhere) is refused.
@@ -16,6 +26,7 @@ export function registerOriginCheck(app: FastifyInstance, config: Config): void 
     // sends Origin on it, and another site's page must not open one (cross-site WebSocket hijacking).
     const upgrade = request.headers.upgrade?.toLowerCase() === 'websocket';
     if (SAFE.has(request.method) && !upgrade) return;
+    if (request.routeOptions.config?.crossSite) return;
     const origin = request.headers.origin ?? refererOrigin(request.headers.referer);
     if (!origin && upgrade) return; // not a browser: no ambient cookie to abuse
     if (!origin || origin === 'null') {

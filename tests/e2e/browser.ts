@@ -19,8 +19,11 @@ export interface Site {
   close(): Promise<void>;
 }
 
-/** The real server (built web app + API) on a fresh database, listening on loopback, and a headless Chromium. */
-export async function startSite(): Promise<Site> {
+/**
+ * The real server (built web app + API) on a fresh database, listening on loopback, and a headless Chromium.
+ * `env` adds to (or overrides) the configuration, e.g. SMTP_URL for a test's own SMTP server.
+ */
+export async function startSite(env: Record<string, string> = {}): Promise<Site> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
   mkdirSync(ARTIFACTS, { recursive: true });
   const database = await createTestDatabase();
@@ -29,6 +32,7 @@ export async function startSite(): Promise<Site> {
     RATE_LIMIT_REGISTER: '1000',
     RATE_LIMIT_POSTING: '1000',
     NETIQUETTE_RECHECK_MS: '0',
+    ...env,
   });
   const app = await buildApp({ config, db: database.db, databaseUrl: database.url });
   await app.listen({ port: 0, host: '127.0.0.1' });

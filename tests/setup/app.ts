@@ -49,6 +49,7 @@ export async function createTestApp(
     SEARCH_WORKER: '0',
     SCHEDULER_INTERVAL_MS: '0',
     BUZZ_CHECK_MS: '0',
+    MAIL_WORKER_MS: '0',
     ...env,
   });
   const app = await buildApp({ config, db: database.db, databaseUrl: database.url });

@@ -7,6 +7,7 @@ import { clearSessionCookie, setSessionCookie } from '../../http/session.plugin.
 import { everyLimit } from '../../http/rate-limit.plugin.ts';
 import { errors } from '../../http/schemas.ts';
 import { Me, toMe } from '../members/index.ts';
+import { publicBase } from '../pages/index.ts';
 import type { AuthService } from './auth.service.ts';
 
 export interface AuthRouteDeps {
@@ -48,7 +49,7 @@ export async function authRoutes(fastify: FastifyInstance, { config, auth }: Aut
       },
     },
     async (req, reply) => {
-      const { member, token, expiresAt } = await auth.register(req.body);
+      const { member, token, expiresAt } = await auth.register(req.body, publicBase(config, req));
       setSessionCookie(reply, config, token, expiresAt);
       return reply.status(201).send({ member: toMe(member) });
     },

@@ -1,10 +1,12 @@
 import type { Actor } from '../../access/access.ts';
 import type { Member } from '../../db/types.ts';
 import { ConflictError, UnauthorizedError, UnprocessableError, uniqueViolation } from '../../lib/errors.ts';
-import type { MembersRepository } from '../../content/index.ts';
+import type { Db } from '../../db/kysely.ts';
+import { MembersRepository } from '../../content/index.ts';
 import { skeleton } from '../../lib/confusables.ts';
 import { assertNotStaffTitle, assertValidEmail, assertValidUsername } from '../members/index.ts';
 import { hashPassword, verifyPassword } from '../../lib/password.ts';
+import type { AccountService } from './account.service.ts';
 import { assertAcceptablePassword } from './password-policy.ts';
 import { generateSessionToken, type SessionService } from './session.service.ts';
 
@@ -26,9 +28,11 @@ export class AuthService {
   constructor(
     private readonly members: MembersRepository,
     private readonly sessions: SessionService,
+    /** With it, a new member gets the link confirming their address, written in the registration's transaction. */
+    private readonly accounts?: { service: AccountService; db: Db },
   ) {}
 
-  async register(input: RegisterInput): Promise<SignedIn> {
+  async register(input: RegisterInput, requestBase = ''): Promise<SignedIn> {
     if (input.acceptNetiquette !== true) {
       throw new UnprocessableError('netiquette.not_accepted', 'You must accept the netiquette to join.', {
         field: 'acceptNetiquette',
@@ -38,24 +42,37 @@ export class AuthService {
     assertNotStaffTitle(input.username);
     assertValidEmail(input.email);
     await assertAcceptablePassword(input.password, input.username, input.email);
-    const member = await this.createMember({ ...input, role: 'member', acceptedNetiquette: true });
+    const accounts = this.accounts;
+    const member = accounts
+      ? await accounts.db.transaction().execute(async (trx) => {
+          const created = await this.createMember(
+            { ...input, role: 'member', acceptedNetiquette: true },
+            new MembersRepository(trx),
+          );
+          await accounts.service.sendVerification(trx, created, requestBase);
+          return created;
+        })
+      : await this.createMember({ ...input, role: 'member', acceptedNetiquette: true });
     return this.signIn(member);
   }
 
   /** Shared by registration, the operator CLI and the first-admin bootstrap. */
-  async createMember(input: {
-    username: string;
-    email: string;
-    password: string;
-    role: Member['role'];
-    acceptedNetiquette: boolean;
-    locale?: 'fr' | 'en';
-    displayName?: string;
-  }): Promise<Member> {
+  async createMember(
+    input: {
+      username: string;
+      email: string;
+      password: string;
+      role: Member['role'];
+      acceptedNetiquette: boolean;
+      locale?: 'fr' | 'en';
+      displayName?: string;
+    },
+    members = this.members,
+  ): Promise<Member> {
     await this.assertUsernameFree(input.username);
     const passwordHash = await hashPassword(input.password);
     try {
-      return await this.members.create({
+      return await members.create({
         username: input.username,
         email: input.email,
         password_hash: passwordHash,
@@ -65,6 +82,8 @@ export class AuthService {
         display_name: input.displayName ?? input.username,
         locale: input.locale ?? 'fr',
         netiquette_accepted_at: input.acceptedNetiquette ? new Date() : null,
+        // Staff accounts are made by an operator (CLI, ADMIN_EMAIL), who vouches for the address.
+        email_verified_at: input.role === 'member' ? null : new Date(),
       });
     } catch (err) {
       const constraint = uniqueViolation(err);

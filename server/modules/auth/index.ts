@@ -5,3 +5,5 @@ export { ensureAdmin } from './bootstrap.ts';
 export { assertAcceptablePassword, MIN_PASSWORD_SCORE } from './password-policy.ts';
 export { SessionRepository } from './session.repository.ts';
 export { generateSessionToken, SessionService, type ValidatedSession } from './session.service.ts';
+export { accountRoutes } from './account.routes.ts';
+export { AccountService } from './account.service.ts';

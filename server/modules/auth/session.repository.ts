@@ -28,6 +28,7 @@ export class SessionRepository {
         'members.last_seen_at',
         'members.created_at as joined_at',
         'members.post_count',
+        'members.email_verified_at',
       ])
       .where('sessions.id', '=', id)
       .executeTakeFirst();

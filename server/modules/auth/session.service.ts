@@ -76,6 +76,7 @@ export class SessionService {
         sanctionReason: row.sanction_reason,
         joinedAt: row.joined_at,
         postCount: row.post_count,
+        emailVerified: row.email_verified_at !== null,
       },
     };
   }

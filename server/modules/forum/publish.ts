@@ -104,6 +104,8 @@ export class Publisher {
     private readonly moderationSettings: ModerationSettingsStore,
     private readonly reputation: ReputationService,
     private readonly random: () => number = Math.random,
+    /** Account rules on posting (a confirmed e-mail address, when the community requires one). */
+    private readonly accounts?: { assertMayPost(actor: Actor): Promise<void> },
   ) {
     this.read = repositories(db);
   }
@@ -112,6 +114,7 @@ export class Publisher {
     // 1. validate
     const actor = authorize(actorOrNull, 'thread.create');
     assertMayWrite(actor);
+    await this.accounts?.assertMayPost(actor);
     if (input.kind === 'announcement') authorize(actor, 'thread.announce');
     if (input.pinned || input.pinnedGlobal) authorize(actor, 'thread.pin');
     if (input.featured) authorize(actor, 'thread.feature');
@@ -186,6 +189,7 @@ export class Publisher {
     const thread = await this.read.threads.getById(threadId);
     if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError('thread.not_found', 'No such thread.');
     assertMayWrite(actor);
+    await this.accounts?.assertMayPost(actor);
     this.assertOpen(actor, thread);
     this.validateBody(input.body);
     let replyTo: Post | undefined;

@@ -151,6 +151,19 @@ export class ManagementRepository {
         .where('member_id', '=', id)
         .execute(),
       this.db.selectFrom('sessions').select(['created_at', 'expires_at']).where('member_id', '=', id).execute(),
+      this.db
+        .selectFrom('category_follows as f')
+        .innerJoin('categories as c', 'c.id', 'f.category_id')
+        .select(['c.slug', 'f.created_at'])
+        .where('f.member_id', '=', id)
+        .execute(),
+      // The envelope of every message sent, not its body: bodies may hold links that still work.
+      this.db
+        .selectFrom('mail_outbox')
+        .select(['kind', 'to_address', 'subject', 'status', 'created_at', 'sent_at'])
+        .where('member_id', '=', id)
+        .orderBy('id')
+        .execute(),
     ]);
   }
 
@@ -182,5 +195,6 @@ export class ManagementRepository {
     await this.db.deleteFrom('sessions').where('member_id', '=', id).execute();
     await this.db.deleteFrom('notifications').where('member_id', '=', id).execute();
     await this.db.deleteFrom('thread_follows').where('member_id', '=', id).execute();
+    await this.db.deleteFrom('category_follows').where('member_id', '=', id).execute();
   }
 }

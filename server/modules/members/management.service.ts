@@ -109,8 +109,21 @@ export class MemberManagementService {
     const member = await this.members.getMember(id);
     if (!member) throw new NotFoundError('member.not_found', 'No such member.');
     const { password_hash: _, ...profile } = member;
-    const [posts, revisions, reactions, votes, follows, notifications, reputation, badges, reports, strikes, sessions] =
-      await this.members.exportData(id);
+    const [
+      posts,
+      revisions,
+      reactions,
+      votes,
+      follows,
+      notifications,
+      reputation,
+      badges,
+      reports,
+      strikes,
+      sessions,
+      categoryFollows,
+      mailSent,
+    ] = await this.members.exportData(id);
     await new AuditRepository(this.db).record({
       actorId: actor.id,
       action: 'member.exported',
@@ -131,6 +144,16 @@ export class MemberManagementService {
       reportsMade: reports,
       warnings: strikes,
       sessions,
+      mail: {
+        preferences: {
+          emailVerifiedAt: member.email_verified_at,
+          digest: member.digest,
+          newsletter: member.newsletter,
+          notificationsNotByEmail: member.notification_email_mutes,
+          followedCategories: categoryFollows,
+        },
+        sent: mailSent,
+      },
     };
   }
 

@@ -22,5 +22,6 @@ export function toMe(m: Member) {
     locale: m.locale,
     suspendedUntil: m.suspended_until?.toISOString() ?? null,
     banned: m.banned_at !== null,
+    emailVerified: m.email_verified_at !== null,
   };
 }

@@ -19,6 +19,7 @@ export const Me = Type.Object({
   locale: LocaleSchema,
   suspendedUntil: Nullable(DateTime),
   banned: Type.Boolean(),
+  emailVerified: Type.Boolean({ description: 'Whether the member confirmed their e-mail address' }),
 });
 
 export const ProfileResponse = Type.Object({

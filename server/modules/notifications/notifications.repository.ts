@@ -5,6 +5,7 @@ import type { Executor } from '../../db/kysely.ts';
 export const MUTABLE_KINDS = [
   'reply',
   'mention',
+  'quote',
   'like',
   'helpful',
   'answer.accepted',
@@ -13,6 +14,14 @@ export const MUTABLE_KINDS = [
   'idea.status',
 ] as const;
 export type MutableKind = (typeof MUTABLE_KINDS)[number];
+
+/**
+ * Kinds also sent by e-mail when still unread after the community's delay, each of which a member may turn off
+ * by e-mail alone. Moderation decisions and sanctions are e-mailed too and cannot be turned off.
+ */
+export const EMAIL_KINDS = ['reply', 'mention', 'quote', 'answer.accepted', 'idea.status'] as const;
+/** Families (the part before the dot) always e-mailed. */
+export const ALWAYS_EMAILED = ['moderation', 'sanction'] as const;
 
 export class NotificationsRepository {
   constructor(private readonly db: Executor) {}
@@ -76,5 +85,18 @@ export class NotificationsRepository {
 
   async setMutes(memberId: number, kinds: string[]): Promise<void> {
     await this.db.updateTable('members').set({ notification_mutes: kinds }).where('id', '=', memberId).execute();
+  }
+
+  async emailMutes(memberId: number): Promise<string[]> {
+    const row = await this.db
+      .selectFrom('members')
+      .select('notification_email_mutes')
+      .where('id', '=', memberId)
+      .executeTakeFirst();
+    return row?.notification_email_mutes ?? [];
+  }
+
+  async setEmailMutes(memberId: number, kinds: string[]): Promise<void> {
+    await this.db.updateTable('members').set({ notification_email_mutes: kinds }).where('id', '=', memberId).execute();
   }
 }

@@ -5,7 +5,7 @@ import { authorize } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
 import { UnprocessableError } from '../../lib/errors.ts';
 import { DateTime, errors, Id } from '../../http/schemas.ts';
-import { MUTABLE_KINDS, NotificationsRepository } from './notifications.repository.ts';
+import { EMAIL_KINDS, MUTABLE_KINDS, NotificationsRepository } from './notifications.repository.ts';
 
 const PAGE = 30;
 /** What a notification points at; which fields are there depends on its kind. */
@@ -38,6 +38,10 @@ const Unread = Type.Object({ unread: Type.Integer() });
 const Preferences = Type.Object({
   kinds: Type.Array(Type.String(), { description: 'The kinds a member may turn off' }),
   muted: Type.Array(Type.String()),
+  emailKinds: Type.Array(Type.String(), {
+    description: 'The kinds also sent by e-mail when left unread, which a member may turn off by e-mail',
+  }),
+  emailMuted: Type.Array(Type.String()),
 });
 
 /** The bell: a member's notifications, unread count, marking read, and which kinds they want. */
@@ -127,7 +131,7 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
         response: { 200: Preferences, ...errors(401) },
       },
     },
-    async (req) => ({ kinds: [...MUTABLE_KINDS], muted: await repo.mutes(authorize(req.actor, 'post.reply').id) }),
+    async (req) => preferences(authorize(req.actor, 'post.reply').id),
   );
 
   app.put(
@@ -136,8 +140,12 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
       schema: {
         operationId: 'setNotificationPreferences',
         tags,
-        summary: 'Turns kinds of notifications off (moderation decisions and sanctions always arrive)',
-        body: Type.Object({ muted: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 }) }),
+        summary:
+          'Turns kinds of notifications off, in the app or by e-mail (moderation decisions and sanctions always arrive)',
+        body: Type.Object({
+          muted: Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 }),
+          emailMuted: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 })),
+        }),
         response: { 200: Preferences, ...errors(401, 422) },
       },
     },
@@ -151,8 +159,22 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
           { field: 'muted' },
         );
       }
+      const emailUnknown = (req.body.emailMuted ?? []).filter((k) => !(EMAIL_KINDS as readonly string[]).includes(k));
+      if (emailUnknown.length) {
+        throw new UnprocessableError(
+          'notifications.kind_unknown',
+          `These kinds cannot be turned off by e-mail: ${emailUnknown.join(', ')}`,
+          { field: 'emailMuted' },
+        );
+      }
       await repo.setMutes(actor.id, [...new Set(req.body.muted)]);
-      return { kinds: [...MUTABLE_KINDS], muted: await repo.mutes(actor.id) };
+      if (req.body.emailMuted) await repo.setEmailMutes(actor.id, [...new Set(req.body.emailMuted)]);
+      return preferences(actor.id);
     },
   );
+
+  async function preferences(memberId: number) {
+    const [muted, emailMuted] = await Promise.all([repo.mutes(memberId), repo.emailMutes(memberId)]);
+    return { kinds: [...MUTABLE_KINDS], muted, emailKinds: [...EMAIL_KINDS], emailMuted };
+  }
 }

@@ -7,6 +7,8 @@ import { NotificationsRepository } from './notifications.repository.ts';
 
 /** At most this many members are notified of mentions in one post (a list of names is not a reason to ping all). */
 const MAX_MENTIONS = 10;
+/** A Markdown blockquote line. */
+const QUOTE = /^ {0,3}>/m;
 
 function who(db: Executor, memberId: number) {
   return new MembersRepository(db).getNames(memberId);
@@ -57,7 +59,9 @@ export const notifier = {
       if (parent && !told.has(parent.author_id)) {
         told.add(parent.author_id);
         if (await maySee(db, thread, parent.author_id)) {
-          await notifications.create(parent.author_id, 'reply', { ...(await about()), toPost: post.reply_to_id });
+          // The composer's Quote answers the post with its text as a blockquote: a quote, not a plain reply.
+          const kind = QUOTE.test(post.body_md) ? 'quote' : 'reply';
+          await notifications.create(parent.author_id, kind, { ...(await about()), toPost: post.reply_to_id });
         }
       }
     }

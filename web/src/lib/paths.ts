@@ -35,4 +35,11 @@ export const paths = {
   health: (query?: { days?: number }) => withQuery('/health', query),
   members: () => '/members',
   scheduled: () => '/scheduled',
+  forgotPassword: () => '/forgot-password',
+  resetPassword: () => '/reset-password',
+  verifyEmail: () => '/verify-email',
+  account: () => '/account',
+  outbox: () => '/admin/mail',
+  newsletters: () => '/newsletters',
+  unsubscribe: () => '/unsubscribe',
 };

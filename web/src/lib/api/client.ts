@@ -1,6 +1,6 @@
 import createClient from 'openapi-fetch';
 import type { paths } from './schema';
-import type { Body, IdeaStatus, Query, RuleDraft, SearchParams, Sort, TopicTemplate } from './types.ts';
+import type { Body, IdeaStatus, MailList, Query, RuleDraft, SearchParams, Sort, TopicTemplate } from './types.ts';
 
 /** An error the API answered with: its stable code (translated by the UI), message and details. */
 export class ApiError extends Error {
@@ -65,13 +65,41 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
     login: (login: string, password: string) => call(http.POST('/api/auth/login', { body: { login, password } })),
     logout: () => call(http.POST('/api/auth/logout')),
     updateMe: (body: Body<'updateMe'>) => call(http.PATCH('/api/me', { body })),
+    forgotPassword: (login: string) => call(http.POST('/api/auth/password/forgot', { body: { login } })),
+    resetPassword: (token: string, password: string) =>
+      call(http.POST('/api/auth/password/reset', { body: { token, password } })),
+    verifyEmail: (token: string) => call(http.POST('/api/auth/email/verify', { body: { token } })),
+    resendVerification: () => call(http.POST('/api/auth/email/verify/resend')),
+    changePassword: (current: string, password: string) =>
+      call(http.POST('/api/me/password', { body: { current, password } })),
+    changeEmail: (password: string, email: string) => call(http.POST('/api/me/email', { body: { password, email } })),
+    outbox: (query: Query<'listOutgoingMail'> = {}) => call(http.GET('/api/mail/outbox', { params: { query } })),
+    outgoingMail: (mailId: number) => call(http.GET('/api/mail/outbox/{id}', { params: id(mailId) })),
+    mailPrefs: () => call(http.GET('/api/me/mail')),
+    setMailPrefs: (body: Body<'setMailPreferences'>) => call(http.PUT('/api/me/mail', { body })),
+    subscription: (key: string, list: MailList) =>
+      call(http.GET('/api/mail/unsubscribe', { params: { query: { key, list } } })),
+    unsubscribe: (key: string, list: MailList) =>
+      call(http.POST('/api/mail/unsubscribe', { params: { query: { key, list } } })),
+    newsletters: () => call(http.GET('/api/newsletters')),
+    createNewsletter: (body: Body<'createNewsletter'>) => call(http.POST('/api/newsletters', { body })),
+    updateNewsletter: (newsletterId: number, body: Body<'updateNewsletter'>) =>
+      call(http.PUT('/api/newsletters/{id}', { params: id(newsletterId), body })),
+    previewNewsletter: (body: Body<'previewNewsletter'>) => call(http.POST('/api/newsletters/preview', { body })),
+    testNewsletter: (newsletterId: number) =>
+      call(http.POST('/api/newsletters/{id}/test', { params: id(newsletterId) })),
+    scheduleNewsletter: (newsletterId: number, sendAt?: string | null) =>
+      call(http.POST('/api/newsletters/{id}/schedule', { params: id(newsletterId), body: { sendAt } })),
+    mailSettings: () => call(http.GET('/api/mail/settings')),
+    setMailSettings: (body: Body<'setMailSettings'>) => call(http.PUT('/api/mail/settings', { body })),
 
     notifications: (before?: number | null) =>
       call(http.GET('/api/notifications', { params: { query: { before: before ?? undefined } } })),
     unread: () => call(http.GET('/api/notifications/unread')),
     markRead: (ids?: number[]) => call(http.POST('/api/notifications/read', { body: ids ? { ids } : {} })),
     notificationPrefs: () => call(http.GET('/api/notifications/preferences')),
-    setNotificationPrefs: (muted: string[]) => call(http.PUT('/api/notifications/preferences', { body: { muted } })),
+    setNotificationPrefs: (muted: string[], emailMuted?: string[]) =>
+      call(http.PUT('/api/notifications/preferences', { body: { muted, emailMuted } })),
 
     ideas: (params: { status?: IdeaStatus | ''; sort?: 'votes' | 'recent'; offset?: number } = {}) =>
       call(http.GET('/api/ideas', { params: { query: { ...params, status: params.status || undefined } } })),

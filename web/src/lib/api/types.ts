@@ -72,3 +72,6 @@ export type MemberRecord = Ok<'getMemberRecord'>;
 export type Home = Ok<'getHome'>;
 export type HomeItem = NonNullable<Home['announcement']>;
 export type TopicTemplate = Ok<'listTopicTemplates'>['templates'][number];
+
+/** The lists a bulk mail's unsubscribe link names. */
+export type MailList = Query<'unsubscribe'>['list'];

@@ -1,4 +1,5 @@
 import { enCommunity } from './en.community.ts';
+import { enMail } from './en.mail.ts';
 import type { Messages } from './index.svelte.ts';
 
 export const en: Messages = {
@@ -363,4 +364,5 @@ export const en: Messages = {
   'search.misses.seed': 'Start this topic',
   'composer.similar': 'Similar topics already exist',
   ...enCommunity,
+  ...enMail,
 };

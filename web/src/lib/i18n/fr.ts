@@ -1,5 +1,6 @@
 /** French strings: the reference dictionary (en.ts must have the same keys; a test checks it). */
 import { frCommunity } from './fr.community.ts';
+import { frMail } from './fr.mail.ts';
 
 export const fr = {
   'nav.home': 'Accueil',
@@ -369,4 +370,5 @@ export const fr = {
   'search.misses.seed': 'Lancer ce sujet',
   'composer.similar': 'Des sujets proches existent déjà',
   ...frCommunity,
+  ...frMail,
 } as const;

@@ -4,7 +4,7 @@ import { errorStatus } from '../errors.ts';
 import { live } from './live.svelte.ts';
 
 /** Who a page or link is for, from anyone to community managers (and admins). */
-export type Access = 'visitor' | 'member' | 'staff' | 'manager';
+export type Access = 'visitor' | 'member' | 'staff' | 'manager' | 'admin';
 
 /** Who is signed in, and what the community is called: loaded once at start. */
 class Session {
@@ -57,6 +57,7 @@ class Session {
     if (access === 'member') return this.me !== null;
     if (access === 'staff') return this.isStaff;
     if (access === 'manager') return this.isManager;
+    if (access === 'admin') return this.me?.role === 'admin';
     return true;
   }
 }
