@@ -87,7 +87,7 @@ function isDirected(tokens: Token[], index: number): boolean {
       const begin = end - phrase.length + 1;
       if (begin >= 0 && phrase.every((w, k) => tokens[begin + k]!.forms.includes(w))) return true;
     }
-    if (!INTENSIFIERS.has(tokens[end]!.text)) return false;
+    if (!tokens[end]!.forms.some((form) => INTENSIFIERS.has(form))) return false;
   }
   return false;
 }

@@ -132,10 +132,19 @@ export class LexiconGroup {
   /** The first four letters of every stem, as a number: most words start like no stem, and cost one lookup. */
   private readonly stemHeads = new Set<number>();
 
+  /** Every entry's first word, for filling in masked letters (« enc*lé »). */
+  private readonly heads: WordPattern[] = [];
+
   constructor(private readonly lexicons: readonly Lexicon[]) {
+    const seen = new Set<string>();
     lexicons.forEach((lex, k) => {
       for (const [pattern, entry] of lex.patterns()) {
         const head = pattern[0]!;
+        const headId = head.exact + (head.stem ? '*' : '');
+        if (!seen.has(headId)) {
+          seen.add(headId);
+          this.heads.push(head);
+        }
         const map = head.stem ? this.stemFirst : this.byFirst;
         if (head.stem) {
           this.minStem = Math.min(this.minStem, head.exact.length);
@@ -149,6 +158,11 @@ export class LexiconGroup {
     });
   }
 
+  private unmask(t: Token): void {
+    const extra = t.forms.flatMap((f) => fillMasks(f, this.heads));
+    for (const e of extra) if (!t.forms.includes(e)) t.forms.push(e);
+  }
+
   /** matches[k] holds lexicon k's matches, in order. */
   matchAll(tokens: Token[]): LexiconMatch[][] {
     const count = this.lexicons.length;
@@ -159,6 +173,7 @@ export class LexiconGroup {
     const state = { tokens, nextFree, bestLength, bestEntry, any: false };
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
+      if (t.masked) this.unmask(t);
       state.any = false;
       for (let f = 0; f < t.forms.length; f++) {
         const form = t.forms[f]!;
@@ -180,6 +195,28 @@ export class LexiconGroup {
     }
     return matches;
   }
+}
+
+/**
+ * A word with letters hidden behind `*` gets, as extra forms, the lexicon words it can be read as: same length,
+ * the same letters where they show. It must show most of itself (at least two letters, and no more hidden
+ * than shown), so that « f*** » or « *** » stay unread.
+ */
+function fillMasks(form: string, heads: WordPattern[]): string[] {
+  let hidden = 0;
+  for (let i = 0; i < form.length; i++) if (form.charCodeAt(i) === 42) hidden++;
+  if (hidden === 0 || form.length - hidden < 2 || hidden * 2 > form.length) return [];
+  const filled: string[] = [];
+  for (const head of heads) {
+    const w = head.exact;
+    if (head.stem ? w.length > form.length : w.length !== form.length) continue;
+    let ok = true;
+    for (let i = 0; i < w.length && ok; i++) ok = form[i] === '*' || form[i] === w[i];
+    // A stem's ending must show no hidden letter of its own (« enculé* » reads « enc*lés », not « enc*l** »).
+    for (let i = w.length; i < form.length && ok; i++) ok = form[i] !== '*';
+    if (ok) filled.push(w + form.slice(w.length));
+  }
+  return filled;
 }
 
 interface GroupState {

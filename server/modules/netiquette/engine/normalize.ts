@@ -1,3 +1,5 @@
+import { skeleton } from '../../../lib/confusables.ts';
+
 /**
  * Text normalisation for matching, with every token mapped back to its span in the original text so that the
  * composer can highlight exactly what the member wrote.
@@ -6,7 +8,10 @@
  *  - Unicode NFKC (full-width and stylised letters become plain ones), ligatures opened (œ → oe);
  *  - zero-width characters, soft hyphens and combining marks removed;
  *  - case and accent folding (É → e);
+ *  - look-alike letters of other scripts inside a word (Cyrillic « а », Greek « ο ») folded to the Latin letter
+ *    they imitate, through Unicode's confusables (TR39, as usernames are compared: server/lib/confusables.ts);
  *  - leetspeak inside words (0→o, 3→e, 4→a, 1→i or l, $→s, @→a, 5→s, 7→t, !→i);
+ *  - masked letters kept in the word (« enc*lé », « f**k »): Token.masked, resolved against the lexicons;
  *  - letters spaced or dotted out joined (« c o n n a r d », « f.u.c.k »);
  *  - French elisions split off (« l'», « qu'», « d'»…): the apostrophe separates words;
  *  - long runs of a repeated letter shortened (« connnnnard », « fuuuuck »).
@@ -17,6 +22,8 @@
  */
 
 export interface Token {
+  /** Letters hidden behind `*` (« enc*lé »): the text keeps a `*` for each, and lexicons fill them in. */
+  masked?: true;
   /** Folded text, leetspeak decoded with 1 → i. */
   text: string;
   /** The same with 1 → l, when the token held a 1 (else identical to text). */
@@ -46,6 +53,9 @@ const INVISIBLE =
   /^[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFE00-\uFE0F\uFEFF]$/u;
 const MARK = /\p{M}/gu;
 const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ĳ: 'ij', ø: 'o', đ: 'd', ł: 'l', ı: 'i' };
+/** Letters of the scripts whose look-alikes of Latin letters are used to slip a word past a filter. */
+const LOOKALIKE_SCRIPT = /^[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Armenian}\p{Script=Cherokee}]$/u;
+const LATIN_WORD = /^[a-z]{1,2}$/;
 const foldCache = new Map<string, string>();
 
 function foldChar(cp: string): string {
@@ -55,6 +65,14 @@ function foldChar(cp: string): string {
     else {
       s = cp.normalize('NFKC').normalize('NFD').replace(MARK, '').toLowerCase();
       s = [...s].map((c) => LIGATURES[c] ?? c).join('');
+      // « сonnard » with a Cyrillic « с »: the confusable skeleton gives the Latin letter it imitates. A whole
+      // Russian or Greek word folds into Latin nonsense that no list holds, which costs nothing.
+      if (LOOKALIKE_SCRIPT.test(cp)) {
+        // The lunate sigma « ϲ » is a « c » to the eye, but the skeleton's compatibility decomposition first turns
+        // it into a final sigma, which imitates nothing.
+        const latin = cp === 'ϲ' ? 'c' : skeleton(cp);
+        if (LATIN_WORD.test(latin)) s = latin;
+      }
     }
     if (foldCache.size < 50_000) foldCache.set(cp, s);
   }
@@ -145,6 +163,8 @@ const LETTER_C = 1;
 const DIGIT_C = 2;
 const LEET_ANY = 3;
 const LEET_IN = 4;
+/** `*` standing for hidden letters: only with letters on both sides of its run (« f**k »), else markdown. */
+const MASK_C = 5;
 const ASCII_CLASS = new Uint8Array(128);
 for (let c = 97; c <= 122; c++) ASCII_CLASS[c] = LETTER_C;
 for (let c = 48; c <= 57; c++) ASCII_CLASS[c] = DIGIT_C;
@@ -152,6 +172,7 @@ ASCII_CLASS[36] = LEET_ANY; // $
 ASCII_CLASS[64] = LEET_ANY; // @
 ASCII_CLASS[33] = LEET_IN; // !
 ASCII_CLASS[124] = LEET_IN; // |
+ASCII_CLASS[42] = MASK_C; // *
 const LETTER_RE = /\p{L}/u;
 const wideClass = new Map<number, number>();
 
@@ -185,10 +206,18 @@ export function tokenize(original: string): Token[] {
   // In a word: letters, digits, $ @ € anywhere; ! and | only between letters or digits (« conn!ard »).
   const inWord = (k: number, c: number) => {
     if (c === LETTER_C || c === DIGIT_C || c === LEET_ANY) return true;
+    if (c === MASK_C) return maskInWord(k);
     if (c !== LEET_IN || k === 0 || k === n - 1) return false;
     const p = classAt(k - 1);
     const q = classAt(k + 1);
     return (p === LETTER_C || p === DIGIT_C) && (q === LETTER_C || q === DIGIT_C);
+  };
+  const maskInWord = (k: number) => {
+    let a = k - 1;
+    while (a >= 0 && text.charCodeAt(a) === 42) a--;
+    let b = k + 1;
+    while (b < n && text.charCodeAt(b) === 42) b++;
+    return a >= 0 && b < n && b - a <= 4 && classAt(a) === LETTER_C && classAt(b) === LETTER_C;
   };
   const tokens: Token[] = [];
   // Single-letter words, with the separator before them, for joining spelled-out words afterwards.
@@ -209,9 +238,11 @@ export function tokenize(original: string): Token[] {
     let maxRun = 0;
     let prevCode = -1;
     let c = ci;
+    let masks = 0;
     while (j < n && inWord(j, c)) {
       const code = text.charCodeAt(j);
       if (c === LETTER_C) letters++;
+      else if (c === MASK_C) masks++;
       else {
         otherCount++;
         if (code === 49) hasOne = true;
@@ -239,7 +270,14 @@ export function tokenize(original: string): Token[] {
       }
       if (j - i === 1) singles.push({ index: tokens.length, sep: text.slice(sepStart, i) });
       const run3 = maxRun >= 3 || (decoded !== raw && (hasRun3(decoded) || hasRun3(alt)));
-      tokens.push(makeToken(decoded, alt, starts[i]!, ends[j - 1]!, run3));
+      const token = makeToken(decoded, alt, starts[i]!, ends[j - 1]!, run3);
+      if (masks > 0) {
+        token.masked = true;
+        // « f*u*c*k » is a word spelled out with stars rather than one with letters hidden.
+        const bare = decoded.replaceAll('*', '');
+        if (bare.length >= 3 && masks >= bare.length - 1) token.forms.push(bare);
+      }
+      tokens.push(token);
       sepStart = j;
     }
     // A number is no word: it stays in the separator, which breaks a spelled-out run.
