@@ -217,7 +217,16 @@ export function tokenize(original: string): Token[] {
     while (a >= 0 && text.charCodeAt(a) === 42) a--;
     let b = k + 1;
     while (b < n && text.charCodeAt(b) === 42) b++;
-    return a >= 0 && b < n && b - a <= 4 && classAt(a) === LETTER_C && classAt(b) === LETTER_C;
+    if (a < 0 || b - a > 4 || classAt(a) !== LETTER_C) return false;
+    if (b < n && classAt(b) === LETTER_C) return true;
+    // A word's last letters hidden (« encul* »): after three letters, and at most two stars.
+    return (
+      b - a <= 3 &&
+      a >= 2 &&
+      classAt(a - 1) === LETTER_C &&
+      classAt(a - 2) === LETTER_C &&
+      (b >= n || classAt(b) === OTHER)
+    );
   };
   const tokens: Token[] = [];
   // Single-letter words, with the separator before them, for joining spelled-out words afterwards.
@@ -275,7 +284,8 @@ export function tokenize(original: string): Token[] {
         token.masked = true;
         // « f*u*c*k » is a word spelled out with stars rather than one with letters hidden.
         const bare = decoded.replaceAll('*', '');
-        if (bare.length >= 3 && masks >= bare.length - 1) token.forms.push(bare);
+        // « f*u*c*k » is spelled out with stars; « *connard* » is markdown emphasis; « encul* » is cut short.
+        if ((bare.length >= 3 && masks >= bare.length - 1) || decoded.endsWith('*')) token.forms.push(bare);
       }
       tokens.push(token);
       sepStart = j;

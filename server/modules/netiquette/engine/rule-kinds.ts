@@ -1,5 +1,13 @@
 import { builtinLexicons } from './builtin-lexicons.ts';
+import { findAddresses } from './detectors/address.ts';
+import { findDisguisedEmails, findSpelledPhones } from './detectors/disguised-contacts.ts';
+import { harassmentDetector } from './detectors/harassment.ts';
+import { identityDetector } from './detectors/identity.ts';
 import { findCards, findEmails, findIbans, findPhones } from './detectors/personal-data.ts';
+import { sexualDetector } from './detectors/sexual.ts';
+import { spamDetector } from './detectors/spam.ts';
+import { threatDetector } from './detectors/threats.ts';
+import { reason } from './explain.ts';
 import { type FoundLink, findLinks, hostMatches } from './detectors/links.ts';
 import { findRepetitions, findShouting } from './detectors/style.ts';
 import { Lexicon } from './lexicon.ts';
@@ -19,9 +27,11 @@ function linksOf(f: Prepared): FoundLink[] {
 }
 
 const spansOf =
-  (finder: (text: string) => { start: number; end: number }[]) =>
+  (finder: (text: string) => { start: number; end: number }[], why?: () => Found['why']) =>
   (fields: Prepared[]): Found[] =>
-    fields.flatMap((f) => finder(f.text).map((s) => ({ field: f.field, start: s.start, end: s.end })));
+    fields.flatMap((f) =>
+      finder(f.text).map((s) => ({ field: f.field, start: s.start, end: s.end, ...(why ? { why: why() } : {}) })),
+    );
 
 export function detectorFor(
   def: RuleDefinition,
@@ -33,8 +43,8 @@ export function detectorFor(
     case 'insults': {
       const { insults, mild } = builtinLexicons();
       const extra = new Lexicon(wordList(params));
-      const strong = lexiconDetector(registry, [insults, extra]);
-      const aimed = lexiconDetector(registry, [mild], { directed: true });
+      const strong = lexiconDetector(registry, [insults, extra], { notAboutSelf: true });
+      const aimed = lexiconDetector(registry, [mild], { directed: true, notAboutSelf: true });
       return (fields) => [...strong(fields), ...aimed(fields)];
     }
     case 'profanity': {
@@ -44,12 +54,37 @@ export function detectorFor(
     }
     case 'hate':
       return lexiconDetector(registry, [builtinLexicons().hate]);
-    case 'threats':
-      return lexiconDetector(registry, [builtinLexicons().threats]);
+    case 'threats': {
+      const listed = lexiconDetector(registry, [builtinLexicons().threats]);
+      const grammar = threatDetector(registry);
+      return (fields) => [...listed(fields), ...grammar(fields)];
+    }
+    case 'identity':
+      return identityDetector(registry);
+    case 'sexual':
+      return sexualDetector(registry);
+    case 'harassment':
+      return harassmentDetector(registry);
+    case 'address':
+      return spansOf(findAddresses, () => reason('address', 'rue, code postal'));
+    case 'spam':
+      return spamDetector(registry, params);
     case 'email':
-      return spansOf(findEmails);
+      return (fields) => [
+        ...spansOf(findEmails)(fields),
+        ...spansOf(findDisguisedEmails, () => reason('email'))(fields),
+      ];
     case 'phone':
-      return spansOf(findPhones);
+      return (fields) => [
+        ...spansOf(findPhones, () => reason('phone', 'libphonenumber'))(fields),
+        ...fields.flatMap((f) =>
+          findSpelledPhones(f.text, f.tokens).map((s) => ({
+            field: f.field,
+            ...s,
+            why: reason('phone', 'en toutes lettres / in words'),
+          })),
+        ),
+      ];
     case 'iban':
       return spansOf(findIbans);
     case 'card':
