@@ -95,6 +95,7 @@ function prepare(field: 'title' | 'body', text: string): Prepared {
     regexMaybe: undefined,
     lowered: undefined,
     sentences: undefined,
+    stats: undefined,
     notes: undefined,
   };
 }

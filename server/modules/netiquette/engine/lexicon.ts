@@ -124,13 +124,12 @@ function compileEntry(entry: string): WordPattern[] | undefined {
  */
 export class LexiconGroup {
   private readonly byFirst = new Map<string, [number, WordPattern[], string][]>();
-  private readonly stemFirst = new Map<string, [number, WordPattern[], string][]>();
 
-  /** Stems are found by looking up each prefix of a word (a few map lookups), not by trying every stem. */
-  private minStem = Infinity;
-  private maxStem = 0;
-  /** The first four letters of every stem, as a number: most words start like no stem, and cost one lookup. */
-  private readonly stemHeads = new Set<number>();
+  /**
+   * Entries starting with a stem, by the stem's first four letters packed in a number (stems have four
+   * letters at least): one lookup per word, and most words start like no stem.
+   */
+  private readonly stemByHead = new Map<number, [number, WordPattern[], string][]>();
 
   /** Every entry's first word, for filling in masked letters (« enc*lé »). */
   private readonly heads: WordPattern[] = [];
@@ -145,15 +144,16 @@ export class LexiconGroup {
           seen.add(headId);
           this.heads.push(head);
         }
-        const map = head.stem ? this.stemFirst : this.byFirst;
         if (head.stem) {
-          this.minStem = Math.min(this.minStem, head.exact.length);
-          this.maxStem = Math.max(this.maxStem, head.exact.length);
-          this.stemHeads.add(headKey(head.exact));
+          const key = headKey(head.exact);
+          const list = this.stemByHead.get(key) ?? [];
+          list.push([k, pattern, entry]);
+          this.stemByHead.set(key, list);
+        } else {
+          const list = this.byFirst.get(head.exact) ?? [];
+          list.push([k, pattern, entry]);
+          this.byFirst.set(head.exact, list);
         }
-        const list = map.get(head.exact) ?? [];
-        list.push([k, pattern, entry]);
-        map.set(head.exact, list);
       }
     });
   }
@@ -178,10 +178,7 @@ export class LexiconGroup {
       for (let f = 0; f < t.forms.length; f++) {
         const form = t.forms[f]!;
         considerGroup(this.byFirst.get(form), i, state);
-        if (form.length < this.minStem || !this.stemHeads.has(headKey(form))) continue;
-        const longest = Math.min(form.length, this.maxStem);
-        for (let len = this.minStem; len <= longest; len++)
-          considerGroup(this.stemFirst.get(form.slice(0, len)), i, state);
+        if (form.length >= 4) considerGroup(this.stemByHead.get(headKey(form)), i, state);
       }
       const any = state.any;
       if (!any) continue;

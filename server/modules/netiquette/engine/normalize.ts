@@ -197,45 +197,38 @@ const RUN3 = /(.)\1{2,}/gu;
 const shorten = (s: string, keep: 1 | 2) => (s.length < 3 ? s : s.replace(RUN3, keep === 1 ? '$1' : '$1$1'));
 
 /** Word tokens of a text, leetspeak decoded and spelled-out words joined. */
+/** Scratch class buffer reused by every call, like the offset buffers. */
+let scratchClasses = new Uint8Array(4096);
+
 export function tokenize(original: string): Token[] {
   const { text, starts, ends, length: n } = foldInto(original);
-  const classAt = (k: number) => {
+  // Each character's class, once: the loops below read it two or three times.
+  if (scratchClasses.length < n + 1) scratchClasses = new Uint8Array(n * 2 + 8);
+  const cls = scratchClasses;
+  for (let k = 0; k < n; k++) {
     const c = text.charCodeAt(k);
-    return c < 128 ? ASCII_CLASS[c]! : classOfWide(c, text, k);
-  };
-  // In a word: letters, digits, $ @ € anywhere; ! and | only between letters or digits (« conn!ard »).
-  const inWord = (k: number, c: number) => {
+    cls[k] = c < 128 ? ASCII_CLASS[c]! : classOfWide(c, text, k);
+  }
+  cls[n] = OTHER;
+  // In a word: letters, digits, $ @ € anywhere; ! and | only between letters or digits (« conn!ard »);
+  // `*` as hidden letters (see maskInWord).
+  const inWord = (k: number, c: number): boolean => {
     if (c === LETTER_C || c === DIGIT_C || c === LEET_ANY) return true;
-    if (c === MASK_C) return maskInWord(k);
-    if (c !== LEET_IN || k === 0 || k === n - 1) return false;
-    const p = classAt(k - 1);
-    const q = classAt(k + 1);
+    if (c === OTHER) return false;
+    if (c === MASK_C) return maskInWord(text, cls, n, k);
+    if (k === 0 || k === n - 1) return false;
+    const p = cls[k - 1];
+    const q = cls[k + 1];
     return (p === LETTER_C || p === DIGIT_C) && (q === LETTER_C || q === DIGIT_C);
   };
-  const maskInWord = (k: number) => {
-    let a = k - 1;
-    while (a >= 0 && text.charCodeAt(a) === 42) a--;
-    let b = k + 1;
-    while (b < n && text.charCodeAt(b) === 42) b++;
-    if (a < 0 || b - a > 4 || classAt(a) !== LETTER_C) return false;
-    if (b < n && classAt(b) === LETTER_C) return true;
-    // A word's last letters hidden (« encul* »): after three letters, and at most two stars.
-    return (
-      b - a <= 3 &&
-      a >= 2 &&
-      classAt(a - 1) === LETTER_C &&
-      classAt(a - 2) === LETTER_C &&
-      (b >= n || classAt(b) === OTHER)
-    );
-  };
   const tokens: Token[] = [];
-  // Single-letter words, with the separator before them, for joining spelled-out words afterwards.
-  const singles: { index: number; sep: string }[] = [];
+  // Single-letter words, with where the separator before them starts, for joining spelled-out words afterwards.
+  const singles: { index: number; sepStart: number; sepEnd: number }[] = [];
   let sepStart = 0;
   let i = 0;
   while (i < n) {
-    const ci = classAt(i);
-    if (!inWord(i, ci)) {
+    const ci = cls[i]!;
+    if (ci === OTHER || !inWord(i, ci)) {
       i++;
       continue;
     }
@@ -248,7 +241,7 @@ export function tokenize(original: string): Token[] {
     let prevCode = -1;
     let c = ci;
     let masks = 0;
-    while (j < n && inWord(j, c)) {
+    while (j < n && (c === LETTER_C || inWord(j, c))) {
       const code = text.charCodeAt(j);
       if (c === LETTER_C) letters++;
       else if (c === MASK_C) masks++;
@@ -256,12 +249,14 @@ export function tokenize(original: string): Token[] {
         otherCount++;
         if (code === 49) hasOne = true;
       }
-      run = code === prevCode ? run + 1 : 1;
-      if (run > maxRun) maxRun = run;
+      if (code === prevCode) {
+        if (++run > maxRun) maxRun = run;
+      } else run = 1;
       prevCode = code;
       j++;
-      if (j < n) c = classAt(j);
+      c = cls[j]!;
     }
+    if (maxRun === 0) maxRun = 1;
     if (letters > 0) {
       const raw = text.slice(i, j);
       let decoded = raw;
@@ -277,12 +272,11 @@ export function tokenize(original: string): Token[] {
         }
         if (!hasOne) alt = decoded;
       }
-      if (j - i === 1) singles.push({ index: tokens.length, sep: text.slice(sepStart, i) });
+      if (j - i === 1) singles.push({ index: tokens.length, sepStart, sepEnd: i });
       const run3 = maxRun >= 3 || (decoded !== raw && (hasRun3(decoded) || hasRun3(alt)));
       const token = makeToken(decoded, alt, starts[i]!, ends[j - 1]!, run3);
       if (masks > 0) {
         token.masked = true;
-        // « f*u*c*k » is a word spelled out with stars rather than one with letters hidden.
         const bare = decoded.replaceAll('*', '');
         // « f*u*c*k » is spelled out with stars; « *connard* » is markdown emphasis; « encul* » is cut short.
         if ((bare.length >= 3 && masks >= bare.length - 1) || decoded.endsWith('*')) token.forms.push(bare);
@@ -293,7 +287,24 @@ export function tokenize(original: string): Token[] {
     // A number is no word: it stays in the separator, which breaks a spelled-out run.
     i = j;
   }
-  return singles.length >= 3 ? joinSpelled(tokens, singles) : tokens;
+  return singles.length >= 3
+    ? joinSpelled(
+        tokens,
+        singles.map((s) => ({ index: s.index, sep: text.slice(s.sepStart, s.sepEnd) })),
+      )
+    : tokens;
+}
+
+/** `*` hides letters only with a letter before its run, and a letter after it or a word cut short (« encul* »). */
+function maskInWord(text: string, cls: Uint8Array, n: number, k: number): boolean {
+  let a = k - 1;
+  while (a >= 0 && text.charCodeAt(a) === 42) a--;
+  let b = k + 1;
+  while (b < n && text.charCodeAt(b) === 42) b++;
+  if (a < 0 || b - a > 4 || cls[a] !== LETTER_C) return false;
+  if (b < n && cls[b] === LETTER_C) return true;
+  // A word's last letters hidden (« encul* »): after three letters, and at most two stars.
+  return b - a <= 3 && a >= 2 && cls[a - 1] === LETTER_C && cls[a - 2] === LETTER_C && (b >= n || cls[b] === OTHER);
 }
 
 /** Joins runs of three or more single letters separated by one spelling separator: « c o n n a r d ». */

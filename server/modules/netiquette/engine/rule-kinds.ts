@@ -1,6 +1,6 @@
 import { builtinLexicons } from './builtin-lexicons.ts';
-import { findAddresses } from './detectors/address.ts';
-import { findDisguisedEmails, findSpelledPhones } from './detectors/disguised-contacts.ts';
+import { findAddresses, STREET_WORDS } from './detectors/address.ts';
+import { findDisguisedEmails, findSpelledPhones, NUMBER_WORDS, SPELLED_AT } from './detectors/disguised-contacts.ts';
 import { harassmentDetector } from './detectors/harassment.ts';
 import { identityDetector } from './detectors/identity.ts';
 import { findCards, findEmails, findIbans, findPhones } from './detectors/personal-data.ts';
@@ -8,6 +8,7 @@ import { sexualDetector } from './detectors/sexual.ts';
 import { spamDetector } from './detectors/spam.ts';
 import { threatDetector } from './detectors/threats.ts';
 import { reason } from './explain.ts';
+import { statsOf, type TextStats } from './text-stats.ts';
 import { type FoundLink, findLinks, hostMatches } from './detectors/links.ts';
 import { findRepetitions, findShouting } from './detectors/style.ts';
 import { Lexicon } from './lexicon.ts';
@@ -26,11 +27,18 @@ function linksOf(f: Prepared): FoundLink[] {
   return f.links;
 }
 
+/** A finder over each field's text, run only where the field's character counts allow a match at all. */
 const spansOf =
-  (finder: (text: string) => { start: number; end: number }[], why?: () => Found['why']) =>
+  (
+    finder: (text: string) => { start: number; end: number }[],
+    gate: (stats: TextStats) => boolean,
+    why?: () => Found['why'],
+  ) =>
   (fields: Prepared[]): Found[] =>
     fields.flatMap((f) =>
-      finder(f.text).map((s) => ({ field: f.field, start: s.start, end: s.end, ...(why ? { why: why() } : {}) })),
+      gate(statsOf(f))
+        ? finder(f.text).map((s) => ({ field: f.field, start: s.start, end: s.end, ...(why ? { why: why() } : {}) }))
+        : [],
     );
 
 export function detectorFor(
@@ -65,30 +73,55 @@ export function detectorFor(
       return sexualDetector(registry);
     case 'harassment':
       return harassmentDetector(registry);
-    case 'address':
-      return spansOf(findAddresses, () => reason('address', 'rue, code postal'));
+    case 'address': {
+      const streets = registry.use(new Lexicon(STREET_WORDS));
+      return (fields) =>
+        fields.flatMap((f) =>
+          (statsOf(f).digits === 0 ? [] : findAddresses(f.text, registry.matches(f, streets).length > 0, f.tokens)).map(
+            (s) => ({
+              field: f.field,
+              ...s,
+              why: reason('address', f.text.slice(s.start, s.end)),
+            }),
+          ),
+        );
+    }
     case 'spam':
       return spamDetector(registry, params);
-    case 'email':
+    case 'email': {
+      const spelled = registry.use(new Lexicon(SPELLED_AT));
+      const plain = spansOf(findEmails, (s) => s.at);
       return (fields) => [
-        ...spansOf(findEmails)(fields),
-        ...spansOf(findDisguisedEmails, () => reason('email'))(fields),
-      ];
-    case 'phone':
-      return (fields) => [
-        ...spansOf(findPhones, () => reason('phone', 'libphonenumber'))(fields),
+        ...plain(fields),
         ...fields.flatMap((f) =>
-          findSpelledPhones(f.text, f.tokens).map((s) => ({
+          statsOf(f).at || registry.matches(f, spelled).length > 0
+            ? findDisguisedEmails(f.text).map((s) => ({ field: f.field, ...s, why: reason('email') }))
+            : [],
+        ),
+      ];
+    }
+    case 'phone': {
+      const numberWords = registry.use(new Lexicon(NUMBER_WORDS));
+      const digits = spansOf(
+        findPhones,
+        (s) => s.phoneLike,
+        () => reason('phone', 'libphonenumber'),
+      );
+      return (fields) => [
+        ...digits(fields),
+        ...fields.flatMap((f) =>
+          (registry.matches(f, numberWords).length < 4 ? [] : findSpelledPhones(f.text, f.tokens)).map((s) => ({
             field: f.field,
             ...s,
             why: reason('phone', 'en toutes lettres / in words'),
           })),
         ),
       ];
+    }
     case 'iban':
-      return spansOf(findIbans);
+      return spansOf(findIbans, (s) => s.digits >= 10);
     case 'card':
-      return spansOf(findCards);
+      return spansOf(findCards, (s) => s.longestDigitRun >= 15);
     case 'links_count': {
       const allow = wordList(params, 'allowDomains');
       return (fields, ctx) => {
@@ -123,13 +156,18 @@ export function detectorFor(
       const ratio = num(params, 'ratio', 0.7);
       return (fields) =>
         fields.flatMap((f) => {
-          const span = findShouting(f.text, f.field === 'title' ? Math.min(minLetters, 12) : minLetters, ratio);
+          const min = f.field === 'title' ? Math.min(minLetters, 12) : minLetters;
+          if (statsOf(f).capitalsInRuns < min * ratio * 0.8) return [];
+          const span = findShouting(f.text, min, ratio);
           return span ? [{ field: f.field, ...span }] : [];
         });
     }
     case 'repetition': {
       const min = Math.max(3, num(params, 'min', 6));
-      return spansOf((text) => findRepetitions(text, min));
+      return spansOf(
+        (text) => findRepetitions(text, min),
+        (s) => s.longestRepeat >= min,
+      );
     }
     case 'duplicate': {
       const windowMs = num(params, 'windowMinutes', 30) * 60_000;

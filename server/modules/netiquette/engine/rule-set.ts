@@ -1,5 +1,6 @@
 import type { FoundLink } from './detectors/links.ts';
 import type { Note } from './explain.ts';
+import type { TextStats } from './text-stats.ts';
 import type { LexiconMatch } from './lexicon.ts';
 import type { Token } from './normalize.ts';
 import type { Action, EvaluationContext, Hit, Messages, RuleDefinition } from './types.ts';
@@ -25,6 +26,8 @@ export interface Prepared {
   lowered?: string;
   /** Each token's sentence number (see grammar.ts), on first use. */
   sentences?: Int32Array;
+  /** One pass of character counts shared by the character-level detectors (see text-stats.ts). */
+  stats?: TextStats;
   /** Only when the evaluation explains itself: why passages were let go. */
   notes?: Note[];
 }

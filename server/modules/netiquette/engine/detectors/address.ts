@@ -1,3 +1,4 @@
+import type { Token } from '../normalize.ts';
 import type { Span } from './personal-data.ts';
 
 /**
@@ -59,16 +60,36 @@ const HOME =
 /** A street name lower-cased after the number is often a sentence (« 3 places disponibles »): needs a capital or an article. */
 const STREET_WORD_ONLY = /^\d/;
 
-/** Cheap test first: a number right before a street word, or a street word and a number a few words later. */
-const MAYBE = new RegExp(
-  `\\d[a-zA-Z]?\\s+(?:(?:\\p{L}+\\s+){0,3})(?:${FR_STREET}|${EN_STREET})\\b|(?:${FR_STREET}|stra(?:ss|ß)e|str\\.|weg|gasse|platz|straat)\\s[^\\d\\n]{0,40}\\d`,
-  'iu',
-);
+/** The street words, for the rule set's single pass over the words: a post without one has no address to look for. */
+export const STREET_WORDS = [
+  ...FR_STREET.replace(/\[ée\]/g, 'e')
+    .replace(/\\\.\?/g, '')
+    .split('|'),
+  ...'street st avenue ave road rd lane ln drive dr boulevard blvd court ct close crescent way place pl terrace square gardens mews row parkway pkwy highway hwy'.split(
+    ' ',
+  ),
+];
+/** German and Dutch streets end in a word of their own (« Bahnhofstrasse »): after a postcode and a town. */
+const SUFFIX_STREET = /(?:stra(?:ss|ß)e|str\.|weg|gasse|platz|allee|straat|laan|steenweg)\s+\d/iu;
 
-export function findAddresses(text: string): Span[] {
-  if (!MAYBE.test(text)) return [];
+/** German and Dutch street words end the same few ways (« Bahnhofstrasse », « Hauptstraße », « Kerkstraat »). */
+const SUFFIX_ENDS = new Set(['sse', 'str', 'weg', 'atz', 'lee', 'aat', 'aan', 'amm', 'ing']);
+
+/**
+ * `streetWord`: whether the rule set's word pass found a street word in the text (see STREET_WORDS); the
+ * tokens, to look for German and Dutch street names without a regular expression over the whole text.
+ */
+export function findAddresses(text: string, streetWord = true, tokens?: Token[]): Span[] {
+  const suffix =
+    !streetWord &&
+    (tokens ? tokens.some((t) => t.text.length >= 6 && SUFFIX_ENDS.has(t.text.slice(-3))) : true) &&
+    SUFFIX_STREET.test(text);
+  if (!streetWord && !suffix) return [];
   const spans: Span[] = [];
-  for (const re of [NUMBER_FIRST_FR, NUMBER_FIRST_EN, STREET_FIRST_FR, STREET_FIRST_DE]) {
+  const patterns = streetWord
+    ? [NUMBER_FIRST_FR, NUMBER_FIRST_EN, STREET_FIRST_FR, STREET_FIRST_DE]
+    : [STREET_FIRST_DE];
+  for (const re of patterns) {
     re.lastIndex = 0;
     for (const m of text.matchAll(re)) {
       const start = m.index;

@@ -2,6 +2,7 @@ import { reason } from '../explain.ts';
 import { Lexicon } from '../lexicon.ts';
 import type { LexiconRegistry } from '../lexicon-matching.ts';
 import type { Found, Prepared } from '../rule-set.ts';
+import { statsOf } from '../text-stats.ts';
 import type { EvaluationContext } from '../types.ts';
 import { type FoundLink, findLinks } from './links.ts';
 
@@ -117,6 +118,8 @@ const WEIGHTS: Record<string, number> = {
   'discreet delivery': 2,
 };
 
+/** Currencies written as words: the money patterns are looked for only where money is written. */
+const MONEY_WORDS = new Set(['euro', 'euros', 'eur', 'usd', 'dollar', 'dollars', 'bucks']);
 const MONEY_PER_TIME =
   /(?:\d[\d\s,.]*\s?(?:€|euros?|\$|usd|k)|[$€]\s?\d[\d,.]*k?)\s*(?:par|per|a|an|each|\/|chaque)\s*(?:jour|day|daily|semaine|week|mois|month|heure|hour|h)\b|\d+\s?%\s*(?:par|per|a)?\s*(?:jour|day|daily|semaine|week|mois|month)\b/iu;
 const BIG_DISCOUNT = /(?:-\s?(?:[7-9]\d)\s?%|(?:[7-9]\d)\s?%\s*(?:off|de r[ée]duction))/iu;
@@ -126,11 +129,12 @@ const MONEY_MULTIPLY =
 const SPAM_TLD = /\.(?:xyz|top|shop|online|site|click|live|biz|store|icu|buzz|win|loan|bid|vip)$/i;
 
 export function spamDetector(registry: LexiconRegistry, params: Record<string, unknown>) {
-  const lexicon = new Lexicon(Object.keys(WEIGHTS));
+  const lexicon = new Lexicon([...Object.keys(WEIGHTS), ...MONEY_WORDS]);
   const index = registry.use(lexicon);
   const threshold = typeof params.threshold === 'number' ? params.threshold : 3;
   return (fields: Prepared[], ctx: EvaluationContext): Found[] => {
     let score = 0;
+    let moneyWord = false;
     const signals: string[] = [];
     const seen = new Set<string>();
     let first: { field: Prepared['field']; start: number; end: number } | undefined;
@@ -141,6 +145,10 @@ export function spamDetector(registry: LexiconRegistry, params: Record<string, u
     };
     for (const f of fields) {
       for (const m of registry.matches(f, index)) {
+        if (MONEY_WORDS.has(m.entry)) {
+          moneyWord = true;
+          continue;
+        }
         if (seen.has(m.entry)) continue;
         seen.add(m.entry);
         add(WEIGHTS[m.entry]!, m.entry, f.field, f.tokens[m.first]!.start, f.tokens[m.last]!.end);
@@ -148,8 +156,9 @@ export function spamDetector(registry: LexiconRegistry, params: Record<string, u
     }
     // The regular expressions only where money or a percentage is written.
     for (const f of fields) {
-      const money = /[$€]|euro|usd/i.test(f.text);
-      const percent = f.text.includes('%');
+      const stats = statsOf(f);
+      const money = stats.money || moneyWord;
+      const percent = stats.percent;
       if (!money && !percent) continue;
       for (const [re, weight, what, needs] of [
         [MONEY_PER_TIME, 2, 'money per time', money || percent],
