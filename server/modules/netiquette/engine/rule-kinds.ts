@@ -7,6 +7,8 @@ import { findCards, findEmails, findIbans, findPhones } from './detectors/person
 import { sexualDetector } from './detectors/sexual.ts';
 import { spamDetector } from './detectors/spam.ts';
 import { threatDetector } from './detectors/threats.ts';
+import { decodeModel, type Model, probability } from './classifier.ts';
+import { MODEL } from './classifier-weights.ts';
 import { reason } from './explain.ts';
 import { statsOf, type TextStats } from './text-stats.ts';
 import { type FoundLink, findLinks, hostMatches } from './detectors/links.ts';
@@ -17,8 +19,12 @@ import { canonical } from './normalize.ts';
 import { type RegexPrefilter, regexDetector } from './regex-matching.ts';
 import { num, numberAt, wordList } from './rule-params.ts';
 import { type CompiledRule, type Found, type Prepared, RuleError } from './rule-set.ts';
-import type { RuleDefinition } from './types.ts';
+import { type RuleDefinition, severity } from './types.ts';
 import * as lists from './wordlists.ts';
+
+let model: Model | undefined;
+/** The shipped classifier, decoded once per process. */
+const classifierModel = () => (model ??= decodeModel(MODEL));
 
 /** Each rule kind compiled into its detector: the function that finds the rule's passages in a post. */
 
@@ -193,6 +199,22 @@ export function detectorFor(
         const body = fields.find((f) => f.field === 'body') ?? fields[0]!;
         return [{ field: body.field, start: 0, end: 0, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) }];
       };
+    case 'classifier': {
+      const model = classifierModel();
+      const threshold = num(params, 'threshold', model.threshold);
+      return (fields, _ctx, earlier) => {
+        // Only where the rules are undecided: a post they already flag or hold needs no second opinion.
+        if (earlier.some((h) => severity(h.action) >= severity('flag'))) return [];
+        const p = probability(
+          model,
+          fields.map((f) => f.tokens),
+        );
+        if (p < threshold) return [];
+        const body = fields.find((f) => f.field === 'body') ?? fields[0]!;
+        // No span: the score is the whole post's, and must not hide the words other rules mask.
+        return [{ field: body.field, start: 0, end: 0, why: reason('classifier', p.toFixed(2), threshold.toFixed(2)) }];
+      };
+    }
     case 'first_posts': {
       const count = num(params, 'count', 3);
       return (fields, ctx) => {

@@ -216,6 +216,16 @@ export const BUILTIN_RULES: BuiltinRule[] = [
     },
   },
   {
+    key: 'classifier',
+    action: 'flag',
+    params: {},
+    title: { fr: 'Classifieur statistique', en: 'Statistical classifier' },
+    messages: {
+      fr: 'Ce message ressemble à des messages que la modération a dû retirer : un modérateur va le relire.',
+      en: 'This post resembles posts that moderators had to remove: a moderator will review it.',
+    },
+  },
+  {
     key: 'first_posts',
     action: 'flag',
     params: { count: 3 },
