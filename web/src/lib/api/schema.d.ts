@@ -626,7 +626,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** What the netiquette would say of this text, while the member types. Nothing is stored. */
+        /** What the netiquette would say of this text, while the member types. Nothing is stored. Staff also get why each rule fired or did not. */
         post: operations["checkNetiquette"];
         delete?: never;
         options?: never;
@@ -4214,6 +4214,22 @@ export interface operations {
                          * @enum {string}
                          */
                         action: "allow" | "censor" | "flag" | "hold" | "reject";
+                        /** @description Moderators and community managers only: why each rule fired on a passage, or why it let one go (an ordinary sense, a compound word, said of oneself, not aimed at anyone…) */
+                        explain?: {
+                            end: number;
+                            excerpt: string;
+                            /** @description title or body */
+                            field: string;
+                            /** @description true: the rule hit this passage; false: it looked at it and let it go */
+                            fired: boolean;
+                            ruleKey: string;
+                            /** @description UTF-16 offset in the original text */
+                            start: number;
+                            why: {
+                                en: string;
+                                fr: string;
+                            };
+                        }[];
                         hits: {
                             /**
                              * @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject
@@ -4316,6 +4332,8 @@ export interface operations {
                                 hits30d: number;
                                 /** @description hits whose post moderators approved */
                                 overturned: number;
+                                /** @description Moderators overturned most of its decided hits (precision under 50 % over at least 3 decisions): the rule needs another look */
+                                poorPrecision: boolean;
                                 precision: number | null;
                                 /** @description hits whose post moderators rejected */
                                 upheld: number;
@@ -4408,6 +4426,8 @@ export interface operations {
                             hits30d: number;
                             /** @description hits whose post moderators approved */
                             overturned: number;
+                            /** @description Moderators overturned most of its decided hits (precision under 50 % over at least 3 decisions): the rule needs another look */
+                            poorPrecision: boolean;
                             precision: number | null;
                             /** @description hits whose post moderators rejected */
                             upheld: number;
@@ -4573,6 +4593,8 @@ export interface operations {
                             hits30d: number;
                             /** @description hits whose post moderators approved */
                             overturned: number;
+                            /** @description Moderators overturned most of its decided hits (precision under 50 % over at least 3 decisions): the rule needs another look */
+                            poorPrecision: boolean;
                             precision: number | null;
                             /** @description hits whose post moderators rejected */
                             upheld: number;
