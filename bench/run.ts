@@ -1,6 +1,7 @@
 import { abuse } from './abuse.ts';
 import { live } from './live.ts';
 import { netiquette } from './netiquette.ts';
+import { netiquetteQuality } from './netiquette-quality.ts';
 import { posting } from './posting.ts';
 import { reputation } from './reputation.ts';
 import { search } from './search.ts';
@@ -12,6 +13,7 @@ const scenarios: Record<string, () => Promise<void>> = {
   'thread-read': threadRead,
   startup,
   netiquette,
+  'netiquette-quality': netiquetteQuality,
   reputation,
   search,
   live,

@@ -21,10 +21,10 @@ import {
   encodeModel,
   features,
   type Model,
-  probability,
 } from '../server/modules/netiquette/engine/classifier.ts';
 import { tokenize } from '../server/modules/netiquette/engine/normalize.ts';
 import { CLEAN, VIOLATIONS } from '../tests/fixtures/netiquette-corpus.ts';
+import { classifierScores } from '../tests/fixtures/netiquette/score.ts';
 import { TEST } from '../tests/fixtures/netiquette/test.ts';
 import { TRAIN } from '../tests/fixtures/netiquette/train.ts';
 
@@ -127,21 +127,6 @@ export const MODEL = {
     '${encoded.weights}',
 };
 `;
-}
-
-/** Precision and recall of the classifier alone on a labelled set. */
-export function classifierScores(model: Model, posts: { text: string; label: string }[]) {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (const p of posts) {
-    const flagged = probability(model, [tokenize(p.text)]) >= model.threshold;
-    const bad = p.label !== 'clean';
-    if (flagged && bad) tp++;
-    else if (flagged) fp++;
-    else if (bad) fn++;
-  }
-  return { precision: tp / Math.max(1, tp + fp), recall: tp / Math.max(1, tp + fn), tp, fp, fn };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
