@@ -10,7 +10,7 @@ import type { Token } from './normalize.ts';
  */
 
 export const BUCKETS = 1 << 14;
-export const MAX_TOKENS = 120;
+export const MAX_TOKENS = 80;
 
 const WORD = 2166136261;
 const PREFIX = 0x9e3779b9;

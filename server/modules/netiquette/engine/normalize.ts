@@ -87,7 +87,17 @@ let scratchEnds = new Int32Array(4096);
  * Folds the original into lower-case, accent-free text, with for each UTF-16 unit the span of the original
  * character it came from. The offsets live in shared scratch buffers: valid until the next call.
  */
-function foldInto(original: string): { text: string; starts: Int32Array; ends: Int32Array; length: number } {
+/**
+ * `identity`: every character of the text folded to exactly one, so that offsets are unchanged and the offset
+ * buffers were not filled (the callers use the offset itself).
+ */
+function foldInto(original: string): {
+  text: string;
+  starts: Int32Array;
+  ends: Int32Array;
+  length: number;
+  identity: boolean;
+} {
   const n = original.length;
   // Folding can lengthen the text (« œ » → « oe »), at most threefold for the characters we know.
   if (scratchStarts.length < n * 3 + 8) {
@@ -96,12 +106,15 @@ function foldInto(original: string): { text: string; starts: Int32Array; ends: I
   }
   const starts = scratchStarts;
   const ends = scratchEnds;
-  if (ASCII.test(original)) {
-    for (let i = 0; i < n; i++) {
-      starts[i] = i;
-      ends[i] = i + 1;
-    }
-    return { text: original.toLowerCase(), starts, ends, length: n };
+  if (ASCII.test(original)) return { text: original.toLowerCase(), starts, ends, length: n, identity: true };
+  // Most non-ASCII texts are Latin: every character folds to exactly one (« é » → « e »), the offsets are the
+  // identity, and one array of codes makes the string without a slice per run.
+  const codes = oneToOne(original, n);
+  if (codes) {
+    let text = '';
+    for (let i = 0; i < n; i += 4096)
+      text += String.fromCharCode.apply(null, codes.subarray(i, Math.min(n, i + 4096)) as never);
+    return { text, starts, ends, length: n, identity: true };
   }
   const parts: string[] = [];
   let k = 0;
@@ -129,11 +142,47 @@ function foldInto(original: string): { text: string; starts: Int32Array; ends: I
     i += width;
   }
   // Folded characters are already lower case; one lower-casing of the whole joins the ASCII runs.
-  return { text: parts.join('').toLowerCase(), starts, ends, length: k };
+  return { text: parts.join('').toLowerCase(), starts, ends, length: k, identity: false };
+}
+
+/** Scratch codes for the one-to-one fold. */
+let scratchCodes = new Uint16Array(4096);
+/** ASCII upper case to lower case, and every other code below 128 to itself. */
+const LOWER = new Uint16Array(128).map((_, c) => (c >= 65 && c <= 90 ? c + 32 : c));
+/** Code units below U+0800 that fold to one code unit (0: they do not), filled on first use. */
+const ONE = new Int32Array(0x800).fill(-1);
+
+/** The folded codes when every character of the text folds to exactly one code unit; else undefined. */
+function oneToOne(original: string, n: number): Uint16Array | undefined {
+  if (scratchCodes.length < n) scratchCodes = new Uint16Array(n * 2);
+  const codes = scratchCodes;
+  for (let i = 0; i < n; i++) {
+    const c = original.charCodeAt(i);
+    if (c < 128) {
+      codes[i] = LOWER[c]!;
+      continue;
+    }
+    if (c >= 0x800) return undefined;
+    let f = ONE[c]!;
+    if (f === -1) {
+      const folded = foldChar(original[i]!);
+      f = folded.length === 1 && folded.charCodeAt(0) < 0xd800 ? folded.charCodeAt(0) : 0;
+      ONE[c] = f;
+    }
+    if (f === 0) return undefined;
+    codes[i] = f;
+  }
+  return codes;
 }
 
 export function fold(original: string): FoldedText {
-  const { text, starts, ends, length } = foldInto(original);
+  const { text, starts, ends, length, identity } = foldInto(original);
+  if (identity)
+    return {
+      text,
+      starts: Int32Array.from({ length }, (_, i) => i),
+      ends: Int32Array.from({ length }, (_, i) => i + 1),
+    };
   return { text, starts: starts.slice(0, length), ends: ends.slice(0, length) };
 }
 
@@ -201,7 +250,7 @@ const shorten = (s: string, keep: 1 | 2) => (s.length < 3 ? s : s.replace(RUN3, 
 let scratchClasses = new Uint8Array(4096);
 
 export function tokenize(original: string): Token[] {
-  const { text, starts, ends, length: n } = foldInto(original);
+  const { text, starts, ends, length: n, identity } = foldInto(original);
   // Each character's class, once: the loops below read it two or three times.
   if (scratchClasses.length < n + 1) scratchClasses = new Uint8Array(n * 2 + 8);
   const cls = scratchClasses;
@@ -274,7 +323,7 @@ export function tokenize(original: string): Token[] {
       }
       if (j - i === 1) singles.push({ index: tokens.length, sepStart, sepEnd: i });
       const run3 = maxRun >= 3 || (decoded !== raw && (hasRun3(decoded) || hasRun3(alt)));
-      const token = makeToken(decoded, alt, starts[i]!, ends[j - 1]!, run3);
+      const token = makeToken(decoded, alt, identity ? i : starts[i]!, identity ? j : ends[j - 1]!, run3);
       if (masks > 0) {
         token.masked = true;
         const bare = decoded.replaceAll('*', '');

@@ -83,7 +83,7 @@ export function detectorFor(
       const streets = registry.use(new Lexicon(STREET_WORDS));
       return (fields) =>
         fields.flatMap((f) =>
-          (statsOf(f).digits === 0 ? [] : findAddresses(f.text, registry.matches(f, streets).length > 0, f.tokens)).map(
+          (!statsOf(f).hasDigit ? [] : findAddresses(f.text, registry.matches(f, streets).length > 0, f.tokens)).map(
             (s) => ({
               field: f.field,
               ...s,
@@ -125,9 +125,9 @@ export function detectorFor(
       ];
     }
     case 'iban':
-      return spansOf(findIbans, (s) => s.digits >= 10);
+      return spansOf(findIbans, (s) => s.ibanLike);
     case 'card':
-      return spansOf(findCards, (s) => s.longestDigitRun >= 15);
+      return spansOf(findCards, (s) => s.cardLike);
     case 'links_count': {
       const allow = wordList(params, 'allowDomains');
       return (fields, ctx) => {
@@ -163,7 +163,7 @@ export function detectorFor(
       return (fields) =>
         fields.flatMap((f) => {
           const min = f.field === 'title' ? Math.min(minLetters, 12) : minLetters;
-          if (statsOf(f).capitalsInRuns < min * ratio * 0.8) return [];
+          if (!statsOf(f).capitalRun) return [];
           const span = findShouting(f.text, min, ratio);
           return span ? [{ field: f.field, ...span }] : [];
         });
@@ -172,7 +172,7 @@ export function detectorFor(
       const min = Math.max(3, num(params, 'min', 6));
       return spansOf(
         (text) => findRepetitions(text, min),
-        (s) => s.longestRepeat >= min,
+        (s) => s.repeated(min),
       );
     }
     case 'duplicate': {
