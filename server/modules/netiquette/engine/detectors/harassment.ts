@@ -64,6 +64,16 @@ const ALWAYS = [
 ];
 /** Body shaming: said of the reader (« t'es trop grosse », "you're so fat"). */
 const BODY = [
+  // animals said of someone's body
+  'baleine',
+  'cachalot',
+  'vache',
+  'truie',
+  'hippopotame',
+  'whale',
+  'cow',
+  'pig',
+  'hippo',
   'gros',
   'grosse',
   'obese*',
@@ -121,8 +131,11 @@ const DISMISS = [
 ];
 
 const AT_YOU = new WordSet(['t', 'tu', 'you', 'vous', 'youre']);
-const BE = new WordSet(['es', 're', 'are', 'etes', 'as']);
+const BE = new WordSet(['es', 're', 'are', 'etes', 'as', 'look', 'ressembles', 'ressemblez']);
 const DEGREE = new WordSet([
+  'like',
+  'comme',
+  'fat',
   'trop',
   'so',
   'too',

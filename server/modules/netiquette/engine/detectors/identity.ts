@@ -109,10 +109,17 @@ const GROUPS = [
   'disabled people',
   'these people',
   'ces gens la',
+  'foreigner',
+  'immigrant',
+  'migrant',
+  'refugee',
 ];
 
 /** What comes before a group named as a whole: « les », « ces », « tous les », "all", "the". */
 const DETERMINERS = new WordSet([
+  'typical',
+  'typique',
+  'encore',
   'les',
   'ces',
   'tous',
@@ -231,7 +238,12 @@ const DEMEANING = new WordSet([
   'expelled',
   'expulses',
   'interdits',
+  'driver',
+  'drivers',
 ]);
+/** Demands put before the group they aim at (« dehors les migrants », « à bas les… »). */
+const PUT_FIRST = new WordSet(['dehors', 'bas', 'mort', 'out', 'death']);
+
 /** Demeaning phrases: denied abilities, denied places. */
 const DEMEANING_PHRASES = new PhraseSet([
   'savent pas',
@@ -265,6 +277,15 @@ const DEMEANING_PHRASES = new PhraseSet([
   'race de',
   'sale race',
   'mentally ill',
+  'pas leur place',
+  'tous pareils',
+  'toutes pareilles',
+  'tous les memes',
+  'all the same',
+  'all alike',
+  'pas sa place',
+  'au volant',
+  'n ont qu a',
   'keep them',
   'too lazy',
   'too weak',
@@ -314,6 +335,12 @@ const UNWELCOME = new PhraseSet([
   'not welcome',
   'our country',
   'is ours',
+  'ici c est',
+  'c est la france',
+  'on est chez nous',
+  'for locals',
+  'locals only',
+  'this is our',
 ]);
 const CONDITION = new WordSet([
   'si',
@@ -351,9 +378,15 @@ function groupAttack(f: Prepared, m: LexiconMatch): Found | undefined {
     note(f, t[m.first]!.start, t[m.last]!.end, 'notDirected');
     return undefined;
   }
-  // « sales » right before the group is a predicate of its own (« sales migrants »).
+  // « sales » right before the group is a predicate of its own (« sales migrants »), and so is a demand put
+  // first (« dehors les migrants », "out with the foreigners").
   if (before && /^sales?$/.test(before.text))
     return { field: f.field, start: before.start, end: t[m.last]!.end, why: reason('group', group, before.text) };
+  const ids0 = sentences(f);
+  for (let k = m.first - 2; k >= 0 && k >= m.first - 3 && ids0[k] === ids0[m.first]; k--) {
+    if (PUT_FIRST.has(t[k]))
+      return { field: f.field, start: t[k]!.start, end: t[m.last]!.end, why: reason('group', group, t[k]!.text) };
+  }
   const ids = sentences(f);
   for (let k = m.last + 1; k < t.length && k <= m.last + 12 && ids[k] === ids[m.last]; k++) {
     const phrase = DEMEANING_PHRASES.startsAt(t, k);

@@ -17,6 +17,10 @@ export function findEmails(text: string): Span[] {
 /** Words just before a number that say it is a reference, not a phone: an order, an invoice, a tracking code. */
 const REFERENCE_BEFORE =
   /(commande|cmd|order|facture|invoice|ref|réf|référence|reference|suivi|tracking|colis|n°|no\.?|#|sku|ean|article|ticket|dossier|case|code|item|membre|member|adhérent|licence|siret|siren)\s*[:°#.-]?\s*$/iu;
+/** A public service's number is no one's personal data (mountain rescue, a shop, a town hall…). */
+const PUBLIC_BEFORE =
+  /(secours|urgence|pghm|gendarmerie|pompiers|samu|mairie|office de tourisme|refuge|magasin|boutique|service client|sav|standard|rescue|emergency|hotline|customer service|store)\b[^\n]{0,30}$/iu;
+
 /** Words that announce a phone number: a number merely possible (a reserved range) counts after them. */
 const PHONE_CONTEXT =
   /(t[ée]l[ée]?phone|t[ée]l|portable|mobile|gsm|num[ée]ro|num|appel\w*|joignable|whats ?app|signal|phone|call|ring|text|number|cell|nummer|handy)\b[^\d]{0,20}$/iu;
@@ -55,7 +59,7 @@ export function findPhones(text: string): Span[] {
     const digits = raw.replace(/\D/g, '');
     if (digits.length < 8 || digits.length > 15) continue;
     const before = text.slice(Math.max(0, m.index - 24), m.index);
-    if (REFERENCE_BEFORE.test(before)) continue;
+    if (REFERENCE_BEFORE.test(before) || PUBLIC_BEFORE.test(text.slice(Math.max(0, m.index - 60), m.index))) continue;
     const verdict = phoneVerdict(raw, digits);
     if (verdict === 'valid' || (verdict === 'possible' && PHONE_CONTEXT.test(before)))
       spans.push({ start: m.index, end: m.index + raw.length });

@@ -55,6 +55,12 @@ const STRONG = [
 ];
 /** Words with an ordinary sense as well: count when addressed and complimented or asked for. */
 const AMBIGUOUS = [
+  'jambes',
+  'cuisses',
+  'poitrine',
+  'bra',
+  'soutien gorge',
+  'thighs',
   'cul',
   'fesses',
   'queue',
@@ -134,6 +140,7 @@ const REQUEST = new WordSet([
   'voir',
   'photo*',
   'pic',
+  'in',
   'pics',
   'picture*',
   'show',
