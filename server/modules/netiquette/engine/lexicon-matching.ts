@@ -146,6 +146,10 @@ export function lexiconDetector(registry: LexiconRegistry, lexicons: Lexicon[], 
               continue;
             }
           }
+          if (m.first === m.last && placeName(f, m.first)) {
+            note(f, start, end, 'sense', `${f.text.slice(start, end)} (lieu / place)`);
+            continue;
+          }
           if (options.notAboutSelf && aboutSelf(f, m.first, m.last)) {
             note(f, start, end, 'self');
             continue;
@@ -199,6 +203,61 @@ function compoundAround(f: Prepared, first: number, last: number): string | unde
   while (a > 0 && HYPHENS.has(gap(f, a)) && !CLITICS.has(t[a - 1]!.text)) a--;
   while (b < t.length - 1 && HYPHENS.has(gap(f, b + 1)) && !CLITICS.has(t[b + 1]!.text)) b++;
   return a === first && b === last ? undefined : f.text.slice(t[a]!.start, t[b]!.end);
+}
+
+/** Words that put a place name after them (« à Condom », "near Penistone"), or before them (« Wank near… »). */
+const PLACE_BEFORE = new WordSet([
+  'in',
+  'near',
+  'at',
+  'to',
+  'from',
+  'via',
+  'around',
+  'a',
+  'vers',
+  'pres',
+  'mount',
+  'mt',
+  'mont',
+  'col',
+  'lac',
+  'lake',
+  'pic',
+  'peak',
+  'village',
+  'town',
+  'hameau',
+  'commune',
+]);
+const PLACE_AFTER = new WordSet([
+  'near',
+  'in',
+  'en',
+  'pres',
+  'sur',
+  'austria',
+  'autriche',
+  'savoie',
+  'england',
+  'angleterre',
+  'germany',
+  'allemagne',
+]);
+
+/**
+ * A listed word written with a capital inside a sentence, with a place word before or after it, is a place
+ * (« le village de Pussy », "Fucking, Austria", "up the Wank near Garmisch"): towns keep their names.
+ */
+function placeName(f: Prepared, i: number): boolean {
+  const t = f.tokens[i]!;
+  const first = f.text.charCodeAt(t.start);
+  if (!(first >= 65 && first <= 90) || i === 0 || sentences(f)[i - 1] !== sentences(f)[i]) return false;
+  const before = f.tokens[i - 1];
+  const before2 = f.tokens[i - 2];
+  const place =
+    PLACE_BEFORE.has(before) || ((before?.text === 'de' || before?.text === 'of') && PLACE_BEFORE.has(before2));
+  return place || PLACE_AFTER.has(f.tokens[i + 1]);
 }
 
 /** The author as the subject of a clause: « je », "I", « suis », "am". */

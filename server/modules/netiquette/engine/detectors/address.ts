@@ -54,6 +54,10 @@ const POSTCODE = new RegExp(
   ].join('|'),
   'u',
 );
+/** Public places, whose address anyone may give. */
+const PUBLIC_PLACE =
+  /(refuge|magasin|boutique|office|mairie|camping|g[îi]te|h[ôo]tel|parking|gare|rdv|rendez-vous|d[ée]part|mus[ée]e|club|shop|store|hut|campsite|station|meeting point|trailhead)\b/iu;
+
 /** Someone lives there, or is to be reached there. */
 const HOME =
   /(habite|habitons|habitez|vis |adresse|domicile|chez (?:moi|lui|elle|nous|toi)|envoye[rz]|livr|exp[ée]di|venez|viens|passez|passe |live[sd]? |address|home|send|ship|deliver|drop|leave|post it|mail it|wohne|schickt|adres)/iu;
@@ -102,6 +106,8 @@ export function findAddresses(text: string, streetWord = true, tokens?: Token[])
       const before = text.slice(Math.max(sentenceStart, start - 60), start);
       if (code && /^[\s,\p{L}'’.-]*$/u.test(after.slice(0, code.index))) end += code.index + code[0].length;
       else if (!HOME.test(before)) continue;
+      // A public place's address (a hut, a shop, a meeting point) is no one's personal data.
+      if (PUBLIC_PLACE.test(before)) continue;
       if (spans.some((s) => s.start < end && start < s.end)) continue;
       spans.push({ start, end });
     }

@@ -1,5 +1,5 @@
 import { note, reason } from '../explain.ts';
-import { clauseEndsAfter, findIn, imperativeAt, WordSet } from '../grammar.ts';
+import { clauseEndsAfter, findIn, gap, imperativeAt, WordSet } from '../grammar.ts';
 import { Lexicon, type LexiconMatch } from '../lexicon.ts';
 import { anchoredDetector, type LexiconRegistry } from '../lexicon-matching.ts';
 import type { Found, Prepared } from '../rule-set.ts';
@@ -55,6 +55,8 @@ const ALWAYS = [
   'leave the forum',
   'get off this forum',
   'tout le monde va savoir',
+  'dire a tout le monde ou tu',
+  'tell everyone where you',
   'tout le monde saura',
   'everyone will know',
   'je connais ton employeur',
@@ -227,6 +229,9 @@ function dismissal(f: Prepared, m: LexiconMatch): boolean {
     note(f, t[m.first]!.start, t[m.last]!.end, 'notImperative', f.text.slice(t[m.first]!.start, t[m.last]!.end));
     return false;
   }
+  // A question is no order (« get lost? never, with a GPS »).
+  if (gap(f, m.last + 1).includes('?') || (m.last === t.length - 1 && f.text.slice(t[m.last]!.end).includes('?')))
+    return false;
   // Going nowhere in particular, or away from here: « dégage ! », « dégage de ce forum », "leave and never…".
   if (clauseEndsAfter(f, m.last)) return true;
   const next = t[m.last + 1];

@@ -67,6 +67,7 @@ const VIOLENT = [
   'decapit*',
   'saigner*',
   'cass*',
+  'bouffer',
   'foutre le feu',
   'mettre le feu',
   'set fire',
