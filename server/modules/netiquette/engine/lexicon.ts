@@ -163,14 +163,21 @@ export class LexiconGroup {
     for (const e of extra) if (!t.forms.includes(e)) t.forms.push(e);
   }
 
-  /** matches[k] holds lexicon k's matches, in order. */
+  /** Per-call state, reused: matching is synchronous, and most lexicons match nothing in most posts. */
+  private readonly state: GroupState = { tokens: [], nextFree: [], bestLength: [], bestEntry: [], any: false };
+
+  /** matches[k] holds lexicon k's matches, in order (a shared empty array for a lexicon without any). */
   matchAll(tokens: Token[]): LexiconMatch[][] {
     const count = this.lexicons.length;
-    const matches: LexiconMatch[][] = Array.from({ length: count }, () => []);
-    const nextFree = new Array<number>(count).fill(0);
-    const bestLength = new Array<number>(count).fill(0);
-    const bestEntry = new Array<string>(count).fill('');
-    const state = { tokens, nextFree, bestLength, bestEntry, any: false };
+    const matches: LexiconMatch[][] = new Array<LexiconMatch[]>(count).fill(NONE);
+    const state = this.state;
+    state.tokens = tokens;
+    const { nextFree, bestLength, bestEntry } = state;
+    for (let k = 0; k < count; k++) {
+      nextFree[k] = 0;
+      bestLength[k] = 0;
+      bestEntry[k] = '';
+    }
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       if (t.masked) this.unmask(t);
@@ -184,6 +191,7 @@ export class LexiconGroup {
       if (!any) continue;
       for (let k = 0; k < count; k++) {
         if (bestLength[k]! > 0) {
+          if (matches[k] === NONE) matches[k] = [];
           matches[k]!.push({ first: i, last: i + bestLength[k]! - 1, entry: bestEntry[k]! });
           nextFree[k] = i + bestLength[k]!;
           bestLength[k] = 0;
@@ -215,6 +223,8 @@ function fillMasks(form: string, heads: WordPattern[]): string[] {
   }
   return filled;
 }
+
+const NONE: LexiconMatch[] = Object.freeze([]) as unknown as LexiconMatch[];
 
 interface GroupState {
   tokens: Token[];
