@@ -1,6 +1,7 @@
 import { abuse } from './abuse.ts';
 import { live } from './live.ts';
 import { netiquette } from './netiquette.ts';
+import { netiquetteQuality } from './netiquette-quality.ts';
 import { pages } from './pages.ts';
 import { posting } from './posting.ts';
 import { reputation } from './reputation.ts';
@@ -13,6 +14,7 @@ const scenarios: Record<string, () => Promise<void>> = {
   'thread-read': threadRead,
   startup,
   netiquette,
+  'netiquette-quality': netiquetteQuality,
   reputation,
   search,
   live,

@@ -22,7 +22,7 @@ export default function run(task: RenderTask | EvaluateTask): CpuOutcome<string 
     if (compiled?.version !== task.rules.version) {
       compiled = { version: task.rules.version, set: compileRules(task.rules.definitions) };
     }
-    return { value: evaluate(task.text, task.context, compiled.set) };
+    return { value: evaluate(task.text, task.context, compiled.set, { explain: task.explain === true }) };
   } catch (error) {
     // A refusal (422 and its details) crosses the thread boundary as data: an Error would lose its status and code.
     if (error instanceof AppError)

@@ -63,6 +63,38 @@ describe('POST /api/netiquette/check', () => {
   it('answers 401 to visitors', async () => {
     expect((await t.api('POST', '/api/netiquette/check', { body: { body: 'x' } })).statusCode).toBe(401);
   });
+
+  it('tells moderators why each rule fired or let a passage go', async () => {
+    const body = 'Quel idiot je fais, mon pneu crève encore. Sa queue de cheval dépasse du casque. Espèce de connard.';
+    const res = await t.api('POST', '/api/netiquette/check', {
+      as: moderator,
+      body: { body, categoryId: category.id },
+    });
+    expect(res.statusCode).toBe(200);
+    const explain = res.json().explain as {
+      ruleKey: string;
+      fired: boolean;
+      excerpt: string;
+      why: { fr: string; en: string };
+    }[];
+    expect(explain).toContainEqual(expect.objectContaining({ ruleKey: 'insults', fired: true, excerpt: 'connard' }));
+    const self = explain.find((e) => e.excerpt === 'idiot')!;
+    expect(self).toMatchObject({ ruleKey: 'insults', fired: false });
+    expect(self.why.en).toMatch(/themselves/);
+    expect(self.why.fr).toMatch(/lui-même/);
+    expect(explain.find((e) => e.excerpt === 'crève')).toMatchObject({ ruleKey: 'threats', fired: false });
+    expect(explain.find((e) => e.excerpt === 'queue')).toMatchObject({ ruleKey: 'sexual', fired: false });
+    expect(res.json().action).toBe('hold');
+  });
+
+  it('gives a member the verdict without the explanation', async () => {
+    const res = await t.api('POST', '/api/netiquette/check', {
+      as: alice,
+      body: { body: 'Quel idiot je fais. Espèce de connard.', categoryId: category.id },
+    });
+    expect(res.json().action).toBe('hold');
+    expect(res.json()).not.toHaveProperty('explain');
+  });
 });
 
 describe('publishing through the netiquette', () => {
@@ -377,6 +409,23 @@ describe('netiquette rules', () => {
     expect(res.json().matches[0].hits[0].excerpt).toBe('Alpage');
     const rules = (await t.api('GET', '/api/netiquette/rules', { as: manager })).json().rules;
     expect(rules.some((r: { name: { fr: string } }) => r.name.fr === 'essai')).toBe(false);
+  });
+
+  it('marks a rule whose hits moderators keep overturning as of poor precision', async () => {
+    await t.api('POST', '/api/netiquette/rules', {
+      as: manager,
+      body: { kind: 'words', action: 'hold', name: 'Trop large', words: ['bivouaclibre'] },
+    });
+    for (let i = 0; i < 3; i++) {
+      const res = await newThread(alice, `Un bivouaclibre au lac numéro ${i}, autorisé par la mairie.`);
+      const item = (await openItemFor(res.json().post.id))!;
+      await t.api('POST', `/api/moderation/items/${item.id}/approve`, { as: moderator, body: {} });
+    }
+    const rules = (await t.api('GET', '/api/netiquette/rules', { as: moderator })).json().rules;
+    const wide = rules.find((r: { name: { fr: string } }) => r.name.fr === 'Trop large');
+    expect(wide.stats).toMatchObject({ overturned: 3, upheld: 0, precision: 0, poorPrecision: true });
+    const insults = rules.find((r: { key: string }) => r.key === 'insults');
+    expect(insults.stats.poorPrecision).toBe(false);
   });
 
   it("measures each rule's precision from the moderators' decisions", async () => {

@@ -7,10 +7,10 @@ import {
   BacktestBody,
   BacktestResponse,
   CheckBody,
+  CheckResponse,
   RuleCreateBody,
   RuleSchema,
   RuleUpdateBody,
-  VerdictSchema,
 } from './netiquette.schemas.ts';
 import type { NetiquetteService } from './netiquette.service.ts';
 
@@ -35,9 +35,10 @@ export async function netiquetteRoutes(
       schema: {
         operationId: 'checkNetiquette',
         tags: ['netiquette'],
-        summary: 'What the netiquette would say of this text, while the member types. Nothing is stored.',
+        summary:
+          'What the netiquette would say of this text, while the member types. Nothing is stored. Staff also get why each rule fired or did not.',
         body: CheckBody,
-        response: { 200: VerdictSchema, ...errors(401, 413, 422, 429) },
+        response: { 200: CheckResponse, ...errors(401, 413, 422, 429) },
       },
     },
     async (req) =>

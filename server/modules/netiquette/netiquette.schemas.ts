@@ -18,6 +18,26 @@ export const HitSchema = Type.Object({
 
 export const VerdictSchema = Type.Object({ action: ActionSchema, hits: Type.Array(HitSchema) });
 
+export const ExplanationSchema = Type.Object({
+  ruleKey: Type.String(),
+  fired: Type.Boolean({ description: 'true: the rule hit this passage; false: it looked at it and let it go' }),
+  field: Type.String({ description: 'title or body' }),
+  start: Type.Integer({ description: 'UTF-16 offset in the original text' }),
+  end: Type.Integer(),
+  excerpt: Type.String(),
+  why: Messages,
+});
+
+export const CheckResponse = Type.Object({
+  ...VerdictSchema.properties,
+  explain: Type.Optional(
+    Type.Array(ExplanationSchema, {
+      description:
+        'Moderators and community managers only: why each rule fired on a passage, or why it let one go (an ordinary sense, a compound word, said of oneself, not aimed at anyone…)',
+    }),
+  ),
+});
+
 export const CheckBody = Type.Object({
   title: Type.Optional(Type.String({ maxLength: 2000 })),
   body: Type.String({ maxLength: 1_000_000 }),
@@ -39,6 +59,10 @@ export const RuleSchema = Type.Object({
     upheld: Type.Integer({ description: 'hits whose post moderators rejected' }),
     overturned: Type.Integer({ description: 'hits whose post moderators approved' }),
     precision: Nullable(Type.Number()),
+    poorPrecision: Type.Boolean({
+      description:
+        'Moderators overturned most of its decided hits (precision under 50 % over at least 3 decisions): the rule needs another look',
+    }),
   }),
   weekly: Type.Array(Type.Integer(), { description: 'Hits per week over the last 8 weeks, oldest first' }),
   updatedAt: DateTime,

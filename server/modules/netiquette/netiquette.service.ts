@@ -1,4 +1,4 @@
-import { type Actor, authorize } from '../../access/access.ts';
+import { type Actor, authorize, can } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
 import type { ModerationAction } from '../../db/types.ts';
 import { type CpuTask, OFFLOAD_CHARS, runCpuTask } from '../../lib/cpu-pool.ts';
@@ -24,7 +24,14 @@ export interface EvaluateTask extends CpuTask {
   text: { title?: string; body: string };
   context: EvaluationContext;
   rules: { version: string; definitions: RuleDefinition[] };
+  /** Say why each rule fired or not (staff's check only). */
+  explain?: boolean;
 }
+/**
+ * A rule whose hits moderators mostly overturn (they approved the post) needs another look: flagged on the rules
+ * page from a few decisions on, so that one early mistake does not brand a rule.
+ */
+const POOR_PRECISION = { below: 0.5, minDecisions: 3 };
 /** How many weeks of hits the rules page charts. */
 const WEEKS = 8;
 const BUILTIN_TITLES = new Map(BUILTIN_RULES.map((r) => [r.key as string, r.title]));
@@ -97,17 +104,22 @@ export class NetiquetteService {
   }
 
   /** What the netiquette says of a text by this author in this category: the publish pipeline's step 2. */
-  async screen(author: Actor, input: { title?: string; body: string; categoryId: number | null }): Promise<Verdict> {
+  async screen(
+    author: Actor,
+    input: { title?: string; body: string; categoryId: number | null },
+    options: { explain?: boolean } = {},
+  ): Promise<Verdict> {
     const { version, set, definitions } = await this.current();
     const context = await this.contextFor(author, input.categoryId, set.readsRecentPosts);
     const text = { title: input.title, body: input.body };
     // A long text is checked in a worker, so that a hostile one cannot stall this node's other requests.
-    if ((text.title?.length ?? 0) + text.body.length <= OFFLOAD_CHARS) return evaluate(text, context, set);
+    if ((text.title?.length ?? 0) + text.body.length <= OFFLOAD_CHARS) return evaluate(text, context, set, options);
     return runCpuTask<Verdict>({
       kind: 'evaluate',
       text,
       context,
       rules: { version, definitions },
+      ...(options.explain ? { explain: true } : {}),
     } satisfies EvaluateTask);
   }
 
@@ -134,10 +146,14 @@ export class NetiquetteService {
     };
   }
 
-  /** The composer's live check: nothing is stored. */
+  /**
+   * The composer's live check: nothing is stored. Moderators and community managers, who read rules, also learn
+   * why each rule fired or let a passage go; a member gets the verdict only (the explanation would teach how to
+   * slip past the rules).
+   */
   async check(actorOrNull: Actor | null, input: { title?: string; body: string; categoryId: number | null }) {
     const actor = authorize(actorOrNull, 'netiquette.check');
-    return this.screen(actor, input);
+    return this.screen(actor, input, { explain: can(actor, 'rule.view') });
   }
 
   async listRules(actor: Actor | null) {
@@ -319,6 +335,7 @@ function toRuleView(row: RuleRow, stats: { hits_30d: number; upheld: number; ove
       upheld: stats?.upheld ?? 0,
       overturned: stats?.overturned ?? 0,
       precision: decided > 0 ? stats!.upheld / decided : null,
+      poorPrecision: decided >= POOR_PRECISION.minDecisions && stats!.upheld / decided < POOR_PRECISION.below,
     },
     updatedAt: row.updated_at.toISOString(),
   };

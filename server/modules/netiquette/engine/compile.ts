@@ -4,7 +4,7 @@ import { RegexPrefilter } from './regex-matching.ts';
 import { detectorFor } from './rule-kinds.ts';
 import type { CompiledRuleSet } from './rule-set.ts';
 import { BUILTIN_BY_KEY } from './rules.ts';
-import type { Messages, RuleDefinition } from './types.ts';
+import { type Messages, type RuleDefinition, severity } from './types.ts';
 
 const DEFAULT_CUSTOM_MESSAGES: Messages = {
   fr: 'Ce passage enfreint une règle de la communauté.',
@@ -21,13 +21,16 @@ export function compileRules(definitions: RuleDefinition[]): CompiledRuleSet {
   const prefilter = new RegexPrefilter();
   const rules = definitions
     .filter((d) => d.enabled)
+    // The classifier reads the other rules' hits: it comes last.
+    .sort((a, b) => Number(a.kind === 'classifier') - Number(b.kind === 'classifier'))
     .map((def) => {
       const builtin = BUILTIN_BY_KEY.get(def.kind as never);
       const defaults = builtin?.messages ?? DEFAULT_CUSTOM_MESSAGES;
       return {
         key: def.key,
         kind: def.kind,
-        action: def.action,
+        // The classifier may raise a flag, never more: a statistical guess holds or refuses no one's post.
+        action: def.kind === 'classifier' && severity(def.action) > severity('flag') ? 'flag' : def.action,
         categoryIds: def.categoryIds ? new Set(def.categoryIds) : null,
         messages: { fr: def.messages?.fr || defaults.fr, en: def.messages?.en || defaults.en },
         detect: detectorFor(def, registry, prefilter),

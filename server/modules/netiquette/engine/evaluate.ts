@@ -4,6 +4,7 @@ import {
   type Action,
   type EvaluationContext,
   type EvaluationInput,
+  type Explanation,
   type Hit,
   severity,
   type Verdict,
@@ -14,15 +15,40 @@ import {
  * languages and span in the original text, and the verdict, the strongest action among the hits.
  * Pure: the caller supplies the context (trust level, recent posts…).
  */
-export function evaluate(input: EvaluationInput, context: EvaluationContext, ruleSet: CompiledRuleSet): Verdict {
+export function evaluate(
+  input: EvaluationInput,
+  context: EvaluationContext,
+  ruleSet: CompiledRuleSet,
+  options: { explain?: boolean } = {},
+): Verdict {
   const fields: Prepared[] = [];
   if (input.title) fields.push(prepare('title', input.title));
   fields.push(prepare('body', input.body));
   const hits: Hit[] = [];
+  const explain: Explanation[] | undefined = options.explain ? [] : undefined;
+  const textOf = (field: 'title' | 'body') => (field === 'title' ? input.title! : input.body);
   for (const rule of ruleSet.rules) {
     if (rule.categoryIds && (context.categoryId === null || !rule.categoryIds.has(context.categoryId))) continue;
-    for (const found of rule.detect(fields, context)) {
-      const text = found.field === 'title' ? input.title! : input.body;
+    if (explain) for (const f of fields) f.notes = [];
+    const founds = rule.detect(fields, context, hits);
+    if (explain) {
+      for (const f of fields)
+        for (const n of f.notes!)
+          explain.push({ ruleKey: rule.key, ...n, excerpt: textOf(n.field).slice(n.start, n.end) });
+      for (const h of founds)
+        if (h.why)
+          explain.push({
+            ruleKey: rule.key,
+            fired: true,
+            field: h.field,
+            start: h.start,
+            end: h.end,
+            excerpt: textOf(h.field).slice(h.start, h.end),
+            why: h.why,
+          });
+    }
+    for (const found of founds) {
+      const text = textOf(found.field);
       hits.push({
         ruleKey: rule.key,
         action: rule.action,
@@ -38,7 +64,7 @@ export function evaluate(input: EvaluationInput, context: EvaluationContext, rul
   const kept = dropOverlaps(hits);
   kept.sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1));
   const action = kept.reduce<Action>((max, h) => (severity(h.action) > severity(max) ? h.action : max), 'allow');
-  return { action, hits: kept };
+  return explain ? { action, hits: kept, explain } : { action, hits: kept };
 }
 
 /**
@@ -68,6 +94,9 @@ function prepare(field: 'title' | 'body', text: string): Prepared {
     matches: undefined,
     regexMaybe: undefined,
     lowered: undefined,
+    sentences: undefined,
+    stats: undefined,
+    notes: undefined,
   };
 }
 

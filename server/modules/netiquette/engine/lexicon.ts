@@ -124,54 +124,74 @@ function compileEntry(entry: string): WordPattern[] | undefined {
  */
 export class LexiconGroup {
   private readonly byFirst = new Map<string, [number, WordPattern[], string][]>();
-  private readonly stemFirst = new Map<string, [number, WordPattern[], string][]>();
 
-  /** Stems are found by looking up each prefix of a word (a few map lookups), not by trying every stem. */
-  private minStem = Infinity;
-  private maxStem = 0;
-  /** The first four letters of every stem, as a number: most words start like no stem, and cost one lookup. */
-  private readonly stemHeads = new Set<number>();
+  /**
+   * Entries starting with a stem, by the stem's first four letters packed in a number (stems have four
+   * letters at least): one lookup per word, and most words start like no stem.
+   */
+  private readonly stemByHead = new Map<number, [number, WordPattern[], string][]>();
+
+  /** Every entry's first word, for filling in masked letters (« enc*lé »). */
+  private readonly heads: WordPattern[] = [];
 
   constructor(private readonly lexicons: readonly Lexicon[]) {
+    const seen = new Set<string>();
     lexicons.forEach((lex, k) => {
       for (const [pattern, entry] of lex.patterns()) {
         const head = pattern[0]!;
-        const map = head.stem ? this.stemFirst : this.byFirst;
-        if (head.stem) {
-          this.minStem = Math.min(this.minStem, head.exact.length);
-          this.maxStem = Math.max(this.maxStem, head.exact.length);
-          this.stemHeads.add(headKey(head.exact));
+        const headId = head.exact + (head.stem ? '*' : '');
+        if (!seen.has(headId)) {
+          seen.add(headId);
+          this.heads.push(head);
         }
-        const list = map.get(head.exact) ?? [];
-        list.push([k, pattern, entry]);
-        map.set(head.exact, list);
+        if (head.stem) {
+          const key = headKey(head.exact);
+          const list = this.stemByHead.get(key) ?? [];
+          list.push([k, pattern, entry]);
+          this.stemByHead.set(key, list);
+        } else {
+          const list = this.byFirst.get(head.exact) ?? [];
+          list.push([k, pattern, entry]);
+          this.byFirst.set(head.exact, list);
+        }
       }
     });
   }
 
-  /** matches[k] holds lexicon k's matches, in order. */
+  private unmask(t: Token): void {
+    const extra = t.forms.flatMap((f) => fillMasks(f, this.heads));
+    for (const e of extra) if (!t.forms.includes(e)) t.forms.push(e);
+  }
+
+  /** Per-call state, reused: matching is synchronous, and most lexicons match nothing in most posts. */
+  private readonly state: GroupState = { tokens: [], nextFree: [], bestLength: [], bestEntry: [], any: false };
+
+  /** matches[k] holds lexicon k's matches, in order (a shared empty array for a lexicon without any). */
   matchAll(tokens: Token[]): LexiconMatch[][] {
     const count = this.lexicons.length;
-    const matches: LexiconMatch[][] = Array.from({ length: count }, () => []);
-    const nextFree = new Array<number>(count).fill(0);
-    const bestLength = new Array<number>(count).fill(0);
-    const bestEntry = new Array<string>(count).fill('');
-    const state = { tokens, nextFree, bestLength, bestEntry, any: false };
+    const matches: LexiconMatch[][] = new Array<LexiconMatch[]>(count).fill(NONE);
+    const state = this.state;
+    state.tokens = tokens;
+    const { nextFree, bestLength, bestEntry } = state;
+    for (let k = 0; k < count; k++) {
+      nextFree[k] = 0;
+      bestLength[k] = 0;
+      bestEntry[k] = '';
+    }
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
+      if (t.masked) this.unmask(t);
       state.any = false;
       for (let f = 0; f < t.forms.length; f++) {
         const form = t.forms[f]!;
         considerGroup(this.byFirst.get(form), i, state);
-        if (form.length < this.minStem || !this.stemHeads.has(headKey(form))) continue;
-        const longest = Math.min(form.length, this.maxStem);
-        for (let len = this.minStem; len <= longest; len++)
-          considerGroup(this.stemFirst.get(form.slice(0, len)), i, state);
+        if (form.length >= 4) considerGroup(this.stemByHead.get(headKey(form)), i, state);
       }
       const any = state.any;
       if (!any) continue;
       for (let k = 0; k < count; k++) {
         if (bestLength[k]! > 0) {
+          if (matches[k] === NONE) matches[k] = [];
           matches[k]!.push({ first: i, last: i + bestLength[k]! - 1, entry: bestEntry[k]! });
           nextFree[k] = i + bestLength[k]!;
           bestLength[k] = 0;
@@ -181,6 +201,30 @@ export class LexiconGroup {
     return matches;
   }
 }
+
+/**
+ * A word with letters hidden behind `*` gets, as extra forms, the lexicon words it can be read as: same length,
+ * the same letters where they show. It must show most of itself (at least two letters, and no more hidden
+ * than shown), so that « f*** » or « *** » stay unread.
+ */
+function fillMasks(form: string, heads: WordPattern[]): string[] {
+  let hidden = 0;
+  for (let i = 0; i < form.length; i++) if (form.charCodeAt(i) === 42) hidden++;
+  if (hidden === 0 || form.length - hidden < 2 || hidden * 2 > form.length) return [];
+  const filled: string[] = [];
+  for (const head of heads) {
+    const w = head.exact;
+    if (head.stem ? w.length > form.length : w.length !== form.length) continue;
+    let ok = true;
+    for (let i = 0; i < w.length && ok; i++) ok = form[i] === '*' || form[i] === w[i];
+    // A stem's ending must show no hidden letter of its own (« enculé* » reads « enc*lés », not « enc*l** »).
+    for (let i = w.length; i < form.length && ok; i++) ok = form[i] !== '*';
+    if (ok) filled.push(w + form.slice(w.length));
+  }
+  return filled;
+}
+
+const NONE: LexiconMatch[] = Object.freeze([]) as unknown as LexiconMatch[];
 
 interface GroupState {
   tokens: Token[];

@@ -1,7 +1,9 @@
 import type { FoundLink } from './detectors/links.ts';
+import type { Note } from './explain.ts';
+import type { TextStats } from './text-stats.ts';
 import type { LexiconMatch } from './lexicon.ts';
 import type { Token } from './normalize.ts';
-import type { Action, EvaluationContext, Messages, RuleDefinition } from './types.ts';
+import type { Action, EvaluationContext, Hit, Messages, RuleDefinition } from './types.ts';
 
 /**
  * A compiled rule set's shape: what compileRules produces and evaluate runs, the prepared fields every
@@ -22,6 +24,12 @@ export interface Prepared {
   regexMaybe?: boolean;
   /** The text lower-cased, for the regular expressions' literal prefilter. */
   lowered?: string;
+  /** Each token's sentence number (see grammar.ts), on first use. */
+  sentences?: Int32Array;
+  /** One pass of character counts shared by the character-level detectors (see text-stats.ts). */
+  stats?: TextStats;
+  /** Only when the evaluation explains itself: why passages were let go. */
+  notes?: Note[];
 }
 
 export interface Found {
@@ -29,6 +37,8 @@ export interface Found {
   start: number;
   end: number;
   retryAfterSeconds?: number;
+  /** Why the rule fired here, for the explanation (staff only). */
+  why?: Messages;
 }
 
 export interface CompiledRule {
@@ -37,7 +47,8 @@ export interface CompiledRule {
   action: Action;
   categoryIds: ReadonlySet<number> | null;
   messages: Messages;
-  detect(fields: Prepared[], context: EvaluationContext): Found[];
+  /** `earlier`: the hits of the rules evaluated before this one (the classifier runs last, on undecided posts). */
+  detect(fields: Prepared[], context: EvaluationContext, earlier: readonly Hit[]): Found[];
 }
 
 export interface CompiledRuleSet {

@@ -36,6 +36,36 @@ export const BUILTIN_RULES: BuiltinRule[] = [
     },
   },
   {
+    key: 'identity',
+    action: 'hold',
+    params: {},
+    title: { fr: 'Attaques identitaires', en: 'Identity attacks' },
+    messages: {
+      fr: 'Les généralisations dégradantes sur un groupe (origine, religion, sexe, orientation…) et les appels à l’exclusion ne sont pas acceptés. Un modérateur va relire ce message.',
+      en: 'Demeaning generalisations about a group (origin, religion, sex, orientation…) and calls for exclusion are not accepted. A moderator will review this post.',
+    },
+  },
+  {
+    key: 'sexual',
+    action: 'hold',
+    params: {},
+    title: { fr: 'Remarques sexuelles', en: 'Sexual remarks' },
+    messages: {
+      fr: 'Les remarques et les sollicitations sexuelles envers un membre sont interdites. Un modérateur va relire ce message.',
+      en: 'Sexual remarks and requests aimed at a member are forbidden. A moderator will review this post.',
+    },
+  },
+  {
+    key: 'harassment',
+    action: 'hold',
+    params: {},
+    title: { fr: 'Harcèlement', en: 'Harassment' },
+    messages: {
+      fr: 'Moqueries sur le physique, menaces de divulguer des informations, injonctions à partir : c’est du harcèlement. Un modérateur va relire ce message.',
+      en: 'Mocking someone’s body, threatening to expose them, telling them to leave: that is harassment. A moderator will review this post.',
+    },
+  },
+  {
     key: 'insults',
     action: 'hold',
     params: { words: [] as string[] },
@@ -73,6 +103,16 @@ export const BUILTIN_RULES: BuiltinRule[] = [
     messages: {
       fr: 'Ne publiez pas de numéro de téléphone : il serait visible de tous.',
       en: 'Don’t post phone numbers: everyone could see them.',
+    },
+  },
+  {
+    key: 'address',
+    action: 'hold',
+    params: {},
+    title: { fr: 'Adresse postale', en: 'Postal address' },
+    messages: {
+      fr: 'Ne publiez pas d’adresse postale : elle serait visible de tous. Utilisez la messagerie privée.',
+      en: 'Don’t post postal addresses: everyone could see them. Use private messages.',
     },
   },
   {
@@ -126,6 +166,16 @@ export const BUILTIN_RULES: BuiltinRule[] = [
     },
   },
   {
+    key: 'spam',
+    action: 'hold',
+    params: { threshold: 3 },
+    title: { fr: 'Publicité non sollicitée', en: 'Spam' },
+    messages: {
+      fr: 'Ce message ressemble à de la publicité non sollicitée : un modérateur va le relire avant publication.',
+      en: 'This post looks like unsolicited advertising: a moderator will review it before it is published.',
+    },
+  },
+  {
     key: 'shouting',
     action: 'flag',
     params: { minLetters: 20, ratio: 0.7 },
@@ -163,6 +213,16 @@ export const BUILTIN_RULES: BuiltinRule[] = [
     messages: {
       fr: 'Vous publiez très vite : patientez un instant avant le prochain message.',
       en: 'You are posting very fast: wait a moment before the next post.',
+    },
+  },
+  {
+    key: 'classifier',
+    action: 'flag',
+    params: {},
+    title: { fr: 'Classifieur statistique', en: 'Statistical classifier' },
+    messages: {
+      fr: 'Ce message ressemble à des messages que la modération a dû retirer : un modérateur va le relire.',
+      en: 'This post resembles posts that moderators had to remove: a moderator will review it.',
     },
   },
   {

@@ -25,7 +25,13 @@ export type BuiltinKey =
   | 'repetition'
   | 'duplicate'
   | 'flood'
-  | 'first_posts';
+  | 'first_posts'
+  | 'identity'
+  | 'sexual'
+  | 'harassment'
+  | 'address'
+  | 'spam'
+  | 'classifier';
 
 /** A rule as stored (netiquette_rules) and as community managers edit it. */
 export interface RuleDefinition {
@@ -73,9 +79,22 @@ export interface Hit {
   retryAfterSeconds?: number;
 }
 
+/** Why a rule fired on a passage, or looked at it and let it go: for staff, never for the member. */
+export interface Explanation {
+  ruleKey: string;
+  fired: boolean;
+  field: 'title' | 'body';
+  start: number;
+  end: number;
+  excerpt: string;
+  why: Messages;
+}
+
 export interface Verdict {
   action: Action;
   hits: Hit[];
+  /** Only when asked for (evaluate's `explain` option). */
+  explain?: Explanation[];
 }
 
 export interface EvaluationInput {

@@ -819,7 +819,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** What the netiquette would say of this text, while the member types. Nothing is stored. */
+        /** What the netiquette would say of this text, while the member types. Nothing is stored. Staff also get why each rule fired or did not. */
         post: operations["checkNetiquette"];
         delete?: never;
         options?: never;
@@ -5409,6 +5409,22 @@ export interface operations {
                          * @enum {string}
                          */
                         action: "allow" | "censor" | "flag" | "hold" | "reject";
+                        /** @description Moderators and community managers only: why each rule fired on a passage, or why it let one go (an ordinary sense, a compound word, said of oneself, not aimed at anyone…) */
+                        explain?: {
+                            end: number;
+                            excerpt: string;
+                            /** @description title or body */
+                            field: string;
+                            /** @description true: the rule hit this passage; false: it looked at it and let it go */
+                            fired: boolean;
+                            ruleKey: string;
+                            /** @description UTF-16 offset in the original text */
+                            start: number;
+                            why: {
+                                en: string;
+                                fr: string;
+                            };
+                        }[];
                         hits: {
                             /**
                              * @description allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject
@@ -5511,6 +5527,8 @@ export interface operations {
                                 hits30d: number;
                                 /** @description hits whose post moderators approved */
                                 overturned: number;
+                                /** @description Moderators overturned most of its decided hits (precision under 50 % over at least 3 decisions): the rule needs another look */
+                                poorPrecision: boolean;
                                 precision: number | null;
                                 /** @description hits whose post moderators rejected */
                                 upheld: number;
@@ -5603,6 +5621,8 @@ export interface operations {
                             hits30d: number;
                             /** @description hits whose post moderators approved */
                             overturned: number;
+                            /** @description Moderators overturned most of its decided hits (precision under 50 % over at least 3 decisions): the rule needs another look */
+                            poorPrecision: boolean;
                             precision: number | null;
                             /** @description hits whose post moderators rejected */
                             upheld: number;
@@ -5768,6 +5788,8 @@ export interface operations {
                             hits30d: number;
                             /** @description hits whose post moderators approved */
                             overturned: number;
+                            /** @description Moderators overturned most of its decided hits (precision under 50 % over at least 3 decisions): the rule needs another look */
+                            poorPrecision: boolean;
                             precision: number | null;
                             /** @description hits whose post moderators rejected */
                             upheld: number;

@@ -231,6 +231,10 @@ export const fr = {
   'rules.hits': 'Déclenchements (30 j)',
   'rules.precision': 'Précision mesurée',
   'rules.noData': '—',
+  'rules.poorPrecision': 'Précision faible',
+  'rules.poorPrecisionHint':
+    'Les modérateurs ont approuvé la plupart des messages retenus par cette règle : assouplissez-la ou ciblez-la mieux.',
+  'rules.precisionHint': 'Signalements confirmés par les modérateurs (message rejeté) sur ceux qu’ils ont tranchés',
   'rules.new': 'Nouvelle règle',
   'rules.kind.words': 'Liste de mots ou d’expressions',
   'rules.kind.regex': 'Expression régulière (syntaxe RE2)',

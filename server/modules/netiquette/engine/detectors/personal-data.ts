@@ -1,5 +1,5 @@
 import { isValidIBAN } from 'ibantools';
-import { findPhoneNumbersInText } from 'libphonenumber-js';
+import { type CountryCode, parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js';
 
 /** Personal data in a text: spans of e-mail addresses, phone numbers, IBANs and payment card numbers. */
 export interface Span {
@@ -16,7 +16,14 @@ export function findEmails(text: string): Span[] {
 
 /** Words just before a number that say it is a reference, not a phone: an order, an invoice, a tracking code. */
 const REFERENCE_BEFORE =
-  /(commande|cmd|order|facture|invoice|ref|réf|référence|reference|suivi|tracking|colis|n°|no\.?|#|sku|ean|article|ticket|dossier|case)\s*[:°#.-]?\s*$/iu;
+  /(commande|cmd|order|facture|invoice|ref|réf|référence|reference|suivi|tracking|colis|n°|no\.?|#|sku|ean|article|ticket|dossier|case|code|item|membre|member|adhérent|licence|siret|siren)\s*[:°#.-]?\s*$/iu;
+/** A public service's number is no one's personal data (mountain rescue, a shop, a town hall…). */
+const PUBLIC_BEFORE =
+  /(secours|urgence|pghm|gendarmerie|pompiers|samu|mairie|office de tourisme|refuge|magasin|boutique|service client|sav|standard|rescue|emergency|hotline|customer service|store)\b[^\n]{0,30}$/iu;
+
+/** Words that announce a phone number: a number merely possible (a reserved range) counts after them. */
+const PHONE_CONTEXT =
+  /(t[ée]l[ée]?phone|t[ée]l|portable|mobile|gsm|num[ée]ro|num|appel\w*|joignable|whats ?app|signal|phone|call|ring|text|number|cell|nummer|handy)\b[^\d]{0,20}$/iu;
 
 /** At least eight digits: the shortest phone numbers we look for. */
 function enoughDigits(text: string, min: number): boolean {
@@ -30,13 +37,50 @@ function enoughDigits(text: string, min: number): boolean {
 
 /** Eight digits close together (spaces, dots, dashes, brackets between them): anything shorter is no phone. */
 const PHONE_LIKE = /\d(?:[\s().+-]{0,3}\d){7}/;
+const PHONE_CANDIDATE = /(?<![\p{L}\p{N}])(?:\+|00)?\(?\d[\d\s()./-]{6,22}\d(?![\p{L}\p{N}]|[.,]\d)/gu;
+/** National formats tried in turn: where the community's members live and write from. */
+const NATIONAL: CountryCode[] = ['FR', 'BE', 'CH', 'GB', 'DE', 'IT', 'ES', 'NL', 'LU'];
+/** North American numbers as people write them: (604) 555-0199, 415-555-2671, 415.555.2671. */
+const NANP = /^(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}$/;
 
+/**
+ * Phone numbers in every national format (issue 17), through libphonenumber-js: international numbers (+44…,
+ * 0044…), national ones of the countries our members write from (FR, BE, CH, GB, DE…, a leading 0), and North
+ * American ones in their usual shapes. A valid number counts; a merely possible one (a reserved range) only
+ * after a word that announces a phone. References (order, invoice, article…) never count.
+ */
 export function findPhones(text: string): Span[] {
   if (!enoughDigits(text, 8) || !PHONE_LIKE.test(text)) return [];
-  return findPhoneNumbersInText(text, { defaultCountry: 'FR', extended: false } as never)
-    .filter((found) => found.number.isValid())
-    .filter((found) => !REFERENCE_BEFORE.test(text.slice(Math.max(0, found.startsAt - 20), found.startsAt)))
-    .map((found) => ({ start: found.startsAt, end: found.endsAt }));
+  const spans: Span[] = [];
+  let tried = 0;
+  for (const m of text.matchAll(PHONE_CANDIDATE)) {
+    if (++tried > 40) break; // a hostile text of digits: the first forty candidates are enough to act on
+    const raw = m[0].replace(/[\s.]+$/, '');
+    const digits = raw.replace(/\D/g, '');
+    if (digits.length < 8 || digits.length > 15) continue;
+    const before = text.slice(Math.max(0, m.index - 24), m.index);
+    if (REFERENCE_BEFORE.test(before) || PUBLIC_BEFORE.test(text.slice(Math.max(0, m.index - 60), m.index))) continue;
+    const verdict = phoneVerdict(raw, digits);
+    if (verdict === 'valid' || (verdict === 'possible' && PHONE_CONTEXT.test(before)))
+      spans.push({ start: m.index, end: m.index + raw.length });
+  }
+  return spans;
+}
+
+function phoneVerdict(raw: string, digits: string): 'valid' | 'possible' | 'no' {
+  let possible = false;
+  const judge = (n: PhoneNumber | undefined) => {
+    if (!n) return false;
+    if (n.isValid()) return true;
+    possible ||= n.isPossible();
+    return false;
+  };
+  if (raw.startsWith('+') || raw.startsWith('00'))
+    return judge(parsePhoneNumberFromString(raw.replace(/^00/, '+'))) ? 'valid' : possible ? 'possible' : 'no';
+  if (digits.startsWith('0')) {
+    for (const country of NATIONAL) if (judge(parsePhoneNumberFromString(raw, country))) return 'valid';
+  } else if (NANP.test(raw) && judge(parsePhoneNumberFromString(raw, 'US'))) return 'valid';
+  return possible ? 'possible' : 'no';
 }
 
 const IBAN_CANDIDATE = /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b/giu;

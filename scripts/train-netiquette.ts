@@ -1,0 +1,157 @@
+/**
+ * Trains the netiquette's statistical classifier (issue 17) and writes its weights to
+ * server/modules/netiquette/engine/classifier-weights.ts.
+ *
+ *   npx tsx scripts/train-netiquette.ts           train, write the weights, print the scores
+ *   npx tsx scripts/train-netiquette.ts --check   fail if the committed weights are not what training gives
+ *
+ * It learns from the train split only (tests/fixtures/netiquette/train.ts, and the older labelled corpus
+ * tests/fixtures/netiquette-corpus.ts): a logistic regression over the hashed features of classifier.ts,
+ * full-batch gradient descent with L2 regularisation and balanced classes, deterministic. Its threshold is
+ * chosen on the train split too, from five-fold out-of-fold probabilities (the lowest at which at most 0.5 %
+ * of the clean posts would be flagged). The test split (tests/fixtures/netiquette/test.ts) is only scored, at the
+ * end, for BENCHMARKS.md.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  BUCKETS,
+  decodeModel,
+  encodeModel,
+  features,
+  type Model,
+} from '../server/modules/netiquette/engine/classifier.ts';
+import { tokenize } from '../server/modules/netiquette/engine/normalize.ts';
+import { CLEAN, VIOLATIONS } from '../tests/fixtures/netiquette-corpus.ts';
+import { classifierScores } from '../tests/fixtures/netiquette/score.ts';
+import { TEST } from '../tests/fixtures/netiquette/test.ts';
+import { TRAIN } from '../tests/fixtures/netiquette/train.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const WEIGHTS_FILE = path.join(root, 'server/modules/netiquette/engine/classifier-weights.ts');
+
+interface Example {
+  x: Map<number, number>;
+  y: 0 | 1;
+}
+
+function example(text: string, y: 0 | 1): Example {
+  const [buckets, n] = features(tokenize(text));
+  const x = new Map<number, number>();
+  const norm = n > 0 ? 1 / Math.sqrt(n) : 0;
+  for (let k = 0; k < n; k++) x.set(buckets[k]!, (x.get(buckets[k]!) ?? 0) + norm);
+  return { x, y };
+}
+
+/** The training examples: the train split and the older corpus, never the test split. */
+export function trainingSet(): Example[] {
+  return [
+    ...TRAIN.map((p) => example(p.text, p.label === 'clean' ? 0 : 1)),
+    ...CLEAN.map((t) => example(t, 0)),
+    ...VIOLATIONS.map((t) => example(t, 1)),
+  ];
+}
+
+const EPOCHS = 600;
+const RATE = 10;
+const L2 = 3e-4;
+
+function fit(examples: Example[]): Model {
+  const weights = new Float64Array(BUCKETS);
+  let bias = 0;
+  const positives = examples.filter((e) => e.y === 1).length;
+  // Balanced classes: each class weighs half of the loss.
+  const weightOf = (y: number) => (y === 1 ? 0.5 / positives : 0.5 / (examples.length - positives));
+  const grad = new Float64Array(BUCKETS);
+  for (let epoch = 0; epoch < EPOCHS; epoch++) {
+    grad.fill(0);
+    let gradBias = 0;
+    for (const e of examples) {
+      let z = bias;
+      for (const [j, v] of e.x) z += weights[j]! * v;
+      const p = 1 / (1 + Math.exp(-z));
+      const g = (p - e.y) * weightOf(e.y);
+      gradBias += g;
+      for (const [j, v] of e.x) grad[j]! += g * v;
+    }
+    for (let j = 0; j < BUCKETS; j++) weights[j]! -= RATE * (grad[j]! + L2 * weights[j]!);
+    bias -= RATE * gradBias;
+  }
+  return { bias, weights: Float32Array.from(weights), threshold: 0.5 };
+}
+
+function score(model: Model, e: Example): number {
+  let z = model.bias;
+  for (const [j, v] of e.x) z += model.weights[j]! * v;
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** The threshold: the lowest (from 0.5) at which at most 0.5 % of the clean posts of the train split are flagged, out of fold. */
+function chooseThreshold(examples: Example[]): { threshold: number; recall: number; falsePositives: number } {
+  const folds = 5;
+  const oof = examples.map(() => 0);
+  for (let f = 0; f < folds; f++) {
+    const model = fit(examples.filter((_, i) => i % folds !== f));
+    examples.forEach((e, i) => {
+      if (i % folds === f) oof[i] = score(model, e);
+    });
+  }
+  const clean = examples.filter((e) => e.y === 0).length;
+  for (let t = 0.5; t < 0.99; t += 0.01) {
+    const fp = examples.filter((e, i) => e.y === 0 && oof[i]! >= t).length;
+    if (fp / clean <= 0.005) {
+      const tp = examples.filter((e, i) => e.y === 1 && oof[i]! >= t).length;
+      return { threshold: Number(t.toFixed(2)), recall: tp / (examples.length - clean), falsePositives: fp / clean };
+    }
+  }
+  return { threshold: 0.99, recall: 0, falsePositives: 0 };
+}
+
+export function train(): { encoded: ReturnType<typeof encodeModel>; outOfFold: ReturnType<typeof chooseThreshold> } {
+  const examples = trainingSet();
+  const outOfFold = chooseThreshold(examples);
+  const model = fit(examples);
+  model.threshold = outOfFold.threshold;
+  return { encoded: encodeModel(model), outOfFold };
+}
+
+export function render(encoded: ReturnType<typeof encodeModel>): string {
+  return `// Generated by scripts/train-netiquette.ts from the train split — do not edit; run the script again.
+/** The netiquette classifier's weights (see classifier.ts): int8 × scale, ${BUCKETS} hashed buckets. */
+export const MODEL = {
+  bias: ${encoded.bias},
+  scale: ${encoded.scale},
+  threshold: ${encoded.threshold},
+  weights:
+    '${encoded.weights}',
+};
+`;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { encoded, outOfFold } = train();
+  const text = render(encoded);
+  if (process.argv.includes('--check')) {
+    if (readFileSync(WEIGHTS_FILE, 'utf8') !== text) {
+      console.error('classifier-weights.ts is stale: run `npx tsx scripts/train-netiquette.ts`');
+      process.exit(1);
+    }
+    console.log('classifier-weights.ts is up to date');
+  } else {
+    writeFileSync(WEIGHTS_FILE, text);
+    console.log(`wrote ${path.relative(root, WEIGHTS_FILE)}`);
+  }
+  const model = decodeModel(encoded);
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  console.log(
+    `threshold ${encoded.threshold} (out of fold on train: recall ${pct(outOfFold.recall)}, false positives ${pct(outOfFold.falsePositives)})`,
+  );
+  for (const [name, posts] of [
+    ['train', TRAIN],
+    ['test', TEST],
+  ] as const) {
+    const s = classifierScores(model, posts);
+    console.log(`${name}: precision ${pct(s.precision)}, recall ${pct(s.recall)} (tp ${s.tp}, fp ${s.fp}, fn ${s.fn})`);
+  }
+}
