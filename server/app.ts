@@ -64,7 +64,7 @@ import {
   searchRoutes,
   SearchService,
 } from './modules/search/index.ts';
-import { siteRoutes } from './modules/site/index.ts';
+import { siteRoutes, SiteSettingsService } from './modules/site/index.ts';
 import {
   DigestJob,
   Mailer,
@@ -121,7 +121,13 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   const mailSettings = new MailSettingsStore(db);
   const mailer = new Mailer(config);
   const accounts = new AccountService(db, sessions, mailer, mailSettings);
-  const auth = new AuthService(new MembersRepository(db), sessions, { service: accounts, db });
+  const siteSettings = new SiteSettingsService(db);
+  const auth = new AuthService(
+    new MembersRepository(db),
+    sessions,
+    { service: accounts, db },
+    async () => (await siteSettings.read()).registration,
+  );
 
   registerErrorHandler(app);
   registerInputGuard(app);
@@ -176,7 +182,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   app.addHook('onReady', async () => mailWorker.start());
   app.addHook('onClose', () => mailWorker.stop());
   await app.register(membersRoutes, { members: new MembersService(db) });
-  await app.register(siteRoutes, { config, db });
+  await app.register(siteRoutes, { config, db, settings: siteSettings });
   const netiquette = new NetiquetteService(db, config.netiquetteRecheckMs);
   await netiquette.ensureBuiltins();
   await app.register(netiquetteRoutes, { netiquette, config });
@@ -306,9 +312,13 @@ async function registerWeb(app: FastifyInstance, config: Config, pages: PagesSer
     const head = await pages.pageHead(request.url, publicBase(config, request));
     const { theme } = PageRenderer.preferences(request);
     const lang = rendered?.locale ?? head.lang;
+    // The brand's colour (site settings, checked readable under white text) for the light theme.
+    const accent = head.accent
+      ? `<meta name="theme-color" content="${head.accent}" /><style>:root:not([data-theme='dark']){--brand:${head.accent};--brand-strong:color-mix(in srgb,${head.accent} 75%,black);--brand-soft:color-mix(in srgb,${head.accent} 12%,white)}</style>`
+      : '';
     let html = shell
       .replace(/<html lang="[^"]*">/, `<html lang="${lang}"${theme ? ` data-theme="${theme}"` : ''}>`)
-      .replace(/<title>[^<]*<\/title>/, head.markup);
+      .replace(/<title>[^<]*<\/title>/, () => head.markup + accent);
     if (rendered) {
       html = html
         .replace('</head>', () => `${rendered.head}</head>`)

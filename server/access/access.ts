@@ -70,6 +70,8 @@ export const PERMISSIONS = {
   // The outgoing mail holds live links (password resets): whoever reads it can take over any account.
   'mail.outbox': 'admin',
   'member.set_role': 'admin',
+  'site.manage': 'admin',
+  'audit.read': 'admin',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -4,6 +4,28 @@ import type { Executor } from '../db/kysely.ts';
 export class AuditRepository {
   constructor(private readonly db: Executor) {}
 
+  /** Entries newest first, of one kind of subject when given, before an id (paging). */
+  list(options: { subjectType?: string; before?: number; limit: number }) {
+    let q = this.db
+      .selectFrom('audit_log')
+      .leftJoin('members', 'members.id', 'audit_log.actor_id')
+      .select([
+        'audit_log.id',
+        'audit_log.action',
+        'audit_log.subject_type',
+        'audit_log.subject_id',
+        'audit_log.actor_id',
+        'audit_log.data',
+        'audit_log.created_at',
+        'members.username as actor_username',
+      ])
+      .orderBy('audit_log.id', 'desc')
+      .limit(options.limit);
+    if (options.subjectType) q = q.where('audit_log.subject_type', '=', options.subjectType);
+    if (options.before) q = q.where('audit_log.id', '<', options.before);
+    return q.execute();
+  }
+
   record(entry: {
     actorId: number | null;
     action: string;

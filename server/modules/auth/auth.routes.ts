@@ -45,7 +45,7 @@ export async function authRoutes(fastify: FastifyInstance, { config, auth }: Aut
         tags: ['auth'],
         summary: 'Create an account and sign in',
         body: RegisterBody,
-        response: { 201: Type.Object({ member: Me }), ...errors(409, 422, 429) },
+        response: { 201: Type.Object({ member: Me }), ...errors(403, 409, 422, 429) },
       },
     },
     async (req, reply) => {

@@ -1,6 +1,12 @@
 import type { Actor } from '../../access/access.ts';
 import type { Member } from '../../db/types.ts';
-import { ConflictError, UnauthorizedError, UnprocessableError, uniqueViolation } from '../../lib/errors.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  UnauthorizedError,
+  UnprocessableError,
+  uniqueViolation,
+} from '../../lib/errors.ts';
 import type { Db } from '../../db/kysely.ts';
 import { MembersRepository } from '../../content/index.ts';
 import { skeleton } from '../../lib/confusables.ts';
@@ -30,9 +36,20 @@ export class AuthService {
     private readonly sessions: SessionService,
     /** With it, a new member gets the link confirming their address, written in the registration's transaction. */
     private readonly accounts?: { service: AccountService; db: Db },
+    /** Whether self-registration is open (the site's setting); always open without it (the CLI, bootstrap). */
+    private readonly registration: () => Promise<'open' | 'invite' | 'closed'> = async () => 'open',
   ) {}
 
   async register(input: RegisterInput, requestBase = ''): Promise<SignedIn> {
+    const registration = await this.registration();
+    if (registration !== 'open') {
+      throw new ForbiddenError(
+        registration === 'invite' ? 'registration.invite_only' : 'registration.closed',
+        registration === 'invite'
+          ? 'Joining this community needs an invitation from a member or the team.'
+          : 'This community does not take new accounts at the moment.',
+      );
+    }
     if (input.acceptNetiquette !== true) {
       throw new UnprocessableError('netiquette.not_accepted', 'You must accept the netiquette to join.', {
         field: 'acceptNetiquette',

@@ -159,13 +159,20 @@ export class PagesService {
    * and structured data; 404 for a thread a visitor may not open (or no such thread, category or member), 410 once
    * deleted. Pages without their own head (staff pages, forms) get the site's.
    */
-  async pageHead(url: string, base: string): Promise<{ status: number; markup: string; lang: string }> {
+  async pageHead(
+    url: string,
+    base: string,
+  ): Promise<{ status: number; markup: string; lang: string; accent: string | null }> {
     const settings = await this.settings.getAll();
+    const accent =
+      typeof settings.accentColor === 'string' && /^#[0-9a-f]{6}$/i.test(settings.accentColor)
+        ? settings.accentColor
+        : null;
     const name = nameOf(settings.name);
     const about = typeof settings.tagline === 'string' && settings.tagline ? settings.tagline : name;
     const lang = settings.defaultLocale === 'en' ? 'en' : 'fr';
     const { pathname, searchParams } = new URL(url, 'http://x');
-    const done = (head: PageHead, status = 200) => ({ status, markup: headMarkup(head, name), lang });
+    const done = (head: PageHead, status = 200) => ({ status, markup: headMarkup(head, name), lang, accent });
     const plain = (title: string, status = 200) => done(simpleHead(title, about, `${base}${pathname}`), status);
     const thread = /^\/t\/([1-9]\d{0,9})$/.exec(pathname);
     if (thread) {

@@ -2,3 +2,10 @@
 export { CachedSetting } from './cached-setting.ts';
 export { SiteSettingsRepository } from './site.repository.ts';
 export { siteRoutes } from './site.routes.ts';
+export {
+  contrastWithWhite,
+  DEFAULT_SETTINGS,
+  type Registration,
+  type SiteSettings,
+  SiteSettingsService,
+} from './site-settings.service.ts';

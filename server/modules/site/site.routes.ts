@@ -3,12 +3,24 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/kysely.ts';
-import { DatabaseProbe, SiteSettingsRepository } from './site.repository.ts';
+import { type Actor, authorize } from '../../access/access.ts';
+import { errors, LocaleSchema, Nullable, StringEnum } from '../../http/schemas.ts';
+import { AuditRepository } from '../../events/audit.repository.ts';
+import { renderMarkdown } from '../../lib/markdown.ts';
+import { DatabaseProbe } from './site.repository.ts';
+import type { SiteSettingsService } from './site-settings.service.ts';
+
+const RegistrationSchema = StringEnum(['open', 'invite', 'closed'], {
+  description: 'Who may create an account: anyone, only with an invitation, or nobody',
+});
+const Accent = Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'A colour white text is readable on' });
 
 const Site = Type.Object({
   name: Type.String(),
   tagline: Type.String(),
-  defaultLocale: Type.String(),
+  defaultLocale: LocaleSchema,
+  registration: RegistrationSchema,
+  accentColor: Nullable(Accent),
   limits: Type.Object({
     titleMin: Type.Integer(),
     titleMax: Type.Integer(),
@@ -18,10 +30,33 @@ const Site = Type.Object({
   }),
 });
 
-export async function siteRoutes(fastify: FastifyInstance, { config, db }: { config: Config; db: Db }) {
+/** The settings an administrator changes from the console. */
+const Settings = Type.Object({
+  name: Type.String({ minLength: 2, maxLength: 80 }),
+  tagline: Type.String({ maxLength: 200 }),
+  defaultLocale: LocaleSchema,
+  registration: RegistrationSchema,
+  accentColor: Nullable(Accent),
+  netiquette: Type.String({ maxLength: 20_000, description: 'The netiquette members accept, in Markdown' }),
+});
+
+const AuditEntry = Type.Object({
+  id: Type.Integer(),
+  action: Type.String(),
+  subjectType: Type.String(),
+  subjectId: Type.String(),
+  actor: Nullable(Type.Object({ id: Type.Integer(), username: Type.String() })),
+  data: Type.Unknown(),
+  at: Type.String({ format: 'date-time' }),
+});
+
+export async function siteRoutes(
+  fastify: FastifyInstance,
+  { config, db, settings }: { config: Config; db: Db; settings: SiteSettingsService },
+) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const settings = new SiteSettingsRepository(db);
   const database = new DatabaseProbe(db);
+  const audit = new AuditRepository(db);
 
   app.get(
     '/api/site',
@@ -34,13 +69,87 @@ export async function siteRoutes(fastify: FastifyInstance, { config, db }: { con
       },
     },
     async () => {
-      const all = await settings.getAll();
+      const { name, tagline, defaultLocale, registration, accentColor } = await settings.read();
       const { requestBytes: _, ...limits } = config.limits;
+      return { name, tagline, defaultLocale, registration, accentColor, limits };
+    },
+  );
+
+  app.get(
+    '/api/site/netiquette',
+    {
+      schema: {
+        operationId: 'getNetiquette',
+        tags: ['site'],
+        summary: 'The netiquette members accept on joining, rendered (empty when none was written)',
+        response: { 200: Type.Object({ html: Type.String() }) },
+      },
+    },
+    async () => ({ html: renderMarkdown((await settings.read()).netiquette) }),
+  );
+
+  app.get(
+    '/api/admin/settings',
+    {
+      schema: {
+        operationId: 'getSiteSettings',
+        tags: ['site'],
+        summary: "The site's settings (administrators)",
+        response: { 200: Settings, ...errors(401, 403) },
+      },
+    },
+    async (req) => {
+      authorize(req.actor, 'site.manage');
+      return settings.read();
+    },
+  );
+
+  app.put(
+    '/api/admin/settings',
+    {
+      schema: {
+        operationId: 'updateSiteSettings',
+        tags: ['site'],
+        summary: "Changes some of the site's settings (administrators; audited)",
+        body: Type.Partial(Settings),
+        response: { 200: Settings, ...errors(401, 403, 422) },
+      },
+    },
+    async (req) => settings.update(req.actor, req.body),
+  );
+
+  app.get(
+    '/api/admin/audit',
+    {
+      schema: {
+        operationId: 'listAuditLog',
+        tags: ['site'],
+        summary: 'What staff changed, newest first (administrators)',
+        querystring: Type.Object({
+          subjectType: Type.Optional(Type.String({ maxLength: 40 })),
+          before: Type.Optional(Type.Integer({ minimum: 1 })),
+        }),
+        response: {
+          200: Type.Object({ entries: Type.Array(AuditEntry), nextBefore: Nullable(Type.Integer()) }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (req) => {
+      authorize(req.actor as Actor | null, 'audit.read');
+      const limit = 50;
+      const rows = await audit.list({ subjectType: req.query.subjectType, before: req.query.before, limit: limit + 1 });
       return {
-        name: typeof all.name === 'string' ? all.name : 'Agora',
-        tagline: typeof all.tagline === 'string' ? all.tagline : '',
-        defaultLocale: all.defaultLocale === 'en' ? 'en' : 'fr',
-        limits,
+        entries: rows.slice(0, limit).map((r) => ({
+          id: Number(r.id),
+          action: r.action,
+          subjectType: r.subject_type,
+          subjectId: r.subject_id,
+          actor: r.actor_id === null ? null : { id: r.actor_id, username: r.actor_username ?? '' },
+          data: r.data,
+          at: r.created_at.toISOString(),
+        })),
+        nextBefore: rows.length > limit ? Number(rows[limit - 1]!.id) : null,
       };
     },
   );

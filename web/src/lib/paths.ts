@@ -34,6 +34,7 @@ export const paths = {
   notifications: () => '/notifications',
   health: (query?: { days?: number }) => withQuery('/health', query),
   members: () => '/members',
+  admin: (tab?: string) => withQuery('/admin', { tab }),
   scheduled: () => '/scheduled',
   forgotPassword: () => '/forgot-password',
   resetPassword: () => '/reset-password',

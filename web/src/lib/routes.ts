@@ -96,6 +96,13 @@ export const routes = {
     title: 'health.title',
     menu: true,
   }),
+  admin: route({
+    path: paths.admin(),
+    page: () => import('../pages/Admin.svelte'),
+    access: 'manager',
+    title: 'admin.title',
+    menu: true,
+  }),
   members: route({
     path: paths.members(),
     page: () => import('../pages/Members.svelte'),

@@ -1,6 +1,6 @@
 import createClient from 'openapi-fetch';
 import type { paths } from './schema';
-import type { Body, IdeaStatus, MailList, Query, RuleDraft, SearchParams, Sort, TopicTemplate } from './types.ts';
+import type { Body, IdeaStatus, MailList, Query, Role, RuleDraft, SearchParams, Sort, TopicTemplate } from './types.ts';
 
 /** An error the API answered with: its stable code (translated by the UI), message and details. */
 export class ApiError extends Error {
@@ -118,8 +118,18 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
       ),
     setIdeaStatus: (threadId: number, status: IdeaStatus, note: string) =>
       call(http.PUT('/api/threads/{id}/idea-status', { params: id(threadId), body: { status, note } })),
-    manageMembers: (text: string, offset = 0) =>
-      call(http.GET('/api/manage/members', { params: { query: { q: text, offset } } })),
+    manageMembers: (text: string, offset = 0, role?: Role) =>
+      call(http.GET('/api/manage/members', { params: { query: { q: text, offset, role } } })),
+    setRole: (memberId: number, role: Role) =>
+      call(http.POST('/api/members/{id}/role', { params: id(memberId), body: { role } })),
+    createCategory: (body: Body<'createCategory'>) => call(http.POST('/api/categories', { body })),
+    updateCategory: (categoryId: number, body: Body<'updateCategory'>) =>
+      call(http.PATCH('/api/categories/{id}', { params: id(categoryId), body })),
+    siteSettings: () => call(http.GET('/api/admin/settings')),
+    updateSiteSettings: (body: Body<'updateSiteSettings'>) => call(http.PUT('/api/admin/settings', { body })),
+    auditLog: (subjectType?: string, before?: number | null) =>
+      call(http.GET('/api/admin/audit', { params: { query: { subjectType, before: before ?? undefined } } })),
+    netiquette: () => call(http.GET('/api/site/netiquette')),
     memberRecord: (memberId: number) => call(http.GET('/api/manage/members/{id}', { params: id(memberId) })),
     anonymise: (memberId: number) => call(http.POST('/api/manage/members/{id}/anonymise', { params: id(memberId) })),
     templates: (locale: 'fr' | 'en') => call(http.GET('/api/topic-templates', { params: { query: { locale } } })),

@@ -75,3 +75,7 @@ export type TopicTemplate = Ok<'listTopicTemplates'>['templates'][number];
 
 /** The lists a bulk mail's unsubscribe link names. */
 export type MailList = Query<'unsubscribe'>['list'];
+
+export type SiteSettings = Ok<'getSiteSettings'>;
+export type AuditEntry = Ok<'listAuditLog'>['entries'][number];
+export type PostingLevel = Category['startLevel'];

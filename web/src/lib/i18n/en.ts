@@ -1,4 +1,5 @@
 import { enCommunity } from './en.community.ts';
+import { enAdmin } from './en.admin.ts';
 import { enMail } from './en.mail.ts';
 import type { Messages } from './index.svelte.ts';
 
@@ -368,4 +369,5 @@ export const en: Messages = {
   'composer.similar': 'Similar topics already exist',
   ...enCommunity,
   ...enMail,
+  ...enAdmin,
 };

@@ -1,5 +1,6 @@
 /** French strings: the reference dictionary (en.ts must have the same keys; a test checks it). */
 import { frCommunity } from './fr.community.ts';
+import { frAdmin } from './fr.admin.ts';
 import { frMail } from './fr.mail.ts';
 
 export const fr = {
@@ -375,4 +376,5 @@ export const fr = {
   'composer.similar': 'Des sujets proches existent déjà',
   ...frCommunity,
   ...frMail,
+  ...frAdmin,
 } as const;
