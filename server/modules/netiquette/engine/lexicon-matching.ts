@@ -230,6 +230,21 @@ const PLACE_BEFORE = new WordSet([
   'hameau',
   'commune',
 ]);
+const PLACE_NOUN = new WordSet([
+  'pub',
+  'inn',
+  'tavern',
+  'hotel',
+  'auberge',
+  'gite',
+  'refuge',
+  'village',
+  'lake',
+  'mountain',
+  'hill',
+  'peak',
+  'station',
+]);
 const PLACE_AFTER = new WordSet([
   'near',
   'in',
@@ -257,7 +272,10 @@ function placeName(f: Prepared, i: number): boolean {
   const before2 = f.tokens[i - 2];
   const place =
     PLACE_BEFORE.has(before) || ((before?.text === 'de' || before?.text === 'of') && PLACE_BEFORE.has(before2));
-  return place || PLACE_AFTER.has(f.tokens[i + 1]);
+  if (place || PLACE_AFTER.has(f.tokens[i + 1])) return true;
+  // A named place further on: "The Cock and Bull pub", « l'auberge du … ».
+  for (let k = i + 1; k <= i + 3 && k < f.tokens.length; k++) if (PLACE_NOUN.has(f.tokens[k])) return true;
+  return false;
 }
 
 /** The author as the subject of a clause: « je », "I", « suis », "am". */

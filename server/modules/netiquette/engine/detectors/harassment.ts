@@ -46,6 +46,9 @@ const ALWAYS = [
   'ne reviens plus',
   'reviens plus jamais',
   'nobody wants you',
+  'nobody wants to see',
+  'personne ne veut voir',
+  'personne veut voir',
   'no one wants you',
   'nobody likes you',
   'no one likes you',
@@ -154,6 +157,19 @@ const DEGREE = new WordSet([
   'grosse',
 ]);
 const YOUR = new WordSet(['ton', 'ta', 'tes', 'votre', 'vos', 'your']);
+const BODY_PART = new WordSet([
+  'face',
+  'body',
+  'belly',
+  'tete',
+  'gueule',
+  'corps',
+  'ventre',
+  'bide',
+  'cul',
+  'ass',
+  'tronche',
+]);
 const PRIVATE = new WordSet([
   'adresse*',
   'photo*',
@@ -209,6 +225,8 @@ export function harassmentDetector(registry: LexiconRegistry) {
       let k = m.first - 1;
       while (k >= 0 && k >= m.first - 3 && DEGREE.has(t[k])) k--;
       if (BE.has(t[k]) && AT_YOU.has(t[k - 1])) return hit(f, k - 1, m.last);
+      // « ta sale tête de moche »… "your ugly face": the reader's body, belittled.
+      if (YOUR.has(t[m.first - 1]) && BODY_PART.has(t[m.last + 1])) return hit(f, m.first - 1, m.last + 1);
       note(f, t[m.first]!.start, t[m.last]!.end, 'notDirected');
       return undefined;
     }),
