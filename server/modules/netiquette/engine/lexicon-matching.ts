@@ -2,7 +2,6 @@ import { builtinLexicons } from './builtin-lexicons.ts';
 import { note, reason } from './explain.ts';
 import { clauseEndsAfter, gap, SECOND_PERSON, sentences, WordSet } from './grammar.ts';
 import { type Lexicon, LexiconGroup, type LexiconMatch } from './lexicon.ts';
-import type { Token } from './normalize.ts';
 import type { Found, Prepared } from './rule-set.ts';
 
 /**
@@ -140,7 +139,7 @@ export function lexiconDetector(registry: LexiconRegistry, lexicons: Lexicon[], 
           }
           let cue: string | undefined;
           if (options.directed) {
-            cue = directedBy(f.tokens, m.first);
+            cue = directedBy(f, m.first);
             if (!cue) {
               note(f, start, end, 'notDirected');
               continue;
@@ -148,6 +147,10 @@ export function lexiconDetector(registry: LexiconRegistry, lexicons: Lexicon[], 
           }
           if (m.first === m.last && placeName(f, m.first)) {
             note(f, start, end, 'sense', `${f.text.slice(start, end)} (lieu / place)`);
+            continue;
+          }
+          if (options.directed && aboutThing(f, m.last)) {
+            note(f, start, end, 'thing');
             continue;
           }
           if (options.notAboutSelf && aboutSelf(f, m.first, m.last)) {
@@ -278,6 +281,92 @@ function placeName(f: Prepared, i: number): boolean {
   return false;
 }
 
+/** Directing adjectives that also just describe, and the articles and verbs around them (see directedBy). */
+const ADJECTIVES = new Set(['sale', 'pauvre', 'gros', 'grosse', 'sombre', 'petit', 'petite', 'vieux', 'vieille']);
+const ARTICLES = new WordSet([
+  'un',
+  'une',
+  'le',
+  'la',
+  'les',
+  'des',
+  'du',
+  'ce',
+  'cet',
+  'cette',
+  'mon',
+  'ma',
+  'son',
+  'sa',
+  'a',
+  'the',
+]);
+const SAID_OF = new WordSet(['es', 'est', 'etes', 'suis', 'c', 'are', 're', 'is', 'quel', 'quelle']);
+/** Things and animals an epithet may be about (« ce gros débile de GPS », « quel boulet ce vent »). */
+const THINGS = new WordSet([
+  'gps',
+  'appli',
+  'application',
+  'app',
+  'site',
+  'montre',
+  'telephone',
+  'tel',
+  'zip',
+  'fermeture',
+  'sac',
+  'tente',
+  'velo',
+  'kayak',
+  'rechaud',
+  'vent',
+  'temps',
+  'meteo',
+  'pluie',
+  'orage',
+  'brouillard',
+  'chien',
+  'chat',
+  'cheval',
+  'ane',
+  'truc',
+  'machin',
+  'bidule',
+  'engin',
+  'bus',
+  'train',
+  'telesiege',
+  'sentier',
+  'chemin',
+  'col',
+  'montee',
+  'caillou',
+  'bouquin',
+  'logiciel',
+  'ordi',
+  'weather',
+  'wind',
+  'rain',
+  'dog',
+  'phone',
+  'watch',
+  'stove',
+  'tent',
+  'bike',
+  'thing',
+]);
+
+/** An epithet of a thing or an animal (« ce gros débile de GPS », « quel boulet ce vent »), not of the reader. */
+function aboutThing(f: Prepared, last: number): boolean {
+  const ids = sentences(f);
+  for (let k = last + 1; k <= last + 3 && k < f.tokens.length && ids[k] === ids[last]; k++) {
+    if (clauseEndsAfter(f, k - 1)) return false;
+    if (THINGS.has(f.tokens[k])) return true;
+    if (SECOND_PERSON.has(f.tokens[k])) return false;
+  }
+  return false;
+}
+
 /** The author as the subject of a clause: « je », "I", « suis », "am". */
 const SELF_SUBJECT = new WordSet(['je', 'j', 'i', 'im', 'ive', 'suis', 'am', 'myself']);
 
@@ -300,12 +389,25 @@ function aboutSelf(f: Prepared, first: number, last: number): boolean {
 }
 
 /** A mild word is an insult when a directing phrase ends just before it, intensifiers aside: that phrase, or undefined. */
-function directedBy(tokens: Token[], index: number): string | undefined {
+function directedBy(f: Prepared, index: number): string | undefined {
+  const tokens = f.tokens;
   const { directed } = builtinLexicons();
   for (let end = index - 1, skipped = 0; end >= 0 && skipped <= 2; end--, skipped++) {
     for (const phrase of directed) {
       const begin = end - phrase.length + 1;
-      if (begin >= 0 && phrase.every((w, k) => tokens[begin + k]!.forms.includes(w))) return phrase.join(' ');
+      if (begin < 0 || !phrase.every((w, k) => tokens[begin + k]!.forms.includes(w))) continue;
+      // A bare adjective after an article describes (« un petit blaireau traversait », « un gros retard »);
+      // it directs only as a call (« petit con ! ») or after « t'es », « c'est » (« t'es un gros con »).
+      if (
+        phrase.length === 1 &&
+        ADJECTIVES.has(phrase[0]!) &&
+        ARTICLES.has(tokens[begin - 1]) &&
+        !/[,.;:!?]/.test(gap(f, begin)) &&
+        !SAID_OF.has(tokens[begin - 2]) &&
+        !SAID_OF.has(tokens[begin - 3])
+      )
+        return undefined;
+      return phrase.join(' ');
     }
     if (!tokens[end]!.forms.some((form) => INTENSIFIERS.has(form))) return undefined;
   }
