@@ -26,10 +26,18 @@ const ALWAYS = [
   'tailler une pipe',
   'blowjob',
   'body pics',
+  'tu portes quoi sous',
+  'what are you wearing under',
+  'what are you wearing',
+  'sans le reste',
 ];
 /** Sexual words: count when addressed or complimented. */
 const STRONG = [
   'seins',
+  'coucher avec',
+  'faire l amour',
+  'sleep with',
+  'have sex',
   'nichons',
   'nibards',
   'nenes',

@@ -402,7 +402,12 @@ function aimedViolence(f: Prepared, m: LexiconMatch, pursuitOnly: boolean): Foun
   if (pursuitOnly && deserve < 0) {
     // « je te retrouve au parking », "I'll find you a better deal": something ordinary follows.
     const last = Math.max(v, target);
-    const bare = clauseEndsAfter(f, last) || (t[last + 1] && /^(down|out|up)$/.test(t[last + 1]!.text));
+    // Nothing after it, or the reader's home (« on viendra te chercher chez toi », "at your house").
+    const bare =
+      clauseEndsAfter(f, last) ||
+      (t[last + 1] && /^(down|out|up)$/.test(t[last + 1]!.text)) ||
+      (t[last + 1]?.text === 'chez' && /^(toi|vous)$/.test(t[last + 2]?.text ?? '')) ||
+      (/^(at|to)$/.test(t[last + 1]?.text ?? '') && /^(your|ur)$/.test(t[last + 2]?.text ?? ''));
     if (!bare && !hostile(f)) {
       note(f, t[v]!.start, t[last]!.end, 'notHostile');
       return undefined;
