@@ -4,6 +4,7 @@ import {
   evaluate,
   type RuleDefinition,
 } from '../server/modules/netiquette/engine/index.ts';
+import os from 'node:os';
 import { machine, record } from './lib/harness.ts';
 
 /**
@@ -54,6 +55,10 @@ const POST =
   'du nord ? Merci à la communauté pour les astuces sur le laçage, mes ongles vous disent merci ! ';
 
 export async function netiquette(): Promise<void> {
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
   const body = POST.repeat(4).slice(0, 2048);
   const definitions = [...defaultDefinitions(), ...customRules()];
   const compileTimes: number[] = [];
@@ -95,7 +100,8 @@ export async function netiquette(): Promise<void> {
   const p99 = all[Math.floor(all.length * 0.99)]!;
   const text = `## Netiquette evaluation (budget, docs/ARCHITECTURE.md)
 
-Measured ${new Date().toISOString().slice(0, 10)} on ${machine('—')}.
+Measured ${new Date().toISOString().slice(0, 10)} on ${machine('—')}; load average when it started ${load} (the machine is shared: other processes' load slows every figure).
+All built-in detectors run, the statistical classifier included (it runs when no rule has flagged the post, as here).
 Command: \`npm run bench -- netiquette\` (compiled by esbuild as in production; pure CPU, one process; 5 batches of 4 000 evaluations after 2 000 of warm-up).
 Rule set: the ${defaultDefinitions().length} built-in detectors (French and English lexicons: ${Object.entries(
     set.stats,

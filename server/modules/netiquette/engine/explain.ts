@@ -1,4 +1,6 @@
-import type { Prepared } from './rule-set.ts';
+import type { Note, Prepared } from './rule-set.ts';
+
+export type { Note };
 import type { Messages } from './types.ts';
 
 /**
@@ -41,14 +43,6 @@ export type ReasonCode = keyof typeof REASONS;
 export function reason(code: ReasonCode, ...args: string[]): Messages {
   const fill = (s: string) => s.replace(/\{(\d)\}/g, (_, k: string) => args[Number(k)] ?? '');
   return { fr: fill(REASONS[code].fr), en: fill(REASONS[code].en) };
-}
-
-export interface Note {
-  field: 'title' | 'body';
-  start: number;
-  end: number;
-  fired: boolean;
-  why: Messages;
 }
 
 /** Records why a passage was let go (or weighed), when the evaluation was asked to explain itself. */

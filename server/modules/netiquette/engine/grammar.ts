@@ -156,7 +156,11 @@ const OPENERS = new WordSet([
 /** Whether token i stands where an order's verb does: first of its sentence, openers aside. */
 export function imperativeAt(f: Prepared, i: number): boolean {
   const ids = sentences(f);
-  for (let k = i - 1; k >= 0 && ids[k] === ids[i]; k--) if (!OPENERS.has(f.tokens[k])) return false;
+  for (let k = i - 1; k >= 0 && ids[k] === ids[i]; k--) {
+    // « …, just leave »: a clause opened by a comma is a place for an order too.
+    if (gap(f, k + 1).includes(',')) return true;
+    if (!OPENERS.has(f.tokens[k])) return false;
+  }
   return true;
 }
 

@@ -1,8 +1,7 @@
 import { builtinLexicons } from './builtin-lexicons.ts';
 import { note, reason } from './explain.ts';
-import { clauseEndsAfter, gap, SECOND_PERSON, sentences, WordSet } from './grammar.ts';
+import { aboutSelf, aboutThing, compoundAround, directedBy, placeName } from './context.ts';
 import { type Lexicon, LexiconGroup, type LexiconMatch } from './lexicon.ts';
-import type { Token } from './normalize.ts';
 import type { Found, Prepared } from './rule-set.ts';
 
 /**
@@ -26,48 +25,6 @@ export class LexiconRegistry {
     return f.matches[index]!;
   }
 }
-
-const INTENSIFIERS = new Set([
-  'vraiment',
-  'trop',
-  'completement',
-  'totalement',
-  'un',
-  'une',
-  'des',
-  'qu',
-  'so',
-  'such',
-  'really',
-  'a',
-  'an',
-  'total',
-  'complete',
-  'fucking',
-  'sacre',
-  'sacree',
-  'gros',
-  'grosse',
-  'bien',
-  'de',
-  'd',
-  'tous',
-  'toutes',
-  'all',
-  'total',
-  'absolute',
-  'little',
-  'pathetic',
-  'ignorant',
-  'smug',
-  'clueless',
-  'roi',
-  'vrai',
-  'vraie',
-  'pauvre',
-  'sombre',
-  'espece',
-]);
 
 /**
  * A detector that starts from the words of an anchor lexicon (matched in the same single pass as every
@@ -140,7 +97,7 @@ export function lexiconDetector(registry: LexiconRegistry, lexicons: Lexicon[], 
           }
           let cue: string | undefined;
           if (options.directed) {
-            cue = directedBy(f.tokens, m.first);
+            cue = directedBy(f, m.first);
             if (!cue) {
               note(f, start, end, 'notDirected');
               continue;
@@ -148,6 +105,10 @@ export function lexiconDetector(registry: LexiconRegistry, lexicons: Lexicon[], 
           }
           if (m.first === m.last && placeName(f, m.first)) {
             note(f, start, end, 'sense', `${f.text.slice(start, end)} (lieu / place)`);
+            continue;
+          }
+          if (options.directed && aboutThing(f, m.last)) {
+            note(f, start, end, 'thing');
             continue;
           }
           if (options.notAboutSelf && aboutSelf(f, m.first, m.last)) {
@@ -166,130 +127,4 @@ export function lexiconDetector(registry: LexiconRegistry, lexicons: Lexicon[], 
     }
     return found;
   };
-}
-
-const HYPHENS = new Set(['-', '\u2010', '\u2011']);
-/** Pronouns joined to a verb by a hyphen (« casse-toi », « dis-le »): no compound word. */
-const CLITICS = new Set([
-  'toi',
-  'moi',
-  'la',
-  'ci',
-  'vous',
-  'nous',
-  'te',
-  'les',
-  'le',
-  't',
-  'y',
-  'en',
-  'lui',
-  'leur',
-  'tu',
-  'je',
-  'il',
-  'on',
-]);
-
-/**
- * A listed word inside a hyphenated compound that the list does not hold whole (« casse-gueule »,
- * « cul-de-poule », « garde-fou »): the compound, else undefined. Whole listed phrases (« fils-de-pute »)
- * cover their compound and are not concerned.
- */
-function compoundAround(f: Prepared, first: number, last: number): string | undefined {
-  const t = f.tokens;
-  let a = first;
-  let b = last;
-  while (a > 0 && HYPHENS.has(gap(f, a)) && !CLITICS.has(t[a - 1]!.text)) a--;
-  while (b < t.length - 1 && HYPHENS.has(gap(f, b + 1)) && !CLITICS.has(t[b + 1]!.text)) b++;
-  return a === first && b === last ? undefined : f.text.slice(t[a]!.start, t[b]!.end);
-}
-
-/** Words that put a place name after them (« à Condom », "near Penistone"), or before them (« Wank near… »). */
-const PLACE_BEFORE = new WordSet([
-  'in',
-  'near',
-  'at',
-  'to',
-  'from',
-  'via',
-  'around',
-  'a',
-  'vers',
-  'pres',
-  'mount',
-  'mt',
-  'mont',
-  'col',
-  'lac',
-  'lake',
-  'pic',
-  'peak',
-  'village',
-  'town',
-  'hameau',
-  'commune',
-]);
-const PLACE_AFTER = new WordSet([
-  'near',
-  'in',
-  'en',
-  'pres',
-  'sur',
-  'austria',
-  'autriche',
-  'savoie',
-  'england',
-  'angleterre',
-  'germany',
-  'allemagne',
-]);
-
-/**
- * A listed word written with a capital inside a sentence, with a place word before or after it, is a place
- * (« le village de Pussy », "Fucking, Austria", "up the Wank near Garmisch"): towns keep their names.
- */
-function placeName(f: Prepared, i: number): boolean {
-  const t = f.tokens[i]!;
-  const first = f.text.charCodeAt(t.start);
-  if (!(first >= 65 && first <= 90) || i === 0 || sentences(f)[i - 1] !== sentences(f)[i]) return false;
-  const before = f.tokens[i - 1];
-  const before2 = f.tokens[i - 2];
-  const place =
-    PLACE_BEFORE.has(before) || ((before?.text === 'de' || before?.text === 'of') && PLACE_BEFORE.has(before2));
-  return place || PLACE_AFTER.has(f.tokens[i + 1]);
-}
-
-/** The author as the subject of a clause: « je », "I", « suis », "am". */
-const SELF_SUBJECT = new WordSet(['je', 'j', 'i', 'im', 'ive', 'suis', 'am', 'myself']);
-
-/**
- * Whether the author speaks of themselves: « je » or "I" right after the insult, in the same clause
- * (« quel idiot je fais », "what a fool I was"), or before it, nearer than any second-person word
- * (« je suis un idiot », "I'm such an idiot").
- */
-function aboutSelf(f: Prepared, first: number, last: number): boolean {
-  const ids = sentences(f);
-  for (let k = last + 1; k <= last + 2 && k < f.tokens.length && ids[k] === ids[last]; k++) {
-    if (clauseEndsAfter(f, k - 1) || SECOND_PERSON.has(f.tokens[k])) break;
-    if (SELF_SUBJECT.has(f.tokens[k])) return true;
-  }
-  for (let k = first - 1; k >= first - 4 && k >= 0 && ids[k] === ids[first]; k--) {
-    if (clauseEndsAfter(f, k) || SECOND_PERSON.has(f.tokens[k])) return false;
-    if (SELF_SUBJECT.has(f.tokens[k])) return true;
-  }
-  return false;
-}
-
-/** A mild word is an insult when a directing phrase ends just before it, intensifiers aside: that phrase, or undefined. */
-function directedBy(tokens: Token[], index: number): string | undefined {
-  const { directed } = builtinLexicons();
-  for (let end = index - 1, skipped = 0; end >= 0 && skipped <= 2; end--, skipped++) {
-    for (const phrase of directed) {
-      const begin = end - phrase.length + 1;
-      if (begin >= 0 && phrase.every((w, k) => tokens[begin + k]!.forms.includes(w))) return phrase.join(' ');
-    }
-    if (!tokens[end]!.forms.some((form) => INTENSIFIERS.has(form))) return undefined;
-  }
-  return undefined;
 }

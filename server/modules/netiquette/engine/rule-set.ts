@@ -1,5 +1,4 @@
 import type { FoundLink } from './detectors/links.ts';
-import type { Note } from './explain.ts';
 import type { TextStats } from './text-stats.ts';
 import type { LexiconMatch } from './lexicon.ts';
 import type { Token } from './normalize.ts';
@@ -30,6 +29,15 @@ export interface Prepared {
   stats?: TextStats;
   /** Only when the evaluation explains itself: why passages were let go. */
   notes?: Note[];
+}
+
+/** Why a passage was let go (or weighed): collected only when the evaluation explains itself (explain.ts). */
+export interface Note {
+  field: 'title' | 'body';
+  start: number;
+  end: number;
+  fired: boolean;
+  why: Messages;
 }
 
 export interface Found {

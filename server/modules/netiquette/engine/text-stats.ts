@@ -1,5 +1,3 @@
-import type { Prepared } from './rule-set.ts';
-
 /**
  * What the character-level detectors need to know before they look closer (issue 17's speed budget): each of
  * them used to walk the whole text just to learn that it held nothing for them. Each answer is one
@@ -93,6 +91,7 @@ export class TextStats {
   }
 }
 
-export function statsOf(f: Prepared): TextStats {
+/** A field's stats, computed on first use and kept on the field (Prepared.stats). */
+export function statsOf(f: { text: string; stats?: TextStats }): TextStats {
   return (f.stats ??= new TextStats(f.text));
 }

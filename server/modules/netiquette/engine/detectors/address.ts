@@ -44,6 +44,11 @@ const STREET_FIRST_DE = new RegExp(
   `\\p{Lu}[\\p{Ll}]+(?:stra(?:ss|ß)e|str\\.|weg|gasse|platz|allee|ring|damm|laan|straat|steenweg)\\s+\\d{1,4}[a-z]?\\b`,
   'gu',
 );
+/** "400 Broadway, Apt 5, New York, NY 10013": an American line with its state and ZIP code, whatever the street. */
+const US_LINE =
+  /(?<![\p{L}\p{N}])\d{1,5}\s+\p{Lu}[\p{L}.'-]*(?:\s+\p{Lu}[\p{L}.'-]*){0,3},(?:\s*(?:Apt|Suite|Unit|Fl|Floor|#)\.?\s*\w+,)?\s*\p{Lu}[\p{L}.'-]*(?:\s+\p{Lu}[\p{L}.'-]*){0,2},\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?\b/gu;
+const STATE_ZIP = /\b[A-Z]{2}\s\d{5}\b/;
+
 /** Postcodes right after a street (a comma, a town, at most 40 characters between). */
 const POSTCODE = new RegExp(
   [
@@ -84,12 +89,15 @@ const SUFFIX_ENDS = new Set(['sse', 'str', 'weg', 'atz', 'lee', 'aat', 'aan', 'a
  * tokens, to look for German and Dutch street names without a regular expression over the whole text.
  */
 export function findAddresses(text: string, streetWord = true, tokens?: Token[]): Span[] {
+  const us = STATE_ZIP.test(text)
+    ? [...text.matchAll(US_LINE)].map((m) => ({ start: m.index, end: m.index + m[0].length }))
+    : [];
   const suffix =
     !streetWord &&
     (tokens ? tokens.some((t) => t.text.length >= 6 && SUFFIX_ENDS.has(t.text.slice(-3))) : true) &&
     SUFFIX_STREET.test(text);
-  if (!streetWord && !suffix) return [];
-  const spans: Span[] = [];
+  if (!streetWord && !suffix) return us;
+  const spans: Span[] = [...us];
   const patterns = streetWord
     ? [NUMBER_FIRST_FR, NUMBER_FIRST_EN, STREET_FIRST_FR, STREET_FIRST_DE]
     : [STREET_FIRST_DE];

@@ -46,6 +46,9 @@ const ALWAYS = [
   'ne reviens plus',
   'reviens plus jamais',
   'nobody wants you',
+  'nobody wants to see',
+  'personne ne veut voir',
+  'personne veut voir',
   'no one wants you',
   'nobody likes you',
   'no one likes you',
@@ -154,6 +157,37 @@ const DEGREE = new WordSet([
   'grosse',
 ]);
 const YOUR = new WordSet(['ton', 'ta', 'tes', 'votre', 'vos', 'your']);
+const ADJECTIVE_BODY = new WordSet(['gros', 'grosse', 'fat']);
+const LINK = new WordSet([
+  'pour',
+  'comme',
+  'que',
+  'qu',
+  'et',
+  'de',
+  'd',
+  'mais',
+  'to',
+  'for',
+  'and',
+  'the',
+  'that',
+  'but',
+  'as',
+]);
+const BODY_PART = new WordSet([
+  'face',
+  'body',
+  'belly',
+  'tete',
+  'gueule',
+  'corps',
+  'ventre',
+  'bide',
+  'cul',
+  'ass',
+  'tronche',
+]);
 const PRIVATE = new WordSet([
   'adresse*',
   'photo*',
@@ -208,7 +242,11 @@ export function harassmentDetector(registry: LexiconRegistry) {
       // « t'es trop grosse », « tu es moche », "you're so fat", "you are ugly".
       let k = m.first - 1;
       while (k >= 0 && k >= m.first - 3 && DEGREE.has(t[k])) k--;
-      if (BE.has(t[k]) && AT_YOU.has(t[k - 1])) return hit(f, k - 1, m.last);
+      // « t'es un gros blaireau »: « gros » is the insult's adjective there, not a word on the body.
+      const adjective = ADJECTIVE_BODY.has(t[m.last]) && !clauseEndsAfter(f, m.last) && !LINK.has(t[m.last + 1]);
+      if (BE.has(t[k]) && AT_YOU.has(t[k - 1]) && !adjective) return hit(f, k - 1, m.last);
+      // « ta sale tête de moche »… "your ugly face": the reader's body, belittled.
+      if (YOUR.has(t[m.first - 1]) && BODY_PART.has(t[m.last + 1])) return hit(f, m.first - 1, m.last + 1);
       note(f, t[m.first]!.start, t[m.last]!.end, 'notDirected');
       return undefined;
     }),

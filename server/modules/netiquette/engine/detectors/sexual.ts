@@ -26,10 +26,18 @@ const ALWAYS = [
   'tailler une pipe',
   'blowjob',
   'body pics',
+  'tu portes quoi sous',
+  'what are you wearing under',
+  'what are you wearing',
+  'sans le reste',
 ];
 /** Sexual words: count when addressed or complimented. */
 const STRONG = [
   'seins',
+  'coucher avec',
+  'faire l amour',
+  'sleep with',
+  'have sex',
   'nichons',
   'nibards',
   'nenes',
@@ -140,7 +148,9 @@ const REQUEST = new WordSet([
   'voir',
   'photo*',
   'pic',
-  'in',
+  'miam',
+  'yum',
+  'yummy',
   'pics',
   'picture*',
   'show',
@@ -197,7 +207,7 @@ export function sexualDetector(registry: LexiconRegistry) {
     anchoredDetector(registry, always, hit),
     anchoredDetector(registry, strong, (f, m) => (addressed(f, m) >= 0 || complimented(f, m) ? hit(f, m) : miss(f, m))),
     anchoredDetector(registry, ambiguous, (f, m) =>
-      complimented(f, m) || (addressed(f, m) >= 0 && asked(f, m)) ? hit(f, m) : miss(f, m),
+      (complimented(f, m) || asked(f, m)) && (addressed(f, m) >= 0 || asked(f, m)) ? hit(f, m) : miss(f, m),
     ),
     anchoredDetector(registry, verbs, (f, m) => (aimedVerb(f, m) ? hit(f, m) : miss(f, m))),
     anchoredDetector(registry, adjectives, (f, m) => {

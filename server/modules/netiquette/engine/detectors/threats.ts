@@ -68,6 +68,8 @@ const VIOLENT = [
   'saigner*',
   'cass*',
   'bouffer',
+  'knock',
+  'knocking',
   'foutre le feu',
   'mettre le feu',
   'set fire',
@@ -302,6 +304,8 @@ const SELF_HARM = [
   'jump off a cliff',
 ];
 
+const ADDRESS = new WordSet(['adresse', 'address', 'car', 'numero', 'plaque', 'ecole', 'school', 'boulot', 'job']);
+
 /** Knowing where someone lives: « je sais où tu habites », "we know where your shop is". */
 const KNOW = new WordSet(['sais', 'sait', 'savons', 'connais', 'connait', 'know', 'knows']);
 const LIVES = new WordSet([
@@ -326,7 +330,21 @@ export function threatDetector(registry: LexiconRegistry) {
   const violent = new Lexicon(VIOLENT);
   const pursuit = new Lexicon(PURSUIT);
   const selfHarm = new Lexicon(SELF_HARM);
-  const knows = new Lexicon(['sais ou', 'sait ou', 'savons ou', 'sait ou', 'know where', 'knows where']);
+  const knows = new Lexicon([
+    'sais ou',
+    'sait ou',
+    'savons ou',
+    'know where',
+    'knows where',
+    'know your',
+    'knows your',
+    'connais ta',
+    'connais ton',
+    'connais tes',
+    'connais votre',
+    'connait ta',
+    'connait ton',
+  ]);
   const detectors = [
     anchoredDetector(registry, violent, (f, m) => aimedViolence(f, m, false)),
     anchoredDetector(registry, pursuit, (f, m) => aimedViolence(f, m, true)),
@@ -384,7 +402,12 @@ function aimedViolence(f: Prepared, m: LexiconMatch, pursuitOnly: boolean): Foun
   if (pursuitOnly && deserve < 0) {
     // « je te retrouve au parking », "I'll find you a better deal": something ordinary follows.
     const last = Math.max(v, target);
-    const bare = clauseEndsAfter(f, last) || (t[last + 1] && /^(down|out|up)$/.test(t[last + 1]!.text));
+    // Nothing after it, or the reader's home (« on viendra te chercher chez toi », "at your house").
+    const bare =
+      clauseEndsAfter(f, last) ||
+      (t[last + 1] && /^(down|out|up)$/.test(t[last + 1]!.text)) ||
+      (t[last + 1]?.text === 'chez' && /^(toi|vous)$/.test(t[last + 2]?.text ?? '')) ||
+      (/^(at|to)$/.test(t[last + 1]?.text ?? '') && /^(your|ur)$/.test(t[last + 2]?.text ?? ''));
     if (!bare && !hostile(f)) {
       note(f, t[v]!.start, t[last]!.end, 'notHostile');
       return undefined;
@@ -424,6 +447,11 @@ function incitement(f: Prepared, m: LexiconMatch): Found | undefined {
 function knowsWhere(f: Prepared, m: LexiconMatch): Found | undefined {
   const t = f.tokens;
   if (!KNOW.has(t[m.first])) return undefined;
+  // « je connais ta voiture », "I know your house": someone's place named.
+  if (YOUR.has(t[m.last]))
+    return BODY_OR_PLACE.has(t[m.last + 1]) || ADDRESS.has(t[m.last + 1])
+      ? { field: f.field, ...span(f, m.first, m.last + 1), why: reason('threat', t[m.first]!.text, t[m.last]!.text) }
+      : undefined;
   const after = m.last + 1;
   // « je sais où tu habites », « on sait où se trouve votre entrepôt », "I know where you live / your shop is".
   const you = findIn(
