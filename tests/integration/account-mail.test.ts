@@ -117,6 +117,16 @@ describe('POST /api/auth/password/reset', () => {
     expect(unknown.json().error.code).toBe('token.invalid');
   });
 
+  it('does not bring back an account anonymised since the link was sent', async () => {
+    const { member, token } = await resetLink();
+    const manager = await createMember(t.db, { role: 'community_manager' });
+    const erased = await t.api('POST', `/api/manage/members/${member.id}/anonymise`, { as: manager });
+    expect(erased.statusCode).toBe(200);
+    const res = await t.api('POST', '/api/auth/password/reset', { body: { token, password: NEW_PASSWORD } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('token.invalid');
+  });
+
   it('a newer reset link kills the older one', async () => {
     const { member, token } = await resetLink();
     await t.api('POST', '/api/auth/password/forgot', { body: { login: member.email } });

@@ -219,6 +219,9 @@ export class AccountService {
     if (!/^[a-z2-7]{32}$/.test(token)) throw invalid(ask);
     const row = await new MailTokensRepository(trx).getForUpdate(sessionIdFromToken(token));
     if (!row || !purposes.includes(row.purpose as TokenPurpose) || row.used_at) throw invalid(ask);
+    const owner = await new MembersRepository(trx).getById(row.member_id);
+    // An account anonymised since the link was sent is gone: the link must not bring it back.
+    if (!owner || owner.anonymised_at) throw invalid(ask);
     if (row.expires_at.getTime() <= Date.now()) {
       throw new BadRequestError('token.expired', 'This link has expired. Ask for a new one.', { ask: askAgain(ask) });
     }
