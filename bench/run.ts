@@ -1,5 +1,6 @@
 import { abuse } from './abuse.ts';
 import { live } from './live.ts';
+import { mail } from './mail.ts';
 import { netiquette } from './netiquette.ts';
 import { posting } from './posting.ts';
 import { reputation } from './reputation.ts';
@@ -17,6 +18,7 @@ const scenarios: Record<string, () => Promise<void>> = {
   live,
   posting,
   abuse,
+  mail,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -7,6 +7,7 @@ import {
   MailWorker,
   MAX_ATTEMPTS,
   smtpTransport,
+  threadedSmtpTransport,
 } from '../../server/modules/mail/index.ts';
 import { createMember } from '../factories/index.ts';
 import { createTestDatabase, type TestDatabase } from '../setup/db.ts';
@@ -171,6 +172,50 @@ describe('MailWorker', () => {
     await w.stop();
     expect(smtp.to(banned.email)).toHaveLength(0);
     expect(await row(banned.email)).toMatchObject({ status: 'failed' });
+  });
+
+  it('sends the same way from its own thread (the app’s transport), and tells a refusal for good from a dead server', async () => {
+    const config = mailConfig();
+    smtp.refuse('gone@example.test', 550);
+    await new MailOutboxRepository(database.db).enqueue(message('threaded@example.test'), message('gone@example.test'));
+    const threaded = new MailWorker(database.db, threadedSmtpTransport(config, smtp.url), {
+      batch: 10,
+      intervalMs: 0,
+      timeoutMs: config.timeoutMs,
+    });
+    expect(await threaded.drain()).toMatchObject({ delivered: 1, failed: 1 });
+    await threaded.stop();
+    expect(smtp.to('threaded@example.test')[0]!.headers['message-id']).toBe(
+      (await row('threaded@example.test')).message_id,
+    );
+    expect(await row('gone@example.test')).toMatchObject({ status: 'failed' });
+
+    await new MailOutboxRepository(database.db).enqueue(message('later@example.test'));
+    const dead = new MailWorker(database.db, threadedSmtpTransport(config, 'smtp://127.0.0.1:1'), {
+      batch: 10,
+      intervalMs: 0,
+      timeoutMs: config.timeoutMs,
+    });
+    expect(await dead.drain()).toMatchObject({ retried: 1 });
+    await dead.stop();
+    expect(await row('later@example.test')).toMatchObject({ status: 'pending', attempts: 1 });
+  });
+
+  it('keeps under its rate cap (messages per second)', async () => {
+    const mails = Array.from({ length: 12 }, (_, i) => message(`rate${i}@example.test`));
+    await new MailOutboxRepository(database.db).enqueue(...mails);
+    const config = mailConfig();
+    const capped = new MailWorker(database.db, smtpTransport(config, smtp.url), {
+      batch: 100,
+      intervalMs: 0,
+      timeoutMs: config.timeoutMs,
+      ratePerSecond: 4,
+    });
+    const started = Date.now();
+    expect((await capped.drain()).delivered).toBe(12);
+    await capped.stop();
+    // Batches of 4 with a pause after each full one: at least two seconds for twelve.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
   });
 
   it('without an SMTP server, writes each message to the log and marks it logged', async () => {

@@ -4,7 +4,7 @@ export { MailSettingsStore, MAIL_DEFAULTS, type MailSettings } from './mail.sett
 export { Mailer, type Recipient } from './mailer.ts';
 export { MailWorker, MAX_ATTEMPTS, backoffMs } from './mail.worker.ts';
 export { MailOutboxRepository, type OutgoingMail } from './outbox.repository.ts';
-export { logTransport, type MailTransport, smtpTransport } from './transport.ts';
+export { logTransport, type MailTransport, smtpTransport, threadedSmtpTransport } from './transport.ts';
 export { mailRoutes } from './mail.routes.ts';
 export { NotificationMailer } from './notification-mailer.ts';
 export { DigestJob } from './digest.job.ts';
