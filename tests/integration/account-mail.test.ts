@@ -295,3 +295,32 @@ describe('POST /api/me/email', () => {
     expect(wrong.statusCode).toBe(403);
   });
 });
+
+// Last in the file: they use up this address's limits.
+describe('limits on the account mails and tokens', () => {
+  it('limits the confirmation links one member asks for (429)', async () => {
+    const res = await t.api('POST', '/api/auth/register', {
+      body: {
+        username: 'limite_renvoi',
+        email: 'limite@example.test',
+        password: 'un mot de passe',
+        acceptNetiquette: true,
+      },
+    });
+    const cookie = cookieOf(res);
+    const codes: number[] = [];
+    for (let i = 0; i < 6; i++)
+      codes.push((await t.api('POST', '/api/auth/email/verify/resend', { as: cookie })).statusCode);
+    expect(codes).toEqual([202, 202, 202, 202, 202, 429]);
+  });
+
+  it('limits the tokens tried from one address (429 with Retry-After)', async () => {
+    let refused: Awaited<ReturnType<TestApp['api']>> | undefined;
+    for (let i = 0; i < 40 && !refused; i++) {
+      const res = await t.api('POST', '/api/auth/email/verify', { body: { token: 'b'.repeat(32) } });
+      if (res.statusCode === 429) refused = res;
+      else expect(res.statusCode).toBe(400);
+    }
+    expect(refused?.headers['retry-after']).toBeDefined();
+  });
+});

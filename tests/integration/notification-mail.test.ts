@@ -169,6 +169,21 @@ describe('notification e-mails', () => {
     expect(mail!.text).toContain('avertissement');
   });
 
+  it('tells voters of an idea’s new status, with the manager’s note', async () => {
+    const author = await verifiedMember();
+    const voter = await verifiedMember();
+    const { thread } = await createThread(t.db, author, categoryId, { title: 'Un mode hors ligne', kind: 'idea' });
+    expect((await t.api('POST', `/api/threads/${thread.id}/vote`, { as: voter })).statusCode).toBeLessThan(300);
+    const set = await t.api('PUT', `/api/threads/${thread.id}/idea-status`, {
+      as: manager,
+      body: { status: 'planned', note: 'Prévu pour le printemps' },
+    });
+    expect(set.statusCode).toBe(200);
+    await tick();
+    const [mail] = smtp.to(voter.email);
+    expect(mail!.text).toContain('L’idée « Un mode hors ligne » est maintenant : prévue — Prévu pour le printemps');
+  });
+
   it('mails nothing of a thread the member can no longer see', async () => {
     const author = await verifiedMember();
     const mentioned = await verifiedMember();
