@@ -67,6 +67,7 @@ import {
 import { siteRoutes } from './modules/site/index.ts';
 import {
   DigestJob,
+  MailHousekeeping,
   Mailer,
   mailPreferencesRoutes,
   mailRoutes,
@@ -160,6 +161,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   const notificationMailer = new NotificationMailer(db, mailer, mailSettings, config.limits.pageSize);
   const newsletters = new NewsletterService(db, mailer);
   const digests = new DigestJob(db, mailer);
+  const housekeeping = new MailHousekeeping(db, config.mail.keepDays, [() => accounts.purgeStaleTokens()]);
   const mailWorker = new MailWorker(
     db,
     config.mail.smtpUrl
@@ -171,7 +173,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
       timeoutMs: config.mail.timeoutMs,
       ratePerSecond: config.mail.ratePerSecond,
       log: app.log,
-      jobs: [() => notificationMailer.run(), () => digests.run(), () => newsletters.runDue()],
+      jobs: [() => notificationMailer.run(), () => digests.run(), () => newsletters.runDue(), () => housekeeping.run()],
     },
   );
   app.decorate('mailWorker', mailWorker);

@@ -66,6 +66,8 @@ export interface Config {
      * saturated 2-core node's thread reads within 10 % (BENCHMARKS.md, mail), and sends 10 000 in under 2 min.
      */
     ratePerSecond: number;
+    /** Days a message is kept once dealt with (the outgoing-mail page and the members' data exports show it). */
+    keepDays: number;
   }>;
   /** The public address (PUBLIC_URL), for links written outside the site (exports). */
   readonly publicUrl: string | undefined;
@@ -224,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       batch: int(env, 'MAIL_BATCH', 100, 1, 10_000),
       timeoutMs: int(env, 'MAIL_TIMEOUT_MS', 20_000, 100, 600_000),
       ratePerSecond: int(env, 'MAIL_RATE', 100, 0, 100_000),
+      keepDays: int(env, 'MAIL_KEEP_DAYS', 90, 1, 3650),
     }),
     publicUrl: publicUrl || undefined,
     webDist: path.resolve(cwd, env.WEB_DIST?.trim() || 'web/dist'),

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import {
   logTransport,
+  MailHousekeeping,
   MailOutboxRepository,
   MailWorker,
   MAX_ATTEMPTS,
@@ -216,6 +217,33 @@ describe('MailWorker', () => {
     await capped.stop();
     // Batches of 4 with a pause after each full one: at least two seconds for twelve.
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+  });
+
+  it('keeps messages dealt with for the configured days, and pending ones whatever their age', async () => {
+    await new MailOutboxRepository(database.db).enqueue(
+      message('old-sent@example.test'),
+      message('old-pending@example.test'),
+    );
+    const old = new Date(Date.now() - 91 * 86_400_000);
+    await database.db
+      .updateTable('mail_outbox')
+      .set({ created_at: old, status: 'sent' })
+      .where('to_address', '=', 'old-sent@example.test')
+      .execute();
+    await database.db
+      .updateTable('mail_outbox')
+      .set({ created_at: old, next_attempt_at: new Date(Date.now() + 3_600_000) })
+      .where('to_address', '=', 'old-pending@example.test')
+      .execute();
+    let others = 0;
+    const housekeeping = new MailHousekeeping(database.db, 90, [async () => void others++]);
+    expect(await housekeeping.run()).toBeGreaterThanOrEqual(1);
+    expect(await housekeeping.run()).toBe(0); // at most once an hour
+    expect(others).toBe(1);
+    const left = await database.db.selectFrom('mail_outbox').select('to_address').execute();
+    expect(left.map((r) => r.to_address)).not.toContain('old-sent@example.test');
+    expect(left.map((r) => r.to_address)).toContain('old-pending@example.test');
+    expect(left.map((r) => r.to_address)).toContain('one@example.test');
   });
 
   it('without an SMTP server, writes each message to the log and marks it logged', async () => {

@@ -54,6 +54,10 @@ describe('notification e-mails', () => {
     expect(mail!.headers['message-id']).toMatch(new RegExp(`^<thread-${thread.id}\\.n\\d+@forum\\.test>$`));
     expect(mail!.headers['in-reply-to']).toBe(`<thread-${thread.id}@forum.test>`);
     expect(mail!.headers.references).toBe(`<thread-${thread.id}@forum.test>`);
+    expect(mail!.headers['list-unsubscribe']).toBe(
+      `<https://forum.test/api/mail/unsubscribe?key=${(await t.db.selectFrom('members').select('mail_key').where('id', '=', author.id).executeTakeFirstOrThrow()).mail_key}&list=notifications>`,
+    );
+    expect(mail!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
     // Dealt with once.
     await tick();
     expect(smtp.to(author.email)).toHaveLength(1);

@@ -185,6 +185,11 @@ export class AccountService {
     return { pendingEmail: email };
   }
 
+  /** Drops links that expired more than a day ago (used ones stay until then: a second click says "used"). */
+  async purgeStaleTokens(): Promise<void> {
+    await new MailTokensRepository(this.db).deleteStale(new Date(Date.now() - 24 * HOUR));
+  }
+
   /** For the publish pipeline: 403 when the community requires a confirmed address and the member has none. */
   async assertMayPost(actor: Actor): Promise<void> {
     if (actor.role !== 'member' || actor.emailVerified !== false) return;

@@ -11,3 +11,4 @@ export { DigestJob } from './digest.job.ts';
 export { newsletterRoutes } from './newsletter.routes.ts';
 export { NewsletterService } from './newsletter.service.ts';
 export { mailPreferencesRoutes } from './preferences.routes.ts';
+export { MailHousekeeping } from './housekeeping.ts';
