@@ -1,5 +1,6 @@
 import { abuse } from './abuse.ts';
 import { live } from './live.ts';
+import { mail } from './mail.ts';
 import { netiquette } from './netiquette.ts';
 import { netiquetteQuality } from './netiquette-quality.ts';
 import { pages } from './pages.ts';
@@ -21,6 +22,7 @@ const scenarios: Record<string, () => Promise<void>> = {
   posting,
   abuse,
   pages,
+  mail,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -67,6 +67,7 @@ import {
 import { siteRoutes, SiteSettingsService } from './modules/site/index.ts';
 import {
   DigestJob,
+  MailHousekeeping,
   Mailer,
   mailPreferencesRoutes,
   mailRoutes,
@@ -76,7 +77,7 @@ import {
   MailWorker,
   NotificationMailer,
   logTransport,
-  smtpTransport,
+  threadedSmtpTransport,
 } from './modules/mail/index.ts';
 
 declare module 'fastify' {
@@ -162,19 +163,23 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   await app.register(authRoutes, { config, auth });
   await app.register(accountRoutes, { config, accounts });
   await app.register(mailRoutes, { db, config, settings: mailSettings });
-  await app.register(mailPreferencesRoutes, { db, config });
+  await app.register(mailPreferencesRoutes, { db });
   const notificationMailer = new NotificationMailer(db, mailer, mailSettings, config.limits.pageSize);
   const newsletters = new NewsletterService(db, mailer);
   const digests = new DigestJob(db, mailer);
+  const housekeeping = new MailHousekeeping(db, config.mail.keepDays, [() => accounts.purgeStaleTokens()]);
   const mailWorker = new MailWorker(
     db,
-    config.mail.smtpUrl ? smtpTransport(config.mail, config.mail.smtpUrl) : logTransport((line) => app.log.warn(line)),
+    config.mail.smtpUrl
+      ? threadedSmtpTransport(config.mail, config.mail.smtpUrl)
+      : logTransport((line) => app.log.warn(line)),
     {
       batch: config.mail.batch,
       intervalMs: config.mail.workerMs,
       timeoutMs: config.mail.timeoutMs,
+      ratePerSecond: config.mail.ratePerSecond,
       log: app.log,
-      jobs: [() => notificationMailer.run(), () => digests.run(), () => newsletters.runDue()],
+      jobs: [() => notificationMailer.run(), () => digests.run(), () => newsletters.runDue(), () => housekeeping.run()],
     },
   );
   app.decorate('mailWorker', mailWorker);

@@ -3,7 +3,7 @@ import { loadConfig } from '../../server/config.ts';
 import { Mailer, NewsletterService } from '../../server/modules/mail/index.ts';
 import { actorOf, createMember } from '../factories/index.ts';
 import { startSmtp, type TestSmtp } from '../setup/smtp.ts';
-import { shot, startSite, type Site } from './browser.ts';
+import { shot, signIn, startSite, type Site } from './browser.ts';
 
 let site: Site;
 let smtp: TestSmtp;
@@ -123,5 +123,59 @@ describe('unsubscribing from a newsletter', () => {
       .executeTakeFirst();
     expect(after?.newsletter).toBe(false);
     await context.close();
+  });
+});
+
+describe('the community manager’s newsletter page, and the administrators’ outgoing mail', () => {
+  it('composes, previews and sends a newsletter, then sees it sent; an admin reads it on /admin/mail', async () => {
+    const reader = await createMember(site.db, { email: 'abonne@example.test' });
+    await site.db
+      .updateTable('members')
+      .set({ newsletter: true, email_verified_at: new Date() })
+      .where('id', '=', reader.id)
+      .execute();
+    const manager = await createMember(site.db, { role: 'community_manager' });
+    const context = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
+    await signIn(context, site, manager);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(`${site.url}/newsletters`);
+    await page.getByLabel('Objet').fill('Rencontre au refuge');
+    await page.getByLabel('Texte (Markdown)').fill('Rendez-vous **samedi** au refuge du Lac Blanc.');
+    await page.getByRole('button', { name: 'Aperçu' }).click();
+    await page.getByText(/destinataires? aujourd’hui/).waitFor();
+    const preview = page.frameLocator('iframe.preview');
+    await preview.getByText('samedi').waitFor();
+    await shot(page, 'mail-newsletter-preview-fr');
+    await page.getByRole('button', { name: 'Envoyer maintenant' }).click();
+    await expect.poll(() => smtp.to(reader.email).length, { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.locator('li', { hasText: 'Rencontre au refuge' }).getByText('Envoyée', { exact: true }).count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(1);
+    await page
+      .locator('li', { hasText: 'Rencontre au refuge' })
+      .getByText('1 envoyés · 0 en attente · 0 en échec')
+      .waitFor();
+    await shot(page, 'mail-newsletter-sent-fr');
+    expect(errors).toEqual([]);
+    await context.close();
+
+    const admin = await createMember(site.db, { role: 'admin' });
+    const adminContext = await site.browser.newContext({ locale: 'en-GB' });
+    await signIn(adminContext, site, admin);
+    const adminPage = await adminContext.newPage();
+    await adminPage.goto(`${site.url}/admin/mail`);
+    await adminPage.getByText('Messages go out through the configured SMTP server.').waitFor();
+    await adminPage.getByRole('button', { name: 'Rencontre au refuge' }).first().click();
+    await adminPage.getByText('Rendez-vous **samedi** au refuge du Lac Blanc.').waitFor();
+    await shot(adminPage, 'mail-outbox-en');
+    await adminContext.close();
   });
 });

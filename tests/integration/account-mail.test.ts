@@ -117,6 +117,16 @@ describe('POST /api/auth/password/reset', () => {
     expect(unknown.json().error.code).toBe('token.invalid');
   });
 
+  it('does not bring back an account anonymised since the link was sent', async () => {
+    const { member, token } = await resetLink();
+    const manager = await createMember(t.db, { role: 'community_manager' });
+    const erased = await t.api('POST', `/api/manage/members/${member.id}/anonymise`, { as: manager });
+    expect(erased.statusCode).toBe(200);
+    const res = await t.api('POST', '/api/auth/password/reset', { body: { token, password: NEW_PASSWORD } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('token.invalid');
+  });
+
   it('a newer reset link kills the older one', async () => {
     const { member, token } = await resetLink();
     await t.api('POST', '/api/auth/password/forgot', { body: { login: member.email } });
@@ -283,5 +293,34 @@ describe('POST /api/me/email', () => {
       body: { password: 'pas le bon mot de passe', email: 'libre@example.test' },
     });
     expect(wrong.statusCode).toBe(403);
+  });
+});
+
+// Last in the file: they use up this address's limits.
+describe('limits on the account mails and tokens', () => {
+  it('limits the confirmation links one member asks for (429)', async () => {
+    const res = await t.api('POST', '/api/auth/register', {
+      body: {
+        username: 'limite_renvoi',
+        email: 'limite@example.test',
+        password: 'un mot de passe',
+        acceptNetiquette: true,
+      },
+    });
+    const cookie = cookieOf(res);
+    const codes: number[] = [];
+    for (let i = 0; i < 6; i++)
+      codes.push((await t.api('POST', '/api/auth/email/verify/resend', { as: cookie })).statusCode);
+    expect(codes).toEqual([202, 202, 202, 202, 202, 429]);
+  });
+
+  it('limits the tokens tried from one address (429 with Retry-After)', async () => {
+    let refused: Awaited<ReturnType<TestApp['api']>> | undefined;
+    for (let i = 0; i < 40 && !refused; i++) {
+      const res = await t.api('POST', '/api/auth/email/verify', { body: { token: 'b'.repeat(32) } });
+      if (res.statusCode === 429) refused = res;
+      else expect(res.statusCode).toBe(400);
+    }
+    expect(refused?.headers['retry-after']).toBeDefined();
   });
 });

@@ -3,10 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import {
   logTransport,
+  MailHousekeeping,
   MailOutboxRepository,
   MailWorker,
   MAX_ATTEMPTS,
   smtpTransport,
+  threadedSmtpTransport,
 } from '../../server/modules/mail/index.ts';
 import { createMember } from '../factories/index.ts';
 import { createTestDatabase, type TestDatabase } from '../setup/db.ts';
@@ -171,6 +173,77 @@ describe('MailWorker', () => {
     await w.stop();
     expect(smtp.to(banned.email)).toHaveLength(0);
     expect(await row(banned.email)).toMatchObject({ status: 'failed' });
+  });
+
+  it('sends the same way from its own thread (the app’s transport), and tells a refusal for good from a dead server', async () => {
+    const config = mailConfig();
+    smtp.refuse('gone@example.test', 550);
+    await new MailOutboxRepository(database.db).enqueue(message('threaded@example.test'), message('gone@example.test'));
+    const threaded = new MailWorker(database.db, threadedSmtpTransport(config, smtp.url), {
+      batch: 10,
+      intervalMs: 0,
+      timeoutMs: config.timeoutMs,
+    });
+    expect(await threaded.drain()).toMatchObject({ delivered: 1, failed: 1 });
+    await threaded.stop();
+    expect(smtp.to('threaded@example.test')[0]!.headers['message-id']).toBe(
+      (await row('threaded@example.test')).message_id,
+    );
+    expect(await row('gone@example.test')).toMatchObject({ status: 'failed' });
+
+    await new MailOutboxRepository(database.db).enqueue(message('later@example.test'));
+    const dead = new MailWorker(database.db, threadedSmtpTransport(config, 'smtp://127.0.0.1:1'), {
+      batch: 10,
+      intervalMs: 0,
+      timeoutMs: config.timeoutMs,
+    });
+    expect(await dead.drain()).toMatchObject({ retried: 1 });
+    await dead.stop();
+    expect(await row('later@example.test')).toMatchObject({ status: 'pending', attempts: 1 });
+  });
+
+  it('keeps under its rate cap (messages per second)', async () => {
+    const mails = Array.from({ length: 12 }, (_, i) => message(`rate${i}@example.test`));
+    await new MailOutboxRepository(database.db).enqueue(...mails);
+    const config = mailConfig();
+    const capped = new MailWorker(database.db, smtpTransport(config, smtp.url), {
+      batch: 100,
+      intervalMs: 0,
+      timeoutMs: config.timeoutMs,
+      ratePerSecond: 4,
+    });
+    const started = Date.now();
+    expect((await capped.drain()).delivered).toBe(12);
+    await capped.stop();
+    // Batches of 4 with a pause after each full one: at least two seconds for twelve.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+  });
+
+  it('keeps messages dealt with for the configured days, and pending ones whatever their age', async () => {
+    await new MailOutboxRepository(database.db).enqueue(
+      message('old-sent@example.test'),
+      message('old-pending@example.test'),
+    );
+    const old = new Date(Date.now() - 91 * 86_400_000);
+    await database.db
+      .updateTable('mail_outbox')
+      .set({ created_at: old, status: 'sent' })
+      .where('to_address', '=', 'old-sent@example.test')
+      .execute();
+    await database.db
+      .updateTable('mail_outbox')
+      .set({ created_at: old, next_attempt_at: new Date(Date.now() + 3_600_000) })
+      .where('to_address', '=', 'old-pending@example.test')
+      .execute();
+    let others = 0;
+    const housekeeping = new MailHousekeeping(database.db, 90, [async () => void others++]);
+    expect(await housekeeping.run()).toBeGreaterThanOrEqual(1);
+    expect(await housekeeping.run()).toBe(0); // at most once an hour
+    expect(others).toBe(1);
+    const left = await database.db.selectFrom('mail_outbox').select('to_address').execute();
+    expect(left.map((r) => r.to_address)).not.toContain('old-sent@example.test');
+    expect(left.map((r) => r.to_address)).toContain('old-pending@example.test');
+    expect(left.map((r) => r.to_address)).toContain('one@example.test');
   });
 
   it('without an SMTP server, writes each message to the log and marks it logged', async () => {

@@ -54,6 +54,10 @@ describe('notification e-mails', () => {
     expect(mail!.headers['message-id']).toMatch(new RegExp(`^<thread-${thread.id}\\.n\\d+@forum\\.test>$`));
     expect(mail!.headers['in-reply-to']).toBe(`<thread-${thread.id}@forum.test>`);
     expect(mail!.headers.references).toBe(`<thread-${thread.id}@forum.test>`);
+    expect(mail!.headers['list-unsubscribe']).toBe(
+      `<https://forum.test/api/mail/unsubscribe?key=${(await t.db.selectFrom('members').select('mail_key').where('id', '=', author.id).executeTakeFirstOrThrow()).mail_key}&list=notifications>`,
+    );
+    expect(mail!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
     // Dealt with once.
     await tick();
     expect(smtp.to(author.email)).toHaveLength(1);
@@ -167,6 +171,21 @@ describe('notification e-mails', () => {
     const [mail] = smtp.to(member.email);
     expect(mail!.subject).toBe('[Agora] Une décision concerne votre compte');
     expect(mail!.text).toContain('avertissement');
+  });
+
+  it('tells voters of an idea’s new status, with the manager’s note', async () => {
+    const author = await verifiedMember();
+    const voter = await verifiedMember();
+    const { thread } = await createThread(t.db, author, categoryId, { title: 'Un mode hors ligne', kind: 'idea' });
+    expect((await t.api('POST', `/api/threads/${thread.id}/vote`, { as: voter })).statusCode).toBeLessThan(300);
+    const set = await t.api('PUT', `/api/threads/${thread.id}/idea-status`, {
+      as: manager,
+      body: { status: 'planned', note: 'Prévu pour le printemps' },
+    });
+    expect(set.statusCode).toBe(200);
+    await tick();
+    const [mail] = smtp.to(voter.email);
+    expect(mail!.text).toContain('L’idée « Un mode hors ligne » est maintenant : prévue — Prévu pour le printemps');
   });
 
   it('mails nothing of a thread the member can no longer see', async () => {

@@ -185,6 +185,11 @@ export class AccountService {
     return { pendingEmail: email };
   }
 
+  /** Drops links that expired more than a day ago (used ones stay until then: a second click says "used"). */
+  async purgeStaleTokens(): Promise<void> {
+    await new MailTokensRepository(this.db).deleteStale(new Date(Date.now() - 24 * HOUR));
+  }
+
   /** For the publish pipeline: 403 when the community requires a confirmed address and the member has none. */
   async assertMayPost(actor: Actor): Promise<void> {
     if (actor.role !== 'member' || actor.emailVerified !== false) return;
@@ -219,6 +224,9 @@ export class AccountService {
     if (!/^[a-z2-7]{32}$/.test(token)) throw invalid(ask);
     const row = await new MailTokensRepository(trx).getForUpdate(sessionIdFromToken(token));
     if (!row || !purposes.includes(row.purpose as TokenPurpose) || row.used_at) throw invalid(ask);
+    const owner = await new MembersRepository(trx).getById(row.member_id);
+    // An account anonymised since the link was sent is gone: the link must not bring it back.
+    if (!owner || owner.anonymised_at) throw invalid(ask);
     if (row.expires_at.getTime() <= Date.now()) {
       throw new BadRequestError('token.expired', 'This link has expired. Ask for a new one.', { ask: askAgain(ask) });
     }

@@ -56,6 +56,8 @@ const STYLE = {
 
 export function render(layout: Layout): MailContent {
   const { body } = layout;
+  // French sets a space before a colon.
+  const colon = layout.locale === 'fr' ? ' : ' : ': ';
   const html: string[] = [];
   const text: string[] = [layout.heading, ''];
   for (const p of body.paragraphs) {
@@ -83,7 +85,7 @@ export function render(layout: Layout): MailContent {
     html.push(
       `<p style="margin:20px 0 18px"><a href="${escape(body.action.url)}" style="${STYLE.button}">${escape(body.action.label)}</a></p>`,
     );
-    text.push(`${body.action.label}: ${body.action.url}`, '');
+    text.push(`${body.action.label}${colon}${body.action.url}`, '');
   }
   const footer = [`<div style="${STYLE.footer}">${escape(layout.footer)}`];
   text.push('--', layout.footer);
@@ -91,7 +93,7 @@ export function render(layout: Layout): MailContent {
     footer.push(
       `<br><a href="${escape(layout.unsubscribe.url)}" style="${STYLE.footerLink}">${escape(layout.unsubscribe.label)}</a>`,
     );
-    text.push(`${layout.unsubscribe.label}: ${layout.unsubscribe.url}`);
+    text.push(`${layout.unsubscribe.label}${colon}${layout.unsubscribe.url}`);
   }
   footer.push('</div>');
   const document =

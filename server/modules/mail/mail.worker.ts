@@ -42,22 +42,29 @@ export class MailWorker {
       batch: number;
       intervalMs: number;
       timeoutMs: number;
+      /** Messages per second at most (0: no cap). */
+      ratePerSecond?: number;
       jobs?: (() => Promise<unknown>)[];
       log?: { warn(msg: string): void };
     },
   ) {}
 
-  /** Sends every message due now (batch after batch); returns the counts. */
-  async drain(): Promise<DrainResult> {
+  /** Sends every message due now, batch after batch (at most `maxBatches`); returns the counts. */
+  async drain(maxBatches = Infinity): Promise<DrainResult> {
     const total: DrainResult = { delivered: 0, retried: 0, failed: 0, busy: false };
-    for (;;) {
+    const rate = this.options.ratePerSecond ?? 0;
+    // Under a rate cap, a batch is at most a second's worth, and the pause between batches (taken outside the
+    // transaction: no lock or connection held while waiting) keeps the average under the cap.
+    const batch = rate > 0 ? Math.max(1, Math.min(this.options.batch, rate)) : this.options.batch;
+    for (let n = 0; n < maxBatches; n++) {
+      const started = performance.now();
       const round = await this.db.transaction().execute(async (trx) => {
         const { rows } = await sql<{
           locked: boolean;
         }>`SELECT pg_try_advisory_xact_lock(${SENDER_LOCK}) AS locked`.execute(trx);
         if (!rows[0]!.locked) return null;
         const outbox = new MailOutboxRepository(trx);
-        const due = await outbox.claimDue(this.options.batch);
+        const due = await outbox.claimDue(batch);
         const delivered: number[] = [];
         let retried = 0;
         let failed = 0;
@@ -95,8 +102,13 @@ export class MailWorker {
       total.delivered += round.delivered;
       total.retried += round.retried;
       total.failed += round.failed;
-      if (round.size < this.options.batch) return total;
+      if (round.size < batch) return total;
+      if (rate > 0) {
+        const wait = (round.size / rate) * 1000 - (performance.now() - started);
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
     }
+    return total;
   }
 
   /** The jobs that write mail (notifications, digests, newsletters), then the outbox. */

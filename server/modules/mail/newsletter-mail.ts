@@ -31,7 +31,7 @@ export function inlineForMail(html: string, base: string): string {
 }
 
 const FOOTER = {
-  fr: (c: string) => `Vous recevez la lettre d’information de ${c} parce que vous vous y êtes inscrit.`,
+  fr: (c: string) => `Vous recevez la lettre d’information de la communauté ${c} parce que vous vous y êtes inscrit.`,
   en: (c: string) => `You get the ${c} newsletter because you subscribed to it.`,
 };
 const TEST = { fr: '[Essai] ', en: '[Test] ' };

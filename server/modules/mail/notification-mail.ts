@@ -44,7 +44,7 @@ const LINE: Record<Locale, (n: MailedNotification) => string> = {
       case 'answer.accepted':
         return `Votre réponse a été acceptée dans « ${thread} »`;
       case 'idea.status':
-        return `L’idée « ${thread} » est maintenant : ${IDEA_STATUS.fr[n.data.status ?? ''] ?? n.data.status}`;
+        return `L’idée « ${thread} » est maintenant : ${IDEA_STATUS.fr[n.data.status ?? ''] ?? n.data.status}${n.data.note ? ` — ${n.data.note}` : ''}`;
       case 'moderation.approved':
         return `Votre message dans « ${thread} » est publié`;
       case 'moderation.rejected':
@@ -73,7 +73,7 @@ const LINE: Record<Locale, (n: MailedNotification) => string> = {
       case 'answer.accepted':
         return `Your answer was accepted in “${thread}”`;
       case 'idea.status':
-        return `The idea “${thread}” is now: ${IDEA_STATUS.en[n.data.status ?? ''] ?? n.data.status}`;
+        return `The idea “${thread}” is now: ${IDEA_STATUS.en[n.data.status ?? ''] ?? n.data.status}${n.data.note ? ` — ${n.data.note}` : ''}`;
       case 'moderation.approved':
         return `Your post in “${thread}” is published`;
       case 'moderation.rejected':

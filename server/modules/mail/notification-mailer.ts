@@ -3,6 +3,7 @@ import { canSeeThread, viewerOf } from '../../access/visibility.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
 import type { Locale, Role, ThreadState } from '../../db/types.ts';
 import { ALWAYS_EMAILED, EMAIL_KINDS } from '../notifications/index.ts';
+import { listHeaders, unsubscribeLinks } from './bulk.ts';
 import { mailDomain } from './compose.ts';
 import type { MailSettingsStore } from './mail.settings.ts';
 import type { Mailer } from './mailer.ts';
@@ -24,6 +25,7 @@ interface Row {
   verified: boolean;
   anonymised: boolean;
   email_mutes: string[];
+  mail_key: string;
 }
 
 export function emailed(kind: string, mutes: readonly string[]): boolean {
@@ -72,7 +74,7 @@ export class NotificationMailer {
         const { rows } = await sql<Row>`
           SELECT n.id, n.member_id, n.kind, n.count, n.data, m.email, m.locale, m.role,
                  m.email_verified_at IS NOT NULL AS verified, m.anonymised_at IS NOT NULL AS anonymised,
-                 m.notification_email_mutes AS email_mutes
+                 m.notification_email_mutes AS email_mutes, m.mail_key
             FROM notifications n JOIN members m ON m.id = n.member_id
            WHERE n.mailed_at IS NULL AND n.read_at IS NULL
              AND n.member_id IN (
@@ -166,7 +168,11 @@ export class NotificationMailer {
         ...content,
         // Derived from the first notification: the same message keeps the same id whatever retries it takes.
         messageId: threadId ? `<thread-${threadId}.n${firstId}@${domain}>` : `<account.n${firstId}@${domain}>`,
-        headers: threadId ? { 'In-Reply-To': root, References: root } : undefined,
+        // One-click unsubscribing (RFC 8058) turns off every kind that can be: mail clients offer it on any list.
+        headers: {
+          ...listHeaders(unsubscribeLinks(base, row.mail_key, 'notifications')),
+          ...(threadId ? { 'In-Reply-To': root, References: root } : {}),
+        },
       };
     });
   }

@@ -138,6 +138,16 @@ export class MailOutboxRepository {
       .execute();
   }
 
+  /** Drops the messages dealt with (sent, logged, failed) before `before`: the outbox is not an archive. */
+  async purge(before: Date): Promise<number> {
+    const result = await this.db
+      .deleteFrom('mail_outbox')
+      .where('status', '<>', 'pending')
+      .where('created_at', '<', before)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async counts(): Promise<Record<string, number>> {
     const rows = await this.db
       .selectFrom('mail_outbox')

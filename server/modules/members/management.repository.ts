@@ -196,5 +196,6 @@ export class ManagementRepository {
     await this.db.deleteFrom('notifications').where('member_id', '=', id).execute();
     await this.db.deleteFrom('thread_follows').where('member_id', '=', id).execute();
     await this.db.deleteFrom('category_follows').where('member_id', '=', id).execute();
+    await this.db.deleteFrom('mail_tokens').where('member_id', '=', id).execute();
   }
 }

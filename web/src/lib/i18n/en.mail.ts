@@ -102,6 +102,8 @@ export const enMail: Shape<typeof frMail> = {
   'outbox.status.logged': 'logged',
   'outbox.status.failed': 'failed',
   'outbox.attempts': { one: '{n} attempt', other: '{n} attempts' },
+  'outbox.count': '{status}: {n}',
+  'outbox.toWhom': 'To: {to}',
   'outbox.settings': 'Settings',
   'outbox.verificationRequired': 'Require a confirmed address before posting',
   'outbox.delay': 'Delay before an unread notification is e-mailed (minutes)',

@@ -99,6 +99,8 @@ export const frMail = {
   'outbox.status.logged': 'journalisé',
   'outbox.status.failed': 'échec',
   'outbox.attempts': { one: '{n} tentative', other: '{n} tentatives' },
+  'outbox.count': '{status} : {n}',
+  'outbox.toWhom': 'À : {to}',
   'outbox.settings': 'Réglages',
   'outbox.verificationRequired': 'Exiger une adresse confirmée avant de publier',
   'outbox.delay': 'Délai avant d’envoyer par e-mail une notification non lue (minutes)',
