@@ -62,14 +62,14 @@ describe('server-rendered public pages', () => {
     expect(body).toContain(`href="/t/${question}?page=2"`);
     const embedded = state(res.body)!;
     expect(embedded.address).toBe(`/t/${question}`);
-    expect(embedded.data.thread.id).toBe(question);
-    expect(embedded.data.posts).toHaveLength(5);
+    expect(embedded.data.page.thread.id).toBe(question);
+    expect(embedded.data.page.posts).toHaveLength(5);
     expect(embedded.me).toBeNull();
 
     const second = await page(`/t/${question}?page=2`);
     expect(app(second.body)).toContain('Réponse numéro 6 au sujet.');
     expect(app(second.body)).not.toContain('Réponse numéro 1 au sujet.');
-    expect(state(second.body)!.data.posts.map((p: { number: number }) => p.number)).toEqual([6, 7]);
+    expect(state(second.body)!.data.page.posts.map((p: { number: number }) => p.number)).toEqual([6, 7]);
   });
 
   it('render home, a category in each sort, a profile, badges, the leaderboard and the ideas board', async () => {
@@ -184,7 +184,7 @@ describe('server-rendered public pages', () => {
     const res = await page(`/t/${thread.id}`);
     expect(res.statusCode).toBe(200);
     expect(res.body).not.toContain('<script>alert(1)</script>');
-    expect(state(res.body)!.data.thread.title).toBe('Titre </script><script>alert(1)</script> piégé');
+    expect(state(res.body)!.data.page.thread.title).toBe('Titre </script><script>alert(1)</script> piégé');
   });
 
   it('leave member and staff pages to the browser', async () => {
