@@ -51,6 +51,7 @@ export async function startSite(env: Record<string, string> = {}): Promise<Site>
       '--disable-sync',
     ],
   });
+  waitForHydration(browser);
   return {
     url: `http://127.0.0.1:${port}`,
     db: database.db,
@@ -60,6 +61,46 @@ export async function startSite(env: Record<string, string> = {}): Promise<Site>
       await app.close();
       await database.drop();
     },
+  };
+}
+
+const patched = new WeakSet<Page>();
+
+/**
+ * A server-rendered page shows its buttons before the app has hydrated them; a click in that window does nothing.
+ * People take longer than that to click, a test does not (least of all on a busy machine): every `goto` and
+ * `reload` of the site's pages returns once the app has taken over (`<html data-ready>`, set by main.ts).
+ */
+function waitForHydration(browser: Browser) {
+  const patch = (page: Page) => {
+    if (patched.has(page)) return page;
+    patched.add(page);
+    const ready = () =>
+      page
+        .waitForFunction("document.documentElement.dataset.ready !== undefined || !document.getElementById('app')")
+        .catch(() => undefined);
+    const goto = page.goto.bind(page);
+    const reload = page.reload.bind(page);
+    page.goto = async (...args) => {
+      const response = await goto(...args);
+      await ready();
+      return response;
+    };
+    page.reload = async (...args) => {
+      const response = await reload(...args);
+      await ready();
+      return response;
+    };
+    return page;
+  };
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args) => {
+    const context = await newContext(...args);
+    if (args[0]?.javaScriptEnabled === false) return context;
+    context.on('page', patch);
+    const newPage = context.newPage.bind(context);
+    context.newPage = async () => patch(await newPage());
+    return context;
   };
 }
 

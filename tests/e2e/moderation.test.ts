@@ -42,8 +42,15 @@ describe('moderation, as people do it', () => {
     await queue.goto(`${site.url}/moderation`);
     await queue.getByRole('heading', { name: 'File de modération' }).waitFor();
     expect(await queue.locator('li.item mark').first().innerText()).toBe('c0nnard');
+    // The rule by its name, not its key; the reply in its context.
+    await queue.getByRole('region', { name: 'Règles déclenchées' }).getByText('Insultes').first().waitFor();
+    await queue.getByText('Message d’ouverture du sujet, par').waitFor();
     await shot(queue, 'moderation-queue');
     await queue.keyboard.press('a');
+    // The outcome is told on the item itself, which stays in place until dismissed.
+    const decided = queue.locator('li.item.decided');
+    await decided.getByText('Approuvé : le message est publié.').waitFor();
+    await decided.getByRole('button', { name: 'Masquer' }).click();
     await queue.getByText('La file est vide. Beau travail !').waitFor();
 
     const visitor = await site.browser.newPage({ locale: 'fr-FR' });
@@ -74,7 +81,7 @@ describe('moderation, as people do it', () => {
     await queue.getByLabel('Motif du refus').selectOption('personal_data');
     await queue.getByLabel('Note pour l’auteur (facultatif)').fill('Passez par la messagerie privée.');
     await queue.getByRole('button', { name: 'Confirmer le refus' }).click();
-    await queue.getByText('La file est vide. Beau travail !').waitFor();
+    await queue.locator('li.item.decided').getByText('Refusé : l’auteur a été prévenu.').waitFor();
 
     await page.reload();
     await page.getByText('Refusé par la modération').waitFor();
@@ -99,8 +106,28 @@ describe('moderation, as people do it', () => {
     await page.goto(`${site.url}/t/${thread.id}`);
     await page.getByRole('button', { name: 'Signaler' }).click();
     await page.getByRole('dialog').getByLabel('Motif').selectOption('spam');
+    await page.getByRole('dialog').getByLabel('Précisions (facultatif)').fill('Ce lien revient dans chaque sujet.');
     await page.getByRole('button', { name: 'Envoyer le signalement' }).click();
     await page.getByText('Merci, les modérateurs vont examiner ce message.').waitFor();
+
+    // On a phone, the moderator reads the whole report: reason, the reporter's words, who sent it.
+    const phone = await site.browser.newContext({
+      locale: 'fr-FR',
+      viewport: { width: 390, height: 844 },
+      hasTouch: true,
+      isMobile: true,
+    });
+    await signIn(phone, site, claire);
+    const queue = await phone.newPage();
+    await queue.goto(`${site.url}/moderation`);
+    const reports = queue.getByRole('region', { name: 'Signalements' });
+    await reports.getByText('Publicité ou spam').waitFor();
+    await reports.getByText('Ce lien revient dans chaque sujet.').waitFor();
+    await reports.getByText(/camille_rando/).waitFor();
+    expect(await queue.getByText(/Raccourcis/).isVisible()).toBe(false);
+    expect(await queue.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await shot(queue, 'moderation-queue-phone');
+    await phone.close();
 
     const cm = await site.browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
     await signIn(cm, site, manager);
@@ -173,6 +200,13 @@ describe('the queue in bulk, on a phone', () => {
     await queue.evaluate('window.scrollTo(0, 0)');
     await shot(queue, 'moderation-queue-phone');
     await queue.getByRole('button', { name: `Approuver la sélection (${count})` }).click();
+    // Each decided item says so in its place.
+    await queue
+      .locator('li.item.decided')
+      .nth(count - 1)
+      .waitFor();
+    expect(await queue.locator('li.item.decided').getByText('Approuvé : le message est publié.').count()).toBe(count);
+    await queue.reload();
     await queue.getByText('La file est vide. Beau travail !').waitFor();
     await Promise.all([writer.close(), mod.close()]);
   });

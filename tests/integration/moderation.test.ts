@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import type { Category, Member } from '../../server/db/types.ts';
-import { createCategory, createMember, createThread } from '../factories/index.ts';
+import { createCategory, createMember, createReply, createThread } from '../factories/index.ts';
 import { createTestApp, type TestApp } from '../setup/app.ts';
 
 let t: TestApp;
@@ -345,6 +345,57 @@ describe('member reports', () => {
     const after = (await openItemFor(post.id))!;
     expect(after.report_count).toBe(2);
     expect(after.priority).toBeGreaterThan(before.priority);
+  });
+
+  it('lists each report with its reason, note, reporter and record, and the post it answers', async () => {
+    const { thread, post: opener } = await createThread(t.db, alice, category.id, { body: 'Ma tente fuit.' });
+    const earlier = await createReply(t.db, alice, thread.id, 'Premier avis sur la couture.');
+    const reply = await t.api('POST', `/api/threads/${thread.id}/posts`, {
+      as: bob,
+      body: { body: 'Achetez nos tentes, lien en profil !', replyTo: earlier.id },
+    });
+    const postId = reply.json().post.id as number;
+    // The reporter has one upheld report and one dismissed one already.
+    const settledA = await createThread(t.db, bob, category.id);
+    const settledB = await createThread(t.db, bob, category.id);
+    await t.db
+      .insertInto('reports')
+      .values([
+        { post_id: settledA.post.id, reporter_id: newbie.id, reason: 'spam', upheld: true },
+        { post_id: settledB.post.id, reporter_id: newbie.id, reason: 'insult', upheld: false },
+      ])
+      .execute();
+    await t.api('POST', `/api/posts/${postId}/reports`, {
+      as: newbie,
+      body: { reason: 'spam', note: 'Il poste ce lien partout.' },
+    });
+    const queue = await t.api('GET', '/api/moderation/queue?reason=report&limit=100', { as: moderator });
+    const item = queue.json().items.find((i: { post: { id: number } }) => i.post.id === postId);
+    expect(item.reports).toEqual([
+      expect.objectContaining({
+        reason: 'spam',
+        note: 'Il poste ce lien partout.',
+        upheld: null,
+        reporter: expect.objectContaining({ id: newbie.id, username: newbie.username }),
+        reporterRecord: { upheld: 1, decided: 2 },
+      }),
+    ]);
+    expect(item.context).toMatchObject({ id: earlier.id, number: earlier.number, authorUsername: alice.username });
+    expect(item.context.body).toContain('Premier avis');
+    expect(opener.number).toBe(1);
+  });
+
+  it('names the rules that fired, in French and English', async () => {
+    const res = await newThread(newbie, 'Quel c0nnard ce vendeur, franchement.');
+    const postId = res.json().post.id as number;
+    const queue = await t.api('GET', '/api/moderation/queue?reason=rule&limit=100', { as: moderator });
+    const item = queue.json().items.find((i: { post: { id: number } }) => i.post.id === postId);
+    const insults = item.hits.find((h: { ruleKey: string }) => h.ruleKey === 'insults');
+    expect(insults.ruleName.fr).toMatch(/\p{L}/u);
+    expect(insults.ruleName.fr).not.toBe('insults');
+    expect(insults.ruleName.en).not.toBe(insults.ruleName.fr);
+    // An opening post has no context to show.
+    expect(item.context).toBeNull();
   });
 
   it('refuses reporting your own post (403) and answers visitors 401', async () => {

@@ -26,3 +26,5 @@ if (embedded?.textContent) {
   void session.load();
   mount(App, { target });
 }
+// The app has taken over: server-rendered buttons now act (browser tests wait for it).
+document.documentElement.dataset.ready = '';

@@ -196,6 +196,77 @@ export class ModerationRepository {
       .executeTakeFirst();
   }
 
+  /**
+   * The reports behind the listed items, each with its reporter and how often that reporter's reports were
+   * upheld (a moderator weighs a report by its author's record). One query for the whole page.
+   */
+  reportsFor(postIds: number[]) {
+    if (postIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('reports')
+      .innerJoin('members as reporter', 'reporter.id', 'reports.reporter_id')
+      .select([
+        'reports.id',
+        'reports.post_id',
+        'reports.reason',
+        'reports.note',
+        'reports.upheld',
+        'reports.created_at',
+        'reporter.id as reporter_id',
+        'reporter.username as reporter_username',
+        'reporter.display_name as reporter_display_name',
+      ])
+      .select((eb) =>
+        eb
+          .selectFrom('reports as past')
+          .select(
+            sql<string>`count(*) FILTER (WHERE past.upheld)::int || '/' || count(*) FILTER (WHERE past.upheld IS NOT NULL)::int`.as(
+              'x',
+            ),
+          )
+          .whereRef('past.reporter_id', '=', 'reports.reporter_id')
+          .as('reporter_record'),
+      )
+      .where('reports.post_id', 'in', postIds)
+      .orderBy('reports.created_at')
+      .execute();
+  }
+
+  /**
+   * What each listed post answers: the post it replies to, else the thread's opening post (for a reply), so a
+   * moderator reads a remark in its conversation.
+   */
+  contextFor(postIds: number[]) {
+    if (postIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('posts as item')
+      .innerJoin('posts as context', (join) =>
+        join.on((eb) =>
+          eb.or([
+            eb('context.id', '=', eb.ref('item.reply_to_id')),
+            eb.and([
+              eb('item.reply_to_id', 'is', null),
+              eb('item.number', '>', 1),
+              eb('context.thread_id', '=', eb.ref('item.thread_id')),
+              eb('context.number', '=', 1),
+            ]),
+          ]),
+        ),
+      )
+      .innerJoin('members as context_author', 'context_author.id', 'context.author_id')
+      .select([
+        'item.id as post_id',
+        'context.id',
+        'context.number',
+        'context.state',
+        sql<string>`left(context.body_md, 600)`.as('body'),
+        'context.created_at',
+        'context_author.username as author_username',
+      ])
+      .where('item.id', 'in', postIds)
+      .execute();
+  }
+
   /** How often this member's reports were upheld: a reliable reporter weighs more. */
   reporterRecord(reporterId: number) {
     return this.db

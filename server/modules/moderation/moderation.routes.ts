@@ -24,7 +24,41 @@ const Item = Type.Object({
   status: Type.String(),
   priority: Type.Integer(),
   reportCount: Type.Integer(),
-  hits: Type.Array(HitSchema),
+  hits: Type.Array(
+    Type.Object({
+      ...HitSchema.properties,
+      ruleName: Nullable(
+        Type.Object({ fr: Type.String(), en: Type.String() }, { description: "The rule's name as the UI shows it" }),
+      ),
+    }),
+  ),
+  reports: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      reason: Type.String({ description: 'A key of the moderation reasons (GET /api/moderation/reasons)' }),
+      note: Type.String({ description: "The reporter's own words" }),
+      upheld: Nullable(Type.Boolean()),
+      createdAt: DateTime,
+      reporter: Type.Object({ id: Type.Integer(), username: Type.String(), displayName: Type.String() }),
+      reporterRecord: Type.Object(
+        { upheld: Type.Integer(), decided: Type.Integer() },
+        { description: "How many of the reporter's settled reports moderators upheld" },
+      ),
+    }),
+  ),
+  context: Nullable(
+    Type.Object(
+      {
+        id: Type.Integer(),
+        number: Type.Integer(),
+        state: Type.String(),
+        body: Type.String({ description: 'The first 600 characters of its Markdown' }),
+        createdAt: DateTime,
+        authorUsername: Type.String(),
+      },
+      { description: 'The post this one replies to, else the thread’s opening post (null for an opening post)' },
+    ),
+  ),
   createdAt: DateTime,
   ageMinutes: Type.Integer(),
   targetMinutes: Type.Integer(),

@@ -6,10 +6,27 @@ import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { CategoriesRepository, MembersRepository, PostsRepository, ThreadsRepository } from '../../content/index.ts';
 import { canSeeThread } from '../../access/visibility.ts';
-import { type Hit, NetiquetteRepository } from '../netiquette/index.ts';
+import { type Hit, NetiquetteRepository, ruleNames } from '../netiquette/index.ts';
 import { SiteSettingsRepository } from '../site/index.ts';
 import { NotificationsRepository, notifier } from '../notifications/index.ts';
 import { ModerationRepository, type QueueRow } from './moderation.repository.ts';
+
+type ReportRow = Awaited<ReturnType<ModerationRepository['reportsFor']>>[number];
+type ContextRow = Awaited<ReturnType<ModerationRepository['contextFor']>>[number];
+
+/** What the queue adds to each item beyond its row: its reports, its context and the rules' names. */
+interface ItemStory {
+  reports: ReportRow[];
+  context: ContextRow | undefined;
+  names: Map<string, { fr: string; en: string }>;
+}
+
+const record = (text: string | null) => {
+  const [a, b] = String(text ?? '0/0')
+    .split('/')
+    .map(Number);
+  return [a ?? 0, b ?? 0] as const;
+};
 import type { ModerationSettings, ModerationSettingsStore } from './moderation.settings.ts';
 import type { ReputationService } from '../reputation/index.ts';
 
@@ -49,10 +66,8 @@ function repositories(db: Executor) {
   };
 }
 
-function toItem(row: QueueRow, now: number, targetMinutes: number) {
-  const [rejected, decided] = String(row.author_record ?? '0/0')
-    .split('/')
-    .map(Number);
+function toItem(row: QueueRow, now: number, targetMinutes: number, story: ItemStory) {
+  const [rejected, decided] = record(row.author_record);
   const ageMinutes = Math.floor((now - row.created_at.getTime()) / 60_000);
   return {
     id: row.id,
@@ -60,7 +75,29 @@ function toItem(row: QueueRow, now: number, targetMinutes: number) {
     status: row.status,
     priority: row.priority,
     reportCount: row.report_count,
-    hits: row.hits as Hit[],
+    hits: (row.hits as Hit[]).map((h) => ({ ...h, ruleName: story.names.get(h.ruleKey) ?? null })),
+    reports: story.reports.map((r) => {
+      const [upheld, settled] = record(r.reporter_record);
+      return {
+        id: r.id,
+        reason: r.reason,
+        note: r.note,
+        upheld: r.upheld,
+        createdAt: r.created_at.toISOString(),
+        reporter: { id: r.reporter_id, username: r.reporter_username, displayName: r.reporter_display_name },
+        reporterRecord: { upheld, decided: settled },
+      };
+    }),
+    context: story.context
+      ? {
+          id: story.context.id,
+          number: story.context.number,
+          state: story.context.state,
+          body: story.context.body,
+          createdAt: story.context.created_at.toISOString(),
+          authorUsername: story.context.author_username,
+        }
+      : null,
     createdAt: row.created_at.toISOString(),
     ageMinutes,
     targetMinutes,
@@ -84,7 +121,7 @@ function toItem(row: QueueRow, now: number, targetMinutes: number) {
       trustLevel: row.author_trust_level,
       accountAgeDays: Math.floor((now - row.author_created_at.getTime()) / DAY),
       postCount: row.author_post_count,
-      pastDecisions: { rejected: rejected ?? 0, decided: decided ?? 0 },
+      pastDecisions: { rejected, decided },
     },
   };
 }
@@ -135,8 +172,21 @@ export class ModerationService {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const now = Date.now();
+    const postIds = page.map((r) => r.post_id);
+    const [reports, contexts, rules] = await Promise.all([
+      this.read.moderation.reportsFor(postIds),
+      this.read.moderation.contextFor(postIds),
+      this.read.rules.list(),
+    ]);
+    const names = ruleNames(rules);
+    const story = (postId: number): ItemStory => ({
+      // An open item shows the reports still waiting; a decided one, every report it settled.
+      reports: reports.filter((r) => r.post_id === postId),
+      context: contexts.find((c) => c.post_id === postId),
+      names,
+    });
     return {
-      items: page.map((r) => toItem(r, now, target)),
+      items: page.map((r) => toItem(r, now, target, story(r.post_id))),
       open,
       nextCursor: rows.length > limit && last ? encodeCursor([Number(last.rank), last.id]) : null,
     };

@@ -13,4 +13,4 @@ export {
 export { NetiquetteRepository } from './netiquette.repository.ts';
 export { netiquetteRoutes } from './netiquette.routes.ts';
 export { HitSchema } from './netiquette.schemas.ts';
-export { type EvaluateTask, NetiquetteService } from './netiquette.service.ts';
+export { type EvaluateTask, NetiquetteService, ruleNames } from './netiquette.service.ts';

@@ -317,6 +317,13 @@ function compileStored(rows: RuleRow[]): { set: CompiledRuleSet; definitions: Ru
   return { set: compileRules(good), definitions: good };
 }
 
+/** Each rule's name as members and staff read it (a built-in rule's title, a custom rule's own name), by key. */
+export function ruleNames(rows: Pick<RuleRow, 'key' | 'name'>[]): Map<string, { fr: string; en: string }> {
+  const names = new Map<string, { fr: string; en: string }>(BUILTIN_TITLES);
+  for (const row of rows) if (!names.has(row.key) && row.name) names.set(row.key, { fr: row.name, en: row.name });
+  return names;
+}
+
 function toRuleView(row: RuleRow, stats: { hits_30d: number; upheld: number; overturned: number } | undefined) {
   const title = BUILTIN_TITLES.get(row.key);
   const decided = (stats?.upheld ?? 0) + (stats?.overturned ?? 0);

@@ -5332,6 +5332,17 @@ export interface operations {
                                 id: number;
                                 username: string;
                             } | null;
+                            /** @description The post this one replies to, else the thread’s opening post (null for an opening post) */
+                            context: {
+                                authorUsername: string;
+                                /** @description The first 600 characters of its Markdown */
+                                body: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: number;
+                                number: number;
+                                state: string;
+                            } | null;
                             /** Format: date-time */
                             createdAt: string;
                             decisionReason: string | null;
@@ -5351,6 +5362,11 @@ export interface operations {
                                 };
                                 retryAfterSeconds?: number;
                                 ruleKey: string;
+                                /** @description The rule's name as the UI shows it */
+                                ruleName: {
+                                    en: string;
+                                    fr: string;
+                                } | null;
                                 /** @description UTF-16 offset in the original text */
                                 start: number;
                             }[];
@@ -5369,6 +5385,26 @@ export interface operations {
                             priority: number;
                             reasons: ("rule" | "report" | "pre" | "post" | "resubmit" | "appeal" | "manual")[];
                             reportCount: number;
+                            reports: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: number;
+                                /** @description The reporter's own words */
+                                note: string;
+                                /** @description A key of the moderation reasons (GET /api/moderation/reasons) */
+                                reason: string;
+                                reporter: {
+                                    displayName: string;
+                                    id: number;
+                                    username: string;
+                                };
+                                /** @description How many of the reporter's settled reports moderators upheld */
+                                reporterRecord: {
+                                    decided: number;
+                                    upheld: number;
+                                };
+                                upheld: boolean | null;
+                            }[];
                             status: string;
                             targetMinutes: number;
                         }[];

@@ -1,6 +1,7 @@
 import { enCommunity } from './en.community.ts';
 import { enAdmin } from './en.admin.ts';
 import { enMail } from './en.mail.ts';
+import { enQueue } from './en.queue.ts';
 import type { Messages } from './index.svelte.ts';
 
 export const en: Messages = {
@@ -219,7 +220,6 @@ export const en: Messages = {
   'mod.reasons.appeal': 'Appeal',
   'mod.reports': { one: '{n} report', other: '{n} reports' },
   'mod.filter.all': 'All reasons',
-  'mod.decided': 'Decision saved.',
   'rules.title': 'Netiquette rules',
   'rules.readOnly': 'Only community managers can change the rules.',
   'rules.enabled': 'On',
@@ -370,4 +370,5 @@ export const en: Messages = {
   ...enCommunity,
   ...enMail,
   ...enAdmin,
+  ...enQueue,
 };

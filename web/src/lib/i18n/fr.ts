@@ -2,6 +2,7 @@
 import { frCommunity } from './fr.community.ts';
 import { frAdmin } from './fr.admin.ts';
 import { frMail } from './fr.mail.ts';
+import { frQueue } from './fr.queue.ts';
 
 export const fr = {
   'nav.home': 'Accueil',
@@ -224,7 +225,6 @@ export const fr = {
   'mod.reasons.appeal': 'Appel',
   'mod.reports': { one: '{n} signalement', other: '{n} signalements' },
   'mod.filter.all': 'Tous les motifs',
-  'mod.decided': 'Décision enregistrée.',
   'rules.title': 'Règles de la netiquette',
   'rules.readOnly': 'Seuls les community managers peuvent modifier les règles.',
   'rules.enabled': 'Active',
@@ -377,4 +377,5 @@ export const fr = {
   ...frCommunity,
   ...frMail,
   ...frAdmin,
+  ...frQueue,
 } as const;

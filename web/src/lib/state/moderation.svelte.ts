@@ -1,4 +1,4 @@
-import { api } from '../api/client.ts';
+import { api, ApiError } from '../api/client.ts';
 import type { QueueItem, ReasonTemplate } from '../api/types.ts';
 import { errorMessage } from '../errors.ts';
 import { t } from '../i18n/index.svelte.ts';
@@ -26,7 +26,12 @@ export class ModerationQueue {
   selected = $state(0);
   status = $state<'loading' | 'ready' | 'error'>('loading');
   error = $state('');
-  notice = $state('');
+  /**
+   * What happened to an item the moderator acted on, shown on the item itself: a decided item stays in its
+   * place (closed) with its outcome until the moderator dismisses it, rather than vanishing under a notice
+   * at the top of the page.
+   */
+  outcomes = $state<Record<number, { ok: boolean; text: string; decided: boolean }>>({});
   /** The item whose refusal is being written, with its reason and note. */
   rejecting = $state<number | null>(null);
   rejectReason = $state('');
@@ -59,7 +64,7 @@ export class ModerationQueue {
         api.queue({ reason: this.filter || undefined }),
         this.reasons.length ? null : api.reasons(),
       ]);
-      this.items = queue.items;
+      this.items = this.#keepDecided(queue.items);
       this.open = queue.open;
       if (r) {
         this.reasons = r.reasons;
@@ -73,23 +78,49 @@ export class ModerationQueue {
     }
   };
 
-  /** Runs a decision, then reloads the queue whatever happened (another moderator may have been first). */
-  async #act(decide: () => Promise<unknown>) {
-    this.error = '';
-    this.notice = '';
-    try {
-      await decide();
-      this.notice = t('mod.decided');
-      this.rejecting = null;
-      await this.load();
-    } catch (err) {
-      this.error = errorMessage(err);
-      await this.load();
-    }
+  /** The fresh page, with the items decided here put back where they were (the server no longer lists them). */
+  #keepDecided(fresh: QueueItem[]): QueueItem[] {
+    const out = [...fresh];
+    this.items.forEach((item, index) => {
+      if (this.outcomes[item.id]?.decided && !fresh.some((f) => f.id === item.id))
+        out.splice(Math.min(index, out.length), 0, item);
+    });
+    return out;
   }
 
-  approve = (item: QueueItem) => this.#act(() => api.approve(item.id));
-  claim = (item: QueueItem) => this.#act(() => api.claim(item.id));
+  /** Checks or unchecks an item for a bulk decision. */
+  choose = (item: QueueItem, on: boolean) => {
+    this.chosen = on ? [...new Set([...this.chosen, item.id])] : this.chosen.filter((id) => id !== item.id);
+  };
+
+  /** Whether the item was decided here: it stays on the page, closed, with its outcome. */
+  isDecided = (item: QueueItem) => this.outcomes[item.id]?.decided === true;
+
+  dismiss = (item: QueueItem) => {
+    delete this.outcomes[item.id];
+    this.items = this.items.filter((i) => i.id !== item.id);
+  };
+
+  /**
+   * Runs an action on some items and records its outcome on each of them, then reloads the queue whatever
+   * happened (another moderator may have been first).
+   */
+  async #act(ids: number[], run: () => Promise<unknown>, done: { text: string; decided: boolean }) {
+    this.error = '';
+    try {
+      await run();
+      for (const id of ids) this.outcomes[id] = { ok: true, ...done };
+      this.rejecting = null;
+    } catch (err) {
+      for (const id of ids) this.outcomes[id] = { ok: false, text: errorMessage(err), decided: false };
+    }
+    await this.load();
+  }
+
+  approve = (item: QueueItem) =>
+    this.#act([item.id], () => api.approve(item.id), { text: t('queue.approved'), decided: true });
+  claim = (item: QueueItem) =>
+    this.#act([item.id], () => api.claim(item.id), { text: t('queue.claimed'), decided: false });
 
   /** Opens the refusal form under the item, its reason chosen and focused. */
   startReject = (item: QueueItem) => {
@@ -100,21 +131,41 @@ export class ModerationQueue {
   };
 
   confirmReject = (item: QueueItem) =>
-    this.#act(() => api.reject(item.id, this.rejectReason, this.rejectNote.trim() || undefined));
+    this.#act([item.id], () => api.reject(item.id, this.rejectReason, this.rejectNote.trim() || undefined), {
+      text: t('queue.rejected'),
+      decided: true,
+    });
 
   /** Decides every checked item at once (refusals with the bulk reason). */
-  bulk = (action: 'approve' | 'reject') =>
-    this.#act(async () => {
-      await api.bulk(this.chosen, action, action === 'reject' ? this.bulkReason || this.reasons[0]?.key : undefined);
+  bulk = async (action: 'approve' | 'reject') => {
+    const ids = [...this.chosen];
+    const text = t(action === 'approve' ? 'queue.approved' : 'queue.rejected');
+    this.error = '';
+    try {
+      const { results } = await api.bulk(
+        ids,
+        action,
+        action === 'reject' ? this.bulkReason || this.reasons[0]?.key : undefined,
+      );
+      // Each item on its own: one another moderator decided first says so, the others are done.
+      for (const r of results)
+        this.outcomes[r.id] = r.ok
+          ? { ok: true, text, decided: true }
+          : { ok: false, text: errorMessage(new ApiError(409, r.error ?? 'http.409', '')), decided: false };
       this.chosen = [];
-    });
+    } catch (err) {
+      this.error = errorMessage(err);
+    }
+    await this.load();
+  };
 
   /**
    * The queue's keyboard: j and k move the selection, a approves, r refuses and c claims the selected item.
    * Returns whether the key was one of them.
    */
   shortcut(key: string): boolean {
-    const item = this.items[this.selected];
+    const selected = this.items[this.selected];
+    const item = selected && !this.isDecided(selected) ? selected : undefined;
     if (key === 'j') this.selected = Math.min(this.items.length - 1, this.selected + 1);
     else if (key === 'k') this.selected = Math.max(0, this.selected - 1);
     else if (key === 'a' && item) void this.approve(item);
