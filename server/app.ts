@@ -64,7 +64,7 @@ import {
   searchRoutes,
   SearchService,
 } from './modules/search/index.ts';
-import { siteRoutes, SiteSettingsService } from './modules/site/index.ts';
+import { CommunitySettingsStore, siteRoutes, SiteSettingsService } from './modules/site/index.ts';
 import {
   DigestJob,
   MailHousekeeping,
@@ -187,7 +187,8 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   app.addHook('onReady', async () => mailWorker.start());
   app.addHook('onClose', () => mailWorker.stop());
   await app.register(membersRoutes, { members: new MembersService(db) });
-  await app.register(siteRoutes, { config, db, settings: siteSettings });
+  const community = new CommunitySettingsStore(db, config);
+  await app.register(siteRoutes, { config, db, settings: siteSettings, community });
   const netiquette = new NetiquetteService(db, config.netiquetteRecheckMs);
   await netiquette.ensureBuiltins();
   await app.register(netiquetteRoutes, { netiquette, config });
@@ -196,9 +197,10 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   const reputation = new ReputationService(reputationSettings);
   const recognition = new RecognitionService(db, reputation, reputationSettings);
   await recognition.ensureBuiltins();
-  const publisher = new Publisher(db, config.limits, netiquette, moderationSettings, reputation, Math.random, accounts);
+  const publisher = new Publisher(db, community, netiquette, moderationSettings, reputation, Math.random, accounts);
   await app.register(forumRoutes, {
     config,
+    community,
     forum: new ForumService(db, config.limits.pageSize, config.threadCacheSeconds, config.threadCoalesce),
     publisher,
     reactions: new ReactionsService(db, reputation),

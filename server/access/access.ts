@@ -66,6 +66,7 @@ export const PERMISSIONS = {
   'reputation.settings': 'community_manager',
   'search.insights': 'community_manager',
   'mail.settings': 'community_manager',
+  'community.settings': 'community_manager',
   'newsletter.manage': 'community_manager',
   // The outgoing mail holds live links (password resets): whoever reads it can take over any account.
   'mail.outbox': 'admin',

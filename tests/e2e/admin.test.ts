@@ -72,6 +72,33 @@ describe('the console', () => {
     await context.close();
   });
 
+  it('lets a community manager change the limits and the leaderboards live (English, phone)', async () => {
+    const manager = await createMember(site.db, { role: 'community_manager' });
+    const context = await site.browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 } });
+    await signIn(context, site, manager);
+    const page = await context.newPage();
+    await page.goto(`${site.url}/admin?tab=community`);
+    // A community manager's console has no site settings or audit log.
+    await page.getByRole('link', { name: 'Community' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Audit log' }).count()).toBe(0);
+    await page.getByLabel('Title: longest length').fill('120');
+    await page.getByLabel('Show staff in leaderboards').check();
+    await page.getByLabel('Level 1').fill('25');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await shot(page, 'admin-community-en-phone');
+    const settings = await site.db
+      .selectFrom('site_settings')
+      .select(['key', 'value'])
+      .where('key', 'in', ['community', 'moderation'])
+      .execute();
+    const byKey = Object.fromEntries(settings.map((r) => [r.key, r.value]));
+    expect(byKey.community).toMatchObject({ titleMax: 120, staffInLeaderboards: true });
+    expect((byKey.moderation as { postSampling: number[] }).postSampling[1]).toBe(0.25);
+    await context.close();
+  });
+
   it('gives a member a composer without the staff-only category, and no sign-up while closed', async () => {
     const context = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
     // claire_rando is a moderator now (above): another member.

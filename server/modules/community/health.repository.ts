@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/kysely.ts';
 import { NEGATIVE_AT } from './sentiment.ts';
+import { leaderboardRole } from '../site/index.ts';
 
 /** A day whose warning signs pass their usual level by this many standard deviations (and a floor) is an alert. */
 const ALERT_SIGMAS = 3;
@@ -97,7 +98,7 @@ export class HealthRepository {
       SELECT m.username, m.display_name, sum(e.points) AS points,
              (SELECT count(*) FROM posts p WHERE p.author_id = m.id AND p.created_at >= ${since} AND p.state = 'published') AS posts
         FROM reputation_events e JOIN members m ON m.id = e.member_id
-       WHERE e.created_at >= ${since}
+       WHERE e.created_at >= ${since} AND ${leaderboardRole('m.role')}
        GROUP BY m.id ORDER BY points DESC, m.id LIMIT 10`.execute(this.db);
   }
 
@@ -107,7 +108,7 @@ export class HealthRepository {
     return sql<{ username: string; display_name: string; points: number; joined: Date }>`
       SELECT m.username, m.display_name, sum(e.points) AS points, m.created_at AS joined
         FROM reputation_events e JOIN members m ON m.id = e.member_id
-       WHERE e.created_at >= ${since} AND m.created_at >= now() - interval '90 days'
+       WHERE e.created_at >= ${since} AND m.created_at >= now() - interval '90 days' AND ${leaderboardRole('m.role')}
        GROUP BY m.id ORDER BY points DESC, m.id LIMIT 10`.execute(this.db);
   }
 

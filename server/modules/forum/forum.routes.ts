@@ -35,6 +35,8 @@ import type { ReactionsService } from './reactions.service.ts';
 
 export interface ForumRouteDeps {
   config: Config;
+  /** The live posting limit (per minute) community managers set. */
+  community: { get(): Promise<{ postsPerMinute: number }> };
   forum: ForumService;
   publisher: Publisher;
   reactions: ReactionsService;
@@ -49,11 +51,14 @@ const postView = (p: Post) => ({
   createdAt: p.created_at.toISOString(),
 });
 
-export async function forumRoutes(fastify: FastifyInstance, { config, forum, publisher, reactions }: ForumRouteDeps) {
+export async function forumRoutes(
+  fastify: FastifyInstance,
+  { config, community, forum, publisher, reactions }: ForumRouteDeps,
+) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const postingLimit = {
     rateLimit: {
-      max: config.rateLimits.posting,
+      max: async () => (await community.get()).postsPerMinute,
       timeWindow: '1 minute',
       keyGenerator: (req: { actor: { id: number } | null; ip: string }) => `post:${req.actor?.id ?? req.ip}`,
     },

@@ -94,12 +94,15 @@ export async function threadWentPublic(
   await new CategoriesRepository(trx).addCounts(thread.category_id, { threads: 1, posts: 1 });
 }
 
+type Limits = Pick<Config['limits'], 'titleMin' | 'titleMax' | 'bodyMin' | 'bodyMax'>;
+
 export class Publisher {
   private readonly read: ReturnType<typeof repositories>;
 
   constructor(
     private readonly db: Db,
-    private readonly limits: Config['limits'],
+    /** The lengths posts must keep: fixed (tests), or the community's live settings. */
+    private readonly limits: Limits | { get(): Promise<Limits> },
     private readonly netiquette: NetiquetteService,
     private readonly moderationSettings: ModerationSettingsStore,
     private readonly reputation: ReputationService,
@@ -130,8 +133,9 @@ export class Publisher {
     }
     // A time already past publishes now.
     const scheduled = publishAt !== null && publishAt.getTime() > Date.now();
-    assertLength('title', input.title, this.limits.titleMin, this.limits.titleMax);
-    this.validateBody(input.body);
+    const limits = await this.currentLimits();
+    assertLength('title', input.title, limits.titleMin, limits.titleMax);
+    this.validateBody(input.body, limits);
     const category = await this.read.categories.getSettings(input.categoryId);
     if (!category) {
       throw new UnprocessableError('category.not_found', 'This category does not exist.', { field: 'categoryId' });
@@ -191,7 +195,7 @@ export class Publisher {
     assertMayWrite(actor);
     await this.accounts?.assertMayPost(actor);
     this.assertOpen(actor, thread);
-    this.validateBody(input.body);
+    this.validateBody(input.body, await this.currentLimits());
     let replyTo: Post | undefined;
     if (input.replyTo !== undefined) {
       replyTo = await this.read.posts.getById(input.replyTo);
@@ -267,8 +271,9 @@ export class Publisher {
     }
     const body = input.body ?? post.body_md;
     const title = input.title ?? thread.title;
-    this.validateBody(body);
-    if (input.title !== undefined) assertLength('title', title, this.limits.titleMin, this.limits.titleMax);
+    const limits = await this.currentLimits();
+    this.validateBody(body, limits);
+    if (input.title !== undefined) assertLength('title', title, limits.titleMin, limits.titleMax);
     if (body === post.body_md && title === thread.title) {
       return { post, thread, outcome: { state: post.state, action: 'allow', hits: [] } as Outcome };
     }
@@ -359,8 +364,12 @@ export class Publisher {
     return { threadDeleted: post.number === 1 };
   }
 
-  private validateBody(body: string): void {
-    assertLength('body', body, this.limits.bodyMin, this.limits.bodyMax);
+  private async currentLimits(): Promise<Limits> {
+    return 'get' in this.limits ? this.limits.get() : this.limits;
+  }
+
+  private validateBody(body: string, limits: Limits): void {
+    assertLength('body', body, limits.bodyMin, limits.bodyMax);
     assertRenderable('body', body);
   }
 

@@ -293,7 +293,6 @@ export class RecognitionService {
   }
 
   async updateSettings(actor: Actor | null, patch: Partial<ReputationSettings>) {
-    authorize(actor, 'reputation.settings');
-    return this.settings.set(patch);
+    return this.settings.change(authorize(actor, 'reputation.settings').id, patch);
   }
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/kysely.ts';
 import { type Stat, STATS } from './badges.ts';
+import { leaderboardRole } from '../site/index.ts';
 
 export interface NewEvent {
   memberId: number;
@@ -188,6 +189,7 @@ export class ReputationRepository {
       .$if(options.since !== undefined, (q) => q.where('e.created_at', '>=', options.since!))
       .$if(options.categoryId !== undefined, (q) => q.where('e.category_id', '=', options.categoryId!))
       .where('m.banned_at', 'is', null)
+      .where(leaderboardRole('m.role'))
       .groupBy(['m.id', 'm.username', 'm.display_name', 'm.trust_level'])
       .having(sql`sum(e.points)`, '>', 0)
       .orderBy('points', 'desc')

@@ -1,4 +1,5 @@
-import type { Db } from '../../db/kysely.ts';
+import type { Db, Executor } from '../../db/kysely.ts';
+import { AuditRepository } from '../../events/audit.repository.ts';
 import { SiteSettingsRepository } from './site.repository.ts';
 
 /**
@@ -10,7 +11,7 @@ export class CachedSetting<T extends object> {
   private cached: { value: T; at: number } | undefined;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly key: string,
     private readonly defaults: T,
     private readonly ttlMs = 2000,
@@ -26,10 +27,33 @@ export class CachedSetting<T extends object> {
     return value;
   }
 
-  async set(patch: Partial<T>): Promise<T> {
+  /** Stores the merged value (through `executor` to write inside a caller's transaction, with its audit row). */
+  async set(patch: Partial<T>, executor?: Executor): Promise<T> {
     const value = { ...(await this.get()), ...patch };
-    await this.settings.set(this.key, value);
+    await (executor ? new SiteSettingsRepository(executor) : this.settings).set(this.key, value);
     this.cached = { value, at: Date.now() };
     return value;
+  }
+
+  /**
+   * A staff member's change: stored with an audit row naming each changed field, from what to what, in one
+   * transaction. Nothing changed, nothing written.
+   */
+  async change(actorId: number, patch: Partial<T>): Promise<T> {
+    const before = await this.get();
+    const changed = Object.entries(patch).filter(
+      ([key, value]) => value !== undefined && JSON.stringify(value) !== JSON.stringify(before[key as keyof T]),
+    );
+    if (changed.length === 0) return before;
+    return this.db.transaction().execute(async (trx) => {
+      await new AuditRepository(trx).record({
+        actorId,
+        action: `${this.key}.settings_changed`,
+        subjectType: 'site',
+        subjectId: this.key,
+        data: Object.fromEntries(changed.map(([key, to]) => [key, { from: before[key as keyof T], to }])),
+      });
+      return this.set(patch, trx);
+    });
   }
 }

@@ -1,5 +1,11 @@
 /** site: the community's name and settings, the settings cache other modules build on, and /healthz. */
 export { CachedSetting } from './cached-setting.ts';
+export {
+  COMMUNITY_BOUNDS,
+  type CommunitySettings,
+  CommunitySettingsStore,
+  leaderboardRole,
+} from './community.settings.ts';
 export { SiteSettingsRepository } from './site.repository.ts';
 export { siteRoutes } from './site.routes.ts';
 export {

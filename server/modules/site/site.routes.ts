@@ -8,6 +8,7 @@ import { errors, LocaleSchema, Nullable, StringEnum } from '../../http/schemas.t
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { renderMarkdown } from '../../lib/markdown.ts';
 import { DatabaseProbe } from './site.repository.ts';
+import { COMMUNITY_BOUNDS, type CommunitySettingsStore } from './community.settings.ts';
 import type { SiteSettingsService } from './site-settings.service.ts';
 
 const RegistrationSchema = StringEnum(['open', 'invite', 'closed'], {
@@ -40,6 +41,19 @@ const Settings = Type.Object({
   netiquette: Type.String({ maxLength: 20_000, description: 'The netiquette members accept, in Markdown' }),
 });
 
+const bounded = (field: keyof typeof COMMUNITY_BOUNDS, description: string) =>
+  Type.Integer({ minimum: COMMUNITY_BOUNDS[field][0], maximum: COMMUNITY_BOUNDS[field][1], description });
+
+/** The community's live settings (the limits default to the environment's values). */
+const Community = Type.Object({
+  staffInLeaderboards: Type.Boolean({ description: 'Staff appear in leaderboards, top contributors, rising members' }),
+  titleMin: bounded('titleMin', 'Shortest title, in characters'),
+  titleMax: bounded('titleMax', 'Longest title, in characters'),
+  bodyMin: bounded('bodyMin', 'Shortest post, in characters'),
+  bodyMax: bounded('bodyMax', 'Longest post, in characters'),
+  postsPerMinute: bounded('postsPerMinute', 'Threads and replies one member may send per minute'),
+});
+
 const AuditEntry = Type.Object({
   id: Type.Integer(),
   action: Type.String(),
@@ -52,7 +66,12 @@ const AuditEntry = Type.Object({
 
 export async function siteRoutes(
   fastify: FastifyInstance,
-  { config, db, settings }: { config: Config; db: Db; settings: SiteSettingsService },
+  {
+    config,
+    db,
+    settings,
+    community,
+  }: { config: Config; db: Db; settings: SiteSettingsService; community: CommunitySettingsStore },
 ) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const database = new DatabaseProbe(db);
@@ -69,8 +88,12 @@ export async function siteRoutes(
       },
     },
     async () => {
-      const { name, tagline, defaultLocale, registration, accentColor } = await settings.read();
-      const { requestBytes: _, ...limits } = config.limits;
+      const [{ name, tagline, defaultLocale, registration, accentColor }, live] = await Promise.all([
+        settings.read(),
+        community.get(),
+      ]);
+      const { titleMin, titleMax, bodyMin, bodyMax } = live;
+      const limits = { titleMin, titleMax, bodyMin, bodyMax, pageSize: config.limits.pageSize };
       return { name, tagline, defaultLocale, registration, accentColor, limits };
     },
   );
@@ -116,6 +139,36 @@ export async function siteRoutes(
       },
     },
     async (req) => settings.update(req.actor, req.body),
+  );
+
+  app.get(
+    '/api/admin/community',
+    {
+      schema: {
+        operationId: 'getCommunitySettings',
+        tags: ['site'],
+        summary: "The community's live settings: limits, and staff in leaderboards (community managers)",
+        response: { 200: Community, ...errors(401, 403) },
+      },
+    },
+    async (req) => {
+      authorize(req.actor, 'community.settings');
+      return community.get();
+    },
+  );
+
+  app.put(
+    '/api/admin/community',
+    {
+      schema: {
+        operationId: 'updateCommunitySettings',
+        tags: ['site'],
+        summary: "Changes the community's live settings (community managers; audited; seen by every node within 2 s)",
+        body: Type.Partial(Community),
+        response: { 200: Community, ...errors(401, 403, 422) },
+      },
+    },
+    async (req) => community.update(req.actor, req.body),
   );
 
   app.get(

@@ -233,6 +233,14 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
     titles: (text: string, match: 'all' | 'any' = 'all', limit?: number) =>
       call(http.GET('/api/search/titles', { params: { query: { q: text, match, limit } } })),
     searchMisses: (days = 30) => call(http.GET('/api/search/misses', { params: { query: { days } } })),
+
+    // The console's community settings: live limits, staff in leaderboards, moderation targets.
+    communitySettings: () => call(http.GET('/api/admin/community')),
+    updateCommunitySettings: (body: Body<'updateCommunitySettings'>) =>
+      call(http.PUT('/api/admin/community', { body })),
+    moderationSettings: () => call(http.GET('/api/moderation/settings')),
+    updateModerationSettings: (body: Body<'setModerationSettings'>) =>
+      call(http.PUT('/api/moderation/settings', { body })),
   };
 }
 

@@ -17,6 +17,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/community": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The community's live settings: limits, and staff in leaderboards (community managers) */
+        get: operations["getCommunitySettings"];
+        /** Changes the community's live settings (community managers; audited; seen by every node within 2 s) */
+        put: operations["updateCommunitySettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/settings": {
         parameters: {
             query?: never;
@@ -1839,6 +1857,134 @@ export interface operations {
             };
             /** @description Every error has this shape */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCommunitySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Longest post, in characters */
+                        bodyMax: number;
+                        /** @description Shortest post, in characters */
+                        bodyMin: number;
+                        /** @description Threads and replies one member may send per minute */
+                        postsPerMinute: number;
+                        /** @description Staff appear in leaderboards, top contributors, rising members */
+                        staffInLeaderboards: boolean;
+                        /** @description Longest title, in characters */
+                        titleMax: number;
+                        /** @description Shortest title, in characters */
+                        titleMin: number;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateCommunitySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Longest post, in characters */
+                    bodyMax?: number;
+                    /** @description Shortest post, in characters */
+                    bodyMin?: number;
+                    /** @description Threads and replies one member may send per minute */
+                    postsPerMinute?: number;
+                    /** @description Staff appear in leaderboards, top contributors, rising members */
+                    staffInLeaderboards?: boolean;
+                    /** @description Longest title, in characters */
+                    titleMax?: number;
+                    /** @description Shortest title, in characters */
+                    titleMin?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Longest post, in characters */
+                        bodyMax: number;
+                        /** @description Shortest post, in characters */
+                        bodyMin: number;
+                        /** @description Threads and replies one member may send per minute */
+                        postsPerMinute: number;
+                        /** @description Staff appear in leaderboards, top contributors, rising members */
+                        staffInLeaderboards: boolean;
+                        /** @description Longest title, in characters */
+                        titleMax: number;
+                        /** @description Shortest title, in characters */
+                        titleMin: number;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

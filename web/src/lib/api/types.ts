@@ -77,5 +77,7 @@ export type TopicTemplate = Ok<'listTopicTemplates'>['templates'][number];
 export type MailList = Query<'unsubscribe'>['list'];
 
 export type SiteSettings = Ok<'getSiteSettings'>;
+export type CommunitySettings = Ok<'getCommunitySettings'>;
+export type ModerationSettings = Ok<'getModerationSettings'>;
 export type AuditEntry = Ok<'listAuditLog'>['entries'][number];
 export type PostingLevel = Category['startLevel'];
