@@ -219,7 +219,7 @@ describe('linked providers on the account', () => {
     oidc.accounts.set('sub-link', { email: 'someone-else@brand.test', email_verified: false });
     const { callback, cookie } = await throughProvider('sub-link', { cookie: session, intent: 'link' });
     const res = await back(callback, cookie);
-    expect(res.headers.location).toBe('/account');
+    expect(res.headers.location).toBe('/account?linked=brand');
     const list = await t.api('GET', '/api/auth/identities', { as: member });
     expect(list.json()).toMatchObject({ hasPassword: true, identities: [{ provider: 'brand', label: 'Trail & Co' }] });
     const unlink = await t.api('DELETE', '/api/auth/identities/brand', { as: member });

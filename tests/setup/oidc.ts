@@ -12,6 +12,8 @@ export interface TestAccount {
 
 export interface TestOidc {
   issuer: string;
+  /** The client's registered callbacks: add to them before the provider's first request. */
+  redirectUris: string[];
   clientId: string;
   clientSecret: string;
   accounts: Map<string, TestAccount>;
@@ -41,7 +43,9 @@ export async function startOidc(redirectUris: string[]): Promise<TestOidc> {
         client_id: clientId,
         client_secret: clientSecret,
         redirect_uris: redirectUris,
-        post_logout_redirect_uris: redirectUris.map((u) => `${new URL(u).origin}/`),
+        get post_logout_redirect_uris() {
+          return redirectUris.map((u) => `${new URL(u).origin}/`);
+        },
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },
@@ -66,11 +70,16 @@ export async function startOidc(redirectUris: string[]): Promise<TestOidc> {
       return grant;
     },
   };
-  const provider = new Provider(issuer, configuration);
-  server.on('request', provider.callback());
+  // Made on the first request: a browser test adds its site's callback (known once the site listens) before.
+  let provider: Provider | undefined;
+  server.on('request', (req, res) => {
+    provider ??= new Provider(issuer, configuration);
+    return provider.callback()(req, res);
+  });
 
   return {
     issuer,
+    redirectUris,
     clientId,
     clientSecret,
     accounts,

@@ -52,8 +52,7 @@ export async function identityRoutes(fastify: FastifyInstance, deps: IdentityRou
     });
   const browserErrors = (error: FastifyError | AppError, req: FastifyRequest, reply: FastifyReply) => {
     if (!String(req.headers.accept ?? '').includes('text/html')) throw error;
-    const code =
-      error instanceof AppError ? error.code : error.statusCode === 429 ? 'rate_limit.exceeded' : 'identity.failed';
+    const code = error instanceof AppError ? error.code : error.statusCode === 429 ? 'rate_limited' : 'identity.failed';
     if (!(error instanceof AppError) && (error.statusCode ?? 500) >= 500) req.log.error({ err: error }, 'sso failed');
     const page = new URLSearchParams({ sso_error: code });
     const detail = (error as AppError).details as { description?: string; error?: string } | undefined;

@@ -76,7 +76,7 @@ export class IdentityService {
         );
       }
       if (!identity) await this.link(state.memberId, profile, 'account page');
-      return { kind: 'linked', returnTo: '/account' };
+      return { kind: 'linked', returnTo: `/account?linked=${encodeURIComponent(profile.provider)}` };
     }
 
     if (identity) {

@@ -233,6 +233,15 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
     titles: (text: string, match: 'all' | 'any' = 'all', limit?: number) =>
       call(http.GET('/api/search/titles', { params: { query: { q: text, match, limit } } })),
     searchMisses: (days = 30) => call(http.GET('/api/search/misses', { params: { query: { days } } })),
+
+    // Single sign-on (identity): providers, the sign-up after a first sign-in, linked providers, logout.
+    signInProviders: () => call(http.GET('/api/auth/providers')),
+    pendingSignup: () => call(http.GET('/api/auth/sso/signup')),
+    completeSignup: (body: Body<'completeSignup'>) => call(http.POST('/api/auth/sso/signup', { body })),
+    identities: () => call(http.GET('/api/auth/identities')),
+    unlinkIdentity: (provider: string) =>
+      call(http.DELETE('/api/auth/identities/{provider}', { params: { path: { provider } } })),
+    logoutEverywhere: () => call(http.POST('/api/auth/sso/logout')),
   };
 }
 

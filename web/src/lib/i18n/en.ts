@@ -1,6 +1,7 @@
 import { enCommunity } from './en.community.ts';
 import { enAdmin } from './en.admin.ts';
 import { enMail } from './en.mail.ts';
+import { enIdentity } from './en.identity.ts';
 import type { Messages } from './index.svelte.ts';
 
 export const en: Messages = {
@@ -369,5 +370,6 @@ export const en: Messages = {
   'composer.similar': 'Similar topics already exist',
   ...enCommunity,
   ...enMail,
+  ...enIdentity,
   ...enAdmin,
 };

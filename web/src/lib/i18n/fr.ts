@@ -2,6 +2,7 @@
 import { frCommunity } from './fr.community.ts';
 import { frAdmin } from './fr.admin.ts';
 import { frMail } from './fr.mail.ts';
+import { frIdentity } from './fr.identity.ts';
 
 export const fr = {
   'nav.home': 'Accueil',
@@ -376,5 +377,6 @@ export const fr = {
   'composer.similar': 'Des sujets proches existent déjà',
   ...frCommunity,
   ...frMail,
+  ...frIdentity,
   ...frAdmin,
 } as const;
