@@ -131,7 +131,14 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
     async () => (await siteSettings.read()).registration,
     config.identity.localPasswords,
   );
-  const identities = new IdentityService(db, config.identity, auth, sessions, accounts);
+  const identities = new IdentityService(
+    db,
+    config.identity,
+    auth,
+    sessions,
+    accounts,
+    async () => (await siteSettings.read()).registration,
+  );
 
   registerErrorHandler(app);
   registerInputGuard(app);

@@ -87,6 +87,51 @@ describe('DiscourseConnect sign-in', () => {
     expect(identity.email_verified).toBe(true);
   });
 
+  it('keeps a provider name that reads as a staff title or as another member out of the display name', async () => {
+    await createMember(t.db, { username: 'camille_rando' });
+    for (const [i, name] of ['Modérateur', 'carnille_rando'].entries()) {
+      const answer = await brandAnswers({ external_id: `shop-name-${i}`, email: `name${i}@shop.test`, name });
+      const signup = cookieNamed(await back(answer.url, answer.cookie), 'agora_sso_signup')!;
+      const done = await t.api('POST', '/api/auth/sso/signup', {
+        headers: { cookie: signup },
+        body: { username: `plain_name_${i}`, acceptNetiquette: true },
+      });
+      expect(done.json().member.displayName).toBe(`plain_name_${i}`);
+    }
+  });
+
+  it('makes no account through the provider while registration is closed (403), but signs members in', async () => {
+    const member = await createMember(t.db, { email: 'member-closed@shop.test' });
+    const admin = await createMember(t.db, { role: 'admin' });
+    const settings = (await t.api('GET', '/api/admin/settings', { as: admin })).json();
+    const put = (registration: string) =>
+      t.api('PUT', '/api/admin/settings', {
+        as: admin,
+        body: {
+          name: settings.name,
+          tagline: settings.tagline,
+          defaultLocale: settings.defaultLocale,
+          accentColor: settings.accentColor,
+          netiquette: settings.netiquette,
+          registration,
+        },
+      });
+    expect((await put('closed')).statusCode).toBe(200);
+    try {
+      const stranger = await brandAnswers({ external_id: 'shop-stranger', email: 'stranger@shop.test' });
+      const refused = await back(stranger.url, stranger.cookie);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error.code).toBe('registration.closed');
+      const known = await brandAnswers({ external_id: 'shop-known', email: 'member-closed@shop.test' });
+      const res = await back(known.url, known.cookie);
+      expect((await t.api('GET', '/api/me', { as: cookieNamed(res, 'agora_session')! })).json().member.id).toBe(
+        member.id,
+      );
+    } finally {
+      await put('open');
+    }
+  });
+
   it('refuses a payload whose signature does not match (400), in constant time', async () => {
     const answer = await brandAnswers(
       { external_id: 'shop-x', email: 'x@shop.test' },

@@ -5,9 +5,16 @@ import type { IdentityConfig } from '../../config-identity.ts';
 import { MembersRepository } from '../../content/index.ts';
 import type { Db } from '../../db/kysely.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
-import { ConflictError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { type AccountService, type AuthService, generateSessionToken, type SessionService } from '../auth/index.ts';
-import { assertNotStaffTitle, assertValidUsername } from '../members/index.ts';
+import {
+  assertNotStaffTitle,
+  assertValidUsername,
+  cleanDisplayName,
+  displayNameSkeleton,
+  isStaffTitle,
+} from '../members/index.ts';
+import { skeleton } from '../../lib/confusables.ts';
 import { applyGroups } from './groups.ts';
 import { IdentityRepository, type SignupRow } from './identity.repository.ts';
 
@@ -52,6 +59,8 @@ export class IdentityService {
     private readonly auth: AuthService,
     private readonly sessions: SessionService,
     private readonly accounts: AccountService,
+    /** The site's registration setting: `closed` makes no account through a provider either (`invite`: the brand's account is the invitation). */
+    private readonly registration: () => Promise<'open' | 'invite' | 'closed'> = async () => 'open',
   ) {}
 
   labelOf(provider: string): string {
@@ -105,6 +114,9 @@ export class IdentityService {
         'identity.email_unverified',
         'An account already uses this address, and the provider has not verified it: sign in with your password, then link the provider from your account page.',
       );
+    }
+    if ((await this.registration()) === 'closed') {
+      throw new ForbiddenError('registration.closed', 'This community does not take new accounts at the moment.');
     }
     const token = randomToken();
     const row: SignupRow = {
@@ -161,7 +173,7 @@ export class IdentityService {
           role: 'member',
           acceptedNetiquette: true,
           locale: input.locale,
-          displayName: row.name.trim().slice(0, 60) || input.username,
+          displayName: await this.displayName(row.name, input.username),
         },
         new MembersRepository(trx),
       );
@@ -253,6 +265,24 @@ export class IdentityService {
         data: { provider: profile.provider, via },
       });
     });
+  }
+
+  /**
+   * The provider's name for the member, under the rules a display name set here follows (members.service.ts): no
+   * invisible characters, no staff title, not another member's username in look-alike letters. The username when
+   * it breaks one: the name comes from outside, so nobody is asked to fix it.
+   */
+  private async displayName(name: string, username: string): Promise<string> {
+    let clean: string;
+    try {
+      clean = cleanDisplayName(name).trim().slice(0, 60);
+    } catch {
+      return username;
+    }
+    if (!clean || isStaffTitle(clean)) return username;
+    const own = displayNameSkeleton(clean) === skeleton(username);
+    if (!own && (await new MembersRepository(this.db).getBySkeleton(displayNameSkeleton(clean)))) return username;
+    return clean;
   }
 
   private async signIn(memberId: number, profile: { provider: string; idToken: string | null }) {
