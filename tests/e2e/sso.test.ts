@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMember } from '../factories/index.ts';
+import { createMember, PASSWORD } from '../factories/index.ts';
 import { startOidc, type TestOidc } from '../setup/oidc.ts';
 import { shot, signIn, startSite, type Site } from './browser.ts';
 
@@ -71,6 +71,14 @@ describe('signing in with the brand’s account (OpenID Connect)', () => {
       expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(
         device.viewport.width,
       );
+
+      // Signed in through the provider only: the account page lists it, and asks for no password it does not have.
+      await page.goto(`${site.url}/account`);
+      await page.getByRole('heading', { name: fr ? 'Connexions externes' : 'Sign-in accounts' }).waitFor();
+      await page.getByText(`${subject}@brand.test`).first().waitFor();
+      await page.getByRole('button', { name: fr ? 'Délier Trail & Co' : 'Unlink Trail & Co' }).waitFor();
+      expect(await page.getByLabel(fr ? 'Mot de passe actuel' : 'Current password').count()).toBe(0);
+      await shot(page, `sso-account-${device.name}`);
       await context.close();
     });
   }
@@ -99,6 +107,59 @@ describe('signing in with the brand’s account (OpenID Connect)', () => {
     await shot(page, 'sso-account-linked');
     await page.getByRole('button', { name: 'Délier Trail & Co' }).click();
     await page.getByText('Trail & Co n’est plus lié à votre compte.').waitFor();
+    await context.close();
+  });
+});
+
+describe('when members sign in only through the brand (LOCAL_PASSWORDS=admins)', () => {
+  let ssoOnly: Site;
+  beforeAll(async () => {
+    ssoOnly = await startSite({
+      SSO_URL: 'https://shop.brand.test/session/sso_provider',
+      SSO_SECRET: 'the brand shares this secret with us',
+      SSO_LABEL: 'Trail & Co',
+      LOCAL_PASSWORDS: 'admins',
+    });
+  });
+  afterAll(() => ssoOnly?.close());
+
+  it('offers only the brand on the login page, on a phone', async () => {
+    const context = await ssoOnly.browser.newContext({
+      locale: 'fr-FR',
+      viewport: { width: 390, height: 800 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    await page.goto(`${ssoOnly.url}/login`);
+    await page.getByText('Les membres se connectent avec leur compte Trail & Co.').waitFor();
+    const button = page.getByRole('link', { name: 'Continuer avec Trail & Co' });
+    expect(await button.getAttribute('href')).toBe('/api/auth/sso/discourse/start?returnTo=%2F');
+    expect(await page.getByLabel('Mot de passe').count()).toBe(0);
+    await shot(page, 'sso-only-login-phone');
+    await context.close();
+  });
+
+  it('keeps the administrators’ break-glass password form at /login?local=1', async () => {
+    const admin = await createMember(ssoOnly.db, { username: 'ops_admin', role: 'admin' });
+    const member = await createMember(ssoOnly.db, { username: 'simple_membre' });
+    const context = await ssoOnly.browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    await page.goto(`${ssoOnly.url}/login?local=1`);
+    await page.getByRole('heading', { name: 'Emergency sign-in (administrators)' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Continue with Trail & Co' }).count()).toBe(0);
+    await page.getByLabel('Username or e-mail').fill(member.username);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByText('Members sign in with the brand’s account here, not a password.').waitFor();
+    await shot(page, 'sso-break-glass-refused');
+    await page.getByLabel('Username or e-mail').fill(admin.username);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`${ssoOnly.url}/`);
+    await page
+      .getByRole('button', { name: /ops_admin|OA/i })
+      .first()
+      .waitFor();
     await context.close();
   });
 });
