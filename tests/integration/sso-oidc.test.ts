@@ -228,6 +228,31 @@ describe('linked providers on the account', () => {
     expect((await t.api('DELETE', '/api/auth/identities/brand', { as: member })).statusCode).toBe(404);
   });
 
+  it('refuses to link an account already linked to another member, or a second account at one provider (409)', async () => {
+    const owner = await createMember(t.db, { email: 'owner-link@brand.test' });
+    oidc.accounts.set('sub-owned', { email: 'owner-link@brand.test', email_verified: true });
+    const first = await throughProvider('sub-owned');
+    await back(first.callback, first.cookie); // links to `owner` through the verified address
+    const other = await createMember(t.db);
+    const session = await t.loginAs(other);
+    const taken = await throughProvider('sub-owned', { cookie: session, intent: 'link' });
+    const res = await back(taken.callback, taken.cookie);
+    expect(res.headers.location).toBe('/account?sso_error=identity.linked_elsewhere');
+
+    oidc.accounts.set('sub-second', { email: 'second@brand.test', email_verified: true });
+    const ownerSession = await t.loginAs(owner);
+    const second = await throughProvider('sub-second', { cookie: ownerSession, intent: 'link' });
+    const refused = await back(second.callback, second.cookie, false);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.code).toBe('identity.provider_already_linked');
+    const rows = await t.db
+      .selectFrom('member_identities')
+      .select(['member_id', 'subject'])
+      .where('subject', 'in', ['sub-owned', 'sub-second'])
+      .execute();
+    expect(rows).toEqual([{ member_id: owner.id, subject: 'sub-owned' }]);
+  });
+
   it('refuses to unlink the last way to sign in (409), and asks a visitor to sign in (401)', async () => {
     oidc.accounts.set('sub-only', { email: 'only@brand.test', email_verified: true });
     const { callback, cookie } = await throughProvider('sub-only');

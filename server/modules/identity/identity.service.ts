@@ -5,7 +5,7 @@ import type { IdentityConfig } from '../../config-identity.ts';
 import { MembersRepository } from '../../content/index.ts';
 import type { Db } from '../../db/kysely.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
-import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, uniqueViolation } from '../../lib/errors.ts';
 import { type AccountService, type AuthService, generateSessionToken, type SessionService } from '../auth/index.ts';
 import {
   assertNotStaffTitle,
@@ -178,14 +178,16 @@ export class IdentityService {
         new MembersRepository(trx),
       );
       const repo = new IdentityRepository(trx);
-      const identity = await repo.create({
-        memberId: created.id,
-        provider: row.provider,
-        subject: row.subject,
-        email: row.email,
-        emailVerified: row.emailVerified,
-        avatarUrl: row.avatarUrl,
-      });
+      const identity = await repo
+        .create({
+          memberId: created.id,
+          provider: row.provider,
+          subject: row.subject,
+          email: row.email,
+          emailVerified: row.emailVerified,
+          avatarUrl: row.avatarUrl,
+        })
+        .catch(identityTaken);
       await repo.deleteSignup(id);
       if (row.emailVerified) {
         await repo.markEmailVerified(created.id);
@@ -248,15 +250,7 @@ export class IdentityService {
           emailVerified: profile.emailVerified,
           avatarUrl: profile.avatarUrl,
         })
-        .catch((err: unknown) => {
-          if (String((err as { constraint?: string }).constraint).includes('member_provider')) {
-            throw new ConflictError(
-              'identity.provider_already_linked',
-              'Another account at this provider is already linked to this member: unlink it first.',
-            );
-          }
-          throw err;
-        });
+        .catch(identityTaken);
       await new AuditRepository(trx).record({
         actorId: memberId,
         action: 'identity.linked',
@@ -300,6 +294,21 @@ export class IdentityService {
   purgeExpired() {
     return new IdentityRepository(this.db).purgeExpired();
   }
+}
+
+/** A link written meanwhile (two tabs, two nodes): 409 rather than a 500. */
+function identityTaken(err: unknown): never {
+  const constraint = uniqueViolation(err);
+  if (constraint?.includes('member_provider')) {
+    throw new ConflictError(
+      'identity.provider_already_linked',
+      'Another account at this provider is already linked to this member: unlink it first.',
+    );
+  }
+  if (constraint?.includes('subject')) {
+    throw new ConflictError('identity.linked_elsewhere', 'This account at the provider is linked to another member.');
+  }
+  throw err;
 }
 
 const signupGone = () =>
