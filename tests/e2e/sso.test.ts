@@ -111,6 +111,34 @@ describe('signing in with the brand’s account (OpenID Connect)', () => {
   });
 });
 
+describe('logging out (RP-initiated logout)', () => {
+  it('ends the session here and at the provider, which then asks for the login again', async () => {
+    await createMember(site.db, { username: 'nora_sortie', email: 'nora@brand.test' });
+    oidc.accounts.set('nora-at-brand', { email: 'nora@brand.test', email_verified: true });
+    const context = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    const signInAtBrand = async () => {
+      await page.goto(`${site.url}/login`);
+      await page.getByRole('link', { name: 'Continuer avec Trail & Co' }).click();
+    };
+    await signInAtBrand();
+    await page.locator('input[name="login"]').fill('nora-at-brand');
+    await page.locator('input[name="password"]').fill('anything');
+    await page.locator('button[type="submit"]').click();
+    await page.waitForURL(`${site.url}/`);
+    await page.getByRole('button', { name: 'nora_sortie' }).click();
+    await page.getByRole('menuitem', { name: 'Se déconnecter' }).click();
+    // The provider's confirmation, then back to the forum, signed out.
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.waitForURL(`${site.url}/`);
+    await page.getByRole('link', { name: 'Se connecter' }).first().waitFor();
+    await signInAtBrand();
+    await page.locator('input[name="login"]').waitFor();
+    expect(page.url().startsWith(oidc.issuer)).toBe(true);
+    await context.close();
+  });
+});
+
 describe('when members sign in only through the brand (LOCAL_PASSWORDS=admins)', () => {
   let ssoOnly: Site;
   beforeAll(async () => {
