@@ -45,6 +45,7 @@ import {
   sanctionsRoutes,
   SanctionsService,
 } from './modules/moderation/index.ts';
+import { identityRoutes, IdentityService, SignInFlows } from './modules/identity/index.ts';
 import { netiquetteRoutes, NetiquetteService } from './modules/netiquette/index.ts';
 import {
   RecognitionService,
@@ -128,6 +129,15 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
     sessions,
     { service: accounts, db },
     async () => (await siteSettings.read()).registration,
+    config.identity.localPasswords,
+  );
+  const identities = new IdentityService(
+    db,
+    config.identity,
+    auth,
+    sessions,
+    accounts,
+    async () => (await siteSettings.read()).registration,
   );
 
   registerErrorHandler(app);
@@ -162,12 +172,21 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
 
   await app.register(authRoutes, { config, auth });
   await app.register(accountRoutes, { config, accounts });
+  await app.register(identityRoutes, {
+    config,
+    identities,
+    flows: new SignInFlows(db, config.identity, identities),
+    sessions,
+  });
   await app.register(mailRoutes, { db, config, settings: mailSettings });
   await app.register(mailPreferencesRoutes, { db });
   const notificationMailer = new NotificationMailer(db, mailer, mailSettings, config.limits.pageSize);
   const newsletters = new NewsletterService(db, mailer);
   const digests = new DigestJob(db, mailer);
-  const housekeeping = new MailHousekeeping(db, config.mail.keepDays, [() => accounts.purgeStaleTokens()]);
+  const housekeeping = new MailHousekeeping(db, config.mail.keepDays, [
+    () => accounts.purgeStaleTokens(),
+    async () => void (await identities.purgeExpired()),
+  ]);
   const mailWorker = new MailWorker(
     db,
     config.mail.smtpUrl

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { identityConfig, type IdentityConfig } from './config-identity.ts';
 
 /**
  * The one place that reads process.env. Everything below receives a frozen Config.
@@ -84,6 +85,8 @@ export interface Config {
     requestBytes: number;
     pageSize: number;
   }>;
+  /** Single sign-on: OpenID Connect providers, DiscourseConnect, and whether members keep passwords. */
+  readonly identity: IdentityConfig;
   readonly rateLimits: Readonly<{
     /** Login attempts per minute for one login name, from anywhere. */
     login: number;
@@ -245,6 +248,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       requestBytes: int(env, 'REQUEST_BYTES_MAX', 1024 * 1024, 1024, 50 * 1024 * 1024),
       pageSize: int(env, 'PAGE_SIZE', 20, 5, 100),
     }),
+    identity: identityConfig(
+      env,
+      (message) => {
+        throw new ConfigError(message);
+      },
+      (name, fallback, min) => int(env, name, fallback, min),
+      (name, fallback) => bool(env, name, fallback),
+    ),
     rateLimits: Object.freeze({
       login: int(env, 'RATE_LIMIT_LOGIN', 10, 1),
       loginPerAddress: int(env, 'RATE_LIMIT_LOGIN_ADDRESS', 60, 1),

@@ -140,6 +140,20 @@ export interface MemberBadges {
   updated_at: Generated<Timestamp>;
 }
 
+export interface MemberIdentities {
+  avatar_url: string | null;
+  created_at: Generated<Timestamp>;
+  email: string | null;
+  email_verified: Generated<boolean>;
+  granted_role: "moderator" | "community_manager" | "admin" | null;
+  id: Generated<number>;
+  last_used_at: Timestamp | null;
+  member_id: number;
+  provider: string;
+  subject: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Members {
   anonymised_at: Timestamp | null;
   banned_at: Timestamp | null;
@@ -355,6 +369,14 @@ export interface SearchQueries {
   result_count: number;
 }
 
+export interface SessionIdentities {
+  created_at: Generated<Timestamp>;
+  id_token: string | null;
+  provider: string;
+  session_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Sessions {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
@@ -369,6 +391,37 @@ export interface SiteSettings {
   key: string;
   updated_at: Generated<Timestamp>;
   value: JsonText;
+}
+
+export interface SsoSignups {
+  avatar_url: string | null;
+  created_at: Generated<Timestamp>;
+  email: string;
+  email_verified: boolean;
+  expires_at: Timestamp;
+  groups: Generated<JsonText>;
+  id: string;
+  id_token: string | null;
+  name: Generated<string>;
+  provider: string;
+  return_to: Generated<string>;
+  subject: string;
+  updated_at: Generated<Timestamp>;
+  username_hint: Generated<string>;
+}
+
+export interface SsoStates {
+  binding: string;
+  code_verifier: Generated<string>;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  id: string;
+  intent: "login" | "link";
+  member_id: number | null;
+  nonce: string;
+  provider: string;
+  return_to: Generated<string>;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface ThreadFollows {
@@ -433,6 +486,7 @@ export interface DB {
   mail_outbox: MailOutbox;
   mail_tokens: MailTokens;
   member_badges: MemberBadges;
+  member_identities: MemberIdentities;
   member_strikes: MemberStrikes;
   members: Members;
   moderation_items: ModerationItems;
@@ -449,8 +503,11 @@ export interface DB {
   rule_hits: RuleHits;
   search_outbox: SearchOutbox;
   search_queries: SearchQueries;
+  session_identities: SessionIdentities;
   sessions: Sessions;
   site_settings: SiteSettings;
+  sso_signups: SsoSignups;
+  sso_states: SsoStates;
   thread_follows: ThreadFollows;
   threads: Threads;
   topic_templates: TopicTemplates;

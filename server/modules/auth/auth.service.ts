@@ -38,9 +38,12 @@ export class AuthService {
     private readonly accounts?: { service: AccountService; db: Db },
     /** Whether self-registration is open (the site's setting); always open without it (the CLI, bootstrap). */
     private readonly registration: () => Promise<'open' | 'invite' | 'closed'> = async () => 'open',
+    /** `admins` (LOCAL_PASSWORDS): members sign in through a provider; administrators keep the password (break-glass). */
+    private readonly localPasswords: 'on' | 'admins' = 'on',
   ) {}
 
   async register(input: RegisterInput, requestBase = ''): Promise<SignedIn> {
+    if (this.localPasswords === 'admins') throw localDisabled();
     const registration = await this.registration();
     if (registration !== 'open') {
       throw new ForbiddenError(
@@ -78,7 +81,8 @@ export class AuthService {
     input: {
       username: string;
       email: string;
-      password: string;
+      /** null: a member who signs in only through a provider (single sign-on); no password verifies. */
+      password: string | null;
       role: Member['role'];
       acceptedNetiquette: boolean;
       locale?: 'fr' | 'en';
@@ -87,7 +91,7 @@ export class AuthService {
     members = this.members,
   ): Promise<Member> {
     await this.assertUsernameFree(input.username);
-    const passwordHash = await hashPassword(input.password);
+    const passwordHash = input.password === null ? '' : await hashPassword(input.password);
     try {
       return await members.create({
         username: input.username,
@@ -130,6 +134,8 @@ export class AuthService {
     if (!member || !ok) {
       throw new UnauthorizedError('auth.invalid_credentials', 'Wrong username/e-mail or password.');
     }
+    // After the password check: the refusal tells nothing to whoever does not know the password.
+    if (this.localPasswords === 'admins' && member.role !== 'admin') throw localDisabled();
     return this.signIn(member);
   }
 
@@ -149,6 +155,9 @@ export class AuthService {
     return { member, token, expiresAt: session.expiresAt };
   }
 }
+
+const localDisabled = () =>
+  new ForbiddenError('auth.local_disabled', 'Members sign in with the single sign-on provider here, not a password.');
 
 const confusable = () =>
   new ConflictError('username.confusable', 'This username looks like the name of an existing member.', {

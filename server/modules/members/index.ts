@@ -3,6 +3,14 @@ export { managementRoutes } from './management.routes.ts';
 export { MemberManagementService } from './management.service.ts';
 export { toMe, toPublicMember } from './members.mappers.ts';
 export { membersRoutes } from './members.routes.ts';
-export { assertNotStaffTitle, assertValidEmail, assertValidPassword, assertValidUsername } from './members.rules.ts';
+export {
+  assertNotStaffTitle,
+  assertValidEmail,
+  assertValidPassword,
+  assertValidUsername,
+  cleanDisplayName,
+  displayNameSkeleton,
+  isStaffTitle,
+} from './members.rules.ts';
 export { Me, PublicMember } from './members.schemas.ts';
 export { MembersService } from './members.service.ts';

@@ -43,4 +43,8 @@ export const paths = {
   outbox: () => '/admin/mail',
   newsletters: () => '/newsletters',
   unsubscribe: () => '/unsubscribe',
+  /** Where the browser goes to sign in (or, signed in, to link) with a provider: a server route, not a page. */
+  ssoStart: (provider: string, query: { returnTo?: string; intent?: 'link' } = {}) =>
+    withQuery(`/api/auth/sso/${encodeURIComponent(provider)}/start`, query),
+  welcome: () => '/welcome',
 };

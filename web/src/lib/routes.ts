@@ -62,6 +62,12 @@ export const routes = {
   new: route({ path: paths.newThread(), page: () => import('../pages/NewThread.svelte'), access: 'member' }),
   login: route({ path: paths.login(), page: () => import('../pages/Login.svelte'), access: 'visitor' }),
   register: route({ path: paths.register(), page: () => import('../pages/Register.svelte'), access: 'visitor' }),
+  welcome: route({
+    path: paths.welcome(),
+    page: () => import('../pages/Welcome.svelte'),
+    access: 'visitor',
+    title: 'welcome.title',
+  }),
   moderation: route({ path: paths.moderation(), page: () => import('../pages/Moderation.svelte'), access: 'staff' }),
   rules: route({ path: paths.rules(), page: () => import('../pages/Rules.svelte'), access: 'staff' }),
   badges: route({

@@ -241,6 +241,15 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
     moderationSettings: () => call(http.GET('/api/moderation/settings')),
     updateModerationSettings: (body: Body<'setModerationSettings'>) =>
       call(http.PUT('/api/moderation/settings', { body })),
+
+    // Single sign-on (identity): providers, the sign-up after a first sign-in, linked providers, logout.
+    signInProviders: () => call(http.GET('/api/auth/providers')),
+    pendingSignup: () => call(http.GET('/api/auth/sso/signup')),
+    completeSignup: (body: Body<'completeSignup'>) => call(http.POST('/api/auth/sso/signup', { body })),
+    identities: () => call(http.GET('/api/auth/identities')),
+    unlinkIdentity: (provider: string) =>
+      call(http.DELETE('/api/auth/identities/{provider}', { params: { path: { provider } } })),
+    logoutEverywhere: () => call(http.POST('/api/auth/sso/logout')),
   };
 }
 

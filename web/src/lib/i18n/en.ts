@@ -2,6 +2,7 @@ import { enCommunity } from './en.community.ts';
 import { enAdmin } from './en.admin.ts';
 import { enMail } from './en.mail.ts';
 import { enQueue } from './en.queue.ts';
+import { enIdentity } from './en.identity.ts';
 import type { Messages } from './index.svelte.ts';
 
 export const en: Messages = {
@@ -369,6 +370,7 @@ export const en: Messages = {
   'composer.similar': 'Similar topics already exist',
   ...enCommunity,
   ...enMail,
+  ...enIdentity,
   ...enAdmin,
   ...enQueue,
 };

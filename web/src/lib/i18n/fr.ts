@@ -3,6 +3,7 @@ import { frCommunity } from './fr.community.ts';
 import { frAdmin } from './fr.admin.ts';
 import { frMail } from './fr.mail.ts';
 import { frQueue } from './fr.queue.ts';
+import { frIdentity } from './fr.identity.ts';
 
 export const fr = {
   'nav.home': 'Accueil',
@@ -376,6 +377,7 @@ export const fr = {
   'composer.similar': 'Des sujets proches existent déjà',
   ...frCommunity,
   ...frMail,
+  ...frIdentity,
   ...frAdmin,
   ...frQueue,
 } as const;

@@ -39,9 +39,11 @@ class Session {
     this.ready = true;
   }
 
+  /** Ends the session here, then the provider's too when the session came from one that offers it. */
   async logout() {
-    await api.logout().catch(() => {});
+    const answer = await api.logoutEverywhere().catch(() => null);
     this.me = null;
+    if (answer?.endSessionUrl) window.location.assign(answer.endSessionUrl);
   }
 
   get isStaff() {
