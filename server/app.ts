@@ -33,6 +33,8 @@ import {
   Publisher,
   ReactionsService,
   templatesRoutes,
+  scheduleRoutes,
+  ScheduleService,
   TemplatesService,
   ThreadScheduler,
 } from './modules/forum/index.ts';
@@ -252,6 +254,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   await app.register(notificationsRoutes, { db });
   await app.register(homeRoutes, { home: new HomeService(db) });
   await app.register(templatesRoutes, { templates: new TemplatesService(db) });
+  await app.register(scheduleRoutes, { schedule: new ScheduleService(db) });
   await app.register(managementRoutes, { management: new MemberManagementService(db) });
   const health = new HealthService(db);
   await app.register(healthRoutes, { health });

@@ -161,6 +161,35 @@ export class ThreadsRepository {
       .executeTakeFirstOrThrow();
   }
 
+  /** Moves a thread still waiting to another time; undefined when it is no longer scheduled (already out). */
+  reschedule(id: number, publishAt: Date) {
+    return this.db
+      .updateTable('threads')
+      .set({ publish_at: publishAt, updated_at: new Date() })
+      .where('id', '=', id)
+      .where('state', '=', 'scheduled')
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /** Withdraws a thread still waiting: it will not come out (deleted, with its opening post). */
+  async cancelScheduled(id: number) {
+    const thread = await this.db
+      .updateTable('threads')
+      .set({ state: 'deleted', updated_at: new Date() })
+      .where('id', '=', id)
+      .where('state', '=', 'scheduled')
+      .returningAll()
+      .executeTakeFirst();
+    if (thread)
+      await this.db
+        .updateTable('posts')
+        .set({ state: 'deleted', updated_at: new Date() })
+        .where('thread_id', '=', id)
+        .execute();
+    return thread;
+  }
+
   getById(id: number) {
     return this.db.selectFrom('threads').selectAll().where('id', '=', id).executeTakeFirst();
   }

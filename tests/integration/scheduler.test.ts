@@ -110,3 +110,96 @@ describe('scheduled threads', () => {
     }
   });
 });
+
+describe('the calendar: reschedule and withdraw', () => {
+  it('moves a scheduled thread to another time, audited; members and moderators are refused', async () => {
+    const id = (await schedule('Concours de printemps')).json().thread.id as number;
+    const later = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const move = (as?: Member, publishAt = later) =>
+      t.api('PATCH', `/api/threads/${id}/schedule`, { as, body: { publishAt } });
+    expect((await move()).statusCode).toBe(401);
+    expect((await move(member)).statusCode).toBe(403);
+    expect((await move(moderator)).statusCode).toBe(403);
+    expect((await move(manager, new Date(Date.now() - 60_000).toISOString())).statusCode).toBe(422);
+    expect((await move(manager, new Date(Date.now() + 400 * 86_400_000).toISOString())).statusCode).toBe(422);
+    const res = await move(manager);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().publishAt).toBe(later);
+    const row = await t.db.selectFrom('threads').select('publish_at').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.publish_at?.toISOString()).toBe(later);
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'thread.rescheduled')
+      .where('subject_id', '=', String(id))
+      .executeTakeFirstOrThrow();
+    expect(audit).toMatchObject({ actor_id: manager.id, data: { to: later } });
+    // The thread page says when it comes out.
+    const page = await t.api('GET', `/api/threads/${id}`, { as: manager });
+    expect(page.json().thread).toMatchObject({ state: 'scheduled', publishAt: later });
+    expect(page.json().viewer.canReply).toBe(false);
+  });
+
+  it('withdraws a scheduled thread: it never comes out, and a published one is not the calendar’s (404)', async () => {
+    const id = (await schedule('Atelier réparation')).json().thread.id as number;
+    expect((await t.api('DELETE', `/api/threads/${id}/schedule`, { as: member })).statusCode).toBe(403);
+    const res = await t.api('DELETE', `/api/threads/${id}/schedule`, { as: manager });
+    expect(res.statusCode).toBe(200);
+    await makeDue(id);
+    const state = await t.db.selectFrom('threads').select('state').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(state.state).toBe('deleted');
+    const calendar = await t.api('GET', '/api/threads/scheduled', { as: manager });
+    expect(calendar.json().threads.map((th: { id: number }) => th.id)).not.toContain(id);
+    expect((await t.api('DELETE', `/api/threads/${id}/schedule`, { as: manager })).statusCode).toBe(404);
+    const published = await t.api('POST', '/api/threads', {
+      as: manager,
+      body: { categoryId: category.id, title: 'Déjà en ligne', body: 'Publié tout de suite.', kind: 'discussion' },
+    });
+    const publishedId = published.json().thread.id as number;
+    const move = await t.api('PATCH', `/api/threads/${publishedId}/schedule`, {
+      as: manager,
+      body: { publishAt: inOneHour() },
+    });
+    expect(move.statusCode).toBe(404);
+    expect(move.json().error.code).toBe('thread.not_scheduled');
+  });
+});
+
+describe('threads started from a template', () => {
+  const fromTemplate = async (title: string, body: string) => {
+    const templates = (await t.api('GET', '/api/topic-templates?locale=fr', { as: manager })).json().templates;
+    const contest = templates.find((tpl: { name: string }) => tpl.name === 'Concours');
+    return t.api('POST', '/api/threads', {
+      as: manager,
+      body: {
+        categoryId: category.id,
+        title,
+        body,
+        kind: 'discussion',
+        publishAt: inOneHour(),
+        templateId: contest.id,
+      },
+    });
+  };
+
+  it('refuses its blanks left as the template wrote them, naming the field, and gives the text back', async () => {
+    const titleLeft = await fromTemplate('Concours : …', 'À gagner : une tente.');
+    expect(titleLeft.statusCode).toBe(422);
+    expect(titleLeft.json().error).toMatchObject({
+      code: 'thread.template_unfilled',
+      details: { field: 'title', title: 'Concours : …' },
+    });
+    const bodyLeft = await fromTemplate('Concours : une tente à gagner', '**À gagner :** …\n\nÀ vous de jouer !');
+    expect(bodyLeft.statusCode).toBe(422);
+    expect(bodyLeft.json().error.details).toMatchObject({ field: 'body', lines: ['**À gagner :** …'] });
+    expect(bodyLeft.json().error.details.body).toContain('À vous de jouer');
+  });
+
+  it('accepts it once filled in, an ellipsis of the author’s own included', async () => {
+    const res = await fromTemplate(
+      'Concours : une tente à gagner',
+      '**À gagner :** une tente deux places… et un duvet.\n\n**Pour participer :** répondez avant le 30.',
+    );
+    expect(res.statusCode).toBe(201);
+  });
+});

@@ -53,6 +53,7 @@ export function toThread(t: ThreadDetailRow | (Thread & Partial<ThreadDetailRow>
     title: t.title,
     kind: t.kind,
     state: t.state,
+    publishAt: t.state === 'scheduled' && t.publish_at ? t.publish_at.toISOString() : null,
     bugReport: t.bug_report,
     pinned: t.pinned,
     featured: t.featured,

@@ -94,6 +94,8 @@ export const ThreadSchema = Type.Object({
   title: Type.String(),
   kind: ThreadKindSchema,
   state: Type.String(),
+  /** When a scheduled thread comes out (only staff see scheduled threads); null once published. */
+  publishAt: Type.Optional(Nullable(DateTime)),
   bugReport: Type.Optional(Type.Boolean({ description: 'Tagged as a product problem (questions and discussions)' })),
   pinned: Type.Boolean(),
   featured: Type.Boolean(),
@@ -200,6 +202,13 @@ export const ThreadCreateBody = Type.Object({
   bugReport: Type.Optional(Type.Boolean({ description: 'A question or discussion about a product problem' })),
   pinnedGlobal: Type.Optional(
     Type.Boolean({ description: 'Community managers: pinned on the home page and in every category' }),
+  ),
+  templateId: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 2147483647,
+      description: 'The topic template it starts from: its blanks (…) must be filled in',
+    }),
   ),
 });
 

@@ -6,6 +6,8 @@ export { HomeService } from './home.service.ts';
 export { type NewThreadInput, type Outcome, Publisher } from './publish.ts';
 export { ReactionsRepository } from './reactions.repository.ts';
 export { ReactionsService } from './reactions.service.ts';
+export { scheduleRoutes } from './schedule.routes.ts';
+export { ScheduleService } from './schedule.service.ts';
 export { ThreadScheduler } from './scheduler.ts';
 export { templatesRoutes } from './templates.routes.ts';
 export { TemplatesService } from './templates.service.ts';

@@ -34,6 +34,10 @@ export class TemplatesRepository {
       .executeTakeFirst();
   }
 
+  getById(id: number) {
+    return this.db.selectFrom('topic_templates').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+  }
+
   getBuiltIn(id: number) {
     return this.db.selectFrom('topic_templates').select('built_in').where('id', '=', id).executeTakeFirst();
   }

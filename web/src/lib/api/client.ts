@@ -241,6 +241,9 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
     moderationSettings: () => call(http.GET('/api/moderation/settings')),
     updateModerationSettings: (body: Body<'setModerationSettings'>) =>
       call(http.PUT('/api/moderation/settings', { body })),
+    reschedule: (threadId: number, publishAt: string) =>
+      call(http.PATCH('/api/threads/{id}/schedule', { params: id(threadId), body: { publishAt } })),
+    cancelScheduled: (threadId: number) => call(http.DELETE('/api/threads/{id}/schedule', { params: id(threadId) })),
 
     // Single sign-on (identity): providers, the sign-up after a first sign-in, linked providers, logout.
     signInProviders: () => call(http.GET('/api/auth/providers')),

@@ -1640,6 +1640,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/threads/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw a scheduled thread: it will not come out (community managers) */
+        delete: operations["cancelScheduledThread"];
+        options?: never;
+        head?: never;
+        /** Move a scheduled thread to another time, within the next year (community managers) */
+        patch: operations["rescheduleThread"];
+        trace?: never;
+    };
     "/api/threads/{id}/vote": {
         parameters: {
             query?: never;
@@ -8848,6 +8866,8 @@ export interface operations {
                      * @description Community managers: publish at this time (up to a year ahead)
                      */
                     publishAt?: string;
+                    /** @description The topic template it starts from: its blanks (…) must be filled in */
+                    templateId?: number;
                     title: string;
                 };
             };
@@ -9073,6 +9093,8 @@ export interface operations {
                             official: boolean;
                             pinned: boolean;
                             postCount: number;
+                            /** Format: date-time */
+                            publishAt?: string | null;
                             replyCount: number;
                             score: number;
                             state: string;
@@ -9898,6 +9920,129 @@ export interface operations {
             };
             /** @description Every error has this shape */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancelScheduledThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        cancelled: boolean;
+                        id: number;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rescheduleThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    publishAt: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: number;
+                        /** Format: date-time */
+                        publishAt: string;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
