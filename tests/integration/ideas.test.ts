@@ -120,21 +120,33 @@ describe('ideas', () => {
   it('exports ideas as CSV with votes and links, safe for spreadsheets', async () => {
     const tricky = await idea('=HYPERLINK("http://evil") ; des "guillemets", et des virgules');
     await t.api('POST', `/api/threads/${tricky.id}/vote`, { as: fans[3]! });
-    const res = await t.api('GET', '/api/ideas/export.csv?delimiter=semicolon', { as: manager });
+    const res = await t.api('GET', '/api/ideas/export.csv?locale=fr', { as: manager });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
-    expect(res.headers['content-disposition']).toMatch(/attachment; filename="ideas-\d{4}-\d{2}-\d{2}\.csv"/);
+    expect(res.headers['content-disposition']).toMatch(/attachment; filename="idees-\d{4}-\d{2}-\d{2}\.csv"/);
     const lines = res.body
       .replace(/^\uFEFF/, '')
       .trim()
       .split('\n');
+    // A French spreadsheet: French headers and values, `;` between cells, dates it reads as dates.
     expect(lines[0]).toBe(
-      'id;type;title;status;votes;replies;category;author;created_at;status_changed_at;status_note;url',
+      'N°;Type;Titre;Statut;Votes ou j’aime;Réponses;Catégorie;Auteur;Créé le (UTC);Statut changé le (UTC);Note de statut;Lien',
     );
-    const row = lines.find((l) => l.startsWith(`${tricky.id};idea;`))!;
+    const row = lines.find((l) => l.startsWith(`${tricky.id};Idée;`))!;
     expect(row).toContain(`"'=HYPERLINK(""http://evil"") ; des ""guillemets"", et des virgules"`);
-    expect(row).toContain(`;1;0;Idées;${author.username};`);
+    expect(row).toContain(`;Nouvelle;1;0;Idées;${author.username};`);
+    expect(row).toMatch(/;\d{2}\/\d{2}\/\d{4} \d{2}:\d{2};/);
     expect(row.endsWith(`;https://forum.example/t/${tricky.id}`)).toBe(true);
+
+    const english = await t.api('GET', '/api/ideas/export.csv?locale=en', { as: manager });
+    const header = english.body.replace(/^\uFEFF/, '').split('\n')[0];
+    expect(header).toBe(
+      'No.,Type,Title,Status,Votes or likes,Replies,Category,Author,Created (UTC),Status changed (UTC),Status note,Link',
+    );
+    expect(english.body).toMatch(
+      new RegExp(`\\n${tricky.id},Idea,.*,New,1,0,Idées,${author.username},\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2},`),
+    );
+    expect((await t.api('GET', '/api/ideas/export.csv?locale=de', { as: manager })).statusCode).toBe(400);
   });
 
   it('tags questions and discussions as bug reports (author or moderator) and exports them with the ideas', async () => {
@@ -166,7 +178,7 @@ describe('ideas', () => {
         .statusCode,
     ).toBe(422);
     expect((await t.api('PUT', `/api/threads/${id}/bug-report`, { body: { bugReport: true } })).statusCode).toBe(401);
-    const csv = (await t.api('GET', '/api/ideas/export.csv', { as: manager })).body;
-    expect(csv).toContain(`${id},bug,La fermeture du sac 30 L casse,,0,0,Idées,${author.username},`);
+    const csv = (await t.api('GET', '/api/ideas/export.csv?locale=en', { as: manager })).body;
+    expect(csv).toContain(`${id},Product problem,La fermeture du sac 30 L casse,,0,0,Idées,${author.username},`);
   });
 });

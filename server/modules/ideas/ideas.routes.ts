@@ -72,17 +72,23 @@ export async function ideasRoutes(fastify: FastifyInstance, { ideas }: { ideas: 
         tags,
         summary: 'Every published idea (votes, status) and bug report (likes), with links, as CSV (community managers)',
         querystring: Type.Object({
-          delimiter: Type.Optional(Type.Union([Type.Literal('comma'), Type.Literal('semicolon')])),
+          locale: Type.Optional(
+            Type.Union([Type.Literal('fr'), Type.Literal('en')], {
+              description:
+                "The spreadsheet's language: headers, types, statuses and dates as it reads them, `;` between cells in French (default fr)",
+            }),
+          ),
         }),
         response: { 200: Type.String(), ...errors(400, 401, 403) },
       },
     },
     async (req, reply) => {
-      const csv = await ideas.exportCsv(req.actor, req.query.delimiter === 'semicolon' ? ';' : ',');
+      const locale = req.query.locale ?? 'fr';
+      const csv = await ideas.exportCsv(req.actor, { locale, requestOrigin: `${req.protocol}://${req.host}` });
       const day = new Date().toISOString().slice(0, 10);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="ideas-${day}.csv"`)
+        .header('content-disposition', `attachment; filename="${locale === 'fr' ? 'idees' : 'ideas'}-${day}.csv"`)
         .send(csv);
     },
   );

@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import { type Actor, assertMayWrite, authorize } from '../../access/access.ts';
 import { canSeeThread, isListed } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
@@ -6,6 +5,7 @@ import type { IdeaStatus } from '../../db/types.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { IdeasRepository } from './ideas.repository.ts';
+import { type ExportLocale, type ExportRow, ideasCsv } from './ideas-export.ts';
 
 export const IDEA_STATUSES: IdeaStatus[] = ['new', 'under_review', 'planned', 'shipped', 'declined'];
 const BOARD_PAGE = 30;
@@ -148,51 +148,14 @@ export class IdeasService {
 
   /**
    * Every published idea with its votes and status, and every bug report with its likes, each with its link,
-   * for the product teams (CSV, UTF-8 with a BOM).
+   * for the product teams, as a spreadsheet in `locale` reads it (ideas-export.ts).
    */
-  async exportCsv(actorOrNull: Actor | null, delimiter: ',' | ';'): Promise<string> {
+  async exportCsv(
+    actorOrNull: Actor | null,
+    options: { locale: ExportLocale; requestOrigin: string },
+  ): Promise<string> {
     authorize(actorOrNull, 'idea.export');
     const rows = await this.ideas.exportRows();
-    const base = (this.publicUrl ?? '').replace(/\/$/, '');
-    const csv = stringify(
-      rows.map((r) => [
-        r.id,
-        r.kind === 'idea' ? 'idea' : 'bug',
-        csvSafe(r.title),
-        r.kind === 'idea' ? r.idea_status : '',
-        r.kind === 'idea' ? r.vote_count : r.score,
-        r.reply_count,
-        csvSafe(r.name),
-        r.username,
-        r.created_at.toISOString(),
-        r.kind === 'idea' ? (r.idea_status_at?.toISOString() ?? '') : '',
-        r.kind === 'idea' ? csvSafe(r.idea_note) : '',
-        `${base}/t/${r.id}`,
-      ]),
-      {
-        header: true,
-        delimiter,
-        columns: [
-          'id',
-          'type',
-          'title',
-          'status',
-          'votes',
-          'replies',
-          'category',
-          'author',
-          'created_at',
-          'status_changed_at',
-          'status_note',
-          'url',
-        ],
-      },
-    );
-    return `\uFEFF${csv}`;
+    return ideasCsv(rows as ExportRow[], { locale: options.locale, baseUrl: this.publicUrl ?? options.requestOrigin });
   }
-}
-
-/** A cell a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with an apostrophe (CSV injection). */
-function csvSafe(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }

@@ -3938,7 +3938,8 @@ export interface operations {
     exportIdeasCsv: {
         parameters: {
             query?: {
-                delimiter?: "comma" | "semicolon";
+                /** @description The spreadsheet's language: headers, types, statuses and dates as it reads them, `;` between cells in French (default fr) */
+                locale?: "fr" | "en";
             };
             header?: never;
             path?: never;
