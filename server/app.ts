@@ -65,6 +65,7 @@ import {
   SearchService,
 } from './modules/search/index.ts';
 import { siteRoutes, SiteSettingsService } from './modules/site/index.ts';
+import { LocalDiskStorage, S3Storage, uploadsRoutes, UploadsService } from './modules/uploads/index.ts';
 import {
   DigestJob,
   MailHousekeeping,
@@ -92,6 +93,8 @@ declare module 'fastify' {
     buzz: BuzzWatcher;
     /** Sends the mail outbox (tests drain it by hand). */
     mailWorker: MailWorker;
+    /** Images: storage, processing, visibility, orphan collection (tests collect by hand). */
+    uploads: UploadsService;
   }
 }
 
@@ -167,7 +170,20 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   const notificationMailer = new NotificationMailer(db, mailer, mailSettings, config.limits.pageSize);
   const newsletters = new NewsletterService(db, mailer);
   const digests = new DigestJob(db, mailer);
-  const housekeeping = new MailHousekeeping(db, config.mail.keepDays, [() => accounts.purgeStaleTokens()]);
+  // Images: S3-compatible storage when configured, else files under DATA_DIR/uploads.
+  const s3 = config.uploads.s3 ? new S3Storage(config.uploads.s3) : null;
+  if (s3) app.addHook('onClose', async () => s3.close());
+  const uploads = new UploadsService(
+    db,
+    s3 ?? new LocalDiskStorage(path.join(config.dataDir, 'uploads')),
+    config.uploads,
+  );
+  app.decorate('uploads', uploads);
+  await app.register(uploadsRoutes, { uploads, maxBytes: config.uploads.maxBytes });
+  const housekeeping = new MailHousekeeping(db, config.mail.keepDays, [
+    () => accounts.purgeStaleTokens(),
+    () => uploads.collectOrphans(),
+  ]);
   const mailWorker = new MailWorker(
     db,
     config.mail.smtpUrl
@@ -196,7 +212,16 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   const reputation = new ReputationService(reputationSettings);
   const recognition = new RecognitionService(db, reputation, reputationSettings);
   await recognition.ensureBuiltins();
-  const publisher = new Publisher(db, config.limits, netiquette, moderationSettings, reputation, Math.random, accounts);
+  const publisher = new Publisher(
+    db,
+    config.limits,
+    netiquette,
+    moderationSettings,
+    reputation,
+    Math.random,
+    accounts,
+    uploads,
+  );
   await app.register(forumRoutes, {
     config,
     forum: new ForumService(db, config.limits.pageSize, config.threadCacheSeconds, config.threadCoalesce),
