@@ -2160,6 +2160,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         member: {
+                            /** @description The member's avatar (256 px square); null: show initials */
+                            avatar: string | null;
                             banned: boolean;
                             bio: string;
                             /** Format: date-time */
@@ -2306,6 +2308,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         member: {
+                            /** @description The member's avatar (256 px square); null: show initials */
+                            avatar: string | null;
                             banned: boolean;
                             bio: string;
                             /** Format: date-time */
@@ -2386,6 +2390,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         member: {
+                            /** @description The member's avatar (256 px square); null: show initials */
+                            avatar: string | null;
                             banned: boolean;
                             bio: string;
                             /** Format: date-time */
@@ -2947,6 +2953,7 @@ export interface operations {
                         pinned: {
                             answered: boolean;
                             author: {
+                                avatar: string | null;
                                 displayName: string;
                                 id: number;
                                 username: string;
@@ -2976,6 +2983,7 @@ export interface operations {
                         threads: {
                             answered: boolean;
                             author: {
+                                avatar: string | null;
                                 displayName: string;
                                 id: number;
                                 username: string;
@@ -4090,6 +4098,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         member: {
+                            /** @description The member's avatar (256 px square); null: show initials */
+                            avatar: string | null;
                             banned: boolean;
                             bio: string;
                             /** Format: date-time */
@@ -4149,6 +4159,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         member: {
+                            /** @description The member's avatar (256 px square); null: show initials */
+                            avatar: string | null;
                             banned: boolean;
                             bio: string;
                             /** Format: date-time */
@@ -4717,6 +4729,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         member: {
+                            /** @description The member's avatar (256 px square); null: show initials */
+                            avatar: string | null;
                             bio: string;
                             /** Format: date-time */
                             createdAt: string;
@@ -5048,6 +5062,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         member: {
+                            /** @description The member's avatar (256 px square); null: show initials */
+                            avatar: string | null;
                             bio: string;
                             /** Format: date-time */
                             createdAt: string;
@@ -8185,6 +8201,7 @@ export interface operations {
                         pinned: {
                             answered: boolean;
                             author: {
+                                avatar: string | null;
                                 displayName: string;
                                 id: number;
                                 username: string;
@@ -8214,6 +8231,7 @@ export interface operations {
                         threads: {
                             answered: boolean;
                             author: {
+                                avatar: string | null;
                                 displayName: string;
                                 id: number;
                                 username: string;
@@ -8406,6 +8424,8 @@ export interface operations {
                         };
                         posts: {
                             author: {
+                                /** @description The member's avatar (256 px square); null: show initials */
+                                avatar: string | null;
                                 displayName: string;
                                 id: number;
                                 reputation: number;
@@ -8481,6 +8501,7 @@ export interface operations {
                         thread: {
                             acceptedPostId: number | null;
                             author: {
+                                avatar: string | null;
                                 displayName: string;
                                 id: number;
                                 username: string;
