@@ -1,6 +1,18 @@
 import createClient from 'openapi-fetch';
 import type { paths } from './schema';
-import type { Body, IdeaStatus, MailList, Query, Role, RuleDraft, SearchParams, Sort, TopicTemplate } from './types.ts';
+import type {
+  Body,
+  IdeaStatus,
+  MailList,
+  Ok,
+  Query,
+  Role,
+  RuleDraft,
+  SearchParams,
+  Sort,
+  TopicTemplate,
+} from './types.ts';
+import { sendFile } from './upload.ts';
 
 /** An error the API answered with: its stable code (translated by the UI), message and details. */
 export class ApiError extends Error {
@@ -233,6 +245,13 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
     titles: (text: string, match: 'all' | 'any' = 'all', limit?: number) =>
       call(http.GET('/api/search/titles', { params: { query: { q: text, match, limit } } })),
     searchMisses: (days = 30) => call(http.GET('/api/search/misses', { params: { query: { days } } })),
+
+    // Uploads (issue 16): images for posts and avatars, sent with their progress (browser only).
+    uploadImage: (file: Blob, onProgress?: (fraction: number) => void) =>
+      sendFile<Ok<'createUpload'>>('/api/uploads', file, onProgress),
+    setAvatar: (file: Blob, focus: { x: number; y: number }, onProgress?: (fraction: number) => void) =>
+      sendFile<Ok<'setAvatar'>>(`/api/me/avatar?x=${focus.x.toFixed(3)}&y=${focus.y.toFixed(3)}`, file, onProgress),
+    removeAvatar: () => call(http.DELETE('/api/me/avatar')),
   };
 }
 
