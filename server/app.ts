@@ -65,7 +65,7 @@ import {
   SearchService,
 } from './modules/search/index.ts';
 import { siteRoutes, SiteSettingsService } from './modules/site/index.ts';
-import { LocalDiskStorage, S3Storage, uploadsRoutes, UploadsService } from './modules/uploads/index.ts';
+import { ImageProcessor, LocalDiskStorage, S3Storage, uploadsRoutes, UploadsService } from './modules/uploads/index.ts';
 import {
   DigestJob,
   MailHousekeeping,
@@ -173,10 +173,13 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   // Images: S3-compatible storage when configured, else files under DATA_DIR/uploads.
   const s3 = config.uploads.s3 ? new S3Storage(config.uploads.s3) : null;
   if (s3) app.addHook('onClose', async () => s3.close());
+  const imageProcessor = new ImageProcessor();
+  app.addHook('onClose', async () => imageProcessor.close());
   const uploads = new UploadsService(
     db,
     s3 ?? new LocalDiskStorage(path.join(config.dataDir, 'uploads')),
     config.uploads,
+    imageProcessor,
   );
   app.decorate('uploads', uploads);
   await app.register(uploadsRoutes, { uploads, maxBytes: config.uploads.maxBytes });

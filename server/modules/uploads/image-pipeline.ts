@@ -1,7 +1,6 @@
-import os from 'node:os';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp';
-import { AppError, ServiceUnavailableError, UnprocessableError } from '../../lib/errors.ts';
+import { AppError, UnprocessableError } from '../../lib/errors.ts';
 
 /**
  * Bytes in, clean images out. The type is read from the bytes (never from the name or the declared type), then
@@ -9,8 +8,7 @@ import { AppError, ServiceUnavailableError, UnprocessableError } from '../../lib
  * XMP, IPTC, comments; colours converted to sRGB), sized down, WebP unless the original format is smaller. What
  * is served is always our own re-encoding, so a polyglot (an image that is also HTML or a ZIP) loses its payload.
  *
- * sharp works on libuv's thread pool, off the event loop; at most `slots` images are processed at a time (one
- * libvips thread each) so that a burst of uploads leaves a core to the requests of readers.
+ * It runs in the image worker's process (image-processor.ts), one libvips thread per image.
  */
 
 /** What may come in: raster formats phones and cameras produce. No SVG (scripts), no PDF, no HEIC (no decoder). */
@@ -48,26 +46,6 @@ const AVATAR_SIZES = [256, 64];
 sharp.concurrency(1);
 sharp.cache(false);
 
-let running = 0;
-const waiting: (() => void)[] = [];
-const slots = Math.max(1, os.availableParallelism() - 1);
-const MAX_WAITING = 64;
-
-async function inSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= slots) {
-    if (waiting.length >= MAX_WAITING)
-      throw new ServiceUnavailableError('server.busy', 'The server is busy. Try again in a few seconds.');
-    await new Promise<void>((resolve) => waiting.push(resolve));
-  } else running++;
-  try {
-    return await work();
-  } finally {
-    const next = waiting.shift();
-    if (next) next();
-    else running--;
-  }
-}
-
 const notImage = (detected?: string) =>
   new UnprocessableError('upload.not_image', 'This file is not an image we take (JPEG, PNG, WebP, GIF or AVIF).', {
     detected: detected ?? null,
@@ -89,30 +67,28 @@ export interface ProcessOptions {
 
 export async function processImage(bytes: Buffer, options: ProcessOptions): Promise<ProcessedImage> {
   const sniffed = await sniff(bytes);
-  return inSlot(async () => {
-    const input = { limitInputPixels: options.maxPixels, failOn: 'error' as const, animated: false };
-    let meta: Metadata;
-    try {
-      meta = await sharp(bytes, input).metadata();
-    } catch (error) {
-      throw decodeFailure(error, options.maxPixels);
-    }
-    // The decoder must agree with the sniffer: a file that starts like one format and decodes as another is refused.
-    if (meta.format !== sniffed) throw notImage(meta.format);
-    if (!meta.width || !meta.height) throw notImage(meta.format);
-    // Orientations 5–8 turn the picture a quarter: its displayed width is the stored height.
-    const turned = (meta.orientation ?? 1) >= 5;
-    const width = turned ? meta.height : meta.width;
-    const height = turned ? meta.width : meta.height;
-    if (width * height > options.maxPixels) throw tooManyPixels(options.maxPixels);
-    try {
-      return options.avatar
-        ? await avatar(bytes, input, { width, height }, options.avatar)
-        : await postImage(bytes, input, { width, height }, sniffed);
-    } catch (error) {
-      throw decodeFailure(error, options.maxPixels);
-    }
-  });
+  const input = { limitInputPixels: options.maxPixels, failOn: 'error' as const, animated: false };
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes, input).metadata();
+  } catch (error) {
+    throw decodeFailure(error, options.maxPixels);
+  }
+  // The decoder must agree with the sniffer: a file that starts like one format and decodes as another is refused.
+  if (meta.format !== sniffed) throw notImage(meta.format);
+  if (!meta.width || !meta.height) throw notImage(meta.format);
+  // Orientations 5–8 turn the picture a quarter: its displayed width is the stored height.
+  const turned = (meta.orientation ?? 1) >= 5;
+  const width = turned ? meta.height : meta.width;
+  const height = turned ? meta.width : meta.height;
+  if (width * height > options.maxPixels) throw tooManyPixels(options.maxPixels);
+  try {
+    return options.avatar
+      ? await avatar(bytes, input, { width, height }, options.avatar)
+      : await postImage(bytes, input, sniffed);
+  } catch (error) {
+    throw decodeFailure(error, options.maxPixels);
+  }
 }
 
 type Input = SharpOptions;
@@ -128,22 +104,32 @@ async function render(image: Sharp, format: ImageFormat, name: string) {
   return { name, data, width: info.width, height: info.height, bytes: data.length };
 }
 
-async function postImage(bytes: Buffer, input: Input, size: { width: number; height: number }, original: string) {
-  const base = () => sharp(bytes, input).rotate();
-  const full = () => base().resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true });
-  let best = await render(full(), 'webp', 'full');
+async function postImage(bytes: Buffer, input: Input, original: string) {
+  // Decoded once (turned upright, at most MAX_SIDE): every file is then made from these pixels, not from the
+  // original again (a 12-megapixel JPEG decoded five times cost most of the time).
+  const { data, info } = await sharp(bytes, input)
+    .rotate()
+    .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const pixels = () => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+  let best = await render(pixels(), 'webp', 'full');
   let format: ImageFormat = 'webp';
   // JPEG and PNG stay themselves when that is smaller (photos at high quality, flat drawings).
   if (original === 'jpeg' || original === 'png') {
-    const same = await render(full(), original, 'full');
+    const same = await render(pixels(), original, 'full');
     if (same.bytes < best.bytes) [best, format] = [same, original];
   }
   const variants = [best];
   for (const width of WIDTHS) {
-    if (best.width > width) variants.push(await render(base().resize({ width }), format, `w${width}`));
+    if (best.width > width) variants.push(await render(pixels().resize({ width }), format, `w${width}`));
   }
   variants.push(
-    await render(base().resize({ width: THUMB, height: THUMB, fit: 'cover', position: 'attention' }), format, 'thumb'),
+    await render(
+      pixels().resize({ width: THUMB, height: THUMB, fit: 'cover', position: 'attention' }),
+      format,
+      'thumb',
+    ),
   );
   return { format, width: best.width, height: best.height, variants };
 }

@@ -3,3 +3,5 @@ export { uploadsRoutes } from './uploads.routes.ts';
 export { LocalDiskStorage, type UploadStorage } from './storage.ts';
 export { S3Storage } from './s3.storage.ts';
 export { isInternalAddress } from './external-fetch.ts';
+export { processImage } from './image-pipeline.ts';
+export { ImageProcessor, type ImageTask } from './image-processor.ts';

@@ -8,7 +8,8 @@ import { NotFoundError, TooManyRequestsError } from '../../lib/errors.ts';
 import { type ImageMap, type ImageRef, imageAddresses } from '../../lib/markdown.ts';
 import { avatarUrl, mediaUrl, OWN_IMAGE } from '../../lib/media.ts';
 import { fetchImage, FetchRefused } from './external-fetch.ts';
-import { EXTENSION, MIME, type ProcessedImage, processImage, type Variant } from './image-pipeline.ts';
+import { EXTENSION, MIME, type ProcessedImage, type Variant } from './image-pipeline.ts';
+import type { ImageProcessor } from './image-processor.ts';
 import { KEY_PATTERN, type UploadStorage } from './storage.ts';
 import { limitsFor, type UploadLimits } from './uploads.rules.ts';
 import { type NewUpload, UploadsRepository } from './uploads.repository.ts';
@@ -57,6 +58,7 @@ export class UploadsService {
     private readonly db: Db,
     private readonly storage: UploadStorage,
     private readonly config: Config['uploads'],
+    private readonly images: ImageProcessor,
   ) {
     this.uploads = new UploadsRepository(db);
   }
@@ -73,7 +75,7 @@ export class UploadsService {
     const actor = authorize(actorOrNull, 'upload.create');
     assertMayWrite(actor);
     await this.assertDailyLimit(actor);
-    const image = await processImage(file.bytes, { maxPixels: this.config.maxPixels });
+    const image = await this.images.process(file.bytes, { maxPixels: this.config.maxPixels });
     const row = await this.store(image, { member_id: actor.id, kind: 'post', original_name: file.filename });
     return toUpload(row);
   }
@@ -87,7 +89,7 @@ export class UploadsService {
     const actor = authorize(actorOrNull, 'upload.create');
     assertMayWrite(actor);
     await this.assertDailyLimit(actor);
-    const image = await processImage(file.bytes, { maxPixels: this.config.maxPixels, avatar: focus });
+    const image = await this.images.process(file.bytes, { maxPixels: this.config.maxPixels, avatar: focus });
     const row = await this.store(image, { member_id: actor.id, kind: 'avatar', original_name: file.filename });
     await this.uploads.setAvatar(actor.id, row.key);
     return { avatar: avatarUrl(row.key)! };
@@ -184,7 +186,7 @@ export class UploadsService {
     if (known) return known;
     try {
       const bytes = await fetchImage(address, this.config.external);
-      const image = await processImage(bytes, { maxPixels: this.config.maxPixels });
+      const image = await this.images.process(bytes, { maxPixels: this.config.maxPixels });
       return await this.store(image, { member_id: actor.id, kind: 'external', source_url: address });
     } catch (error) {
       // Not an image, too large, unreachable, or internal: the post keeps a plain link.
