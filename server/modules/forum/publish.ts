@@ -191,7 +191,7 @@ export class Publisher {
         moderation: moderationNote(placement, verdict),
       });
       await this.queue(r, post.id, placement, verdict);
-      await this.images?.attach(trx, post.id, uploadIds);
+      if (uploadIds.length > 0) await this.images?.attach(trx, post.id, uploadIds);
       if (published) await threadWentPublic(trx, this.reputation, thread, post);
       return { thread, post };
     });
@@ -260,7 +260,7 @@ export class Publisher {
         await notifier.postPublished(trx, created, thread);
       }
       await this.queue(r, created.id, placement, verdict);
-      await this.images?.attach(trx, created.id, uploadIds);
+      if (uploadIds.length > 0) await this.images?.attach(trx, created.id, uploadIds);
       // Last: every reply of a category updates its one row, whose lock is then held only until the commit.
       if (published) await r.categories.addCounts(thread.category_id, { posts: 1 });
       return created;
