@@ -104,7 +104,7 @@ interface Sample {
 }
 
 /** Sequential readers in a child process (its own event loop), timing each response. */
-function sample(url: string, seconds: number): Promise<Sample> {
+export function sample(url: string, seconds: number): Promise<Sample> {
   const script = `
     const url = ${JSON.stringify(url)}; const end = Date.now() + ${seconds * 1000}; const times = [];
     async function reader() { while (Date.now() < end) { const t = performance.now(); const r = await fetch(url); await r.arrayBuffer(); times.push(performance.now() - t); } }
@@ -136,7 +136,7 @@ function abuseLoops(
   return child(script);
 }
 
-function child<T>(script: string): Promise<T> {
+export function child<T>(script: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, ['--input-type=module', '-e', script], {
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -54,6 +54,7 @@ export function ensureBuilt({ web = true, server = true, force = false } = {}) {
         'server/main.ts',
         'server/cli.ts',
         'server/workers/cpu.worker.ts',
+        'server/workers/image.worker.ts',
         '--outbase=server',
         '--bundle',
         '--platform=node',

@@ -68,6 +68,7 @@ import {
   SearchService,
 } from './modules/search/index.ts';
 import { CommunitySettingsStore, siteRoutes, SiteSettingsService } from './modules/site/index.ts';
+import { ImageProcessor, LocalDiskStorage, S3Storage, uploadsRoutes, UploadsService } from './modules/uploads/index.ts';
 import {
   DigestJob,
   MailHousekeeping,
@@ -95,6 +96,8 @@ declare module 'fastify' {
     buzz: BuzzWatcher;
     /** Sends the mail outbox (tests drain it by hand). */
     mailWorker: MailWorker;
+    /** Images: storage, processing, visibility, orphan collection (tests collect by hand). */
+    uploads: UploadsService;
   }
 }
 
@@ -185,9 +188,23 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   const notificationMailer = new NotificationMailer(db, mailer, mailSettings, config.limits.pageSize);
   const newsletters = new NewsletterService(db, mailer);
   const digests = new DigestJob(db, mailer);
+  // Images: S3-compatible storage when configured, else files under DATA_DIR/uploads.
+  const s3 = config.uploads.s3 ? new S3Storage(config.uploads.s3) : null;
+  if (s3) app.addHook('onClose', async () => s3.close());
+  const imageProcessor = new ImageProcessor();
+  app.addHook('onClose', async () => imageProcessor.close());
+  const uploads = new UploadsService(
+    db,
+    s3 ?? new LocalDiskStorage(path.join(config.dataDir, 'uploads')),
+    config.uploads,
+    imageProcessor,
+  );
+  app.decorate('uploads', uploads);
+  await app.register(uploadsRoutes, { uploads, maxBytes: config.uploads.maxBytes });
   const housekeeping = new MailHousekeeping(db, config.mail.keepDays, [
     () => accounts.purgeStaleTokens(),
     async () => void (await identities.purgeExpired()),
+    () => uploads.collectOrphans(),
   ]);
   const mailWorker = new MailWorker(
     db,
@@ -218,7 +235,16 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   const reputation = new ReputationService(reputationSettings);
   const recognition = new RecognitionService(db, reputation, reputationSettings);
   await recognition.ensureBuiltins();
-  const publisher = new Publisher(db, community, netiquette, moderationSettings, reputation, Math.random, accounts);
+  const publisher = new Publisher(
+    db,
+    community,
+    netiquette,
+    moderationSettings,
+    reputation,
+    Math.random,
+    accounts,
+    uploads,
+  );
   await app.register(forumRoutes, {
     config,
     community,

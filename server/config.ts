@@ -87,6 +87,32 @@ export interface Config {
   }>;
   /** Single sign-on: OpenID Connect providers, DiscourseConnect, and whether members keep passwords. */
   readonly identity: IdentityConfig;
+  /** Images (server/modules/uploads): where they are kept, how large, and external images fetched at publication. */
+  readonly uploads: Readonly<{
+    /** The largest file accepted from anyone, in bytes (trust levels below the top get less: uploads.rules.ts). */
+    maxBytes: number;
+    /** Decoded pixels past which an image is refused (decompression bombs). */
+    maxPixels: number;
+    /** Images sent per day by a trust-level-0 member (higher levels get more: uploads.rules.ts). */
+    perDay: number;
+    /** S3-compatible storage, when S3_BUCKET is set; files under DATA_DIR/uploads otherwise. */
+    s3:
+      | Readonly<{
+          bucket: string;
+          endpoint: string | undefined;
+          region: string;
+          accessKeyId: string | undefined;
+          secretAccessKey: string | undefined;
+        }>
+      | undefined;
+    /** External images in posts, downloaded when the post is published. */
+    external: Readonly<{
+      maxBytes: number;
+      timeoutMs: number;
+      /** Fetch from private and loopback addresses too (an intranet's image host; tests): off by default (SSRF). */
+      allowPrivate: boolean;
+    }>;
+  }>;
   readonly rateLimits: Readonly<{
     /** Login attempts per minute for one login name, from anywhere. */
     login: number;
@@ -159,6 +185,26 @@ function meili(env: NodeJS.ProcessEnv): Config['meili'] {
   if (!/^[A-Za-z0-9_-]{1,400}$/.test(index))
     throw new ConfigError(`MEILI_INDEX may hold letters, digits, - and _ only, got "${index}"`);
   return Object.freeze({ url, key: env.MEILI_MASTER_KEY || undefined, index });
+}
+
+function s3(env: NodeJS.ProcessEnv): Config['uploads']['s3'] {
+  const bucket = env.S3_BUCKET?.trim();
+  if (!bucket) return undefined;
+  const endpoint = env.S3_ENDPOINT?.trim() || undefined;
+  if (endpoint) {
+    try {
+      new URL(endpoint);
+    } catch {
+      throw new ConfigError(`S3_ENDPOINT is not a URL: "${endpoint}"`);
+    }
+  }
+  return Object.freeze({
+    bucket,
+    endpoint,
+    region: env.S3_REGION?.trim() || 'us-east-1',
+    accessKeyId: env.S3_ACCESS_KEY_ID?.trim() || undefined,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY || undefined,
+  });
 }
 
 function smtpUrl(env: NodeJS.ProcessEnv): string | undefined {
@@ -256,6 +302,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       (name, fallback, min) => int(env, name, fallback, min),
       (name, fallback) => bool(env, name, fallback),
     ),
+    uploads: Object.freeze({
+      maxBytes: int(env, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 10_000, 100 * 1024 * 1024),
+      maxPixels: int(env, 'UPLOAD_MAX_PIXELS', 50_000_000, 10_000, 268_402_689),
+      perDay: int(env, 'UPLOADS_PER_DAY', 20, 0, 100_000),
+      s3: s3(env),
+      external: Object.freeze({
+        maxBytes: int(env, 'EXTERNAL_IMAGE_MAX_BYTES', 5 * 1024 * 1024, 10_000, 100 * 1024 * 1024),
+        timeoutMs: int(env, 'EXTERNAL_IMAGE_TIMEOUT_MS', 5_000, 100, 60_000),
+        allowPrivate: bool(env, 'EXTERNAL_IMAGE_ALLOW_PRIVATE', false),
+      }),
+    }),
     rateLimits: Object.freeze({
       login: int(env, 'RATE_LIMIT_LOGIN', 10, 1),
       loginPerAddress: int(env, 'RATE_LIMIT_LOGIN_ADDRESS', 60, 1),

@@ -36,6 +36,7 @@ export const PERMISSIONS = {
   'thread.follow': 'member',
   'thread.tag.own': 'member',
   'netiquette.check': 'member',
+  'upload.create': 'member',
   'post.edit.any': 'moderator',
   'moderation.queue': 'moderator',
   'moderation.decide': 'moderator',

@@ -77,6 +77,7 @@ export class PostsRepository {
           'posts.moderation',
           'author.username as author_username',
           'author.display_name as author_display_name',
+          'author.avatar_key as author_avatar_key',
           'author.role as author_role',
           'author.trust_level as author_trust_level',
           'author.reputation as author_reputation',

@@ -45,6 +45,7 @@ export class ThreadsRepository {
         'author.id as author_id',
         'author.username as author_username',
         'author.display_name as author_display_name',
+        'author.avatar_key as author_avatar_key',
         'last_poster.username as last_poster_username',
       ])
       .where('threads.state', '=', LISTED_THREAD_STATE);
@@ -209,6 +210,7 @@ export class ThreadsRepository {
         'categories.archived_at as category_archived_at',
         'author.username as author_username',
         'author.display_name as author_display_name',
+        'author.avatar_key as author_avatar_key',
       ])
       .where('threads.id', '=', id)
       .executeTakeFirst();

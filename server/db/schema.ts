@@ -156,6 +156,7 @@ export interface MemberIdentities {
 
 export interface Members {
   anonymised_at: Timestamp | null;
+  avatar_key: string | null;
   banned_at: Timestamp | null;
   bio: Generated<string>;
   created_at: Generated<Timestamp>;
@@ -472,6 +473,28 @@ export interface TopicTemplates {
   updated_at: Generated<Timestamp>;
 }
 
+export interface UploadPosts {
+  created_at: Generated<Timestamp>;
+  post_id: number;
+  upload_id: number;
+}
+
+export interface Uploads {
+  bytes: number;
+  created_at: Generated<Timestamp>;
+  format: "webp" | "jpeg" | "png";
+  height: number;
+  id: Generated<number>;
+  key: string;
+  kind: "post" | "avatar" | "external";
+  member_id: number | null;
+  original_name: Generated<string>;
+  source_url: string | null;
+  updated_at: Generated<Timestamp>;
+  variants: JsonText;
+  width: number;
+}
+
 export interface DB {
   announcement_dismissals: AnnouncementDismissals;
   appeals: Appeals;
@@ -511,4 +534,6 @@ export interface DB {
   thread_follows: ThreadFollows;
   threads: Threads;
   topic_templates: TopicTemplates;
+  upload_posts: UploadPosts;
+  uploads: Uploads;
 }

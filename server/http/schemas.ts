@@ -90,6 +90,7 @@ export const AuthorSummary = Type.Object({
   role: RoleSchema,
   trustLevel: Type.Integer(),
   reputation: Type.Integer(),
+  avatar: Nullable(Type.String({ description: "The member's avatar (256 px square); null: show initials" })),
 });
 
 /**

@@ -54,17 +54,22 @@ function refererOrigin(referer: string | undefined): string | undefined {
   }
 }
 
-/** Conservative headers on every response; the strict CSP applies to the app's HTML. */
+/**
+ * Conservative headers on every response; the strict CSP applies to the app's HTML. Images come from our own
+ * origin only: posts' external images are downloaded at publication (server/modules/uploads), so no reader's
+ * browser calls a third party for them.
+ */
 export function registerSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');
     reply.header('x-frame-options', 'DENY');
     reply.header('cross-origin-opener-policy', 'same-origin');
-    if (!request.url.startsWith('/api/docs')) {
+    // A route may set a stricter policy of its own (images: server/modules/uploads).
+    if (!request.url.startsWith('/api/docs') && !reply.hasHeader('content-security-policy')) {
       reply.header(
         'content-security-policy',
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https: http: data:; " +
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
           "connect-src 'self' ws: wss:; font-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
       );
     }

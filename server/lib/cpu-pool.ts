@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { renderMarkdown } from './markdown.ts';
+import { type ImageMap, renderMarkdown } from './markdown.ts';
 import { AppError, ServiceUnavailableError, UnprocessableError } from './errors.ts';
 
 /**
@@ -49,6 +49,7 @@ export interface RenderTask extends CpuTask {
   kind: 'render';
   markdown: string;
   mentions: string[];
+  images?: ImageMap;
 }
 
 /** What the worker answers: the result, or the refusal the work ended in (an AppError, as data). */
@@ -77,9 +78,13 @@ export async function runCpuTask<T>(task: CpuTask): Promise<T> {
 }
 
 /** Markdown to sanitized HTML: on this thread for an ordinary text, in a worker for a long one. */
-export async function renderOffLoop(markdown: string, mentions: ReadonlySet<string> = new Set()): Promise<string> {
-  if (markdown.length <= OFFLOAD_CHARS) return renderMarkdown(markdown, mentions);
-  return runCpuTask<string>({ kind: 'render', markdown, mentions: [...mentions] } satisfies RenderTask);
+export async function renderOffLoop(
+  markdown: string,
+  mentions: ReadonlySet<string> = new Set(),
+  images: ImageMap = {},
+): Promise<string> {
+  if (markdown.length <= OFFLOAD_CHARS) return renderMarkdown(markdown, mentions, images);
+  return runCpuTask<string>({ kind: 'render', markdown, mentions: [...mentions], images } satisfies RenderTask);
 }
 
 /** Stops the workers (tests, shutdown). */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Marked, type Tokens } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import { UnprocessableError } from './errors.ts';
+import { OWN_IMAGE } from './media.ts';
 
 /**
  * Markdown is cooked once, at write time: marked → sanitize-html. marked passes raw HTML and `javascript:`
@@ -44,6 +45,15 @@ function markedFor(mentions: ReadonlySet<string>, mark: string): Marked {
         },
       },
     ],
+    renderer: {
+      // Anyone else's image (not downloaded at publication) becomes a link to it: shown, it would be fetched from
+      // its host by every reader. The sanitizer then keeps only our own images.
+      image(token) {
+        if (Object.hasOwn(renderImages, token.href) || OWN_IMAGE.test(token.href)) return false;
+        if (!/^https?:\/\//i.test(token.href)) return escapeHtml(token.text);
+        return `<a href="${escapeHtml(token.href)}">${escapeHtml(token.text || token.href)}</a>`;
+      },
+    },
   });
   return marked;
 }
@@ -56,6 +66,28 @@ function escapeHtml(text: string): string {
 
 /** The mark of the mention links being rendered now (rendering is synchronous); empty between renders. */
 let renderMark = '';
+
+/** An image of ours as a post shows it: the address, the variants for phones, and its size (no layout shift). */
+export interface ImageRef {
+  src: string;
+  srcset: string;
+  width: number;
+  height: number;
+}
+/** The images a post's Markdown names (as written) → ours: its own uploads and the external images downloaded. */
+export type ImageMap = Readonly<Record<string, ImageRef>>;
+
+/** The images known to the render going on now (rendering is synchronous); empty between renders. */
+let renderImages: ImageMap = {};
+
+/** Every image address a Markdown text names (`![alt](url)`), in order, without repeats. */
+export function imageAddresses(markdown: string): string[] {
+  const found = new Set<string>();
+  void plainMarked.walkTokens(plainMarked.lexer(markdown), (token) => {
+    if (token.type === 'image') found.add((token as Tokens.Image).href);
+  });
+  return [...found];
+}
 
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -92,7 +124,7 @@ const SANITIZE: sanitizeHtml.IOptions = {
   ],
   allowedAttributes: {
     a: ['href', 'title', 'rel', 'class'],
-    img: ['src', 'alt', 'title', 'loading'],
+    img: ['src', 'srcset', 'sizes', 'width', 'height', 'alt', 'title', 'loading', 'decoding'],
     code: ['class'],
     ol: ['start'],
     th: ['align'],
@@ -100,7 +132,6 @@ const SANITIZE: sanitizeHtml.IOptions = {
   },
   allowedClasses: { a: ['mention'], code: [/^language-[\w-]+$/] },
   allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesByTag: { img: ['http', 'https'] },
   allowProtocolRelative: false,
   disallowedTagsMode: 'escape',
   transformTags: {
@@ -116,10 +147,29 @@ const SANITIZE: sanitizeHtml.IOptions = {
           : { ...rest, rel: 'nofollow ugc noopener' },
       };
     },
-    img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy' } }),
+    img: (tagName, attribs) => {
+      const src = attribs.src ?? '';
+      const alt = attribs.alt ?? '';
+      const known = Object.hasOwn(renderImages, src) ? renderImages[src] : undefined;
+      if (known) {
+        return {
+          tagName,
+          attribs: {
+            src: known.src,
+            ...(known.srcset && { srcset: known.srcset, sizes: '(max-width: 720px) 100vw, 720px' }),
+            width: String(known.width),
+            height: String(known.height),
+            alt,
+            loading: 'lazy',
+            decoding: 'async',
+          },
+        };
+      }
+      return { tagName, attribs: { src, alt, loading: 'lazy', decoding: 'async' } };
+    },
   },
-  // Images must be absolute http(s) URLs: no relative paths into our own API, no data: payloads.
-  exclusiveFilter: (frame) => frame.tag === 'img' && !/^https?:\/\//i.test(frame.attribs.src ?? ''),
+  // Only our own images stay (the Markdown renderer made links of the others; raw HTML ones go).
+  exclusiveFilter: (frame) => frame.tag === 'img' && !OWN_IMAGE.test(frame.attribs.src ?? ''),
 };
 
 /** Every HTML fragment that reaches a page goes through here. */
@@ -249,23 +299,29 @@ function nestingDepth(markdown: string, limit: number): number {
  * Markdown → safe HTML. `mentions` holds the lower-cased usernames that exist: only those become links.
  * Markdown past MARKDOWN_LIMITS is refused (422, field `body`) rather than rendered.
  */
-export function renderMarkdown(markdown: string, mentions: ReadonlySet<string> = new Set()): string {
+export function renderMarkdown(
+  markdown: string,
+  mentions: ReadonlySet<string> = new Set(),
+  images: ImageMap = {},
+): string {
   assertRenderable('body', markdown);
   const mark = mentions.size ? randomBytes(12).toString('base64url') : '';
   const marked = mentions.size ? markedFor(mentions, mark) : plainMarked;
-  let html: string;
-  try {
-    html = marked.parse(markdown) as string;
-  } catch (err) {
-    // Some nesting the bounds above did not foresee: still the member's input, never a 500.
-    if (err instanceof RangeError) throw tooDeep('body');
-    throw err;
-  }
   renderMark = mark;
+  renderImages = images;
   try {
+    let html: string;
+    try {
+      html = marked.parse(markdown) as string;
+    } catch (err) {
+      // Some nesting the bounds above did not foresee: still the member's input, never a 500.
+      if (err instanceof RangeError) throw tooDeep('body');
+      throw err;
+    }
     return sanitize(html);
   } finally {
     renderMark = '';
+    renderImages = {};
   }
 }
 

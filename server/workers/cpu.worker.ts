@@ -18,7 +18,7 @@ let compiled: { version: string; set: CompiledRuleSet } | undefined;
 
 export default function run(task: RenderTask | EvaluateTask): CpuOutcome<string | Verdict> {
   try {
-    if (task.kind === 'render') return { value: renderMarkdown(task.markdown, new Set(task.mentions)) };
+    if (task.kind === 'render') return { value: renderMarkdown(task.markdown, new Set(task.mentions), task.images) };
     if (compiled?.version !== task.rules.version) {
       compiled = { version: task.rules.version, set: compileRules(task.rules.definitions) };
     }

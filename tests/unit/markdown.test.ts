@@ -22,10 +22,35 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown('[Cime](https://cime.example)')).toContain('rel="nofollow ugc noopener"');
   });
 
-  it('keeps http and https images and drops data: and relative-protocol ones', () => {
-    expect(renderMarkdown('![a](https://img.example/a.png)')).toContain('src="https://img.example/a.png"');
+  const OURS = '/api/media/abcdefghijklmnopqrstuv/full.webp';
+
+  it('shows only our own images: an external one becomes a link, data: and relative-protocol ones text', () => {
+    expect(renderMarkdown(`![a](${OURS})`)).toContain(`<img src="${OURS}" alt="a" loading="lazy"`);
+    const external = renderMarkdown('![la tente](https://img.example/a.png)');
+    expect(external).not.toContain('<img');
+    expect(external).toContain('<a href="https://img.example/a.png" rel="nofollow ugc noopener">la tente</a>');
     expect(renderMarkdown('![a](data:image/png;base64,AAAA)')).not.toContain('<img');
     expect(renderMarkdown('![a](//evil.example/a.png)')).not.toContain('<img');
+    expect(renderMarkdown('<img src="https://track.example/p.gif">')).not.toContain('track.example');
+    expect(renderMarkdown('<img src="/api/me">')).not.toContain('<img');
+  });
+
+  it('gives the images it knows their address, size and variants; a member’s own srcset never passes', () => {
+    const images = {
+      'https://img.example/a.png': {
+        src: OURS,
+        srcset: `${OURS.replace('full', 'w640')} 640w, ${OURS} 1200w`,
+        width: 1200,
+        height: 800,
+      },
+    };
+    const html = renderMarkdown('![la tente](https://img.example/a.png)', new Set(), images);
+    expect(html).toContain(`src="${OURS}"`);
+    expect(html).toContain('width="1200" height="800"');
+    expect(html).toContain('640w');
+    const forged = renderMarkdown(`<img src="${OURS}" srcset="https://track.example/p.gif 1x" onerror="alert(1)">`);
+    expect(forged).not.toContain('track.example');
+    expect(forged).not.toContain('onerror');
   });
 
   it('links mentions of existing members only, and leaves e-mail addresses alone', () => {

@@ -3,6 +3,7 @@ import { canStartIn } from '../../access/posting.ts';
 import { canSeePostContent, type Viewer } from '../../access/visibility.ts';
 import type { Category, Thread, ThreadKind } from '../../db/types.ts';
 import type { PostPageRow, ThreadDetailRow, ThreadListRow } from '../../content/index.ts';
+import { avatarUrl } from '../../lib/media.ts';
 
 /** Database rows → the JSON the API promises (camelCase, ISO dates). */
 
@@ -42,7 +43,12 @@ export function toThreadListItem(t: ThreadListRow) {
     createdAt: t.created_at.toISOString(),
     lastPostAt: t.last_post_at.toISOString(),
     category: { id: t.category_id, slug: t.category_slug, name: t.category_name, color: t.category_color },
-    author: { id: t.author_id, username: t.author_username, displayName: t.author_display_name },
+    author: {
+      id: t.author_id,
+      username: t.author_username,
+      displayName: t.author_display_name,
+      avatar: avatarUrl(t.author_avatar_key),
+    },
     lastPoster: t.last_poster_username,
   };
 }
@@ -71,7 +77,12 @@ export function toThread(t: ThreadDetailRow | (Thread & Partial<ThreadDetailRow>
       name: t.category_name ?? '',
       color: t.category_color ?? '',
     },
-    author: { id: t.author_id, username: t.author_username ?? '', displayName: t.author_display_name ?? '' },
+    author: {
+      id: t.author_id,
+      username: t.author_username ?? '',
+      displayName: t.author_display_name ?? '',
+      avatar: avatarUrl(t.author_avatar_key),
+    },
   };
 }
 
@@ -104,6 +115,7 @@ export function toPost(
       id: p.author_id,
       username: p.author_username,
       displayName: p.author_display_name,
+      avatar: avatarUrl(p.author_avatar_key),
       role: p.author_role,
       trustLevel: p.author_trust_level,
       reputation: p.author_reputation,

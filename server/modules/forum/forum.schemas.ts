@@ -72,7 +72,12 @@ export const ThreadListItem = Type.Object({
   createdAt: DateTime,
   lastPostAt: DateTime,
   category: CategorySummary,
-  author: Type.Object({ id: Type.Integer(), username: Type.String(), displayName: Type.String() }),
+  author: Type.Object({
+    id: Type.Integer(),
+    username: Type.String(),
+    displayName: Type.String(),
+    avatar: Nullable(Type.String()),
+  }),
   lastPoster: Nullable(Type.String()),
 });
 
@@ -108,7 +113,12 @@ export const ThreadSchema = Type.Object({
   createdAt: DateTime,
   lastPostAt: DateTime,
   category: CategorySummary,
-  author: Type.Object({ id: Type.Integer(), username: Type.String(), displayName: Type.String() }),
+  author: Type.Object({
+    id: Type.Integer(),
+    username: Type.String(),
+    displayName: Type.String(),
+    avatar: Nullable(Type.String()),
+  }),
 });
 
 export const PostSchema = Type.Object({

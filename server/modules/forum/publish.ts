@@ -4,7 +4,7 @@ import type { Db, Executor } from '../../db/kysely.ts';
 import type { Category, Post, Thread, ThreadKind } from '../../db/types.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { renderOffLoop } from '../../lib/cpu-pool.ts';
-import { assertRenderable, findMentions, showsSomething } from '../../lib/markdown.ts';
+import { assertRenderable, findMentions, type ImageMap, showsSomething } from '../../lib/markdown.ts';
 import { postSentiment } from '../community/index.ts';
 import { notifier } from '../notifications/index.ts';
 import { assertLength } from '../../lib/text.ts';
@@ -99,6 +99,14 @@ export async function threadWentPublic(
 }
 
 type Limits = Pick<Config['limits'], 'titleMin' | 'titleMax' | 'bodyMin' | 'bodyMax'>;
+/**
+ * The images a post names (server/modules/uploads, given by app.ts): made ours before rendering (external ones
+ * downloaded), and linked to the post in its transaction (who may see an image follows its posts).
+ */
+export interface PostImages {
+  resolve(actor: Actor, markdown: string): Promise<{ images: ImageMap; uploadIds: number[] }>;
+  attach(trx: Executor, postId: number, uploadIds: readonly number[]): Promise<void>;
+}
 
 export class Publisher {
   private readonly read: ReturnType<typeof repositories>;
@@ -113,6 +121,7 @@ export class Publisher {
     private readonly random: () => number = Math.random,
     /** Account rules on posting (a confirmed e-mail address, when the community requires one). */
     private readonly accounts?: { assertMayPost(actor: Actor): Promise<void> },
+    private readonly images?: PostImages,
   ) {
     this.read = repositories(db);
   }
@@ -149,7 +158,11 @@ export class Publisher {
     // 2. screen
     const { verdict, placement } = await this.screen(actor, { title: input.title, body: input.body }, category);
     // 3. render
-    const html = await this.render(placement.masked ? mask(input.body, verdict.hits, 'body') : input.body, input);
+    const { html, uploadIds } = await this.render(
+      actor,
+      placement.masked ? mask(input.body, verdict.hits, 'body') : input.body,
+      input,
+    );
     const title = placement.masked ? mask(input.title, verdict.hits, 'title') : input.title;
     // 4. persist
     const now = new Date();
@@ -186,6 +199,7 @@ export class Publisher {
         moderation: moderationNote(placement, verdict),
       });
       await this.queue(r, post.id, placement, verdict);
+      if (uploadIds.length > 0) await this.images?.attach(trx, post.id, uploadIds);
       if (published) await threadWentPublic(trx, this.reputation, thread, post);
       return { thread, post };
     });
@@ -213,7 +227,11 @@ export class Publisher {
     const category = (await this.read.categories.getSettings(thread.category_id))!;
     assertMayReply(actor, category);
     const { verdict, placement } = await this.screen(actor, { body: input.body }, category);
-    const html = await this.render(placement.masked ? mask(input.body, verdict.hits, 'body') : input.body, input);
+    const { html, uploadIds } = await this.render(
+      actor,
+      placement.masked ? mask(input.body, verdict.hits, 'body') : input.body,
+      input,
+    );
     const now = new Date();
     const published = placement.state === 'published';
     const sentiment = postSentiment(input.body);
@@ -250,6 +268,7 @@ export class Publisher {
         await notifier.postPublished(trx, created, thread);
       }
       await this.queue(r, created.id, placement, verdict);
+      if (uploadIds.length > 0) await this.images?.attach(trx, created.id, uploadIds);
       // Last: every reply of a category updates its one row, whose lock is then held only until the commit.
       if (published) await r.categories.addCounts(thread.category_id, { posts: 1 });
       return created;
@@ -300,7 +319,7 @@ export class Publisher {
           priority: Math.max(initial.priority, 15),
         }
       : { ...initial, state: post.state === 'pending' ? 'pending' : 'published' };
-    const html = await this.render(placement.masked ? mask(body, verdict.hits, 'body') : body, {
+    const { html, uploadIds } = await this.render(actor, placement.masked ? mask(body, verdict.hits, 'body') : body, {
       title: post.number === 1 ? title : undefined,
       body,
     });
@@ -329,6 +348,7 @@ export class Publisher {
       });
       if (resubmit || post.state === 'pending')
         await r.posts.setModeration(post.id, moderationNote(placement, verdict));
+      await this.images?.attach(trx, post.id, uploadIds);
       let updatedThread = thread;
       if (storedTitle !== thread.title)
         updatedThread = (await r.threads.update(thread.id, { title: storedTitle })) ?? thread;
@@ -432,10 +452,13 @@ export class Publisher {
    * nothing once sanitized (only a comment, an image refused) is refused with the member's text: published
    * empty, it would read as a post the moderators hid.
    */
-  private async render(body: string, text: { title?: string; body: string }): Promise<string> {
+  private async render(actor: Actor, body: string, text: { title?: string; body: string }) {
     const names = findMentions(body).slice(0, 50);
-    const existing = await this.read.members.existingUsernames(names);
-    const html = await renderOffLoop(body, existing);
+    const [existing, images] = await Promise.all([
+      this.read.members.existingUsernames(names),
+      this.images?.resolve(actor, body),
+    ]);
+    const html = await renderOffLoop(body, existing, images?.images);
     if (!showsSomething(html)) {
       throw new UnprocessableError('post.empty', 'This post shows nothing once formatted: write some text.', {
         field: 'body',
@@ -443,6 +466,6 @@ export class Publisher {
         body: text.body,
       });
     }
-    return html;
+    return { html, uploadIds: images?.uploadIds ?? [] };
   }
 }

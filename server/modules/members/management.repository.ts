@@ -164,6 +164,12 @@ export class ManagementRepository {
         .where('member_id', '=', id)
         .orderBy('id')
         .execute(),
+      this.db
+        .selectFrom('uploads')
+        .select(['key', 'kind', 'format', 'width', 'height', 'bytes', 'original_name', 'source_url', 'created_at'])
+        .where('member_id', '=', id)
+        .orderBy('id')
+        .execute(),
     ]);
   }
 
@@ -188,6 +194,8 @@ export class ManagementRepository {
         password_hash: values.passwordHash,
         role: values.role,
         notification_mutes: [],
+        // The avatar goes; without a member wearing it the upload is collected as an orphan (uploads module).
+        avatar_key: null,
         anonymised_at: new Date(),
       })
       .where('id', '=', id)

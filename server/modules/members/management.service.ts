@@ -3,6 +3,7 @@ import { type Actor, authorize, hasRole } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
+import { mediaUrl } from '../../lib/media.ts';
 import { hashPassword } from '../../lib/password.ts';
 import { ManagementRepository } from './management.repository.ts';
 
@@ -123,6 +124,7 @@ export class MemberManagementService {
       sessions,
       categoryFollows,
       mailSent,
+      uploads,
     ] = await this.members.exportData(id);
     await new AuditRepository(this.db).record({
       actorId: actor.id,
@@ -154,6 +156,11 @@ export class MemberManagementService {
         },
         sent: mailSent,
       },
+      // Images sent (and external images their posts named, downloaded for them), with their addresses.
+      uploads: uploads.map(({ key, format, ...u }) => ({
+        ...u,
+        url: mediaUrl(key, u.kind === 'avatar' ? 'a256' : 'full', format === 'jpeg' ? 'jpg' : format),
+      })),
     };
   }
 

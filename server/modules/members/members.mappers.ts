@@ -1,4 +1,5 @@
 import type { Member } from '../../db/types.ts';
+import { avatarUrl } from '../../lib/media.ts';
 
 export function toPublicMember(m: Member) {
   return {
@@ -11,6 +12,7 @@ export function toPublicMember(m: Member) {
     reputation: m.reputation,
     postCount: m.post_count,
     createdAt: m.created_at.toISOString(),
+    avatar: avatarUrl(m.avatar_key),
   };
 }
 

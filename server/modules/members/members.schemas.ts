@@ -11,6 +11,7 @@ export const PublicMember = Type.Object({
   reputation: Type.Integer(),
   postCount: Type.Integer(),
   createdAt: DateTime,
+  avatar: Nullable(Type.String({ description: "The member's avatar (256 px square); null: show initials" })),
 });
 
 export const Me = Type.Object({

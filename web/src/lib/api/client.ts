@@ -1,6 +1,18 @@
 import createClient from 'openapi-fetch';
 import type { paths } from './schema';
-import type { Body, IdeaStatus, MailList, Query, Role, RuleDraft, SearchParams, Sort, TopicTemplate } from './types.ts';
+import type {
+  Body,
+  IdeaStatus,
+  MailList,
+  Ok,
+  Query,
+  Role,
+  RuleDraft,
+  SearchParams,
+  Sort,
+  TopicTemplate,
+} from './types.ts';
+import { sendFile } from './upload.ts';
 
 /** An error the API answered with: its stable code (translated by the UI), message and details. */
 export class ApiError extends Error {
@@ -253,6 +265,12 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
     unlinkIdentity: (provider: string) =>
       call(http.DELETE('/api/auth/identities/{provider}', { params: { path: { provider } } })),
     logoutEverywhere: () => call(http.POST('/api/auth/sso/logout')),
+    // Uploads (issue 16): images for posts and avatars, sent with their progress (browser only).
+    uploadImage: (file: Blob, onProgress?: (fraction: number) => void) =>
+      sendFile<Ok<'createUpload'>>('/api/uploads', file, onProgress),
+    setAvatar: (file: Blob, focus: { x: number; y: number }, onProgress?: (fraction: number) => void) =>
+      sendFile<Ok<'setAvatar'>>(`/api/me/avatar?x=${focus.x.toFixed(3)}&y=${focus.y.toFixed(3)}`, file, onProgress),
+    removeAvatar: () => call(http.DELETE('/api/me/avatar')),
   };
 }
 

@@ -640,6 +640,27 @@ export interface paths {
         patch: operations["updateMe"];
         trace?: never;
     };
+    "/api/me/avatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set my avatar
+         * @description multipart/form-data with the image in a field named `file` (JPEG, PNG, WebP, GIF or AVIF). Cropped to the largest square around the focus (x, y from 0 to 1).
+         */
+        post: operations["setAvatar"];
+        /** Remove my avatar (initials show again) */
+        delete: operations["removeAvatar"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/email": {
         parameters: {
             query?: never;
@@ -1729,6 +1750,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an image for a post
+         * @description multipart/form-data with the image in a field named `file` (JPEG, PNG, WebP, GIF or AVIF). The image is re-encoded without its metadata; it shows once a post names its url.
+         */
+        post: operations["createUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1929,6 +1970,14 @@ export interface components {
             topic: string;
             /** @enum {string} */
             type: "event";
+        };
+        Upload: {
+            height: number;
+            id: number;
+            thumbnail: string;
+            /** @description The image, to write in Markdown as ![alt](url) */
+            url: string;
+            width: number;
         };
     };
     responses: never;
@@ -2486,6 +2535,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         member: {
+                            /** @description The member's avatar (256 px square); null: show initials */
+                            avatar: string | null;
                             banned: boolean;
                             bio: string;
                             /** Format: date-time */
@@ -2632,6 +2683,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         member: {
+                            /** @description The member's avatar (256 px square); null: show initials */
+                            avatar: string | null;
                             banned: boolean;
                             bio: string;
                             /** Format: date-time */
@@ -2744,6 +2797,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         member: {
+                            /** @description The member's avatar (256 px square); null: show initials */
+                            avatar: string | null;
                             banned: boolean;
                             bio: string;
                             /** Format: date-time */
@@ -3050,6 +3105,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         member: {
+                            /** @description The member's avatar (256 px square); null: show initials */
+                            avatar: string | null;
                             banned: boolean;
                             bio: string;
                             /** Format: date-time */
@@ -3612,6 +3669,7 @@ export interface operations {
                         pinned: {
                             answered: boolean;
                             author: {
+                                avatar: string | null;
                                 displayName: string;
                                 id: number;
                                 username: string;
@@ -3641,6 +3699,7 @@ export interface operations {
                         threads: {
                             answered: boolean;
                             author: {
+                                avatar: string | null;
                                 displayName: string;
                                 id: number;
                                 username: string;
@@ -4756,6 +4815,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         member: {
+                            /** @description The member's avatar (256 px square); null: show initials */
+                            avatar: string | null;
                             banned: boolean;
                             bio: string;
                             /** Format: date-time */
@@ -4815,6 +4876,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         member: {
+                            /** @description The member's avatar (256 px square); null: show initials */
+                            avatar: string | null;
                             banned: boolean;
                             bio: string;
                             /** Format: date-time */
@@ -4849,6 +4912,121 @@ export interface operations {
             };
             /** @description Every error has this shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setAvatar: {
+        parameters: {
+            query: {
+                x: number;
+                y: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        avatar: string;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    removeAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Every error has this shape */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5268,6 +5446,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         member: {
+                            /** @description The member's avatar (256 px square); null: show initials */
+                            avatar: string | null;
                             bio: string;
                             /** Format: date-time */
                             createdAt: string;
@@ -5599,6 +5779,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         member: {
+                            /** @description The member's avatar (256 px square); null: show initials */
+                            avatar: string | null;
                             bio: string;
                             /** Format: date-time */
                             createdAt: string;
@@ -8772,6 +8954,7 @@ export interface operations {
                         pinned: {
                             answered: boolean;
                             author: {
+                                avatar: string | null;
                                 displayName: string;
                                 id: number;
                                 username: string;
@@ -8801,6 +8984,7 @@ export interface operations {
                         threads: {
                             answered: boolean;
                             author: {
+                                avatar: string | null;
                                 displayName: string;
                                 id: number;
                                 username: string;
@@ -8995,6 +9179,8 @@ export interface operations {
                         };
                         posts: {
                             author: {
+                                /** @description The member's avatar (256 px square); null: show initials */
+                                avatar: string | null;
                                 displayName: string;
                                 id: number;
                                 reputation: number;
@@ -9070,6 +9256,7 @@ export interface operations {
                         thread: {
                             acceptedPostId: number | null;
                             author: {
+                                avatar: string | null;
                                 displayName: string;
                                 id: number;
                                 username: string;
@@ -10539,6 +10726,89 @@ export interface operations {
             };
             /** @description Every error has this shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,5 +1,6 @@
 import { enCommunity } from './en.community.ts';
 import { enAdmin } from './en.admin.ts';
+import { enUploads } from './en.uploads.ts';
 import { enMail } from './en.mail.ts';
 import { enQueue } from './en.queue.ts';
 import { enIdentity } from './en.identity.ts';
@@ -373,4 +374,5 @@ export const en: Messages = {
   ...enIdentity,
   ...enAdmin,
   ...enQueue,
+  ...enUploads,
 };

@@ -1,6 +1,7 @@
 /** French strings: the reference dictionary (en.ts must have the same keys; a test checks it). */
 import { frCommunity } from './fr.community.ts';
 import { frAdmin } from './fr.admin.ts';
+import { frUploads } from './fr.uploads.ts';
 import { frMail } from './fr.mail.ts';
 import { frQueue } from './fr.queue.ts';
 import { frIdentity } from './fr.identity.ts';
@@ -380,4 +381,5 @@ export const fr = {
   ...frIdentity,
   ...frAdmin,
   ...frQueue,
+  ...frUploads,
 } as const;
