@@ -65,6 +65,7 @@ import {
   SearchService,
 } from './modules/search/index.ts';
 import { siteRoutes, SiteSettingsService } from './modules/site/index.ts';
+import { registerSocial } from './modules/social/index.ts';
 import {
   DigestJob,
   MailHousekeeping,
@@ -239,6 +240,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   app.addHook('onReady', async () => buzz.start());
   app.addHook('onClose', () => buzz.stop());
   await app.register(ideasRoutes, { ideas: new IdeasService(db, config.publicUrl) });
+  await registerSocial(app, db, { rateLimit: config.rateLimits.search });
   const liveHub = new LiveHub(db, {
     databaseUrl,
     keepSeconds: config.live.keepSeconds,

@@ -48,6 +48,7 @@ export const PERMISSIONS = {
   'thread.move': 'moderator',
   'thread.tag.any': 'moderator',
   'member.sanction': 'moderator',
+  'tag.manage': 'moderator',
   'thread.announce': 'community_manager',
   'thread.pin': 'community_manager',
   'thread.feature': 'community_manager',
@@ -67,6 +68,7 @@ export const PERMISSIONS = {
   'search.insights': 'community_manager',
   'mail.settings': 'community_manager',
   'newsletter.manage': 'community_manager',
+  'social.settings': 'community_manager',
   // The outgoing mail holds live links (password resets): whoever reads it can take over any account.
   'mail.outbox': 'admin',
   'member.set_role': 'admin',

@@ -117,6 +117,7 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
       forum.listThreads({
         actor: req.actor,
         categorySlug: req.params.slug,
+        tag: req.query.tag,
         sort: req.query.sort ?? 'latest',
         cursor: req.query.cursor,
         limit: req.query.limit,
@@ -135,7 +136,12 @@ export async function forumRoutes(fastify: FastifyInstance, { config, forum, pub
       },
     },
     async (req) =>
-      forum.listThreads({ sort: req.query.sort ?? 'latest', cursor: req.query.cursor, limit: req.query.limit }),
+      forum.listThreads({
+        sort: req.query.sort ?? 'latest',
+        tag: req.query.tag,
+        cursor: req.query.cursor,
+        limit: req.query.limit,
+      }),
   );
 
   app.get(
