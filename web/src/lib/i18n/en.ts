@@ -1,5 +1,6 @@
 import { enCommunity } from './en.community.ts';
 import { enAdmin } from './en.admin.ts';
+import { enSocial } from './en.social.ts';
 import { enMail } from './en.mail.ts';
 import type { Messages } from './index.svelte.ts';
 
@@ -370,4 +371,5 @@ export const en: Messages = {
   ...enCommunity,
   ...enMail,
   ...enAdmin,
+  ...enSocial,
 };

@@ -1,6 +1,7 @@
 /** French strings: the reference dictionary (en.ts must have the same keys; a test checks it). */
 import { frCommunity } from './fr.community.ts';
 import { frAdmin } from './fr.admin.ts';
+import { frSocial } from './fr.social.ts';
 import { frMail } from './fr.mail.ts';
 
 export const fr = {
@@ -377,4 +378,5 @@ export const fr = {
   ...frCommunity,
   ...frMail,
   ...frAdmin,
+  ...frSocial,
 } as const;
