@@ -240,7 +240,10 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   app.addHook('onReady', async () => buzz.start());
   app.addHook('onClose', () => buzz.stop());
   await app.register(ideasRoutes, { ideas: new IdeasService(db, config.publicUrl) });
-  await registerSocial(app, db, { rateLimit: config.rateLimits.search });
+  await registerSocial(app, db, {
+    searchLimit: config.rateLimits.search,
+    postingLimit: config.rateLimits.posting,
+  });
   const liveHub = new LiveHub(db, {
     databaseUrl,
     keepSeconds: config.live.keepSeconds,

@@ -143,14 +143,20 @@ describe('mention suggestions', () => {
     expect((await t.api('GET', '/api/mentions?q=', { as: reader })).statusCode).toBe(400);
   });
 
-  it('is rate limited', async () => {
-    const limited = await createTestApp({ RATE_LIMIT_SEARCH: '3' });
+  it('is rate limited, as are reactions', async () => {
+    const limited = await createTestApp({ RATE_LIMIT_SEARCH: '3', RATE_LIMIT_POSTING: '1' });
     try {
       const member = await createMember(limited.db);
       const codes = [];
       for (let i = 0; i < 4; i++)
         codes.push((await limited.api('GET', '/api/mentions?q=ab', { as: member })).statusCode);
       expect(codes).toEqual([200, 200, 200, 429]);
+      const writer = await createMember(limited.db);
+      const { post } = await createThread(limited.db, writer, (await createCategory(limited.db)).id);
+      const toggles = [];
+      for (let i = 0; i < 5; i++)
+        toggles.push((await limited.api('PUT', `/api/posts/${post.id}/emoji/${enc('👍')}`, { as: member })).statusCode);
+      expect(toggles).toEqual([200, 200, 200, 200, 429]);
     } finally {
       await limited.close();
     }

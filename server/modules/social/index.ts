@@ -12,15 +12,24 @@ import { TagsService } from './tags.service.ts';
 
 export { DEFAULT_SOCIAL_SETTINGS, type SocialSettings } from './social.settings.ts';
 export { normaliseTag } from './tags.rules.ts';
+export { type SocialLimits } from './social.schemas.ts';
 
-/** Registers the module's routes with its services built on the database. */
-export async function registerSocial(app: import('fastify').FastifyInstance, db: Db, options: { rateLimit: number }) {
+/**
+ * Registers the module's routes with its services built on the database. `searchLimit`: mention suggestions per
+ * minute per client; `postingLimit`: polls and tags per minute per member (reactions and votes get four times it).
+ */
+export async function registerSocial(
+  app: import('fastify').FastifyInstance,
+  db: Db,
+  options: { searchLimit: number; postingLimit: number },
+) {
   const settings = new SocialSettingsStore(db);
   const emoji = new EmojiReactionsService(db, settings);
   const polls = new PollsService(db);
   const tags = new TagsService(db, settings);
   const social = new SocialService(db, settings, emoji, polls, tags);
-  await app.register(socialRoutes, { social, emoji, mentions: new MentionsService(db), rateLimit: options.rateLimit });
-  await app.register(pollsRoutes, { polls });
-  await app.register(tagsRoutes, { tags });
+  const limits = { search: options.searchLimit, posting: options.postingLimit, reacting: options.postingLimit * 4 };
+  await app.register(socialRoutes, { social, emoji, mentions: new MentionsService(db), limits });
+  await app.register(pollsRoutes, { polls, limits });
+  await app.register(tagsRoutes, { tags, limits });
 }

@@ -2,10 +2,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { errors, Id } from '../../http/schemas.ts';
-import { Poll, PollResults } from './social.schemas.ts';
+import { perMinute, Poll, PollResults, type SocialLimits } from './social.schemas.ts';
 import { POLL_LIMITS, type PollsService } from './polls.service.ts';
 
-export async function pollsRoutes(fastify: FastifyInstance, { polls }: { polls: PollsService }) {
+export async function pollsRoutes(
+  fastify: FastifyInstance,
+  { polls, limits }: { polls: PollsService; limits: SocialLimits },
+) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['social'];
   const params = Type.Object({ id: Id });
@@ -13,6 +16,7 @@ export async function pollsRoutes(fastify: FastifyInstance, { polls }: { polls: 
   app.post(
     '/api/posts/:id/poll',
     {
+      config: perMinute('post', limits.posting),
       schema: {
         operationId: 'createPoll',
         tags,
@@ -28,7 +32,7 @@ export async function pollsRoutes(fastify: FastifyInstance, { polls }: { polls: 
           results: Type.Optional(PollResults),
           closesAt: Type.Optional(Type.String({ format: 'date-time' })),
         }),
-        response: { 201: Poll, ...errors(400, 401, 403, 404, 409, 422) },
+        response: { 201: Poll, ...errors(400, 401, 403, 404, 409, 422, 429) },
       },
     },
     async (req, reply) => {
@@ -60,13 +64,14 @@ export async function pollsRoutes(fastify: FastifyInstance, { polls }: { polls: 
   app.put(
     '/api/polls/:id/vote',
     {
+      config: perMinute('react', limits.reacting),
       schema: {
         operationId: 'votePoll',
         tags,
         summary: "Cast or change one's vote (an empty list withdraws it); 409 once the poll is closed",
         params,
         body: Type.Object({ optionIds: Type.Array(Id, { maxItems: POLL_LIMITS.maxOptions }) }),
-        response: { 200: Poll, ...errors(400, 401, 403, 404, 409, 422) },
+        response: { 200: Poll, ...errors(400, 401, 403, 404, 409, 422, 429) },
       },
     },
     async (req) => polls.vote(req.actor, req.params.id, req.body.optionIds),

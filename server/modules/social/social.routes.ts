@@ -4,18 +4,17 @@ import { Type } from 'typebox';
 import { errors, Id } from '../../http/schemas.ts';
 import type { EmojiReactionsService } from './emoji.service.ts';
 import type { MentionsService } from './mentions.service.ts';
-import { EmojiCount, EmojiParam, Poll, SocialSettingsSchema } from './social.schemas.ts';
+import { EmojiCount, EmojiParam, perMinute, Poll, type SocialLimits, SocialSettingsSchema } from './social.schemas.ts';
 import type { SocialService } from './social.service.ts';
 
 export interface SocialRouteDeps {
   social: SocialService;
   emoji: EmojiReactionsService;
   mentions: MentionsService;
-  /** Suggestions per minute for one client (the search limit). */
-  rateLimit: number;
+  limits: SocialLimits;
 }
 
-export async function socialRoutes(fastify: FastifyInstance, { social, emoji, mentions, rateLimit }: SocialRouteDeps) {
+export async function socialRoutes(fastify: FastifyInstance, { social, emoji, mentions, limits }: SocialRouteDeps) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['social'];
 
@@ -45,12 +44,13 @@ export async function socialRoutes(fastify: FastifyInstance, { social, emoji, me
     app.route({
       method: on ? 'PUT' : 'DELETE',
       url: '/api/posts/:id/emoji/:emoji',
+      config: perMinute('react', limits.reacting),
       schema: {
         operationId: on ? 'addEmojiReaction' : 'removeEmojiReaction',
         tags,
         summary: on ? 'React to a post with an emoji of the set' : 'Take back an emoji reaction',
         params: Type.Object({ id: Id, emoji: EmojiParam }),
-        response: { 200: EmojiCount, ...errors(400, 401, 403, 404, 422) },
+        response: { 200: EmojiCount, ...errors(400, 401, 403, 404, 422, 429) },
       },
       handler: async (req) => emoji.react(req.actor, req.params.id, req.params.emoji, on),
     });
@@ -78,13 +78,7 @@ export async function socialRoutes(fastify: FastifyInstance, { social, emoji, me
   app.get(
     '/api/mentions',
     {
-      config: {
-        rateLimit: {
-          max: rateLimit,
-          timeWindow: '1 minute',
-          keyGenerator: (req: { actor: { id: number } | null; ip: string }) => `mentions:${req.actor?.id ?? req.ip}`,
-        },
-      },
+      config: perMinute('mentions', limits.search),
       schema: {
         operationId: 'suggestMentions',
         tags,

@@ -48,3 +48,19 @@ export const SocialSettingsSchema = Type.Object({
   tagCreateTrustLevel: Type.Integer({ minimum: 0, maximum: 4 }),
   maxTagsPerThread: Type.Integer({ minimum: 1, maximum: 10 }),
 });
+
+/** Requests per minute: mention suggestions per client, polls and tags per member, reactions and votes per member. */
+export interface SocialLimits {
+  search: number;
+  posting: number;
+  reacting: number;
+}
+
+/** A route's rate limit (counted in PostgreSQL for every node), per member or, for visitors, per address. */
+export const perMinute = (namespace: string, max: number) => ({
+  rateLimit: {
+    max,
+    timeWindow: '1 minute',
+    keyGenerator: (req: { actor: { id: number } | null; ip: string }) => `${namespace}:${req.actor?.id ?? req.ip}`,
+  },
+});

@@ -2,10 +2,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { errors, Id, Ok } from '../../http/schemas.ts';
-import { Tag, TagName } from './social.schemas.ts';
+import { perMinute, type SocialLimits, Tag, TagName } from './social.schemas.ts';
 import type { TagsService } from './tags.service.ts';
 
-export async function tagsRoutes(fastify: FastifyInstance, { tags: service }: { tags: TagsService }) {
+export async function tagsRoutes(
+  fastify: FastifyInstance,
+  { tags: service, limits }: { tags: TagsService; limits: SocialLimits },
+) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['social'];
   const params = Type.Object({ name: TagName });
@@ -41,12 +44,13 @@ export async function tagsRoutes(fastify: FastifyInstance, { tags: service }: { 
   app.post(
     '/api/tags',
     {
+      config: perMinute('post', limits.posting),
       schema: {
         operationId: 'createTag',
         tags,
         summary: 'Create a tag (staff, and members from the trust level the settings name)',
         body: Type.Object({ name: TagName, description: Type.Optional(Description) }),
-        response: { 201: Tag, ...errors(401, 403, 409, 422) },
+        response: { 201: Tag, ...errors(401, 403, 409, 422, 429) },
       },
     },
     async (req, reply) => reply.code(201).send(await service.create(req.actor, req.body)),
@@ -99,13 +103,17 @@ export async function tagsRoutes(fastify: FastifyInstance, { tags: service }: { 
   app.put(
     '/api/threads/:id/tags',
     {
+      config: perMinute('post', limits.posting),
       schema: {
         operationId: 'setThreadTags',
         tags,
         summary: "Set a thread's tags (its author or a moderator); a missing tag is created if the member may",
         params: Type.Object({ id: Id }),
         body: Type.Object({ tags: Type.Array(TagName, { maxItems: 10 }) }),
-        response: { 200: Type.Object({ tags: Type.Array(Type.String()) }), ...errors(400, 401, 403, 404, 422) },
+        response: {
+          200: Type.Object({ tags: Type.Array(Type.String()) }),
+          ...errors(400, 401, 403, 404, 422, 429),
+        },
       },
     },
     async (req) => service.setThreadTags(req.actor, req.params.id, req.body.tags),

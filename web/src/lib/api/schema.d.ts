@@ -7525,6 +7525,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Every error has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     getPost: {
@@ -7922,6 +7931,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Every error has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     removeEmojiReaction: {
@@ -7991,6 +8009,15 @@ export interface operations {
             };
             /** @description Every error has this shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8185,6 +8212,15 @@ export interface operations {
             };
             /** @description Every error has this shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9017,6 +9053,15 @@ export interface operations {
             };
             /** @description Every error has this shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10666,6 +10711,15 @@ export interface operations {
             };
             /** @description Every error has this shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

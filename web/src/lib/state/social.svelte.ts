@@ -23,11 +23,15 @@ export class SocialState {
   tags = $state<string[]>([]);
   ready = $state(false);
 
-  constructor(id: () => number) {
+  /** `initial`: what the server rendered the page with (the state starts from it instead of asking again). */
+  constructor(id: () => number, initial?: ThreadSocial) {
     this.#id = id;
+    if (initial) this.#apply(initial);
+    let loaded = !!initial;
     $effect(() => {
       void this.id;
-      void this.load();
+      if (loaded) loaded = false;
+      else void this.load();
     });
     $effect(() =>
       live.follow(`thread:${this.id}`, (m) => {
@@ -45,18 +49,21 @@ export class SocialState {
 
   load = async () => {
     try {
-      const data = await api.threadSocial(this.id);
-      const grouped: Record<number, EmojiCount[]> = {};
-      for (const r of data.reactions) (grouped[r.postId] ??= []).push(r);
-      this.reactionSet = data.reactionSet;
-      this.reactions = grouped;
-      this.polls = Object.fromEntries(data.polls.map((p) => [p.postId, p]));
-      this.tags = data.tags;
-      this.ready = true;
+      this.#apply(await api.threadSocial(this.id));
     } catch {
       /* the thread itself reports errors; without this, posts simply show no reactions */
     }
   };
+
+  #apply(data: ThreadSocial) {
+    const grouped: Record<number, EmojiCount[]> = {};
+    for (const r of data.reactions) (grouped[r.postId] ??= []).push(r);
+    this.reactionSet = data.reactionSet;
+    this.reactions = grouped;
+    this.polls = Object.fromEntries(data.polls.map((p) => [p.postId, p]));
+    this.tags = data.tags;
+    this.ready = true;
+  }
 
   /** Sets an emoji's count on a post, keeping the reader's own mark unless `mine` says otherwise. */
   #count(postId: number, emoji: string, count: number, mine?: boolean) {
