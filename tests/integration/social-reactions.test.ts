@@ -87,6 +87,17 @@ describe('emoji reactions', () => {
     expect(foreign.statusCode).toBe(403);
   });
 
+  it('keeps the visitors’ summary briefly, and forgets it on a write', async () => {
+    const { thread, post } = await createThread(t.db, author, category.id);
+    const read = async () => (await t.api('GET', `/api/threads/${thread.id}/social`)).json().reactions;
+    expect(await read()).toEqual([]);
+    t.resetQueries();
+    expect(await read()).toEqual([]);
+    expect(t.queries.filter((q) => q.includes('post_emoji_reactions'))).toEqual([]);
+    await t.api('PUT', `/api/posts/${post.id}/emoji/${enc('🙏')}`, { as: reader });
+    expect(await read()).toEqual([{ postId: post.id, emoji: '🙏', count: 1, mine: false }]);
+  });
+
   it('pushes the new count to the thread’s live subscribers', async () => {
     const { thread, post } = await createThread(t.db, author, category.id);
     await t.app.listen({ port: 0, host: '127.0.0.1' });

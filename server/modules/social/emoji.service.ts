@@ -5,6 +5,7 @@ import type { Db } from '../../db/kysely.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { EmojiReactionsRepository } from './emoji.repository.ts';
 import type { SocialSettingsStore } from './social.settings.ts';
+import type { Forget } from './visitor-cache.ts';
 
 /**
  * Emoji reactions: a member's quick answer to a post, from the set community managers choose. Unlike likes and
@@ -18,6 +19,7 @@ export class EmojiReactionsService {
   constructor(
     private readonly db: Db,
     private readonly settings: SocialSettingsStore,
+    private readonly visitors: Forget,
   ) {
     this.posts = new PostsRepository(db);
     this.threads = new ThreadsRepository(db);
@@ -52,6 +54,7 @@ export class EmojiReactionsService {
     } else {
       await this.reactions.remove(post.id, actor.id, emoji);
     }
+    this.visitors.forget(post.thread_id);
     return { postId: post.id, emoji, count: await this.reactions.count(post.id, emoji), mine: on };
   }
 

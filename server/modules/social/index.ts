@@ -9,6 +9,7 @@ import { SocialService } from './social.service.ts';
 import { SocialSettingsStore } from './social.settings.ts';
 import { tagsRoutes } from './tags.routes.ts';
 import { TagsService } from './tags.service.ts';
+import { VisitorCache } from './visitor-cache.ts';
 
 export { DEFAULT_SOCIAL_SETTINGS, type SocialSettings } from './social.settings.ts';
 export { normaliseTag } from './tags.rules.ts';
@@ -24,10 +25,11 @@ export async function registerSocial(
   options: { searchLimit: number; postingLimit: number },
 ) {
   const settings = new SocialSettingsStore(db);
-  const emoji = new EmojiReactionsService(db, settings);
-  const polls = new PollsService(db);
-  const tags = new TagsService(db, settings);
-  const social = new SocialService(db, settings, emoji, polls, tags);
+  const visitors = new VisitorCache<Awaited<ReturnType<SocialService['forThread']>>>();
+  const emoji = new EmojiReactionsService(db, settings, visitors);
+  const polls = new PollsService(db, visitors);
+  const tags = new TagsService(db, settings, visitors);
+  const social = new SocialService(db, settings, emoji, polls, tags, visitors);
   const limits = { search: options.searchLimit, posting: options.postingLimit, reacting: options.postingLimit * 4 };
   await app.register(socialRoutes, { social, emoji, mentions: new MentionsService(db), limits });
   await app.register(pollsRoutes, { polls, limits });

@@ -5,6 +5,7 @@ import type { Db } from '../../db/kysely.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { type NewPoll, PollsRepository } from './polls.repository.ts';
+import type { Forget } from './visitor-cache.ts';
 
 type PollRow = NonNullable<Awaited<ReturnType<PollsRepository['getById']>>>;
 type OptionRow = Awaited<ReturnType<PollsRepository['options']>>[number];
@@ -24,7 +25,10 @@ export class PollsService {
   private readonly threads: ThreadsRepository;
   private readonly polls: PollsRepository;
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    private readonly visitors: Forget,
+  ) {
     this.posts = new PostsRepository(db);
     this.threads = new ThreadsRepository(db);
     this.polls = new PollsRepository(db);
@@ -129,6 +133,7 @@ export class PollsService {
     const id = await this.db
       .transaction()
       .execute((trx) => new PollsRepository(trx).create({ ...input, postId: post.id, question, options }));
+    this.visitors.forget(post.thread_id);
     return this.one(actor, id);
   }
 
@@ -154,6 +159,7 @@ export class PollsService {
       if (isClosed(current, now)) throw new ConflictError('poll.closed', 'This poll is closed.');
       await polls.setVote(poll.id, actor.id, chosen);
     });
+    this.visitors.forget(post.thread_id);
     return this.one(actor, poll.id);
   }
 
@@ -174,6 +180,7 @@ export class PollsService {
         });
       }
     });
+    this.visitors.forget(post.thread_id);
     return this.one(actor, poll.id);
   }
 }

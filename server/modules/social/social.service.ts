@@ -8,6 +8,7 @@ import type { EmojiReactionsService } from './emoji.service.ts';
 import type { PollsService } from './polls.service.ts';
 import { isEmoji, type SocialSettings, type SocialSettingsStore } from './social.settings.ts';
 import type { TagsService } from './tags.service.ts';
+import type { VisitorCache } from './visitor-cache.ts';
 
 /**
  * What the thread page adds to its posts, in one request after the page itself: emoji reactions, polls and tags
@@ -22,6 +23,7 @@ export class SocialService {
     private readonly emoji: EmojiReactionsService,
     private readonly polls: PollsService,
     private readonly tags: TagsService,
+    private readonly visitors: VisitorCache<Awaited<ReturnType<SocialService['read']>>>,
   ) {
     this.threads = new ThreadsRepository(db);
   }
@@ -29,6 +31,12 @@ export class SocialService {
   async forThread(actor: Actor | null, threadId: number) {
     const thread = await this.threads.getById(threadId);
     if (!thread || !canSeeThread(actor, thread)) throw new NotFoundError('thread.not_found', 'No such thread.');
+    // Visitors all see the same summary: kept briefly per node (see VisitorCache).
+    return actor ? this.read(actor, thread.id) : this.visitors.get(thread.id, () => this.read(null, thread.id));
+  }
+
+  private async read(actor: Actor | null, threadId: number) {
+    const thread = { id: threadId };
     const [settings, reactions, polls, tags] = await Promise.all([
       this.settings.get(),
       this.emoji.forThread(actor, thread.id),
@@ -65,6 +73,7 @@ export class SocialService {
       });
       return this.settings.set(patch);
     });
+    this.visitors.forget();
     return after;
   }
 }

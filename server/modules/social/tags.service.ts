@@ -7,6 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from
 import type { SocialSettingsStore } from './social.settings.ts';
 import { normaliseTag } from './tags.rules.ts';
 import { TagsRepository } from './tags.repository.ts';
+import type { Forget } from './visitor-cache.ts';
 
 const toTag = (row: { name: string; description: string; thread_count: number }) => ({
   name: row.name,
@@ -25,6 +26,7 @@ export class TagsService {
   constructor(
     private readonly db: Db,
     private readonly settings: SocialSettingsStore,
+    private readonly visitors: Forget,
   ) {
     this.tags = new TagsRepository(db);
     this.threads = new ThreadsRepository(db);
@@ -92,6 +94,7 @@ export class TagsService {
       for (const name of missing) ids.push(await tags.create(name, '', actor.id));
       await tags.recount(await tags.setForThread(thread.id, ids));
     });
+    this.visitors.forget(thread.id);
     return { tags: await this.tags.forThread(thread.id) };
   }
 
@@ -114,6 +117,7 @@ export class TagsService {
         description: { from: tag.description, to: description },
       });
     });
+    this.visitors.forget();
     return this.get(newName);
   }
 
@@ -129,6 +133,7 @@ export class TagsService {
       await tags.recount([target.id]);
       await this.audit(trx, actor, 'tag.merged', String(target.id), { from: source.name, into: target.name });
     });
+    this.visitors.forget();
     return this.get(target.name);
   }
 
@@ -139,6 +144,7 @@ export class TagsService {
       await new TagsRepository(trx).delete(tag.id);
       await this.audit(trx, actor, 'tag.deleted', String(tag.id), { name: tag.name, threads: tag.thread_count });
     });
+    this.visitors.forget();
     return { ok: true };
   }
 }

@@ -8,6 +8,7 @@ export const enSocial: Shape<typeof frSocial> = {
   'social.reactWith': 'React with {emoji}',
   'social.reactionCount': { one: '{emoji}: {n} reaction', other: '{emoji}: {n} reactions' },
   'social.reactors': 'Who reacted with {emoji}',
+  'social.whoReacted': 'Who reacted',
   'social.reactorsLoading': 'Loading…',
   'social.reactorsAndMore': 'and others',
   'social.loginToReact': 'Log in to react',

@@ -7,6 +7,7 @@ export const frSocial = {
   'social.reactWith': 'Réagir avec {emoji}',
   'social.reactionCount': { one: '{emoji}\u00a0: {n} réaction', other: '{emoji}\u00a0: {n} réactions' },
   'social.reactors': 'Qui a réagi avec {emoji}',
+  'social.whoReacted': 'Qui a réagi',
   'social.reactorsLoading': 'Chargement…',
   'social.reactorsAndMore': 'et d’autres',
   'social.loginToReact': 'Connectez-vous pour réagir',
