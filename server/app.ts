@@ -69,6 +69,7 @@ import {
 } from './modules/search/index.ts';
 import { CommunitySettingsStore, siteRoutes, SiteSettingsService } from './modules/site/index.ts';
 import { ImageProcessor, LocalDiskStorage, S3Storage, uploadsRoutes, UploadsService } from './modules/uploads/index.ts';
+import { registerSocial } from './modules/social/index.ts';
 import {
   DigestJob,
   MailHousekeeping,
@@ -289,6 +290,10 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   app.addHook('onReady', async () => buzz.start());
   app.addHook('onClose', () => buzz.stop());
   await app.register(ideasRoutes, { ideas: new IdeasService(db, config.publicUrl) });
+  await registerSocial(app, db, {
+    searchLimit: config.rateLimits.search,
+    postingLimit: config.rateLimits.posting,
+  });
   const liveHub = new LiveHub(db, {
     databaseUrl,
     keepSeconds: config.live.keepSeconds,

@@ -49,6 +49,7 @@ export const PERMISSIONS = {
   'thread.move': 'moderator',
   'thread.tag.any': 'moderator',
   'member.sanction': 'moderator',
+  'tag.manage': 'moderator',
   'thread.announce': 'community_manager',
   'thread.pin': 'community_manager',
   'thread.feature': 'community_manager',
@@ -69,6 +70,7 @@ export const PERMISSIONS = {
   'mail.settings': 'community_manager',
   'community.settings': 'community_manager',
   'newsletter.manage': 'community_manager',
+  'social.settings': 'community_manager',
   // The outgoing mail holds live links (password resets): whoever reads it can take over any account.
   'mail.outbox': 'admin',
   'member.set_role': 'admin',

@@ -7,6 +7,8 @@ export type ThreadSort = 'latest' | 'top' | 'unanswered';
 
 export interface ThreadListOptions {
   categoryId?: number;
+  /** Only threads carrying this tag (its normalised name). */
+  tag?: string;
   sort: ThreadSort;
   /** The sort key of the last row already seen: [date, id] for latest/unanswered, [score, id] for top. */
   after?: readonly (number | Date)[];
@@ -53,9 +55,20 @@ export class ThreadsRepository {
 
   /** Keyset pagination on an index per sort; never OFFSET. */
   list(options: ThreadListOptions) {
-    const { sort, after, limit, categoryId } = options;
+    const { sort, after, limit, categoryId, tag } = options;
     let query = this.listQuery()
       .$if(categoryId !== undefined, (q) => q.where('threads.category_id', '=', categoryId!))
+      .$if(tag !== undefined, (q) =>
+        q.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('thread_tags')
+              .innerJoin('tags', 'tags.id', 'thread_tags.tag_id')
+              .whereRef('thread_tags.thread_id', '=', 'threads.id')
+              .where('tags.name', '=', tag!)
+              .select('thread_tags.thread_id'),
+          ),
+        ),
+      )
       .$if(options.excludePinned === true, (q) =>
         options.categoryId === undefined
           ? q.where('threads.pinned_global', '=', false)

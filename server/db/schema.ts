@@ -263,6 +263,46 @@ export interface Notifications {
   updated_at: Generated<Timestamp>;
 }
 
+export interface PollOptions {
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  label: string;
+  poll_id: number;
+  position: number;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Polls {
+  closed_at: Timestamp | null;
+  closed_by: number | null;
+  closes_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  multiple: Generated<boolean>;
+  post_id: number;
+  question: string;
+  results: Generated<"always" | "voted" | "closed">;
+  updated_at: Generated<Timestamp>;
+  voters: Generated<number>;
+}
+
+export interface PollVotes {
+  created_at: Generated<Timestamp>;
+  member_id: number;
+  option_id: number;
+  poll_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface PostEmojiReactions {
+  created_at: Generated<Timestamp>;
+  emoji: string;
+  id: Generated<number>;
+  member_id: number;
+  post_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface PostRevisions {
   body_md: string;
   created_at: Generated<Timestamp>;
@@ -425,6 +465,16 @@ export interface SsoStates {
   updated_at: Generated<Timestamp>;
 }
 
+export interface Tags {
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  description: Generated<string>;
+  id: Generated<number>;
+  name: string;
+  thread_count: Generated<number>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface ThreadFollows {
   created_at: Generated<Timestamp>;
   member_id: number;
@@ -458,6 +508,13 @@ export interface Threads {
   updated_at: Generated<Timestamp>;
   version: Generated<number>;
   vote_count: Generated<number>;
+}
+
+export interface ThreadTags {
+  created_at: Generated<Timestamp>;
+  tag_id: number;
+  thread_id: number;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface TopicTemplates {
@@ -516,6 +573,10 @@ export interface DB {
   netiquette_rules: NetiquetteRules;
   newsletters: Newsletters;
   notifications: Notifications;
+  poll_options: PollOptions;
+  poll_votes: PollVotes;
+  polls: Polls;
+  post_emoji_reactions: PostEmojiReactions;
   post_revisions: PostRevisions;
   post_search: PostSearch;
   posts: Posts;
@@ -531,7 +592,9 @@ export interface DB {
   site_settings: SiteSettings;
   sso_signups: SsoSignups;
   sso_states: SsoStates;
+  tags: Tags;
   thread_follows: ThreadFollows;
+  thread_tags: ThreadTags;
   threads: Threads;
   topic_templates: TopicTemplates;
   upload_posts: UploadPosts;

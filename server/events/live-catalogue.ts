@@ -19,6 +19,20 @@ export const LIVE_EVENTS = {
     topic: 'thread',
     data: Type.Object({ ...PostRef, likes: Type.Integer(), helpful: Type.Integer() }),
   },
+  'post.emoji': {
+    topic: 'thread',
+    data: Type.Object({ ...PostRef, emoji: Type.String(), count: Type.Integer() }),
+  },
+  'poll.updated': {
+    topic: 'thread',
+    data: Type.Object({
+      pollId: Type.Integer(),
+      postId: Type.Integer(),
+      threadId: Type.Integer(),
+      voters: Type.Integer(),
+      closed: Type.Boolean(),
+    }),
+  },
   'idea.updated': {
     topic: 'thread',
     data: Type.Object({ threadId: Type.Integer(), status: IdeaStatusSchema, votes: Type.Integer() }),

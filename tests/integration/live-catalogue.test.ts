@@ -37,6 +37,16 @@ describe('the live-event catalogue', () => {
     const reply = await createReply(db, reader, thread.id);
     await db.updateTable('posts').set({ body_md: 'Réponse corrigée.' }).where('id', '=', reply.id).execute();
     await db.updateTable('posts').set({ like_count: 1, helpful_count: 1 }).where('id', '=', reply.id).execute();
+    await db
+      .insertInto('post_emoji_reactions')
+      .values({ post_id: reply.id, member_id: author.id, emoji: '👍' })
+      .execute();
+    const poll = await db
+      .insertInto('polls')
+      .values({ post_id: reply.id, question: 'Oui ?' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db.updateTable('polls').set({ voters: 1 }).where('id', '=', poll.id).execute();
     await db.updateTable('posts').set({ state: 'hidden' }).where('id', '=', reply.id).execute();
     const { thread: idea } = await createThread(db, author, category.id, { kind: 'idea' });
     await db.updateTable('threads').set({ idea_status: 'planned' }).where('id', '=', idea.id).execute();

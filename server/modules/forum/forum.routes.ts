@@ -122,6 +122,7 @@ export async function forumRoutes(
       forum.listThreads({
         actor: req.actor,
         categorySlug: req.params.slug,
+        tag: req.query.tag,
         sort: req.query.sort ?? 'latest',
         cursor: req.query.cursor,
         limit: req.query.limit,
@@ -140,7 +141,12 @@ export async function forumRoutes(
       },
     },
     async (req) =>
-      forum.listThreads({ sort: req.query.sort ?? 'latest', cursor: req.query.cursor, limit: req.query.limit }),
+      forum.listThreads({
+        sort: req.query.sort ?? 'latest',
+        tag: req.query.tag,
+        cursor: req.query.cursor,
+        limit: req.query.limit,
+      }),
   );
 
   app.get(

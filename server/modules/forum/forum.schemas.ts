@@ -85,6 +85,7 @@ export const ThreadListQuery = Type.Object({
   sort: Type.Optional(Type.Union([Type.Literal('latest'), Type.Literal('top'), Type.Literal('unanswered')])),
   cursor: Type.Optional(Cursor),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+  tag: Type.Optional(Type.String({ minLength: 1, maxLength: 60, description: 'Only threads carrying this tag' })),
 });
 
 export const ThreadListResponse = Type.Object({

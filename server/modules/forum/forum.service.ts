@@ -164,6 +164,8 @@ export class ForumService {
 
   async listThreads(options: {
     categorySlug?: string;
+    /** Only threads carrying this tag (issue 19). */
+    tag?: string;
     sort: ThreadSort;
     cursor?: string;
     limit?: number;
@@ -182,10 +184,11 @@ export class ForumService {
     const firstPage = after === undefined;
     // The latest threads show pinned ones apart: a category's own and those pinned everywhere; the home page's
     // list, those pinned everywhere.
-    const showPinnedApart = options.sort === 'latest';
+    const showPinnedApart = options.sort === 'latest' && options.tag === undefined;
     const [rows, pinned] = await Promise.all([
       this.threads.list({
         categoryId: category?.id,
+        tag: options.tag,
         sort: options.sort,
         after,
         limit: limit + 1,

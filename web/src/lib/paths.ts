@@ -14,7 +14,7 @@ function withQuery(path: string, query: Query = {}): string {
 
 export const paths = {
   home: () => '/',
-  category: (slug: string, query?: { sort?: string; cursor?: string }) =>
+  category: (slug: string, query?: { sort?: string; cursor?: string; tag?: string }) =>
     withQuery(`/c/${encodeURIComponent(slug)}`, query),
   /** A thread, at `page` (1 is left out) and scrolled to `post` when given. */
   thread: (id: number, at: { page?: number; post?: number | null } = {}) =>
@@ -47,4 +47,8 @@ export const paths = {
   ssoStart: (provider: string, query: { returnTo?: string; intent?: 'link' } = {}) =>
     withQuery(`/api/auth/sso/${encodeURIComponent(provider)}/start`, query),
   welcome: () => '/welcome',
+  // social (issue 19)
+  tags: () => '/tags',
+  tag: (name: string, query?: { category?: string; cursor?: string }) =>
+    withQuery(`/tags/${encodeURIComponent(name)}`, query),
 };

@@ -168,6 +168,19 @@ export const routes = {
     title: 'outbox.title',
     menu: true,
   }),
+  tags: route({
+    path: paths.tags(),
+    page: () => import('../pages/Tags.svelte'),
+    access: 'visitor',
+    title: 'tags.title',
+  }),
+  tag: route({
+    pattern: /^\/tags\/(?<name>[^/]+)\/?$/,
+    page: () => import('../pages/Tag.svelte'),
+    props: (p) => ({ name: p.name! }),
+    identity: (p) => p.name,
+    access: 'visitor',
+  }),
   profile: route({
     pattern: /^\/u\/(?<username>[^/]+)\/?$/,
     page: () => import('../pages/Profile.svelte'),

@@ -151,12 +151,14 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
     health: (days: number) => call(http.GET('/api/community/health', { params: { query: { days } } })),
     scheduled: () => call(http.GET('/api/threads/scheduled')),
     categories: () => call(http.GET('/api/categories')),
-    latest: (cursor?: string | null, limit?: number) =>
-      call(http.GET('/api/threads', { params: { query: { cursor: cursor ?? undefined, limit } } })),
-    categoryThreads: (slug: string, sort: Sort, cursor?: string | null) =>
+    latest: (cursor?: string | null, limit?: number, tag?: string | null) =>
+      call(
+        http.GET('/api/threads', { params: { query: { cursor: cursor ?? undefined, limit, tag: tag ?? undefined } } }),
+      ),
+    categoryThreads: (slug: string, sort: Sort, cursor?: string | null, tag?: string | null) =>
       call(
         http.GET('/api/categories/{slug}/threads', {
-          params: { path: { slug }, query: { sort, cursor: cursor ?? undefined } },
+          params: { path: { slug }, query: { sort, cursor: cursor ?? undefined, tag: tag ?? undefined } },
         }),
       ),
     thread: (threadId: number, after = 0, limit?: number) =>
@@ -271,6 +273,38 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
     setAvatar: (file: Blob, focus: { x: number; y: number }, onProgress?: (fraction: number) => void) =>
       sendFile<Ok<'setAvatar'>>(`/api/me/avatar?x=${focus.x.toFixed(3)}&y=${focus.y.toFixed(3)}`, file, onProgress),
     removeAvatar: () => call(http.DELETE('/api/me/avatar')),
+    // social (issue 19): emoji reactions, polls, tags, @mention suggestions
+    threadSocial: (threadId: number) => call(http.GET('/api/threads/{id}/social', { params: id(threadId) })),
+    reactEmoji: (postId: number, emoji: string, on: boolean) => {
+      const params = { path: { id: postId, emoji } };
+      return call(
+        on
+          ? http.PUT('/api/posts/{id}/emoji/{emoji}', { params })
+          : http.DELETE('/api/posts/{id}/emoji/{emoji}', { params }),
+      );
+    },
+    emojiReactors: (postId: number, emoji: string) =>
+      call(http.GET('/api/posts/{id}/emoji/{emoji}', { params: { path: { id: postId, emoji } } })),
+    mentions: (q: string, threadId?: number) => call(http.GET('/api/mentions', { params: { query: { q, threadId } } })),
+    socialSettings: () => call(http.GET('/api/social/settings')),
+    updateSocialSettings: (patch: Body<'updateSocialSettings'>) =>
+      call(http.PUT('/api/social/settings', { body: patch })),
+    createPoll: (postId: number, poll: Body<'createPoll'>) =>
+      call(http.POST('/api/posts/{id}/poll', { params: id(postId), body: poll })),
+    poll: (pollId: number) => call(http.GET('/api/polls/{id}', { params: id(pollId) })),
+    votePoll: (pollId: number, optionIds: number[]) =>
+      call(http.PUT('/api/polls/{id}/vote', { params: id(pollId), body: { optionIds } })),
+    closePoll: (pollId: number) => call(http.POST('/api/polls/{id}/close', { params: id(pollId) })),
+    tags: () => call(http.GET('/api/tags')),
+    tag: (name: string) => call(http.GET('/api/tags/{name}', { params: { path: { name } } })),
+    createTag: (name: string, description?: string) => call(http.POST('/api/tags', { body: { name, description } })),
+    updateTag: (name: string, patch: Body<'updateTag'>) =>
+      call(http.PATCH('/api/tags/{name}', { params: { path: { name } }, body: patch })),
+    mergeTag: (name: string, into: string) =>
+      call(http.POST('/api/tags/{name}/merge', { params: { path: { name } }, body: { into } })),
+    deleteTag: (name: string) => call(http.DELETE('/api/tags/{name}', { params: { path: { name } } })),
+    setThreadTags: (threadId: number, tags: string[]) =>
+      call(http.PUT('/api/threads/{id}/tags', { params: id(threadId), body: { tags } })),
   };
 }
 

@@ -866,6 +866,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mentions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members whose name starts with the letters typed after @ (thread participants first) */
+        get: operations["suggestMentions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/moderation/items/{id}/approve": {
         parameters: {
             query?: never;
@@ -1230,6 +1247,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/polls/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A poll, with its results when the reader may see them */
+        get: operations["getPoll"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/polls/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a poll now (its author, or a moderator: audited) */
+        post: operations["closePoll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/polls/{id}/vote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Cast or change one's vote (an empty list withdraws it); 409 once the poll is closed */
+        put: operations["votePoll"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/posts/{id}": {
         parameters: {
             query?: never;
@@ -1266,6 +1334,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/posts/{id}/emoji/{emoji}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who reacted to a post with this emoji (first 100) */
+        get: operations["listEmojiReactors"];
+        /** React to a post with an emoji of the set */
+        put: operations["addEmojiReaction"];
+        post?: never;
+        /** Take back an emoji reaction */
+        delete: operations["removeEmojiReaction"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/posts/{id}/hide": {
         parameters: {
             query?: never;
@@ -1277,6 +1364,23 @@ export interface paths {
         put?: never;
         /** Hide a published post, with a reason (moderators) */
         post: operations["hidePost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{id}/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach a poll to one's post (one per post) */
+        post: operations["createPoll"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1432,6 +1536,78 @@ export interface paths {
         get: operations["getNetiquette"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/social/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The emoji reactions offered and the tag limits */
+        get: operations["getSocialSettings"];
+        /** Change the reactions offered or the tag limits (community managers; audited) */
+        put: operations["updateSocialSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every tag, most used first */
+        get: operations["listTags"];
+        put?: never;
+        /** Create a tag (staff, and members from the trust level the settings name) */
+        post: operations["createTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tags/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One tag (its threads: GET /api/threads?tag=) */
+        get: operations["getTag"];
+        put?: never;
+        post?: never;
+        /** Delete a tag from every thread (moderators; audited) */
+        delete: operations["deleteTag"];
+        options?: never;
+        head?: never;
+        /** Rename a tag or change its description (moderators; audited) */
+        patch: operations["updateTag"];
+        trace?: never;
+    };
+    "/api/tags/{name}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a tag's threads to another tag and delete it (moderators; audited) */
+        post: operations["mergeTag"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1679,6 +1855,40 @@ export interface paths {
         patch: operations["rescheduleThread"];
         trace?: never;
     };
+    "/api/threads/{id}/social": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A thread's emoji reactions, polls and tags, and the reactions offered */
+        get: operations["getThreadSocial"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/threads/{id}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set a thread's tags (its author or a moderator); a missing tag is created if the member may */
+        put: operations["setThreadTags"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/threads/{id}/vote": {
         parameters: {
             query?: never;
@@ -1859,6 +2069,40 @@ export interface components {
             };
             /** @enum {string} */
             event: "post.reactions";
+            /** @description Increasing; send the last one seen as `since` to catch up after a reconnect */
+            id: number;
+            topic: string;
+            /** @enum {string} */
+            type: "event";
+        } | {
+            /** Format: date-time */
+            at: string;
+            data: {
+                count: number;
+                emoji: string;
+                number: number;
+                postId: number;
+                threadId: number;
+            };
+            /** @enum {string} */
+            event: "post.emoji";
+            /** @description Increasing; send the last one seen as `since` to catch up after a reconnect */
+            id: number;
+            topic: string;
+            /** @enum {string} */
+            type: "event";
+        } | {
+            /** Format: date-time */
+            at: string;
+            data: {
+                closed: boolean;
+                pollId: number;
+                postId: number;
+                threadId: number;
+                voters: number;
+            };
+            /** @enum {string} */
+            event: "poll.updated";
             /** @description Increasing; send the last one seen as `since` to catch up after a reconnect */
             id: number;
             topic: string;
@@ -3621,6 +3865,8 @@ export interface operations {
                 cursor?: string;
                 limit?: number;
                 sort?: "latest" | "top" | "unanswered";
+                /** @description Only threads carrying this tag */
+                tag?: string;
             };
             header?: never;
             path: {
@@ -5901,6 +6147,64 @@ export interface operations {
             };
         };
     };
+    suggestMentions: {
+        parameters: {
+            query: {
+                q: string;
+                /** @description A numeric id */
+                threadId?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        members: {
+                            displayName: string;
+                            /** @description Wrote in the thread */
+                            participant: boolean;
+                            username: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     approveModerationItem: {
         parameters: {
             query?: never;
@@ -7895,6 +8199,276 @@ export interface operations {
             };
         };
     };
+    getPoll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        canClose: boolean;
+                        closed: boolean;
+                        /** Format: date-time */
+                        closesAt: string | null;
+                        id: number;
+                        multiple: boolean;
+                        options: {
+                            id: number;
+                            label: string;
+                            mine: boolean;
+                            votes: number | null;
+                        }[];
+                        postId: number;
+                        question: string;
+                        /**
+                         * @description When results show: at once, once the reader voted, or once the poll closed
+                         * @enum {string}
+                         */
+                        results: "always" | "voted" | "closed";
+                        voted: boolean;
+                        /** @description null while results are hidden from this reader */
+                        voters: number | null;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    closePoll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        canClose: boolean;
+                        closed: boolean;
+                        /** Format: date-time */
+                        closesAt: string | null;
+                        id: number;
+                        multiple: boolean;
+                        options: {
+                            id: number;
+                            label: string;
+                            mine: boolean;
+                            votes: number | null;
+                        }[];
+                        postId: number;
+                        question: string;
+                        /**
+                         * @description When results show: at once, once the reader voted, or once the poll closed
+                         * @enum {string}
+                         */
+                        results: "always" | "voted" | "closed";
+                        voted: boolean;
+                        /** @description null while results are hidden from this reader */
+                        voters: number | null;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    votePoll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    optionIds: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        canClose: boolean;
+                        closed: boolean;
+                        /** Format: date-time */
+                        closesAt: string | null;
+                        id: number;
+                        multiple: boolean;
+                        options: {
+                            id: number;
+                            label: string;
+                            mine: boolean;
+                            votes: number | null;
+                        }[];
+                        postId: number;
+                        question: string;
+                        /**
+                         * @description When results show: at once, once the reader voted, or once the poll closed
+                         * @enum {string}
+                         */
+                        results: "always" | "voted" | "closed";
+                        voted: boolean;
+                        /** @description null while results are hidden from this reader */
+                        voters: number | null;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getPost: {
         parameters: {
             query?: never;
@@ -8168,6 +8742,224 @@ export interface operations {
             };
         };
     };
+    listEmojiReactors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description One emoji of the reaction set */
+                emoji: string;
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        members: {
+                            displayName: string;
+                            username: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addEmojiReaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description One emoji of the reaction set */
+                emoji: string;
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        emoji: string;
+                        /** @description Whether the reader is among them */
+                        mine: boolean;
+                        postId: number;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    removeEmojiReaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description One emoji of the reaction set */
+                emoji: string;
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        emoji: string;
+                        /** @description Whether the reader is among them */
+                        mine: boolean;
+                        postId: number;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     hidePost: {
         parameters: {
             query?: never;
@@ -8238,6 +9030,130 @@ export interface operations {
             };
             /** @description Every error has this shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createPoll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    closesAt?: string;
+                    multiple?: boolean;
+                    options: string[];
+                    question: string;
+                    /**
+                     * @description When results show: at once, once the reader voted, or once the poll closed
+                     * @enum {string}
+                     */
+                    results?: "always" | "voted" | "closed";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        canClose: boolean;
+                        closed: boolean;
+                        /** Format: date-time */
+                        closesAt: string | null;
+                        id: number;
+                        multiple: boolean;
+                        options: {
+                            id: number;
+                            label: string;
+                            mine: boolean;
+                            votes: number | null;
+                        }[];
+                        postId: number;
+                        question: string;
+                        /**
+                         * @description When results show: at once, once the reader voted, or once the poll closed
+                         * @enum {string}
+                         */
+                        results: "always" | "voted" | "closed";
+                        voted: boolean;
+                        /** @description null while results are hidden from this reader */
+                        voters: number | null;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8901,6 +9817,482 @@ export interface operations {
             };
         };
     };
+    getSocialSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        maxTagsPerThread: number;
+                        reactions: string[];
+                        tagCreateTrustLevel: number;
+                    };
+                };
+            };
+        };
+    };
+    updateSocialSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    maxTagsPerThread?: number;
+                    reactions?: string[];
+                    tagCreateTrustLevel?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        maxTagsPerThread: number;
+                        reactions: string[];
+                        tagCreateTrustLevel: number;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listTags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tags: {
+                            description: string;
+                            name: string;
+                            /** @description Published threads carrying it */
+                            threads: number;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    createTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        description: string;
+                        name: string;
+                        /** @description Published threads carrying it */
+                        threads: number;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        description: string;
+                        name: string;
+                        /** @description Published threads carrying it */
+                        threads: number;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        description: string;
+                        name: string;
+                        /** @description Published threads carrying it */
+                        threads: number;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    mergeTag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    into: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        description: string;
+                        name: string;
+                        /** @description Published threads carrying it */
+                        threads: number;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listLatestThreads: {
         parameters: {
             query?: {
@@ -8908,6 +10300,8 @@ export interface operations {
                 cursor?: string;
                 limit?: number;
                 sort?: "latest" | "top" | "unanswered";
+                /** @description Only threads carrying this tag */
+                tag?: string;
             };
             header?: never;
             path?: never;
@@ -10231,6 +11625,166 @@ export interface operations {
             };
             /** @description Every error has this shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getThreadSocial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        polls: {
+                            canClose: boolean;
+                            closed: boolean;
+                            /** Format: date-time */
+                            closesAt: string | null;
+                            id: number;
+                            multiple: boolean;
+                            options: {
+                                id: number;
+                                label: string;
+                                mine: boolean;
+                                votes: number | null;
+                            }[];
+                            postId: number;
+                            question: string;
+                            /**
+                             * @description When results show: at once, once the reader voted, or once the poll closed
+                             * @enum {string}
+                             */
+                            results: "always" | "voted" | "closed";
+                            voted: boolean;
+                            /** @description null while results are hidden from this reader */
+                            voters: number | null;
+                        }[];
+                        reactions: {
+                            count: number;
+                            emoji: string;
+                            /** @description Whether the reader is among them */
+                            mine: boolean;
+                            postId: number;
+                        }[];
+                        reactionSet: string[];
+                        tags: string[];
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setThreadTags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    tags: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tags: string[];
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

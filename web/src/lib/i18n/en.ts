@@ -1,6 +1,7 @@
 import { enCommunity } from './en.community.ts';
 import { enAdmin } from './en.admin.ts';
 import { enUploads } from './en.uploads.ts';
+import { enSocial } from './en.social.ts';
 import { enMail } from './en.mail.ts';
 import { enQueue } from './en.queue.ts';
 import { enIdentity } from './en.identity.ts';
@@ -375,4 +376,5 @@ export const en: Messages = {
   ...enAdmin,
   ...enQueue,
   ...enUploads,
+  ...enSocial,
 };

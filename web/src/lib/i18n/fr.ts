@@ -2,6 +2,7 @@
 import { frCommunity } from './fr.community.ts';
 import { frAdmin } from './fr.admin.ts';
 import { frUploads } from './fr.uploads.ts';
+import { frSocial } from './fr.social.ts';
 import { frMail } from './fr.mail.ts';
 import { frQueue } from './fr.queue.ts';
 import { frIdentity } from './fr.identity.ts';
@@ -382,4 +383,5 @@ export const fr = {
   ...frAdmin,
   ...frQueue,
   ...frUploads,
+  ...frSocial,
 } as const;

@@ -210,13 +210,13 @@ export class ThreadState {
    * Sends the reply, then shows it: this page reloaded, or the page it landed on. A refusal keeps the text
    * (and its draft) as written, with the broken rules marked. `sent` runs once the server has the reply.
    */
-  async send(sent: () => void) {
+  async send(sent: (post: { id: number }) => void) {
     if (!this.data || this.sending) return;
     this.sending = true;
     this.sendError = '';
     try {
       const res = await api.reply(this.id, this.reply, this.replyTo?.id);
-      sent();
+      sent(res.post);
       this.reply = '';
       this.replyTo = null;
       const lastPage = Math.ceil(res.post.number / this.pageSize);

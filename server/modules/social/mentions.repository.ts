@@ -1,0 +1,41 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/kysely.ts';
+
+/** Members who can be mentioned, found by prefix (indexed in migration 0034). */
+export class MentionsRepository {
+  constructor(private readonly db: Executor) {}
+
+  /**
+   * Up to `limit` members whose username, display name or username skeleton starts with the prefix; those who
+   * wrote in the thread first, then the most recently seen. Anonymised and banned accounts are never offered.
+   */
+  suggest(options: { prefix: string; skeleton: string; threadId?: number; excludeId?: number; limit: number }) {
+    const like = `${options.prefix.toLowerCase().replace(/[\\%_]/gu, '\\$&')}%`;
+    const skeletonLike = `${options.skeleton.replace(/[\\%_]/gu, '\\$&')}%`;
+    const threadId = options.threadId ?? 0;
+    return this.db
+      .selectFrom('members')
+      .select([
+        'members.username',
+        'members.display_name as displayName',
+        sql<boolean>`EXISTS (SELECT 1 FROM posts p WHERE p.thread_id = ${threadId} AND p.author_id = members.id AND p.state = 'published')`.as(
+          'participant',
+        ),
+      ])
+      .where((eb) =>
+        eb.or([
+          eb(sql`lower(members.username::text)`, 'like', like),
+          eb(sql`lower(members.display_name)`, 'like', like),
+          eb('members.username_skeleton', 'like', skeletonLike),
+        ]),
+      )
+      .where('members.anonymised_at', 'is', null)
+      .where('members.banned_at', 'is', null)
+      .$if(options.excludeId !== undefined, (q) => q.where('members.id', '!=', options.excludeId!))
+      .orderBy(sql`participant`, 'desc')
+      .orderBy(sql`members.last_seen_at DESC NULLS LAST`)
+      .orderBy('members.username')
+      .limit(options.limit)
+      .execute();
+  }
+}

@@ -1,0 +1,28 @@
+import { type Actor, requireActor } from '../../access/access.ts';
+import type { Db } from '../../db/kysely.ts';
+import { skeleton } from '../../lib/confusables.ts';
+import { MentionsRepository } from './mentions.repository.ts';
+
+/** @mention suggestions for the composer: public names only (what a profile shows), 8 at most. */
+export class MentionsService {
+  private readonly mentions: MentionsRepository;
+
+  constructor(db: Db) {
+    this.mentions = new MentionsRepository(db);
+  }
+
+  /** Members only (401 for visitors), so that the member list cannot be walked anonymously. */
+  async suggest(actorOrNull: Actor | null, query: { q: string; threadId?: number }) {
+    const actor = requireActor(actorOrNull);
+    const prefix = query.q.normalize('NFC').replace(/^@/u, '').trim();
+    if (prefix === '') return { members: [] };
+    const rows = await this.mentions.suggest({
+      prefix,
+      skeleton: skeleton(prefix),
+      threadId: query.threadId,
+      excludeId: actor.id,
+      limit: 8,
+    });
+    return { members: rows };
+  }
+}
