@@ -1762,6 +1762,21 @@ export interface components {
             /** Format: date-time */
             at: string;
             data: {
+                authorId: number;
+                conversationId: number;
+                messageId: number;
+            };
+            /** @enum {string} */
+            event: "message.created";
+            /** @description Increasing; send the last one seen as `since` to catch up after a reconnect */
+            id: number;
+            topic: string;
+            /** @enum {string} */
+            type: "event";
+        } | {
+            /** Format: date-time */
+            at: string;
+            data: {
                 count: number;
                 id: number;
                 kind: string;
