@@ -143,6 +143,7 @@ export class MessagesRepository {
         'c.subject',
         'c.to_staff',
         'c.last_message_at',
+        'c.last_message_id',
         'c.message_count',
         'cm.muted',
         eb
@@ -180,6 +181,7 @@ export class MessagesRepository {
         'c.subject',
         'c.to_staff',
         'c.last_message_at',
+        'c.last_message_id',
         'c.message_count',
         'c.reported_at',
         jsonArrayFrom(

@@ -43,4 +43,9 @@ export const paths = {
   outbox: () => '/admin/mail',
   newsletters: () => '/newsletters',
   unsubscribe: () => '/unsubscribe',
+  // Private messages and invitations (issue 19).
+  messages: (query?: { tab?: string }) => withQuery('/messages', query),
+  conversation: (id: number) => `/messages/${id}`,
+  newMessage: (query?: { to?: string; team?: number }) => withQuery('/messages/new', query),
+  invitations: () => '/invitations',
 };

@@ -3474,6 +3474,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         conversations: {
+                            /** @description Send as `before` for the next page */
+                            cursor: number;
                             id: number;
                             /** Format: date-time */
                             lastMessageAt: string;
@@ -6468,6 +6470,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         conversations: {
+                            /** @description Send as `before` for the next page */
+                            cursor: number;
                             id: number;
                             /** Format: date-time */
                             lastMessageAt: string;
@@ -8266,6 +8270,7 @@ export interface operations {
                                     displayName: string;
                                     username: string;
                                 };
+                                conversationId?: number;
                                 level?: number;
                                 note?: string;
                                 number?: number;
@@ -8273,6 +8278,7 @@ export interface operations {
                                 reason?: string;
                                 signals?: number;
                                 status?: string;
+                                subject?: string;
                                 threadId?: number;
                                 threadTitle?: string;
                                 usual?: number;

@@ -1,6 +1,7 @@
 import { enCommunity } from './en.community.ts';
 import { enAdmin } from './en.admin.ts';
 import { enMail } from './en.mail.ts';
+import { enMessages } from './en.messages.ts';
 import type { Messages } from './index.svelte.ts';
 
 export const en: Messages = {
@@ -370,4 +371,5 @@ export const en: Messages = {
   ...enCommunity,
   ...enMail,
   ...enAdmin,
+  ...enMessages,
 };

@@ -2,6 +2,7 @@
 import { frCommunity } from './fr.community.ts';
 import { frAdmin } from './fr.admin.ts';
 import { frMail } from './fr.mail.ts';
+import { frMessages } from './fr.messages.ts';
 
 export const fr = {
   'nav.home': 'Accueil',
@@ -377,4 +378,5 @@ export const fr = {
   ...frCommunity,
   ...frMail,
   ...frAdmin,
+  ...frMessages,
 } as const;
