@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Member } from '../../server/db/types.ts';
-import { createCategory, createMember } from '../factories/index.ts';
+import { createCategory, createMember, createReply, createThread } from '../factories/index.ts';
 import { startSmtp, type TestSmtp } from '../setup/smtp.ts';
 import { shot, signIn, startSite, type Site } from './browser.ts';
 
@@ -8,6 +8,7 @@ import { shot, signIn, startSite, type Site } from './browser.ts';
 let site: Site;
 let smtp: TestSmtp;
 let lea: Member;
+let threadId: number;
 let hugo: Member;
 let moderator: Member;
 let admin: Member;
@@ -18,11 +19,18 @@ const PHONE = { width: 360, height: 760 };
 beforeAll(async () => {
   smtp = await startSmtp();
   site = await startSite({ SMTP_URL: smtp.url, MAIL_FROM: 'Agora <no-reply@forum.test>', MAIL_WORKER_MS: '100' });
-  await createCategory(site.db, { slug: 'entraide', name: 'Entraide' });
+  const category = await createCategory(site.db, { slug: 'entraide', name: 'Entraide' });
   lea = await createMember(site.db, { username: 'lea_rando', trustLevel: 2 });
   hugo = await createMember(site.db, { username: 'hugo_trail', trustLevel: 2 });
   moderator = await createMember(site.db, { username: 'modo_claire', role: 'moderator' });
   admin = await createMember(site.db, { username: 'admin_paul', role: 'admin' });
+  threadId = (
+    await createThread(site.db, lea, category.id, {
+      title: 'Quel sac pour une semaine en refuge ?',
+      body: 'Je cherche un sac de 40 L.',
+    })
+  ).thread.id;
+  await createReply(site.db, hugo, threadId, 'Le 38 L de la gamme trek, sans hésiter.');
 });
 afterAll(async () => {
   await site?.close();
@@ -62,7 +70,7 @@ describe('private messages', () => {
     const reader = await browserFor(hugo, 'en-GB', PHONE);
     const phone = await reader.newPage();
     await phone.goto(`${site.url}/messages`);
-    await phone.evaluate(() => localStorage.setItem('agora.locale', 'en'));
+    await phone.evaluate("localStorage.setItem('agora.locale', 'en')");
     await phone.reload();
     await phone.getByRole('link', { name: /Sortie au Mont Aiguille/ }).waitFor();
     await phone.getByText('1 unread').waitFor();
@@ -122,7 +130,7 @@ describe('invitations', () => {
     const context = await browserFor(lea, 'en-GB');
     const page = await context.newPage();
     await page.goto(`${site.url}/invitations`);
-    await page.evaluate(() => localStorage.setItem('agora.locale', 'en'));
+    await page.evaluate("localStorage.setItem('agora.locale', 'en')");
     await page.reload();
     await page.getByRole('button', { name: 'Create the invitation' }).click();
     const link = await page.getByRole('textbox', { name: 'Invitation link (shown once):' }).inputValue();
@@ -155,4 +163,48 @@ describe('invitations', () => {
     await shot(list, 'invitations-admin-laptop-fr');
     await staff.close();
   });
+});
+
+describe('ignoring a member', () => {
+  for (const [locale, viewport, words] of [
+    [
+      'fr-FR',
+      PHONE,
+      {
+        ignore: 'Ignorer ce membre',
+        collapsed: /que vous ignorez/,
+        show: 'Afficher quand même',
+        undo: 'Ne plus ignorer',
+      },
+    ],
+    [
+      'en-GB',
+      LAPTOP,
+      { ignore: 'Ignore this member', collapsed: /whom you ignore/, show: 'Show anyway', undo: 'Stop ignoring' },
+    ],
+  ] as const) {
+    it(`collapses their posts, shows them on demand, and is undone in the account page (${locale})`, async () => {
+      const context = await browserFor(lea, locale, viewport);
+      const page = await context.newPage();
+      await page.goto(`${site.url}/u/hugo_trail`);
+      if (locale === 'en-GB') {
+        await page.evaluate("localStorage.setItem('agora.locale', 'en')");
+        await page.reload();
+      }
+      await page.getByRole('button', { name: words.ignore }).click();
+      await page.getByRole('button', { name: words.undo }).waitFor();
+      await page.goto(`${site.url}/t/${threadId}`);
+      await page.getByText(words.collapsed).waitFor();
+      expect(await page.getByText('Le 38 L de la gamme trek').count()).toBe(0);
+      await shot(page, `ignore-thread-${viewport === PHONE ? 'phone' : 'laptop'}-${locale}`);
+      await page.getByRole('button', { name: words.show }).click();
+      await page.getByText('Le 38 L de la gamme trek').waitFor();
+      await page.goto(`${site.url}/account`);
+      await page.getByRole('link', { name: 'hugo_trail' }).first().waitFor();
+      await shot(page, `ignore-account-${viewport === PHONE ? 'phone' : 'laptop'}-${locale}`);
+      await page.getByRole('button', { name: words.undo }).click();
+      await page.getByRole('link', { name: 'hugo_trail' }).waitFor({ state: 'detached' });
+      await context.close();
+    });
+  }
 });

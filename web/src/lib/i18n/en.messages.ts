@@ -81,7 +81,7 @@ export const enMessages: Pick<Messages, keyof typeof frMessages> = {
   'ignore.none': 'You ignore nobody.',
   'ignore.add': 'Ignore',
   'ignore.undo': 'Stop ignoring',
-  'ignore.since': 'since {when}',
+  'ignore.since': 'ignored {when}',
   'ignore.placeholder': 'Username',
   'ignore.collapsed': 'Post by {name}, whom you ignore.',
   'ignore.show': 'Show anyway',

@@ -81,7 +81,7 @@ export const frMessages = {
   'ignore.none': 'Vous n’ignorez personne.',
   'ignore.add': 'Ignorer',
   'ignore.undo': 'Ne plus ignorer',
-  'ignore.since': 'depuis {when}',
+  'ignore.since': 'ignoré {when}',
   'ignore.placeholder': 'Nom d’utilisateur',
   'ignore.collapsed': 'Message de {name}, que vous ignorez.',
   'ignore.show': 'Afficher quand même',
