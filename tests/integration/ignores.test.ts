@@ -71,4 +71,22 @@ describe('IgnoresService', () => {
     expect(fromStaff.statusCode).toBe(201);
     expect(await kinds(reader)).toEqual(['message']);
   });
+
+  it('keeps an ignored member’s messages in a group conversation from notifying', async () => {
+    const host = await createMember(t.db, { trustLevel: 2 });
+    const quiet = await createMember(t.db, { trustLevel: 2 });
+    const loud = await createMember(t.db, { trustLevel: 2 });
+    await t.api('PUT', `/api/members/${loud.username}/ignore`, { as: quiet });
+    const started = await t.api('POST', '/api/conversations', {
+      as: host,
+      body: { recipients: [quiet.username, loud.username], subject: 'Covoiturage', body: 'Qui vient samedi ?' },
+    });
+    expect(started.statusCode).toBe(201);
+    const id = started.json().conversationId;
+    await t.db.deleteFrom('notifications').where('member_id', 'in', [quiet.id, host.id]).execute();
+    const sent = await t.api('POST', `/api/conversations/${id}/messages`, { as: loud, body: { body: 'Moi !' } });
+    expect(sent.statusCode).toBe(201);
+    expect(await kinds(quiet)).toEqual([]);
+    expect(await kinds(host)).toEqual(['message']);
+  });
 });
