@@ -243,7 +243,10 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   app.addHook('onReady', async () => buzz.start());
   app.addHook('onClose', () => buzz.stop());
   await app.register(ideasRoutes, { ideas: new IdeasService(db, config.publicUrl) });
-  await app.register(messagesRoutes, { config, messages: new MessagesService(db, config.limits, netiquette) });
+  await app.register(messagesRoutes, {
+    config,
+    messages: new MessagesService(db, config.limits, netiquette, accounts),
+  });
   await app.register(ignoresRoutes, { ignores: new IgnoresService(db) });
   await app.register(invitationsRoutes, { config, invitations });
   const liveHub = new LiveHub(db, {

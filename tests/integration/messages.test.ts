@@ -105,6 +105,20 @@ describe('MessagesService', () => {
       expect(res.json().error.code).toBe('member.suspended');
     });
 
+    it('needs a confirmed address when the community requires one, except to write to the team', async () => {
+      const manager = await createMember(t.db, { role: 'community_manager' });
+      const unconfirmed = await createMember(t.db, { trustLevel: 2 });
+      await t.api('PUT', '/api/mail/settings', { as: manager, body: { verificationRequired: true } });
+      try {
+        const refused = await start(unconfirmed, { recipients: [bob.username] });
+        expect(refused.statusCode).toBe(403);
+        expect(refused.json().error.code).toBe('email.unverified');
+        expect((await start(unconfirmed, { recipients: [], toStaff: true })).statusCode).toBe(201);
+      } finally {
+        await t.api('PUT', '/api/mail/settings', { as: manager, body: { verificationRequired: false } });
+      }
+    });
+
     it('limits new conversations per day by trust level, but never those with the team', async () => {
       const newcomer = await createMember(t.db, { trustLevel: 0 });
       for (let i = 0; i < 3; i++) expect((await start(newcomer, { recipients: [bob.username] })).statusCode).toBe(201);

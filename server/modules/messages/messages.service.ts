@@ -43,6 +43,8 @@ export class MessagesService {
     private readonly db: Db,
     private readonly limits: Config['limits'],
     private readonly netiquette: NetiquetteService,
+    /** Account rules on writing (a confirmed e-mail address, when the community requires one), as for posts. */
+    private readonly accounts?: { assertMayPost(actor: Actor): Promise<void> },
   ) {
     this.read = new MessagesRepository(db);
   }
@@ -50,6 +52,8 @@ export class MessagesService {
   async start(actorOrNull: Actor | null, input: StartInput) {
     const actor = authorize(actorOrNull, 'message.send');
     assertMayWrite(actor);
+    // The team stays reachable by a member whose address is not confirmed yet.
+    if (!input.toStaff) await this.accounts?.assertMayPost(actor);
     const subject = input.subject.trim();
     assertLength('subject', subject, this.limits.titleMin, this.limits.titleMax);
     this.validateBody(input.body);
@@ -116,6 +120,7 @@ export class MessagesService {
     const actor = authorize(actorOrNull, 'message.send');
     const conversation = await this.conversation(actor, conversationId, 'write');
     assertMayWrite(actor);
+    if (!conversation.to_staff) await this.accounts?.assertMayPost(actor);
     this.validateBody(body);
     const verdict = await this.screen(actor, body);
     const html = await this.render(verdict, body);
