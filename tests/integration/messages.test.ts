@@ -261,6 +261,13 @@ describe('MessagesService', () => {
           })
         ).statusCode,
       ).toBe(201);
+      const alerted = await t.db
+        .selectFrom('notifications')
+        .select(['data'])
+        .where('member_id', '=', moderator.id)
+        .where('kind', '=', 'message.reported')
+        .execute();
+      expect(alerted.map((n) => (n.data as { conversationId: number }).conversationId)).toContain(id);
       const after = await t.api('GET', `/api/conversations/${id}`, { as: moderator });
       expect(after.statusCode).toBe(200);
       expect(after.json().messages[0].html).toContain('Un message entre nous.');

@@ -217,7 +217,11 @@ export class MessagesService {
     const actor = authorize(actorOrNull, 'message.send');
     const participation = await this.read.participation(conversationId, actor.id);
     if (!participation || participation.left_at) throw notFound();
-    await this.read.report(conversationId, actor.id, input.reason, (input.note ?? '').trim());
+    const conversation = (await this.read.getById(conversationId))!;
+    await this.db.transaction().execute(async (trx) => {
+      await new MessagesRepository(trx).report(conversationId, actor.id, input.reason, (input.note ?? '').trim());
+      await this.alertStaff(trx, conversation, input.reason);
+    });
     return { reported: true };
   }
 
@@ -343,6 +347,7 @@ export class MessagesService {
     });
     if (held || verdict.action === 'flag') {
       await r.report(conversation.id, null, 'netiquette', verdict.hits.map((h) => h.ruleKey).join(', '));
+      await this.alertStaff(trx, conversation, 'netiquette');
     }
     if (!held) {
       await r.published(conversation.id, message.id, actor.id);
@@ -377,6 +382,15 @@ export class MessagesService {
         if (told.has(s.id) || skip.has(s.id)) continue;
         await notifications.create(s.id, 'message', { ...data, toStaff: true }, `message:${conversation.id}`);
       }
+    }
+  }
+
+  /** A report (a member's or the netiquette's) reaches the team: one notification per conversation while unread. */
+  private async alertStaff(trx: Executor, conversation: Conversation, reason: string): Promise<void> {
+    const notifications = new NotificationsRepository(trx);
+    const data = { conversationId: conversation.id, subject: conversation.subject, reason };
+    for (const s of await new MessagesRepository(trx).staff()) {
+      await notifications.create(s.id, 'message.reported', data, `message.reported:${conversation.id}`);
     }
   }
 
