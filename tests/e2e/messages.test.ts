@@ -55,6 +55,12 @@ describe('private messages', () => {
     await page.getByRole('link', { name: 'Envoyer un message' }).click();
     await page.getByRole('heading', { name: 'Nouveau message' }).waitFor();
     await page.getByText('@hugo_trail').waitFor();
+    // A name no member has is marked at once, and taken away.
+    await page.getByLabel('Destinataires').fill('personne_inconnue');
+    await page.getByLabel('Destinataires').press('Enter');
+    await page.getByText('Aucun membre ne s’appelle ainsi : personne_inconnue.').waitFor();
+    await page.getByRole('button', { name: 'Retirer personne_inconnue' }).click();
+    await page.getByText('Aucun membre ne s’appelle ainsi').waitFor({ state: 'detached' });
     await page.getByLabel('Sujet').fill('Sortie au Mont Aiguille');
     await page
       .getByRole('textbox', { name: 'Message' })

@@ -21,6 +21,7 @@ export const enMessages: Pick<Messages, keyof typeof frMessages> = {
   'messages.more': 'Older',
   'messages.to': 'To',
   'messages.toHint': 'Type a username, then Enter (20 at most).',
+  'messages.unknownRecipient': 'No member has this name: {names}.',
   'messages.toTeam': 'Write to the moderation team (every moderator will read it)',
   'messages.remove': 'Remove {name}',
   'messages.subject': 'Subject',

@@ -18,6 +18,7 @@ export const frMessages = {
   'messages.more': 'Plus ancien',
   'messages.to': 'Destinataires',
   'messages.toHint': 'Tapez un nom d’utilisateur puis Entrée (20 au plus).',
+  'messages.unknownRecipient': 'Aucun membre ne s’appelle ainsi : {names}.',
   'messages.toTeam': 'Écrire à l’équipe de modération (tous les modérateurs liront)',
   'messages.remove': 'Retirer {name}',
   'messages.subject': 'Sujet',
