@@ -125,6 +125,54 @@ describe('private messages', () => {
   });
 });
 
+describe('reports', () => {
+  it('the team reads a conversation only once reported, told that the read is logged (phone, French)', async () => {
+    const writer = await browserFor(lea, 'fr-FR');
+    const started = await writer.request.post(`${site.url}/api/conversations`, {
+      data: { recipients: ['hugo_trail'], subject: 'Arrête de me relancer', body: 'Je t’ai déjà répondu non.' },
+      headers: { origin: site.url },
+    });
+    expect(started.status()).toBe(201);
+    const { conversationId } = (await started.json()) as { conversationId: number };
+    const staff = await browserFor(moderator, 'fr-FR', PHONE);
+    const page = await staff.newPage();
+    await page.goto(`${site.url}/messages/${conversationId}`);
+    await page
+      .getByText('Conversation privée : l’équipe ne la lit que si l’un de ses participants la signale.')
+      .waitFor();
+
+    const reporter = await browserFor(hugo, 'fr-FR');
+    const conversation = await reporter.newPage();
+    await conversation.goto(`${site.url}/messages/${conversationId}`);
+    await conversation.getByRole('button', { name: 'Signaler' }).click();
+    await conversation.getByRole('radio', { name: 'Harcèlement' }).check();
+    await conversation.getByLabel('Précisez (facultatif)').fill('Elle insiste tous les jours.');
+    await shot(conversation, 'messages-report-dialog-laptop-fr');
+    await conversation.getByRole('dialog').getByRole('button', { name: 'Signaler' }).click();
+    await conversation.getByText('Conversation signalée : l’équipe peut maintenant la lire.').waitFor();
+
+    await page.goto(`${site.url}/messages?tab=reported`);
+    await page.getByRole('link', { name: /Arrête de me relancer/ }).click();
+    await page
+      .getByText('Vous lisez une conversation privée signalée. Cette lecture est enregistrée dans le journal.')
+      .waitFor();
+    await page.getByText('Je t’ai déjà répondu non.').waitFor();
+    await page.getByText('Elle insiste tous les jours.', { exact: false }).waitFor();
+    await shot(page, 'messages-reported-phone-fr');
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(360);
+    const audit = await site.db
+      .selectFrom('audit_log')
+      .select('actor_id')
+      .where('action', '=', 'conversation.read')
+      .where('subject_id', '=', String(conversationId))
+      .execute();
+    expect(audit.map((a) => a.actor_id)).toEqual([moderator.id]);
+    await writer.close();
+    await staff.close();
+    await reporter.close();
+  });
+});
+
 describe('invitations', () => {
   it('a member creates a link that registers someone while registration is by invitation only', async () => {
     const staff = await browserFor(admin, 'fr-FR');

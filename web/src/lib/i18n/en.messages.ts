@@ -42,6 +42,7 @@ export const enMessages: Pick<Messages, keyof typeof frMessages> = {
   'messages.reason.spam': 'Spam or soliciting',
   'messages.reason.threat': 'Threat',
   'messages.reason.other': 'Other',
+  'messages.reason.netiquette': 'The netiquette',
   'messages.reportNote': 'Details (optional)',
   'messages.reported': 'Conversation reported: the team can read it now.',
   'messages.cancel': 'Cancel',

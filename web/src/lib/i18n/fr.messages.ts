@@ -41,6 +41,7 @@ export const frMessages = {
   'messages.reason.spam': 'Spam ou démarchage',
   'messages.reason.threat': 'Menace',
   'messages.reason.other': 'Autre',
+  'messages.reason.netiquette': 'La netiquette',
   'messages.reportNote': 'Précisez (facultatif)',
   'messages.reported': 'Conversation signalée : l’équipe peut maintenant la lire.',
   'messages.cancel': 'Annuler',
