@@ -29,6 +29,7 @@ import * as m0029 from './0029_category_permissions.ts';
 import * as m0030 from './0030_identities.ts';
 import * as m0031 from './0031_uploads.ts';
 import * as m0034 from './0034_polls_tags.ts';
+import * as m0033 from './0033_conversations.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
@@ -65,4 +66,5 @@ export const migrations: Record<string, Migration> = {
   '0030_identities': m0030,
   '0031_uploads': m0031,
   '0034_polls_tags': m0034,
+  '0033_conversations': m0033,
 };

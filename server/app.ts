@@ -58,6 +58,8 @@ import {
 import { LiveHub, liveRoutes, LiveTopics } from './modules/live/index.ts';
 import { BuzzWatcher, healthRoutes, HealthService } from './modules/community/index.ts';
 import { ideasRoutes, IdeasService } from './modules/ideas/index.ts';
+import { invitationsRoutes, InvitationsService } from './modules/invitations/index.ts';
+import { ignoresRoutes, IgnoresService, messagesRoutes, MessagesService } from './modules/messages/index.ts';
 import { notificationsRoutes } from './modules/notifications/index.ts';
 import { PageRenderer, pagesRoutes, PagesService, publicBase, type RenderedPage } from './modules/pages/index.ts';
 import {
@@ -130,12 +132,14 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   const mailer = new Mailer(config);
   const accounts = new AccountService(db, sessions, mailer, mailSettings);
   const siteSettings = new SiteSettingsService(db);
+  const invitations = new InvitationsService(db, mailer);
   const auth = new AuthService(
     new MembersRepository(db),
     sessions,
     { service: accounts, db },
     async () => (await siteSettings.read()).registration,
     config.identity.localPasswords,
+    invitations,
   );
   const identities = new IdentityService(
     db,
@@ -294,6 +298,12 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
     searchLimit: config.rateLimits.search,
     postingLimit: config.rateLimits.posting,
   });
+  await app.register(messagesRoutes, {
+    config,
+    messages: new MessagesService(db, config.limits, netiquette, accounts),
+  });
+  await app.register(ignoresRoutes, { ignores: new IgnoresService(db) });
+  await app.register(invitationsRoutes, { config, invitations });
   const liveHub = new LiveHub(db, {
     databaseUrl,
     keepSeconds: config.live.keepSeconds,

@@ -37,6 +37,9 @@ export const PERMISSIONS = {
   'thread.tag.own': 'member',
   'netiquette.check': 'member',
   'upload.create': 'member',
+  'message.send': 'member',
+  'member.ignore': 'member',
+  'invitation.create': 'member',
   'post.edit.any': 'moderator',
   'moderation.queue': 'moderator',
   'moderation.decide': 'moderator',
@@ -50,6 +53,8 @@ export const PERMISSIONS = {
   'thread.tag.any': 'moderator',
   'member.sanction': 'moderator',
   'tag.manage': 'moderator',
+  // Conversations with the team, and reported conversations (each read audited).
+  'message.staff_read': 'moderator',
   'thread.announce': 'community_manager',
   'thread.pin': 'community_manager',
   'thread.feature': 'community_manager',
@@ -76,6 +81,7 @@ export const PERMISSIONS = {
   'member.set_role': 'admin',
   'site.manage': 'admin',
   'audit.read': 'admin',
+  'invitation.manage': 'admin',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -84,10 +84,57 @@ export interface CategoryFollows {
   updated_at: Generated<Timestamp>;
 }
 
+export interface ConversationMembers {
+  conversation_id: number;
+  created_at: Generated<Timestamp>;
+  last_read_id: Generated<number>;
+  left_at: Timestamp | null;
+  member_id: number;
+  muted: Generated<boolean>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ConversationReports {
+  conversation_id: number;
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  note: Generated<string>;
+  reason: string;
+  reporter_id: number | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Conversations {
+  created_at: Generated<Timestamp>;
+  created_by: number;
+  id: Generated<number>;
+  last_message_at: Generated<Timestamp>;
+  last_message_id: Generated<number>;
+  message_count: Generated<number>;
+  reported_at: Timestamp | null;
+  subject: string;
+  to_staff: Generated<boolean>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface IdeaVotes {
   created_at: Generated<Timestamp>;
   member_id: number;
   thread_id: number;
+}
+
+export interface Invitations {
+  created_at: Generated<Timestamp>;
+  email: string | null;
+  expires_at: Timestamp;
+  id: Generated<number>;
+  inviter_id: number;
+  max_uses: Generated<number>;
+  revoked_at: Timestamp | null;
+  revoked_by: number | null;
+  token_hash: string;
+  updated_at: Generated<Timestamp>;
+  use_count: Generated<number>;
 }
 
 export interface LiveEvents {
@@ -154,6 +201,13 @@ export interface MemberIdentities {
   updated_at: Generated<Timestamp>;
 }
 
+export interface MemberIgnores {
+  created_at: Generated<Timestamp>;
+  ignored_id: number;
+  member_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Members {
   anonymised_at: Timestamp | null;
   avatar_key: string | null;
@@ -166,6 +220,8 @@ export interface Members {
   email: string;
   email_verified_at: Timestamp | null;
   id: Generated<number>;
+  invitation_id: number | null;
+  invited_by_id: number | null;
   last_refusal_at: TriggerKept<Date | null>;
   last_seen_at: Timestamp | null;
   locale: Generated<"fr" | "en">;
@@ -195,6 +251,18 @@ export interface MemberStrikes {
   moderator_id: number | null;
   note: Generated<string>;
   reason: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Messages {
+  author_id: number;
+  body_html: string;
+  body_md: string;
+  conversation_id: number;
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  notice: JsonText | null;
+  state: Generated<"published" | "held" | "rejected">;
   updated_at: Generated<Timestamp>;
 }
 
@@ -561,14 +629,20 @@ export interface DB {
   categories: Categories;
   category_counts: CategoryCounts;
   category_follows: CategoryFollows;
+  conversation_members: ConversationMembers;
+  conversation_reports: ConversationReports;
+  conversations: Conversations;
   idea_votes: IdeaVotes;
+  invitations: Invitations;
   live_events: LiveEvents;
   mail_outbox: MailOutbox;
   mail_tokens: MailTokens;
   member_badges: MemberBadges;
   member_identities: MemberIdentities;
+  member_ignores: MemberIgnores;
   member_strikes: MemberStrikes;
   members: Members;
+  messages: Messages;
   moderation_items: ModerationItems;
   netiquette_rules: NetiquetteRules;
   newsletters: Newsletters;

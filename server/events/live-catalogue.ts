@@ -48,14 +48,21 @@ export const LIVE_EVENTS = {
     data: Type.Object({ ...QueueRef, claimedBy: Type.Union([Type.Integer(), Type.Null()]) }),
   },
   'moderation.reported': { topic: 'queue', data: Type.Object({ ...QueueRef, reports: Type.Integer() }) },
+  'message.created': {
+    topic: 'conversation',
+    data: Type.Object({ conversationId: Type.Integer(), messageId: Type.Integer(), authorId: Type.Integer() }),
+  },
   notification: {
     topic: 'member',
     data: Type.Object({ id: Type.Integer(), kind: Type.String(), count: Type.Integer() }),
   },
 } as const satisfies Record<string, { topic: LiveTopicFamily; data: TSchema }>;
 
-/** `thread:<id>`, `category:<id>`, `queue` (moderators), `member:<id>` (a member's own; clients say `me`). */
-export type LiveTopicFamily = 'thread' | 'category' | 'queue' | 'member';
+/**
+ * `thread:<id>`, `category:<id>`, `queue` (moderators), `member:<id>` (a member's own; clients say `me`),
+ * `conversation:<id>` (its participants; the team for a conversation with the team).
+ */
+export type LiveTopicFamily = 'thread' | 'category' | 'queue' | 'member' | 'conversation';
 export type LiveEventName = keyof typeof LIVE_EVENTS;
 export type LivePayload<E extends LiveEventName> = Static<(typeof LIVE_EVENTS)[E]['data']>;
 

@@ -59,6 +59,15 @@ describe('the live-event catalogue', () => {
     await db.updateTable('moderation_items').set({ report_count: 2 }).where('id', '=', item.id).execute();
     await db.updateTable('moderation_items').set({ status: 'rejected' }).where('id', '=', item.id).execute();
     await db.insertInto('notifications').values({ member_id: reader.id, kind: 'reply', data: '{}' }).execute();
+    const conversation = await db
+      .insertInto('conversations')
+      .values({ subject: 'Privé', created_by: author.id })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('messages')
+      .values({ conversation_id: conversation.id, author_id: author.id, body_md: 'Salut', body_html: '<p>Salut</p>' })
+      .execute();
 
     const events = await db.selectFrom('live_events').select(['topic', 'type', 'data']).orderBy('id').execute();
     const seen = new Set<string>();

@@ -200,4 +200,23 @@ describe('notification e-mails', () => {
     await tick();
     expect(smtp.to(mentioned.email)).toHaveLength(0);
   });
+
+  it('mails a private message left unread, with the conversation’s subject and link, never its text', async () => {
+    const sender = await verifiedMember();
+    const recipient = await verifiedMember();
+    const started = await t.api('POST', '/api/conversations', {
+      as: sender,
+      body: { recipients: [recipient.username], subject: 'Le topo du GR20', body: 'Mon code de cadenas : 4321.' },
+    });
+    expect(started.statusCode).toBe(201);
+    const id = started.json().conversationId;
+    await tick();
+    const [mail] = smtp.to(recipient.email);
+    expect(mail!.subject).toBe('[Agora] Le topo du GR20');
+    expect(mail!.text).toContain('vous a écrit en privé : « Le topo du GR20 »');
+    expect(mail!.text).toContain(`https://forum.test/messages/${id}`);
+    expect(mail!.text).not.toContain('4321');
+    expect(mail!.headers['in-reply-to']).toBe(`<conversation-${id}@forum.test>`);
+    expect(smtp.to(sender.email)).toHaveLength(0);
+  });
 });

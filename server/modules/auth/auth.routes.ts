@@ -21,6 +21,13 @@ const RegisterBody = Type.Object({
   password: Type.String({ maxLength: 1024 }),
   acceptNetiquette: Type.Boolean({ description: 'Must be true: members accept the netiquette to join' }),
   locale: Type.Optional(Type.Union([Type.Literal('fr'), Type.Literal('en')])),
+  invitation: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'An invitation link’s token (opens invite-only registration)',
+    }),
+  ),
 });
 
 const LoginBody = Type.Object({

@@ -7,7 +7,7 @@ import {
   UnprocessableError,
   uniqueViolation,
 } from '../../lib/errors.ts';
-import type { Db } from '../../db/kysely.ts';
+import type { Db, Executor } from '../../db/kysely.ts';
 import { MembersRepository } from '../../content/index.ts';
 import { skeleton } from '../../lib/confusables.ts';
 import { assertNotStaffTitle, assertValidEmail, assertValidUsername } from '../members/index.ts';
@@ -22,6 +22,13 @@ export interface RegisterInput {
   password: string;
   acceptNetiquette: boolean;
   locale?: 'fr' | 'en';
+  /** An invitation link's token: registers even when registration is by invitation only. */
+  invitation?: string;
+}
+
+/** Invitations as registration needs them (server/modules/invitations): one use taken in the account's transaction. */
+export interface InvitationPort {
+  redeem(trx: Executor, token: string, member: { id: number; email: string }): Promise<void>;
 }
 
 export interface SignedIn {
@@ -40,12 +47,16 @@ export class AuthService {
     private readonly registration: () => Promise<'open' | 'invite' | 'closed'> = async () => 'open',
     /** `admins` (LOCAL_PASSWORDS): members sign in through a provider; administrators keep the password (break-glass). */
     private readonly localPasswords: 'on' | 'admins' = 'on',
+    private readonly invitations?: InvitationPort,
   ) {}
 
   async register(input: RegisterInput, requestBase = ''): Promise<SignedIn> {
     if (this.localPasswords === 'admins') throw localDisabled();
     const registration = await this.registration();
-    if (registration !== 'open') {
+    // An invitation opens registration when it is by invitation only (and counts in an open one); never a closed one.
+    const invited =
+      input.invitation !== undefined && !!this.invitations && !!this.accounts && registration !== 'closed';
+    if (registration !== 'open' && !invited) {
       throw new ForbiddenError(
         registration === 'invite' ? 'registration.invite_only' : 'registration.closed',
         registration === 'invite'
@@ -69,6 +80,7 @@ export class AuthService {
             { ...input, role: 'member', acceptedNetiquette: true },
             new MembersRepository(trx),
           );
+          if (invited) await this.invitations!.redeem(trx, input.invitation!, created);
           await accounts.service.sendVerification(trx, created, requestBase);
           return created;
         })

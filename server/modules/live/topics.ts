@@ -2,8 +2,9 @@ import { type Actor, can } from '../../access/access.ts';
 import { canSeeThread } from '../../access/visibility.ts';
 import { CategoriesRepository, ThreadsRepository } from '../../content/index.ts';
 import type { Db } from '../../db/kysely.ts';
+import { mayFollowConversation } from '../messages/index.ts';
 
-const TOPIC = /^(?:(thread|category):([1-9]\d{0,9})|queue|me)$/;
+const TOPIC = /^(?:(thread|category|conversation):([1-9]\d{0,9})|queue|me)$/;
 const MAX_ID = 2_147_483_647;
 
 /** Who may follow which live topic. */
@@ -11,7 +12,7 @@ export class LiveTopics {
   private readonly categories: CategoriesRepository;
   private readonly threads: ThreadsRepository;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.categories = new CategoriesRepository(db);
     this.threads = new ThreadsRepository(db);
   }
@@ -24,8 +25,14 @@ export class LiveTopics {
     if (topic === 'me') return actor ? { topic: `member:${actor.id}` } : { denied: 'auth.required' };
     if (topic === 'queue')
       return can(actor, 'moderation.queue') ? { topic } : { denied: actor ? 'access.denied' : 'auth.required' };
-    const kind = parts[1] as 'thread' | 'category';
+    const kind = parts[1] as 'thread' | 'category' | 'conversation';
     const id = Number(parts[2]);
+    if (kind === 'conversation') {
+      // Its participants (and the team for a conversation with the team); to anyone else it does not exist.
+      return actor && (await mayFollowConversation(this.db, actor, id))
+        ? { topic }
+        : { denied: actor ? 'conversation.not_found' : 'auth.required' };
+    }
     if (kind === 'category') return (await this.categories.exists(id)) ? { topic } : { denied: 'category.not_found' };
     const thread = await this.threads.getVisibility(id);
     // Whoever may open the thread (forum's GET /api/threads/:id) may follow it, and nobody else.

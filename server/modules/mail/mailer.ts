@@ -4,6 +4,7 @@ import type { Locale } from '../../db/types.ts';
 import { SiteSettingsRepository } from '../site/index.ts';
 import { type AccountMailKind, accountMail } from './account-mail.ts';
 import { messageIds } from './compose.ts';
+import { invitationMail } from './invitation-mail.ts';
 import { MailOutboxRepository } from './outbox.repository.ts';
 
 export interface Recipient {
@@ -60,6 +61,29 @@ export class Mailer {
       to: options.to ?? member.email,
       ...content,
       messageId: this.ids().fresh(kind),
+    });
+  }
+
+  /** An invitation to join, to an address that has no account yet, in the inviter's language. */
+  async invitation(
+    db: Executor,
+    inviter: Recipient,
+    options: { to: string; url: string; base: string; days: number },
+  ): Promise<void> {
+    const content = invitationMail({
+      locale: inviter.locale,
+      community: await this.community(db),
+      base: options.base,
+      url: options.url,
+      inviter: inviter.display_name || inviter.username,
+      days: options.days,
+    });
+    await new MailOutboxRepository(db).enqueue({
+      memberId: null,
+      kind: 'invitation',
+      to: options.to,
+      ...content,
+      messageId: this.ids().fresh('invitation'),
     });
   }
 }

@@ -41,6 +41,8 @@ const LINE: Record<Locale, (n: MailedNotification) => string> = {
         return `${name(n)} vous a cité dans « ${thread} »`;
       case 'mention':
         return `${name(n)} vous a mentionné dans « ${thread} »`;
+      case 'message':
+        return `${name(n)} vous a écrit en privé : « ${thread} »`;
       case 'answer.accepted':
         return `Votre réponse a été acceptée dans « ${thread} »`;
       case 'idea.status':
@@ -70,6 +72,8 @@ const LINE: Record<Locale, (n: MailedNotification) => string> = {
         return `${name(n)} quoted you in “${thread}”`;
       case 'mention':
         return `${name(n)} mentioned you in “${thread}”`;
+      case 'message':
+        return `${name(n)} sent you a private message: “${thread}”`;
       case 'answer.accepted':
         return `Your answer was accepted in “${thread}”`;
       case 'idea.status':

@@ -18,7 +18,7 @@ interface Row {
   member_id: number;
   kind: string;
   count: number;
-  data: MailedNotification['data'] & { threadId?: number; postId?: number };
+  data: MailedNotification['data'] & { threadId?: number; postId?: number; conversationId?: number; subject?: string };
   email: string;
   locale: Locale;
   role: Role;
@@ -123,7 +123,10 @@ export class NotificationMailer {
     const prefsUrl = `${base}/notifications`;
 
     // One group per member and thread (0: about the account), in the order met.
-    const groups = new Map<string, { row: Row; threadId: number; items: MailedNotification[]; firstId: number }>();
+    const groups = new Map<
+      string,
+      { row: Row; threadId: number; conversationId?: number; items: MailedNotification[]; firstId: number }
+    >();
     for (const row of rows) {
       const threadId = row.data.threadId ?? 0;
       let url = prefsUrl;
@@ -145,33 +148,40 @@ export class NotificationMailer {
         if (post?.state === 'published' && !row.kind.startsWith('moderation.')) text = excerpt(post.body_html);
         row.data.threadTitle = thread.title;
       }
-      const key = `${row.member_id}:${threadId}`;
-      const group = groups.get(key) ?? { row, threadId, items: [], firstId: row.id };
+      // A private conversation's notifications make their own message (its subject, a link to it).
+      const conversationId = threadId ? undefined : row.data.conversationId;
+      if (conversationId) {
+        url = `${base}/messages/${conversationId}`;
+        row.data.threadTitle = row.data.subject;
+      }
+      const key = conversationId ? `${row.member_id}:c${conversationId}` : `${row.member_id}:${threadId}`;
+      const group = groups.get(key) ?? { row, threadId, conversationId, items: [], firstId: row.id };
       group.items.push({ kind: row.kind, count: row.count, data: row.data, url, excerpt: text });
       groups.set(key, group);
     }
 
-    return [...groups.values()].map(({ row, threadId, items, firstId }): OutgoingMail => {
+    return [...groups.values()].map(({ row, threadId, conversationId, items, firstId }): OutgoingMail => {
       const content = notificationMail({
         locale: row.locale,
         community,
         base,
-        threadTitle: threadId ? threadById.get(threadId)!.title : undefined,
+        threadTitle: threadId ? threadById.get(threadId)!.title : conversationId ? row.data.subject : undefined,
         items,
         prefsUrl,
       });
-      const root = `<thread-${threadId}@${domain}>`;
+      const thread = threadId ? `thread-${threadId}` : conversationId ? `conversation-${conversationId}` : null;
+      const root = `<${thread}@${domain}>`;
       return {
         memberId: row.member_id,
         kind: 'notification',
         to: row.email,
         ...content,
         // Derived from the first notification: the same message keeps the same id whatever retries it takes.
-        messageId: threadId ? `<thread-${threadId}.n${firstId}@${domain}>` : `<account.n${firstId}@${domain}>`,
+        messageId: thread ? `<${thread}.n${firstId}@${domain}>` : `<account.n${firstId}@${domain}>`,
         // One-click unsubscribing (RFC 8058) turns off every kind that can be: mail clients offer it on any list.
         headers: {
           ...listHeaders(unsubscribeLinks(base, row.mail_key, 'notifications')),
-          ...(threadId ? { 'In-Reply-To': root, References: root } : {}),
+          ...(thread ? { 'In-Reply-To': root, References: root } : {}),
         },
       };
     });

@@ -19,7 +19,7 @@ export type MutableKind = (typeof MUTABLE_KINDS)[number];
  * Kinds also sent by e-mail when still unread after the community's delay, each of which a member may turn off
  * by e-mail alone. Moderation decisions and sanctions are e-mailed too and cannot be turned off.
  */
-export const EMAIL_KINDS = ['reply', 'mention', 'quote', 'answer.accepted', 'idea.status'] as const;
+export const EMAIL_KINDS = ['reply', 'mention', 'quote', 'answer.accepted', 'idea.status', 'message'] as const;
 /** Families (the part before the dot) always e-mailed. */
 export const ALWAYS_EMAILED = ['moderation', 'sanction'] as const;
 

@@ -23,6 +23,8 @@ const NotificationData = Type.Object(
     note: Type.Optional(Type.String()),
     signals: Type.Optional(Type.Integer()),
     usual: Type.Optional(Type.Number()),
+    conversationId: Type.Optional(Type.Integer()),
+    subject: Type.Optional(Type.String()),
   },
   { additionalProperties: true },
 );

@@ -16,6 +16,12 @@ function who(db: Executor, memberId: number) {
 
 type Seen = Pick<Thread, 'state' | 'author_id'>;
 
+/** The members who ignore this one (member_ignores, migration 0033): no notification from them reaches these. */
+async function ignoring(db: Executor, memberId: number): Promise<number[]> {
+  const rows = await db.selectFrom('member_ignores').select('member_id').where('ignored_id', '=', memberId).execute();
+  return rows.map((r) => r.member_id);
+}
+
 /**
  * May this member see the thread? News of a thread that lists do not show (held, hidden, deleted) reaches only
  * who may open it: its title is never told to someone who would get 404 reading it.
@@ -48,7 +54,8 @@ export const notifier = {
         number: post.number,
         by: await who(db, post.author_id),
       });
-    const told = new Set<number>([post.author_id]);
+    // Who ignores the author hears nothing of them (counted as already told).
+    const told = new Set<number>([post.author_id, ...(await ignoring(db, post.author_id))]);
     if (post.number > 1 && !told.has(thread.author_id)) {
       told.add(thread.author_id);
       if (await maySee(db, thread, thread.author_id))
@@ -84,6 +91,7 @@ export const notifier = {
     memberId: number,
   ): Promise<void> {
     if (!(await maySee(db, thread, post.author_id))) return;
+    if ((await ignoring(db, memberId)).includes(post.author_id)) return;
     const by = await who(db, memberId);
     await new NotificationsRepository(db).create(
       post.author_id,

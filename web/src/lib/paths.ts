@@ -51,4 +51,9 @@ export const paths = {
   tags: () => '/tags',
   tag: (name: string, query?: { category?: string; cursor?: string }) =>
     withQuery(`/tags/${encodeURIComponent(name)}`, query),
+  // Private messages and invitations (issue 19).
+  messages: (query?: { tab?: string }) => withQuery('/messages', query),
+  conversation: (id: number) => `/messages/${id}`,
+  newMessage: (query?: { to?: string; team?: number }) => withQuery('/messages/new', query),
+  invitations: () => '/invitations',
 };

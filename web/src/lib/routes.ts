@@ -181,6 +181,34 @@ export const routes = {
     identity: (p) => p.name,
     access: 'visitor',
   }),
+  // Private messages and invitations (issue 19).
+  messages: route({
+    path: paths.messages(),
+    page: () => import('../pages/Inbox.svelte'),
+    access: 'member',
+    title: 'messages.title',
+    menu: true,
+  }),
+  newMessage: route({
+    path: paths.newMessage(),
+    page: () => import('../pages/NewMessage.svelte'),
+    access: 'member',
+    title: 'messages.new',
+  }),
+  conversation: route({
+    pattern: /^\/messages\/(?<id>\d{1,10})\/?$/,
+    page: () => import('../pages/Conversation.svelte'),
+    props: (p) => ({ id: Number(p.id) }),
+    identity: (p) => p.id,
+    access: 'member',
+  }),
+  invitations: route({
+    path: paths.invitations(),
+    page: () => import('../pages/Invitations.svelte'),
+    access: 'member',
+    title: 'invitations.title',
+    menu: true,
+  }),
   profile: route({
     pattern: /^\/u\/(?<username>[^/]+)\/?$/,
     page: () => import('../pages/Profile.svelte'),

@@ -305,6 +305,37 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
     deleteTag: (name: string) => call(http.DELETE('/api/tags/{name}', { params: { path: { name } } })),
     setThreadTags: (threadId: number, tags: string[]) =>
       call(http.PUT('/api/threads/{id}/tags', { params: id(threadId), body: { tags } })),
+    // Private messages, ignoring a member, invitations (issue 19).
+    conversations: (before?: number) => call(http.GET('/api/conversations', { params: { query: { before } } })),
+    unreadMessages: () => call(http.GET('/api/conversations/unread')),
+    conversation: (conversationId: number, after?: number) =>
+      call(http.GET('/api/conversations/{id}', { params: { ...id(conversationId), query: { after } } })),
+    startConversation: (body: Body<'startConversation'>) => call(http.POST('/api/conversations', { body })),
+    sendMessage: (conversationId: number, body: string) =>
+      call(http.POST('/api/conversations/{id}/messages', { params: id(conversationId), body: { body } })),
+    muteConversation: (conversationId: number, muted: boolean) =>
+      call(http.PUT('/api/conversations/{id}/mute', { params: id(conversationId), body: { muted } })),
+    leaveConversation: (conversationId: number) =>
+      call(http.POST('/api/conversations/{id}/leave', { params: id(conversationId) })),
+    reportConversation: (conversationId: number, body: Body<'reportConversation'>) =>
+      call(http.POST('/api/conversations/{id}/reports', { params: id(conversationId), body })),
+    staffConversations: (kind: 'team' | 'reported', before?: number) =>
+      call(http.GET('/api/moderation/conversations', { params: { query: { kind, before } } })),
+    decideMessage: (messageId: number, decision: 'release' | 'refuse') =>
+      call(http.POST('/api/messages/{id}/decision', { params: id(messageId), body: { decision } })),
+    ignored: () => call(http.GET('/api/me/ignored')),
+    ignore: (username: string, on: boolean) =>
+      call(
+        on
+          ? http.PUT('/api/members/{username}/ignore', { params: { path: { username } } })
+          : http.DELETE('/api/members/{username}/ignore', { params: { path: { username } } }),
+      ),
+    invitations: () => call(http.GET('/api/invitations')),
+    allInvitations: (before?: number) => call(http.GET('/api/admin/invitations', { params: { query: { before } } })),
+    createInvitation: (body: Body<'createInvitation'>) => call(http.POST('/api/invitations', { body })),
+    revokeInvitation: (invitationId: number) =>
+      call(http.DELETE('/api/invitations/{id}', { params: id(invitationId) })),
+    checkInvitation: (token: string) => call(http.GET('/api/invitations/check', { params: { query: { token } } })),
   };
 }
 

@@ -5,6 +5,7 @@ import { enSocial } from './en.social.ts';
 import { enMail } from './en.mail.ts';
 import { enQueue } from './en.queue.ts';
 import { enIdentity } from './en.identity.ts';
+import { enMessages } from './en.messages.ts';
 import type { Messages } from './index.svelte.ts';
 
 export const en: Messages = {
@@ -377,4 +378,5 @@ export const en: Messages = {
   ...enQueue,
   ...enUploads,
   ...enSocial,
+  ...enMessages,
 };

@@ -6,6 +6,7 @@ import { frSocial } from './fr.social.ts';
 import { frMail } from './fr.mail.ts';
 import { frQueue } from './fr.queue.ts';
 import { frIdentity } from './fr.identity.ts';
+import { frMessages } from './fr.messages.ts';
 
 export const fr = {
   'nav.home': 'Accueil',
@@ -384,4 +385,5 @@ export const fr = {
   ...frQueue,
   ...frUploads,
   ...frSocial,
+  ...frMessages,
 } as const;
