@@ -34,7 +34,7 @@ export class ReputationService {
     options: { at?: Date; refresh?: boolean; countPost?: boolean; welcomes?: boolean } = {},
   ) {
     if (post.number > 1) {
-      const { points, replyDailyCap } = await this.settings.get();
+      const { points, replyDailyCap } = await this.settings.get(trx);
       const today = new Date(options.at ?? Date.now());
       today.setUTCHours(0, 0, 0, 0);
       await new ReputationRepository(trx).recordReply({
@@ -66,7 +66,7 @@ export class ReputationService {
     const ledger = new ReputationRepository(trx);
     const sourceKey = `${reaction.kind}:${reaction.id}`;
     if (on) {
-      const { points } = await this.settings.get();
+      const { points } = await this.settings.get(trx);
       const ring = reaction.kind === 'like' && (await ledger.likeRing(reaction.memberId, post.author_id));
       await ledger.record({
         memberId: post.author_id,
@@ -106,7 +106,7 @@ export class ReputationService {
       touched.push(previous.author_id);
     }
     if (next) {
-      const { points } = await this.settings.get();
+      const { points } = await this.settings.get(trx);
       await ledger.record({
         memberId: next.author_id,
         kind: 'accepted',
@@ -130,7 +130,7 @@ export class ReputationService {
   ) {
     const ledger = new ReputationRepository(trx);
     if (on) {
-      const { points } = await this.settings.get();
+      const { points } = await this.settings.get(trx);
       await ledger.record({
         memberId: thread.author_id,
         kind: 'featured',
@@ -160,7 +160,7 @@ export class ReputationService {
   ) {
     const ledger = new ReputationRepository(trx);
     for (const key of await ledger.standingForPost(post.id)) await ledger.reverse(key);
-    const { points } = await this.settings.get();
+    const { points } = await this.settings.get(trx);
     await ledger.record({
       memberId: post.author_id,
       kind: cause === 'reports' ? 'removed_after_reports' : 'rejected',
@@ -186,7 +186,7 @@ export class ReputationService {
    * and the automatic badges they now meet are granted, once, with a notification.
    */
   async refresh(trx: Executor, memberIds: number[], touched?: readonly Stat[]): Promise<void> {
-    const settings = await this.settings.get();
+    const settings = await this.settings.get(trx);
     const badges = new BadgesRepository(trx);
     const notifications = new NotificationsRepository(trx);
     // Only the badges whose statistic this event can move are evaluated (all of them when unknown).

@@ -19,9 +19,15 @@ export class CachedSetting<T extends object> {
     this.settings = new SiteSettingsRepository(db);
   }
 
-  async get(): Promise<T> {
+  /**
+   * The setting, from the cache while it is fresh. Inside a transaction pass its `executor`: a stale cache is then
+   * read on the transaction's own connection — asking the pool for another one while holding one deadlocks once
+   * every connection is held by a transaction doing the same (many concurrent replies, each earning points).
+   */
+  async get(executor?: Executor): Promise<T> {
     if (this.cached && Date.now() - this.cached.at < this.ttlMs) return this.cached.value;
-    const stored = (await this.settings.get<Partial<T>>(this.key)) ?? {};
+    const settings = executor ? new SiteSettingsRepository(executor) : this.settings;
+    const stored = (await settings.get<Partial<T>>(this.key)) ?? {};
     const value = { ...this.defaults, ...stored };
     this.cached = { value, at: Date.now() };
     return value;
@@ -29,7 +35,7 @@ export class CachedSetting<T extends object> {
 
   /** Stores the merged value (through `executor` to write inside a caller's transaction, with its audit row). */
   async set(patch: Partial<T>, executor?: Executor): Promise<T> {
-    const value = { ...(await this.get()), ...patch };
+    const value = { ...(await this.get(executor)), ...patch };
     await (executor ? new SiteSettingsRepository(executor) : this.settings).set(this.key, value);
     this.cached = { value, at: Date.now() };
     return value;
