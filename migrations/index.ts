@@ -26,6 +26,7 @@ import * as m0024 from './0024_mail.ts';
 import * as m0026 from './0026_newsletters.ts';
 import * as m0028 from './0028_post_language.ts';
 import * as m0029 from './0029_category_permissions.ts';
+import * as m0032 from './0032_tracking.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
@@ -59,4 +60,5 @@ export const migrations: Record<string, Migration> = {
   '0026_newsletters': m0026,
   '0028_post_language': m0028,
   '0029_category_permissions': m0029,
+  '0032_tracking': m0032,
 };

@@ -56,6 +56,7 @@ import { LiveHub, liveRoutes, LiveTopics } from './modules/live/index.ts';
 import { BuzzWatcher, healthRoutes, HealthService } from './modules/community/index.ts';
 import { ideasRoutes, IdeasService } from './modules/ideas/index.ts';
 import { notificationsRoutes } from './modules/notifications/index.ts';
+import { trackingRoutes, TrackingService } from './modules/tracking/index.ts';
 import { PageRenderer, pagesRoutes, PagesService, publicBase, type RenderedPage } from './modules/pages/index.ts';
 import {
   MeiliSearchAdapter,
@@ -239,6 +240,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   app.addHook('onReady', async () => buzz.start());
   app.addHook('onClose', () => buzz.stop());
   await app.register(ideasRoutes, { ideas: new IdeasService(db, config.publicUrl) });
+  await app.register(trackingRoutes, { tracking: new TrackingService(db) });
   const liveHub = new LiveHub(db, {
     databaseUrl,
     keepSeconds: config.live.keepSeconds,
