@@ -17,6 +17,7 @@ const NotificationData = Type.Object(
     number: Type.Optional(Type.Integer()),
     by: Type.Optional(Type.Object({ username: Type.String(), displayName: Type.String() })),
     badge: Type.Optional(Type.String()),
+    badges: Type.Optional(Type.Array(Type.String(), { description: 'Badges granted together (badge.granted)' })),
     level: Type.Optional(Type.Integer()),
     reason: Type.Optional(Type.String()),
     status: Type.Optional(Type.String()),

@@ -43,4 +43,5 @@ export const paths = {
   outbox: () => '/admin/mail',
   newsletters: () => '/newsletters',
   unsubscribe: () => '/unsubscribe',
+  bookmarks: () => '/bookmarks',
 };

@@ -1,6 +1,17 @@
 import createClient from 'openapi-fetch';
 import type { paths } from './schema';
-import type { Body, IdeaStatus, MailList, Query, Role, RuleDraft, SearchParams, Sort, TopicTemplate } from './types.ts';
+import type {
+  Body,
+  IdeaStatus,
+  MailList,
+  Query,
+  Role,
+  RuleDraft,
+  SearchParams,
+  Sort,
+  TopicTemplate,
+  TrackingLevel,
+} from './types.ts';
 
 /** An error the API answered with: its stable code (translated by the UI), message and details. */
 export class ApiError extends Error {
@@ -233,6 +244,24 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
     titles: (text: string, match: 'all' | 'any' = 'all', limit?: number) =>
       call(http.GET('/api/search/titles', { params: { query: { q: text, match, limit } } })),
     searchMisses: (days = 30) => call(http.GET('/api/search/misses', { params: { query: { days } } })),
+
+    // Tracking, bookmarks and the bell (issue 19)
+    /** `keepalive` lets the last position reach the server while the page is being left. */
+    markThreadRead: (threadId: number, number: number) =>
+      call(http.POST('/api/threads/{id}/read', { params: id(threadId), body: { number }, keepalive: true })),
+    setThreadTracking: (threadId: number, level: TrackingLevel) =>
+      call(http.PUT('/api/threads/{id}/tracking', { params: id(threadId), body: { level } })),
+    threadTracking: (ids: number[]) =>
+      call(http.GET('/api/tracking/threads', { params: { query: { ids: ids.join(',') } } })),
+    setCategoryTracking: (categoryId: number, level: TrackingLevel) =>
+      call(http.PUT('/api/categories/{id}/tracking', { params: id(categoryId), body: { level } })),
+    categoryTracking: () => call(http.GET('/api/tracking/categories')),
+    bookmark: (postId: number, note = '') =>
+      call(http.PUT('/api/posts/{id}/bookmark', { params: id(postId), body: { note } })),
+    removeBookmark: (postId: number) => call(http.DELETE('/api/posts/{id}/bookmark', { params: id(postId) })),
+    bookmarks: (before?: number | null) =>
+      call(http.GET('/api/bookmarks', { params: { query: { before: before ?? undefined } } })),
+    notificationsSeen: () => call(http.POST('/api/notifications/seen')),
   };
 }
 

@@ -7033,6 +7033,8 @@ export interface operations {
                             createdAt: string;
                             data: {
                                 badge?: string;
+                                /** @description Badges granted together (badge.granted) */
+                                badges?: string[];
                                 by?: {
                                     displayName: string;
                                     username: string;

@@ -1,5 +1,6 @@
 import { enCommunity } from './en.community.ts';
 import { enAdmin } from './en.admin.ts';
+import { enTracking } from './en.tracking.ts';
 import { enMail } from './en.mail.ts';
 import type { Messages } from './index.svelte.ts';
 
@@ -296,9 +297,12 @@ export const en: Messages = {
   'trust.name.4': 'Relay',
   'trust.next': 'To reach level {n} ({name}):',
   'trust.req.reputation': 'Reputation: {current} / {needed}',
-  'trust.req.accountAgeDays': 'Membership: {current} / {needed} days',
+  'trust.req.accountAgeDays': { one: 'Membership: {current} / {n} day', other: 'Membership: {current} / {n} days' },
   'trust.req.approvedPosts': 'Published posts: {current} / {needed}',
-  'trust.req.cleanDays': 'Without incident for {current} / {needed} days',
+  'trust.req.cleanDays': {
+    one: 'Without incident for {current} / {n} day',
+    other: 'Without incident for {current} / {n} days',
+  },
   'trust.top': 'Highest level reached.',
   'trust.capped': 'Level held down by a current sanction.',
   'profile.badges': 'Badges',
@@ -325,7 +329,7 @@ export const en: Messages = {
   'leaderboard.month': 'This month',
   'leaderboard.all': 'All time',
   'leaderboard.allCategories': 'All categories',
-  'leaderboard.points': '{n} points',
+  'leaderboard.points': { one: '{n} point', other: '{n} points' },
   'leaderboard.empty': 'Nobody earned points over this period yet.',
   'award.title': 'Award a badge',
   'award.badge': 'Badge',
@@ -370,4 +374,5 @@ export const en: Messages = {
   ...enCommunity,
   ...enMail,
   ...enAdmin,
+  ...enTracking,
 };

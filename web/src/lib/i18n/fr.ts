@@ -1,6 +1,7 @@
 /** French strings: the reference dictionary (en.ts must have the same keys; a test checks it). */
 import { frCommunity } from './fr.community.ts';
 import { frAdmin } from './fr.admin.ts';
+import { frTracking } from './fr.tracking.ts';
 import { frMail } from './fr.mail.ts';
 
 export const fr = {
@@ -303,9 +304,12 @@ export const fr = {
   'trust.name.4': 'Relais',
   'trust.next': 'Pour passer au niveau {n} ({name}) :',
   'trust.req.reputation': 'Réputation : {current} / {needed}',
-  'trust.req.accountAgeDays': 'Ancienneté : {current} / {needed} jours',
+  'trust.req.accountAgeDays': { one: 'Ancienneté : {current} / {n} jour', other: 'Ancienneté : {current} / {n} jours' },
   'trust.req.approvedPosts': 'Messages publiés : {current} / {needed}',
-  'trust.req.cleanDays': 'Sans incident depuis {current} / {needed} jours',
+  'trust.req.cleanDays': {
+    one: 'Sans incident depuis {current} / {n} jour',
+    other: 'Sans incident depuis {current} / {n} jours',
+  },
   'trust.top': 'Niveau le plus élevé atteint.',
   'trust.capped': 'Niveau limité par une sanction en cours.',
   'profile.badges': 'Badges',
@@ -332,7 +336,7 @@ export const fr = {
   'leaderboard.month': 'Ce mois-ci',
   'leaderboard.all': 'Depuis le début',
   'leaderboard.allCategories': 'Toutes les catégories',
-  'leaderboard.points': '{n} points',
+  'leaderboard.points': { one: '{n} point', other: '{n} points' },
   'leaderboard.empty': 'Personne n’a encore gagné de points sur cette période.',
   'award.title': 'Décerner un badge',
   'award.badge': 'Badge',
@@ -377,4 +381,5 @@ export const fr = {
   ...frCommunity,
   ...frMail,
   ...frAdmin,
+  ...frTracking,
 } as const;

@@ -1,0 +1,41 @@
+import type { frTracking } from './fr.tracking.ts';
+
+type Shape<T> = { [K in keyof T]: T[K] extends string ? string : { zero?: string; one: string; other: string } };
+
+/** English strings of tracking (issue 19). */
+export const enTracking: Shape<typeof frTracking> = {
+  'tracking.unread': { one: '{n} unread post', other: '{n} unread posts' },
+  'tracking.new': 'new',
+  'tracking.sinceVisit': 'New since your last visit',
+  'tracking.jump': 'Continue reading (post #{n})',
+  'tracking.level': 'Notifications for this topic',
+  'tracking.level.watching': 'Watching',
+  'tracking.level.tracking': 'Tracking',
+  'tracking.level.normal': 'Normal',
+  'tracking.level.muted': 'Muted',
+  'tracking.hint.watching': 'You will be notified of every new post.',
+  'tracking.hint.tracking': 'A count of unread posts shows in lists.',
+  'tracking.hint.normal': 'Notified only when someone mentions or replies to you.',
+  'tracking.hint.muted': 'No notifications except mentions; left out of “new”.',
+  'tracking.category.level': 'Notifications for this category',
+  'tracking.category.counts': '{unread} unread, {fresh} new',
+  'tracking.loginTo.like': 'Log in to like',
+  'tracking.loginTo.helpful': 'Log in to mark helpful',
+  'tracking.loginTo.vote': 'Log in to vote',
+  'tracking.bell.all': 'See all',
+  'tracking.bell.unread': 'unread',
+  'tracking.badges.granted': { one: 'New badge: {badge}', other: '{n} new badges: {badge}' },
+  'notifications.kind.watched': 'New posts in topics I watch',
+  'notifications.text.watched': '{name} posted in “{thread}”',
+  'bookmarks.title': 'Bookmarks',
+  'bookmarks.intro': 'Posts you kept for later, with your notes.',
+  'bookmarks.add': 'Bookmark',
+  'bookmarks.edit': 'Bookmark: note or remove',
+  'bookmarks.saved': 'Post bookmarked.',
+  'bookmarks.note': 'Note (optional)',
+  'bookmarks.notePlaceholder': 'Why come back to it?',
+  'bookmarks.remove': 'Remove',
+  'bookmarks.empty': 'No bookmarks yet: the bookmark icon under a post keeps it here.',
+  'bookmarks.gone': 'This post is no longer visible.',
+  'bookmarks.post': 'Post #{n}',
+};
