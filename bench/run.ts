@@ -9,6 +9,7 @@ import { reputation } from './reputation.ts';
 import { search } from './search.ts';
 import { startup } from './startup.ts';
 import { threadRead } from './thread-read.ts';
+import { trackingRead } from './tracking.ts';
 
 /** `npm run bench [-- scenario…]`: runs the named scenarios (all by default) and rewrites their BENCHMARKS.md sections. */
 const scenarios: Record<string, () => Promise<void>> = {
@@ -23,6 +24,7 @@ const scenarios: Record<string, () => Promise<void>> = {
   abuse,
   pages,
   mail,
+  'thread-read-tracking': trackingRead,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -240,7 +240,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   app.addHook('onReady', async () => buzz.start());
   app.addHook('onClose', () => buzz.stop());
   await app.register(ideasRoutes, { ideas: new IdeasService(db, config.publicUrl) });
-  await app.register(trackingRoutes, { tracking: new TrackingService(db) });
+  await app.register(trackingRoutes, { tracking: new TrackingService(db), config });
   const liveHub = new LiveHub(db, {
     databaseUrl,
     keepSeconds: config.live.keepSeconds,

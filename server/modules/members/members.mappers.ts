@@ -11,6 +11,9 @@ export function toPublicMember(m: Member) {
     reputation: m.reputation,
     postCount: m.post_count,
     createdAt: m.created_at.toISOString(),
+    location: m.location,
+    website: m.website,
+    pronouns: m.pronouns,
   };
 }
 
@@ -23,5 +26,7 @@ export function toMe(m: Member) {
     suspendedUntil: m.suspended_until?.toISOString() ?? null,
     banned: m.banned_at !== null,
     emailVerified: m.email_verified_at !== null,
+    theme: m.theme,
+    replyTracking: m.reply_tracking,
   };
 }

@@ -2,13 +2,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { DateTime, errors, Id, IdParams, Nullable, TrackingLevelSchema } from '../../http/schemas.ts';
+import type { Config } from '../../config.ts';
 import type { TrackingService } from './tracking.service.ts';
-
-/**
- * Read positions arrive as the member scrolls (the client sends at most one every few seconds per thread): a
- * budget generous for reading, tight enough that a loop cannot turn the route into a write flood.
- */
-const READ_LIMIT = { max: 120, timeWindow: '1 minute' };
 
 const ThreadState = Type.Object({
   threadId: Type.Integer(),
@@ -23,7 +18,10 @@ const Bookmark = Type.Object({
   note: Type.String(),
 });
 
-export async function trackingRoutes(fastify: FastifyInstance, { tracking }: { tracking: TrackingService }) {
+export async function trackingRoutes(
+  fastify: FastifyInstance,
+  { tracking, config }: { tracking: TrackingService; config: Config },
+) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['tracking'];
 
@@ -31,8 +29,11 @@ export async function trackingRoutes(fastify: FastifyInstance, { tracking }: { t
     '/api/threads/:id/read',
     {
       config: {
+        // Read positions arrive as the member scrolls (one every few seconds per thread at most): generous for
+        // reading, tight enough that a loop cannot turn the route into a write flood.
         rateLimit: {
-          ...READ_LIMIT,
+          max: config.rateLimits.readPosition,
+          timeWindow: '1 minute',
           keyGenerator: (req: { actor: { id: number } | null; ip: string }) => `read:${req.actor?.id ?? req.ip}`,
         },
       },

@@ -2259,14 +2259,25 @@ export interface operations {
                             id: number;
                             /** @enum {string} */
                             locale: "fr" | "en";
+                            location: string;
                             postCount: number;
+                            pronouns: string;
+                            /**
+                             * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                             * @enum {string}
+                             */
+                            replyTracking: "watching" | "tracking" | "normal" | "muted";
                             reputation: number;
                             /** @enum {string} */
                             role: "member" | "moderator" | "community_manager" | "admin";
                             /** Format: date-time */
                             suspendedUntil: string | null;
+                            /** @enum {string} */
+                            theme: "system" | "light" | "dark";
                             trustLevel: number;
                             username: string;
+                            /** @description An http(s) address, or empty; pages link it with rel="nofollow ugc" */
+                            website: string;
                         };
                     };
                 };
@@ -2405,14 +2416,25 @@ export interface operations {
                             id: number;
                             /** @enum {string} */
                             locale: "fr" | "en";
+                            location: string;
                             postCount: number;
+                            pronouns: string;
+                            /**
+                             * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                             * @enum {string}
+                             */
+                            replyTracking: "watching" | "tracking" | "normal" | "muted";
                             reputation: number;
                             /** @enum {string} */
                             role: "member" | "moderator" | "community_manager" | "admin";
                             /** Format: date-time */
                             suspendedUntil: string | null;
+                            /** @enum {string} */
+                            theme: "system" | "light" | "dark";
                             trustLevel: number;
                             username: string;
+                            /** @description An http(s) address, or empty; pages link it with rel="nofollow ugc" */
+                            website: string;
                         };
                     };
                 };
@@ -2485,14 +2507,25 @@ export interface operations {
                             id: number;
                             /** @enum {string} */
                             locale: "fr" | "en";
+                            location: string;
                             postCount: number;
+                            pronouns: string;
+                            /**
+                             * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                             * @enum {string}
+                             */
+                            replyTracking: "watching" | "tracking" | "normal" | "muted";
                             reputation: number;
                             /** @enum {string} */
                             role: "member" | "moderator" | "community_manager" | "admin";
                             /** Format: date-time */
                             suspendedUntil: string | null;
+                            /** @enum {string} */
+                            theme: "system" | "light" | "dark";
                             trustLevel: number;
                             username: string;
+                            /** @description An http(s) address, or empty; pages link it with rel="nofollow ugc" */
+                            website: string;
                         };
                     };
                 };
@@ -4333,14 +4366,25 @@ export interface operations {
                             id: number;
                             /** @enum {string} */
                             locale: "fr" | "en";
+                            location: string;
                             postCount: number;
+                            pronouns: string;
+                            /**
+                             * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                             * @enum {string}
+                             */
+                            replyTracking: "watching" | "tracking" | "normal" | "muted";
                             reputation: number;
                             /** @enum {string} */
                             role: "member" | "moderator" | "community_manager" | "admin";
                             /** Format: date-time */
                             suspendedUntil: string | null;
+                            /** @enum {string} */
+                            theme: "system" | "light" | "dark";
                             trustLevel: number;
                             username: string;
+                            /** @description An http(s) address, or empty; pages link it with rel="nofollow ugc" */
+                            website: string;
                         };
                     };
                 };
@@ -4369,6 +4413,16 @@ export interface operations {
                     bio?: string;
                     displayName?: string;
                     locale?: "fr" | "en";
+                    location?: string;
+                    pronouns?: string;
+                    /**
+                     * @description The level a thread gets when you post in it (tracking by default)
+                     * @enum {string}
+                     */
+                    replyTracking?: "watching" | "tracking" | "normal" | "muted";
+                    /** @enum {string} */
+                    theme?: "system" | "light" | "dark";
+                    website?: string;
                 };
             };
         };
@@ -4392,14 +4446,25 @@ export interface operations {
                             id: number;
                             /** @enum {string} */
                             locale: "fr" | "en";
+                            location: string;
                             postCount: number;
+                            pronouns: string;
+                            /**
+                             * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                             * @enum {string}
+                             */
+                            replyTracking: "watching" | "tracking" | "normal" | "muted";
                             reputation: number;
                             /** @enum {string} */
                             role: "member" | "moderator" | "community_manager" | "admin";
                             /** Format: date-time */
                             suspendedUntil: string | null;
+                            /** @enum {string} */
+                            theme: "system" | "light" | "dark";
                             trustLevel: number;
                             username: string;
+                            /** @description An http(s) address, or empty; pages link it with rel="nofollow ugc" */
+                            website: string;
                         };
                     };
                 };
@@ -4839,12 +4904,16 @@ export interface operations {
                             createdAt: string;
                             displayName: string;
                             id: number;
+                            location: string;
                             postCount: number;
+                            pronouns: string;
                             reputation: number;
                             /** @enum {string} */
                             role: "member" | "moderator" | "community_manager" | "admin";
                             trustLevel: number;
                             username: string;
+                            /** @description An http(s) address, or empty; pages link it with rel="nofollow ugc" */
+                            website: string;
                         };
                     };
                 };
@@ -5170,12 +5239,16 @@ export interface operations {
                             createdAt: string;
                             displayName: string;
                             id: number;
+                            location: string;
                             postCount: number;
+                            pronouns: string;
                             reputation: number;
                             /** @enum {string} */
                             role: "member" | "moderator" | "community_manager" | "admin";
                             trustLevel: number;
                             username: string;
+                            /** @description An http(s) address, or empty; pages link it with rel="nofollow ugc" */
+                            website: string;
                         };
                         recentPosts: {
                             /** Format: date-time */
