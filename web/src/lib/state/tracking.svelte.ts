@@ -1,5 +1,5 @@
 import { api } from '../api/client.ts';
-import type { ThreadTracking } from '../api/types.ts';
+import type { CategoryTracking, ThreadTracking } from '../api/types.ts';
 import { live } from './live.svelte.ts';
 import { session } from './session.svelte.ts';
 
@@ -41,6 +41,19 @@ class ListTracking {
       this.states = next;
     } catch {
       // The list shows without counts; the next visit loads them.
+    }
+  }
+
+  /** Per category: the member's level, threads with unread posts, new threads (home page, category pages). */
+  categories = $state<Record<number, CategoryTracking>>({});
+
+  async loadCategories() {
+    if (!session.me) return;
+    try {
+      const res = await api.categoryTracking();
+      this.categories = Object.fromEntries(res.categories.map((c) => [c.categoryId, c]));
+    } catch {
+      // Counts are a help, not the page: without them the categories still show.
     }
   }
 
