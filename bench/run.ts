@@ -10,6 +10,7 @@ import { search } from './search.ts';
 import { startup } from './startup.ts';
 import { threadRead } from './thread-read.ts';
 import { uploads } from './uploads.ts';
+import { trackingRead } from './tracking.ts';
 
 /** `npm run bench [-- scenario…]`: runs the named scenarios (all by default) and rewrites their BENCHMARKS.md sections. */
 const scenarios: Record<string, () => Promise<void>> = {
@@ -25,6 +26,7 @@ const scenarios: Record<string, () => Promise<void>> = {
   pages,
   mail,
   uploads,
+  'thread-read-tracking': trackingRead,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

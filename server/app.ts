@@ -61,6 +61,7 @@ import { ideasRoutes, IdeasService } from './modules/ideas/index.ts';
 import { invitationsRoutes, InvitationsService } from './modules/invitations/index.ts';
 import { ignoresRoutes, IgnoresService, messagesRoutes, MessagesService } from './modules/messages/index.ts';
 import { notificationsRoutes } from './modules/notifications/index.ts';
+import { trackingRoutes, TrackingService } from './modules/tracking/index.ts';
 import { PageRenderer, pagesRoutes, PagesService, publicBase, type RenderedPage } from './modules/pages/index.ts';
 import {
   MeiliSearchAdapter,
@@ -304,6 +305,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   });
   await app.register(ignoresRoutes, { ignores: new IgnoresService(db) });
   await app.register(invitationsRoutes, { config, invitations });
+  await app.register(trackingRoutes, { tracking: new TrackingService(db), config });
   const liveHub = new LiveHub(db, {
     databaseUrl,
     keepSeconds: config.live.keepSeconds,

@@ -132,6 +132,8 @@ export interface Config {
     accountMailPerAddress: number;
     /** Tokens tried (reset, verification, unsubscribe) per 10 minutes from one address. */
     tokens: number;
+    /** Read positions sent per minute by one member (the client sends one every few seconds while reading). */
+    readPosition: number;
   }>;
 }
 
@@ -323,6 +325,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       accountMail: int(env, 'RATE_LIMIT_ACCOUNT_MAIL', 5, 1),
       accountMailPerAddress: int(env, 'RATE_LIMIT_ACCOUNT_MAIL_ADDRESS', 30, 1),
       tokens: int(env, 'RATE_LIMIT_TOKENS', 30, 1),
+      readPosition: int(env, 'RATE_LIMIT_READ_POSITION', 120, 1),
     }),
   };
   return Object.freeze(config);

@@ -69,12 +69,23 @@ export interface LoadResult {
  */
 export async function load(
   url: string,
-  options: { connections?: number; seconds?: number; headers?: Record<string, string> } = {},
+  options: {
+    connections?: number;
+    seconds?: number;
+    headers?: Record<string, string>;
+    /** A POST (or other method) with this JSON body. */
+    method?: string;
+    body?: string;
+  } = {},
 ): Promise<LoadResult> {
   const connections = options.connections ?? 50;
   const seconds = options.seconds ?? Number(process.env.BENCH_SECONDS ?? 10);
   const cli = path.resolve('node_modules/autocannon/autocannon.js');
-  const headerArgs = Object.entries(options.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
+  const headerArgs = [
+    ...Object.entries(options.headers ?? {}).flatMap(([k, v]) => ['-H', `${k}=${v}`]),
+    ...(options.method ? ['-m', options.method] : []),
+    ...(options.body !== undefined ? ['-H', 'content-type=application/json', '-b', options.body] : []),
+  ];
   await run(process.execPath, [cli, '-c', String(connections), '-d', '2', ...headerArgs, url], { maxBuffer: 1 << 24 });
   const { stdout } = await run(
     process.execPath,

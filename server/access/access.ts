@@ -34,6 +34,7 @@ export const PERMISSIONS = {
   'post.report': 'member',
   'idea.vote': 'member',
   'thread.follow': 'member',
+  'post.bookmark': 'member',
   'thread.tag.own': 'member',
   'netiquette.check': 'member',
   'upload.create': 'member',

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/kysely.ts';
-import type { NewMember, Role } from '../db/types.ts';
+import type { MemberUpdate, NewMember, Role } from '../db/types.ts';
 import { skeleton } from '../lib/confusables.ts';
 
 export class MembersRepository {
@@ -93,7 +93,14 @@ export class MembersRepository {
       .executeTakeFirst();
   }
 
-  update(id: number, values: { display_name?: string; bio?: string; locale?: 'fr' | 'en' }) {
+  /** The profile fields a member edits themselves. */
+  update(
+    id: number,
+    values: Pick<
+      MemberUpdate,
+      'display_name' | 'bio' | 'locale' | 'location' | 'website' | 'pronouns' | 'theme' | 'reply_tracking'
+    >,
+  ) {
     return this.db
       .updateTable('members')
       .set({ ...values, updated_at: new Date() })

@@ -48,6 +48,15 @@ export interface Badges {
   updated_at: Generated<Timestamp>;
 }
 
+export interface Bookmarks {
+  created_at: Generated<Timestamp>;
+  id: Generated<number>;
+  member_id: number;
+  note: Generated<string>;
+  post_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface BuzzAlerts {
   created_at: Generated<Timestamp>;
   key: string;
@@ -80,6 +89,14 @@ export interface CategoryCounts {
 export interface CategoryFollows {
   category_id: number;
   created_at: Generated<Timestamp>;
+  member_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface CategoryTracking {
+  category_id: number;
+  created_at: Generated<Timestamp>;
+  level: "watching" | "tracking" | "normal" | "muted";
   member_id: number;
   updated_at: Generated<Timestamp>;
 }
@@ -225,6 +242,7 @@ export interface Members {
   last_refusal_at: TriggerKept<Date | null>;
   last_seen_at: Timestamp | null;
   locale: Generated<"fr" | "en">;
+  location: Generated<string>;
   mail_key: Generated<string>;
   netiquette_accepted_at: Timestamp | null;
   newsletter: Generated<boolean>;
@@ -232,15 +250,21 @@ export interface Members {
   notification_mutes: Generated<string[]>;
   password_hash: string;
   post_count: Generated<number>;
+  previous_visit_at: Timestamp | null;
+  pronouns: Generated<string>;
+  reply_tracking: Generated<"watching" | "tracking" | "normal" | "muted">;
   reputation: Generated<number>;
   role: Generated<"member" | "moderator" | "community_manager" | "admin">;
   sanction_reason: string | null;
+  seen_notification_id: Generated<number>;
   suspended_until: Timestamp | null;
+  theme: Generated<"system" | "light" | "dark">;
   trust_granted: Generated<boolean>;
   trust_level: Generated<number>;
   updated_at: Generated<Timestamp>;
   username: string;
   username_skeleton: string;
+  website: Generated<string>;
 }
 
 export interface MemberStrikes {
@@ -585,6 +609,15 @@ export interface ThreadTags {
   updated_at: Generated<Timestamp>;
 }
 
+export interface ThreadTracking {
+  created_at: Generated<Timestamp>;
+  last_read_number: Generated<number>;
+  level: "watching" | "tracking" | "normal" | "muted" | null;
+  member_id: number;
+  thread_id: number;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface TopicTemplates {
   body: string;
   built_in: Generated<boolean>;
@@ -625,10 +658,12 @@ export interface DB {
   appeals: Appeals;
   audit_log: AuditLog;
   badges: Badges;
+  bookmarks: Bookmarks;
   buzz_alerts: BuzzAlerts;
   categories: Categories;
   category_counts: CategoryCounts;
   category_follows: CategoryFollows;
+  category_tracking: CategoryTracking;
   conversation_members: ConversationMembers;
   conversation_reports: ConversationReports;
   conversations: Conversations;
@@ -669,6 +704,7 @@ export interface DB {
   tags: Tags;
   thread_follows: ThreadFollows;
   thread_tags: ThreadTags;
+  thread_tracking: ThreadTracking;
   threads: Threads;
   topic_templates: TopicTemplates;
   upload_posts: UploadPosts;

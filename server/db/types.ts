@@ -1,5 +1,15 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { Badges, Categories, DB, Members, ModerationItems, NetiquetteRules, Posts, Threads } from './schema.ts';
+import type {
+  Badges,
+  Categories,
+  CategoryTracking,
+  DB,
+  Members,
+  ModerationItems,
+  NetiquetteRules,
+  Posts,
+  Threads,
+} from './schema.ts';
 
 /**
  * The names the code uses for the generated database types (server/db/schema.ts, `npm run generate`). The value
@@ -19,6 +29,8 @@ export type ReactionKind = 'like' | 'helpful';
 export type ModerationAction = Selectable<NetiquetteRules>['action'];
 export type ModerationReason = Selectable<ModerationItems>['reasons'][number];
 export type BadgeTier = Selectable<Badges>['tier'];
+/** How closely a member follows a thread or category: watching > tracking > normal > muted. */
+export type TrackingLevel = Selectable<CategoryTracking>['level'];
 
 export type Member = Selectable<Members>;
 export type NewMember = Insertable<Members>;

@@ -7,6 +7,7 @@ import type {
   ModerationReason,
   PostingLevel,
   Role,
+  TrackingLevel,
   ThreadKind,
 } from '../db/types.ts';
 
@@ -33,6 +34,9 @@ export const ThreadKindSchema = StringEnum(['discussion', 'question', 'tip', 'id
 export const RoleSchema = StringEnum(['member', 'moderator', 'community_manager', 'admin']);
 export const LocaleSchema = StringEnum(['fr', 'en']);
 export const BadgeTierSchema = StringEnum(['bronze', 'silver', 'gold']);
+export const TrackingLevelSchema = StringEnum(['watching', 'tracking', 'normal', 'muted'], {
+  description: 'watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new',
+});
 export const IdeaStatusSchema = StringEnum(['new', 'under_review', 'planned', 'shipped', 'declined']);
 export const ActionSchema = StringEnum(['allow', 'censor', 'flag', 'hold', 'reject'], {
   description: 'allow < censor (publish masked) < flag (publish, review) < hold (review first) < reject',
@@ -53,7 +57,8 @@ const inStep: [
   Same<Static<typeof ActionSchema>, ModerationAction>,
   Same<Static<typeof ModerationReasonSchema>, ModerationReason>,
   Same<Static<typeof PostingLevelSchema>, PostingLevel>,
-] = [true, true, true, true, true, true, true, true];
+  Same<Static<typeof TrackingLevelSchema>, TrackingLevel>,
+] = [true, true, true, true, true, true, true, true, true];
 void inStep;
 
 /** A rejection reason a moderator picks, in both languages. */

@@ -34,9 +34,17 @@ export class SessionRepository {
       .executeTakeFirst();
   }
 
-  /** When the member was last seen (the community's "active members"); written at most once an hour. */
+  /**
+   * When the member was last seen (the community's "active members"); written at most once an hour. The time
+   * it replaces becomes their previous visit (lists mark what is new since then), as Discourse does after an
+   * hour away.
+   */
   touchMember(memberId: number) {
-    return this.db.updateTable('members').set({ last_seen_at: new Date() }).where('id', '=', memberId).execute();
+    return this.db
+      .updateTable('members')
+      .set((eb) => ({ previous_visit_at: eb.ref('last_seen_at'), last_seen_at: new Date() }))
+      .where('id', '=', memberId)
+      .execute();
   }
 
   extend(id: string, expiresAt: Date) {

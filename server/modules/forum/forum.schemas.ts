@@ -11,6 +11,7 @@ import {
   PostingLevelSchema,
   ReasonTemplateSchema,
   ThreadKindSchema,
+  TrackingLevelSchema,
 } from '../../http/schemas.ts';
 import { HitSchema } from '../netiquette/index.ts';
 
@@ -180,7 +181,21 @@ export const ThreadPageResponse = Type.Object({
     nextAfter: Nullable(Type.Integer()),
     total: Type.Integer({ description: 'Highest post number in the thread' }),
   }),
-  viewer: Type.Object({ canReply: Type.Boolean(), canModerate: Type.Boolean(), canAccept: Type.Boolean() }),
+  viewer: Type.Object({
+    canReply: Type.Boolean(),
+    canModerate: Type.Boolean(),
+    canAccept: Type.Boolean(),
+    tracking: Nullable(
+      Type.Object(
+        {
+          level: TrackingLevelSchema,
+          lastRead: Type.Integer({ description: 'The last post number you have seen (0: never opened)' }),
+          bookmarks: Type.Array(Type.Integer(), { description: "This page's posts you bookmarked" }),
+        },
+        { description: 'Yours, for members; null for visitors' },
+      ),
+    ),
+  }),
 });
 
 const Moderation = Type.Object({

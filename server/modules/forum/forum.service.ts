@@ -8,6 +8,7 @@ import { ConflictError, NotFoundError } from '../../lib/errors.ts';
 import {
   CategoriesRepository,
   PostsRepository,
+  ReaderRepository,
   type ThreadListRow,
   type ThreadSort,
   ThreadsRepository,
@@ -38,6 +39,7 @@ export class ForumService {
   private readonly categories: CategoriesRepository;
   private readonly threads: ThreadsRepository;
   private readonly posts: PostsRepository;
+  private readonly reader: ReaderRepository;
 
   private readonly pages: LRUCache<string, CachedPage>;
   private readonly caching: boolean;
@@ -53,6 +55,7 @@ export class ForumService {
     this.categories = new CategoriesRepository(db);
     this.threads = new ThreadsRepository(db);
     this.posts = new PostsRepository(db);
+    this.reader = new ReaderRepository(db);
   }
 
   /** Scheduled threads, soonest first (community managers). */
@@ -228,16 +231,18 @@ export class ForumService {
     }
     if (!actor && shared.anonymousJson) return shared.anonymousJson;
     let posts = shared.posts;
-    if (actor) {
-      const mine = await this.posts.reactionsOf(
-        actor.id,
-        posts.map((p) => p.id),
-      );
-      if (mine.length > 0) {
-        const liked = new Set(mine.filter((r) => r.kind === 'like').map((r) => r.post_id));
-        const helpful = new Set(mine.filter((r) => r.kind === 'helpful').map((r) => r.post_id));
-        posts = posts.map((p) => ({ ...p, liked: liked.has(p.id), markedHelpful: helpful.has(p.id) }));
-      }
+    // The reader's own layer (reactions, bookmarks, level, read position): one query.
+    const overlay = actor
+      ? await this.reader.overlay(
+          actor.id,
+          id,
+          posts.map((p) => p.id),
+        )
+      : null;
+    if (overlay && overlay.reactions.length > 0) {
+      const liked = new Set(overlay.reactions.filter(([, kind]) => kind === 'like').map(([postId]) => postId));
+      const helpful = new Set(overlay.reactions.filter(([, kind]) => kind === 'helpful').map(([postId]) => postId));
+      posts = posts.map((p) => ({ ...p, liked: liked.has(p.id), markedHelpful: helpful.has(p.id) }));
     }
     const { thread } = shared;
     const canWrite = actor !== null && !actor.bannedAt && !(actor.suspendedUntil && actor.suspendedUntil > new Date());
@@ -256,6 +261,7 @@ export class ForumService {
           thread.kind === 'question' &&
           actor !== null &&
           (actor.id === thread.author.id || can(actor, 'thread.accept.any')),
+        tracking: overlay && { level: overlay.level, lastRead: overlay.lastRead, bookmarks: overlay.bookmarks },
       },
     };
     if (!actor) {

@@ -13,6 +13,9 @@ export function toPublicMember(m: Member) {
     postCount: m.post_count,
     createdAt: m.created_at.toISOString(),
     avatar: avatarUrl(m.avatar_key),
+    location: m.location,
+    website: m.website,
+    pronouns: m.pronouns,
   };
 }
 
@@ -25,5 +28,7 @@ export function toMe(m: Member) {
     suspendedUntil: m.suspended_until?.toISOString() ?? null,
     banned: m.banned_at !== null,
     emailVerified: m.email_verified_at !== null,
+    theme: m.theme,
+    replyTracking: m.reply_tracking,
   };
 }

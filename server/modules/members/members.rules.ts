@@ -120,3 +120,31 @@ export function assertValidPassword(password: string, username: string, email: s
     });
   }
 }
+
+/**
+ * A profile's website: an http(s) address, stored as the URL parser writes it (or empty to remove it). Anything
+ * else (javascript:, data:, a bare word) is refused with 422 rather than stored and never shown.
+ */
+export function checkedWebsite(raw: string): string {
+  const value = raw.trim();
+  if (value === '') return '';
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:/i.test(value) ? value : `https://${value}`);
+  } catch {
+    throw new UnprocessableError('member.website_invalid', 'The website must be an http(s) address.', {
+      field: 'website',
+    });
+  }
+  if (
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    !url.hostname.includes('.') ||
+    url.username ||
+    url.password
+  ) {
+    throw new UnprocessableError('member.website_invalid', 'The website must be an http(s) address.', {
+      field: 'website',
+    });
+  }
+  return url.href;
+}

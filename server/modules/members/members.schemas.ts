@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { DateTime, LocaleSchema, Nullable, RoleSchema } from '../../http/schemas.ts';
+import { DateTime, LocaleSchema, Nullable, RoleSchema, StringEnum, TrackingLevelSchema } from '../../http/schemas.ts';
 
 export const PublicMember = Type.Object({
   id: Type.Integer(),
@@ -12,7 +12,11 @@ export const PublicMember = Type.Object({
   postCount: Type.Integer(),
   createdAt: DateTime,
   avatar: Nullable(Type.String({ description: "The member's avatar (256 px square); null: show initials" })),
+  location: Type.String(),
+  website: Type.String({ description: 'An http(s) address, or empty; pages link it with rel="nofollow ugc"' }),
+  pronouns: Type.String(),
 });
+const ThemeSchema = StringEnum(['system', 'light', 'dark']);
 
 export const Me = Type.Object({
   ...PublicMember.properties,
@@ -21,6 +25,8 @@ export const Me = Type.Object({
   suspendedUntil: Nullable(DateTime),
   banned: Type.Boolean(),
   emailVerified: Type.Boolean({ description: 'Whether the member confirmed their e-mail address' }),
+  theme: ThemeSchema,
+  replyTracking: TrackingLevelSchema,
 });
 
 export const ProfileResponse = Type.Object({
@@ -40,6 +46,16 @@ export const ProfileResponse = Type.Object({
 export const UpdateMeBody = Type.Object({
   displayName: Type.Optional(Type.String({ maxLength: 60 })),
   bio: Type.Optional(Type.String({ maxLength: 1000 })),
+  location: Type.Optional(Type.String({ maxLength: 100 })),
+  website: Type.Optional(Type.String({ maxLength: 300 })),
+  pronouns: Type.Optional(Type.String({ maxLength: 40 })),
+  theme: Type.Optional(ThemeSchema),
+  replyTracking: Type.Optional(
+    Type.Unsafe<'watching' | 'tracking' | 'normal' | 'muted'>({
+      ...TrackingLevelSchema,
+      description: 'The level a thread gets when you post in it (tracking by default)',
+    }),
+  ),
   locale: Type.Optional(Type.Union([Type.Literal('fr'), Type.Literal('en')])),
 });
 

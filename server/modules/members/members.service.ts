@@ -6,7 +6,9 @@ import { assertStorableText } from '../../lib/text.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { MembersRepository, PostsRepository } from '../../content/index.ts';
 import { toMe, toPublicMember } from './members.mappers.ts';
-import { cleanDisplayName, displayNameSkeleton, isStaffTitle } from './members.rules.ts';
+import { checkedWebsite, cleanDisplayName, displayNameSkeleton, isStaffTitle } from './members.rules.ts';
+import type { UpdateMeBody } from './members.schemas.ts';
+import type { Static } from 'typebox';
 
 function excerpt(html: string, max = 180): string {
   const text = html
@@ -47,15 +49,22 @@ export class MembersService {
     };
   }
 
-  async updateMe(actorOrNull: Actor | null, input: { displayName?: string; bio?: string; locale?: 'fr' | 'en' }) {
+  async updateMe(actorOrNull: Actor | null, input: Static<typeof UpdateMeBody>) {
     const actor = requireActor(actorOrNull);
     const displayName =
       input.displayName === undefined ? undefined : await this.checkedDisplayName(actor, input.displayName);
-    if (input.bio !== undefined) assertStorableText('bio', input.bio);
+    for (const field of ['bio', 'location', 'pronouns'] as const) {
+      if (input[field] !== undefined) assertStorableText(field, input[field]);
+    }
     const updated = await this.members.update(actor.id, {
       display_name: displayName,
       bio: input.bio,
       locale: input.locale,
+      location: input.location?.trim(),
+      pronouns: input.pronouns?.trim(),
+      website: input.website === undefined ? undefined : checkedWebsite(input.website),
+      theme: input.theme,
+      reply_tracking: input.replyTracking,
     });
     if (!updated) throw new NotFoundError('member.not_found', 'No such member.');
     return toMe(updated);

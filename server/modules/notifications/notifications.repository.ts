@@ -12,6 +12,7 @@ export const MUTABLE_KINDS = [
   'badge.granted',
   'trust.promoted',
   'idea.status',
+  'watched',
 ] as const;
 export type MutableKind = (typeof MUTABLE_KINDS)[number];
 
@@ -47,10 +48,80 @@ export class NotificationsRepository {
     );
   }
 
+  /** The same notification to several members at once (those who turned the kind off excepted). */
+  async createMany(memberIds: readonly number[], kind: string, data: unknown): Promise<void> {
+    if (memberIds.length === 0) return;
+    await sql`
+      INSERT INTO notifications (member_id, kind, data)
+      SELECT id, ${kind}, ${JSON.stringify(data)}::jsonb FROM members
+       WHERE id = ANY(${[...memberIds]}::int[]) AND NOT (${kind} = ANY(notification_mutes))`.execute(this.db);
+  }
+
+  /**
+   * Badges granted together come as one notification: while the member has not read it, each new badge joins
+   * the unread badge notification (listed in `badges`, counted in `count`) instead of ringing again.
+   */
+  async badgesGranted(memberId: number, keys: readonly string[], reason?: string): Promise<void> {
+    if (keys.length === 0) return;
+    const data = JSON.stringify({ badge: keys[0], badges: keys, ...(reason && { reason }) });
+    await sql`
+      INSERT INTO notifications (member_id, kind, data, group_key, count)
+      SELECT id, 'badge.granted', ${data}::jsonb, 'badges', ${keys.length} FROM members
+       WHERE id = ${memberId} AND NOT ('badge.granted' = ANY(notification_mutes))
+      ON CONFLICT (member_id, group_key) WHERE read_at IS NULL AND group_key IS NOT NULL
+      DO UPDATE SET id = DEFAULT, count = notifications.count + EXCLUDED.count, created_at = now(),
+        data = EXCLUDED.data || jsonb_build_object('badges',
+          COALESCE(notifications.data->'badges', jsonb_build_array(notifications.data->'badge')) || (EXCLUDED.data->'badges'))`.execute(
+      this.db,
+    );
+  }
+
+  /**
+   * Who chose a level for this thread that changes what they are told: `watching` (every new post) and `muted`
+   * (nothing but mentions), from their level for the thread, else for its category.
+   */
+  async threadLevels(threadId: number): Promise<{ watching: number[]; muted: number[] }> {
+    const result = await sql<{ member_id: number; level: string }>`
+      WITH t AS (SELECT id, category_id FROM threads WHERE id = ${threadId})
+      SELECT m.member_id, COALESCE(tt.level, ct.level) AS level
+        FROM (SELECT tt.member_id FROM thread_tracking tt WHERE tt.thread_id = ${threadId} AND tt.level IS NOT NULL
+              UNION
+              SELECT ct.member_id FROM category_tracking ct JOIN t ON ct.category_id = t.category_id) m
+        CROSS JOIN t
+        LEFT JOIN thread_tracking tt ON tt.member_id = m.member_id AND tt.thread_id = t.id
+        LEFT JOIN category_tracking ct ON ct.member_id = m.member_id AND ct.category_id = t.category_id
+       WHERE COALESCE(tt.level, ct.level) IN ('watching', 'muted')`.execute(this.db);
+    return {
+      watching: result.rows.filter((r) => r.level === 'watching').map((r) => r.member_id),
+      muted: result.rows.filter((r) => r.level === 'muted').map((r) => r.member_id),
+    };
+  }
+
   list(memberId: number, limit: number, before?: number) {
     let q = this.db.selectFrom('notifications').selectAll().where('member_id', '=', memberId);
     if (before !== undefined) q = q.where('id', '<', before);
     return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+  }
+
+  /** What the bell counts: unread notifications that arrived since the member last opened it. */
+  async unseen(memberId: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('notifications')
+      .innerJoin('members', 'members.id', 'notifications.member_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('notifications.member_id', '=', memberId)
+      .where('notifications.read_at', 'is', null)
+      .whereRef('notifications.id', '>', 'members.seen_notification_id')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** The bell was opened: what it showed no longer counts (the notifications stay unread on the full page). */
+  async markSeen(memberId: number): Promise<void> {
+    await sql`
+      UPDATE members SET seen_notification_id = GREATEST(seen_notification_id,
+        COALESCE((SELECT max(id) FROM notifications WHERE member_id = ${memberId}), 0))
+       WHERE id = ${memberId}`.execute(this.db);
   }
 
   async unread(memberId: number): Promise<number> {

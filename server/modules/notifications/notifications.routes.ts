@@ -17,6 +17,7 @@ const NotificationData = Type.Object(
     number: Type.Optional(Type.Integer()),
     by: Type.Optional(Type.Object({ username: Type.String(), displayName: Type.String() })),
     badge: Type.Optional(Type.String()),
+    badges: Type.Optional(Type.Array(Type.String(), { description: 'Badges granted together (badge.granted)' })),
     level: Type.Optional(Type.Integer()),
     reason: Type.Optional(Type.String()),
     status: Type.Optional(Type.String()),
@@ -98,11 +99,28 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
       schema: {
         operationId: 'countUnreadNotifications',
         tags,
-        summary: 'How many notifications are unread (the bell)',
+        summary: 'What the bell counts: unread notifications that arrived since you last opened it',
         response: { 200: Unread, ...errors(401) },
       },
     },
-    async (req) => ({ unread: await repo.unread(authorize(req.actor, 'post.reply').id) }),
+    async (req) => ({ unread: await repo.unseen(authorize(req.actor, 'post.reply').id) }),
+  );
+
+  app.post(
+    '/api/notifications/seen',
+    {
+      schema: {
+        operationId: 'markNotificationsSeen',
+        tags,
+        summary: 'The bell was opened: its count goes back to zero (the notifications stay unread)',
+        response: { 200: Unread, ...errors(401) },
+      },
+    },
+    async (req) => {
+      const actor = authorize(req.actor, 'post.reply');
+      await repo.markSeen(actor.id);
+      return { unread: await repo.unseen(actor.id) };
+    },
   );
 
   app.post(
@@ -119,7 +137,7 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
     async (req) => {
       const actor = authorize(req.actor, 'post.reply');
       await repo.markRead(actor.id, req.body.ids);
-      return { unread: await repo.unread(actor.id) };
+      return { unread: await repo.unseen(actor.id) };
     },
   );
 

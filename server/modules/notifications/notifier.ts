@@ -56,14 +56,17 @@ export const notifier = {
       });
     // Who ignores the author hears nothing of them (counted as already told).
     const told = new Set<number>([post.author_id, ...(await ignoring(db, post.author_id))]);
-    if (post.number > 1 && !told.has(thread.author_id)) {
+    // Members who muted the thread (or its category) hear nothing of it but mentions; watchers hear every post.
+    const levels = await notifications.threadLevels(thread.id);
+    const muted = new Set(levels.muted);
+    if (post.number > 1 && !told.has(thread.author_id) && !muted.has(thread.author_id)) {
       told.add(thread.author_id);
       if (await maySee(db, thread, thread.author_id))
         await notifications.create(thread.author_id, 'reply', await about());
     }
     if (post.reply_to_id !== null) {
       const parent = await new PostsRepository(db).getAuthorId(post.reply_to_id);
-      if (parent && !told.has(parent.author_id)) {
+      if (parent && !told.has(parent.author_id) && !muted.has(parent.author_id)) {
         told.add(parent.author_id);
         if (await maySee(db, thread, parent.author_id)) {
           // The composer's Quote answers the post with its text as a blockquote: a quote, not a plain reply.
@@ -73,13 +76,15 @@ export const notifier = {
       }
     }
     const names = findMentions(post.body_md).slice(0, MAX_MENTIONS);
-    if (names.length === 0) return;
-    const mentioned = await new MembersRepository(db).mentionable(names);
+    const mentioned = names.length ? await new MembersRepository(db).mentionable(names) : [];
     for (const m of mentioned) {
       if (told.has(m.id)) continue;
       told.add(m.id);
       if (await maySee(db, thread, m.id)) await notifications.create(m.id, 'mention', await about());
     }
+    // Watchers of a listed thread, once each, after the more specific notifications above.
+    const watchers = isListed(thread) ? levels.watching.filter((id) => !told.has(id)) : [];
+    if (watchers.length) await notifications.createMany(watchers, 'watched', await about());
   },
 
   /** A like or a "helpful" mark: one notification per post and kind while unread, counted up. */

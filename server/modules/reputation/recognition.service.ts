@@ -185,7 +185,7 @@ export class RecognitionService {
       let granted: number[] = [];
       if (input.criteria)
         granted = await r.badges.backfill(created!.id, input.criteria.stat as Stat, input.criteria.min);
-      for (const memberId of granted) await r.notifications.create(memberId, 'badge.granted', { badge: input.key });
+      for (const memberId of granted) await r.notifications.badgesGranted(memberId, [input.key]);
       await r.audit.record({
         actorId: actor.id,
         action: 'badge.created',

@@ -203,12 +203,13 @@ export class ReputationService {
       const candidates = automatic.filter((b) => !held.has(b.id));
       if (candidates.length === 0) continue;
       const stats = await badges.stats(memberId, [...new Set(candidates.map((b) => b.criteria.stat))]);
+      const granted: string[] = [];
       for (const badge of candidates) {
         if ((stats[badge.criteria.stat] ?? 0) < badge.criteria.min) continue;
-        if (await badges.grant(memberId, badge.id)) {
-          await notifications.create(memberId, 'badge.granted', { badge: badge.key });
-        }
+        if (await badges.grant(memberId, badge.id)) granted.push(badge.key);
       }
+      // Badges earned together arrive as one notification listing them.
+      await notifications.badgesGranted(memberId, granted);
     }
   }
 

@@ -56,4 +56,5 @@ export const paths = {
   conversation: (id: number) => `/messages/${id}`,
   newMessage: (query?: { to?: string; team?: number }) => withQuery('/messages/new', query),
   invitations: () => '/invitations',
+  bookmarks: () => '/bookmarks',
 };

@@ -148,6 +148,13 @@ export const routes = {
     title: 'account.title',
     menu: true,
   }),
+  bookmarks: route({
+    path: paths.bookmarks(),
+    page: () => import('../pages/Bookmarks.svelte'),
+    access: 'member',
+    title: 'bookmarks.title',
+    menu: true,
+  }),
   unsubscribe: route({
     path: paths.unsubscribe(),
     page: () => import('../pages/Unsubscribe.svelte'),

@@ -11,6 +11,7 @@ import type {
   SearchParams,
   Sort,
   TopicTemplate,
+  TrackingLevel,
 } from './types.ts';
 import { sendFile } from './upload.ts';
 
@@ -336,6 +337,23 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
     revokeInvitation: (invitationId: number) =>
       call(http.DELETE('/api/invitations/{id}', { params: id(invitationId) })),
     checkInvitation: (token: string) => call(http.GET('/api/invitations/check', { params: { query: { token } } })),
+    // Tracking, bookmarks and the bell (issue 19)
+    /** `keepalive` lets the last position reach the server while the page is being left. */
+    markThreadRead: (threadId: number, number: number) =>
+      call(http.POST('/api/threads/{id}/read', { params: id(threadId), body: { number }, keepalive: true })),
+    setThreadTracking: (threadId: number, level: TrackingLevel) =>
+      call(http.PUT('/api/threads/{id}/tracking', { params: id(threadId), body: { level } })),
+    threadTracking: (ids: number[]) =>
+      call(http.GET('/api/tracking/threads', { params: { query: { ids: ids.join(',') } } })),
+    setCategoryTracking: (categoryId: number, level: TrackingLevel) =>
+      call(http.PUT('/api/categories/{id}/tracking', { params: id(categoryId), body: { level } })),
+    categoryTracking: () => call(http.GET('/api/tracking/categories')),
+    bookmark: (postId: number, note = '') =>
+      call(http.PUT('/api/posts/{id}/bookmark', { params: id(postId), body: { note } })),
+    removeBookmark: (postId: number) => call(http.DELETE('/api/posts/{id}/bookmark', { params: id(postId) })),
+    bookmarks: (before?: number | null) =>
+      call(http.GET('/api/bookmarks', { params: { query: { before: before ?? undefined } } })),
+    notificationsSeen: () => call(http.POST('/api/notifications/seen')),
   };
 }
 

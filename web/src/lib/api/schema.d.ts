@@ -347,6 +347,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bookmarks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your bookmarks, newest first */
+        get: operations["listBookmarks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/categories": {
         parameters: {
             query?: never;
@@ -380,6 +397,23 @@ export interface paths {
         head?: never;
         /** Change a category (community managers) */
         patch: operations["updateCategory"];
+        trace?: never;
+    };
+    "/api/categories/{id}/tracking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Your notification level for a category (its threads inherit it) */
+        put: operations["setCategoryTracking"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/categories/{slug}/threads": {
@@ -1488,6 +1522,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/seen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The bell was opened: its count goes back to zero (the notifications stay unread) */
+        post: operations["markNotificationsSeen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications/unread": {
         parameters: {
             query?: never;
@@ -1495,7 +1546,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** How many notifications are unread (the bell) */
+        /** What the bell counts: unread notifications that arrived since you last opened it */
         get: operations["countUnreadNotifications"];
         put?: never;
         post?: never;
@@ -1587,6 +1638,24 @@ export interface paths {
         /** Appeal the decision on your post, once: it goes back to the moderators */
         post: operations["appealDecision"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/posts/{id}/bookmark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Bookmarks a post, or changes the note of its bookmark */
+        put: operations["bookmarkPost"];
+        post?: never;
+        /** Removes your bookmark of a post */
+        delete: operations["removeBookmark"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2095,6 +2164,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/threads/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Moves your read position in a thread forward to a post number (never back) */
+        post: operations["markThreadRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/threads/{id}/schedule": {
         parameters: {
             query?: never;
@@ -2140,6 +2226,23 @@ export interface paths {
         get?: never;
         /** Set a thread's tags (its author or a moderator); a missing tag is created if the member may */
         put: operations["setThreadTags"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/threads/{id}/tracking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Your notification level for a thread */
+        put: operations["setThreadTracking"];
         post?: never;
         delete?: never;
         options?: never;
@@ -2213,6 +2316,40 @@ export interface paths {
         post?: never;
         /** Removes a template (community managers; built-in ones stay) */
         delete: operations["deleteTopicTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tracking/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per category: your level, threads with unread posts, new threads */
+        get: operations["getCategoryTracking"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tracking/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your level, read position, unread and new for the listed threads (the overlay of every list) */
+        get: operations["getThreadTracking"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -3135,14 +3272,25 @@ export interface operations {
                             id: number;
                             /** @enum {string} */
                             locale: "fr" | "en";
+                            location: string;
                             postCount: number;
+                            pronouns: string;
+                            /**
+                             * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                             * @enum {string}
+                             */
+                            replyTracking: "watching" | "tracking" | "normal" | "muted";
                             reputation: number;
                             /** @enum {string} */
                             role: "member" | "moderator" | "community_manager" | "admin";
                             /** Format: date-time */
                             suspendedUntil: string | null;
+                            /** @enum {string} */
+                            theme: "system" | "light" | "dark";
                             trustLevel: number;
                             username: string;
+                            /** @description An http(s) address, or empty; pages link it with rel="nofollow ugc" */
+                            website: string;
                         };
                     };
                 };
@@ -3283,14 +3431,25 @@ export interface operations {
                             id: number;
                             /** @enum {string} */
                             locale: "fr" | "en";
+                            location: string;
                             postCount: number;
+                            pronouns: string;
+                            /**
+                             * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                             * @enum {string}
+                             */
+                            replyTracking: "watching" | "tracking" | "normal" | "muted";
                             reputation: number;
                             /** @enum {string} */
                             role: "member" | "moderator" | "community_manager" | "admin";
                             /** Format: date-time */
                             suspendedUntil: string | null;
+                            /** @enum {string} */
+                            theme: "system" | "light" | "dark";
                             trustLevel: number;
                             username: string;
+                            /** @description An http(s) address, or empty; pages link it with rel="nofollow ugc" */
+                            website: string;
                         };
                     };
                 };
@@ -3399,14 +3558,25 @@ export interface operations {
                             id: number;
                             /** @enum {string} */
                             locale: "fr" | "en";
+                            location: string;
                             postCount: number;
+                            pronouns: string;
+                            /**
+                             * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                             * @enum {string}
+                             */
+                            replyTracking: "watching" | "tracking" | "normal" | "muted";
                             reputation: number;
                             /** @enum {string} */
                             role: "member" | "moderator" | "community_manager" | "admin";
                             /** Format: date-time */
                             suspendedUntil: string | null;
+                            /** @enum {string} */
+                            theme: "system" | "light" | "dark";
                             trustLevel: number;
                             username: string;
+                            /** @description An http(s) address, or empty; pages link it with rel="nofollow ugc" */
+                            website: string;
                         };
                     };
                 };
@@ -3707,14 +3877,25 @@ export interface operations {
                             id: number;
                             /** @enum {string} */
                             locale: "fr" | "en";
+                            location: string;
                             postCount: number;
+                            pronouns: string;
+                            /**
+                             * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                             * @enum {string}
+                             */
+                            replyTracking: "watching" | "tracking" | "normal" | "muted";
                             reputation: number;
                             /** @enum {string} */
                             role: "member" | "moderator" | "community_manager" | "admin";
                             /** Format: date-time */
                             suspendedUntil: string | null;
+                            /** @enum {string} */
+                            theme: "system" | "light" | "dark";
                             trustLevel: number;
                             username: string;
+                            /** @description An http(s) address, or empty; pages link it with rel="nofollow ugc" */
+                            website: string;
                         };
                         returnTo: string;
                     };
@@ -3927,6 +4108,74 @@ export interface operations {
             };
             /** @description Every error has this shape */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listBookmarks: {
+        parameters: {
+            query?: {
+                /** @description A numeric id */
+                before?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bookmarks: {
+                            author: {
+                                displayName: string;
+                                username: string;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            excerpt: string | null;
+                            id: number;
+                            note: string;
+                            number: number;
+                            postId: number;
+                            threadId: number;
+                            /** @description null when you may no longer read the post */
+                            title: string | null;
+                        }[];
+                        nextBefore: number | null;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4162,6 +4411,82 @@ export interface operations {
                          */
                         startLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                         threadCount: number;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setCategoryTracking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                     * @enum {string}
+                     */
+                    level: "watching" | "tracking" | "normal" | "muted";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        categoryId: number;
+                        /**
+                         * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                         * @enum {string}
+                         */
+                        level: "watching" | "tracking" | "normal" | "muted";
                     };
                 };
             };
@@ -6272,14 +6597,25 @@ export interface operations {
                             id: number;
                             /** @enum {string} */
                             locale: "fr" | "en";
+                            location: string;
                             postCount: number;
+                            pronouns: string;
+                            /**
+                             * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                             * @enum {string}
+                             */
+                            replyTracking: "watching" | "tracking" | "normal" | "muted";
                             reputation: number;
                             /** @enum {string} */
                             role: "member" | "moderator" | "community_manager" | "admin";
                             /** Format: date-time */
                             suspendedUntil: string | null;
+                            /** @enum {string} */
+                            theme: "system" | "light" | "dark";
                             trustLevel: number;
                             username: string;
+                            /** @description An http(s) address, or empty; pages link it with rel="nofollow ugc" */
+                            website: string;
                         };
                     };
                 };
@@ -6308,6 +6644,16 @@ export interface operations {
                     bio?: string;
                     displayName?: string;
                     locale?: "fr" | "en";
+                    location?: string;
+                    pronouns?: string;
+                    /**
+                     * @description The level a thread gets when you post in it (tracking by default)
+                     * @enum {string}
+                     */
+                    replyTracking?: "watching" | "tracking" | "normal" | "muted";
+                    /** @enum {string} */
+                    theme?: "system" | "light" | "dark";
+                    website?: string;
                 };
             };
         };
@@ -6333,14 +6679,25 @@ export interface operations {
                             id: number;
                             /** @enum {string} */
                             locale: "fr" | "en";
+                            location: string;
                             postCount: number;
+                            pronouns: string;
+                            /**
+                             * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                             * @enum {string}
+                             */
+                            replyTracking: "watching" | "tracking" | "normal" | "muted";
                             reputation: number;
                             /** @enum {string} */
                             role: "member" | "moderator" | "community_manager" | "admin";
                             /** Format: date-time */
                             suspendedUntil: string | null;
+                            /** @enum {string} */
+                            theme: "system" | "light" | "dark";
                             trustLevel: number;
                             username: string;
+                            /** @description An http(s) address, or empty; pages link it with rel="nofollow ugc" */
+                            website: string;
                         };
                     };
                 };
@@ -6934,12 +7291,16 @@ export interface operations {
                             createdAt: string;
                             displayName: string;
                             id: number;
+                            location: string;
                             postCount: number;
+                            pronouns: string;
                             reputation: number;
                             /** @enum {string} */
                             role: "member" | "moderator" | "community_manager" | "admin";
                             trustLevel: number;
                             username: string;
+                            /** @description An http(s) address, or empty; pages link it with rel="nofollow ugc" */
+                            website: string;
                         };
                     };
                 };
@@ -7267,12 +7628,16 @@ export interface operations {
                             createdAt: string;
                             displayName: string;
                             id: number;
+                            location: string;
                             postCount: number;
+                            pronouns: string;
                             reputation: number;
                             /** @enum {string} */
                             role: "member" | "moderator" | "community_manager" | "admin";
                             trustLevel: number;
                             username: string;
+                            /** @description An http(s) address, or empty; pages link it with rel="nofollow ugc" */
+                            website: string;
                         };
                         recentPosts: {
                             /** Format: date-time */
@@ -9503,6 +9868,8 @@ export interface operations {
                             createdAt: string;
                             data: {
                                 badge?: string;
+                                /** @description Badges granted together (badge.granted) */
+                                badges?: string[];
                                 by?: {
                                     displayName: string;
                                     username: string;
@@ -9675,6 +10042,37 @@ export interface operations {
             };
             /** @description Every error has this shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    markNotificationsSeen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        unread: number;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10249,6 +10647,140 @@ export interface operations {
             };
             /** @description Every error has this shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    bookmarkPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bookmark: {
+                            id: number;
+                            note: string;
+                            postId: number;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        bookmark: {
+                            id: number;
+                            note: string;
+                            postId: number;
+                        };
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    removeBookmark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12202,6 +12734,18 @@ export interface operations {
                             canAccept: boolean;
                             canModerate: boolean;
                             canReply: boolean;
+                            /** @description Yours, for members; null for visitors */
+                            tracking: {
+                                /** @description This page's posts you bookmarked */
+                                bookmarks: number[];
+                                /** @description The last post number you have seen (0: never opened) */
+                                lastRead: number;
+                                /**
+                                 * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                                 * @enum {string}
+                                 */
+                                level: "watching" | "tracking" | "normal" | "muted";
+                            } | null;
                         };
                     };
                 };
@@ -13027,6 +13571,78 @@ export interface operations {
             };
         };
     };
+    markThreadRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    number: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     cancelScheduledThread: {
         parameters: {
             query?: never;
@@ -13301,6 +13917,82 @@ export interface operations {
             };
             /** @description Every error has this shape */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setThreadTracking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                     * @enum {string}
+                     */
+                    level: "watching" | "tracking" | "normal" | "muted";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        lastRead: number;
+                        /**
+                         * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                         * @enum {string}
+                         */
+                        level: "watching" | "tracking" | "normal" | "muted";
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13796,6 +14488,122 @@ export interface operations {
             };
             /** @description Every error has this shape */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCategoryTracking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        categories: {
+                            categoryId: number;
+                            /**
+                             * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                             * @enum {string}
+                             */
+                            level: "watching" | "tracking" | "normal" | "muted";
+                            new: number;
+                            unread: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getThreadTracking: {
+        parameters: {
+            query: {
+                /** @description Up to 100 ids */
+                ids: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        previousVisitAt: string | null;
+                        threads: {
+                            /** @description Started in the last two days and never opened */
+                            isNew: boolean;
+                            /** @description The last post number the member has seen (0: never opened) */
+                            lastRead: number;
+                            /**
+                             * @description watching: told of every new post; tracking: unread counts; normal; muted: out of the lists’ new
+                             * @enum {string}
+                             */
+                            level: "watching" | "tracking" | "normal" | "muted";
+                            threadId: number;
+                            /** @description Published posts after lastRead, counted for tracked or watched threads */
+                            unread: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

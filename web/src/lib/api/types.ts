@@ -81,3 +81,9 @@ export type CommunitySettings = Ok<'getCommunitySettings'>;
 export type ModerationSettings = Ok<'getModerationSettings'>;
 export type AuditEntry = Ok<'listAuditLog'>['entries'][number];
 export type PostingLevel = Category['startLevel'];
+
+// Tracking, bookmarks (issue 19)
+export type TrackingLevel = Body<'setThreadTracking'>['level'];
+export type ThreadTracking = Ok<'getThreadTracking'>['threads'][number];
+export type CategoryTracking = Ok<'getCategoryTracking'>['categories'][number];
+export type BookmarkItem = Ok<'listBookmarks'>['bookmarks'][number];

@@ -137,7 +137,10 @@ export const enCommunity: Pick<Messages, keyof typeof frCommunity> = {
   'members.anonymiseConfirm':
     "Anonymise {name}'s account? Their posts stay, under a former member's name; their name, e-mail and sign-in are erased. This cannot be undone.",
   'members.anonymised': 'Account anonymised: their posts are now signed {name}.',
-  'notifications.text.buzzThread': 'Things are heating up in “{thread}”: {n} signals in two days',
+  'notifications.text.buzzThread': {
+    one: 'Things are heating up in “{thread}”: {n} signal in two days',
+    other: 'Things are heating up in “{thread}”: {n} signals in two days',
+  },
   'notifications.text.buzzDay': 'Things are heating up today: {n} signals (usually {usual} a day)',
   'home.announcement': 'Announcement',
   'home.dismiss': 'Hide this announcement',

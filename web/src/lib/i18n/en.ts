@@ -2,6 +2,7 @@ import { enCommunity } from './en.community.ts';
 import { enAdmin } from './en.admin.ts';
 import { enUploads } from './en.uploads.ts';
 import { enSocial } from './en.social.ts';
+import { enTracking } from './en.tracking.ts';
 import { enMail } from './en.mail.ts';
 import { enQueue } from './en.queue.ts';
 import { enIdentity } from './en.identity.ts';
@@ -300,9 +301,12 @@ export const en: Messages = {
   'trust.name.4': 'Relay',
   'trust.next': 'To reach level {n} ({name}):',
   'trust.req.reputation': 'Reputation: {current} / {needed}',
-  'trust.req.accountAgeDays': 'Membership: {current} / {needed} days',
+  'trust.req.accountAgeDays': { one: 'Membership: {current} / {n} day', other: 'Membership: {current} / {n} days' },
   'trust.req.approvedPosts': 'Published posts: {current} / {needed}',
-  'trust.req.cleanDays': 'Without incident for {current} / {needed} days',
+  'trust.req.cleanDays': {
+    one: 'Without incident for {current} / {n} day',
+    other: 'Without incident for {current} / {n} days',
+  },
   'trust.top': 'Highest level reached.',
   'trust.capped': 'Level held down by a current sanction.',
   'profile.badges': 'Badges',
@@ -329,7 +333,7 @@ export const en: Messages = {
   'leaderboard.month': 'This month',
   'leaderboard.all': 'All time',
   'leaderboard.allCategories': 'All categories',
-  'leaderboard.points': '{n} points',
+  'leaderboard.points': { one: '{n} point', other: '{n} points' },
   'leaderboard.empty': 'Nobody earned points over this period yet.',
   'award.title': 'Award a badge',
   'award.badge': 'Badge',
@@ -379,4 +383,5 @@ export const en: Messages = {
   ...enUploads,
   ...enSocial,
   ...enMessages,
+  ...enTracking,
 };

@@ -140,7 +140,10 @@ export const frCommunity = {
   'members.anonymiseConfirm':
     'Anonymiser le compte de {name} ? Ses messages restent, sous le nom d’un ancien membre ; son nom, son e-mail et sa connexion sont effacés. C’est définitif.',
   'members.anonymised': 'Compte anonymisé : ses messages sont désormais signés {name}.',
-  'notifications.text.buzzThread': 'Ça chauffe dans « {thread} » : {n} signaux en deux jours',
+  'notifications.text.buzzThread': {
+    one: 'Ça chauffe dans « {thread} » : {n} signal en deux jours',
+    other: 'Ça chauffe dans « {thread} » : {n} signaux en deux jours',
+  },
   'notifications.text.buzzDay': 'Ça chauffe aujourd’hui : {n} signaux (d’habitude {usual} par jour)',
   'home.announcement': 'Annonce',
   'home.dismiss': 'Masquer cette annonce',

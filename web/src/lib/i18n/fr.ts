@@ -3,6 +3,7 @@ import { frCommunity } from './fr.community.ts';
 import { frAdmin } from './fr.admin.ts';
 import { frUploads } from './fr.uploads.ts';
 import { frSocial } from './fr.social.ts';
+import { frTracking } from './fr.tracking.ts';
 import { frMail } from './fr.mail.ts';
 import { frQueue } from './fr.queue.ts';
 import { frIdentity } from './fr.identity.ts';
@@ -307,9 +308,12 @@ export const fr = {
   'trust.name.4': 'Relais',
   'trust.next': 'Pour passer au niveau {n} ({name}) :',
   'trust.req.reputation': 'Réputation : {current} / {needed}',
-  'trust.req.accountAgeDays': 'Ancienneté : {current} / {needed} jours',
+  'trust.req.accountAgeDays': { one: 'Ancienneté : {current} / {n} jour', other: 'Ancienneté : {current} / {n} jours' },
   'trust.req.approvedPosts': 'Messages publiés : {current} / {needed}',
-  'trust.req.cleanDays': 'Sans incident depuis {current} / {needed} jours',
+  'trust.req.cleanDays': {
+    one: 'Sans incident depuis {current} / {n} jour',
+    other: 'Sans incident depuis {current} / {n} jours',
+  },
   'trust.top': 'Niveau le plus élevé atteint.',
   'trust.capped': 'Niveau limité par une sanction en cours.',
   'profile.badges': 'Badges',
@@ -336,7 +340,7 @@ export const fr = {
   'leaderboard.month': 'Ce mois-ci',
   'leaderboard.all': 'Depuis le début',
   'leaderboard.allCategories': 'Toutes les catégories',
-  'leaderboard.points': '{n} points',
+  'leaderboard.points': { one: '{n} point', other: '{n} points' },
   'leaderboard.empty': 'Personne n’a encore gagné de points sur cette période.',
   'award.title': 'Décerner un badge',
   'award.badge': 'Badge',
@@ -386,4 +390,5 @@ export const fr = {
   ...frUploads,
   ...frSocial,
   ...frMessages,
+  ...frTracking,
 } as const;

@@ -50,7 +50,12 @@ class I18n {
       const rule = new Intl.PluralRules(this.locale).select(n);
       text = (n === 0 && entry.zero) || (rule === 'one' ? entry.one : entry.other);
     }
-    return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+    // Numbers read as the language writes them (« 1 234 », "1,234").
+    return text.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = params[name];
+      if (typeof value === 'number' && Number.isFinite(value)) return this.number(value);
+      return String(value ?? `{${name}}`);
+    });
   };
 
   relative = (iso: string): string => {

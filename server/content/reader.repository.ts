@@ -1,0 +1,39 @@
+import { sql } from 'kysely';
+import type { Executor } from '../db/kysely.ts';
+import type { TrackingLevel } from '../db/types.ts';
+
+export interface ReaderOverlay {
+  /** [post id, reaction kind] pairs of the reader's own reactions on the page's posts. */
+  reactions: [number, string][];
+  /** The page's posts the reader bookmarked. */
+  bookmarks: number[];
+  /** The reader's level for the thread (its own, else its category's, else normal) and read position. */
+  level: TrackingLevel;
+  lastRead: number;
+}
+
+/**
+ * What a thread page shows one reader on top of the shared page: their reactions, bookmarks, notification level
+ * and read position, in ONE statement of primary-key and index lookups (the page read's budget allows one
+ * query per member on top of the cached page).
+ */
+export class ReaderRepository {
+  constructor(private readonly db: Executor) {}
+
+  async overlay(memberId: number, threadId: number, postIds: readonly number[]): Promise<ReaderOverlay> {
+    const ids = [...postIds];
+    const result = await sql<ReaderOverlay>`
+      SELECT
+        COALESCE((SELECT jsonb_agg(jsonb_build_array(r.post_id, r.kind)) FROM reactions r
+                   WHERE r.member_id = ${memberId} AND r.post_id = ANY(${ids}::int[])), '[]'::jsonb) AS reactions,
+        COALESCE((SELECT jsonb_agg(b.post_id) FROM bookmarks b
+                   WHERE b.member_id = ${memberId} AND b.post_id = ANY(${ids}::int[])), '[]'::jsonb) AS bookmarks,
+        COALESCE(tt.level, ct.level, 'normal') AS level,
+        COALESCE(tt.last_read_number, 0) AS "lastRead"
+      FROM threads t
+      LEFT JOIN thread_tracking tt ON tt.member_id = ${memberId} AND tt.thread_id = t.id
+      LEFT JOIN category_tracking ct ON ct.member_id = ${memberId} AND ct.category_id = t.category_id
+      WHERE t.id = ${threadId}`.execute(this.db);
+    return result.rows[0] ?? { reactions: [], bookmarks: [], level: 'normal', lastRead: 0 };
+  }
+}
