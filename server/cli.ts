@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
 import { type Config, loadConfig } from './config.ts';
@@ -13,6 +14,13 @@ import { hashPassword } from './lib/password.ts';
 import { MembersRepository } from './content/index.ts';
 import { MeiliSearchAdapter, rebuildIndex, SearchOutboxWorker } from './modules/search/index.ts';
 import { assertValidEmail, assertValidUsername } from './modules/members/index.ts';
+import {
+  ImageProcessor,
+  LocalDiskStorage,
+  localizeStoredPosts,
+  S3Storage,
+  UploadsService,
+} from './modules/uploads/index.ts';
 
 const HELP = `Agora operator commands: npm run agora -- <command> [options]
 
@@ -24,6 +32,8 @@ const HELP = `Agora operator commands: npm run agora -- <command> [options]
   seed-demo                                 add the demo community (once)
   search-reindex                            rebuild the Meilisearch index from PostgreSQL (MEILI_URL);
                                             searches keep using the old index until the new one is complete
+  images-localize                           download the external images of posts published before images
+                                            were ours (a link where one cannot be had); run it once after upgrading
   help                                      this text
 
 The database is DATABASE_URL, or the embedded one under DATA_DIR (default ./data), also while the server runs.`;
@@ -98,6 +108,8 @@ async function run(argv: string[]): Promise<number> {
       }
       case 'search-reindex':
         return await searchReindex(config, database.db);
+      case 'images-localize':
+        return await imagesLocalize(config, database.db);
       default:
         throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
     }
@@ -107,6 +119,27 @@ async function run(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+async function imagesLocalize(config: Config, db: Db): Promise<number> {
+  const s3 = config.uploads.s3 ? new S3Storage(config.uploads.s3) : null;
+  const processor = new ImageProcessor();
+  try {
+    const uploads = new UploadsService(
+      db,
+      s3 ?? new LocalDiskStorage(path.join(config.dataDir, 'uploads')),
+      config.uploads,
+      processor,
+    );
+    const done = await localizeStoredPosts(db, uploads, (postId, n) =>
+      console.log(`post ${postId}: ${n} image${n > 1 ? 's' : ''}`),
+    );
+    console.log(`${done.images} external image(s) in ${done.posts} post(s) made ours (or links).`);
+    return 0;
+  } finally {
+    await processor.close();
+    s3?.close();
+  }
+}
 
 async function searchReindex(config: Config, db: Db): Promise<number> {
   if (!config.meili) {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Category, Member } from '../../server/db/types.ts';
-import { isInternalAddress } from '../../server/modules/uploads/index.ts';
+import { externalImages, isInternalAddress, localizeStoredPosts } from '../../server/modules/uploads/index.ts';
 import { createCategory, createMember } from '../factories/index.ts';
 import { createTestApp, type TestApp } from '../setup/app.ts';
 import { drawing } from '../setup/images.ts';
@@ -135,5 +135,36 @@ describe('the app’s Content-Security-Policy', () => {
     const csp = res.headers['content-security-policy'] as string;
     expect(csp).toMatch(/img-src 'self' data: blob:;/);
     expect(csp).not.toMatch(/img-src[^;]*http/);
+  });
+});
+
+describe('posts published before images were ours (images-localize)', () => {
+  it('makes their stored external images ours, or links, keeping the rest of the HTML and what was masked', async () => {
+    const html = await publish(open, 'Un message ordinaire, avec du texte masqué : ****.');
+    const postId = (
+      await open.db.selectFrom('posts').select('id').where('body_html', '=', html).executeTakeFirstOrThrow()
+    ).id;
+    // As an older version stored it: the image addresses as written, straight to the other host.
+    const old = `${html}<p><img src="${base}/photo.png" alt="le &quot;lac&quot;"> et <img src="${base}/gone.png" alt=""></p>`;
+    await open.db.updateTable('posts').set({ body_html: old }).where('id', '=', postId).execute();
+    expect(externalImages(old)).toEqual([`${base}/photo.png`, `${base}/gone.png`]);
+
+    const done = await localizeStoredPosts(open.db, open.app.uploads);
+    expect(done).toEqual({ posts: 1, images: 2 });
+    const row = await open.db
+      .selectFrom('posts')
+      .select('body_html')
+      .where('id', '=', postId)
+      .executeTakeFirstOrThrow();
+    expect(externalImages(row.body_html)).toEqual([]);
+    expect(row.body_html).toContain('****');
+    expect(row.body_html).toMatch(
+      /<img [^>]*src="\/api\/media\/[A-Za-z0-9_-]{22}\/full\.(webp|png)"[^>]*alt="le &quot;lac&quot;"/,
+    );
+    expect(row.body_html).toContain(`<a href="${base}/gone.png" rel="nofollow ugc noopener noreferrer">`);
+    const links = await open.db.selectFrom('upload_posts').select('upload_id').where('post_id', '=', postId).execute();
+    expect(links).toHaveLength(1);
+    // Nothing left: a second run changes nothing.
+    expect(await localizeStoredPosts(open.db, open.app.uploads)).toEqual({ posts: 0, images: 0 });
   });
 });

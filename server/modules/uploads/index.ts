@@ -5,3 +5,4 @@ export { S3Storage } from './s3.storage.ts';
 export { isInternalAddress } from './external-fetch.ts';
 export { processImage } from './image-pipeline.ts';
 export { ImageProcessor, type ImageTask } from './image-processor.ts';
+export { externalImages, localizeHtml, localizeStoredPosts } from './localize.ts';
