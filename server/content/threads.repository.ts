@@ -21,36 +21,45 @@ export class ThreadsRepository {
   constructor(private readonly db: Executor) {}
 
   private listQuery() {
-    return this.db
-      .selectFrom('threads')
-      .innerJoin('categories', 'categories.id', 'threads.category_id')
-      .innerJoin('members as author', 'author.id', 'threads.author_id')
-      .leftJoin('members as last_poster', 'last_poster.id', 'threads.last_poster_id')
-      .select([
-        'threads.id',
-        'threads.title',
-        'threads.kind',
-        'threads.state',
-        'threads.pinned',
-        'threads.featured',
-        'threads.official',
-        'threads.locked',
-        'threads.accepted_post_id',
-        'threads.reply_count',
-        'threads.score',
-        'threads.created_at',
-        'threads.last_post_at',
-        'categories.id as category_id',
-        'categories.slug as category_slug',
-        'categories.name as category_name',
-        'categories.color as category_color',
-        'author.id as author_id',
-        'author.username as author_username',
-        'author.display_name as author_display_name',
-        'author.avatar_key as author_avatar_key',
-        'last_poster.username as last_poster_username',
-      ])
-      .where('threads.state', '=', LISTED_THREAD_STATE);
+    return (
+      this.db
+        .selectFrom('threads')
+        .innerJoin('categories', 'categories.id', 'threads.category_id')
+        .innerJoin('members as author', 'author.id', 'threads.author_id')
+        .leftJoin('members as last_poster', 'last_poster.id', 'threads.last_poster_id')
+        .select([
+          'threads.id',
+          'threads.title',
+          'threads.kind',
+          'threads.state',
+          'threads.pinned',
+          'threads.featured',
+          'threads.official',
+          'threads.locked',
+          'threads.accepted_post_id',
+          'threads.reply_count',
+          'threads.score',
+          'threads.created_at',
+          'threads.last_post_at',
+          'categories.id as category_id',
+          'categories.slug as category_slug',
+          'categories.name as category_name',
+          'categories.color as category_color',
+          'author.id as author_id',
+          'author.username as author_username',
+          'author.display_name as author_display_name',
+          'author.avatar_key as author_avatar_key',
+          'last_poster.username as last_poster_username',
+        ])
+        // The opening post's first image, as the list's thumbnail (its square variant), when the post is public.
+        .select(
+          sql<string | null>`(SELECT u.key || '/thumb.' || CASE u.format WHEN 'jpeg' THEN 'jpg' ELSE u.format END
+             FROM posts p JOIN upload_posts up ON up.post_id = p.id JOIN uploads u ON u.id = up.upload_id
+            WHERE p.thread_id = threads.id AND p.number = 1 AND p.state = 'published' AND u.kind <> 'avatar'
+            ORDER BY up.upload_id LIMIT 1)`.as('thumbnail_path'),
+        )
+        .where('threads.state', '=', LISTED_THREAD_STATE)
+    );
   }
 
   /** Keyset pagination on an index per sort; never OFFSET. */

@@ -230,6 +230,18 @@ describe('who sees an image', () => {
     expect(html).toContain('alt="notre tente"');
     expect(html).toContain('loading="lazy"');
     expect((await get(photo.url)).statusCode).toBe(200);
+    // Lists show the opening post's first image as a square thumbnail; a thread without one shows none.
+    const list = (await t.api('GET', `/api/categories/${category.slug}/threads`)).json().threads;
+    const listed = list.find((th: { id: number }) => th.id === created.json().thread.id);
+    expect(listed.thumbnail).toBe(photo.thumbnail);
+    expect(listed.thumbnail).toMatch(/\/thumb\.(webp|jpg|png)$/);
+    expect((await get(listed.thumbnail)).statusCode).toBe(200);
+    const plain = await t.api('POST', '/api/threads', {
+      as: alice,
+      body: { categoryId: category.id, title: 'Sans photo', body: 'Juste du texte.', kind: 'discussion' },
+    });
+    const after = (await t.api('GET', `/api/categories/${category.slug}/threads`)).json().threads;
+    expect(after.find((th: { id: number }) => th.id === plain.json().thread.id).thumbnail).toBeNull();
   });
 
   it('answers 404 for unknown keys, variants and extensions', async () => {

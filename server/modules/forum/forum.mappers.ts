@@ -3,7 +3,7 @@ import { canStartIn } from '../../access/posting.ts';
 import { canSeePostContent, type Viewer } from '../../access/visibility.ts';
 import type { Category, Thread, ThreadKind } from '../../db/types.ts';
 import type { PostPageRow, ThreadDetailRow, ThreadListRow } from '../../content/index.ts';
-import { avatarUrl } from '../../lib/media.ts';
+import { avatarUrl, MEDIA_PREFIX } from '../../lib/media.ts';
 
 /** Database rows → the JSON the API promises (camelCase, ISO dates). */
 
@@ -50,6 +50,7 @@ export function toThreadListItem(t: ThreadListRow) {
       avatar: avatarUrl(t.author_avatar_key),
     },
     lastPoster: t.last_poster_username,
+    thumbnail: t.thumbnail_path ? `${MEDIA_PREFIX}${t.thumbnail_path}` : null,
   };
 }
 

@@ -80,6 +80,9 @@ export const ThreadListItem = Type.Object({
     avatar: Nullable(Type.String()),
   }),
   lastPoster: Nullable(Type.String()),
+  thumbnail: Type.Optional(
+    Nullable(Type.String({ description: "The opening post's first image, square (null: it shows none)" })),
+  ),
 });
 
 export const ThreadListQuery = Type.Object({

@@ -4610,6 +4610,8 @@ export interface operations {
                             pinned: boolean;
                             replyCount: number;
                             score: number;
+                            /** @description The opening post's first image, square (null: it shows none) */
+                            thumbnail?: string | null;
                             title: string;
                         }[];
                         threads: {
@@ -4640,6 +4642,8 @@ export interface operations {
                             pinned: boolean;
                             replyCount: number;
                             score: number;
+                            /** @description The opening post's first image, square (null: it shows none) */
+                            thumbnail?: string | null;
                             title: string;
                         }[];
                     };
@@ -12421,6 +12425,8 @@ export interface operations {
                             pinned: boolean;
                             replyCount: number;
                             score: number;
+                            /** @description The opening post's first image, square (null: it shows none) */
+                            thumbnail?: string | null;
                             title: string;
                         }[];
                         threads: {
@@ -12451,6 +12457,8 @@ export interface operations {
                             pinned: boolean;
                             replyCount: number;
                             score: number;
+                            /** @description The opening post's first image, square (null: it shows none) */
+                            thumbnail?: string | null;
                             title: string;
                         }[];
                     };
