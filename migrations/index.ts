@@ -28,9 +28,9 @@ import * as m0028 from './0028_post_language.ts';
 import * as m0029 from './0029_category_permissions.ts';
 import * as m0030 from './0030_identities.ts';
 import * as m0031 from './0031_uploads.ts';
-import * as m0034 from './0034_polls_tags.ts';
-import * as m0033 from './0033_conversations.ts';
 import * as m0032 from './0032_tracking.ts';
+import * as m0033 from './0033_conversations.ts';
+import * as m0034 from './0034_polls_tags.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
@@ -66,7 +66,7 @@ export const migrations: Record<string, Migration> = {
   '0029_category_permissions': m0029,
   '0030_identities': m0030,
   '0031_uploads': m0031,
-  '0034_polls_tags': m0034,
-  '0033_conversations': m0033,
   '0032_tracking': m0032,
+  '0033_conversations': m0033,
+  '0034_polls_tags': m0034,
 };
