@@ -10,11 +10,13 @@ export interface ReaderOverlay {
   /** The reader's level for the thread (its own, else its category's, else normal) and read position. */
   level: TrackingLevel;
   lastRead: number;
+  /** The page's authors the reader ignores (their posts collapse). */
+  ignored: number[];
 }
 
 /**
- * What a thread page shows one reader on top of the shared page: their reactions, bookmarks, notification level
- * and read position, in ONE statement of primary-key and index lookups (the page read's budget allows one
+ * What a thread page shows one reader on top of the shared page: their reactions, bookmarks, notification level,
+ * read position and the authors they ignore, in ONE statement of primary-key and index lookups (the page read's budget allows one
  * query per member on top of the cached page).
  */
 export class ReaderRepository {
@@ -28,12 +30,15 @@ export class ReaderRepository {
                    WHERE r.member_id = ${memberId} AND r.post_id = ANY(${ids}::int[])), '[]'::jsonb) AS reactions,
         COALESCE((SELECT jsonb_agg(b.post_id) FROM bookmarks b
                    WHERE b.member_id = ${memberId} AND b.post_id = ANY(${ids}::int[])), '[]'::jsonb) AS bookmarks,
+        COALESCE((SELECT jsonb_agg(DISTINCT p.author_id) FROM posts p
+                   JOIN member_ignores mi ON mi.member_id = ${memberId} AND mi.ignored_id = p.author_id
+                   WHERE p.id = ANY(${ids}::int[])), '[]'::jsonb) AS ignored,
         COALESCE(tt.level, ct.level, 'normal') AS level,
         COALESCE(tt.last_read_number, 0) AS "lastRead"
       FROM threads t
       LEFT JOIN thread_tracking tt ON tt.member_id = ${memberId} AND tt.thread_id = t.id
       LEFT JOIN category_tracking ct ON ct.member_id = ${memberId} AND ct.category_id = t.category_id
       WHERE t.id = ${threadId}`.execute(this.db);
-    return result.rows[0] ?? { reactions: [], bookmarks: [], level: 'normal', lastRead: 0 };
+    return result.rows[0] ?? { reactions: [], bookmarks: [], level: 'normal', lastRead: 0, ignored: [] };
   }
 }

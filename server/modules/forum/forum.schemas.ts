@@ -194,6 +194,7 @@ export const ThreadPageResponse = Type.Object({
           level: TrackingLevelSchema,
           lastRead: Type.Integer({ description: 'The last post number you have seen (0: never opened)' }),
           bookmarks: Type.Array(Type.Integer(), { description: "This page's posts you bookmarked" }),
+          ignored: Type.Array(Type.Integer(), { description: "This page's authors you ignore (their posts collapse)" }),
         },
         { description: 'Yours, for members; null for visitors' },
       ),

@@ -261,7 +261,12 @@ export class ForumService {
           thread.kind === 'question' &&
           actor !== null &&
           (actor.id === thread.author.id || can(actor, 'thread.accept.any')),
-        tracking: overlay && { level: overlay.level, lastRead: overlay.lastRead, bookmarks: overlay.bookmarks },
+        tracking: overlay && {
+          level: overlay.level,
+          lastRead: overlay.lastRead,
+          bookmarks: overlay.bookmarks,
+          ignored: overlay.ignored,
+        },
       },
     };
     if (!actor) {

@@ -12746,6 +12746,8 @@ export interface operations {
                             tracking: {
                                 /** @description This page's posts you bookmarked */
                                 bookmarks: number[];
+                                /** @description This page's authors you ignore (their posts collapse) */
+                                ignored: number[];
                                 /** @description The last post number you have seen (0: never opened) */
                                 lastRead: number;
                                 /**
