@@ -136,6 +136,27 @@ describe('links', () => {
     ]);
     expect(evaluate({ body: 'Moins cher sur https://shop.concurrent.example/promo' }, base, set).action).toBe('reject');
   });
+
+  it('matches listed domains and their subdomains only, however the list writes them', () => {
+    expect(keys('Voir https://go.bit.ly/abc')).toEqual(['links_shortener']);
+    expect(keys('Voir https://notbit.ly/abc')).toEqual([]);
+    const deny = (denyDomains: string[]) =>
+      only([
+        {
+          key: 'links_domain',
+          kind: 'links_domain',
+          action: 'reject',
+          enabled: true,
+          categoryIds: null,
+          params: { denyDomains },
+        },
+      ]);
+    const action = (body: string, set: ReturnType<typeof only>) => evaluate({ body }, base, set).action;
+    expect(action('Chez https://www.Concurrent.example/x', deny(['WWW.concurrent.example']))).toBe('reject');
+    expect(action('Chez https://a.b.concurrent.example/x', deny(['concurrent.example']))).toBe('reject');
+    expect(action('Chez https://myconcurrent.example/x', deny(['concurrent.example']))).toBe('allow');
+    expect(action('Chez https://concurrent.example/x', deny(['', 'other.example']))).toBe('allow');
+  });
 });
 
 describe('style', () => {

@@ -19,19 +19,22 @@ export class RegexPrefilter {
     this.patterns.push(caseSensitive ? pattern : `(?i:${pattern})`);
     this.union = undefined;
     const required = requiredLiterals(pattern);
-    this.literals = required && this.literals ? [...this.literals, ...required] : undefined;
+    this.literals = required && this.literals ? [...new Set([...this.literals, ...required])] : undefined;
     this.literalScan = this.literals?.length
       ? new RegExp(this.literals.map((l) => l.replace(/[-\\^$*+?.()|[\]{}]/g, '\\$&')).join('|'))
       : undefined;
   }
 
+  /** The answer is the same for every regular-expression rule of the set: asked once per field, remembered. */
   mayMatch(f: Prepared): boolean {
+    f.regexMaybe ??= this.decide(f);
+    return f.regexMaybe;
+  }
+
+  private decide(f: Prepared): boolean {
     // Cheapest first: no required literal in the text (case-folded as RE2 folds), no possible match.
     if (this.literalScan) {
-      f.lowered ??= f.text
-        .toLowerCase()
-        .replace(/\u017f/g, 's')
-        .replace(/\u212a/g, 'k');
+      f.lowered ??= foldLikeRe2(f.text);
       if (!this.literalScan.test(f.lowered)) return false;
     }
     if (this.union === undefined) {
@@ -41,10 +44,15 @@ export class RegexPrefilter {
         this.union = null; // too large to combine: every pattern runs on its own
       }
     }
-    if (this.union === null) return true;
-    f.regexMaybe ??= this.union.test(f.text);
-    return f.regexMaybe;
+    return this.union === null || this.union.test(f.text);
   }
+}
+
+/** Lower case as RE2 folds it: the long s and the Kelvin sign are « s » and « k » (rare: looked for first). */
+function foldLikeRe2(text: string): string {
+  const lowered = text.toLowerCase();
+  if (!lowered.includes('\u017f') && !lowered.includes('\u212a')) return lowered;
+  return lowered.replace(/\u017f/g, 's').replace(/\u212a/g, 'k');
 }
 
 export function regexDetector(ruleKey: string, pattern: string, caseSensitive: boolean, prefilter: RegexPrefilter) {

@@ -83,6 +83,12 @@ const SUFFIX_STREET = /(?:stra(?:ss|ß)e|str\.|weg|gasse|platz|allee|straat|laan
 
 /** German and Dutch street words end the same few ways (« Bahnhofstrasse », « Hauptstraße », « Kerkstraat »). */
 const SUFFIX_ENDS = new Set(['sse', 'str', 'weg', 'atz', 'lee', 'aat', 'aan', 'amm', 'ing']);
+/** The last letters of those endings: most words end otherwise, and are let go without a slice. */
+const SUFFIX_LAST = new Set([...SUFFIX_ENDS].map((e) => e.charCodeAt(2)));
+
+function suffixEnd(word: string): boolean {
+  return SUFFIX_LAST.has(word.charCodeAt(word.length - 1)) && SUFFIX_ENDS.has(word.slice(-3));
+}
 
 /**
  * `streetWord`: whether the rule set's word pass found a street word in the text (see STREET_WORDS); the
@@ -94,7 +100,7 @@ export function findAddresses(text: string, streetWord = true, tokens?: Token[])
     : [];
   const suffix =
     !streetWord &&
-    (tokens ? tokens.some((t) => t.text.length >= 6 && SUFFIX_ENDS.has(t.text.slice(-3))) : true) &&
+    (tokens ? tokens.some((t) => t.text.length >= 6 && suffixEnd(t.text)) : true) &&
     SUFFIX_STREET.test(text);
   if (!streetWord && !suffix) return us;
   const spans: Span[] = [...us];
