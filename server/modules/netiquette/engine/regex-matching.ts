@@ -20,8 +20,10 @@ export class RegexPrefilter {
     this.union = undefined;
     const required = requiredLiterals(pattern);
     this.literals = required && this.literals ? [...new Set([...this.literals, ...required])] : undefined;
+    // `iu`: Unicode simple case folding, as RE2's (?i) folds (« ſ » is « s », « ẞ » is « ß », the Kelvin sign
+    // « k »), so the text is scanned as it is, without lower-casing a copy of it.
     this.literalScan = this.literals?.length
-      ? new RegExp(this.literals.map((l) => l.replace(/[-\\^$*+?.()|[\]{}]/g, '\\$&')).join('|'))
+      ? new RegExp(this.literals.map((l) => l.replace(/[\\^$*+?.()|[\]{}/]/g, '\\$&')).join('|'), 'iu')
       : undefined;
   }
 
@@ -33,10 +35,7 @@ export class RegexPrefilter {
 
   private decide(f: Prepared): boolean {
     // Cheapest first: no required literal in the text (case-folded as RE2 folds), no possible match.
-    if (this.literalScan) {
-      f.lowered ??= foldLikeRe2(f.text);
-      if (!this.literalScan.test(f.lowered)) return false;
-    }
+    if (this.literalScan && !this.literalScan.test(f.text)) return false;
     if (this.union === undefined) {
       try {
         this.union = this.patterns.length > 1 ? RE2JS.compile(this.patterns.map((p) => `(?:${p})`).join('|')) : null;
@@ -46,13 +45,6 @@ export class RegexPrefilter {
     }
     return this.union === null || this.union.test(f.text);
   }
-}
-
-/** Lower case as RE2 folds it: the long s and the Kelvin sign are « s » and « k » (rare: looked for first). */
-function foldLikeRe2(text: string): string {
-  const lowered = text.toLowerCase();
-  if (!lowered.includes('\u017f') && !lowered.includes('\u212a')) return lowered;
-  return lowered.replace(/\u017f/g, 's').replace(/\u212a/g, 'k');
 }
 
 export function regexDetector(ruleKey: string, pattern: string, caseSensitive: boolean, prefilter: RegexPrefilter) {
