@@ -256,8 +256,18 @@ export const squeeze = (s: string): string => {
 };
 
 /** Runs of three or more identical letters shortened to `keep` (« connnnard » → « connard » with 2). */
-const RUN3 = /(.)\1{2,}/gu;
-const shorten = (s: string, keep: 1 | 2) => (s.length < 3 ? s : s.replace(RUN3, keep === 1 ? '$1' : '$1$1'));
+function shorten(s: string, keep: 1 | 2): string {
+  if (s.length < 3) return s;
+  const chars = [...s];
+  let out = '';
+  for (let i = 0; i < chars.length;) {
+    let j = i + 1;
+    while (j < chars.length && chars[j] === chars[i]) j++;
+    out += chars[i]!.repeat(j - i >= 3 ? keep : j - i);
+    i = j;
+  }
+  return out;
+}
 
 /** Word tokens of a text, leetspeak decoded and spelled-out words joined. */
 export function tokenize(original: string): Token[] {

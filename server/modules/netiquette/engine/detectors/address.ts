@@ -83,11 +83,13 @@ const SUFFIX_STREET = /(?:stra(?:ss|ß)e|str\.|weg|gasse|platz|allee|straat|laan
 
 /** German and Dutch street words end the same few ways (« Bahnhofstrasse », « Hauptstraße », « Kerkstraat »). */
 const SUFFIX_ENDS = new Set(['sse', 'str', 'weg', 'atz', 'lee', 'aat', 'aan', 'amm', 'ing']);
-/** The last letters of those endings: most words end otherwise, and are let go without a slice. */
-const SUFFIX_LAST = new Set([...SUFFIX_ENDS].map((e) => e.charCodeAt(2)));
+/** Those endings' three units packed in a small integer (ten bits each): most words are let go without a slice. */
+const endKey = (w: string, at: number) =>
+  ((w.charCodeAt(at) & 0x3ff) << 20) | ((w.charCodeAt(at + 1) & 0x3ff) << 10) | (w.charCodeAt(at + 2) & 0x3ff);
+const SUFFIX_KEYS = new Set([...SUFFIX_ENDS].map((e) => endKey(e, 0)));
 
 function suffixEnd(word: string): boolean {
-  return SUFFIX_LAST.has(word.charCodeAt(word.length - 1)) && SUFFIX_ENDS.has(word.slice(-3));
+  return SUFFIX_KEYS.has(endKey(word, word.length - 3)) && SUFFIX_ENDS.has(word.slice(-3));
 }
 
 /**
