@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { findLinks } from '../../server/modules/netiquette/engine/detectors/links.ts';
 import {
   compileRules,
   defaultDefinitions,
@@ -135,6 +136,34 @@ describe('links', () => {
       },
     ]);
     expect(evaluate({ body: 'Moins cher sur https://shop.concurrent.example/promo' }, base, set).action).toBe('reject');
+  });
+
+  it('finds bare domains by their real top-level domain, not weights, initials or sentence ends', () => {
+    const hosts = (text: string) => findLinks(text).map((l) => l.host);
+    expect(hosts('Voir cime-shop.fr/promo et Shop-Example.COM.')).toEqual(['cime-shop.fr', 'shop-example.com']);
+    expect(hosts('Poids 1.5kg, M.Dupont a fini.Le lendemain, v2.3.1 et a.b.c')).toEqual([]);
+    expect(hosts('écrire à moi@cime.fr ou https://www.cime.fr/a.b.fr')).toEqual(['cime.fr']);
+  });
+
+  it('matches listed domains and their subdomains only, however the list writes them', () => {
+    expect(keys('Voir https://go.bit.ly/abc')).toEqual(['links_shortener']);
+    expect(keys('Voir https://notbit.ly/abc')).toEqual([]);
+    const deny = (denyDomains: string[]) =>
+      only([
+        {
+          key: 'links_domain',
+          kind: 'links_domain',
+          action: 'reject',
+          enabled: true,
+          categoryIds: null,
+          params: { denyDomains },
+        },
+      ]);
+    const action = (body: string, set: ReturnType<typeof only>) => evaluate({ body }, base, set).action;
+    expect(action('Chez https://www.Concurrent.example/x', deny(['WWW.concurrent.example']))).toBe('reject');
+    expect(action('Chez https://a.b.concurrent.example/x', deny(['concurrent.example']))).toBe('reject');
+    expect(action('Chez https://myconcurrent.example/x', deny(['concurrent.example']))).toBe('allow');
+    expect(action('Chez https://concurrent.example/x', deny(['', 'other.example']))).toBe('allow');
   });
 });
 

@@ -30,7 +30,12 @@ describe('required literals of a regular expression (the prefilter before RE2)',
       categoryIds: null,
       params: { pattern },
     });
-    const set = compileRules([rule('a', 'promo-?code\\s*\\w+'), rule('b', 'ref-\\d{4}')]);
+    const set = compileRules([
+      rule('a', 'promo-?code\\s*\\w+'),
+      rule('b', 'ref-\\d{4}'),
+      rule('c', 'kask\\d'),
+      rule('d', 'straße \\d'),
+    ]);
     const context = {
       trustLevel: 1,
       role: 'member' as const,
@@ -43,6 +48,8 @@ describe('required literals of a regular expression (the prefilter before RE2)',
     const hits = (body: string) => evaluate({ body }, context, set).hits.map((h) => h.excerpt);
     expect(hits('Mon PROMO-CODE X1 et REF-1234')).toEqual(['PROMO-CODE X1', 'REF-1234']);
     expect(hits('Un ſpromo-code long')).toEqual(['promo-code long']);
+    // Folded as RE2 folds: the Kelvin sign and the long s, the capital sharp s.
+    expect(hits('Le \u212AAſK1 et la STRAẞE 4')).toEqual(['\u212AAſK1', 'STRAẞE 4']);
     expect(hits('Rien à voir ici')).toEqual([]);
   });
 });

@@ -5,6 +5,9 @@ import {
   evaluate,
   type RuleDefinition,
 } from '../../server/modules/netiquette/engine/index.ts';
+import { decodeModel, features, probability } from '../../server/modules/netiquette/engine/classifier.ts';
+import { MODEL } from '../../server/modules/netiquette/engine/classifier-weights.ts';
+import { tokenize } from '../../server/modules/netiquette/engine/normalize.ts';
 import { readFileSync } from 'node:fs';
 import { render, train, WEIGHTS_FILE } from '../../scripts/train-netiquette.ts';
 import { type ClassScore, contextFor, score, summary } from '../fixtures/netiquette/score.ts';
@@ -80,6 +83,20 @@ describe('the statistical classifier', () => {
     );
     expect(verdict.hits.map((h) => h.ruleKey)).toEqual(['classifier']);
     expect(verdict.action).toBe('flag');
+  });
+
+  it('weighs each post exactly as the features it was trained on (its per-word memory changes nothing)', () => {
+    const model = decodeModel(MODEL);
+    for (const post of [...TRAIN.slice(0, 40), ...TEST.slice(0, 40)]) {
+      const tokens = tokenize(post.text);
+      const [buckets, n] = features(tokens);
+      let sum = 0;
+      for (let k = 0; k < n; k++) sum += model.weights[buckets[k]!]!;
+      const expected = 1 / (1 + Math.exp(-(model.bias + (n > 0 ? sum / Math.sqrt(n) : 0))));
+      // Twice: the second time every word comes from the memory.
+      expect(probability(model, [tokens])).toBeCloseTo(expected, 9);
+      expect(probability(model, [tokenize(post.text)])).toBeCloseTo(expected, 9);
+    }
   });
 
   it('gives no second opinion on a post the rules already hold', () => {

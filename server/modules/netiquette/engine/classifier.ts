@@ -61,20 +61,72 @@ export interface Model {
   threshold: number;
 }
 
-/** The probability that a text breaks the netiquette, from its fields' tokens. */
+/**
+ * The probability that a text breaks the netiquette, from its fields' tokens: the same features as
+ * `features`, but each word's own ones (the word, its prefix, its 4-grams) weighed once per process and
+ * remembered, so that only the pairs of neighbouring words are hashed per post (most words recur from post
+ * to post).
+ */
 export function probability(model: Model, fieldTokens: readonly (readonly Token[])[]): number {
   let sum = 0;
   let total = 0;
+  const weights = model.weights;
   for (const tokens of fieldTokens) {
-    const [buckets, n] = features(tokens, scratch);
-    for (let k = 0; k < n; k++) sum += model.weights[buckets[k]!]!;
-    total += n;
+    let previous = 0;
+    const count = Math.min(tokens.length, MAX_TOKENS);
+    for (let i = 0; i < count; i++) {
+      const forms = tokens[i]!.forms;
+      const part = wordPart(model, forms[forms.length - 1]!);
+      sum += part.sum;
+      total += part.count;
+      if (i > 0) {
+        sum += weights[(Math.imul(previous ^ 0x27d4eb2d, 31) + part.hash) & MASK]!;
+        total++;
+      }
+      previous = part.hash;
+    }
   }
   // The features' vector is normalised to length 1: a long post is not more suspect for being long.
   const z = model.bias + (total > 0 ? sum / Math.sqrt(total) : 0);
   return 1 / (1 + Math.exp(-z));
 }
-const scratch = new Int32Array(MAX_TOKENS * 12);
+
+/** A word's own features under a model: its hash (for the pair with the next word), their weights' sum and number. */
+interface WordPart {
+  hash: number;
+  sum: number;
+  count: number;
+}
+
+const parts = new WeakMap<Model, Map<string, WordPart>>();
+/** Enough for a community's vocabulary; a flood of made-up words empties it rather than growing it. */
+const MAX_REMEMBERED = 50_000;
+
+function wordPart(model: Model, w: string): WordPart {
+  let known = parts.get(model);
+  if (!known) parts.set(model, (known = new Map()));
+  let part = known.get(w);
+  if (part === undefined) {
+    const hash = fnv(w, 0, w.length, WORD);
+    let sum = model.weights[hash & MASK]!;
+    let count = 1;
+    if (w.length > 5) {
+      sum += model.weights[fnv(w, 0, 5, PREFIX) & MASK]!;
+      count++;
+    }
+    if (w.length >= 4)
+      for (let k = -1; k + 4 <= w.length + 1 && k < 7; k++) {
+        sum += model.weights[fnv(w, k, k + 4, GRAM) & MASK]!;
+        count++;
+      }
+    part = { hash, sum, count };
+    if (w.length <= 40) {
+      if (known.size >= MAX_REMEMBERED) known.clear();
+      known.set(w, part);
+    }
+  }
+  return part;
+}
 
 /** Weights shipped as int8 with one scale (16 KB as base64), read once per process. */
 export function decodeModel(encoded: { bias: number; scale: number; threshold: number; weights: string }): Model {

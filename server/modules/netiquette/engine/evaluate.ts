@@ -93,7 +93,6 @@ function prepare(field: 'title' | 'body', text: string): Prepared {
     allowed: undefined,
     matches: undefined,
     regexMaybe: undefined,
-    lowered: undefined,
     sentences: undefined,
     stats: undefined,
     notes: undefined,

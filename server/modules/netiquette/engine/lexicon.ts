@@ -134,6 +134,14 @@ export class LexiconGroup {
   /** Every entry's first word, for filling in masked letters (« enc*lé »). */
   private readonly heads: WordPattern[] = [];
 
+  /**
+   * Bit sets of the entries' first words (by a hash of the whole word) and of the stems (by their first three
+   * letters): most words of a post begin no entry, and a bit test costs less than V8 hashing a fresh string for
+   * a map lookup. A set bit only means « look in the map ».
+   */
+  private readonly firstBits = new Uint32Array(1 << 15);
+  private readonly stemBits = new Uint32Array(1 << 16);
+
   constructor(private readonly lexicons: readonly Lexicon[]) {
     const seen = new Set<string>();
     lexicons.forEach((lex, k) => {
@@ -149,7 +157,9 @@ export class LexiconGroup {
           const list = this.stemByHead.get(key) ?? [];
           list.push([k, pattern, entry]);
           this.stemByHead.set(key, list);
+          setBit(this.stemBits, stemBit(head.exact));
         } else {
+          setBit(this.firstBits, firstBit(head.exact));
           const list = this.byFirst.get(head.exact) ?? [];
           list.push([k, pattern, entry]);
           this.byFirst.set(head.exact, list);
@@ -184,8 +194,9 @@ export class LexiconGroup {
       state.any = false;
       for (let f = 0; f < t.forms.length; f++) {
         const form = t.forms[f]!;
-        considerGroup(this.byFirst.get(form), i, state);
-        if (form.length >= 4) considerGroup(this.stemByHead.get(headKey(form)), i, state);
+        if (hasBit(this.firstBits, firstBit(form))) considerGroup(this.byFirst.get(form), i, state);
+        if (form.length >= 4 && hasBit(this.stemBits, stemBit(form)))
+          considerGroup(this.stemByHead.get(headKey(form)), i, state);
       }
       const any = state.any;
       if (!any) continue;
@@ -250,7 +261,35 @@ function considerGroup(list: [number, WordPattern[], string][] | undefined, i: n
   }
 }
 
-/** The first four UTF-16 units of a word packed in a number (a collision only costs a useless lookup). */
+/** FNV-1a of a whole word, on 20 bits (a million bits for a thousand or so first words: few false alarms). */
+function firstBit(word: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 16777619);
+  return h >>> 12;
+}
+
+/** A word's first three units, seven bits each: 21 bits. */
+function stemBit(word: string): number {
+  return ((word.charCodeAt(0) & 0x7f) << 14) | ((word.charCodeAt(1) & 0x7f) << 7) | (word.charCodeAt(2) & 0x7f);
+}
+
+function setBit(bits: Uint32Array, n: number): void {
+  bits[n >>> 5]! |= 1 << (n & 31);
+}
+
+function hasBit(bits: Uint32Array, n: number): boolean {
+  return (bits[n >>> 5]! & (1 << (n & 31))) !== 0;
+}
+
+/**
+ * The first four UTF-16 units of a word packed in a small integer, seven bits each (a collision only costs a
+ * useless lookup): a small integer is a map key without allocation or float hashing.
+ */
 function headKey(word: string): number {
-  return ((word.charCodeAt(0) * 65599 + word.charCodeAt(1)) * 65599 + word.charCodeAt(2)) * 65599 + word.charCodeAt(3);
+  return (
+    ((word.charCodeAt(0) & 0x7f) << 21) |
+    ((word.charCodeAt(1) & 0x7f) << 14) |
+    ((word.charCodeAt(2) & 0x7f) << 7) |
+    (word.charCodeAt(3) & 0x7f)
+  );
 }

@@ -154,8 +154,11 @@ let scratchClasses = new Uint8Array(4096);
 let scratchCodes = new Uint16Array(4096);
 /** ASCII upper case to lower case, and every other code below 128 to itself. */
 const LOWER = new Uint16Array(128).map((_, c) => (c >= 65 && c <= 90 ? c + 32 : c));
-/** Code units below U+0800 that fold to one code unit (0: they do not), filled on first use. */
-const ONE = new Int32Array(0x800).fill(-1);
+/**
+ * BMP code units that fold to one code unit (0: they do not), filled on first use. The whole plane, not just
+ * Latin: French typography (« ’ », « … », espaces insécables) would otherwise send most posts down the slow path.
+ */
+const ONE = new Int32Array(0x10000).fill(-1);
 
 /** The folded codes (and classes, in scratchClasses) when every character of the text folds to exactly one code unit; else undefined. */
 function oneToOne(original: string, n: number): Uint16Array | undefined {
@@ -172,7 +175,7 @@ function oneToOne(original: string, n: number): Uint16Array | undefined {
       classes[i] = ASCII_CLASS[lower]!;
       continue;
     }
-    if (c >= 0x800) return undefined;
+    if (c >= 0xd800 && c <= 0xdfff) return undefined;
     let f = ONE[c]!;
     if (f === -1) {
       const folded = foldChar(original[i]!);
@@ -253,8 +256,18 @@ export const squeeze = (s: string): string => {
 };
 
 /** Runs of three or more identical letters shortened to `keep` (« connnnard » → « connard » with 2). */
-const RUN3 = /(.)\1{2,}/gu;
-const shorten = (s: string, keep: 1 | 2) => (s.length < 3 ? s : s.replace(RUN3, keep === 1 ? '$1' : '$1$1'));
+function shorten(s: string, keep: 1 | 2): string {
+  if (s.length < 3) return s;
+  const chars = [...s];
+  let out = '';
+  for (let i = 0; i < chars.length;) {
+    let j = i + 1;
+    while (j < chars.length && chars[j] === chars[i]) j++;
+    out += chars[i]!.repeat(j - i >= 3 ? keep : j - i);
+    i = j;
+  }
+  return out;
+}
 
 /** Word tokens of a text, leetspeak decoded and spelled-out words joined. */
 export function tokenize(original: string): Token[] {
@@ -281,8 +294,9 @@ export function tokenize(original: string): Token[] {
     return (p === LETTER_C || p === DIGIT_C) && (q === LETTER_C || q === DIGIT_C);
   };
   const tokens: Token[] = [];
-  // Single-letter words, with where the separator before them starts, for joining spelled-out words afterwards.
-  const singles: { index: number; sepStart: number; sepEnd: number }[] = [];
+  // Single-letter words, with where the separator before them starts and ends, for joining spelled-out words
+  // afterwards: three numbers each, flat (French has many: « à », « a », « l' », « d' »).
+  const singles: number[] = [];
   let sepStart = 0;
   let i = 0;
   while (i < n) {
@@ -331,7 +345,7 @@ export function tokenize(original: string): Token[] {
         }
         if (!hasOne) alt = decoded;
       }
-      if (j - i === 1) singles.push({ index: tokens.length, sepStart, sepEnd: i });
+      if (j - i === 1) singles.push(tokens.length, sepStart, i);
       const run3 = maxRun >= 3 || (decoded !== raw && (hasRun3(decoded) || hasRun3(alt)));
       const token = makeToken(decoded, alt, identity ? i : starts[i]!, identity ? j : ends[j - 1]!, run3);
       if (masks > 0) {
@@ -346,12 +360,7 @@ export function tokenize(original: string): Token[] {
     // A number is no word: it stays in the separator, which breaks a spelled-out run.
     i = j;
   }
-  return singles.length >= 3
-    ? joinSpelled(
-        tokens,
-        singles.map((s) => ({ index: s.index, sep: text.slice(s.sepStart, s.sepEnd) })),
-      )
-    : tokens;
+  return singles.length >= 9 ? joinSpelled(tokens, singles, text) : tokens;
 }
 
 /** `*` hides letters only with a letter before its run, and a letter after it or a word cut short (« encul* »). */
@@ -366,21 +375,23 @@ function maskInWord(text: string, cls: Uint8Array, n: number, k: number): boolea
   return b - a <= 3 && a >= 2 && cls[a - 1] === LETTER_C && cls[a - 2] === LETTER_C && (b >= n || cls[b] === OTHER);
 }
 
-/** Joins runs of three or more single letters separated by one spelling separator: « c o n n a r d ». */
-function joinSpelled(tokens: Token[], singles: { index: number; sep: string }[]): Token[] {
-  const out: Token[] = [];
+/**
+ * Joins runs of three or more single letters separated by one spelling separator: « c o n n a r d ».
+ * `singles` holds, for each single letter, its token index and its separator's span in `text`.
+ */
+function joinSpelled(tokens: Token[], singles: number[], text: string): Token[] {
+  const count = singles.length / 3;
+  const index = (s: number) => singles[s * 3]!;
+  const spelledAfter = (s: number) => isSpellSeparator(text, singles[s * 3 + 1]!, singles[s * 3 + 2]!);
+  let out: Token[] | undefined;
   let next = 0;
-  for (let a = 0; a < singles.length;) {
+  for (let a = 0; a < count;) {
     let b = a;
-    while (
-      b + 1 < singles.length &&
-      singles[b + 1]!.index === singles[b]!.index + 1 &&
-      isSpellSeparator(singles[b + 1]!.sep)
-    )
-      b++;
+    while (b + 1 < count && index(b + 1) === index(b) + 1 && spelledAfter(b + 1)) b++;
     if (b - a + 1 >= 3) {
-      const first = singles[a]!.index;
-      const last = singles[b]!.index;
+      out ??= [];
+      const first = index(a);
+      const last = index(b);
       while (next < first) out.push(tokens[next++]!);
       let t = '';
       let alt = '';
@@ -393,6 +404,8 @@ function joinSpelled(tokens: Token[], singles: { index: number; sep: string }[])
     }
     a = b + 1;
   }
+  // Most texts spell nothing out: their tokens are returned as they are.
+  if (!out) return tokens;
   while (next < tokens.length) out.push(tokens[next++]!);
   return out;
 }
@@ -412,10 +425,10 @@ function makeToken(text: string, alt: string, start: number, end: number, run3: 
   return { text, alt, forms, start, end };
 }
 
-function isSpellSeparator(sep: string): boolean {
-  if (sep.length === 1) return SPELL_SEPARATORS.has(sep);
-  // ". " between letters: « f. u. c. k »
-  return sep.length === 2 && SPELL_SEPARATORS.has(sep[0]!) && sep[1] === ' ';
+/** Whether text[start, end) is one spelling separator, or one and a space (« f. u. c. k »). */
+function isSpellSeparator(text: string, start: number, end: number): boolean {
+  if (end - start === 1) return SPELL_SEPARATORS.has(text[start]!);
+  return end - start === 2 && SPELL_SEPARATORS.has(text[start]!) && text.charCodeAt(start + 1) === 32;
 }
 
 /** One canonical string for comparing whole texts (duplicates): folded, words only, single spaces. */

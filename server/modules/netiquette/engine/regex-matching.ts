@@ -19,21 +19,23 @@ export class RegexPrefilter {
     this.patterns.push(caseSensitive ? pattern : `(?i:${pattern})`);
     this.union = undefined;
     const required = requiredLiterals(pattern);
-    this.literals = required && this.literals ? [...this.literals, ...required] : undefined;
+    this.literals = required && this.literals ? [...new Set([...this.literals, ...required])] : undefined;
+    // `iu`: Unicode simple case folding, as RE2's (?i) folds (« ſ » is « s », « ẞ » is « ß », the Kelvin sign
+    // « k »), so the text is scanned as it is, without lower-casing a copy of it.
     this.literalScan = this.literals?.length
-      ? new RegExp(this.literals.map((l) => l.replace(/[-\\^$*+?.()|[\]{}]/g, '\\$&')).join('|'))
+      ? new RegExp(this.literals.map((l) => l.replace(/[\\^$*+?.()|[\]{}/]/g, '\\$&')).join('|'), 'iu')
       : undefined;
   }
 
+  /** The answer is the same for every regular-expression rule of the set: asked once per field, remembered. */
   mayMatch(f: Prepared): boolean {
+    f.regexMaybe ??= this.decide(f);
+    return f.regexMaybe;
+  }
+
+  private decide(f: Prepared): boolean {
     // Cheapest first: no required literal in the text (case-folded as RE2 folds), no possible match.
-    if (this.literalScan) {
-      f.lowered ??= f.text
-        .toLowerCase()
-        .replace(/\u017f/g, 's')
-        .replace(/\u212a/g, 'k');
-      if (!this.literalScan.test(f.lowered)) return false;
-    }
+    if (this.literalScan && !this.literalScan.test(f.text)) return false;
     if (this.union === undefined) {
       try {
         this.union = this.patterns.length > 1 ? RE2JS.compile(this.patterns.map((p) => `(?:${p})`).join('|')) : null;
@@ -41,9 +43,7 @@ export class RegexPrefilter {
         this.union = null; // too large to combine: every pattern runs on its own
       }
     }
-    if (this.union === null) return true;
-    f.regexMaybe ??= this.union.test(f.text);
-    return f.regexMaybe;
+    return this.union === null || this.union.test(f.text);
   }
 }
 

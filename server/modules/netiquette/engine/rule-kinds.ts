@@ -11,7 +11,7 @@ import { decodeModel, type Model, probability } from './classifier.ts';
 import { MODEL } from './classifier-weights.ts';
 import { reason } from './explain.ts';
 import { statsOf, type TextStats } from './text-stats.ts';
-import { type FoundLink, findLinks, hostMatches } from './detectors/links.ts';
+import { DomainSet, type FoundLink, findLinks } from './detectors/links.ts';
 import { findRepetitions, findShouting } from './detectors/style.ts';
 import { Lexicon } from './lexicon.ts';
 import { type LexiconRegistry, lexiconDetector } from './lexicon-matching.ts';
@@ -129,10 +129,10 @@ export function detectorFor(
     case 'card':
       return spansOf(findCards, (s) => s.cardLike);
     case 'links_count': {
-      const allow = wordList(params, 'allowDomains');
+      const allow = new DomainSet(wordList(params, 'allowDomains'));
       return (fields, ctx) => {
         const links = fields.flatMap((f) => linksOf(f).map((l) => ({ ...l, field: f.field })));
-        const counted = links.filter((l) => !allow.some((d) => hostMatches(l.host, d)));
+        const counted = links.filter((l) => !allow.has(l.host));
         const max = numberAt(params, 'maxByTrustLevel', ctx.trustLevel, 3);
         return counted.length > max
           ? counted.slice(max).map((l) => ({ field: l.field, start: l.start, end: l.end }))
@@ -140,23 +140,25 @@ export function detectorFor(
       };
     }
     case 'links_domain': {
-      const deny = wordList(params, 'denyDomains');
+      const deny = new DomainSet(wordList(params, 'denyDomains'));
       return (fields) =>
-        deny.length === 0
+        deny.size === 0
           ? []
           : fields.flatMap((f) =>
               linksOf(f)
-                .filter((l) => deny.some((d) => hostMatches(l.host, d)))
+                .filter((l) => deny.has(l.host))
                 .map((l) => ({ field: f.field, start: l.start, end: l.end })),
             );
     }
-    case 'links_shortener':
+    case 'links_shortener': {
+      const shorteners = new DomainSet(lists.SHORTENERS);
       return (fields) =>
         fields.flatMap((f) =>
           linksOf(f)
-            .filter((l) => lists.SHORTENERS.some((d) => hostMatches(l.host, d)))
+            .filter((l) => shorteners.has(l.host))
             .map((l) => ({ field: f.field, start: l.start, end: l.end })),
         );
+    }
     case 'shouting': {
       const minLetters = num(params, 'minLetters', 20);
       const ratio = num(params, 'ratio', 0.7);

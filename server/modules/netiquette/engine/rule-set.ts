@@ -21,8 +21,6 @@ export interface Prepared {
   matches?: LexiconMatch[][];
   /** Whether any of the rule set's regular expressions can match this field (one pass for all of them). */
   regexMaybe?: boolean;
-  /** The text lower-cased, for the regular expressions' literal prefilter. */
-  lowered?: string;
   /** Each token's sentence number (see grammar.ts), on first use. */
   sentences?: Int32Array;
   /** One pass of character counts shared by the character-level detectors (see text-stats.ts). */

@@ -83,6 +83,14 @@ const SUFFIX_STREET = /(?:stra(?:ss|ß)e|str\.|weg|gasse|platz|allee|straat|laan
 
 /** German and Dutch street words end the same few ways (« Bahnhofstrasse », « Hauptstraße », « Kerkstraat »). */
 const SUFFIX_ENDS = new Set(['sse', 'str', 'weg', 'atz', 'lee', 'aat', 'aan', 'amm', 'ing']);
+/** Those endings' three units packed in a small integer (ten bits each): most words are let go without a slice. */
+const endKey = (w: string, at: number) =>
+  ((w.charCodeAt(at) & 0x3ff) << 20) | ((w.charCodeAt(at + 1) & 0x3ff) << 10) | (w.charCodeAt(at + 2) & 0x3ff);
+const SUFFIX_KEYS = new Set([...SUFFIX_ENDS].map((e) => endKey(e, 0)));
+
+function suffixEnd(word: string): boolean {
+  return SUFFIX_KEYS.has(endKey(word, word.length - 3)) && SUFFIX_ENDS.has(word.slice(-3));
+}
 
 /**
  * `streetWord`: whether the rule set's word pass found a street word in the text (see STREET_WORDS); the
@@ -94,7 +102,7 @@ export function findAddresses(text: string, streetWord = true, tokens?: Token[])
     : [];
   const suffix =
     !streetWord &&
-    (tokens ? tokens.some((t) => t.text.length >= 6 && SUFFIX_ENDS.has(t.text.slice(-3))) : true) &&
+    (tokens ? tokens.some((t) => t.text.length >= 6 && suffixEnd(t.text)) : true) &&
     SUFFIX_STREET.test(text);
   if (!streetWord && !suffix) return us;
   const spans: Span[] = [...us];
