@@ -77,6 +77,13 @@ describe('POST /api/me/avatar', () => {
     expect(page.thread.author.avatar).toBe(avatar);
     const list = (await t.api('GET', `/api/categories/${category.slug}/threads`)).json();
     expect(list.threads[0].author.avatar).toBe(avatar);
+    // …and in the leaderboard.
+    await t.db
+      .insertInto('reputation_events')
+      .values({ member_id: alice.id, points: 40, kind: 'award', source_key: `test:avatar:${alice.id}` })
+      .execute();
+    const leaders = (await t.api('GET', '/api/leaderboard?period=all')).json().leaders;
+    expect(leaders.find((l: { id: number }) => l.id === alice.id).avatar).toBe(avatar);
   });
 
   it('removes the avatar (initials again); refuses visitors, SVG and a focus out of range', async () => {

@@ -12,6 +12,7 @@ import type { ReputationService } from './reputation.service.ts';
 import { trustFigures } from './reputation.service.ts';
 import type { ReputationSettings, ReputationSettingsStore } from './reputation.settings.ts';
 import { assessTrust } from './trust.ts';
+import { avatarUrl } from '../../lib/media.ts';
 
 const DAY = 86_400_000;
 
@@ -261,6 +262,7 @@ export class RecognitionService {
       id: r.id,
       username: r.username,
       displayName: r.display_name,
+      avatar: avatarUrl(r.avatar_key),
       trustLevel: r.trust_level,
       points: r.points,
     }));

@@ -185,12 +185,19 @@ export class ReputationRepository {
     return this.db
       .selectFrom('reputation_events as e')
       .innerJoin('members as m', 'm.id', 'e.member_id')
-      .select(['m.id', 'm.username', 'm.display_name', 'm.trust_level', sql<number>`sum(e.points)::int`.as('points')])
+      .select([
+        'm.id',
+        'm.username',
+        'm.display_name',
+        'm.trust_level',
+        'm.avatar_key',
+        sql<number>`sum(e.points)::int`.as('points'),
+      ])
       .$if(options.since !== undefined, (q) => q.where('e.created_at', '>=', options.since!))
       .$if(options.categoryId !== undefined, (q) => q.where('e.category_id', '=', options.categoryId!))
       .where('m.banned_at', 'is', null)
       .where(leaderboardRole('m.role'))
-      .groupBy(['m.id', 'm.username', 'm.display_name', 'm.trust_level'])
+      .groupBy(['m.id', 'm.username', 'm.display_name', 'm.trust_level', 'm.avatar_key'])
       .having(sql`sum(e.points)`, '>', 0)
       .orderBy('points', 'desc')
       .orderBy('m.id')

@@ -228,6 +228,7 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
                 id: Type.Integer(),
                 username: Type.String(),
                 displayName: Type.String(),
+                avatar: Type.Optional(Nullable(Type.String())),
                 trustLevel: Type.Integer(),
                 points: Type.Integer(),
               }),

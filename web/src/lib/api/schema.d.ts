@@ -5839,6 +5839,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         leaders: {
+                            avatar?: string | null;
                             displayName: string;
                             id: number;
                             points: number;
