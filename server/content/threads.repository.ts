@@ -7,6 +7,8 @@ export type ThreadSort = 'latest' | 'top' | 'unanswered';
 
 export interface ThreadListOptions {
   categoryId?: number;
+  /** The category's sub-categories, whose threads its list shows too. */
+  childCategoryIds?: readonly number[];
   /** Only threads carrying this tag (its normalised name). */
   tag?: string;
   sort: ThreadSort;
@@ -57,7 +59,10 @@ export class ThreadsRepository {
   list(options: ThreadListOptions) {
     const { sort, after, limit, categoryId, tag } = options;
     let query = this.listQuery()
-      .$if(categoryId !== undefined, (q) => q.where('threads.category_id', '=', categoryId!))
+      // A parent category lists its sub-categories' threads too, as Discourse does (one IN list on the index).
+      .$if(categoryId !== undefined, (q) =>
+        q.where('threads.category_id', 'in', [categoryId!, ...(options.childCategoryIds ?? [])]),
+      )
       .$if(tag !== undefined, (q) =>
         q.where(({ exists, selectFrom }) =>
           exists(

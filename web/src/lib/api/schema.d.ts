@@ -4209,11 +4209,19 @@ export interface operations {
                             canStart: boolean;
                             color: string;
                             description: string;
+                            descriptionEn: string | null;
+                            /** @description A lucide icon name from the console set */
+                            icon: string | null;
                             id: number;
                             /** @description The kinds of thread it takes; null: any */
                             kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                             moderationMode: string;
+                            /** @description In the default language (the site's) */
                             name: string;
+                            /** @description In English; null: the default name */
+                            nameEn: string | null;
+                            /** @description The parent category (one level deep) */
+                            parentId: number | null;
                             position: number;
                             postCount: number;
                             /**
@@ -4248,9 +4256,15 @@ export interface operations {
                     bypassTrustLevel?: number;
                     color?: string;
                     description?: string;
+                    descriptionEn?: string | null;
+                    /** @description One of the console set; 422 otherwise */
+                    icon?: string | null;
                     kinds?: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                     moderationMode?: "pre" | "post" | "reactive";
                     name: string;
+                    nameEn?: string | null;
+                    /** @description A top-level category; 422 for a child or itself */
+                    parentId?: number | null;
                     position?: number;
                     /**
                      * @description Who may: members, members from a trust level up, or staff only
@@ -4281,11 +4295,19 @@ export interface operations {
                         canStart: boolean;
                         color: string;
                         description: string;
+                        descriptionEn: string | null;
+                        /** @description A lucide icon name from the console set */
+                        icon: string | null;
                         id: number;
                         /** @description The kinds of thread it takes; null: any */
                         kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                         moderationMode: string;
+                        /** @description In the default language (the site's) */
                         name: string;
+                        /** @description In English; null: the default name */
+                        nameEn: string | null;
+                        /** @description The parent category (one level deep) */
+                        parentId: number | null;
                         position: number;
                         postCount: number;
                         /**
@@ -4360,9 +4382,15 @@ export interface operations {
                     bypassTrustLevel?: number;
                     color?: string;
                     description?: string;
+                    descriptionEn?: string | null;
+                    /** @description One of the console set; 422 otherwise */
+                    icon?: string | null;
                     kinds?: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                     moderationMode?: "pre" | "post" | "reactive";
                     name?: string;
+                    nameEn?: string | null;
+                    /** @description A top-level category; 422 for a child or itself */
+                    parentId?: number | null;
                     position?: number;
                     /**
                      * @description Who may: members, members from a trust level up, or staff only
@@ -4392,11 +4420,19 @@ export interface operations {
                         canStart: boolean;
                         color: string;
                         description: string;
+                        descriptionEn: string | null;
+                        /** @description A lucide icon name from the console set */
+                        icon: string | null;
                         id: number;
                         /** @description The kinds of thread it takes; null: any */
                         kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                         moderationMode: string;
+                        /** @description In the default language (the site's) */
                         name: string;
+                        /** @description In English; null: the default name */
+                        nameEn: string | null;
+                        /** @description The parent category (one level deep) */
+                        parentId: number | null;
                         position: number;
                         postCount: number;
                         /**
@@ -4561,11 +4597,19 @@ export interface operations {
                             canStart: boolean;
                             color: string;
                             description: string;
+                            descriptionEn: string | null;
+                            /** @description A lucide icon name from the console set */
+                            icon: string | null;
                             id: number;
                             /** @description The kinds of thread it takes; null: any */
                             kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                             moderationMode: string;
+                            /** @description In the default language (the site's) */
                             name: string;
+                            /** @description In English; null: the default name */
+                            nameEn: string | null;
+                            /** @description The parent category (one level deep) */
+                            parentId: number | null;
                             position: number;
                             postCount: number;
                             /**
@@ -12372,11 +12416,19 @@ export interface operations {
                             canStart: boolean;
                             color: string;
                             description: string;
+                            descriptionEn: string | null;
+                            /** @description A lucide icon name from the console set */
+                            icon: string | null;
                             id: number;
                             /** @description The kinds of thread it takes; null: any */
                             kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                             moderationMode: string;
+                            /** @description In the default language (the site's) */
                             name: string;
+                            /** @description In English; null: the default name */
+                            nameEn: string | null;
+                            /** @description The parent category (one level deep) */
+                            parentId: number | null;
                             position: number;
                             postCount: number;
                             /**
