@@ -45,6 +45,15 @@ export class CategoriesRepository {
     return withCounts(this.db.selectFrom('categories')).where('slug', '=', slug).executeTakeFirst();
   }
 
+  /** The sub-categories with their counts, in display order. */
+  listChildren(id: number) {
+    return withCounts(this.db.selectFrom('categories'))
+      .where('parent_id', '=', id)
+      .orderBy('position')
+      .orderBy('id')
+      .execute();
+  }
+
   /** The sub-categories' ids (one level deep), in display order. */
   async childIds(id: number): Promise<number[]> {
     const rows = await this.db

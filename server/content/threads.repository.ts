@@ -45,6 +45,8 @@ export class ThreadsRepository {
         'categories.id as category_id',
         'categories.slug as category_slug',
         'categories.name as category_name',
+        'categories.name_en as category_name_en',
+        'categories.icon as category_icon',
         'categories.color as category_color',
         'author.id as author_id',
         'author.username as author_username',
@@ -219,11 +221,18 @@ export class ThreadsRepository {
       .selectFrom('threads')
       .innerJoin('categories', 'categories.id', 'threads.category_id')
       .innerJoin('members as author', 'author.id', 'threads.author_id')
+      .leftJoin('categories as parent', 'parent.id', 'categories.parent_id')
       .selectAll('threads')
       .select([
         'categories.slug as category_slug',
         'categories.name as category_name',
+        'categories.name_en as category_name_en',
+        'categories.icon as category_icon',
         'categories.color as category_color',
+        'parent.id as parent_id',
+        'parent.slug as parent_slug',
+        'parent.name as parent_name',
+        'parent.name_en as parent_name_en',
         'categories.reply_level as category_reply_level',
         'categories.archived_at as category_archived_at',
         'author.username as author_username',

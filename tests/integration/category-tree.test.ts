@@ -114,6 +114,14 @@ describe('sub-categories', () => {
     expect(parentList).toEqual(expect.arrayContaining([own.thread.id, fromChild.thread.id]));
     expect(parentList).not.toContain(elsewhere.thread.id);
     expect(await ids(child.slug)).toEqual([fromChild.thread.id]);
+    const parentPage = (await t.api('GET', `/api/categories/${parent.slug}/threads`)).json();
+    expect(parentPage.subcategories.map((c: CategoryView) => c.id)).toEqual([child.id]);
+    expect(parentPage.parent).toBeNull();
+    const childPage = (await t.api('GET', `/api/categories/${child.slug}/threads`)).json();
+    expect(childPage.parent).toMatchObject({ id: parent.id, slug: parent.slug });
+    expect(childPage.subcategories).toEqual([]);
+    const opened = (await t.api('GET', `/api/threads/${fromChild.thread.id}`)).json();
+    expect(opened.thread.category.parent).toMatchObject({ id: parent.id, slug: parent.slug });
   });
 
   it('write an audit row for each change, with what was asked', async () => {

@@ -46,7 +46,14 @@ export function toThreadListItem(t: ThreadListRow) {
     score: t.score,
     createdAt: t.created_at.toISOString(),
     lastPostAt: t.last_post_at.toISOString(),
-    category: { id: t.category_id, slug: t.category_slug, name: t.category_name, color: t.category_color },
+    category: {
+      id: t.category_id,
+      slug: t.category_slug,
+      name: t.category_name,
+      nameEn: t.category_name_en,
+      icon: t.category_icon,
+      color: t.category_color,
+    },
     author: {
       id: t.author_id,
       username: t.author_username,
@@ -79,7 +86,13 @@ export function toThread(t: ThreadDetailRow | (Thread & Partial<ThreadDetailRow>
       id: t.category_id,
       slug: t.category_slug ?? '',
       name: t.category_name ?? '',
+      nameEn: t.category_name_en ?? null,
+      icon: t.category_icon ?? null,
       color: t.category_color ?? '',
+      parent:
+        t.parent_id == null
+          ? null
+          : { id: t.parent_id, slug: t.parent_slug ?? '', name: t.parent_name ?? '', nameEn: t.parent_name_en ?? null },
     },
     author: {
       id: t.author_id,

@@ -101,6 +101,11 @@ export const ThreadListQuery = Type.Object({
 
 export const ThreadListResponse = Type.Object({
   category: Nullable(CategorySchema),
+  /** A sub-category's parent, for the breadcrumbs. */
+  parent: Type.Optional(Nullable(CategorySchema)),
+  subcategories: Type.Optional(
+    Type.Array(CategorySchema, { description: "A category's sub-categories, whose threads its list shows too" }),
+  ),
   pinned: Type.Array(ThreadListItem),
   threads: Type.Array(ThreadListItem),
   nextCursor: Nullable(Type.String()),

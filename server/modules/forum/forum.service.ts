@@ -203,7 +203,11 @@ export class ForumService {
       category = await this.categories.getBySlug(options.categorySlug);
       if (!category) throw new NotFoundError('category.not_found', 'No such category.');
     }
-    const childCategoryIds = category ? await this.categories.childIds(category.id) : [];
+    const [children, parent] = await Promise.all([
+      category ? this.categories.listChildren(category.id) : Promise.resolve([]),
+      category?.parent_id ? this.categories.getById(category.parent_id) : Promise.resolve(undefined),
+    ]);
+    const childCategoryIds = children.map((c) => c.id);
     const after = options.cursor
       ? decodeCursor(options.cursor, options.sort === 'top' ? ['number', 'number'] : ['date', 'number'])
       : undefined;
@@ -227,6 +231,10 @@ export class ForumService {
     const last = page.at(-1);
     return {
       category: category ? toCategory(category, options.actor ?? null) : null,
+      ...(category && {
+        parent: parent ? toCategory(parent, options.actor ?? null) : null,
+        subcategories: children.map((c) => toCategory(c, options.actor ?? null)),
+      }),
       pinned: pinned.map(toThreadListItem),
       threads: page.map(toThreadListItem),
       nextCursor: rows.length > limit && last ? cursorFor(options.sort, last) : null,

@@ -201,7 +201,7 @@ export class PagesService {
             title: row.title,
             kind: row.kind,
             createdAt: new Date(row.created_at),
-            category: { slug: row.category_slug, name: row.category_name },
+            category: { slug: row.category_slug, name: (lang === 'en' && row.category_name_en) || row.category_name },
             acceptedPostId: row.accepted_post_id,
             acceptedNumber: row.accepted_number ?? null,
             replyCount: row.reply_count,
@@ -218,7 +218,12 @@ export class PagesService {
     if (category) {
       const found = await this.pages.categoryBySlug(safeDecode(category[1]!));
       if (!found) return plain(name, 404);
-      return done(simpleHead(`${found.name} · ${name}`, found.description || about, `${base}/c/${found.slug}`));
+      // The head is in the site's language: a category's English name and description when that is English.
+      const [title, description] =
+        lang === 'en'
+          ? [found.name_en || found.name, found.description_en || found.description]
+          : [found.name, found.description];
+      return done(simpleHead(`${title} · ${name}`, description || about, `${base}/c/${found.slug}`));
     }
     const member = /^\/u\/([^/]{1,100})$/.exec(pathname);
     if (member) {

@@ -4626,6 +4626,42 @@ export interface operations {
                             threadCount: number;
                         } | null;
                         nextCursor: string | null;
+                        parent?: {
+                            /** @description Kept for reading; takes no new thread or reply */
+                            archived: boolean;
+                            bypassTrustLevel: number;
+                            /** @description Whether the reader may start a thread here (of one of its kinds) */
+                            canStart: boolean;
+                            color: string;
+                            description: string;
+                            descriptionEn: string | null;
+                            /** @description A lucide icon name from the console set */
+                            icon: string | null;
+                            id: number;
+                            /** @description The kinds of thread it takes; null: any */
+                            kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
+                            moderationMode: string;
+                            /** @description In the default language (the site's) */
+                            name: string;
+                            /** @description In English; null: the default name */
+                            nameEn: string | null;
+                            /** @description The parent category (one level deep) */
+                            parentId: number | null;
+                            position: number;
+                            postCount: number;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            slug: string;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            startLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            threadCount: number;
+                        } | null;
                         pinned: {
                             answered: boolean;
                             author: {
@@ -4636,8 +4672,17 @@ export interface operations {
                             };
                             category: {
                                 color: string;
+                                icon?: string | null;
                                 id: number;
                                 name: string;
+                                /** @description In English; null: the default name */
+                                nameEn?: string | null;
+                                parent?: {
+                                    id: number;
+                                    name: string;
+                                    nameEn: string | null;
+                                    slug: string;
+                                } | null;
                                 slug: string;
                             };
                             /** Format: date-time */
@@ -4656,6 +4701,43 @@ export interface operations {
                             score: number;
                             title: string;
                         }[];
+                        /** @description A category's sub-categories, whose threads its list shows too */
+                        subcategories?: {
+                            /** @description Kept for reading; takes no new thread or reply */
+                            archived: boolean;
+                            bypassTrustLevel: number;
+                            /** @description Whether the reader may start a thread here (of one of its kinds) */
+                            canStart: boolean;
+                            color: string;
+                            description: string;
+                            descriptionEn: string | null;
+                            /** @description A lucide icon name from the console set */
+                            icon: string | null;
+                            id: number;
+                            /** @description The kinds of thread it takes; null: any */
+                            kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
+                            moderationMode: string;
+                            /** @description In the default language (the site's) */
+                            name: string;
+                            /** @description In English; null: the default name */
+                            nameEn: string | null;
+                            /** @description The parent category (one level deep) */
+                            parentId: number | null;
+                            position: number;
+                            postCount: number;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            slug: string;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            startLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            threadCount: number;
+                        }[];
                         threads: {
                             answered: boolean;
                             author: {
@@ -4666,8 +4748,17 @@ export interface operations {
                             };
                             category: {
                                 color: string;
+                                icon?: string | null;
                                 id: number;
                                 name: string;
+                                /** @description In English; null: the default name */
+                                nameEn?: string | null;
+                                parent?: {
+                                    id: number;
+                                    name: string;
+                                    nameEn: string | null;
+                                    slug: string;
+                                } | null;
                                 slug: string;
                             };
                             /** Format: date-time */
@@ -12445,6 +12536,42 @@ export interface operations {
                             threadCount: number;
                         } | null;
                         nextCursor: string | null;
+                        parent?: {
+                            /** @description Kept for reading; takes no new thread or reply */
+                            archived: boolean;
+                            bypassTrustLevel: number;
+                            /** @description Whether the reader may start a thread here (of one of its kinds) */
+                            canStart: boolean;
+                            color: string;
+                            description: string;
+                            descriptionEn: string | null;
+                            /** @description A lucide icon name from the console set */
+                            icon: string | null;
+                            id: number;
+                            /** @description The kinds of thread it takes; null: any */
+                            kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
+                            moderationMode: string;
+                            /** @description In the default language (the site's) */
+                            name: string;
+                            /** @description In English; null: the default name */
+                            nameEn: string | null;
+                            /** @description The parent category (one level deep) */
+                            parentId: number | null;
+                            position: number;
+                            postCount: number;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            slug: string;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            startLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            threadCount: number;
+                        } | null;
                         pinned: {
                             answered: boolean;
                             author: {
@@ -12455,8 +12582,17 @@ export interface operations {
                             };
                             category: {
                                 color: string;
+                                icon?: string | null;
                                 id: number;
                                 name: string;
+                                /** @description In English; null: the default name */
+                                nameEn?: string | null;
+                                parent?: {
+                                    id: number;
+                                    name: string;
+                                    nameEn: string | null;
+                                    slug: string;
+                                } | null;
                                 slug: string;
                             };
                             /** Format: date-time */
@@ -12475,6 +12611,43 @@ export interface operations {
                             score: number;
                             title: string;
                         }[];
+                        /** @description A category's sub-categories, whose threads its list shows too */
+                        subcategories?: {
+                            /** @description Kept for reading; takes no new thread or reply */
+                            archived: boolean;
+                            bypassTrustLevel: number;
+                            /** @description Whether the reader may start a thread here (of one of its kinds) */
+                            canStart: boolean;
+                            color: string;
+                            description: string;
+                            descriptionEn: string | null;
+                            /** @description A lucide icon name from the console set */
+                            icon: string | null;
+                            id: number;
+                            /** @description The kinds of thread it takes; null: any */
+                            kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
+                            moderationMode: string;
+                            /** @description In the default language (the site's) */
+                            name: string;
+                            /** @description In English; null: the default name */
+                            nameEn: string | null;
+                            /** @description The parent category (one level deep) */
+                            parentId: number | null;
+                            position: number;
+                            postCount: number;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            slug: string;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            startLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            threadCount: number;
+                        }[];
                         threads: {
                             answered: boolean;
                             author: {
@@ -12485,8 +12658,17 @@ export interface operations {
                             };
                             category: {
                                 color: string;
+                                icon?: string | null;
                                 id: number;
                                 name: string;
+                                /** @description In English; null: the default name */
+                                nameEn?: string | null;
+                                parent?: {
+                                    id: number;
+                                    name: string;
+                                    nameEn: string | null;
+                                    slug: string;
+                                } | null;
                                 slug: string;
                             };
                             /** Format: date-time */
@@ -12759,8 +12941,17 @@ export interface operations {
                             bugReport?: boolean;
                             category: {
                                 color: string;
+                                icon?: string | null;
                                 id: number;
                                 name: string;
+                                /** @description In English; null: the default name */
+                                nameEn?: string | null;
+                                parent?: {
+                                    id: number;
+                                    name: string;
+                                    nameEn: string | null;
+                                    slug: string;
+                                } | null;
                                 slug: string;
                             };
                             /** Format: date-time */
