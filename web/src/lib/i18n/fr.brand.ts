@@ -1,0 +1,21 @@
+/** French strings of categories in two languages, their icons and sub-categories, and the site's branding (issue 18). */
+export const frBrand = {
+  'category.subcategories': 'Sous-catégories',
+  'home.subcategories': 'Sous-catégories de {name}',
+  'admin.category.nameFr': 'Nom (français, par défaut)',
+  'admin.category.nameEn': 'Nom en anglais',
+  'admin.category.descriptionFr': 'Description (français, par défaut)',
+  'admin.category.descriptionEn': 'Description en anglais',
+  'admin.category.englishHelp': 'Laissé vide, la version française s’affiche aussi en anglais.',
+  'admin.category.icon': 'Icône',
+  'admin.category.noIcon': 'Aucune',
+  'admin.category.parent': 'Catégorie parente',
+  'admin.category.noParent': 'Aucune (premier niveau)',
+  'admin.category.parentLocked': 'Elle a des sous-catégories\u00a0: elle reste au premier niveau.',
+  'admin.category.subOf': 'Sous-catégorie de {name}',
+  'error.category.icon_unknown': 'Cette icône ne fait pas partie de la liste proposée.',
+  'error.category.parent_nested': 'La catégorie parente est elle-même une sous-catégorie\u00a0: un seul niveau.',
+  'error.category.has_children': 'Une catégorie qui a des sous-catégories ne peut pas en devenir une.',
+  'error.category.parent_self': 'Une catégorie ne peut pas être sa propre parente.',
+  'error.category.parent_not_found': 'Cette catégorie parente n’existe pas.',
+};
