@@ -950,7 +950,7 @@ CREATE TABLE uploads (
   created_at timestamp(3) with time zone NOT NULL DEFAULT now(),
   updated_at timestamp(3) with time zone NOT NULL DEFAULT now(),
   CONSTRAINT uploads_format_check CHECK ((format = ANY (ARRAY['webp'::text, 'jpeg'::text, 'png'::text]))),
-  CONSTRAINT uploads_kind_check CHECK ((kind = ANY (ARRAY['post'::text, 'avatar'::text, 'external'::text]))),
+  CONSTRAINT uploads_kind_check CHECK ((kind = ANY (ARRAY['post'::text, 'avatar'::text, 'external'::text, 'brand'::text]))),
   CONSTRAINT uploads_member_id_fkey FOREIGN KEY (member_id) REFERENCES members(id) ON DELETE SET NULL,
   CONSTRAINT uploads_pkey PRIMARY KEY (id),
   CONSTRAINT uploads_key_key UNIQUE (key)

@@ -648,7 +648,7 @@ export interface Uploads {
   height: number;
   id: Generated<number>;
   key: string;
-  kind: "post" | "avatar" | "external";
+  kind: "post" | "avatar" | "external" | "brand";
   member_id: number | null;
   original_name: Generated<string>;
   source_url: string | null;

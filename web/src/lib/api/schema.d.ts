@@ -17,6 +17,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/branding/{which}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set the site's logo or favicon (administrators; audited)
+         * @description multipart/form-data with the image in a field named `file` (JPEG, PNG, WebP, GIF or AVIF). The logo is kept whole (at most 800×200); the favicon is cropped to a centred square and made at 32, 180 and 192 px. Remove either with PUT /api/admin/settings and null.
+         */
+        post: operations["setBrandImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/community": {
         parameters: {
             query?: never;
@@ -2707,6 +2727,103 @@ export interface operations {
             };
         };
     };
+    setBrandImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                which: "logo" | "favicon";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        favicon: string | null;
+                        logo: string | null;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getCommunitySettings: {
         parameters: {
             query?: never;
@@ -2925,6 +3042,10 @@ export interface operations {
                         accentColor: string | null;
                         /** @enum {string} */
                         defaultLocale: "fr" | "en";
+                        /** @description The 192 px icon (f180, f32 beside it); null removes it */
+                        favicon: string | null;
+                        /** @description Set by POST /api/admin/branding/logo; null removes it */
+                        logo: string | null;
                         name: string;
                         /** @description The netiquette members accept, in Markdown */
                         netiquette: string;
@@ -2971,6 +3092,10 @@ export interface operations {
                     accentColor?: string | null;
                     /** @enum {string} */
                     defaultLocale?: "fr" | "en";
+                    /** @description The 192 px icon (f180, f32 beside it); null removes it */
+                    favicon?: string | null;
+                    /** @description Set by POST /api/admin/branding/logo; null removes it */
+                    logo?: string | null;
                     name?: string;
                     /** @description The netiquette members accept, in Markdown */
                     netiquette?: string;
@@ -2995,6 +3120,10 @@ export interface operations {
                         accentColor: string | null;
                         /** @enum {string} */
                         defaultLocale: "fr" | "en";
+                        /** @description The 192 px icon (f180, f32 beside it); null removes it */
+                        favicon: string | null;
+                        /** @description Set by POST /api/admin/branding/logo; null removes it */
+                        logo: string | null;
                         name: string;
                         /** @description The netiquette members accept, in Markdown */
                         netiquette: string;
@@ -11959,6 +12088,7 @@ export interface operations {
                         accentColor: string | null;
                         /** @enum {string} */
                         defaultLocale: "fr" | "en";
+                        favicon: string | null;
                         limits: {
                             bodyMax: number;
                             bodyMin: number;
@@ -11966,6 +12096,8 @@ export interface operations {
                             titleMax: number;
                             titleMin: number;
                         };
+                        /** @description The header's logo, or null for the name's initial */
+                        logo: string | null;
                         name: string;
                         /**
                          * @description Who may create an account: anyone, only with an invitation, or nobody
