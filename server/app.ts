@@ -70,7 +70,7 @@ import {
   searchRoutes,
   SearchService,
 } from './modules/search/index.ts';
-import { CommunitySettingsStore, siteRoutes, SiteSettingsService } from './modules/site/index.ts';
+import { BrandingService, CommunitySettingsStore, siteRoutes, SiteSettingsService } from './modules/site/index.ts';
 import { ImageProcessor, LocalDiskStorage, S3Storage, uploadsRoutes, UploadsService } from './modules/uploads/index.ts';
 import { registerSocial } from './modules/social/index.ts';
 import {
@@ -206,7 +206,8 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
     imageProcessor,
   );
   app.decorate('uploads', uploads);
-  await app.register(uploadsRoutes, { uploads, maxBytes: config.uploads.maxBytes });
+  const branding = new BrandingService(siteSettings, uploads);
+  await app.register(uploadsRoutes, { uploads, branding, maxBytes: config.uploads.maxBytes });
   const housekeeping = new MailHousekeeping(db, config.mail.keepDays, [
     () => accounts.purgeStaleTokens(),
     async () => void (await identities.purgeExpired()),
@@ -388,7 +389,12 @@ async function registerWeb(app: FastifyInstance, config: Config, pages: PagesSer
     const accent = head.accent
       ? `<meta name="theme-color" content="${head.accent}" /><style>:root:not([data-theme='dark']){--brand:${head.accent};--brand-strong:color-mix(in srgb,${head.accent} 75%,black);--brand-soft:color-mix(in srgb,${head.accent} 12%,white)}</style>`
       : '';
+    // The site's favicon (uploaded from the console, PNG at 32/180/192 px) in place of Agora's.
+    const icons = head.favicon
+      ? `<link rel="icon" type="image/png" sizes="32x32" href="${head.favicon.replace('/f192.png', '/f32.png')}" /><link rel="icon" type="image/png" sizes="192x192" href="${head.favicon}" /><link rel="apple-touch-icon" href="${head.favicon.replace('/f192.png', '/f180.png')}" />`
+      : null;
     let html = shell
+      .replace(/<link rel="icon" href="\/favicon\.svg"[^>]*>/, (agora) => icons ?? agora)
       .replace(/<html lang="[^"]*">/, `<html lang="${lang}"${theme ? ` data-theme="${theme}"` : ''}>`)
       .replace(/<title>[^<]*<\/title>/, () => head.markup + accent);
     if (rendered) {

@@ -45,6 +45,27 @@ export class CategoriesRepository {
     return withCounts(this.db.selectFrom('categories')).where('slug', '=', slug).executeTakeFirst();
   }
 
+  /** The sub-categories with their counts, in display order. */
+  listChildren(id: number) {
+    return withCounts(this.db.selectFrom('categories'))
+      .where('parent_id', '=', id)
+      .orderBy('position')
+      .orderBy('id')
+      .execute();
+  }
+
+  /** The sub-categories' ids (one level deep), in display order. */
+  async childIds(id: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('categories')
+      .select('id')
+      .where('parent_id', '=', id)
+      .orderBy('position')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   async create(values: Insertable<CategoriesTable>) {
     const row = await this.db.insertInto('categories').values(values).returningAll().executeTakeFirstOrThrow();
     return { ...row, thread_count: 0, post_count: 0 };

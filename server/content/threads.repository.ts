@@ -7,6 +7,8 @@ export type ThreadSort = 'latest' | 'top' | 'unanswered';
 
 export interface ThreadListOptions {
   categoryId?: number;
+  /** The category's sub-categories, whose threads its list shows too. */
+  childCategoryIds?: readonly number[];
   /** Only threads carrying this tag (its normalised name). */
   tag?: string;
   sort: ThreadSort;
@@ -44,6 +46,8 @@ export class ThreadsRepository {
           'categories.id as category_id',
           'categories.slug as category_slug',
           'categories.name as category_name',
+          'categories.name_en as category_name_en',
+          'categories.icon as category_icon',
           'categories.color as category_color',
           'author.id as author_id',
           'author.username as author_username',
@@ -66,7 +70,10 @@ export class ThreadsRepository {
   list(options: ThreadListOptions) {
     const { sort, after, limit, categoryId, tag } = options;
     let query = this.listQuery()
-      .$if(categoryId !== undefined, (q) => q.where('threads.category_id', '=', categoryId!))
+      // A parent category lists its sub-categories' threads too, as Discourse does (one IN list on the index).
+      .$if(categoryId !== undefined, (q) =>
+        q.where('threads.category_id', 'in', [categoryId!, ...(options.childCategoryIds ?? [])]),
+      )
       .$if(tag !== undefined, (q) =>
         q.where(({ exists, selectFrom }) =>
           exists(
@@ -223,11 +230,18 @@ export class ThreadsRepository {
       .selectFrom('threads')
       .innerJoin('categories', 'categories.id', 'threads.category_id')
       .innerJoin('members as author', 'author.id', 'threads.author_id')
+      .leftJoin('categories as parent', 'parent.id', 'categories.parent_id')
       .selectAll('threads')
       .select([
         'categories.slug as category_slug',
         'categories.name as category_name',
+        'categories.name_en as category_name_en',
+        'categories.icon as category_icon',
         'categories.color as category_color',
+        'parent.id as parent_id',
+        'parent.slug as parent_slug',
+        'parent.name as parent_name',
+        'parent.name_en as parent_name_en',
         'categories.reply_level as category_reply_level',
         'categories.archived_at as category_archived_at',
         'author.username as author_username',

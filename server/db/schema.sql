@@ -89,13 +89,23 @@ CREATE TABLE categories (
   reply_level text NOT NULL DEFAULT 'member'::text,
   kinds text[],
   archived_at timestamp with time zone,
+  name_en text,
+  description_en text,
+  icon text,
+  parent_id integer,
+  CONSTRAINT categories_description_en_check CHECK ((char_length(description_en) <= 500)),
+  CONSTRAINT categories_icon_check CHECK ((icon ~ '^[a-z0-9-]{1,40}$'::text)),
   CONSTRAINT categories_kinds_check CHECK (((kinds <@ ARRAY['announcement'::text, 'question'::text, 'tip'::text, 'idea'::text, 'discussion'::text]) AND (cardinality(kinds) > 0))),
   CONSTRAINT categories_moderation_mode_check CHECK ((moderation_mode = ANY (ARRAY['pre'::text, 'post'::text, 'reactive'::text]))),
+  CONSTRAINT categories_name_en_check CHECK (((char_length(name_en) >= 2) AND (char_length(name_en) <= 80))),
+  CONSTRAINT categories_parent_check CHECK ((parent_id <> id)),
   CONSTRAINT categories_reply_level_check CHECK ((reply_level = ANY (ARRAY['member'::text, 'trust_1'::text, 'trust_2'::text, 'trust_3'::text, 'trust_4'::text, 'staff'::text]))),
   CONSTRAINT categories_start_level_check CHECK ((start_level = ANY (ARRAY['member'::text, 'trust_1'::text, 'trust_2'::text, 'trust_3'::text, 'trust_4'::text, 'staff'::text]))),
+  CONSTRAINT categories_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES categories(id) ON DELETE SET NULL,
   CONSTRAINT categories_pkey PRIMARY KEY (id),
   CONSTRAINT categories_slug_key UNIQUE (slug)
 );
+CREATE INDEX categories_parent_idx ON public.categories USING btree (parent_id) WHERE (parent_id IS NOT NULL);
 
 CREATE TABLE category_counts (
   category_id integer NOT NULL,
@@ -940,7 +950,7 @@ CREATE TABLE uploads (
   created_at timestamp(3) with time zone NOT NULL DEFAULT now(),
   updated_at timestamp(3) with time zone NOT NULL DEFAULT now(),
   CONSTRAINT uploads_format_check CHECK ((format = ANY (ARRAY['webp'::text, 'jpeg'::text, 'png'::text]))),
-  CONSTRAINT uploads_kind_check CHECK ((kind = ANY (ARRAY['post'::text, 'avatar'::text, 'external'::text]))),
+  CONSTRAINT uploads_kind_check CHECK ((kind = ANY (ARRAY['post'::text, 'avatar'::text, 'external'::text, 'brand'::text]))),
   CONSTRAINT uploads_member_id_fkey FOREIGN KEY (member_id) REFERENCES members(id) ON DELETE SET NULL,
   CONSTRAINT uploads_pkey PRIMARY KEY (id),
   CONSTRAINT uploads_key_key UNIQUE (key)

@@ -68,10 +68,14 @@ export interface Categories {
   color: Generated<string>;
   created_at: Generated<Timestamp>;
   description: Generated<string>;
+  description_en: string | null;
+  icon: string | null;
   id: Generated<number>;
   kinds: string[] | null;
   moderation_mode: Generated<"pre" | "post" | "reactive">;
   name: string;
+  name_en: string | null;
+  parent_id: number | null;
   position: Generated<number>;
   reply_level: Generated<"member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff">;
   slug: string;
@@ -644,7 +648,7 @@ export interface Uploads {
   height: number;
   id: Generated<number>;
   key: string;
-  kind: "post" | "avatar" | "external";
+  kind: "post" | "avatar" | "external" | "brand";
   member_id: number | null;
   original_name: Generated<string>;
   source_url: string | null;

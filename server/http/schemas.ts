@@ -113,7 +113,14 @@ export const CategorySummary = Type.Object({
   id: Type.Integer(),
   slug: Type.String(),
   name: Type.String(),
+  nameEn: Type.Optional(Nullable(Type.String({ description: 'In English; null: the default name' }))),
+  icon: Type.Optional(Nullable(Type.String())),
   color: Type.String(),
+  parent: Type.Optional(
+    Nullable(
+      Type.Object({ id: Type.Integer(), slug: Type.String(), name: Type.String(), nameEn: Nullable(Type.String()) }),
+    ),
+  ),
 });
 
 export const Ok = Type.Object({ ok: Type.Boolean() });

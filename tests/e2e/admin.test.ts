@@ -30,7 +30,7 @@ describe('the console', () => {
 
     await page.goto(`${site.url}/admin`);
     await page.getByRole('button', { name: 'Nouvelle catégorie' }).click();
-    await page.getByLabel('Nom', { exact: true }).fill('Annonces');
+    await page.getByLabel('Nom (français, par défaut)').fill('Annonces');
     await page.getByLabel('Adresse (slug)').fill('annonces');
     await page.getByLabel('Qui peut lancer un sujet').selectOption('staff');
     await page.getByLabel('Annonce', { exact: true }).check();

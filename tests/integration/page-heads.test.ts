@@ -120,6 +120,31 @@ describe('public pages fetched without JavaScript', () => {
     expect((await page(`/u/${alice.username}`)).body).toContain(`@${alice.username}`);
   });
 
+  it("name a category in the site's language: its English name once the site is in English", async () => {
+    await t.db
+      .updateTable('categories')
+      .set({ name_en: 'Tents and shelters', description_en: 'Pitching, sealing, repairing' })
+      .where('id', '=', category.id)
+      .execute();
+    expect((await page(`/c/${category.slug}`)).body).toContain('<title>Tentes et abris · Agora</title>');
+    await t.db
+      .insertInto('site_settings')
+      .values({ key: 'defaultLocale', value: JSON.stringify('en') })
+      .execute();
+    try {
+      const cat = (await page(`/c/${category.slug}`)).body;
+      expect(cat).toContain('<title>Tents and shelters · Agora</title>');
+      expect(meta(cat, 'name', 'description')).toBe('Pitching, sealing, repairing');
+    } finally {
+      await t.db.deleteFrom('site_settings').where('key', '=', 'defaultLocale').execute();
+      await t.db
+        .updateTable('categories')
+        .set({ name_en: null, description_en: null })
+        .where('id', '=', category.id)
+        .execute();
+    }
+  });
+
   it('answer 404 for what a visitor may not open and 410 once deleted, with no trace of its content', async () => {
     const { thread: hidden } = await createThread(t.db, alice, category.id, { title: 'Titre secret de modération' });
     await t.db.updateTable('threads').set({ state: 'hidden' }).where('id', '=', hidden.id).execute();

@@ -14,6 +14,10 @@ export function toCategory(c: Category, viewer: Pick<Actor, 'role' | 'trustLevel
     slug: c.slug,
     name: c.name,
     description: c.description,
+    nameEn: c.name_en,
+    descriptionEn: c.description_en,
+    icon: c.icon,
+    parentId: c.parent_id,
     color: c.color,
     position: c.position,
     moderationMode: c.moderation_mode,
@@ -42,7 +46,14 @@ export function toThreadListItem(t: ThreadListRow) {
     score: t.score,
     createdAt: t.created_at.toISOString(),
     lastPostAt: t.last_post_at.toISOString(),
-    category: { id: t.category_id, slug: t.category_slug, name: t.category_name, color: t.category_color },
+    category: {
+      id: t.category_id,
+      slug: t.category_slug,
+      name: t.category_name,
+      nameEn: t.category_name_en,
+      icon: t.category_icon,
+      color: t.category_color,
+    },
     author: {
       id: t.author_id,
       username: t.author_username,
@@ -76,7 +87,13 @@ export function toThread(t: ThreadDetailRow | (Thread & Partial<ThreadDetailRow>
       id: t.category_id,
       slug: t.category_slug ?? '',
       name: t.category_name ?? '',
+      nameEn: t.category_name_en ?? null,
+      icon: t.category_icon ?? null,
       color: t.category_color ?? '',
+      parent:
+        t.parent_id == null
+          ? null
+          : { id: t.parent_id, slug: t.parent_slug ?? '', name: t.parent_name ?? '', nameEn: t.parent_name_en ?? null },
     },
     author: {
       id: t.author_id,

@@ -20,8 +20,12 @@ const ModerationMode = Type.Union([Type.Literal('pre'), Type.Literal('post'), Ty
 export const CategorySchema = Type.Object({
   id: Type.Integer(),
   slug: Type.String(),
-  name: Type.String(),
+  name: Type.String({ description: "In the default language (the site's)" }),
   description: Type.String(),
+  nameEn: Nullable(Type.String({ description: 'In English; null: the default name' })),
+  descriptionEn: Nullable(Type.String()),
+  icon: Nullable(Type.String({ description: 'A lucide icon name from the console set' })),
+  parentId: Nullable(Type.Integer({ description: 'The parent category (one level deep)' })),
   color: Type.String(),
   position: Type.Integer(),
   moderationMode: Type.String(),
@@ -39,6 +43,12 @@ export const CategoryCreateBody = Type.Object({
   slug: Type.String({ pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', minLength: 2, maxLength: 60 }),
   name: Type.String({ minLength: 2, maxLength: 80 }),
   description: Type.Optional(Type.String({ maxLength: 500 })),
+  nameEn: Type.Optional(Nullable(Type.String({ minLength: 2, maxLength: 80 }))),
+  descriptionEn: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  icon: Type.Optional(Nullable(Type.String({ maxLength: 40, description: 'One of the console set; 422 otherwise' }))),
+  parentId: Type.Optional(
+    Nullable(Type.Integer({ minimum: 1, description: 'A top-level category; 422 for a child or itself' })),
+  ),
   color: Type.Optional(Type.String({ pattern: '^#[0-9a-fA-F]{6}$' })),
   position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10000 })),
   moderationMode: Type.Optional(ModerationMode),
@@ -94,6 +104,11 @@ export const ThreadListQuery = Type.Object({
 
 export const ThreadListResponse = Type.Object({
   category: Nullable(CategorySchema),
+  /** A sub-category's parent, for the breadcrumbs. */
+  parent: Type.Optional(Nullable(CategorySchema)),
+  subcategories: Type.Optional(
+    Type.Array(CategorySchema, { description: "A category's sub-categories, whose threads its list shows too" }),
+  ),
   pinned: Type.Array(ThreadListItem),
   threads: Type.Array(ThreadListItem),
   nextCursor: Nullable(Type.String()),

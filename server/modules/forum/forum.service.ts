@@ -16,6 +16,7 @@ import {
 import { toCategory, toPost, toThread, toThreadListItem } from './forum.mappers.ts';
 import { canReplyIn } from '../../access/posting.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
+import { assertCategoryShape } from './category.rules.ts';
 
 type CachedPage = {
   version: number;
@@ -83,6 +84,10 @@ export class ForumService {
       slug: string;
       name: string;
       description?: string;
+      nameEn?: string | null;
+      descriptionEn?: string | null;
+      icon?: string | null;
+      parentId?: number | null;
       color?: string;
       position?: number;
       moderationMode?: 'pre' | 'post' | 'reactive';
@@ -97,10 +102,16 @@ export class ForumService {
       throw new ConflictError('category.slug_taken', 'A category already uses this slug.', { field: 'slug' });
     }
     const created = await this.db.transaction().execute(async (trx) => {
-      const category = await new CategoriesRepository(trx).create({
+      const categories = new CategoriesRepository(trx);
+      await assertCategoryShape(categories, null, input);
+      const category = await categories.create({
         slug: input.slug,
         name: input.name,
         description: input.description ?? '',
+        name_en: input.nameEn ?? null,
+        description_en: input.descriptionEn ?? null,
+        icon: input.icon ?? null,
+        parent_id: input.parentId ?? null,
         color: input.color,
         position: input.position ?? 0,
         moderation_mode: input.moderationMode,
@@ -128,6 +139,10 @@ export class ForumService {
     input: {
       name?: string;
       description?: string;
+      nameEn?: string | null;
+      descriptionEn?: string | null;
+      icon?: string | null;
+      parentId?: number | null;
       color?: string;
       position?: number;
       moderationMode?: 'pre' | 'post' | 'reactive';
@@ -140,9 +155,16 @@ export class ForumService {
   ) {
     const manager = authorize(actor, 'category.manage');
     const updated = await this.db.transaction().execute(async (trx) => {
-      const category = await new CategoriesRepository(trx).update(id, {
+      const categories = new CategoriesRepository(trx);
+      if (!(await categories.exists(id))) throw new NotFoundError('category.not_found', 'No such category.');
+      await assertCategoryShape(categories, id, input);
+      const category = await categories.update(id, {
         name: input.name,
         description: input.description,
+        name_en: input.nameEn,
+        description_en: input.descriptionEn,
+        icon: input.icon,
+        parent_id: input.parentId,
         color: input.color,
         position: input.position,
         moderation_mode: input.moderationMode,
@@ -181,6 +203,11 @@ export class ForumService {
       category = await this.categories.getBySlug(options.categorySlug);
       if (!category) throw new NotFoundError('category.not_found', 'No such category.');
     }
+    const [children, parent] = await Promise.all([
+      category ? this.categories.listChildren(category.id) : Promise.resolve([]),
+      category?.parent_id ? this.categories.getById(category.parent_id) : Promise.resolve(undefined),
+    ]);
+    const childCategoryIds = children.map((c) => c.id);
     const after = options.cursor
       ? decodeCursor(options.cursor, options.sort === 'top' ? ['number', 'number'] : ['date', 'number'])
       : undefined;
@@ -191,6 +218,7 @@ export class ForumService {
     const [rows, pinned] = await Promise.all([
       this.threads.list({
         categoryId: category?.id,
+        childCategoryIds,
         tag: options.tag,
         sort: options.sort,
         after,
@@ -203,6 +231,10 @@ export class ForumService {
     const last = page.at(-1);
     return {
       category: category ? toCategory(category, options.actor ?? null) : null,
+      ...(category && {
+        parent: parent ? toCategory(parent, options.actor ?? null) : null,
+        subcategories: children.map((c) => toCategory(c, options.actor ?? null)),
+      }),
       pinned: pinned.map(toThreadListItem),
       threads: page.map(toThreadListItem),
       nextCursor: rows.length > limit && last ? cursorFor(options.sort, last) : null,

@@ -99,7 +99,7 @@ export class PagesRepository {
   categoryBySlug(slug: string) {
     return this.db
       .selectFrom('categories')
-      .select(['id', 'slug', 'name', 'description'])
+      .select(['id', 'slug', 'name', 'description', 'name_en', 'description_en'])
       .where('slug', '=', slug)
       .executeTakeFirst();
   }
@@ -120,6 +120,7 @@ export class PagesRepository {
         'threads.reply_count',
         'categories.slug as category_slug',
         'categories.name as category_name',
+        'categories.name_en as category_name_en',
         'accepted.number as accepted_number',
       ])
       .where('threads.id', '=', id)

@@ -1,7 +1,7 @@
 import { Feed } from 'feed';
 import type { Db } from '../../db/kysely.ts';
 import { GoneError, NotFoundError } from '../../lib/errors.ts';
-import { SiteSettingsRepository } from '../site/index.ts';
+import { BRAND_IMAGE, SiteSettingsRepository } from '../site/index.ts';
 import { escapeMarkup, type HeadPost, headMarkup, type PageHead, simpleHead, threadHead } from './head.ts';
 import { PagesRepository } from './pages.repository.ts';
 
@@ -162,17 +162,19 @@ export class PagesService {
   async pageHead(
     url: string,
     base: string,
-  ): Promise<{ status: number; markup: string; lang: string; accent: string | null }> {
+  ): Promise<{ status: number; markup: string; lang: string; accent: string | null; favicon: string | null }> {
     const settings = await this.settings.getAll();
     const accent =
       typeof settings.accentColor === 'string' && /^#[0-9a-f]{6}$/i.test(settings.accentColor)
         ? settings.accentColor
         : null;
+    const favicon =
+      typeof settings.favicon === 'string' && BRAND_IMAGE.favicon.test(settings.favicon) ? settings.favicon : null;
     const name = nameOf(settings.name);
     const about = typeof settings.tagline === 'string' && settings.tagline ? settings.tagline : name;
     const lang = settings.defaultLocale === 'en' ? 'en' : 'fr';
     const { pathname, searchParams } = new URL(url, 'http://x');
-    const done = (head: PageHead, status = 200) => ({ status, markup: headMarkup(head, name), lang, accent });
+    const done = (head: PageHead, status = 200) => ({ status, markup: headMarkup(head, name), lang, accent, favicon });
     const plain = (title: string, status = 200) => done(simpleHead(title, about, `${base}${pathname}`), status);
     const thread = /^\/t\/([1-9]\d{0,9})$/.exec(pathname);
     if (thread) {
@@ -201,7 +203,7 @@ export class PagesService {
             title: row.title,
             kind: row.kind,
             createdAt: new Date(row.created_at),
-            category: { slug: row.category_slug, name: row.category_name },
+            category: { slug: row.category_slug, name: (lang === 'en' && row.category_name_en) || row.category_name },
             acceptedPostId: row.accepted_post_id,
             acceptedNumber: row.accepted_number ?? null,
             replyCount: row.reply_count,
@@ -218,7 +220,12 @@ export class PagesService {
     if (category) {
       const found = await this.pages.categoryBySlug(safeDecode(category[1]!));
       if (!found) return plain(name, 404);
-      return done(simpleHead(`${found.name} · ${name}`, found.description || about, `${base}/c/${found.slug}`));
+      // The head is in the site's language: a category's English name and description when that is English.
+      const [title, description] =
+        lang === 'en'
+          ? [found.name_en || found.name, found.description_en || found.description]
+          : [found.name, found.description];
+      return done(simpleHead(`${title} · ${name}`, description || about, `${base}/c/${found.slug}`));
     }
     const member = /^\/u\/([^/]{1,100})$/.exec(pathname);
     if (member) {

@@ -17,6 +17,7 @@ export interface HitRow {
   category_id: number;
   slug: string;
   category_name: string;
+  category_name_en: string | null;
   color: string;
   username: string;
   display_name: string;
@@ -25,7 +26,7 @@ export interface HitRow {
 /** The columns of HitRow, over `posts p JOIN threads t JOIN categories c JOIN members m` (HIT_JOINS). */
 export const HIT_COLUMNS = sql`p.id AS post_id, p.number, p.state, p.created_at,
   t.id AS thread_id, t.title, t.state AS thread_state, t.kind, t.accepted_post_id IS NOT NULL AS answered, t.reply_count,
-  c.id AS category_id, c.slug, c.name AS category_name, c.color, m.username, m.display_name`;
+  c.id AS category_id, c.slug, c.name AS category_name, c.name_en AS category_name_en, c.color, m.username, m.display_name`;
 export const HIT_JOINS = sql`JOIN threads t ON t.id = p.thread_id
   JOIN categories c ON c.id = t.category_id
   JOIN members m ON m.id = p.author_id`;
@@ -37,7 +38,7 @@ export function toHit(r: HitRow, title: Segment[], snippet: Segment[]): SearchHi
     state: r.state,
     createdAt: new Date(r.created_at).toISOString(),
     thread: { id: r.thread_id, title, kind: r.kind, state: r.thread_state, answered: r.answered },
-    category: { id: r.category_id, slug: r.slug, name: r.category_name, color: r.color },
+    category: { id: r.category_id, slug: r.slug, name: r.category_name, nameEn: r.category_name_en, color: r.color },
     author: { username: r.username, displayName: r.display_name },
     snippet,
   };

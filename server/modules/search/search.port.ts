@@ -27,7 +27,7 @@ export interface SearchHit {
   state: string;
   createdAt: string;
   thread: { id: number; title: Segment[]; kind: ThreadKind; state: string; answered: boolean };
-  category: { id: number; slug: string; name: string; color: string };
+  category: { id: number; slug: string; name: string; nameEn?: string | null; color: string };
   author: { username: string; displayName: string };
   snippet: Segment[];
 }

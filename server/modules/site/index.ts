@@ -7,9 +7,11 @@ export {
   leaderboardRole,
 } from './community.settings.ts';
 export { SiteSettingsRepository } from './site.repository.ts';
+export { type BrandImages, BrandingService } from './branding.service.ts';
 export { siteRoutes } from './site.routes.ts';
 export {
   contrastWithWhite,
+  BRAND_IMAGE,
   DEFAULT_SETTINGS,
   type Registration,
   type SiteSettings,

@@ -17,7 +17,17 @@ export interface SiteSettings {
   accentColor: string | null;
   /** The netiquette members accept on joining, in Markdown. */
   netiquette: string;
+  /** The header's logo (an upload's address), or null for the name's initial on a tile. */
+  logo: string | null;
+  /** The favicon at 192 px (f180.png and f32.png beside it), or null for Agora's. */
+  favicon: string | null;
 }
+
+/** The addresses the branding upload writes (server/modules/uploads): nothing else is taken as a logo or icon. */
+export const BRAND_IMAGE = {
+  logo: /^\/api\/media\/[A-Za-z0-9_-]{22}\/full\.webp$/,
+  favicon: /^\/api\/media\/[A-Za-z0-9_-]{22}\/f192\.png$/,
+};
 
 export const DEFAULT_SETTINGS: SiteSettings = {
   name: 'Agora',
@@ -26,6 +36,8 @@ export const DEFAULT_SETTINGS: SiteSettings = {
   registration: 'open',
   accentColor: null,
   netiquette: '',
+  logo: null,
+  favicon: null,
 };
 
 /** WCAG contrast ratio of white text on the colour (#rrggbb). */
@@ -67,6 +79,8 @@ export class SiteSettingsService {
       registration: pick('registration', (v) => v === 'open' || v === 'invite' || v === 'closed'),
       accentColor: pick('accentColor', (v) => isString(v) && /^#[0-9a-f]{6}$/i.test(v as string)),
       netiquette: pick('netiquette', isString),
+      logo: pick('logo', (v) => isString(v) && BRAND_IMAGE.logo.test(v as string)),
+      favicon: pick('favicon', (v) => isString(v) && BRAND_IMAGE.favicon.test(v as string)),
     };
     this.cached = { value, at: Date.now() };
     return value;
@@ -75,6 +89,13 @@ export class SiteSettingsService {
   /** Changes some settings (administrators); a brand colour too light for white text on it is refused. */
   async update(actorOrNull: Actor | null, patch: Partial<SiteSettings>): Promise<SiteSettings> {
     const actor = authorize(actorOrNull, 'site.manage');
+    for (const which of ['logo', 'favicon'] as const) {
+      const value = patch[which];
+      if (value != null && !BRAND_IMAGE[which].test(value))
+        throw new UnprocessableError('settings.brand_image', `Upload the ${which}: it cannot be set to an address.`, {
+          field: which,
+        });
+    }
     if (patch.accentColor && contrastWithWhite(patch.accentColor) < 4.5) {
       throw new UnprocessableError(
         'settings.accent_contrast',

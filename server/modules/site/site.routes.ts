@@ -22,6 +22,8 @@ const Site = Type.Object({
   defaultLocale: LocaleSchema,
   registration: RegistrationSchema,
   accentColor: Nullable(Accent),
+  logo: Nullable(Type.String({ description: "The header's logo, or null for the name's initial" })),
+  favicon: Nullable(Type.String()),
   limits: Type.Object({
     titleMin: Type.Integer(),
     titleMax: Type.Integer(),
@@ -39,6 +41,8 @@ const Settings = Type.Object({
   registration: RegistrationSchema,
   accentColor: Nullable(Accent),
   netiquette: Type.String({ maxLength: 20_000, description: 'The netiquette members accept, in Markdown' }),
+  logo: Nullable(Type.String({ description: 'Set by POST /api/admin/branding/logo; null removes it' })),
+  favicon: Nullable(Type.String({ description: 'The 192 px icon (f180, f32 beside it); null removes it' })),
 });
 
 const bounded = (field: keyof typeof COMMUNITY_BOUNDS, description: string) =>
@@ -88,13 +92,13 @@ export async function siteRoutes(
       },
     },
     async () => {
-      const [{ name, tagline, defaultLocale, registration, accentColor }, live] = await Promise.all([
+      const [{ name, tagline, defaultLocale, registration, accentColor, logo, favicon }, live] = await Promise.all([
         settings.read(),
         community.get(),
       ]);
       const { titleMin, titleMax, bodyMin, bodyMax } = live;
       const limits = { titleMin, titleMax, bodyMin, bodyMax, pageSize: config.limits.pageSize };
-      return { name, tagline, defaultLocale, registration, accentColor, limits };
+      return { name, tagline, defaultLocale, registration, accentColor, logo, favicon, limits };
     },
   );
 

@@ -42,6 +42,8 @@ export const MAX_SIDE = 2048;
 const WIDTHS = [1280, 640];
 const THUMB = 320;
 const AVATAR_SIZES = [256, 64];
+/** The favicon's sizes, largest first (the first is the upload's own size). */
+export const FAVICON_SIZES = [192, 180, 32];
 
 sharp.concurrency(1);
 sharp.cache(false);
@@ -63,6 +65,8 @@ export interface ProcessOptions {
   maxPixels: number;
   /** An avatar: a square around the focus (0–1 across and down, the centre by default). */
   avatar?: { x: number; y: number };
+  /** The site's logo (at most 800×200, kept whole) or favicon (a centred square, PNG at 32, 180 and 192 px). */
+  brand?: 'logo' | 'favicon';
 }
 
 export async function processImage(bytes: Buffer, options: ProcessOptions): Promise<ProcessedImage> {
@@ -83,6 +87,8 @@ export async function processImage(bytes: Buffer, options: ProcessOptions): Prom
   const height = turned ? meta.width : meta.height;
   if (width * height > options.maxPixels) throw tooManyPixels(options.maxPixels);
   try {
+    if (options.brand === 'favicon') return await favicon(bytes, input, { width, height });
+    if (options.brand === 'logo') return await logo(bytes, input);
     return options.avatar
       ? await avatar(bytes, input, { width, height }, options.avatar)
       : await postImage(bytes, input, sniffed);
@@ -151,6 +157,28 @@ async function avatar(
     variants.push(await render(square.resize({ width: px, height: px }), 'webp', `a${px}`));
   }
   return { format: 'webp' as const, width: variants[0]!.width, height: variants[0]!.height, variants };
+}
+
+/** The header's logo: one file, small enough to load first, sharp on a 2× screen at 40 px high. */
+async function logo(bytes: Buffer, input: Input) {
+  const image = sharp(bytes, input)
+    .rotate()
+    .resize({ width: 800, height: 200, fit: 'inside', withoutEnlargement: true });
+  const full = await render(image, 'webp', 'full');
+  return { format: 'webp' as const, width: full.width, height: full.height, variants: [full] };
+}
+
+/** The browser tab's icon, the home screen's (apple-touch-icon, 180) and the web manifest's (192): PNG squares. */
+async function favicon(bytes: Buffer, input: Input, size: { width: number; height: number }) {
+  const side = Math.min(size.width, size.height);
+  const left = Math.floor((size.width - side) / 2);
+  const top = Math.floor((size.height - side) / 2);
+  const variants = [];
+  for (const px of FAVICON_SIZES) {
+    const square = sharp(bytes, input).rotate().extract({ left, top, width: side, height: side });
+    variants.push(await render(square.resize({ width: px, height: px }), 'png', `f${px}`));
+  }
+  return { format: 'png' as const, width: variants[0]!.width, height: variants[0]!.height, variants };
 }
 
 const tooManyPixels = (max: number) =>

@@ -6,7 +6,7 @@ import type { Variant } from './image-pipeline.ts';
 export interface NewUpload {
   key: string;
   member_id: number;
-  kind: 'post' | 'avatar' | 'external';
+  kind: 'post' | 'avatar' | 'external' | 'brand';
   format: 'webp' | 'jpeg' | 'png';
   width: number;
   height: number;
@@ -95,12 +95,13 @@ export class UploadsRepository {
       .execute();
   }
 
-  /** Uploads older than `before` that no post shows and no member has as avatar. */
+  /** Uploads older than `before` that no post shows and no member has as avatar (the site's images are kept). */
   orphans(before: Date, limit: number) {
     return this.db
       .selectFrom('uploads as u')
       .select(['u.id', 'u.key'])
       .where('u.created_at', '<', before)
+      .where('u.kind', '!=', 'brand')
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(selectFrom('upload_posts as up').select(sql.lit(1).as('one')).whereRef('up.upload_id', '=', 'u.id')),

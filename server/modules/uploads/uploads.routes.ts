@@ -2,12 +2,21 @@ import fastifyMultipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors } from '../../http/schemas.ts';
+import type { Actor } from '../../access/access.ts';
+import { errors, Nullable, StringEnum } from '../../http/schemas.ts';
 import { readOneFile } from './multipart.ts';
 import type { UploadsService } from './uploads.service.ts';
 
 export interface UploadsRouteDeps {
   uploads: UploadsService;
+  /** The site's logo and favicon (site/BrandingService): its image goes through this module's pipeline. */
+  branding: {
+    set(
+      actor: Actor | null,
+      which: 'logo' | 'favicon',
+      file: { bytes: Buffer; filename: string },
+    ): Promise<{ logo: string | null; favicon: string | null }>;
+  };
   /** The largest file any member may send (the parser's own ceiling; each member's is lower or equal). */
   maxBytes: number;
 }
@@ -32,7 +41,7 @@ const MultipartBody = {
 const IMMUTABLE = 'max-age=31536000, immutable';
 const IMAGE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
 
-export async function uploadsRoutes(fastify: FastifyInstance, { uploads, maxBytes }: UploadsRouteDeps) {
+export async function uploadsRoutes(fastify: FastifyInstance, { uploads, branding, maxBytes }: UploadsRouteDeps) {
   await fastify.register(fastifyMultipart, {
     limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 1, headerPairs: 50 },
   });
@@ -85,6 +94,29 @@ export async function uploadsRoutes(fastify: FastifyInstance, { uploads, maxByte
     async (req) => {
       const file = await readOneFile(req, uploads.limits(req.actor).maxBytes);
       return uploads.setAvatar(req.actor, file, { x: req.query.x, y: req.query.y });
+    },
+  );
+
+  app.post(
+    '/api/admin/branding/:which',
+    {
+      config: perMember(10),
+      schema: {
+        tags: ['site'],
+        summary: "Set the site's logo or favicon (administrators; audited)",
+        description: `${MultipartBody.description} The logo is kept whole (at most 800×200); the favicon is cropped to a centred square and made at 32, 180 and 192 px. Remove either with PUT /api/admin/settings and null.`,
+        operationId: 'setBrandImage',
+        consumes: MultipartBody.consumes,
+        params: Type.Object({ which: StringEnum(['logo', 'favicon']) }),
+        response: {
+          200: Type.Object({ logo: Nullable(Type.String()), favicon: Nullable(Type.String()) }),
+          ...errors(400, 401, 403, 413, 415, 422, 429, 503),
+        },
+      },
+    },
+    async (req) => {
+      const file = await readOneFile(req, uploads.limits(req.actor).maxBytes);
+      return branding.set(req.actor, req.params.which, file);
     },
   );
 

@@ -95,6 +95,21 @@ export class UploadsService {
     return { avatar: avatarUrl(row.key)! };
   }
 
+  /**
+   * The site's logo or favicon (administrators): processed by the same pipeline, stored as a public upload.
+   * Returns its address: the logo's file, or the favicon's base (`…/f32.png`, `f180`, `f192` beside it).
+   */
+  async brandImage(
+    actorOrNull: Actor | null,
+    which: 'logo' | 'favicon',
+    file: { bytes: Buffer; filename: string },
+  ): Promise<string> {
+    const actor = authorize(actorOrNull, 'site.manage');
+    const image = await this.images.process(file.bytes, { maxPixels: this.config.maxPixels, brand: which });
+    const row = await this.store(image, { member_id: actor.id, kind: 'brand', original_name: file.filename });
+    return mediaUrl(row.key, image.variants[0]!.name, EXTENSION[image.format]);
+  }
+
   async removeAvatar(actorOrNull: Actor | null): Promise<void> {
     const actor = authorize(actorOrNull, 'upload.create');
     await this.uploads.setAvatar(actor.id, null);
@@ -126,7 +141,7 @@ export class UploadsService {
   }
 
   private async audience(viewer: Viewer, row: UploadRow): Promise<'everyone' | 'some' | 'none'> {
-    if (row.kind === 'avatar') return 'everyone';
+    if (row.kind === 'avatar' || row.kind === 'brand') return 'everyone';
     const posts = await this.uploads.posts(row.id);
     const seen = (v: Viewer) =>
       posts.some((p) =>

@@ -354,6 +354,9 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
     bookmarks: (before?: number | null) =>
       call(http.GET('/api/bookmarks', { params: { query: { before: before ?? undefined } } })),
     notificationsSeen: () => call(http.POST('/api/notifications/seen')),
+    // Branding (issue 18): the site's logo and favicon, through the uploads pipeline (browser only).
+    setBrandImage: (which: 'logo' | 'favicon', file: Blob) =>
+      sendFile<Ok<'setBrandImage'>>(`/api/admin/branding/${which}`, file),
   };
 }
 

@@ -17,6 +17,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/branding/{which}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set the site's logo or favicon (administrators; audited)
+         * @description multipart/form-data with the image in a field named `file` (JPEG, PNG, WebP, GIF or AVIF). The logo is kept whole (at most 800×200); the favicon is cropped to a centred square and made at 32, 180 and 192 px. Remove either with PUT /api/admin/settings and null.
+         */
+        post: operations["setBrandImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/community": {
         parameters: {
             query?: never;
@@ -2707,6 +2727,103 @@ export interface operations {
             };
         };
     };
+    setBrandImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                which: "logo" | "favicon";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        favicon: string | null;
+                        logo: string | null;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getCommunitySettings: {
         parameters: {
             query?: never;
@@ -2925,6 +3042,10 @@ export interface operations {
                         accentColor: string | null;
                         /** @enum {string} */
                         defaultLocale: "fr" | "en";
+                        /** @description The 192 px icon (f180, f32 beside it); null removes it */
+                        favicon: string | null;
+                        /** @description Set by POST /api/admin/branding/logo; null removes it */
+                        logo: string | null;
                         name: string;
                         /** @description The netiquette members accept, in Markdown */
                         netiquette: string;
@@ -2971,6 +3092,10 @@ export interface operations {
                     accentColor?: string | null;
                     /** @enum {string} */
                     defaultLocale?: "fr" | "en";
+                    /** @description The 192 px icon (f180, f32 beside it); null removes it */
+                    favicon?: string | null;
+                    /** @description Set by POST /api/admin/branding/logo; null removes it */
+                    logo?: string | null;
                     name?: string;
                     /** @description The netiquette members accept, in Markdown */
                     netiquette?: string;
@@ -2995,6 +3120,10 @@ export interface operations {
                         accentColor: string | null;
                         /** @enum {string} */
                         defaultLocale: "fr" | "en";
+                        /** @description The 192 px icon (f180, f32 beside it); null removes it */
+                        favicon: string | null;
+                        /** @description Set by POST /api/admin/branding/logo; null removes it */
+                        logo: string | null;
                         name: string;
                         /** @description The netiquette members accept, in Markdown */
                         netiquette: string;
@@ -4209,11 +4338,19 @@ export interface operations {
                             canStart: boolean;
                             color: string;
                             description: string;
+                            descriptionEn: string | null;
+                            /** @description A lucide icon name from the console set */
+                            icon: string | null;
                             id: number;
                             /** @description The kinds of thread it takes; null: any */
                             kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                             moderationMode: string;
+                            /** @description In the default language (the site's) */
                             name: string;
+                            /** @description In English; null: the default name */
+                            nameEn: string | null;
+                            /** @description The parent category (one level deep) */
+                            parentId: number | null;
                             position: number;
                             postCount: number;
                             /**
@@ -4248,9 +4385,15 @@ export interface operations {
                     bypassTrustLevel?: number;
                     color?: string;
                     description?: string;
+                    descriptionEn?: string | null;
+                    /** @description One of the console set; 422 otherwise */
+                    icon?: string | null;
                     kinds?: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                     moderationMode?: "pre" | "post" | "reactive";
                     name: string;
+                    nameEn?: string | null;
+                    /** @description A top-level category; 422 for a child or itself */
+                    parentId?: number | null;
                     position?: number;
                     /**
                      * @description Who may: members, members from a trust level up, or staff only
@@ -4281,11 +4424,19 @@ export interface operations {
                         canStart: boolean;
                         color: string;
                         description: string;
+                        descriptionEn: string | null;
+                        /** @description A lucide icon name from the console set */
+                        icon: string | null;
                         id: number;
                         /** @description The kinds of thread it takes; null: any */
                         kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                         moderationMode: string;
+                        /** @description In the default language (the site's) */
                         name: string;
+                        /** @description In English; null: the default name */
+                        nameEn: string | null;
+                        /** @description The parent category (one level deep) */
+                        parentId: number | null;
                         position: number;
                         postCount: number;
                         /**
@@ -4360,9 +4511,15 @@ export interface operations {
                     bypassTrustLevel?: number;
                     color?: string;
                     description?: string;
+                    descriptionEn?: string | null;
+                    /** @description One of the console set; 422 otherwise */
+                    icon?: string | null;
                     kinds?: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                     moderationMode?: "pre" | "post" | "reactive";
                     name?: string;
+                    nameEn?: string | null;
+                    /** @description A top-level category; 422 for a child or itself */
+                    parentId?: number | null;
                     position?: number;
                     /**
                      * @description Who may: members, members from a trust level up, or staff only
@@ -4392,11 +4549,19 @@ export interface operations {
                         canStart: boolean;
                         color: string;
                         description: string;
+                        descriptionEn: string | null;
+                        /** @description A lucide icon name from the console set */
+                        icon: string | null;
                         id: number;
                         /** @description The kinds of thread it takes; null: any */
                         kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                         moderationMode: string;
+                        /** @description In the default language (the site's) */
                         name: string;
+                        /** @description In English; null: the default name */
+                        nameEn: string | null;
+                        /** @description The parent category (one level deep) */
+                        parentId: number | null;
                         position: number;
                         postCount: number;
                         /**
@@ -4561,11 +4726,19 @@ export interface operations {
                             canStart: boolean;
                             color: string;
                             description: string;
+                            descriptionEn: string | null;
+                            /** @description A lucide icon name from the console set */
+                            icon: string | null;
                             id: number;
                             /** @description The kinds of thread it takes; null: any */
                             kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                             moderationMode: string;
+                            /** @description In the default language (the site's) */
                             name: string;
+                            /** @description In English; null: the default name */
+                            nameEn: string | null;
+                            /** @description The parent category (one level deep) */
+                            parentId: number | null;
                             position: number;
                             postCount: number;
                             /**
@@ -4582,6 +4755,42 @@ export interface operations {
                             threadCount: number;
                         } | null;
                         nextCursor: string | null;
+                        parent?: {
+                            /** @description Kept for reading; takes no new thread or reply */
+                            archived: boolean;
+                            bypassTrustLevel: number;
+                            /** @description Whether the reader may start a thread here (of one of its kinds) */
+                            canStart: boolean;
+                            color: string;
+                            description: string;
+                            descriptionEn: string | null;
+                            /** @description A lucide icon name from the console set */
+                            icon: string | null;
+                            id: number;
+                            /** @description The kinds of thread it takes; null: any */
+                            kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
+                            moderationMode: string;
+                            /** @description In the default language (the site's) */
+                            name: string;
+                            /** @description In English; null: the default name */
+                            nameEn: string | null;
+                            /** @description The parent category (one level deep) */
+                            parentId: number | null;
+                            position: number;
+                            postCount: number;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            slug: string;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            startLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            threadCount: number;
+                        } | null;
                         pinned: {
                             answered: boolean;
                             author: {
@@ -4592,8 +4801,17 @@ export interface operations {
                             };
                             category: {
                                 color: string;
+                                icon?: string | null;
                                 id: number;
                                 name: string;
+                                /** @description In English; null: the default name */
+                                nameEn?: string | null;
+                                parent?: {
+                                    id: number;
+                                    name: string;
+                                    nameEn: string | null;
+                                    slug: string;
+                                } | null;
                                 slug: string;
                             };
                             /** Format: date-time */
@@ -4614,6 +4832,43 @@ export interface operations {
                             thumbnail?: string | null;
                             title: string;
                         }[];
+                        /** @description A category's sub-categories, whose threads its list shows too */
+                        subcategories?: {
+                            /** @description Kept for reading; takes no new thread or reply */
+                            archived: boolean;
+                            bypassTrustLevel: number;
+                            /** @description Whether the reader may start a thread here (of one of its kinds) */
+                            canStart: boolean;
+                            color: string;
+                            description: string;
+                            descriptionEn: string | null;
+                            /** @description A lucide icon name from the console set */
+                            icon: string | null;
+                            id: number;
+                            /** @description The kinds of thread it takes; null: any */
+                            kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
+                            moderationMode: string;
+                            /** @description In the default language (the site's) */
+                            name: string;
+                            /** @description In English; null: the default name */
+                            nameEn: string | null;
+                            /** @description The parent category (one level deep) */
+                            parentId: number | null;
+                            position: number;
+                            postCount: number;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            slug: string;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            startLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            threadCount: number;
+                        }[];
                         threads: {
                             answered: boolean;
                             author: {
@@ -4624,8 +4879,17 @@ export interface operations {
                             };
                             category: {
                                 color: string;
+                                icon?: string | null;
                                 id: number;
                                 name: string;
+                                /** @description In English; null: the default name */
+                                nameEn?: string | null;
+                                parent?: {
+                                    id: number;
+                                    name: string;
+                                    nameEn: string | null;
+                                    slug: string;
+                                } | null;
                                 slug: string;
                             };
                             /** Format: date-time */
@@ -11829,6 +12093,7 @@ export interface operations {
                         accentColor: string | null;
                         /** @enum {string} */
                         defaultLocale: "fr" | "en";
+                        favicon: string | null;
                         limits: {
                             bodyMax: number;
                             bodyMin: number;
@@ -11836,6 +12101,8 @@ export interface operations {
                             titleMax: number;
                             titleMin: number;
                         };
+                        /** @description The header's logo, or null for the name's initial */
+                        logo: string | null;
                         name: string;
                         /**
                          * @description Who may create an account: anyone, only with an invitation, or nobody
@@ -12377,11 +12644,19 @@ export interface operations {
                             canStart: boolean;
                             color: string;
                             description: string;
+                            descriptionEn: string | null;
+                            /** @description A lucide icon name from the console set */
+                            icon: string | null;
                             id: number;
                             /** @description The kinds of thread it takes; null: any */
                             kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
                             moderationMode: string;
+                            /** @description In the default language (the site's) */
                             name: string;
+                            /** @description In English; null: the default name */
+                            nameEn: string | null;
+                            /** @description The parent category (one level deep) */
+                            parentId: number | null;
                             position: number;
                             postCount: number;
                             /**
@@ -12398,6 +12673,42 @@ export interface operations {
                             threadCount: number;
                         } | null;
                         nextCursor: string | null;
+                        parent?: {
+                            /** @description Kept for reading; takes no new thread or reply */
+                            archived: boolean;
+                            bypassTrustLevel: number;
+                            /** @description Whether the reader may start a thread here (of one of its kinds) */
+                            canStart: boolean;
+                            color: string;
+                            description: string;
+                            descriptionEn: string | null;
+                            /** @description A lucide icon name from the console set */
+                            icon: string | null;
+                            id: number;
+                            /** @description The kinds of thread it takes; null: any */
+                            kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
+                            moderationMode: string;
+                            /** @description In the default language (the site's) */
+                            name: string;
+                            /** @description In English; null: the default name */
+                            nameEn: string | null;
+                            /** @description The parent category (one level deep) */
+                            parentId: number | null;
+                            position: number;
+                            postCount: number;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            slug: string;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            startLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            threadCount: number;
+                        } | null;
                         pinned: {
                             answered: boolean;
                             author: {
@@ -12408,8 +12719,17 @@ export interface operations {
                             };
                             category: {
                                 color: string;
+                                icon?: string | null;
                                 id: number;
                                 name: string;
+                                /** @description In English; null: the default name */
+                                nameEn?: string | null;
+                                parent?: {
+                                    id: number;
+                                    name: string;
+                                    nameEn: string | null;
+                                    slug: string;
+                                } | null;
                                 slug: string;
                             };
                             /** Format: date-time */
@@ -12430,6 +12750,43 @@ export interface operations {
                             thumbnail?: string | null;
                             title: string;
                         }[];
+                        /** @description A category's sub-categories, whose threads its list shows too */
+                        subcategories?: {
+                            /** @description Kept for reading; takes no new thread or reply */
+                            archived: boolean;
+                            bypassTrustLevel: number;
+                            /** @description Whether the reader may start a thread here (of one of its kinds) */
+                            canStart: boolean;
+                            color: string;
+                            description: string;
+                            descriptionEn: string | null;
+                            /** @description A lucide icon name from the console set */
+                            icon: string | null;
+                            id: number;
+                            /** @description The kinds of thread it takes; null: any */
+                            kinds: ("discussion" | "question" | "tip" | "idea" | "announcement")[] | null;
+                            moderationMode: string;
+                            /** @description In the default language (the site's) */
+                            name: string;
+                            /** @description In English; null: the default name */
+                            nameEn: string | null;
+                            /** @description The parent category (one level deep) */
+                            parentId: number | null;
+                            position: number;
+                            postCount: number;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            slug: string;
+                            /**
+                             * @description Who may: members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            startLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            threadCount: number;
+                        }[];
                         threads: {
                             answered: boolean;
                             author: {
@@ -12440,8 +12797,17 @@ export interface operations {
                             };
                             category: {
                                 color: string;
+                                icon?: string | null;
                                 id: number;
                                 name: string;
+                                /** @description In English; null: the default name */
+                                nameEn?: string | null;
+                                parent?: {
+                                    id: number;
+                                    name: string;
+                                    nameEn: string | null;
+                                    slug: string;
+                                } | null;
                                 slug: string;
                             };
                             /** Format: date-time */
@@ -12716,8 +13082,17 @@ export interface operations {
                             bugReport?: boolean;
                             category: {
                                 color: string;
+                                icon?: string | null;
                                 id: number;
                                 name: string;
+                                /** @description In English; null: the default name */
+                                nameEn?: string | null;
+                                parent?: {
+                                    id: number;
+                                    name: string;
+                                    nameEn: string | null;
+                                    slug: string;
+                                } | null;
                                 slug: string;
                             };
                             /** Format: date-time */

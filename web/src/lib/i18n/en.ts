@@ -1,6 +1,7 @@
 import { enCommunity } from './en.community.ts';
 import { enAdmin } from './en.admin.ts';
 import { enUploads } from './en.uploads.ts';
+import { enBrand } from './en.brand.ts';
 import { enSocial } from './en.social.ts';
 import { enTracking } from './en.tracking.ts';
 import { enMail } from './en.mail.ts';
@@ -381,6 +382,7 @@ export const en: Messages = {
   ...enAdmin,
   ...enQueue,
   ...enUploads,
+  ...enBrand,
   ...enSocial,
   ...enMessages,
   ...enTracking,

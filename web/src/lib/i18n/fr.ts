@@ -2,6 +2,7 @@
 import { frCommunity } from './fr.community.ts';
 import { frAdmin } from './fr.admin.ts';
 import { frUploads } from './fr.uploads.ts';
+import { frBrand } from './fr.brand.ts';
 import { frSocial } from './fr.social.ts';
 import { frTracking } from './fr.tracking.ts';
 import { frMail } from './fr.mail.ts';
@@ -388,6 +389,7 @@ export const fr = {
   ...frAdmin,
   ...frQueue,
   ...frUploads,
+  ...frBrand,
   ...frSocial,
   ...frMessages,
   ...frTracking,
