@@ -183,7 +183,7 @@ describe('the thread page', () => {
     t.resetQueries();
     const res = await t.app.inject({ method: 'GET', url: `/api/threads/${thread.id}`, headers: { cookie } });
     const body = res.json();
-    expect(body.viewer.tracking).toEqual({ level: 'normal', lastRead: 1, bookmarks: [post.id] });
+    expect(body.viewer.tracking).toEqual({ level: 'normal', lastRead: 1, bookmarks: [post.id], ignored: [] });
     expect(body.posts[0].liked).toBe(true);
     const own = t.queries.filter((q) => /thread_tracking|bookmarks|reactions/.test(q));
     expect(own).toHaveLength(1);
