@@ -22,7 +22,7 @@ import type { ReputationService } from '../reputation/index.ts';
 import { canSeeThread } from '../../access/visibility.ts';
 import { textLanguage } from '../../lib/language.ts';
 import { assertMayReply, assertMayStart } from '../../access/posting.ts';
-import { unfilledPlaceholders } from './template-placeholders.ts';
+import { assertTemplateFilled } from './template-placeholders.ts';
 import { TemplatesRepository } from './templates.repository.ts';
 
 /**
@@ -149,7 +149,8 @@ export class Publisher {
     const limits = await this.currentLimits();
     assertLength('title', input.title, limits.titleMin, limits.titleMax);
     this.validateBody(input.body, limits);
-    if (input.templateId !== undefined) await this.assertTemplateFilled(input.templateId, input);
+    if (input.templateId !== undefined)
+      await assertTemplateFilled(new TemplatesRepository(this.db), input.templateId, input);
     const category = await this.read.categories.getSettings(input.categoryId);
     if (!category) {
       throw new UnprocessableError('category.not_found', 'This category does not exist.', { field: 'categoryId' });
@@ -387,22 +388,6 @@ export class Publisher {
       if (thread.accepted_post_id === post.id) await r.threads.update(thread.id, { accepted_post_id: null });
     });
     return { threadDeleted: post.number === 1 };
-  }
-
-  /** A thread started from a template with one of its blanks still as the template wrote it: 422 naming the field. */
-  private async assertTemplateFilled(templateId: number, input: { title: string; body: string }) {
-    const template = await new TemplatesRepository(this.db).getById(templateId);
-    if (!template) {
-      throw new UnprocessableError('template.not_found', 'No such template.', { field: 'templateId' });
-    }
-    const [first] = unfilledPlaceholders(template, input);
-    if (first) {
-      throw new UnprocessableError(
-        'thread.template_unfilled',
-        `Fill in the template's blanks first: the ${first.field} still reads "${first.lines[0]}".`,
-        { field: first.field, lines: first.lines, title: input.title, body: input.body },
-      );
-    }
   }
 
   private async currentLimits(): Promise<Limits> {

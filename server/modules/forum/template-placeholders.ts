@@ -1,3 +1,6 @@
+import { UnprocessableError } from '../../lib/errors.ts';
+import type { TemplatesRepository } from './templates.repository.ts';
+
 /**
  * A topic template marks what its user must write with an ellipsis (« … », or three dots): « Concours : … »,
  * « **À gagner :** … ». A thread started from a template and still carrying one of those lines as the template
@@ -30,4 +33,22 @@ export function unfilledPlaceholders(
     .filter((line) => line !== '' && PLACEHOLDER.test(line) && written.has(line));
   if (left.length > 0) out.push({ field: 'body', lines: left });
   return out;
+}
+
+/** A thread started from a template with one of its blanks still as the template wrote it: 422 naming the field. */
+export async function assertTemplateFilled(
+  templates: Pick<TemplatesRepository, 'getById'>,
+  templateId: number,
+  input: { title: string; body: string },
+): Promise<void> {
+  const template = await templates.getById(templateId);
+  if (!template) throw new UnprocessableError('template.not_found', 'No such template.', { field: 'templateId' });
+  const [first] = unfilledPlaceholders(template, input);
+  if (first) {
+    throw new UnprocessableError(
+      'thread.template_unfilled',
+      `Fill in the template's blanks first: the ${first.field} still reads "${first.lines[0]}".`,
+      { field: first.field, lines: first.lines, title: input.title, body: input.body },
+    );
+  }
 }
