@@ -22,7 +22,9 @@ import {
   accountRoutes,
   authRoutes,
   AuthService,
+  SessionCache,
   SessionRepository,
+  type SessionRow,
   SessionService,
 } from './modules/auth/index.ts';
 import {
@@ -128,7 +130,14 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   // failed the schema (422); without that parser it is an unsupported media type (415), as the API promises.
   app.removeContentTypeParser('text/plain');
 
-  const sessions = new SessionService(new SessionRepository(db));
+  const sessionCache = new SessionCache<SessionRow>({
+    databaseUrl,
+    ttlSeconds: config.sessionCacheSeconds,
+    log: { warn: (m) => app.log.warn(m) },
+  });
+  const sessions = new SessionService(new SessionRepository(db), sessionCache);
+  app.addHook('onReady', () => sessionCache.start());
+  app.addHook('onClose', () => sessionCache.stop());
   const mailSettings = new MailSettingsStore(db);
   const mailer = new Mailer(config);
   const accounts = new AccountService(db, sessions, mailer, mailSettings);

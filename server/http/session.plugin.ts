@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../access/access.ts';
 import type { Config } from '../config.ts';
 
@@ -6,7 +6,22 @@ export const SESSION_COOKIE = 'agora_session';
 
 /** What the plugin asks of the sessions (auth's SessionService): http/ depends on no feature module. */
 export interface SessionValidator {
-  validate(token: string): Promise<{ id: string; actor: Actor; expiresAt: Date; extended: boolean } | null>;
+  /** `fresh`: not from a node's cache (requests that change something). */
+  validate(
+    token: string,
+    options?: { fresh?: boolean },
+  ): Promise<{ id: string; actor: Actor; expiresAt: Date; extended: boolean } | null>;
+  /** A request that may have changed something finished on this node (the cache syncs before its next read). */
+  wrote?(): void;
+}
+
+/**
+ * Does the request only read? Then it may use a node's cached session. Sign-in flows change sessions and
+ * members even when they are GETs (a provider's callback), so they count as writes.
+ */
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+function onlyReads(request: FastifyRequest): boolean {
+  return READS.has(request.method) && !request.url.startsWith('/api/auth/');
 }
 
 declare module 'fastify' {
@@ -37,7 +52,7 @@ export function registerSession(app: FastifyInstance, config: Config, sessions: 
   app.addHook('onRequest', async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (!token || !request.url.startsWith('/api/')) return;
-    const session = await sessions.validate(token);
+    const session = await sessions.validate(token, { fresh: !onlyReads(request) });
     if (!session) {
       clearSessionCookie(reply, config);
       return;
@@ -46,4 +61,11 @@ export function registerSession(app: FastifyInstance, config: Config, sessions: 
     request.sessionId = session.id;
     if (session.extended) setSessionCookie(reply, config, token, session.expiresAt);
   });
+  // Before the answer leaves: the client's next read must see what this request changed.
+  if (sessions.wrote) {
+    const wrote = sessions.wrote.bind(sessions);
+    app.addHook('onSend', async (request) => {
+      if (!onlyReads(request)) wrote();
+    });
+  }
 }

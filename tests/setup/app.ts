@@ -12,6 +12,8 @@ export const ORIGIN = 'http://forum.test:3000';
 export interface TestApp {
   app: FastifyInstance;
   db: Db;
+  /** The database's connection string (a second node on the same database). */
+  url: string;
   config: Config;
   /** A request through the real HTTP stack. `as` signs the request in as that member. */
   api(
@@ -76,6 +78,7 @@ export async function createTestApp(
   return {
     app,
     db: database.db,
+    url: database.url,
     config,
     loginAs,
     queries: database.queries,

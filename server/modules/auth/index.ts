@@ -4,6 +4,7 @@ export { AuthService } from './auth.service.ts';
 export { ensureAdmin } from './bootstrap.ts';
 export { assertAcceptablePassword, MIN_PASSWORD_SCORE } from './password-policy.ts';
 export { SessionRepository } from './session.repository.ts';
-export { generateSessionToken, SessionService, type ValidatedSession } from './session.service.ts';
+export { generateSessionToken, SessionService, type SessionRow, type ValidatedSession } from './session.service.ts';
+export { SessionCache } from './session-cache.ts';
 export { accountRoutes } from './account.routes.ts';
 export { AccountService } from './account.service.ts';

@@ -1,7 +1,11 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import type { Actor } from '../../access/access.ts';
+import type { SessionCache } from './session-cache.ts';
 import type { SessionRepository } from './session.repository.ts';
+
+/** A session with its member, as read on each request (and kept by a node's cache). */
+export type SessionRow = NonNullable<Awaited<ReturnType<SessionRepository['getWithMember']>>>;
 
 /**
  * Sessions as the Lucia guide describes them (lucia-auth.com, "Basic session API"): the cookie holds a random
@@ -32,7 +36,11 @@ export interface ValidatedSession {
 }
 
 export class SessionService {
-  constructor(private readonly sessions: SessionRepository) {}
+  constructor(
+    private readonly sessions: SessionRepository,
+    /** Per-node cache of sessions for reads (issue 20); none: every request reads the database. */
+    readonly cache?: SessionCache<SessionRow>,
+  ) {}
 
   async create(token: string, memberId: number): Promise<{ id: string; expiresAt: Date }> {
     const session = { id: sessionIdFromToken(token), memberId, expiresAt: new Date(Date.now() + SESSION_DAYS * DAY) };
@@ -41,19 +49,27 @@ export class SessionService {
     return session;
   }
 
-  async validate(token: string): Promise<ValidatedSession | null> {
+  /**
+   * The session of a cookie's token, or null. `fresh`: read the database even when the node keeps the session
+   * (requests that change something act on the database's word, see session-cache.ts).
+   */
+  async validate(token: string, options: { fresh?: boolean } = {}): Promise<ValidatedSession | null> {
     if (!/^[a-z2-7]{32}$/.test(token)) return null;
     const id = sessionIdFromToken(token);
-    const row = await this.sessions.getWithMember(id);
+    const cached = options.fresh ? undefined : await this.cache?.get(id);
+    const mark = this.cache?.mark() ?? 0;
+    const row = cached ?? (await this.sessions.getWithMember(id));
     if (!row) return null;
     const now = Date.now();
     if (now >= row.expires_at.getTime()) {
+      this.cache?.forgetSession(id);
       await this.sessions.delete(id);
       return null;
     }
     if (!row.last_seen_at || now - row.last_seen_at.getTime() > SEEN_EVERY_MS) {
       // Off the request's path: a lost write only delays the "last seen" by a request.
       void this.sessions.touchMember(row.member_id).catch(() => {});
+      row.last_seen_at = new Date(now);
     }
     let expiresAt = row.expires_at;
     let extended = false;
@@ -61,7 +77,9 @@ export class SessionService {
       expiresAt = new Date(now + SESSION_DAYS * DAY);
       extended = true;
       await this.sessions.extend(id, expiresAt);
+      row.expires_at = expiresAt;
     }
+    if (!cached) this.cache?.set(id, row, mark);
     return {
       id,
       expiresAt,
@@ -81,11 +99,18 @@ export class SessionService {
     };
   }
 
+  /** A request that may have changed a session or a member finished here (see SessionCache.wrote). */
+  wrote(): void {
+    this.cache?.wrote();
+  }
+
   invalidate(id: string) {
+    this.cache?.forgetSession(id);
     return this.sessions.delete(id);
   }
 
   invalidateAll(memberId: number) {
+    this.cache?.forgetMember(memberId);
     return this.sessions.deleteForMember(memberId);
   }
 }
