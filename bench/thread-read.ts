@@ -16,7 +16,8 @@ export async function threadRead(): Promise<void> {
   const thread = { id: threadId };
 
   const config = loadConfig({ WEB_DIST: '/nonexistent', LOG_LEVEL: 'silent' });
-  const app = await buildApp({ config, db });
+  // As production runs it: listening for other nodes' changes (live events, sessions).
+  const app = await buildApp({ config, db, databaseUrl: database.url });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const uncached = await buildApp({ config: loadConfig({ WEB_DIST: '/nonexistent', THREAD_CACHE_SECONDS: '0' }), db });
   await uncached.listen({ port: 0, host: '127.0.0.1' });

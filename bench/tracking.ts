@@ -37,7 +37,8 @@ export async function trackingRead(): Promise<void> {
 
   // The read-position limit is raised so that the load measures the write, not 429 answers.
   const config = loadConfig({ WEB_DIST: '/nonexistent', LOG_LEVEL: 'silent', RATE_LIMIT_READ_POSITION: '100000000' });
-  const app = await buildApp({ config, db });
+  // As production runs it: listening for other nodes' changes (live events, sessions).
+  const app = await buildApp({ config, db, databaseUrl: database.url });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const bare = await startBaseline(db);
   const portOf = (s: { server: { address(): unknown } }) => (s.server.address() as { port: number }).port;

@@ -28,6 +28,8 @@ export interface Config {
   readonly threadCoalesce: boolean;
   /** How long a node may keep a session for members' reads (invalidated by notifications; 0: read it every time). */
   readonly sessionCacheSeconds: number;
+  /** Hot statements run as server-side prepared statements (server/db/prepared.ts). */
+  readonly dbPrepare: boolean;
   /** How often a node re-reads the netiquette rules' version (their changes apply everywhere within this). */
   readonly netiquetteRecheckMs: number;
   /** How many of the newest matching posts search ranks (PostgreSQL adapter). */
@@ -261,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     threadCacheSeconds: int(env, 'THREAD_CACHE_SECONDS', 10, 0, 3600),
     threadCoalesce: bool(env, 'THREAD_COALESCE', true),
     sessionCacheSeconds: int(env, 'SESSION_CACHE_SECONDS', 300, 0, 86_400),
+    dbPrepare: bool(env, 'DB_PREPARE', true),
     netiquetteRecheckMs: int(env, 'NETIQUETTE_RECHECK_MS', 1000, 0, 600_000),
     searchCandidates: int(env, 'SEARCH_CANDIDATES', 200, 20, 10_000),
     meili: meili(env),

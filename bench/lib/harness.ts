@@ -40,7 +40,8 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   const version = (await admin.query('SHOW server_version')).rows[0].server_version as string;
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const { db } = createDb(url.toString(), 20);
+  // DB_PREPARE=0 compares with every statement parsed and planned each time.
+  const { db } = createDb(url.toString(), 20, undefined, process.env.DB_PREPARE !== '0');
   await migrateToLatest(db);
   return {
     db,

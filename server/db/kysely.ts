@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { preparingPool, StatementNames } from './prepared.ts';
 import type { Database } from './types.ts';
 
 export type Db = Kysely<Database>;
@@ -15,6 +16,8 @@ export function createDb(
   max = 10,
   /** Called with each query's SQL (tests count the queries a request makes). */
   onQuery?: (sql: string) => void,
+  /** Hot statements run prepared (see prepared.ts); false: every statement is parsed and planned each time. */
+  prepare = true,
 ): { db: Db; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 30_000 });
   // An idle client losing its connection (database restart) must not crash the process.
@@ -22,7 +25,7 @@ export function createDb(
     if (!/administrator command/.test(err.message)) console.error('[db] idle client error:', err.message);
   });
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PostgresDialect({ pool: prepare ? preparingPool(pool, new StatementNames()) : pool }),
     ...(onQuery && {
       log: (event) => {
         if (event.level === 'query') onQuery(event.query.sql);
