@@ -5,6 +5,7 @@
  */
 export { CategoriesRepository } from './categories.repository.ts';
 export { MembersRepository } from './members.repository.ts';
+export { HeadBatcher } from './head-batcher.ts';
 export { type ReaderOverlay, ReaderRepository } from './reader.repository.ts';
 export { type PostPageOptions, type PostPageRow, PostsRepository } from './posts.repository.ts';
 export {

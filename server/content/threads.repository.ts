@@ -364,6 +364,15 @@ export class ThreadsRepository {
       .executeTakeFirst();
   }
 
+  /** The heads of several threads in one statement (one text whatever their number: it runs prepared). */
+  getHeads(ids: readonly number[]) {
+    return this.db
+      .selectFrom('threads')
+      .select(['id', 'version', 'state', 'author_id', 'locked', 'kind'])
+      .where('id', '=', sql<number>`ANY(${[...ids]}::int[])`)
+      .execute();
+  }
+
   addCounts(id: number, delta: { replies?: number; score?: number }) {
     return this.db
       .updateTable('threads')

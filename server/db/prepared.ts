@@ -20,6 +20,8 @@ export interface PreparedOptions {
 }
 
 const DATA_STATEMENT = /^\s*(select|insert|update|delete|with)\b/i;
+/** An upsert onto a partial unique index: its arbiter is inferred from the WHERE, which a parameter may hide. */
+const PARTIAL_ARBITER = /on conflict\s*\([^)]*\)\s*where/i;
 
 export class StatementNames {
   private readonly seen = new LRUCache<string, number>({ max: 5000 });
@@ -35,7 +37,8 @@ export class StatementNames {
   /** The statement's name once it is hot, else undefined (run it unnamed). */
   nameOf(text: string): string | undefined {
     const name = this.named.get(text);
-    if (name || this.named.size >= this.maxNamed || !DATA_STATEMENT.test(text)) return name;
+    if (name || this.named.size >= this.maxNamed || !DATA_STATEMENT.test(text) || PARTIAL_ARBITER.test(text))
+      return name;
     const count = (this.seen.get(text) ?? 0) + 1;
     if (count < this.threshold) {
       this.seen.set(text, count);

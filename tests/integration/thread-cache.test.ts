@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import type { Category, Member } from '../../server/db/types.ts';
 import type { FastifyInstance } from 'fastify';
+import { Value } from 'typebox/value';
+import { ThreadPageResponse } from '../../server/modules/forum/forum.schemas.ts';
 import { createCategory, createMember, createThread } from '../factories/index.ts';
 import { createTestApp, type TestApp } from '../setup/app.ts';
 
@@ -74,5 +76,30 @@ describe('thread page cache', () => {
     await t.api('DELETE', `/api/posts/${post.id}`, { as: alice });
     const res = await t.app.inject({ method: 'GET', url: `/api/threads/${thread.id}` });
     expect(res.statusCode).toBe(404);
+  });
+
+  it("gives members their page from the cached pieces, in the response schema's shape", async () => {
+    const { thread, post } = await createThread(t.db, alice, category.id);
+    await t.api('POST', `/api/threads/${thread.id}/posts`, { as: bob, body: { body: 'Deuxième message' } });
+    expect((await t.api('POST', `/api/posts/${post.id}/reactions/like`, { as: bob })).statusCode).toBeLessThan(300);
+    await read(t.app, thread.id); // cached
+    const res = await t.api('GET', `/api/threads/${thread.id}`, { as: bob });
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    const page = res.json();
+    expect(Value.Errors(ThreadPageResponse, page)).toEqual([]);
+    expect(page.posts.map((p: { liked: boolean }) => p.liked)).toEqual([true, false]);
+    expect(page.viewer.tracking).toMatchObject({ level: expect.any(String), lastRead: expect.any(Number) });
+  });
+
+  it('lets members reading at the same moment share one version query, sent after they asked', async () => {
+    const { thread } = await createThread(t.db, alice, category.id);
+    await read(t.app, thread.id);
+    const cookie = await t.loginAs(bob);
+    await t.api('GET', '/api/me', { as: cookie });
+    t.resetQueries();
+    await Promise.all(Array.from({ length: 10 }, () => t.api('GET', `/api/threads/${thread.id}`, { as: cookie })));
+    const heads = t.queries.filter((q) => q.startsWith('select "id", "version"'));
+    expect(heads.length).toBeGreaterThan(0);
+    expect(heads.length).toBeLessThan(10);
   });
 });

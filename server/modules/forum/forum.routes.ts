@@ -209,9 +209,9 @@ export async function forumRoutes(
     },
     async (req, reply) => {
       const page = await forum.getThread(req.actor, req.params.id, req.query);
-      // Visitors get a page serialised once and cached: the bytes of a ThreadPageResponse, which the typed
-      // reply cannot express, hence the cast.
-      return Buffer.isBuffer(page) ? reply.type('application/json; charset=utf-8').send(page as never) : page;
+      // The page's JSON, made from pieces serialised once per version (page-json.ts): the bytes of a
+      // ThreadPageResponse, which the typed reply cannot express, hence the cast.
+      return reply.type('application/json; charset=utf-8').send(page as never);
     },
   );
 

@@ -2,11 +2,12 @@ import { LRUCache } from 'lru-cache';
 import { type Actor, authorize, can } from '../../access/access.ts';
 import { canSeePost, canSeeThread, hasPlaceInThread } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
-import type { PostingLevel, ThreadKind } from '../../db/types.ts';
+import type { PostingLevel, ThreadKind, ThreadState } from '../../db/types.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ConflictError, NotFoundError } from '../../lib/errors.ts';
 import {
   CategoriesRepository,
+  HeadBatcher,
   PostsRepository,
   ReaderRepository,
   type ThreadListRow,
@@ -17,9 +18,14 @@ import { toCategory, toPost, toThread, toThreadListItem } from './forum.mappers.
 import { canReplyIn } from '../../access/posting.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { assertCategoryShape } from './category.rules.ts';
+import { type PageJson, pageJson, readerPageJson } from './page-json.ts';
 
 type CachedPage = {
   version: number;
+  /** Who may see the page (canSeeThread), read with it. */
+  head: { state: ThreadState; author_id: number };
+  /** The page's JSON in pieces, made on the first read that needs it. */
+  json?: PageJson;
   /** The whole response for visitors, serialised and encoded once: the most common read is one lookup. */
   anonymousJson?: Buffer;
   hasNonPublished: boolean;
@@ -41,6 +47,7 @@ export class ForumService {
   private readonly threads: ThreadsRepository;
   private readonly posts: PostsRepository;
   private readonly reader: ReaderRepository;
+  private readonly heads: HeadBatcher;
 
   private readonly pages: LRUCache<string, CachedPage>;
   private readonly caching: boolean;
@@ -57,6 +64,7 @@ export class ForumService {
     this.threads = new ThreadsRepository(db);
     this.posts = new PostsRepository(db);
     this.reader = new ReaderRepository(db);
+    this.heads = new HeadBatcher(this.threads);
   }
 
   /** Scheduled threads, soonest first (community managers). */
@@ -245,67 +253,73 @@ export class ForumService {
    * The thread page. Its reader-independent part (thread, posts, authors) is cached per node and re-validated
    * on every request by the thread's version (one primary-key read), so a write on any node is seen at once;
    * the TTL only bounds how stale author details (name, reputation) may get. Staff, and members on a page
-   * holding non-published posts, bypass the cache: what they see depends on who they are.
+   * holding non-published posts, bypass the cache: what they see depends on who they are. A page not in the
+   * cache is read without the version check (the page's own query says who may see it): two statements, run
+   * side by side.
+   *
+   * Returns the page's JSON ready to send: visitors' bytes are made once per version (`anonymousJson`), a
+   * member's are the cached pieces around their own layer (page-json.ts); the page as an object only for
+   * pages built for one reader.
    */
-  /** Returns the page, or for visitors its encoded JSON ready to send (see `anonymousJson`). */
   async getThread(actor: Actor | null, id: number, options: { after?: number; limit?: number }) {
-    const head = actor || !this.coalesce ? await this.threads.getHead(id) : await this.sharedHead(id);
-    if (!head || !canSeeThread(actor, head)) throw new NotFoundError('thread.not_found', 'No such thread.');
     const limit = options.limit ?? this.pageSize;
     const after = options.after ?? 0;
     const canSeeHidden = can(actor, 'post.view_hidden');
     const key = `${id}:${after}:${limit}`;
     let shared = canSeeHidden ? undefined : this.pages.get(key);
-    if (!shared || shared.version !== head.version || (actor && shared.hasNonPublished)) {
+    if (shared) {
+      const head = actor || !this.coalesce ? await this.heads.load(id) : await this.sharedHead(id);
+      if (!head || !canSeeThread(actor, head)) throw new NotFoundError('thread.not_found', 'No such thread.');
+      if (shared.version !== head.version || (actor && shared.hasNonPublished)) shared = undefined;
+    }
+    if (!shared) {
       shared = await this.buildPage(id, after, limit, actor);
-      if (!shared) throw new NotFoundError('thread.not_found', 'No such thread.');
+      if (!shared || !canSeeThread(actor, shared.head)) throw new NotFoundError('thread.not_found', 'No such thread.');
       if (this.caching && !canSeeHidden && !(actor && shared.hasNonPublished)) this.pages.set(key, shared);
     }
     if (!actor && shared.anonymousJson) return shared.anonymousJson;
-    let posts = shared.posts;
     // The reader's own layer (reactions, bookmarks, level, read position): one query.
     const overlay = actor
       ? await this.reader.overlay(
           actor.id,
           id,
-          posts.map((p) => p.id),
+          shared.posts.map((p) => p.id),
         )
       : null;
+    const own = new Map<number, ReturnType<typeof toPost>>();
     if (overlay && overlay.reactions.length > 0) {
       const liked = new Set(overlay.reactions.filter(([, kind]) => kind === 'like').map(([postId]) => postId));
       const helpful = new Set(overlay.reactions.filter(([, kind]) => kind === 'helpful').map(([postId]) => postId));
-      posts = posts.map((p) => ({ ...p, liked: liked.has(p.id), markedHelpful: helpful.has(p.id) }));
+      shared.posts.forEach((p, i) => {
+        if (liked.has(p.id) || helpful.has(p.id)) {
+          own.set(i, { ...p, liked: liked.has(p.id), markedHelpful: helpful.has(p.id) });
+        }
+      });
     }
     const { thread } = shared;
     const canWrite = actor !== null && !actor.bannedAt && !(actor.suspendedUntil && actor.suspendedUntil > new Date());
-    const result = {
-      thread,
-      posts,
-      page: shared.page,
-      viewer: {
-        canReply:
-          canWrite &&
-          (!thread.locked || can(actor, 'thread.lock')) &&
-          thread.state === 'published' &&
-          canReplyIn(actor, shared.category),
-        canModerate: can(actor, 'post.edit.any'),
-        canAccept:
-          thread.kind === 'question' &&
-          actor !== null &&
-          (actor.id === thread.author.id || can(actor, 'thread.accept.any')),
-        tracking: overlay && {
-          level: overlay.level,
-          lastRead: overlay.lastRead,
-          bookmarks: overlay.bookmarks,
-          ignored: overlay.ignored,
-        },
+    const viewer = {
+      canReply:
+        canWrite &&
+        (!thread.locked || can(actor, 'thread.lock')) &&
+        thread.state === 'published' &&
+        canReplyIn(actor, shared.category),
+      canModerate: can(actor, 'post.edit.any'),
+      canAccept:
+        thread.kind === 'question' &&
+        actor !== null &&
+        (actor.id === thread.author.id || can(actor, 'thread.accept.any')),
+      tracking: overlay && {
+        level: overlay.level,
+        lastRead: overlay.lastRead,
+        bookmarks: overlay.bookmarks,
+        ignored: overlay.ignored,
       },
     };
-    if (!actor) {
-      shared.anonymousJson = Buffer.from(JSON.stringify(result));
-      return shared.anonymousJson;
-    }
-    return result;
+    shared.json ??= pageJson(thread, shared.posts, shared.page);
+    const bytes = readerPageJson(shared.json, own, viewer);
+    if (!actor) shared.anonymousJson = bytes;
+    return bytes;
   }
 
   /**
@@ -337,6 +351,7 @@ export class ForumService {
     const visible = page.filter((p) => hasPlaceInThread(actor, p));
     return {
       version: thread.version,
+      head: { state: thread.state, author_id: thread.author_id },
       // Pages holding something only some readers see (held posts, review notes) are built per reader.
       hasNonPublished: page.some((p) => p.state === 'pending' || p.state === 'rejected' || p.moderation !== null),
       thread: toThread(thread),

@@ -42,7 +42,9 @@ export class ModerationRepository {
       .onConflict((oc) =>
         oc
           .column('post_id')
-          .where('status', '=', 'open')
+          // A literal, not a parameter: the partial unique index is found only when its predicate is implied
+          // whatever the plan (a prepared statement's generic plan knows no parameter's value).
+          .where('status', '=', sql.lit('open'))
           .doUpdateSet({
             reasons: sql`(SELECT array_agg(DISTINCT r) FROM unnest(moderation_items.reasons || excluded.reasons) r)`,
             hits: sql`moderation_items.hits || excluded.hits`,
