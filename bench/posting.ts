@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { sql } from 'kysely';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../server/db/embedded.ts';
 import { skeleton } from '../server/lib/confusables.ts';
 import { SessionRepository } from '../server/modules/auth/session.repository.ts';
 import { generateSessionToken, SessionService } from '../server/modules/auth/session.service.ts';
-import { benchDatabase, machine, record, startBaseline } from './lib/harness.ts';
+import { benchDatabase, cpuTimes, machine, record, startBaseline } from './lib/harness.ts';
 
 /**
  * budget, docs/ARCHITECTURE.md: post creation end to end, ≥ 500 posts/s at 20 concurrent writers. Twenty members reply through
@@ -152,7 +153,19 @@ export async function posting(): Promise<void> {
     const baseUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/select1`;
 
     await run(2, post); // warm-up
+    const before = await cpuTimes(db, { server: server.pid!, client: process.pid });
     const posts = await run(SECONDS, post);
+    const after = await cpuTimes(db, { server: server.pid!, client: process.pid });
+    const replies = posts.perSecond * SECONDS;
+    const perReply = (name: string) => ((after[name]! - before[name]!) / replies).toFixed(2);
+    const cpuTable = [
+      '| where | CPU per reply | share of the 2 cores over the run |',
+      '| --- | ---: | ---: |',
+      ...['server', 'postgres', 'client'].map(
+        (name) =>
+          `| ${name === 'server' ? 'Agora (node)' : name === 'postgres' ? 'PostgreSQL (all its processes)' : 'the load generator'} | ${perReply(name)} ms | ${(((after[name]! - before[name]!) / (SECONDS * 1000 * os.cpus().length)) * 100).toFixed(0)} % |`,
+      ),
+    ].join('\n');
     const baseline = await run(SECONDS, () => fetch(baseUrl));
     const met = posts.perSecond >= 500;
     console.log(
@@ -173,7 +186,15 @@ outbox row, the live event and the notifications.
 | replies | ${posts.perSecond.toFixed(0)} | ${posts.p50.toFixed(1)} ms | ${posts.p99.toFixed(1)} ms | ${posts.failed} |
 | baseline: bare route doing \`SELECT 1\`, same client | ${baseline.perSecond.toFixed(0)} | ${baseline.p50.toFixed(1)} ms | ${baseline.p99.toFixed(1)} ms | ${baseline.failed} |
 
-Budget (budget, docs/ARCHITECTURE.md): ≥ 500 posts/s at 20 concurrent writers — **${met ? 'met' : 'not met'}** (${((posts.perSecond / baseline.perSecond) * 100).toFixed(0)} % of the baseline's rate).`,
+Budget (budget, docs/ARCHITECTURE.md): ≥ 500 posts/s at 20 concurrent writers — **${met ? 'met' : 'not met'}** (${((posts.perSecond / baseline.perSecond) * 100).toFixed(0)} % of the baseline's rate).
+
+Where a reply's time goes (CPU time from /proc over the measured seconds; load average at the start ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' / ')}):
+
+${cpuTable}
+`,
     );
   } finally {
     server.kill('SIGINT');

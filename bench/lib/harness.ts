@@ -146,3 +146,30 @@ export async function startBaseline(db: Db): Promise<FastifyInstance> {
   await bare.listen({ port: 0, host: '127.0.0.1' });
   return bare;
 }
+
+/**
+ * CPU time (user + system, in ms) used so far by the bench's PostgreSQL (its postmaster and every process it
+ * started: backends, WAL writer, checkpointer…) and by the given pids, from /proc (Linux): where a scenario's
+ * time goes, by process. Other PostgreSQL servers on the machine are not counted.
+ */
+export async function cpuTimes(db: Db, pids: Record<string, number>): Promise<Record<string, number>> {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  const read = async (pid: string) => {
+    try {
+      const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return { ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * tick };
+    } catch {
+      return { ppid: 0, ms: 0 };
+    }
+  };
+  const backend = (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(db)).rows[0]!.pid;
+  const postmaster = (await read(String(backend))).ppid;
+  const out: Record<string, number> = { postgres: (await read(String(postmaster))).ms };
+  for (const pid of (await fs.readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+    const { ppid, ms } = await read(pid);
+    if (ppid === postmaster) out.postgres! += ms;
+  }
+  for (const [name, pid] of Object.entries(pids)) out[name] = (await read(String(pid))).ms;
+  return out;
+}
