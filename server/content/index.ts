@@ -14,3 +14,4 @@ export {
   ThreadsRepository,
   type ThreadSort,
 } from './threads.repository.ts';
+export { inSeenCategory, threadSeeLevel } from './seen.ts';

@@ -24,6 +24,7 @@ export function toCategory(c: Category, viewer: Pick<Actor, 'role' | 'trustLevel
     bypassTrustLevel: c.bypass_trust_level,
     startLevel: c.start_level,
     replyLevel: c.reply_level,
+    seeLevel: c.see_level,
     kinds: (c.kinds as ThreadKind[] | null) ?? null,
     archived: c.archived_at !== null,
     canStart: canStartIn(viewer, c),

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
+import { inSeenCategory, threadSeeLevel } from '../../content/index.ts';
 import { LISTED_THREAD_STATE } from '../../access/visibility.ts';
 import type { Executor } from '../../db/kysely.ts';
-import type { IdeaStatus } from '../../db/types.ts';
+import type { IdeaStatus, SeeLevel } from '../../db/types.ts';
 
 /** Ideas' columns of threads, their votes and follows (migrations 0010, 0016). */
 export class IdeasRepository {
@@ -11,6 +12,7 @@ export class IdeasRepository {
     return this.db
       .selectFrom('threads')
       .select(['id', 'kind', 'state', 'title', 'author_id', 'idea_status', 'idea_note', 'idea_status_at', 'vote_count'])
+      .select(threadSeeLevel().as('see_level'))
       .where('id', '=', threadId)
       .executeTakeFirst();
   }
@@ -114,7 +116,13 @@ export class IdeasRepository {
   }
 
   /** The board: published ideas by votes (or newest), optionally of one status. */
-  board(options: { status?: IdeaStatus; sort: 'votes' | 'recent'; offset: number; limit: number }) {
+  board(options: {
+    status?: IdeaStatus;
+    sort: 'votes' | 'recent';
+    offset: number;
+    limit: number;
+    seeLevels: readonly SeeLevel[];
+  }) {
     let q = this.db
       .selectFrom('threads as t')
       .innerJoin('categories as c', 'c.id', 't.category_id')
@@ -133,7 +141,8 @@ export class IdeasRepository {
         'm.username',
       ])
       .where('t.kind', '=', 'idea')
-      .where('t.state', '=', LISTED_THREAD_STATE);
+      .where('t.state', '=', LISTED_THREAD_STATE)
+      .where(inSeenCategory('t.category_id', options.seeLevels));
     if (options.status) q = q.where('t.idea_status', '=', options.status);
     q =
       options.sort === 'votes' ? q.orderBy('t.vote_count', 'desc').orderBy('t.id', 'desc') : q.orderBy('t.id', 'desc');

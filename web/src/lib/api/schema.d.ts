@@ -4358,6 +4358,11 @@ export interface operations {
                              * @enum {string}
                              */
                             replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            /**
+                             * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             slug: string;
                             /**
                              * @description Who may: members, members from a trust level up, or staff only
@@ -4400,6 +4405,11 @@ export interface operations {
                      * @enum {string}
                      */
                     replyLevel?: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                    /**
+                     * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                     * @enum {string}
+                     */
+                    seeLevel?: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                     slug: string;
                     /**
                      * @description Who may: members, members from a trust level up, or staff only
@@ -4444,6 +4454,11 @@ export interface operations {
                          * @enum {string}
                          */
                         replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                        /**
+                         * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                         * @enum {string}
+                         */
+                        seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                         slug: string;
                         /**
                          * @description Who may: members, members from a trust level up, or staff only
@@ -4527,6 +4542,11 @@ export interface operations {
                      */
                     replyLevel?: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                     /**
+                     * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                     * @enum {string}
+                     */
+                    seeLevel?: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                    /**
                      * @description Who may: members, members from a trust level up, or staff only
                      * @enum {string}
                      */
@@ -4569,6 +4589,11 @@ export interface operations {
                          * @enum {string}
                          */
                         replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                        /**
+                         * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                         * @enum {string}
+                         */
+                        seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                         slug: string;
                         /**
                          * @description Who may: members, members from a trust level up, or staff only
@@ -4746,6 +4771,11 @@ export interface operations {
                              * @enum {string}
                              */
                             replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            /**
+                             * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             slug: string;
                             /**
                              * @description Who may: members, members from a trust level up, or staff only
@@ -4783,6 +4813,11 @@ export interface operations {
                              * @enum {string}
                              */
                             replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            /**
+                             * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             slug: string;
                             /**
                              * @description Who may: members, members from a trust level up, or staff only
@@ -4861,6 +4896,11 @@ export interface operations {
                              * @enum {string}
                              */
                             replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            /**
+                             * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             slug: string;
                             /**
                              * @description Who may: members, members from a trust level up, or staff only
@@ -12664,6 +12704,11 @@ export interface operations {
                              * @enum {string}
                              */
                             replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            /**
+                             * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             slug: string;
                             /**
                              * @description Who may: members, members from a trust level up, or staff only
@@ -12701,6 +12746,11 @@ export interface operations {
                              * @enum {string}
                              */
                             replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            /**
+                             * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             slug: string;
                             /**
                              * @description Who may: members, members from a trust level up, or staff only
@@ -12779,6 +12829,11 @@ export interface operations {
                              * @enum {string}
                              */
                             replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            /**
+                             * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             slug: string;
                             /**
                              * @description Who may: members, members from a trust level up, or staff only
