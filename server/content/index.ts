@@ -14,4 +14,4 @@ export {
   ThreadsRepository,
   type ThreadSort,
 } from './threads.repository.ts';
-export { inSeenCategory, threadSeeLevel } from './seen.ts';
+export { inSeenCategory, memberSees, threadSeeLevel } from './seen.ts';

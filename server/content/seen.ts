@@ -15,3 +15,11 @@ export function inSeenCategory(categoryColumn: string, seeLevels: readonly SeeLe
 /** The see level of a thread's category, as a column of a query on `threads` (a primary-key read). */
 export const threadSeeLevel = (threadsAlias = 'threads') =>
   sql<SeeLevel>`(SELECT c.see_level FROM categories c WHERE c.id = ${sql.ref(`${threadsAlias}.category_id`)})`;
+
+/**
+ * Whether the member row `memberAlias` meets the see level `level` (an SQL expression): `canSeeCategory` in SQL,
+ * for statements that pick many recipients at once. Staff meet every level; a member `trust_N` from level N.
+ */
+export const memberSees = (memberAlias: string, level: Expression<SeeLevel>) =>
+  sql<SqlBool>`(${level} IN ('visitor', 'member') OR ${sql.ref(`${memberAlias}.role`)} <> 'member'
+    OR (${level} LIKE 'trust\\_%' AND ${sql.ref(`${memberAlias}.trust_level`)} >= substr(${level}, 7)::int))`;

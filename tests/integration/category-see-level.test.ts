@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Member } from '../../server/db/types.ts';
-import { createMember } from '../factories/index.ts';
+import { createMember, createThread } from '../factories/index.ts';
 import { createTestApp, type TestApp } from '../setup/app.ts';
 
 /**
@@ -114,5 +114,27 @@ describe('who may see a category', () => {
 
     expect((await update(parent.id, { seeLevel: 'visitor' })).statusCode).toBe(200);
     expect((await settings(open.id)).see_level).toBe('trust_2');
+  });
+
+  it("tells an idea's new status only to the voters who still see its category", async () => {
+    const ideas = (await create({ seeLevel: 'trust_2', startLevel: 'trust_2', replyLevel: 'trust_2' })).json();
+    const author = await createMember(t.db, { trustLevel: 3 });
+    const [keeps, loses] = [await createMember(t.db, { trustLevel: 2 }), await createMember(t.db, { trustLevel: 2 })];
+    const { thread } = await createThread(t.db, author, ideas.id, { kind: 'idea', title: 'Une idée pour l’équipe' });
+    for (const voter of [keeps, loses])
+      expect((await t.api('POST', `/api/threads/${thread.id}/vote`, { as: voter })).statusCode).toBe(200);
+    await t.db.updateTable('members').set({ trust_level: 0 }).where('id', '=', loses.id).execute();
+    const set = await t.api('PUT', `/api/threads/${thread.id}/idea-status`, {
+      as: manager,
+      body: { status: 'planned' },
+    });
+    expect(set.statusCode).toBe(200);
+    const told = await t.db
+      .selectFrom('notifications')
+      .select('member_id')
+      .where('kind', '=', 'idea.status')
+      .where('member_id', 'in', [keeps.id, loses.id, author.id])
+      .execute();
+    expect(told.map((n) => n.member_id).sort()).toEqual([author.id, keeps.id].sort());
   });
 });

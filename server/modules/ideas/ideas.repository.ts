@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { inSeenCategory, threadSeeLevel } from '../../content/index.ts';
+import { inSeenCategory, memberSees, threadSeeLevel } from '../../content/index.ts';
 import { LISTED_THREAD_STATE } from '../../access/visibility.ts';
 import type { Executor } from '../../db/kysely.ts';
 import type { IdeaStatus, SeeLevel } from '../../db/types.ts';
@@ -93,7 +93,8 @@ export class IdeasRepository {
 
   /**
    * An `idea.status` notification to everyone who voted for the idea or follows it, and its author, but the one
-   * who set it: one statement for every recipient, whatever their number; their mutes are respected.
+   * who set it: one statement for every recipient, whatever their number; their mutes are respected, and only
+   * those who still see the idea's category are told.
    */
   async notifyStatus(threadId: number, authorId: number, actorId: number, data: string): Promise<void> {
     await sql`
@@ -102,7 +103,8 @@ export class IdeasRepository {
          WHERE m.id IN (SELECT member_id FROM idea_votes WHERE thread_id = ${threadId}
                         UNION SELECT member_id FROM thread_follows WHERE thread_id = ${threadId}
                         UNION SELECT ${authorId}::integer)
-           AND m.id <> ${actorId} AND m.banned_at IS NULL AND NOT ('idea.status' = ANY(m.notification_mutes))`.execute(
+           AND m.id <> ${actorId} AND m.banned_at IS NULL AND NOT ('idea.status' = ANY(m.notification_mutes))
+           AND ${memberSees('m', sql<SeeLevel>`(SELECT c.see_level FROM threads t JOIN categories c ON c.id = t.category_id WHERE t.id = ${threadId})`)}`.execute(
       this.db,
     );
   }
