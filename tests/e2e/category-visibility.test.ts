@@ -59,6 +59,13 @@ describe('who may see a category, in the console', () => {
     await page.goto(`${site.url}/`);
     await page.getByRole('img', { name: 'Catégorie réservée : L’équipe seulement' }).first().waitFor();
     await shot(page, 'category-visibility-home-staff-fr');
+    // And its thread, server-rendered for them.
+    const opened = await page.goto(`${site.url}/t/${threadId}`);
+    await page.getByRole('heading', { name: 'Préparer le lancement de la saison' }).waitFor();
+    expect(opened?.status()).toBe(200);
+    const category = await page.goto(`${site.url}/c/coulisses`);
+    expect(category?.status()).toBe(200);
+    await page.getByRole('heading', { name: 'Coulisses' }).waitFor();
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -79,6 +86,7 @@ describe('who may see a category, in the console', () => {
     const anonymous = await visitor.newPage();
     const res = await anonymous.goto(`${site.url}/t/${threadId}`);
     expect(res?.status()).toBe(404);
+    expect((await anonymous.goto(`${site.url}/c/coulisses`))?.status()).toBe(404);
     await expect(anonymous.content()).resolves.not.toContain('Préparer le lancement');
     await visitor.close();
   });

@@ -117,7 +117,14 @@ export class PagesRepository {
       .executeTakeFirst();
   }
 
-  /** A thread with its category, for a page's head; null unless published. */
+  /** Whether a category of this slug exists, whoever may see it (a page head then leaves the status to the page). */
+  async categoryExists(slug: string): Promise<boolean> {
+    return (
+      (await this.db.selectFrom('categories').select('id').where('slug', '=', slug).executeTakeFirst()) !== undefined
+    );
+  }
+
+  /** A thread with its category and the category's see level, for a page's head. */
   threadForHead(id: number) {
     return this.db
       .selectFrom('threads')
@@ -135,9 +142,9 @@ export class PagesRepository {
         'categories.name as category_name',
         'categories.name_en as category_name_en',
         'accepted.number as accepted_number',
+        'categories.see_level',
       ])
       .where('threads.id', '=', id)
-      .where('categories.see_level', 'in', PUBLIC)
       .executeTakeFirst();
   }
 
