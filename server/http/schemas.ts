@@ -121,6 +121,7 @@ export const CategorySummary = Type.Object({
   nameEn: Type.Optional(Nullable(Type.String({ description: 'In English; null: the default name' }))),
   icon: Type.Optional(Nullable(Type.String())),
   color: Type.String(),
+  seeLevel: Type.Optional(SeeLevelSchema),
   parent: Type.Optional(
     Nullable(
       Type.Object({ id: Type.Integer(), slug: Type.String(), name: Type.String(), nameEn: Nullable(Type.String()) }),

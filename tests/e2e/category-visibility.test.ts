@@ -58,6 +58,12 @@ describe('who may see a category, in the console', () => {
     // Staff see it on the home page, with its lock.
     await page.goto(`${site.url}/`);
     await page.getByRole('img', { name: 'Catégorie réservée : L’équipe seulement' }).first().waitFor();
+    // Its threads carry the lock in the lists too.
+    await page
+      .locator('li', { hasText: 'Préparer le lancement de la saison' })
+      .getByRole('img', { name: 'Catégorie réservée : L’équipe seulement' })
+      .first()
+      .waitFor();
     await shot(page, 'category-visibility-home-staff-fr');
     // And its thread, server-rendered for them.
     const opened = await page.goto(`${site.url}/t/${threadId}`);

@@ -54,6 +54,7 @@ export function toThreadListItem(t: ThreadListRow) {
       nameEn: t.category_name_en,
       icon: t.category_icon,
       color: t.category_color,
+      seeLevel: t.category_see_level,
     },
     author: {
       id: t.author_id,
@@ -91,6 +92,7 @@ export function toThread(t: ThreadDetailRow | (Thread & Partial<ThreadDetailRow>
       nameEn: t.category_name_en ?? null,
       icon: t.category_icon ?? null,
       color: t.category_color ?? '',
+      seeLevel: t.category_see_level ?? undefined,
       parent:
         t.parent_id == null
           ? null

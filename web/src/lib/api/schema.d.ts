@@ -4847,6 +4847,11 @@ export interface operations {
                                     nameEn: string | null;
                                     slug: string;
                                 } | null;
+                                /**
+                                 * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                                 * @enum {string}
+                                 */
+                                seeLevel?: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                                 slug: string;
                             };
                             /** Format: date-time */
@@ -4930,6 +4935,11 @@ export interface operations {
                                     nameEn: string | null;
                                     slug: string;
                                 } | null;
+                                /**
+                                 * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                                 * @enum {string}
+                                 */
+                                seeLevel?: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                                 slug: string;
                             };
                             /** Format: date-time */
@@ -12780,6 +12790,11 @@ export interface operations {
                                     nameEn: string | null;
                                     slug: string;
                                 } | null;
+                                /**
+                                 * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                                 * @enum {string}
+                                 */
+                                seeLevel?: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                                 slug: string;
                             };
                             /** Format: date-time */
@@ -12863,6 +12878,11 @@ export interface operations {
                                     nameEn: string | null;
                                     slug: string;
                                 } | null;
+                                /**
+                                 * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                                 * @enum {string}
+                                 */
+                                seeLevel?: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                                 slug: string;
                             };
                             /** Format: date-time */
@@ -13148,6 +13168,11 @@ export interface operations {
                                     nameEn: string | null;
                                     slug: string;
                                 } | null;
+                                /**
+                                 * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                                 * @enum {string}
+                                 */
+                                seeLevel?: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                                 slug: string;
                             };
                             /** Format: date-time */
