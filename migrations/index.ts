@@ -32,6 +32,7 @@ import * as m0032 from './0032_tracking.ts';
 import * as m0033 from './0033_conversations.ts';
 import * as m0034 from './0034_polls_tags.ts';
 import * as m0036 from './0036_branding.ts';
+import * as m0037 from './0037_category_visibility.ts';
 import * as m0039 from './0039_session_notify.ts';
 
 /**
@@ -72,5 +73,6 @@ export const migrations: Record<string, Migration> = {
   '0033_conversations': m0033,
   '0034_polls_tags': m0034,
   '0036_branding': m0036,
+  '0037_category_visibility': m0037,
   '0039_session_notify': m0039,
 };

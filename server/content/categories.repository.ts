@@ -1,6 +1,6 @@
 import { type Insertable, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
 import type { Executor } from '../db/kysely.ts';
-import type { CategoriesTable, Database } from '../db/types.ts';
+import type { CategoriesTable, Database, SeeLevel } from '../db/types.ts';
 
 /** Writers of one category spread their counter updates over this many rows (migration 0019). */
 const COUNT_SHARDS = 32;
@@ -35,6 +35,16 @@ export class CategoriesRepository {
   /** The category without its counts (their sums cost a little on every post): what posting reads. */
   getSettings(id: number) {
     return this.db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The categories whose see level is none of these (those a viewer may not see). */
+  async idsNotSeenAt(seeLevels: readonly SeeLevel[]): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('categories')
+      .select('id')
+      .where('see_level', 'not in', [...seeLevels])
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   async exists(id: number): Promise<boolean> {

@@ -15,3 +15,4 @@ export {
   ThreadsRepository,
   type ThreadSort,
 } from './threads.repository.ts';
+export { inSeenCategory, memberSees, threadSeeLevel } from './seen.ts';

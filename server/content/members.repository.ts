@@ -30,7 +30,12 @@ export class MembersRepository {
 
   /** What deciding what the member may see needs (a notification's recipient). */
   getViewer(id: number) {
-    return this.db.selectFrom('members').select(['id', 'role']).where('id', '=', id).executeTakeFirst();
+    return this.db.selectFrom('members').select(['id', 'role', 'trust_level']).where('id', '=', id).executeTakeFirst();
+  }
+
+  getViewers(ids: readonly number[]) {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('members').select(['id', 'role', 'trust_level']).where('id', 'in', ids).execute();
   }
 
   /** How a notification names the member who acted. */

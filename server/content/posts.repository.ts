@@ -1,7 +1,8 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import { LISTED_THREAD_STATE } from '../access/visibility.ts';
 import type { Executor } from '../db/kysely.ts';
-import type { BadgeTier, PostsTable, ReactionKind } from '../db/types.ts';
+import type { BadgeTier, PostsTable, ReactionKind, SeeLevel } from '../db/types.ts';
+import { inSeenCategory } from './seen.ts';
 
 export interface PostPageOptions {
   threadId: number;
@@ -113,7 +114,7 @@ export class PostsRepository {
       .execute();
   }
 
-  listByAuthor(authorId: number, limit: number) {
+  listByAuthor(authorId: number, limit: number, seeLevels: readonly SeeLevel[]) {
     return this.db
       .selectFrom('posts')
       .innerJoin('threads', 'threads.id', 'posts.thread_id')
@@ -128,6 +129,7 @@ export class PostsRepository {
       .where('posts.author_id', '=', authorId)
       .where('posts.state', '=', 'published')
       .where('threads.state', '=', LISTED_THREAD_STATE)
+      .where(inSeenCategory('threads.category_id', seeLevels))
       .orderBy('posts.created_at', 'desc')
       .orderBy('posts.id', 'desc')
       .limit(limit)

@@ -1,7 +1,8 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import { LISTED_THREAD_STATE } from '../access/visibility.ts';
 import type { Executor } from '../db/kysely.ts';
-import type { ThreadsTable } from '../db/types.ts';
+import type { SeeLevel, ThreadsTable } from '../db/types.ts';
+import { inSeenCategory, threadSeeLevel } from './seen.ts';
 
 export type ThreadSort = 'latest' | 'top' | 'unanswered';
 
@@ -17,12 +18,14 @@ export interface ThreadListOptions {
   limit: number;
   /** Pinned threads are listed apart, on a category's first page. */
   excludePinned?: boolean;
+  /** The categories' see levels the reader meets (`seeLevelsOf`): the others' threads are left out. */
+  seeLevels: readonly SeeLevel[];
 }
 
 export class ThreadsRepository {
   constructor(private readonly db: Executor) {}
 
-  private listQuery() {
+  private listQuery(seeLevels: readonly SeeLevel[]) {
     return (
       this.db
         .selectFrom('threads')
@@ -49,6 +52,7 @@ export class ThreadsRepository {
           'categories.name_en as category_name_en',
           'categories.icon as category_icon',
           'categories.color as category_color',
+          'categories.see_level as category_see_level',
           'author.id as author_id',
           'author.username as author_username',
           'author.display_name as author_display_name',
@@ -63,13 +67,14 @@ export class ThreadsRepository {
             ORDER BY up.upload_id LIMIT 1)`.as('thumbnail_path'),
         )
         .where('threads.state', '=', LISTED_THREAD_STATE)
+        .where(inSeenCategory('threads.category_id', seeLevels))
     );
   }
 
   /** Keyset pagination on an index per sort; never OFFSET. */
   list(options: ThreadListOptions) {
     const { sort, after, limit, categoryId, tag } = options;
-    let query = this.listQuery()
+    let query = this.listQuery(options.seeLevels)
       // A parent category lists its sub-categories' threads too, as Discourse does (one IN list on the index).
       .$if(categoryId !== undefined, (q) =>
         q.where('threads.category_id', 'in', [categoryId!, ...(options.childCategoryIds ?? [])]),
@@ -128,8 +133,8 @@ export class ThreadsRepository {
   }
 
   /** Pinned in this category, and pinned everywhere; with no category, pinned everywhere only. */
-  listPinned(categoryId: number | undefined) {
-    return this.listQuery()
+  listPinned(categoryId: number | undefined, seeLevels: readonly SeeLevel[]) {
+    return this.listQuery(seeLevels)
       .where((eb) =>
         categoryId === undefined
           ? eb('threads.pinned_global', '=', true)
@@ -143,8 +148,8 @@ export class ThreadsRepository {
       .execute();
   }
 
-  listByAuthor(authorId: number, limit: number) {
-    return this.listQuery()
+  listByAuthor(authorId: number, limit: number, seeLevels: readonly SeeLevel[]) {
+    return this.listQuery(seeLevels)
       .where('threads.author_id', '=', authorId)
       .orderBy('threads.created_at', 'desc')
       .limit(limit)
@@ -221,7 +226,12 @@ export class ThreadsRepository {
   }
 
   getById(id: number) {
-    return this.db.selectFrom('threads').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.db
+      .selectFrom('threads')
+      .selectAll()
+      .select(threadSeeLevel().as('see_level'))
+      .where('id', '=', id)
+      .executeTakeFirst();
   }
 
   /** The thread with its category and author, for the thread page. */
@@ -238,6 +248,7 @@ export class ThreadsRepository {
         'categories.name_en as category_name_en',
         'categories.icon as category_icon',
         'categories.color as category_color',
+        'categories.see_level as category_see_level',
         'parent.id as parent_id',
         'parent.slug as parent_slug',
         'parent.name as parent_name',
@@ -352,7 +363,12 @@ export class ThreadsRepository {
 
   /** What deciding who may see the thread needs (access/visibility.ts). */
   getVisibility(id: number) {
-    return this.db.selectFrom('threads').select(['state', 'author_id']).where('id', '=', id).executeTakeFirst();
+    return this.db
+      .selectFrom('threads')
+      .select(['state', 'author_id'])
+      .select(threadSeeLevel().as('see_level'))
+      .where('id', '=', id)
+      .executeTakeFirst();
   }
 
   /** The few columns that decide whether a cached page is still valid and who may see it: a primary-key read. */
@@ -360,6 +376,7 @@ export class ThreadsRepository {
     return this.db
       .selectFrom('threads')
       .select(['id', 'version', 'state', 'author_id', 'locked', 'kind'])
+      .select(threadSeeLevel().as('see_level'))
       .where('id', '=', id)
       .executeTakeFirst();
   }
@@ -369,6 +386,7 @@ export class ThreadsRepository {
     return this.db
       .selectFrom('threads')
       .select(['id', 'version', 'state', 'author_id', 'locked', 'kind'])
+      .select(threadSeeLevel().as('see_level'))
       .where('id', '=', sql<number>`ANY(${[...ids]}::int[])`)
       .execute();
   }

@@ -78,6 +78,7 @@ export interface Categories {
   parent_id: number | null;
   position: Generated<number>;
   reply_level: Generated<"member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff">;
+  see_level: Generated<"visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff">;
   slug: string;
   start_level: Generated<"member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff">;
   updated_at: Generated<Timestamp>;

@@ -41,3 +41,5 @@ export type Thread = Selectable<Threads>;
 export type Post = Selectable<Posts>;
 /** Who may start threads or reply in a category: members, members from a trust level up, or staff. */
 export type PostingLevel = Selectable<Categories>['start_level'];
+/** Who may see a category: everyone (visitors), or one of the posting levels up. */
+export type SeeLevel = Selectable<Categories>['see_level'];

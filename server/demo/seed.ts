@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { SEE_LEVELS } from '../access/visibility.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/kysely.ts';
 import type { ThreadKind } from '../db/types.ts';
@@ -196,7 +197,7 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
     // Something for the moderators to do on their first visit: a reply the netiquette held, and a report.
     const rules = compileRules(defaultDefinitions());
     const moderation = new ModerationRepository(trx);
-    const heldThread = (await threads.list({ sort: 'latest', limit: 1 }))[0]!;
+    const heldThread = (await threads.list({ sort: 'latest', limit: 1, seeLevels: SEE_LEVELS }))[0]!;
     const heldText = 'Franchement, le livreur est un vrai c0nnard, trois semaines de retard !';
     const verdict = evaluate(
       { body: heldText },
@@ -225,7 +226,7 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
       created_at: new Date(now - 30 * 60_000),
     });
     await moderation.openOrMerge({ postId: held.id, reasons: ['rule'], hits, priority: 41 });
-    const reported = (await posts.listByAuthor(people[1]!.id, 1))[0];
+    const reported = (await posts.listByAuthor(people[1]!.id, 1, SEE_LEVELS))[0];
     if (reported) {
       await moderation.addReport({
         postId: reported.id,

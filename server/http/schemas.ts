@@ -6,6 +6,7 @@ import type {
   ModerationAction,
   ModerationReason,
   PostingLevel,
+  SeeLevel,
   Role,
   TrackingLevel,
   ThreadKind,
@@ -45,6 +46,9 @@ export const ModerationReasonSchema = StringEnum(['rule', 'report', 'pre', 'post
 export const PostingLevelSchema = StringEnum(['member', 'trust_1', 'trust_2', 'trust_3', 'trust_4', 'staff'], {
   description: 'Who may: members, members from a trust level up, or staff only',
 });
+export const SeeLevelSchema = StringEnum(['visitor', 'member', 'trust_1', 'trust_2', 'trust_3', 'trust_4', 'staff'], {
+  description: 'Who may see: everyone (visitor), members, members from a trust level up, or staff only',
+});
 
 // Each list above equals its column's CHECK constraint (db/types.ts comes from the migrated database).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -57,8 +61,9 @@ const inStep: [
   Same<Static<typeof ActionSchema>, ModerationAction>,
   Same<Static<typeof ModerationReasonSchema>, ModerationReason>,
   Same<Static<typeof PostingLevelSchema>, PostingLevel>,
+  Same<Static<typeof SeeLevelSchema>, SeeLevel>,
   Same<Static<typeof TrackingLevelSchema>, TrackingLevel>,
-] = [true, true, true, true, true, true, true, true, true];
+] = [true, true, true, true, true, true, true, true, true, true];
 void inStep;
 
 /** A rejection reason a moderator picks, in both languages. */
@@ -116,6 +121,7 @@ export const CategorySummary = Type.Object({
   nameEn: Type.Optional(Nullable(Type.String({ description: 'In English; null: the default name' }))),
   icon: Type.Optional(Nullable(Type.String())),
   color: Type.String(),
+  seeLevel: Type.Optional(SeeLevelSchema),
   parent: Type.Optional(
     Nullable(
       Type.Object({ id: Type.Integer(), slug: Type.String(), name: Type.String(), nameEn: Nullable(Type.String()) }),

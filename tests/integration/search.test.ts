@@ -278,6 +278,7 @@ describe.each(ADAPTERS)('search contract (%s)', (adapter) => {
       const walked = await new PgSearchAdapter(t.db).search({
         q: 'batons',
         includeHidden: false,
+        hiddenCategoryIds: [],
         offset: 0,
         limit: 20,
       });

@@ -24,6 +24,7 @@ export function toCategory(c: Category, viewer: Pick<Actor, 'role' | 'trustLevel
     bypassTrustLevel: c.bypass_trust_level,
     startLevel: c.start_level,
     replyLevel: c.reply_level,
+    seeLevel: c.see_level,
     kinds: (c.kinds as ThreadKind[] | null) ?? null,
     archived: c.archived_at !== null,
     canStart: canStartIn(viewer, c),
@@ -53,6 +54,7 @@ export function toThreadListItem(t: ThreadListRow) {
       nameEn: t.category_name_en,
       icon: t.category_icon,
       color: t.category_color,
+      seeLevel: t.category_see_level,
     },
     author: {
       id: t.author_id,
@@ -90,6 +92,7 @@ export function toThread(t: ThreadDetailRow | (Thread & Partial<ThreadDetailRow>
       nameEn: t.category_name_en ?? null,
       icon: t.category_icon ?? null,
       color: t.category_color ?? '',
+      seeLevel: t.category_see_level ?? undefined,
       parent:
         t.parent_id == null
           ? null

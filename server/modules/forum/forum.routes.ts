@@ -146,6 +146,7 @@ export async function forumRoutes(
         tag: req.query.tag,
         cursor: req.query.cursor,
         limit: req.query.limit,
+        actor: req.actor,
       }),
   );
 

@@ -9,6 +9,7 @@ import {
   ModerationReasonSchema,
   Nullable,
   PostingLevelSchema,
+  SeeLevelSchema,
   ReasonTemplateSchema,
   ThreadKindSchema,
   TrackingLevelSchema,
@@ -32,6 +33,7 @@ export const CategorySchema = Type.Object({
   bypassTrustLevel: Type.Integer(),
   startLevel: PostingLevelSchema,
   replyLevel: PostingLevelSchema,
+  seeLevel: SeeLevelSchema,
   kinds: Nullable(Type.Array(ThreadKindSchema, { description: 'The kinds of thread it takes; null: any' })),
   archived: Type.Boolean({ description: 'Kept for reading; takes no new thread or reply' }),
   canStart: Type.Boolean({ description: 'Whether the reader may start a thread here (of one of its kinds)' }),
@@ -61,6 +63,7 @@ export const CategoryCreateBody = Type.Object({
   ),
   startLevel: Type.Optional(PostingLevelSchema),
   replyLevel: Type.Optional(PostingLevelSchema),
+  seeLevel: Type.Optional(SeeLevelSchema),
   kinds: Type.Optional(Nullable(Type.Array(ThreadKindSchema, { minItems: 1, maxItems: 5, uniqueItems: true }))),
 });
 

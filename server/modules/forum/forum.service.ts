@@ -1,8 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import { type Actor, authorize, can } from '../../access/access.ts';
-import { canSeePost, canSeeThread, hasPlaceInThread } from '../../access/visibility.ts';
+import { canSeeCategory, canSeePost, canSeeThread, hasPlaceInThread, seeLevelsOf } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
-import type { PostingLevel, ThreadKind, ThreadState } from '../../db/types.ts';
+import type { PostingLevel, SeeLevel, ThreadKind, ThreadState } from '../../db/types.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ConflictError, NotFoundError } from '../../lib/errors.ts';
 import {
@@ -18,12 +18,13 @@ import { toCategory, toPost, toThread, toThreadListItem } from './forum.mappers.
 import { canReplyIn } from '../../access/posting.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { assertCategoryShape } from './category.rules.ts';
+import { assertCategoryLevels, raiseChildren } from './category-levels.ts';
 import { type PageJson, pageJson, readerPageJson } from './page-json.ts';
 
 type CachedPage = {
   version: number;
   /** Who may see the page (canSeeThread), read with it. */
-  head: { state: ThreadState; author_id: number };
+  head: { state: ThreadState; author_id: number; see_level: SeeLevel };
   /** The page's JSON in pieces, made on the first read that needs it. */
   json?: PageJson;
   /** The whole response for visitors, serialised and encoded once: the most common read is one lookup. */
@@ -81,9 +82,9 @@ export class ForumService {
     }));
   }
 
-  /** Every category in display order, each saying whether the reader may start a thread there. */
+  /** The categories the reader may see, in display order, each saying whether they may start a thread there. */
   async listCategories(actor: Actor | null = null) {
-    return (await this.categories.list()).map((c) => toCategory(c, actor));
+    return (await this.categories.list()).filter((c) => canSeeCategory(actor, c)).map((c) => toCategory(c, actor));
   }
 
   async createCategory(
@@ -102,6 +103,7 @@ export class ForumService {
       bypassTrustLevel?: number;
       startLevel?: PostingLevel;
       replyLevel?: PostingLevel;
+      seeLevel?: SeeLevel;
       kinds?: ThreadKind[] | null;
     },
   ) {
@@ -112,6 +114,7 @@ export class ForumService {
     const created = await this.db.transaction().execute(async (trx) => {
       const categories = new CategoriesRepository(trx);
       await assertCategoryShape(categories, null, input);
+      await assertCategoryLevels(categories, null, input);
       const category = await categories.create({
         slug: input.slug,
         name: input.name,
@@ -126,6 +129,7 @@ export class ForumService {
         bypass_trust_level: input.bypassTrustLevel,
         start_level: input.startLevel,
         reply_level: input.replyLevel,
+        see_level: input.seeLevel,
         kinds: input.kinds ?? null,
       });
       // Every staff change is on the record, in the transaction that makes it: who changed what, to what.
@@ -157,6 +161,7 @@ export class ForumService {
       bypassTrustLevel?: number;
       startLevel?: PostingLevel;
       replyLevel?: PostingLevel;
+      seeLevel?: SeeLevel;
       kinds?: ThreadKind[] | null;
       archived?: boolean;
     },
@@ -166,6 +171,7 @@ export class ForumService {
       const categories = new CategoriesRepository(trx);
       if (!(await categories.exists(id))) throw new NotFoundError('category.not_found', 'No such category.');
       await assertCategoryShape(categories, id, input);
+      await assertCategoryLevels(categories, id, input);
       const category = await categories.update(id, {
         name: input.name,
         description: input.description,
@@ -179,10 +185,12 @@ export class ForumService {
         bypass_trust_level: input.bypassTrustLevel,
         start_level: input.startLevel,
         reply_level: input.replyLevel,
+        see_level: input.seeLevel,
         kinds: input.kinds,
         archived_at: input.archived === undefined ? undefined : input.archived ? new Date() : null,
       });
       if (!category) throw new NotFoundError('category.not_found', 'No such category.');
+      if (input.seeLevel) await raiseChildren(trx, categories, id, input.seeLevel, manager.id);
       await new AuditRepository(trx).record({
         actorId: manager.id,
         action: 'category.update',
@@ -209,13 +217,16 @@ export class ForumService {
     let category;
     if (options.categorySlug !== undefined) {
       category = await this.categories.getBySlug(options.categorySlug);
-      if (!category) throw new NotFoundError('category.not_found', 'No such category.');
+      if (!category || !canSeeCategory(options.actor, category))
+        throw new NotFoundError('category.not_found', 'No such category.');
     }
     const [children, parent] = await Promise.all([
       category ? this.categories.listChildren(category.id) : Promise.resolve([]),
       category?.parent_id ? this.categories.getById(category.parent_id) : Promise.resolve(undefined),
     ]);
-    const childCategoryIds = children.map((c) => c.id);
+    const seeLevels = seeLevelsOf(options.actor);
+    const seenChildren = children.filter((c) => canSeeCategory(options.actor, c));
+    const childCategoryIds = seenChildren.map((c) => c.id);
     const after = options.cursor
       ? decodeCursor(options.cursor, options.sort === 'top' ? ['number', 'number'] : ['date', 'number'])
       : undefined;
@@ -232,8 +243,9 @@ export class ForumService {
         after,
         limit: limit + 1,
         excludePinned: showPinnedApart,
+        seeLevels,
       }),
-      showPinnedApart && firstPage ? this.threads.listPinned(category?.id) : Promise.resolve([]),
+      showPinnedApart && firstPage ? this.threads.listPinned(category?.id, seeLevels) : Promise.resolve([]),
     ]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
@@ -241,7 +253,7 @@ export class ForumService {
       category: category ? toCategory(category, options.actor ?? null) : null,
       ...(category && {
         parent: parent ? toCategory(parent, options.actor ?? null) : null,
-        subcategories: children.map((c) => toCategory(c, options.actor ?? null)),
+        subcategories: seenChildren.map((c) => toCategory(c, options.actor ?? null)),
       }),
       pinned: pinned.map(toThreadListItem),
       threads: page.map(toThreadListItem),
@@ -351,7 +363,7 @@ export class ForumService {
     const visible = page.filter((p) => hasPlaceInThread(actor, p));
     return {
       version: thread.version,
-      head: { state: thread.state, author_id: thread.author_id },
+      head: { state: thread.state, author_id: thread.author_id, see_level: thread.category_see_level },
       // Pages holding something only some readers see (held posts, review notes) are built per reader.
       hasNonPublished: page.some((p) => p.state === 'pending' || p.state === 'rejected' || p.moderation !== null),
       thread: toThread(thread),

@@ -1,12 +1,14 @@
 import { sql } from 'kysely';
 import { LISTED_THREAD_STATE } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
+import type { SeeLevel } from '../../db/types.ts';
+import { inSeenCategory } from '../../content/index.ts';
 
 /** The home page's threads: featured ones, the latest announcement, and the announcements members dismissed. */
 export class HomeRepository {
   constructor(private readonly db: Db) {}
 
-  private base() {
+  private base(seeLevels: readonly SeeLevel[]) {
     return this.db
       .selectFrom('threads as t')
       .innerJoin('categories as c', 'c.id', 't.category_id')
@@ -23,16 +25,17 @@ export class HomeRepository {
         'c.color',
         'm.username',
       ])
-      .where('t.state', '=', LISTED_THREAD_STATE);
+      .where('t.state', '=', LISTED_THREAD_STATE)
+      .where(inSeenCategory('t.category_id', seeLevels));
   }
 
-  featured(limit: number) {
-    return this.base().where('t.featured', '=', true).orderBy('t.last_post_at', 'desc').limit(limit).execute();
+  featured(limit: number, seeLevels: readonly SeeLevel[]) {
+    return this.base(seeLevels).where('t.featured', '=', true).orderBy('t.last_post_at', 'desc').limit(limit).execute();
   }
 
   /** The newest announcement of the last 30 days, unless this member dismissed it. */
-  latestAnnouncement(memberId: number | undefined) {
-    let announcement = this.base()
+  latestAnnouncement(memberId: number | undefined, seeLevels: readonly SeeLevel[]) {
+    let announcement = this.base(seeLevels)
       .where('t.kind', '=', 'announcement')
       .where('t.created_at', '>=', sql<Date>`now() - interval '30 days'`);
     if (memberId !== undefined) {

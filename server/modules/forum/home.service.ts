@@ -1,5 +1,5 @@
 import { type Actor, authorize } from '../../access/access.ts';
-import { isListed } from '../../access/visibility.ts';
+import { canSeeThread, isListed, seeLevelsOf } from '../../access/visibility.ts';
 import { ThreadsRepository } from '../../content/index.ts';
 import type { Db } from '../../db/kysely.ts';
 import { NotFoundError } from '../../lib/errors.ts';
@@ -30,14 +30,18 @@ export class HomeService {
   }
 
   async get(actor: Actor | null) {
-    const [featured, latest] = await Promise.all([this.home.featured(6), this.home.latestAnnouncement(actor?.id)]);
+    const seeLevels = seeLevelsOf(actor);
+    const [featured, latest] = await Promise.all([
+      this.home.featured(6, seeLevels),
+      this.home.latestAnnouncement(actor?.id, seeLevels),
+    ]);
     return { featured: featured.map(toItem), announcement: latest ? toItem(latest) : null };
   }
 
   async dismiss(actorOrNull: Actor | null, threadId: number) {
     const actor = authorize(actorOrNull, 'post.reply');
     const thread = await this.threads.getHead(threadId);
-    if (!thread || thread.kind !== 'announcement' || !isListed(thread))
+    if (!thread || thread.kind !== 'announcement' || !isListed(thread) || !canSeeThread(actor, thread))
       throw new NotFoundError('thread.not_found', 'No such announcement.');
     await this.home.dismiss(actor.id, threadId);
     return { dismissed: true };

@@ -19,7 +19,7 @@ import {
 } from '../moderation/index.ts';
 import { mask, NetiquetteRepository, type NetiquetteService, type Verdict } from '../netiquette/index.ts';
 import type { ReputationService } from '../reputation/index.ts';
-import { canSeeThread } from '../../access/visibility.ts';
+import { canSeeCategory, canSeeThread } from '../../access/visibility.ts';
 import { textLanguage } from '../../lib/language.ts';
 import { assertMayReply, assertMayStart } from '../../access/posting.ts';
 import { assertTemplateFilled } from './template-placeholders.ts';
@@ -152,7 +152,8 @@ export class Publisher {
     if (input.templateId !== undefined)
       await assertTemplateFilled(new TemplatesRepository(this.db), input.templateId, input);
     const category = await this.read.categories.getSettings(input.categoryId);
-    if (!category) {
+    // A category the member may not see answers as one that does not exist.
+    if (!category || !canSeeCategory(actor, category)) {
       throw new UnprocessableError('category.not_found', 'This category does not exist.', { field: 'categoryId' });
     }
     assertMayStart(actor, category, input.kind);
@@ -352,7 +353,7 @@ export class Publisher {
       await this.images?.attach(trx, post.id, uploadIds);
       let updatedThread = thread;
       if (storedTitle !== thread.title)
-        updatedThread = (await r.threads.update(thread.id, { title: storedTitle })) ?? thread;
+        updatedThread = { ...thread, ...(await r.threads.update(thread.id, { title: storedTitle })) };
       else await r.threads.touch(thread.id);
       if (!hasRole(actor, 'moderator')) await this.queue(r, post.id, placement, verdict);
       return { post: updated, thread: updatedThread };

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
+import { inSeenCategory, memberSees, threadSeeLevel } from '../../content/index.ts';
 import { LISTED_THREAD_STATE } from '../../access/visibility.ts';
 import type { Executor } from '../../db/kysely.ts';
-import type { IdeaStatus } from '../../db/types.ts';
+import type { IdeaStatus, SeeLevel } from '../../db/types.ts';
 
 /** Ideas' columns of threads, their votes and follows (migrations 0010, 0016). */
 export class IdeasRepository {
@@ -11,6 +12,7 @@ export class IdeasRepository {
     return this.db
       .selectFrom('threads')
       .select(['id', 'kind', 'state', 'title', 'author_id', 'idea_status', 'idea_note', 'idea_status_at', 'vote_count'])
+      .select(threadSeeLevel().as('see_level'))
       .where('id', '=', threadId)
       .executeTakeFirst();
   }
@@ -91,7 +93,8 @@ export class IdeasRepository {
 
   /**
    * An `idea.status` notification to everyone who voted for the idea or follows it, and its author, but the one
-   * who set it: one statement for every recipient, whatever their number; their mutes are respected.
+   * who set it: one statement for every recipient, whatever their number; their mutes are respected, and only
+   * those who still see the idea's category are told.
    */
   async notifyStatus(threadId: number, authorId: number, actorId: number, data: string): Promise<void> {
     await sql`
@@ -100,7 +103,8 @@ export class IdeasRepository {
          WHERE m.id IN (SELECT member_id FROM idea_votes WHERE thread_id = ${threadId}
                         UNION SELECT member_id FROM thread_follows WHERE thread_id = ${threadId}
                         UNION SELECT ${authorId}::integer)
-           AND m.id <> ${actorId} AND m.banned_at IS NULL AND NOT ('idea.status' = ANY(m.notification_mutes))`.execute(
+           AND m.id <> ${actorId} AND m.banned_at IS NULL AND NOT ('idea.status' = ANY(m.notification_mutes))
+           AND ${memberSees('m', sql<SeeLevel>`(SELECT c.see_level FROM threads t JOIN categories c ON c.id = t.category_id WHERE t.id = ${threadId})`)}`.execute(
       this.db,
     );
   }
@@ -114,7 +118,13 @@ export class IdeasRepository {
   }
 
   /** The board: published ideas by votes (or newest), optionally of one status. */
-  board(options: { status?: IdeaStatus; sort: 'votes' | 'recent'; offset: number; limit: number }) {
+  board(options: {
+    status?: IdeaStatus;
+    sort: 'votes' | 'recent';
+    offset: number;
+    limit: number;
+    seeLevels: readonly SeeLevel[];
+  }) {
     let q = this.db
       .selectFrom('threads as t')
       .innerJoin('categories as c', 'c.id', 't.category_id')
@@ -133,7 +143,8 @@ export class IdeasRepository {
         'm.username',
       ])
       .where('t.kind', '=', 'idea')
-      .where('t.state', '=', LISTED_THREAD_STATE);
+      .where('t.state', '=', LISTED_THREAD_STATE)
+      .where(inSeenCategory('t.category_id', options.seeLevels));
     if (options.status) q = q.where('t.idea_status', '=', options.status);
     q =
       options.sort === 'votes' ? q.orderBy('t.vote_count', 'desc').orderBy('t.id', 'desc') : q.orderBy('t.id', 'desc');

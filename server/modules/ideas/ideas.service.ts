@@ -1,5 +1,5 @@
 import { type Actor, assertMayWrite, authorize } from '../../access/access.ts';
-import { canSeeThread, isListed } from '../../access/visibility.ts';
+import { canSeeThread, isListed, seeLevelsOf } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
 import type { IdeaStatus } from '../../db/types.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
@@ -120,7 +120,7 @@ export class IdeasService {
 
   /** The board: published ideas by votes (or newest), optionally of one status. */
   async board(actor: Actor | null, options: { status?: IdeaStatus; sort: 'votes' | 'recent'; offset: number }) {
-    const rows = await this.ideas.board({ ...options, limit: BOARD_PAGE + 1 });
+    const rows = await this.ideas.board({ ...options, limit: BOARD_PAGE + 1, seeLevels: seeLevelsOf(actor) });
     const page = rows.slice(0, BOARD_PAGE);
     const voted =
       actor && page.length

@@ -1,5 +1,5 @@
 import { type Actor, can } from '../../access/access.ts';
-import { canSeeThread } from '../../access/visibility.ts';
+import { canSeeCategory, canSeeThread } from '../../access/visibility.ts';
 import { CategoriesRepository, ThreadsRepository } from '../../content/index.ts';
 import type { Db } from '../../db/kysely.ts';
 import { mayFollowConversation } from '../messages/index.ts';
@@ -33,7 +33,11 @@ export class LiveTopics {
         ? { topic }
         : { denied: actor ? 'conversation.not_found' : 'auth.required' };
     }
-    if (kind === 'category') return (await this.categories.exists(id)) ? { topic } : { denied: 'category.not_found' };
+    if (kind === 'category') {
+      // A category the actor may not see does not exist for them, live or not.
+      const category = await this.categories.getSettings(id);
+      return category && canSeeCategory(actor, category) ? { topic } : { denied: 'category.not_found' };
+    }
     const thread = await this.threads.getVisibility(id);
     // Whoever may open the thread (forum's GET /api/threads/:id) may follow it, and nobody else.
     return thread && canSeeThread(actor, thread) ? { topic } : { denied: 'thread.not_found' };

@@ -124,7 +124,7 @@ export class DigestJob {
         FROM threads t
         JOIN posts p ON p.thread_id = t.id AND p.state = 'published' AND p.created_at > ${since}
         JOIN categories c ON c.id = t.category_id
-       WHERE t.state = ${LISTED_THREAD_STATE}
+       WHERE t.state = ${LISTED_THREAD_STATE} AND c.see_level = 'visitor'
        GROUP BY t.id, c.name
        ORDER BY count(p.id) DESC, max(p.created_at) DESC
        LIMIT ${CANDIDATES}`.execute(db);

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
+import { threadSeeLevel } from '../../content/index.ts';
 import { canSeeThread, viewerOf } from '../../access/visibility.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
-import type { Locale, Role, ThreadState } from '../../db/types.ts';
+import type { Locale, Role } from '../../db/types.ts';
 import { ALWAYS_EMAILED, EMAIL_KINDS } from '../notifications/index.ts';
 import { listHeaders, unsubscribeLinks } from './bulk.ts';
 import { mailDomain } from './compose.ts';
@@ -22,6 +23,7 @@ interface Row {
   email: string;
   locale: Locale;
   role: Role;
+  trust_level: number;
   verified: boolean;
   anonymised: boolean;
   email_mutes: string[];
@@ -72,7 +74,7 @@ export class NotificationMailer {
     for (;;) {
       const round = await this.db.transaction().execute(async (trx) => {
         const { rows } = await sql<Row>`
-          SELECT n.id, n.member_id, n.kind, n.count, n.data, m.email, m.locale, m.role,
+          SELECT n.id, n.member_id, n.kind, n.count, n.data, m.email, m.locale, m.role, m.trust_level,
                  m.email_verified_at IS NOT NULL AS verified, m.anonymised_at IS NOT NULL AS anonymised,
                  m.notification_email_mutes AS email_mutes, m.mail_key
             FROM notifications n JOIN members m ON m.id = n.member_id
@@ -109,7 +111,12 @@ export class NotificationMailer {
     const postIds = [...new Set(rows.map((r) => r.data.postId).filter((id): id is number => id !== undefined))];
     const [threads, posts] = await Promise.all([
       threadIds.length
-        ? trx.selectFrom('threads').select(['id', 'title', 'state', 'author_id']).where('id', 'in', threadIds).execute()
+        ? trx
+            .selectFrom('threads')
+            .select(['id', 'title', 'state', 'author_id'])
+            .select(threadSeeLevel().as('see_level'))
+            .where('id', 'in', threadIds)
+            .execute()
         : [],
       postIds.length
         ? trx.selectFrom('posts').select(['id', 'state', 'body_html']).where('id', 'in', postIds).execute()
@@ -135,10 +142,7 @@ export class NotificationMailer {
         const thread = threadById.get(threadId);
         if (
           !thread ||
-          !canSeeThread(
-            viewerOf({ id: row.member_id, role: row.role }),
-            thread as { state: ThreadState; author_id: number },
-          )
+          !canSeeThread(viewerOf({ id: row.member_id, role: row.role, trust_level: row.trust_level }), thread)
         )
           continue;
         const number = row.data.number;

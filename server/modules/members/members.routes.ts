@@ -19,7 +19,7 @@ export async function membersRoutes(fastify: FastifyInstance, { members }: { mem
         response: { 200: ProfileResponse, ...errors(404) },
       },
     },
-    async (req) => members.profile(req.params.username),
+    async (req) => members.profile(req.params.username, req.actor),
   );
 
   app.patch(

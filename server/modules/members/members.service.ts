@@ -1,4 +1,5 @@
 import { type Actor, authorize, requireActor } from '../../access/access.ts';
+import { seeLevelsOf, type Viewer } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
 import type { Role } from '../../db/types.ts';
 import { NotFoundError, UnprocessableError } from '../../lib/errors.ts';
@@ -32,10 +33,10 @@ export class MembersService {
     this.posts = new PostsRepository(db);
   }
 
-  async profile(username: string) {
+  async profile(username: string, viewer: Viewer) {
     const member = await this.members.getByUsername(username);
     if (!member) throw new NotFoundError('member.not_found', 'No such member.');
-    const posts = await this.posts.listByAuthor(member.id, 10);
+    const posts = await this.posts.listByAuthor(member.id, 10, seeLevelsOf(viewer));
     return {
       member: toPublicMember(member),
       recentPosts: posts.map((p) => ({

@@ -1,8 +1,8 @@
-import { canSeeThread, isListed, viewerOf } from '../../access/visibility.ts';
+import { canSeeCategory, canSeeThread, isListed, viewerOf } from '../../access/visibility.ts';
 import type { Executor } from '../../db/kysely.ts';
-import type { Post, Thread } from '../../db/types.ts';
+import type { Post, SeeLevel, Thread } from '../../db/types.ts';
 import { findMentions } from '../../lib/markdown.ts';
-import { MembersRepository, PostsRepository } from '../../content/index.ts';
+import { MembersRepository, PostsRepository, threadSeeLevel } from '../../content/index.ts';
 import { NotificationsRepository } from './notifications.repository.ts';
 
 /** At most this many members are notified of mentions in one post (a list of names is not a reason to ping all). */
@@ -14,7 +14,21 @@ function who(db: Executor, memberId: number) {
   return new MembersRepository(db).getNames(memberId);
 }
 
-type Seen = Pick<Thread, 'state' | 'author_id'>;
+type Seen = Pick<Thread, 'id' | 'state' | 'author_id'> & { see_level?: SeeLevel };
+
+/** The thread with its category's see level (read once when the caller did not have it). */
+async function withSeeLevel<T extends Seen>(db: Executor, thread: T): Promise<T & { see_level: SeeLevel }> {
+  if (thread.see_level !== undefined) return thread as T & { see_level: SeeLevel };
+  const row = await db
+    .selectFrom('threads')
+    .select(threadSeeLevel().as('see_level'))
+    .where('id', '=', thread.id)
+    .executeTakeFirstOrThrow();
+  return { ...thread, see_level: row.see_level };
+}
+
+/** Is the thread shown to everyone (listed, in a category visitors see)? Then anyone may be told of it. */
+const seenByAll = (thread: Seen & { see_level: SeeLevel }) => isListed(thread) && canSeeCategory(null, thread);
 
 /** The members who ignore this one (member_ignores, migration 0033): no notification from them reaches these. */
 async function ignoring(db: Executor, memberId: number): Promise<number[]> {
@@ -27,9 +41,10 @@ async function ignoring(db: Executor, memberId: number): Promise<number[]> {
  * who may open it: its title is never told to someone who would get 404 reading it.
  */
 async function maySee(db: Executor, thread: Seen, memberId: number): Promise<boolean> {
-  if (isListed(thread)) return true;
+  const seen = await withSeeLevel(db, thread);
+  if (seenByAll(seen)) return true;
   const member = await new MembersRepository(db).getViewer(memberId);
-  return member !== undefined && canSeeThread(viewerOf(member), thread);
+  return member !== undefined && canSeeThread(viewerOf(member), seen);
 }
 
 /**
@@ -41,8 +56,9 @@ export const notifier = {
   async postPublished(
     db: Executor,
     post: Post,
-    thread: Pick<Thread, 'id' | 'title' | 'author_id' | 'state'>,
+    listedThread: Pick<Thread, 'id' | 'title' | 'author_id' | 'state'>,
   ): Promise<void> {
+    const thread = await withSeeLevel(db, listedThread);
     const notifications = new NotificationsRepository(db);
     // Who wrote it is read once, and only when someone is to be told.
     let data: Record<string, unknown> | undefined;
@@ -83,7 +99,12 @@ export const notifier = {
       if (await maySee(db, thread, m.id)) await notifications.create(m.id, 'mention', await about());
     }
     // Watchers of a listed thread, once each, after the more specific notifications above.
-    const watchers = isListed(thread) ? levels.watching.filter((id) => !told.has(id)) : [];
+    let watchers = isListed(thread) ? levels.watching.filter((id) => !told.has(id)) : [];
+    // In a category not everyone sees, only the watchers who still see it (a trust level lost, a category closed).
+    if (watchers.length && !seenByAll(thread)) {
+      const viewers = await new MembersRepository(db).getViewers(watchers);
+      watchers = viewers.filter((m) => canSeeThread(viewerOf(m), thread)).map((m) => m.id);
+    }
     if (watchers.length) await notifications.createMany(watchers, 'watched', await about());
   },
 

@@ -1,7 +1,14 @@
-import { LISTED_THREAD_STATE } from '../../access/visibility.ts';
+import { LISTED_THREAD_STATE, seeLevelsOf } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
+import { inSeenCategory } from '../../content/index.ts';
 
-/** What crawlers and feed readers are given: published threads and posts only (the visibility rule's lists). */
+/** Crawlers and feed readers are visitors: only the categories everyone sees. */
+const PUBLIC = seeLevelsOf(null);
+
+/**
+ * What crawlers and feed readers are given: published threads and posts only, of categories visitors see (the
+ * visibility rule's lists).
+ */
 export class PagesRepository {
   constructor(private readonly db: Db) {}
 
@@ -11,6 +18,7 @@ export class PagesRepository {
       .selectFrom('threads')
       .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.max('last_post_at').as('last')])
       .where('state', '=', LISTED_THREAD_STATE)
+      .where(inSeenCategory('threads.category_id', PUBLIC))
       .executeTakeFirstOrThrow();
     return { count: Number(row.count), lastActivity: row.last ? new Date(row.last) : null };
   }
@@ -21,6 +29,7 @@ export class PagesRepository {
       .selectFrom('threads')
       .select(['id', 'last_post_at'])
       .where('state', '=', LISTED_THREAD_STATE)
+      .where(inSeenCategory('threads.category_id', PUBLIC))
       .orderBy('id')
       .offset(offset)
       .limit(limit)
@@ -35,6 +44,7 @@ export class PagesRepository {
         join.onRef('threads.category_id', '=', 'categories.id').on('threads.state', '=', LISTED_THREAD_STATE),
       )
       .select(['categories.id', 'categories.slug', 'categories.name', 'categories.description'])
+      .where('categories.see_level', 'in', PUBLIC)
       .select((eb) => eb.fn.max('threads.last_post_at').as('last'))
       .groupBy('categories.id')
       .orderBy('categories.position')
@@ -60,6 +70,7 @@ export class PagesRepository {
         'posts.body_html',
       ])
       .where('threads.state', '=', LISTED_THREAD_STATE)
+      .where(inSeenCategory('threads.category_id', PUBLIC))
       .$if(categoryId !== null, (q) => q.where('threads.category_id', '=', categoryId!))
       .orderBy('threads.created_at', 'desc')
       .orderBy('threads.id', 'desc')
@@ -73,6 +84,7 @@ export class PagesRepository {
       .selectFrom('threads')
       .select(['id', 'title', 'state', 'last_post_at', 'created_at'])
       .where('id', '=', id)
+      .where(inSeenCategory('threads.category_id', PUBLIC))
       .executeTakeFirst();
   }
 
@@ -101,10 +113,18 @@ export class PagesRepository {
       .selectFrom('categories')
       .select(['id', 'slug', 'name', 'description', 'name_en', 'description_en'])
       .where('slug', '=', slug)
+      .where('see_level', 'in', PUBLIC)
       .executeTakeFirst();
   }
 
-  /** A thread with its category, for a page's head; null unless published. */
+  /** Whether a category of this slug exists, whoever may see it (a page head then leaves the status to the page). */
+  async categoryExists(slug: string): Promise<boolean> {
+    return (
+      (await this.db.selectFrom('categories').select('id').where('slug', '=', slug).executeTakeFirst()) !== undefined
+    );
+  }
+
+  /** A thread with its category and the category's see level, for a page's head. */
   threadForHead(id: number) {
     return this.db
       .selectFrom('threads')
@@ -122,6 +142,7 @@ export class PagesRepository {
         'categories.name as category_name',
         'categories.name_en as category_name_en',
         'accepted.number as accepted_number',
+        'categories.see_level',
       ])
       .where('threads.id', '=', id)
       .executeTakeFirst();

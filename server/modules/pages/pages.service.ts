@@ -1,4 +1,5 @@
 import { Feed } from 'feed';
+import { canSeeCategory } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
 import { GoneError, NotFoundError } from '../../lib/errors.ts';
 import { BRAND_IMAGE, SiteSettingsRepository } from '../site/index.ts';
@@ -182,6 +183,9 @@ export class PagesService {
       const row = id <= 2_147_483_647 ? await this.pages.threadForHead(id) : undefined;
       if (row?.state === 'deleted') return plain(name, 410);
       if (!row || row.state !== 'published') return plain(name, 404);
+      // In a category not everyone sees, the head tells nothing, and the page's own reading (under the reader's
+      // session, through the API) decides its status: 404 for whoever may not see it.
+      if (!canSeeCategory(null, row)) return plain(name);
       const page = Math.min(Math.max(1, Number(searchParams.get('page')) || 1), 100_000);
       const from = (page - 1) * this.pageSize + 1;
       const [first, onPage] = await Promise.all([
@@ -218,8 +222,10 @@ export class PagesService {
     }
     const category = /^\/c\/([^/]{1,100})$/.exec(pathname);
     if (category) {
-      const found = await this.pages.categoryBySlug(safeDecode(category[1]!));
-      if (!found) return plain(name, 404);
+      const slug = safeDecode(category[1]!);
+      const found = await this.pages.categoryBySlug(slug);
+      // A restricted category's page: as for its threads, the page's own reading decides (see above).
+      if (!found) return plain(name, (await this.pages.categoryExists(slug)) ? 200 : 404);
       // The head is in the site's language: a category's English name and description when that is English.
       const [title, description] =
         lang === 'en'

@@ -101,7 +101,12 @@ export class RecognitionService {
       ledger: page.map((e) => {
         // The points stay; the thread they came from is named only to who may open it.
         const shown =
-          e.thread_state !== null && canSeeThread(viewer, { state: e.thread_state, author_id: e.thread_author_id! });
+          e.thread_state !== null &&
+          canSeeThread(viewer, {
+            state: e.thread_state,
+            author_id: e.thread_author_id!,
+            see_level: e.thread_see_level!,
+          });
         return {
           id: e.id,
           kind: e.kind,

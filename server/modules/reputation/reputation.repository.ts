@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { threadSeeLevel } from '../../content/index.ts';
 import type { Executor } from '../../db/kysely.ts';
 import { type Stat, STATS } from './badges.ts';
 import { leaderboardRole } from '../site/index.ts';
@@ -173,6 +174,7 @@ export class ReputationRepository {
         't.author_id as thread_author_id',
         'p.number as post_number',
       ])
+      .select(threadSeeLevel('t').as('thread_see_level'))
       .where('e.member_id', '=', memberId)
       .$if(beforeId !== undefined, (q) => q.where('e.id', '<', beforeId!))
       .orderBy('e.id', 'desc')

@@ -113,6 +113,7 @@ export class MeiliSearchAdapter implements SearchPort, SearchIndexer {
   /** Meilisearch's filter expression for a request; only numbers and fixed words reach it. */
   static filter(opts: {
     includeHidden: boolean;
+    hiddenCategoryIds?: readonly number[];
     categoryId?: number;
     authorId?: number;
     kind?: ThreadKind;
@@ -124,6 +125,8 @@ export class MeiliSearchAdapter implements SearchPort, SearchIndexer {
     const visible = searchVisibilities(opts.includeHidden);
     const parts = [visible.length === 1 ? `visibility = ${visible[0]}` : `visibility IN [${visible.join(', ')}]`];
     if (opts.categoryId !== undefined) parts.push(`categoryId = ${Math.trunc(opts.categoryId)}`);
+    if (opts.hiddenCategoryIds?.length)
+      parts.push(`categoryId NOT IN [${opts.hiddenCategoryIds.map((id) => Math.trunc(id)).join(', ')}]`);
     if (opts.authorId !== undefined) parts.push(`authorId = ${Math.trunc(opts.authorId)}`);
     if (opts.kind) parts.push(`kind = ${opts.kind.replace(/[^a-z]/g, '')}`);
     if (opts.from) parts.push(`createdAt >= ${Math.floor(opts.from.getTime() / 1000)}`);
@@ -186,11 +189,18 @@ export class MeiliSearchAdapter implements SearchPort, SearchIndexer {
     return { hits, more: res.hits.length > req.limit && req.offset + req.limit < this.candidates };
   }
 
-  async titles(q: string, opts: { match: 'all' | 'any'; limit: number; includeHidden: boolean }): Promise<TitleHit[]> {
+  async titles(
+    q: string,
+    opts: { match: 'all' | 'any'; limit: number; includeHidden: boolean; hiddenCategoryIds: readonly number[] },
+  ): Promise<TitleHit[]> {
     const text = words(q).join(' ');
     if (!text) return [];
     const res = await this.query<object>(text, {
-      filter: MeiliSearchAdapter.filter({ includeHidden: opts.includeHidden, titles: true }),
+      filter: MeiliSearchAdapter.filter({
+        includeHidden: opts.includeHidden,
+        hiddenCategoryIds: opts.hiddenCategoryIds,
+        titles: true,
+      }),
       attributesToSearchOn: ['title'],
       attributesToRetrieve: ['id'],
       matchingStrategy: opts.match === 'all' ? 'all' : 'last',

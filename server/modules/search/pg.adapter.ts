@@ -83,6 +83,7 @@ export class PgSearchAdapter implements SearchPort {
     if ((req.category && !category) || (req.author && !author)) return { hits: [], more: false };
     const where = [plan.match(tsq(tsquery)), sql`s.visibility = ANY(${searchVisibilities(req.includeHidden)})`];
     if (category) where.push(sql`s.category_id = ${category.id}`);
+    if (req.hiddenCategoryIds.length) where.push(sql`s.category_id <> ALL(${[...req.hiddenCategoryIds]}::int[])`);
     if (author) where.push(sql`s.author_id = ${author.id}`);
     if (req.kind) where.push(sql`s.kind = ${req.kind}`);
     if (req.from) where.push(sql`s.created_at >= ${req.from}`);
@@ -120,7 +121,10 @@ export class PgSearchAdapter implements SearchPort {
     };
   }
 
-  async titles(q: string, opts: { match: 'all' | 'any'; limit: number; includeHidden: boolean }): Promise<TitleHit[]> {
+  async titles(
+    q: string,
+    opts: { match: 'all' | 'any'; limit: number; includeHidden: boolean; hiddenCategoryIds: readonly number[] },
+  ): Promise<TitleHit[]> {
     const { tsquery } = parseQuery(q, { match: opts.match, prefix: opts.match === 'all', titleOnly: true });
     if (!tsquery) return [];
     // Weight A: only the words of titles, which only first posts carry.
@@ -135,6 +139,7 @@ export class PgSearchAdapter implements SearchPort {
       WITH candidates AS (
         SELECT s.post_id, s.doc FROM post_search s
          WHERE ${plan.match(tsq(tsquery))} AND s.visibility = ANY(${searchVisibilities(opts.includeHidden)})
+           AND s.category_id <> ALL(${[...opts.hiddenCategoryIds]}::int[])
          ORDER BY ${plan.order}
          LIMIT ${this.candidates}
       )

@@ -17,6 +17,8 @@ export interface SearchRequest extends SearchFilters {
   q: string;
   /** Moderators also find pending and hidden posts, marked with their state. */
   includeHidden: boolean;
+  /** The categories the searcher may not see (access/visibility.ts): never found. */
+  hiddenCategoryIds: readonly number[];
   offset: number;
   limit: number;
 }
@@ -48,7 +50,10 @@ export interface SearchPort {
   readonly name: string;
   search(req: SearchRequest): Promise<{ hits: SearchHit[]; more: boolean }>;
   /** Thread titles for the header's suggestions (prefix on the last word) and "similar threads" (any word). */
-  titles(q: string, opts: { match: 'all' | 'any'; limit: number; includeHidden: boolean }): Promise<TitleHit[]>;
+  titles(
+    q: string,
+    opts: { match: 'all' | 'any'; limit: number; includeHidden: boolean; hiddenCategoryIds: readonly number[] },
+  ): Promise<TitleHit[]>;
 }
 
 /** A post as an external index stores it: text to search and fields to filter on (no display data). */

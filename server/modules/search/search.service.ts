@@ -1,5 +1,6 @@
 import { type Actor, authorize } from '../../access/access.ts';
-import { findsUnpublished } from '../../access/visibility.ts';
+import { findsUnpublished, seeLevelsOf } from '../../access/visibility.ts';
+import { CategoriesRepository } from '../../content/index.ts';
 import type { Db } from '../../db/kysely.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { BadRequestError } from '../../lib/errors.ts';
@@ -16,6 +17,7 @@ const MAX_OFFSET = 1000;
  */
 export class SearchService {
   private readonly queries: SearchQueriesRepository;
+  private readonly categories: CategoriesRepository;
 
   constructor(
     db: Db,
@@ -23,6 +25,12 @@ export class SearchService {
     private readonly pageSize = 20,
   ) {
     this.queries = new SearchQueriesRepository(db);
+    this.categories = new CategoriesRepository(db);
+  }
+
+  /** The categories this searcher may not see: their posts are never found. */
+  private hidden(actor: Actor | null) {
+    return this.categories.idsNotSeenAt(seeLevelsOf(actor));
   }
 
   get adapter() {
@@ -41,6 +49,7 @@ export class SearchService {
       ...rest,
       q,
       includeHidden: findsUnpublished(actor),
+      hiddenCategoryIds: await this.hidden(actor),
       offset,
       limit: this.pageSize,
     });
@@ -55,8 +64,9 @@ export class SearchService {
     return { results: hits, nextCursor: more && next <= MAX_OFFSET ? encodeCursor([next]) : null };
   }
 
-  titles(actor: Actor | null, q: string, match: 'all' | 'any', limit: number) {
-    return this.port.titles(q, { match, limit, includeHidden: findsUnpublished(actor) });
+  async titles(actor: Actor | null, q: string, match: 'all' | 'any', limit: number) {
+    const hiddenCategoryIds = await this.hidden(actor);
+    return this.port.titles(q, { match, limit, includeHidden: findsUnpublished(actor), hiddenCategoryIds });
   }
 
   /** The searches that found nothing over the last `days`, most asked first. */

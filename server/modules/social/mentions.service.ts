@@ -1,3 +1,5 @@
+import { canSeeThread } from '../../access/visibility.ts';
+import { ThreadsRepository } from '../../content/index.ts';
 import { type Actor, requireActor } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
 import { skeleton } from '../../lib/confusables.ts';
@@ -6,9 +8,11 @@ import { MentionsRepository } from './mentions.repository.ts';
 /** @mention suggestions for the composer: public names only (what a profile shows), 8 at most. */
 export class MentionsService {
   private readonly mentions: MentionsRepository;
+  private readonly threads: ThreadsRepository;
 
   constructor(db: Db) {
     this.mentions = new MentionsRepository(db);
+    this.threads = new ThreadsRepository(db);
   }
 
   /** Members only (401 for visitors), so that the member list cannot be walked anonymously. */
@@ -16,10 +20,13 @@ export class MentionsService {
     const actor = requireActor(actorOrNull);
     const prefix = query.q.normalize('NFC').replace(/^@/u, '').trim();
     if (prefix === '') return { members: [] };
+    // Who wrote in a thread the member may not see is not told: its participants are not put first.
+    const thread = query.threadId === undefined ? undefined : await this.threads.getVisibility(query.threadId);
+    const threadId = thread && canSeeThread(actor, thread) ? query.threadId : undefined;
     const rows = await this.mentions.suggest({
       prefix,
       skeleton: skeleton(prefix),
-      threadId: query.threadId,
+      threadId,
       excludeId: actor.id,
       limit: 8,
     });

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { threadSeeLevel } from '../../content/index.ts';
 import type { Executor } from '../../db/kysely.ts';
 
 /** A member's bookmarked posts, each with an optional note (migration 0032). */
@@ -47,6 +48,7 @@ export class BookmarksRepository {
         'a.username',
         'a.display_name',
       ])
+      .select(threadSeeLevel('t').as('thread_see_level'))
       .where('b.member_id', '=', memberId)
       .$if(before !== undefined, (q) => q.where('b.id', '<', before!))
       .orderBy('b.id', 'desc')

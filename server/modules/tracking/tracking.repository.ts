@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/kysely.ts';
-import type { TrackingLevel } from '../../db/types.ts';
+import { inSeenCategory } from '../../content/index.ts';
+import { SEE_LEVELS } from '../../access/visibility.ts';
+import type { SeeLevel, TrackingLevel } from '../../db/types.ts';
 
 /** A thread is "new" to a member who never opened it for this long after it started (Discourse's default). */
 export const NEW_FOR = '2 days';
@@ -22,12 +24,19 @@ export class TrackingRepository {
    * statement. Answers false when the thread does not exist or is not one the member may see (`anyState` for
    * staff): the caller answers 404.
    */
-  async markRead(memberId: number, threadId: number, number: number, anyState: boolean): Promise<boolean> {
+  async markRead(
+    memberId: number,
+    threadId: number,
+    number: number,
+    anyState: boolean,
+    seeLevels: readonly SeeLevel[],
+  ): Promise<boolean> {
     const result = await sql<{ found: number }>`
       WITH t AS (
         SELECT id, (SELECT max(p.number) FROM posts p WHERE p.thread_id = threads.id) AS top
           FROM threads
          WHERE id = ${threadId} AND (${anyState} OR state = 'published' OR (state = 'pending' AND author_id = ${memberId}))
+           AND ${inSeenCategory('threads.category_id', seeLevels)}
       ), up AS (
         INSERT INTO thread_tracking (member_id, thread_id, last_read_number)
         SELECT ${memberId}, id, LEAST(${number}, COALESCE(top, 0)) FROM t
@@ -66,7 +75,7 @@ export class TrackingRepository {
 
   /** The member's state for one thread: its own level, else its category's, else normal; and the read position. */
   async threadState(memberId: number, threadId: number) {
-    return (await this.threadStates(memberId, [threadId]))[0];
+    return (await this.threadStates(memberId, [threadId], SEE_LEVELS))[0];
   }
 
   /**
@@ -74,7 +83,11 @@ export class TrackingRepository {
    * posts are unread (only for threads tracked or watched, as Discourse counts them) and whether it is new
    * (never opened, started in the last two days, not muted). One query, by primary keys.
    */
-  async threadStates(memberId: number, threadIds: readonly number[]): Promise<ThreadState[]> {
+  async threadStates(
+    memberId: number,
+    threadIds: readonly number[],
+    seeLevels: readonly SeeLevel[],
+  ): Promise<ThreadState[]> {
     if (threadIds.length === 0) return [];
     const result = await sql<ThreadState>`
       SELECT t.id AS thread_id,
@@ -89,7 +102,8 @@ export class TrackingRepository {
         FROM threads t
         LEFT JOIN thread_tracking tt ON tt.member_id = ${memberId} AND tt.thread_id = t.id
         LEFT JOIN category_tracking ct ON ct.member_id = ${memberId} AND ct.category_id = t.category_id
-       WHERE t.id = ANY(${[...threadIds]}::int[]) AND t.state = 'published'`.execute(this.db);
+       WHERE t.id = ANY(${[...threadIds]}::int[]) AND t.state = 'published'
+         AND ${inSeenCategory('t.category_id', seeLevels)}`.execute(this.db);
     return result.rows;
   }
 
@@ -97,7 +111,7 @@ export class TrackingRepository {
    * Per category: the member's level, how many tracked threads have unread posts and how many threads are new
    * to them (a muted category counts none).
    */
-  async categoryCounts(memberId: number) {
+  async categoryCounts(memberId: number, seeLevels: readonly SeeLevel[]) {
     const result = await sql<{ category_id: number; level: TrackingLevel; unread: number; new: number }>`
       SELECT c.id AS category_id, COALESCE(ct.level, 'normal') AS level,
              (SELECT count(*)::int FROM thread_tracking tt JOIN threads t ON t.id = tt.thread_id
@@ -115,6 +129,7 @@ export class TrackingRepository {
              END AS new
         FROM categories c
         LEFT JOIN category_tracking ct ON ct.member_id = ${memberId} AND ct.category_id = c.id
+       WHERE ${inSeenCategory('c.id', seeLevels)}
        ORDER BY c.position, c.id`.execute(this.db);
     return result.rows;
   }

@@ -1,5 +1,5 @@
 import { type Actor, authorize, can } from '../../access/access.ts';
-import { canSeePost, canSeeThread } from '../../access/visibility.ts';
+import { canSeeCategory, canSeePost, canSeeThread, seeLevelsOf } from '../../access/visibility.ts';
 import { CategoriesRepository, PostsRepository, ThreadsRepository } from '../../content/index.ts';
 import type { Db } from '../../db/kysely.ts';
 import type { TrackingLevel } from '../../db/types.ts';
@@ -40,7 +40,9 @@ export class TrackingService {
   /** Where the member stopped reading: the client sends the last post number it showed them. */
   async markRead(actor: Actor | null, threadId: number, number: number): Promise<void> {
     const member = authorize(actor, 'thread.follow');
-    if (!(await this.tracking.markRead(member.id, threadId, number, can(member, 'post.view_hidden')))) {
+    if (
+      !(await this.tracking.markRead(member.id, threadId, number, can(member, 'post.view_hidden'), seeLevelsOf(member)))
+    ) {
       throw new NotFoundError('thread.not_found', 'No such thread.');
     }
   }
@@ -58,7 +60,7 @@ export class TrackingService {
   async threadStates(actor: Actor | null, threadIds: number[]) {
     const member = authorize(actor, 'thread.follow');
     const [rows, previousVisit] = await Promise.all([
-      this.tracking.threadStates(member.id, [...new Set(threadIds)]),
+      this.tracking.threadStates(member.id, [...new Set(threadIds)], seeLevelsOf(member)),
       this.tracking.previousVisit(member.id),
     ]);
     return {
@@ -75,14 +77,16 @@ export class TrackingService {
 
   async setCategoryLevel(actor: Actor | null, categoryId: number, level: TrackingLevel) {
     const member = authorize(actor, 'thread.follow');
-    if (!(await this.categories.exists(categoryId))) throw new NotFoundError('category.not_found', 'No such category.');
+    const category = await this.categories.getSettings(categoryId);
+    if (!category || !canSeeCategory(member, category))
+      throw new NotFoundError('category.not_found', 'No such category.');
     await this.tracking.setCategoryLevel(member.id, categoryId, level);
     return { categoryId, level };
   }
 
   async categoryCounts(actor: Actor | null) {
     const member = authorize(actor, 'thread.follow');
-    const rows = await this.tracking.categoryCounts(member.id);
+    const rows = await this.tracking.categoryCounts(member.id, seeLevelsOf(member));
     return rows.map((r) => ({ categoryId: r.category_id, level: r.level, unread: r.unread, new: r.new }));
   }
 
@@ -116,7 +120,7 @@ export class TrackingService {
         const visible = canSeePost(
           member,
           { state: b.post_state, author_id: b.author_id },
-          { state: b.thread_state, author_id: b.thread_author_id },
+          { state: b.thread_state, author_id: b.thread_author_id, see_level: b.thread_see_level },
         );
         return {
           id: b.id,

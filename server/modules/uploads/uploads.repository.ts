@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
+import { threadSeeLevel } from '../../content/index.ts';
 import type { Executor } from '../../db/kysely.ts';
-import type { PostState, ThreadState } from '../../db/types.ts';
+import type { PostState, SeeLevel, ThreadState } from '../../db/types.ts';
 import type { Variant } from './image-pipeline.ts';
 
 export interface NewUpload {
@@ -72,9 +73,16 @@ export class UploadsRepository {
         't.state as thread_state',
         't.author_id as thread_author_id',
       ])
+      .select(threadSeeLevel('t').as('thread_see_level'))
       .where('up.upload_id', '=', uploadId)
       .execute() as Promise<
-      { post_state: PostState; post_author_id: number; thread_state: ThreadState; thread_author_id: number }[]
+      {
+        post_state: PostState;
+        post_author_id: number;
+        thread_state: ThreadState;
+        thread_author_id: number;
+        thread_see_level: SeeLevel;
+      }[]
     >;
   }
 

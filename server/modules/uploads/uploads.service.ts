@@ -148,7 +148,7 @@ export class UploadsService {
         canSeePost(
           v,
           { state: p.post_state, author_id: p.post_author_id },
-          { state: p.thread_state, author_id: p.thread_author_id },
+          { state: p.thread_state, author_id: p.thread_author_id, see_level: p.thread_see_level },
         ),
       );
     if (seen(null)) return 'everyone';

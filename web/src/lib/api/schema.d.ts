@@ -4358,6 +4358,11 @@ export interface operations {
                              * @enum {string}
                              */
                             replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            /**
+                             * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             slug: string;
                             /**
                              * @description Who may: members, members from a trust level up, or staff only
@@ -4400,6 +4405,11 @@ export interface operations {
                      * @enum {string}
                      */
                     replyLevel?: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                    /**
+                     * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                     * @enum {string}
+                     */
+                    seeLevel?: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                     slug: string;
                     /**
                      * @description Who may: members, members from a trust level up, or staff only
@@ -4444,6 +4454,11 @@ export interface operations {
                          * @enum {string}
                          */
                         replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                        /**
+                         * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                         * @enum {string}
+                         */
+                        seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                         slug: string;
                         /**
                          * @description Who may: members, members from a trust level up, or staff only
@@ -4527,6 +4542,11 @@ export interface operations {
                      */
                     replyLevel?: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                     /**
+                     * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                     * @enum {string}
+                     */
+                    seeLevel?: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                    /**
                      * @description Who may: members, members from a trust level up, or staff only
                      * @enum {string}
                      */
@@ -4569,6 +4589,11 @@ export interface operations {
                          * @enum {string}
                          */
                         replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                        /**
+                         * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                         * @enum {string}
+                         */
+                        seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                         slug: string;
                         /**
                          * @description Who may: members, members from a trust level up, or staff only
@@ -4746,6 +4771,11 @@ export interface operations {
                              * @enum {string}
                              */
                             replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            /**
+                             * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             slug: string;
                             /**
                              * @description Who may: members, members from a trust level up, or staff only
@@ -4783,6 +4813,11 @@ export interface operations {
                              * @enum {string}
                              */
                             replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            /**
+                             * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             slug: string;
                             /**
                              * @description Who may: members, members from a trust level up, or staff only
@@ -4812,6 +4847,11 @@ export interface operations {
                                     nameEn: string | null;
                                     slug: string;
                                 } | null;
+                                /**
+                                 * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                                 * @enum {string}
+                                 */
+                                seeLevel?: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                                 slug: string;
                             };
                             /** Format: date-time */
@@ -4861,6 +4901,11 @@ export interface operations {
                              * @enum {string}
                              */
                             replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            /**
+                             * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             slug: string;
                             /**
                              * @description Who may: members, members from a trust level up, or staff only
@@ -4890,6 +4935,11 @@ export interface operations {
                                     nameEn: string | null;
                                     slug: string;
                                 } | null;
+                                /**
+                                 * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                                 * @enum {string}
+                                 */
+                                seeLevel?: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                                 slug: string;
                             };
                             /** Format: date-time */
@@ -12664,6 +12714,11 @@ export interface operations {
                              * @enum {string}
                              */
                             replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            /**
+                             * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             slug: string;
                             /**
                              * @description Who may: members, members from a trust level up, or staff only
@@ -12701,6 +12756,11 @@ export interface operations {
                              * @enum {string}
                              */
                             replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            /**
+                             * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             slug: string;
                             /**
                              * @description Who may: members, members from a trust level up, or staff only
@@ -12730,6 +12790,11 @@ export interface operations {
                                     nameEn: string | null;
                                     slug: string;
                                 } | null;
+                                /**
+                                 * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                                 * @enum {string}
+                                 */
+                                seeLevel?: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                                 slug: string;
                             };
                             /** Format: date-time */
@@ -12779,6 +12844,11 @@ export interface operations {
                              * @enum {string}
                              */
                             replyLevel: "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
+                            /**
+                             * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                             * @enum {string}
+                             */
+                            seeLevel: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                             slug: string;
                             /**
                              * @description Who may: members, members from a trust level up, or staff only
@@ -12808,6 +12878,11 @@ export interface operations {
                                     nameEn: string | null;
                                     slug: string;
                                 } | null;
+                                /**
+                                 * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                                 * @enum {string}
+                                 */
+                                seeLevel?: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                                 slug: string;
                             };
                             /** Format: date-time */
@@ -13093,6 +13168,11 @@ export interface operations {
                                     nameEn: string | null;
                                     slug: string;
                                 } | null;
+                                /**
+                                 * @description Who may see: everyone (visitor), members, members from a trust level up, or staff only
+                                 * @enum {string}
+                                 */
+                                seeLevel?: "visitor" | "member" | "trust_1" | "trust_2" | "trust_3" | "trust_4" | "staff";
                                 slug: string;
                             };
                             /** Format: date-time */

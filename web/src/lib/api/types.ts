@@ -81,6 +81,7 @@ export type CommunitySettings = Ok<'getCommunitySettings'>;
 export type ModerationSettings = Ok<'getModerationSettings'>;
 export type AuditEntry = Ok<'listAuditLog'>['entries'][number];
 export type PostingLevel = Category['startLevel'];
+export type SeeLevel = Category['seeLevel'];
 
 // Tracking, bookmarks (issue 19)
 export type TrackingLevel = Body<'setThreadTracking'>['level'];

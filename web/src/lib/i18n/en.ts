@@ -4,6 +4,7 @@ import { enUploads } from './en.uploads.ts';
 import { enBrand } from './en.brand.ts';
 import { enSocial } from './en.social.ts';
 import { enTracking } from './en.tracking.ts';
+import { enVisibility } from './en.visibility.ts';
 import { enMail } from './en.mail.ts';
 import { enQueue } from './en.queue.ts';
 import { enIdentity } from './en.identity.ts';
@@ -386,4 +387,5 @@ export const en: Messages = {
   ...enSocial,
   ...enMessages,
   ...enTracking,
+  ...enVisibility,
 };

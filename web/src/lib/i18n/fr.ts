@@ -5,6 +5,7 @@ import { frUploads } from './fr.uploads.ts';
 import { frBrand } from './fr.brand.ts';
 import { frSocial } from './fr.social.ts';
 import { frTracking } from './fr.tracking.ts';
+import { frVisibility } from './fr.visibility.ts';
 import { frMail } from './fr.mail.ts';
 import { frQueue } from './fr.queue.ts';
 import { frIdentity } from './fr.identity.ts';
@@ -393,4 +394,5 @@ export const fr = {
   ...frSocial,
   ...frMessages,
   ...frTracking,
+  ...frVisibility,
 } as const;

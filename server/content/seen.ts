@@ -1,0 +1,25 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
+import { SEE_LEVELS } from '../access/visibility.ts';
+import type { SeeLevel } from '../db/types.ts';
+
+/**
+ * The SQL half of the see rule (access/visibility.ts): the row's category is one of those whose `see_level` the
+ * viewer meets (`seeLevelsOf(viewer)`). A viewer who sees every level gets no filter at all. The categories table
+ * is a handful of rows: the sub-select costs a hash of them, whatever the list.
+ */
+export function inSeenCategory(categoryColumn: string, seeLevels: readonly SeeLevel[]): Expression<SqlBool> {
+  if (SEE_LEVELS.every((level) => seeLevels.includes(level))) return sql<SqlBool>`true`;
+  return sql<SqlBool>`${sql.ref(categoryColumn)} IN (SELECT c.id FROM categories c WHERE c.see_level = ANY(${[...seeLevels]}::text[]))`;
+}
+
+/** The see level of a thread's category, as a column of a query on `threads` (a primary-key read). */
+export const threadSeeLevel = (threadsAlias = 'threads') =>
+  sql<SeeLevel>`(SELECT c.see_level FROM categories c WHERE c.id = ${sql.ref(`${threadsAlias}.category_id`)})`;
+
+/**
+ * Whether the member row `memberAlias` meets the see level `level` (an SQL expression): `canSeeCategory` in SQL,
+ * for statements that pick many recipients at once. Staff meet every level; a member `trust_N` from level N.
+ */
+export const memberSees = (memberAlias: string, level: Expression<SeeLevel>) =>
+  sql<SqlBool>`(${level} IN ('visitor', 'member') OR ${sql.ref(`${memberAlias}.role`)} <> 'member'
+    OR (${level} LIKE 'trust\\_%' AND ${sql.ref(`${memberAlias}.trust_level`)} >= substr(${level}, 7)::int))`;
