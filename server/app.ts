@@ -57,7 +57,7 @@ import {
   ReputationService,
   ReputationSettingsStore,
 } from './modules/reputation/index.ts';
-import { LiveHub, liveRoutes, LiveTopics } from './modules/live/index.ts';
+import { LiveHub, liveRoutes, LiveTopics, type LiveControl } from './modules/live/index.ts';
 import { BuzzWatcher, healthRoutes, HealthService } from './modules/community/index.ts';
 import { ideasRoutes, IdeasService } from './modules/ideas/index.ts';
 import { invitationsRoutes, InvitationsService } from './modules/invitations/index.ts';
@@ -96,6 +96,8 @@ declare module 'fastify' {
     searchOutbox: SearchOutboxWorker;
     /** This node's fan-out of live events. */
     liveHub: LiveHub;
+    /** Re-checks every open live socket's rights now (after a permission change; also runs on a timer). */
+    liveRecheck(): Promise<void>;
     /** Publishes scheduled threads when due. */
     scheduler: ThreadScheduler;
     /** Announces bad buzz to community managers. */
@@ -171,6 +173,9 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   await app.register(fastifyCompress, { encodings: ['br', 'gzip'], threshold: 1024 });
   // Before the Origin check's hook: its own marks an upgrade so that a refused one has its socket closed.
   await app.register(fastifyWebsocket, { options: { maxPayload: 8192 } });
+  // Filled in when the live routes register; routes that change who may see what call it so open sockets follow.
+  const liveControl: LiveControl = { recheck: async () => {} };
+  app.decorate('liveRecheck', () => liveControl.recheck());
   await registerRateLimits(app, db);
   registerSecurityHeaders(app);
   registerOriginCheck(app, config);
@@ -325,6 +330,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   app.addHook('onReady', () => liveHub.start());
   app.addHook('onClose', () => liveHub.stop());
   await app.register(liveRoutes, {
+    control: liveControl,
     hub: liveHub,
     topics: new LiveTopics(db),
     heartbeatMs: config.live.heartbeatMs,

@@ -287,6 +287,41 @@ describe('a live subscriber without access', () => {
   });
 });
 
+describe('a live subscriber whose rights change while the socket is open', () => {
+  it('is told its topics are revoked when the category becomes staff-only, and receives nothing more', async () => {
+    const category = await createCategory(t.db, { slug: 'bientot-privee' });
+    const { thread } = await createThread(t.db, authors.public, category.id, { title: 'Un sujet encore public' });
+    const topics = [`thread:${thread.id}`, `category:${category.id}`];
+    const tl2 = await socketOf('tl2');
+    const staff = await socketOf('staff');
+    for (const s of [tl2, staff]) {
+      const before = s.messages.length;
+      s.ws.send(JSON.stringify({ type: 'subscribe', topics }));
+      await until(() => s.messages.slice(before).some((m) => m.type === 'subscribed'));
+      expect(s.messages.slice(before).find((m) => m.type === 'subscribed').topics).toEqual(topics);
+    }
+    await t.app.liveRecheck();
+    expect(tl2.messages.filter((m) => m.type === 'revoked')).toEqual([]);
+
+    // The change itself sets the check off: no waiting for the node's next round.
+    const mark = tl2.messages.length;
+    const closed = await t.api('PATCH', `/api/categories/${category.id}`, {
+      as: manager,
+      body: { seeLevel: 'staff', startLevel: 'staff', replyLevel: 'staff' },
+    });
+    expect(closed.statusCode).toBe(200);
+    await until(() => tl2.messages.slice(mark).some((m) => m.type === 'revoked'));
+    const revoked = tl2.messages.slice(mark).filter((m) => m.type === 'revoked');
+    expect(revoked).toHaveLength(1);
+    expect([...revoked[0].topics].sort()).toEqual([...topics].sort());
+    expect(staff.messages.filter((m) => m.type === 'revoked')).toEqual([]);
+
+    await createReply(t.db, viewers.staff, thread.id, 'Une réponse que seule l’équipe lit désormais.');
+    await until(() => staff.messages.some((m) => m.type === 'event' && m.topic === `thread:${thread.id}`));
+    expect(tl2.messages.slice(mark).filter((m) => m.type === 'event')).toEqual([]);
+  });
+});
+
 describe('writing where one may not see', () => {
   it('refuses a new thread as if the category did not exist, and a reply as if the thread did not', async () => {
     const f = fixtures.find((x) => x.place === 'trust_2')!;

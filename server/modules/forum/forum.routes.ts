@@ -103,7 +103,12 @@ export async function forumRoutes(
         response: { 200: CategorySchema, ...errors(401, 403, 404, 422) },
       },
     },
-    async (req) => forum.updateCategory(req.actor, req.params.id, req.body),
+    async (req) => {
+      const category = await forum.updateCategory(req.actor, req.params.id, req.body);
+      // Who may see it may have changed: open live sockets are checked now rather than at the next round.
+      void app.liveRecheck().catch((err: unknown) => req.log.warn({ err }, 'live recheck failed'));
+      return category;
+    },
   );
 
   app.get(

@@ -1,5 +1,6 @@
 import type {} from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
+import type { Actor } from '../../access/access.ts';
 import type { WebSocket } from 'ws';
 import { frame, type LiveEvent, type LiveHub, type LiveSubscriber } from './hub.ts';
 import type { LiveTopics } from './topics.ts';
@@ -13,6 +14,26 @@ export interface LiveOptions {
   maxBufferedBytes: number;
   /** Open sockets allowed on this node, from one address, and for one signed-in member. */
   caps: { total: number; perAddress: number; perMember: number };
+  /** How often the node checks that each socket may still follow its topics (rights change); 0: never. */
+  recheckMs?: number;
+  /** Receives the check, for whoever wants to run it now (the app, as `app.liveRecheck()`). */
+  control?: LiveControl;
+}
+
+/** Handles on the live routes, filled in when they are registered. */
+export interface LiveControl {
+  recheck(): Promise<void>;
+}
+
+/** One open socket as the node keeps it. */
+interface Entry {
+  socket: WebSocket;
+  alive: boolean;
+  actor: Actor | null;
+  /** Topics as asked → internal topic. */
+  topics: Map<string, string>;
+  /** Stops following topics the actor may no longer see, and tells the client. */
+  revoke(asked: string[]): void;
 }
 
 /** The close code for a socket refused by a cap: RFC 6455's "Try Again Later". */
@@ -28,13 +49,13 @@ const MAX_TOPICS = 50;
  *   it saw, to catch up), `{ "type": "unsubscribe", "topics": [...] }`
  * - server: `{ "type": "ready", "last" }`, `{ "type": "subscribed", "topics", "denied": [{ topic, code }] }`,
  *   `{ "type": "event", "id", "topic", "event", "data", "at" }`, `{ "type": "reset" }` (too much was missed:
- *   reload), `{ "type": "error", "code" }`.
+ *   reload), `{ "type": "revoked", "topics" }` (no longer allowed: a category made private…), `{ "type": "error", "code" }`.
  */
 export async function liveRoutes(
   app: FastifyInstance,
-  { hub, topics: access, heartbeatMs, maxBufferedBytes, caps }: LiveOptions,
+  { hub, topics: access, heartbeatMs, maxBufferedBytes, caps, recheckMs = 30_000, control }: LiveOptions,
 ) {
-  const sockets = new Set<{ socket: WebSocket; alive: boolean }>();
+  const sockets = new Set<Entry>();
   const perAddress = new Counter();
   const perMember = new Counter();
   const heartbeat = setInterval(() => {
@@ -48,8 +69,25 @@ export async function liveRoutes(
     }
   }, heartbeatMs);
   heartbeat.unref();
+  // Rights change while sockets stay open (a category made private, a thread moved or hidden): every topic the
+  // node follows is checked again, in two statements, and sockets stop receiving what their reader may no longer
+  // see (`{ "type": "revoked", "topics" }`).
+  const recheck = async () => {
+    const followed = new Set<string>();
+    for (const entry of sockets) for (const internal of entry.topics.values()) followed.add(internal);
+    if (followed.size === 0) return;
+    const allowed = await access.recheck(followed);
+    for (const entry of sockets) {
+      const lost = [...entry.topics].filter(([, internal]) => !allowed(entry.actor, internal)).map(([asked]) => asked);
+      if (lost.length) entry.revoke(lost);
+    }
+  };
+  const rechecking = recheckMs > 0 ? setInterval(() => void recheck().catch(() => {}), recheckMs) : undefined;
+  rechecking?.unref();
+  if (control) control.recheck = recheck;
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);
+    clearInterval(rechecking);
     for (const { socket } of sockets) socket.close(1001, 'server stopping');
   });
 
@@ -68,11 +106,24 @@ export async function liveRoutes(
       socket.close(CLOSE_TRY_LATER, refusal);
       return;
     }
-    const entry = { socket, alive: true };
+    const topics = new Map<string, string>(); // as asked → internal
+    const entry: Entry = {
+      socket,
+      alive: true,
+      actor,
+      topics,
+      revoke(asked) {
+        for (const t of asked) {
+          const internal = topics.get(t);
+          if (internal) hub.unsubscribe(internal, subscriber);
+          topics.delete(t);
+        }
+        reply({ type: 'revoked', topics: asked });
+      },
+    };
     sockets.add(entry);
     perAddress.add(req.ip);
     if (actor) perMember.add(String(actor.id));
-    const topics = new Map<string, string>(); // as asked → internal
     let replaying: LiveEvent[] | null = null;
 
     const send = (json: string) => {

@@ -138,7 +138,12 @@ export async function sanctionsRoutes(
         },
       },
     },
-    async (req) => sanctions.move(req.actor, req.params.id, req.body),
+    async (req) => {
+      const moved = await sanctions.move(req.actor, req.params.id, req.body);
+      // Moved into a category some followers may not see: open live sockets are checked now.
+      void app.liveRecheck().catch((err: unknown) => req.log.warn({ err }, 'live recheck failed'));
+      return moved;
+    },
   );
 
   app.post(

@@ -73,6 +73,10 @@ class Live {
         // The server names a member's own topic by id; pages follow it as `me`.
         const topic = message.topic!.startsWith('member:') ? 'me' : message.topic!;
         for (const h of this.handlers.get(topic) ?? []) h(message as LiveMessage); // as the catalogue says the server sends
+      } else if (message.type === 'revoked') {
+        // No longer allowed (a category made private, a thread moved): the page reloads and learns it is gone.
+        for (const topic of (message as { topics?: string[] }).topics ?? [])
+          for (const h of this.handlers.get(topic) ?? []) h({ event: 'reset' });
       } else if (message.type === 'reset') {
         for (const set of this.handlers.values()) for (const h of set) h({ event: 'reset' });
       }
