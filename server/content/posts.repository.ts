@@ -2,7 +2,7 @@ import { type Insertable, sql, type Updateable } from 'kysely';
 import { LISTED_THREAD_STATE } from '../access/visibility.ts';
 import type { Executor } from '../db/kysely.ts';
 import type { BadgeTier, PostsTable, ReactionKind, SeeLevel } from '../db/types.ts';
-import { inSeenCategory } from './seen.ts';
+import { inSeenCategory, inUnseenCategory, seesEveryLevel } from './seen.ts';
 
 export interface PostPageOptions {
   threadId: number;
@@ -134,6 +134,23 @@ export class PostsRepository {
       .orderBy('posts.id', 'desc')
       .limit(limit)
       .execute();
+  }
+
+  /**
+   * How many of the author's published posts lie in categories the viewer may not see: what their post count,
+   * kept for everyone, must lose for this viewer. No query for a viewer who sees every category.
+   */
+  async countByAuthorUnseen(authorId: number, seeLevels: readonly SeeLevel[]): Promise<number> {
+    if (seesEveryLevel(seeLevels)) return 0;
+    const row = await this.db
+      .selectFrom('posts')
+      .innerJoin('threads', 'threads.id', 'posts.thread_id')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('posts.author_id', '=', authorId)
+      .where('posts.state', '=', 'published')
+      .where(inUnseenCategory('threads.category_id', seeLevels))
+      .executeTakeFirstOrThrow();
+    return row.n;
   }
 
   update(

@@ -36,9 +36,14 @@ export class MembersService {
   async profile(username: string, viewer: Viewer) {
     const member = await this.members.getByUsername(username);
     if (!member) throw new NotFoundError('member.not_found', 'No such member.');
-    const posts = await this.posts.listByAuthor(member.id, 10, seeLevelsOf(viewer));
+    const seeLevels = seeLevelsOf(viewer);
+    const [posts, unseen] = await Promise.all([
+      this.posts.listByAuthor(member.id, 10, seeLevels),
+      this.posts.countByAuthorUnseen(member.id, seeLevels),
+    ]);
     return {
-      member: toPublicMember(member),
+      // The count kept on the member covers every category: a viewer is not told of posts they may not see.
+      member: toPublicMember({ ...member, post_count: Math.max(0, member.post_count - unseen) }),
       recentPosts: posts.map((p) => ({
         id: p.id,
         number: p.number,

@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { authorize } from '../../access/access.ts';
+import { seeLevelsOf } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
 import { UnprocessableError } from '../../lib/errors.ts';
 import { DateTime, errors, Id } from '../../http/schemas.ts';
@@ -74,8 +75,8 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
     async (req) => {
       const actor = authorize(req.actor, 'post.reply');
       const [rows, unread] = await Promise.all([
-        repo.list(actor.id, PAGE + 1, req.query.before),
-        repo.unread(actor.id),
+        repo.list(actor.id, seeLevelsOf(actor), PAGE + 1, req.query.before),
+        repo.unread(actor.id, seeLevelsOf(actor)),
       ]);
       const page = rows.slice(0, PAGE);
       return {
@@ -103,7 +104,10 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
         response: { 200: Unread, ...errors(401) },
       },
     },
-    async (req) => ({ unread: await repo.unseen(authorize(req.actor, 'post.reply').id) }),
+    async (req) => {
+      const actor = authorize(req.actor, 'post.reply');
+      return { unread: await repo.unseen(actor.id, seeLevelsOf(actor)) };
+    },
   );
 
   app.post(
@@ -119,7 +123,7 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
     async (req) => {
       const actor = authorize(req.actor, 'post.reply');
       await repo.markSeen(actor.id);
-      return { unread: await repo.unseen(actor.id) };
+      return { unread: await repo.unseen(actor.id, seeLevelsOf(actor)) };
     },
   );
 
@@ -137,7 +141,7 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
     async (req) => {
       const actor = authorize(req.actor, 'post.reply');
       await repo.markRead(actor.id, req.body.ids);
-      return { unread: await repo.unseen(actor.id) };
+      return { unread: await repo.unseen(actor.id, seeLevelsOf(actor)) };
     },
   );
 

@@ -1,5 +1,5 @@
 import { type Actor, assertMayWrite, authorize, authorizeOwned, can } from '../../access/access.ts';
-import { canSeeThread } from '../../access/visibility.ts';
+import { canSeeThread, seeLevelsOf, type Viewer } from '../../access/visibility.ts';
 import { ThreadsRepository } from '../../content/index.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
@@ -42,12 +42,16 @@ export class TagsService {
     return tag;
   }
 
-  async list() {
-    return { tags: (await this.tags.list(500)).map(toTag) };
+  /** Every tag the viewer may know of, counting the threads they may see (issue 18). */
+  async list(viewer: Viewer) {
+    return { tags: (await this.tags.list(500, seeLevelsOf(viewer))).map(toTag) };
   }
 
-  async get(name: string) {
-    return toTag(await this.existing(name));
+  /** One tag, as `list` shows it: a tag only restricted threads carry does not exist for who may not see them. */
+  async get(name: string, viewer: Viewer) {
+    const tag = await this.tags.getSeen(normaliseTag(name), seeLevelsOf(viewer));
+    if (!tag) throw new NotFoundError('tag.not_found', 'No such tag.');
+    return toTag(tag);
   }
 
   forThread(threadId: number) {
@@ -63,7 +67,7 @@ export class TagsService {
     const name = normaliseTag(input.name);
     if (await this.tags.getByName(name)) throw new ConflictError('tag.exists', 'This tag exists already.');
     await this.tags.create(name, input.description?.trim() ?? '', actor.id);
-    return this.get(name);
+    return this.get(name, actor);
   }
 
   /** Puts exactly these tags on a thread; a missing tag is created when the actor may create tags. */
@@ -118,7 +122,7 @@ export class TagsService {
       });
     });
     this.visitors.forget();
-    return this.get(newName);
+    return this.get(newName, actor);
   }
 
   async merge(actorOrNull: Actor | null, name: string, into: string) {
@@ -134,7 +138,7 @@ export class TagsService {
       await this.audit(trx, actor, 'tag.merged', String(target.id), { from: source.name, into: target.name });
     });
     this.visitors.forget();
-    return this.get(target.name);
+    return this.get(target.name, actor);
   }
 
   async delete(actorOrNull: Actor | null, name: string) {
