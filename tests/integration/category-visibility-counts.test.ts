@@ -51,17 +51,24 @@ beforeAll(async () => {
     const res = await t.api('PUT', `/api/threads/${threadId}/tags`, { as: viewers.staff, body: { tags } });
     expect(res.statusCode).toBe(200);
   };
+  const like = async (postId: number, by: Member) => {
+    const res = await t.api('POST', `/api/posts/${postId}/reactions/like`, { as: by });
+    expect(res.statusCode).toBe(200);
+  };
   const mention = `@${viewers.tl0.username}`;
   const pub = await createThread(t.db, author, parent.id, { title: 'Un sujet public', body: `Pour ${mention}.` });
   publicThreadId = pub.thread.id;
+  await like(pub.post.id, replier);
   await tag(pub.thread.id, ['partage']);
   for (const i of [1, 2]) {
-    const { thread } = await createThread(t.db, author, secretId, {
+    const { thread, post } = await createThread(t.db, author, secretId, {
       title: `Un sujet bientôt secret ${i}`,
       body: `Pour ${mention}, numéro ${i}.`,
     });
     secretThreadIds.push(thread.id);
-    await createReply(t.db, replier, thread.id, `Une réponse pour ${mention}.`);
+    const reply = await createReply(t.db, replier, thread.id, `Une réponse pour ${mention}.`);
+    await like(post.id, replier);
+    await like(reply.id, author);
     await tag(thread.id, i === 1 ? ['partage', 'projet-confidentiel'] : ['partage']);
   }
   const closed = await t.api('PATCH', `/api/categories/${secretId}`, {
@@ -148,5 +155,40 @@ describe('notifications of a thread whose category became hidden', () => {
         body: { seeLevel: 'staff', startLevel: 'staff', replyLevel: 'staff' },
       });
     }
+  });
+});
+
+describe('the leaderboard', () => {
+  const points = async (who: Who, query = '') => {
+    const leaders = (await json(who, `/api/leaderboard?period=all${query}`)).leaders as {
+      id: number;
+      points: number;
+    }[];
+    return Object.fromEntries(leaders.map((l) => [l.id, l.points]));
+  };
+
+  it('ranks by the points earned where the viewer may see', async () => {
+    // The replier's points all come from the two hidden threads (the likes on their replies there); the
+    // author's from one like on the public thread and two on the hidden ones.
+    const staff = await points('staff');
+    expect(staff[replier.id]).toBeGreaterThan(0);
+    expect(staff[author.id]).toBeGreaterThan(0);
+    for (const who of ['visitor', 'tl0'] as const) {
+      const seen = await points(who);
+      expect({ who, replier: seen[replier.id] }).toEqual({ who, replier: undefined });
+      // The author keeps the points of the public thread only.
+      expect({ who, fewer: seen[author.id]! < staff[author.id]! }).toEqual({ who, fewer: true });
+    }
+  });
+
+  it('of a category the viewer may not see answers 404, as a category that does not exist', async () => {
+    for (const who of WHO) {
+      const res = await t.api('GET', `/api/leaderboard?category=${secretId}`, as(who));
+      expect({ who, status: res.statusCode }).toEqual({ who, status: who === 'staff' ? 200 : 404 });
+      if (who === 'staff') expect(res.json().leaders.length).toBeGreaterThan(0);
+    }
+    const missing = await t.api('GET', '/api/leaderboard?category=999999', as('staff'));
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('category.not_found');
   });
 });

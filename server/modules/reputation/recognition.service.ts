@@ -1,10 +1,10 @@
 import { type Actor, authorize } from '../../access/access.ts';
-import { canSeeThread, type Viewer } from '../../access/visibility.ts';
+import { canSeeCategory, canSeeThread, seeLevelsOf, type Viewer } from '../../access/visibility.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
 import type { BadgeTier } from '../../db/types.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
-import { MembersRepository, PostsRepository, ThreadsRepository } from '../../content/index.ts';
+import { CategoriesRepository, MembersRepository, PostsRepository, ThreadsRepository } from '../../content/index.ts';
 import { NotificationsRepository } from '../notifications/index.ts';
 import { BUILTIN_BADGES, type Stat, STATS } from './badges.ts';
 import { BadgesRepository, ReputationRepository } from './reputation.repository.ts';
@@ -22,6 +22,7 @@ function repositories(db: Executor) {
     badges: new BadgesRepository(db),
     members: new MembersRepository(db),
     threads: new ThreadsRepository(db),
+    categories: new CategoriesRepository(db),
     posts: new PostsRepository(db),
     notifications: new NotificationsRepository(db),
     audit: new AuditRepository(db),
@@ -250,7 +251,20 @@ export class RecognitionService {
     });
   }
 
-  async leaderboard(options: { period: 'week' | 'month' | 'all'; categoryId?: number; limit?: number }) {
+  /**
+   * The ranking as this viewer may see it: points earned in categories they may not see do not count, and the
+   * ranking of such a category answers 404 like one that does not exist.
+   */
+  async leaderboard(
+    viewer: Viewer,
+    options: { period: 'week' | 'month' | 'all'; categoryId?: number; limit?: number },
+  ) {
+    if (options.categoryId !== undefined) {
+      const category = await this.read.categories.getSettings(options.categoryId);
+      if (!category || !canSeeCategory(viewer, category)) {
+        throw new NotFoundError('category.not_found', 'No such category.');
+      }
+    }
     const since =
       options.period === 'week'
         ? new Date(Date.now() - 7 * DAY)
@@ -261,6 +275,7 @@ export class RecognitionService {
       since,
       categoryId: options.categoryId,
       limit: options.limit ?? 20,
+      seeLevels: seeLevelsOf(viewer),
     });
     return rows.map((r, i) => ({
       rank: i + 1,
