@@ -192,3 +192,27 @@ describe('the leaderboard', () => {
     expect(missing.json().error.code).toBe('category.not_found');
   });
 });
+
+describe("a member's trust progress", () => {
+  it('counts their approved posts as their profile does for the viewer', async () => {
+    const approved = async (who: Who) => {
+      const rep = await json(who, `/api/members/${author.username}/reputation`);
+      return (rep.trust.next.requirements as { key: string; current: number }[]).find((r) => r.key === 'approvedPosts')!
+        .current;
+    };
+    const staff = await approved('staff');
+    for (const who of ['visitor', 'tl0'] as const) {
+      const shown = (await json(who, `/api/members/${author.username}`)).member.postCount;
+      expect({ who, approved: await approved(who) }).toEqual({ who, approved: shown });
+      expect({ who, approved: await approved(who) }).toEqual({ who, approved: staff - 2 });
+    }
+  });
+});
+
+describe('their own profile', () => {
+  it("keeps a member's real post count, for themselves, where they may no longer see", async () => {
+    const own = (await t.api('GET', `/api/members/${author.username}`, { as: author })).json().member.postCount;
+    expect(own).toBe((await json('staff', `/api/members/${author.username}`)).member.postCount);
+    expect(own).toBe((await json('visitor', `/api/members/${author.username}`)).member.postCount + 2);
+  });
+});

@@ -1,5 +1,5 @@
 import { type Actor, authorize, requireActor } from '../../access/access.ts';
-import { seeLevelsOf, type Viewer } from '../../access/visibility.ts';
+import { canSeeMemberPrivate, seeLevelsOf, type Viewer } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
 import type { Role } from '../../db/types.ts';
 import { NotFoundError, UnprocessableError } from '../../lib/errors.ts';
@@ -39,10 +39,11 @@ export class MembersService {
     const seeLevels = seeLevelsOf(viewer);
     const [posts, unseen] = await Promise.all([
       this.posts.listByAuthor(member.id, 10, seeLevels),
-      this.posts.countByAuthorUnseen(member.id, seeLevels),
+      canSeeMemberPrivate(viewer, member.id) ? 0 : this.posts.countByAuthorUnseen(member.id, seeLevels),
     ]);
     return {
-      // The count kept on the member covers every category: a viewer is not told of posts they may not see.
+      // The count kept on the member covers every category: others are not told of posts they may not see
+      // (the member and staff who manage members get the real figure, as their trust progress does).
       member: toPublicMember({ ...member, post_count: Math.max(0, member.post_count - unseen) }),
       recentPosts: posts.map((p) => ({
         id: p.id,

@@ -1,5 +1,11 @@
 import { type Actor, authorize } from '../../access/access.ts';
-import { canSeeCategory, canSeeThread, seeLevelsOf, type Viewer } from '../../access/visibility.ts';
+import {
+  canSeeCategory,
+  canSeeMemberPrivate,
+  canSeeThread,
+  seeLevelsOf,
+  type Viewer,
+} from '../../access/visibility.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
 import type { BadgeTier } from '../../db/types.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
@@ -80,17 +86,25 @@ export class RecognitionService {
     const member = await this.read.members.getByUsername(username);
     if (!member) throw new NotFoundError('member.not_found', 'No such member.');
     const limit = options.limit ?? 30;
-    const [figures, settings, badges, ledger] = await Promise.all([
+    const [figures, settings, badges, ledger, unseenPosts] = await Promise.all([
       trustFigures(this.db, member.id),
       this.settings.get(),
       this.read.badges.ofMember(member.id),
       this.read.ledger.ledger(member.id, options.before, limit + 1),
+      // Others see the post count their profile shows them (issue 18); the member and staff the real one.
+      canSeeMemberPrivate(viewer, member.id) ? 0 : this.read.posts.countByAuthorUnseen(member.id, seeLevelsOf(viewer)),
     ]);
     const assessment = assessTrust(figures!.figures, settings);
+    const next = assessment.next && {
+      ...assessment.next,
+      requirements: assessment.next.requirements.map((r) =>
+        r.key === 'approvedPosts' ? { ...r, current: Math.max(0, r.current - unseenPosts) } : r,
+      ),
+    };
     const page = ledger.slice(0, limit);
     return {
       reputation: member.reputation,
-      trust: { level: member.trust_level, next: assessment.next, cappedBy: assessment.cappedBy },
+      trust: { level: member.trust_level, next, cappedBy: assessment.cappedBy },
       badges: badges.map((b) => ({
         key: b.key,
         tier: b.tier,
