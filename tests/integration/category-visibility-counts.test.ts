@@ -216,3 +216,16 @@ describe('their own profile', () => {
     expect(own).toBe((await json('visitor', `/api/members/${author.username}`)).member.postCount + 2);
   });
 });
+
+describe('the community health dashboard', () => {
+  it('is for community managers only, who see every category: its figures count the hidden threads', async () => {
+    for (const who of ['tl0', 'staff'] as const) {
+      expect((await t.api('GET', '/api/community/health', as(who))).statusCode).toBe(403);
+    }
+    expect((await t.api('GET', '/api/community/health')).statusCode).toBe(401);
+    const res = await t.api('GET', '/api/community/health', { as: manager });
+    expect(res.statusCode).toBe(200);
+    const threads = (res.json().daily as { threads: number }[]).reduce((sum, d) => sum + d.threads, 0);
+    expect(threads).toBe(1 + secretThreadIds.length);
+  });
+});

@@ -1,5 +1,5 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
-import { inUnseenCategory } from '../../content/index.ts';
+import { inUnseenCategory, seesEveryLevel } from '../../content/index.ts';
 import type { Executor } from '../../db/kysely.ts';
 import type { SeeLevel } from '../../db/types.ts';
 
@@ -32,6 +32,7 @@ export const ALWAYS_EMAILED = ['moderation', 'sanction'] as const;
  * uncounted, and comes back if the category opens again. Staff, who see every category, get no filter.
  */
 function aboutSeenThread(seeLevels: readonly SeeLevel[]): Expression<SqlBool> {
+  if (seesEveryLevel(seeLevels)) return sql<SqlBool>`true`;
   return sql<SqlBool>`NOT EXISTS (SELECT 1 FROM threads hidden
      WHERE hidden.id = (notifications.data->>'threadId')::int
        AND ${inUnseenCategory('hidden.category_id', seeLevels)})`;
