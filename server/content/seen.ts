@@ -17,13 +17,16 @@ export function inSeenCategory(categoryColumn: string, seeLevels: readonly SeeLe
 }
 
 /**
- * The other half: the row's category is one the viewer may NOT see (false for a viewer who sees every level).
- * Counts kept for everyone (a member's posts, a tag's threads) subtract what falls here: restricted categories are
- * few and small, so this is cheaper than recounting what the viewer sees.
+ * The other half: the row's category is one the viewer may NOT see, given as their ids
+ * (`CategoriesRepository.idsNotSeenAt`; none for a viewer who sees every category: false, no filter). Counts kept
+ * for everyone (a member's posts, a tag's threads) subtract what falls here: restricted categories are few and
+ * small, so this is cheaper than recounting what the viewer sees. The ids go in as a literal array so that the
+ * planner estimates by its statistics of each id (an index scan of a small category) where a sub-select on the
+ * categories table left it guessing half of the threads (a sequential scan: 3 to 10 times slower on 20,000).
  */
-export function inUnseenCategory(categoryColumn: string, seeLevels: readonly SeeLevel[]): Expression<SqlBool> {
-  if (seesEveryLevel(seeLevels)) return sql<SqlBool>`false`;
-  return sql<SqlBool>`${sql.ref(categoryColumn)} IN (SELECT c.id FROM categories c WHERE NOT (c.see_level = ANY(${[...seeLevels]}::text[])))`;
+export function inHiddenCategory(categoryColumn: string, hiddenCategoryIds: readonly number[]): Expression<SqlBool> {
+  if (hiddenCategoryIds.length === 0) return sql<SqlBool>`false`;
+  return sql<SqlBool>`${sql.ref(categoryColumn)} = ANY(${[...hiddenCategoryIds]}::int[])`;
 }
 
 /** The see level of a thread's category, as a column of a query on `threads` (a primary-key read). */

@@ -5,7 +5,7 @@ import type { Role } from '../../db/types.ts';
 import { NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { assertStorableText } from '../../lib/text.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
-import { MembersRepository, PostsRepository } from '../../content/index.ts';
+import { CategoriesRepository, MembersRepository, PostsRepository } from '../../content/index.ts';
 import { toMe, toPublicMember } from './members.mappers.ts';
 import { checkedWebsite, cleanDisplayName, displayNameSkeleton, isStaffTitle } from './members.rules.ts';
 import type { UpdateMeBody } from './members.schemas.ts';
@@ -27,10 +27,12 @@ function excerpt(html: string, max = 180): string {
 export class MembersService {
   private readonly members: MembersRepository;
   private readonly posts: PostsRepository;
+  private readonly categories: CategoriesRepository;
 
   constructor(private readonly db: Db) {
     this.members = new MembersRepository(db);
     this.posts = new PostsRepository(db);
+    this.categories = new CategoriesRepository(db);
   }
 
   async profile(username: string, viewer: Viewer) {
@@ -39,7 +41,9 @@ export class MembersService {
     const seeLevels = seeLevelsOf(viewer);
     const [posts, unseen] = await Promise.all([
       this.posts.listByAuthor(member.id, 10, seeLevels),
-      canSeeMemberPrivate(viewer, member.id) ? 0 : this.posts.countByAuthorUnseen(member.id, seeLevels),
+      canSeeMemberPrivate(viewer, member.id)
+        ? 0
+        : this.categories.idsNotSeenAt(seeLevels).then((ids) => this.posts.countByAuthorIn(member.id, ids)),
     ]);
     return {
       // The count kept on the member covers every category: others are not told of posts they may not see

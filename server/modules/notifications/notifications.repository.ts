@@ -1,7 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
-import { inUnseenCategory, seesEveryLevel } from '../../content/index.ts';
+import { inHiddenCategory } from '../../content/index.ts';
 import type { Executor } from '../../db/kysely.ts';
-import type { SeeLevel } from '../../db/types.ts';
 
 /** Kinds a member may turn off; moderation decisions and sanctions always reach them. */
 export const MUTABLE_KINDS = [
@@ -31,11 +30,11 @@ export const ALWAYS_EMAILED = ['moderation', 'sanction'] as const;
  * private after they were told, or a thread moved into one): such a notification is kept, unshown and
  * uncounted, and comes back if the category opens again. Staff, who see every category, get no filter.
  */
-function aboutSeenThread(seeLevels: readonly SeeLevel[]): Expression<SqlBool> {
-  if (seesEveryLevel(seeLevels)) return sql<SqlBool>`true`;
+function aboutSeenThread(hiddenCategoryIds: readonly number[]): Expression<SqlBool> {
+  if (hiddenCategoryIds.length === 0) return sql<SqlBool>`true`;
   return sql<SqlBool>`NOT EXISTS (SELECT 1 FROM threads hidden
      WHERE hidden.id = (notifications.data->>'threadId')::int
-       AND ${inUnseenCategory('hidden.category_id', seeLevels)})`;
+       AND ${inHiddenCategory('hidden.category_id', hiddenCategoryIds)})`;
 }
 
 export class NotificationsRepository {
@@ -111,18 +110,18 @@ export class NotificationsRepository {
     };
   }
 
-  list(memberId: number, seeLevels: readonly SeeLevel[], limit: number, before?: number) {
+  list(memberId: number, hiddenCategoryIds: readonly number[], limit: number, before?: number) {
     let q = this.db
       .selectFrom('notifications')
       .selectAll()
       .where('member_id', '=', memberId)
-      .where(aboutSeenThread(seeLevels));
+      .where(aboutSeenThread(hiddenCategoryIds));
     if (before !== undefined) q = q.where('id', '<', before);
     return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   }
 
   /** What the bell counts: unread notifications that arrived since the member last opened it. */
-  async unseen(memberId: number, seeLevels: readonly SeeLevel[]): Promise<number> {
+  async unseen(memberId: number, hiddenCategoryIds: readonly number[]): Promise<number> {
     const row = await this.db
       .selectFrom('notifications')
       .innerJoin('members', 'members.id', 'notifications.member_id')
@@ -130,7 +129,7 @@ export class NotificationsRepository {
       .where('notifications.member_id', '=', memberId)
       .where('notifications.read_at', 'is', null)
       .whereRef('notifications.id', '>', 'members.seen_notification_id')
-      .where(aboutSeenThread(seeLevels))
+      .where(aboutSeenThread(hiddenCategoryIds))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
@@ -143,13 +142,13 @@ export class NotificationsRepository {
        WHERE id = ${memberId}`.execute(this.db);
   }
 
-  async unread(memberId: number, seeLevels: readonly SeeLevel[]): Promise<number> {
+  async unread(memberId: number, hiddenCategoryIds: readonly number[]): Promise<number> {
     const row = await this.db
       .selectFrom('notifications')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('member_id', '=', memberId)
       .where('read_at', 'is', null)
-      .where(aboutSeenThread(seeLevels))
+      .where(aboutSeenThread(hiddenCategoryIds))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }

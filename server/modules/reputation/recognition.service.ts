@@ -92,7 +92,11 @@ export class RecognitionService {
       this.read.badges.ofMember(member.id),
       this.read.ledger.ledger(member.id, options.before, limit + 1),
       // Others see the post count their profile shows them (issue 18); the member and staff the real one.
-      canSeeMemberPrivate(viewer, member.id) ? 0 : this.read.posts.countByAuthorUnseen(member.id, seeLevelsOf(viewer)),
+      canSeeMemberPrivate(viewer, member.id)
+        ? 0
+        : this.read.categories
+            .idsNotSeenAt(seeLevelsOf(viewer))
+            .then((ids) => this.read.posts.countByAuthorIn(member.id, ids)),
     ]);
     const assessment = assessTrust(figures!.figures, settings);
     const next = assessment.next && {
@@ -289,7 +293,7 @@ export class RecognitionService {
       since,
       categoryId: options.categoryId,
       limit: options.limit ?? 20,
-      seeLevels: seeLevelsOf(viewer),
+      hiddenCategoryIds: await this.read.categories.idsNotSeenAt(seeLevelsOf(viewer)),
     });
     return rows.map((r, i) => ({
       rank: i + 1,

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
-import { inUnseenCategory, threadSeeLevel } from '../../content/index.ts';
+import { inHiddenCategory, threadSeeLevel } from '../../content/index.ts';
 import type { Executor } from '../../db/kysely.ts';
-import type { SeeLevel } from '../../db/types.ts';
 import { type Stat, STATS } from './badges.ts';
 import { leaderboardRole } from '../site/index.ts';
 
@@ -189,7 +188,7 @@ export class ReputationRepository {
    * see (by the event's category, and by its thread's category now, should the thread have moved since): a
    * ranking must not tell who is busy where the viewer may not look.
    */
-  leaderboard(options: { since?: Date; categoryId?: number; limit: number; seeLevels: readonly SeeLevel[] }) {
+  leaderboard(options: { since?: Date; categoryId?: number; limit: number; hiddenCategoryIds: readonly number[] }) {
     return this.db
       .selectFrom('reputation_events as e')
       .innerJoin('members as m', 'm.id', 'e.member_id')
@@ -203,10 +202,10 @@ export class ReputationRepository {
       ])
       .$if(options.since !== undefined, (q) => q.where('e.created_at', '>=', options.since!))
       .$if(options.categoryId !== undefined, (q) => q.where('e.category_id', '=', options.categoryId!))
-      .where(sql<boolean>`NOT coalesce(${inUnseenCategory('e.category_id', options.seeLevels)}, false)`)
+      .where(sql<boolean>`NOT coalesce(${inHiddenCategory('e.category_id', options.hiddenCategoryIds)}, false)`)
       .where(
         sql<boolean>`NOT coalesce(e.thread_id IN (SELECT t.id FROM threads t
-                       WHERE ${inUnseenCategory('t.category_id', options.seeLevels)}), false)`,
+                       WHERE ${inHiddenCategory('t.category_id', options.hiddenCategoryIds)}), false)`,
       )
       .where('m.banned_at', 'is', null)
       .where(leaderboardRole('m.role'))

@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import { LISTED_THREAD_STATE } from '../../access/visibility.ts';
-import { inUnseenCategory } from '../../content/index.ts';
+import { inHiddenCategory } from '../../content/index.ts';
 import type { Executor } from '../../db/kysely.ts';
-import type { SeeLevel } from '../../db/types.ts';
 
 export class TagsRepository {
   constructor(private readonly db: Executor) {}
@@ -10,10 +9,10 @@ export class TagsRepository {
   /**
    * Tags as a viewer sees them: `thread_count` (kept for everyone) less the published threads in categories the
    * viewer may not see, and without the tags that only such threads carry (their very name may tell). The
-   * threads subtracted are counted from the restricted categories' side, a few rows, not per tag; for a viewer
-   * who sees every category that side is empty.
+   * threads subtracted are counted from the restricted categories' side (`hiddenCategoryIds`, from
+   * `idsNotSeenAt`), a few rows, not per tag; for a viewer who sees every category that side is empty.
    */
-  private seenBy(seeLevels: readonly SeeLevel[]) {
+  private seenBy(hiddenCategoryIds: readonly number[]) {
     return this.db
       .with('hidden', (db) =>
         db
@@ -21,7 +20,7 @@ export class TagsRepository {
           .innerJoin('thread_tags as tt', 'tt.thread_id', 't.id')
           .select(['tt.tag_id', sql<number>`count(*)::int`.as('n')])
           .where('t.state', '=', LISTED_THREAD_STATE)
-          .where(inUnseenCategory('t.category_id', seeLevels))
+          .where(inHiddenCategory('t.category_id', hiddenCategoryIds))
           .groupBy('tt.tag_id'),
       )
       .selectFrom('tags')
@@ -35,8 +34,8 @@ export class TagsRepository {
       .where(sql<boolean>`(hidden.n IS NULL OR tags.thread_count > hidden.n)`);
   }
 
-  list(limit: number, seeLevels: readonly SeeLevel[]) {
-    return this.seenBy(seeLevels)
+  list(limit: number, hiddenCategoryIds: readonly number[]) {
+    return this.seenBy(hiddenCategoryIds)
       .orderBy(sql`greatest(tags.thread_count - coalesce(hidden.n, 0), 0)`, 'desc')
       .orderBy('tags.name')
       .limit(limit)
@@ -44,8 +43,8 @@ export class TagsRepository {
   }
 
   /** One tag as the viewer sees it (`seenBy`): none when only threads they may not see carry it. */
-  getSeen(name: string, seeLevels: readonly SeeLevel[]) {
-    return this.seenBy(seeLevels).where('tags.name', '=', name).executeTakeFirst();
+  getSeen(name: string, hiddenCategoryIds: readonly number[]) {
+    return this.seenBy(hiddenCategoryIds).where('tags.name', '=', name).executeTakeFirst();
   }
 
   getByName(name: string) {

@@ -1,6 +1,6 @@
 import { type Actor, assertMayWrite, authorize, authorizeOwned, can } from '../../access/access.ts';
 import { canSeeThread, seeLevelsOf, type Viewer } from '../../access/visibility.ts';
-import { ThreadsRepository } from '../../content/index.ts';
+import { CategoriesRepository, ThreadsRepository } from '../../content/index.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
@@ -22,6 +22,7 @@ const toTag = (row: { name: string; description: string; thread_count: number })
 export class TagsService {
   private readonly tags: TagsRepository;
   private readonly threads: ThreadsRepository;
+  private readonly categories: CategoriesRepository;
 
   constructor(
     private readonly db: Db,
@@ -30,6 +31,11 @@ export class TagsService {
   ) {
     this.tags = new TagsRepository(db);
     this.threads = new ThreadsRepository(db);
+    this.categories = new CategoriesRepository(db);
+  }
+
+  private hidden(viewer: Viewer) {
+    return this.categories.idsNotSeenAt(seeLevelsOf(viewer));
   }
 
   private async mayCreate(actor: Actor): Promise<boolean> {
@@ -44,12 +50,12 @@ export class TagsService {
 
   /** Every tag the viewer may know of, counting the threads they may see (issue 18). */
   async list(viewer: Viewer) {
-    return { tags: (await this.tags.list(500, seeLevelsOf(viewer))).map(toTag) };
+    return { tags: (await this.tags.list(500, await this.hidden(viewer))).map(toTag) };
   }
 
   /** One tag, as `list` shows it: a tag only restricted threads carry does not exist for who may not see them. */
   async get(name: string, viewer: Viewer) {
-    const tag = await this.tags.getSeen(normaliseTag(name), seeLevelsOf(viewer));
+    const tag = await this.tags.getSeen(normaliseTag(name), await this.hidden(viewer));
     if (!tag) throw new NotFoundError('tag.not_found', 'No such tag.');
     return toTag(tag);
   }
