@@ -158,9 +158,13 @@ export async function cpuTimes(db: Db, pids: Record<string, number>): Promise<Re
     try {
       const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return { ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * tick };
+      return {
+        ppid: Number(fields[1]),
+        ms: (Number(fields[11]) + Number(fields[12])) * tick,
+        sys: Number(fields[12]) * tick,
+      };
     } catch {
-      return { ppid: 0, ms: 0 };
+      return { ppid: 0, ms: 0, sys: 0 };
     }
   };
   const backend = (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(db)).rows[0]!.pid;
@@ -170,6 +174,11 @@ export async function cpuTimes(db: Db, pids: Record<string, number>): Promise<Re
     const { ppid, ms } = await read(pid);
     if (ppid === postmaster) out.postgres! += ms;
   }
-  for (const [name, pid] of Object.entries(pids)) out[name] = (await read(String(pid))).ms;
+  // `name` is user + system time; `name:sys` the system (kernel) part alone: sockets, pipes, the page cache.
+  for (const [name, pid] of Object.entries(pids)) {
+    const { ms, sys } = await read(String(pid));
+    out[name] = ms;
+    out[`${name}:sys`] = sys;
+  }
   return out;
 }

@@ -93,21 +93,41 @@ export class NotificationsRepository {
    * Who chose a level for this thread that changes what they are told: `watching` (every new post) and `muted`
    * (nothing but mentions), from their level for the thread, else for its category.
    */
-  async threadLevels(threadId: number): Promise<{ watching: number[]; muted: number[] }> {
-    const result = await sql<{ member_id: number; level: string }>`
-      WITH t AS (SELECT id, category_id FROM threads WHERE id = ${threadId})
-      SELECT m.member_id, COALESCE(tt.level, ct.level) AS level
-        FROM (SELECT tt.member_id FROM thread_tracking tt WHERE tt.thread_id = ${threadId} AND tt.level IS NOT NULL
-              UNION
-              SELECT ct.member_id FROM category_tracking ct JOIN t ON ct.category_id = t.category_id) m
-        CROSS JOIN t
-        LEFT JOIN thread_tracking tt ON tt.member_id = m.member_id AND tt.thread_id = t.id
-        LEFT JOIN category_tracking ct ON ct.member_id = m.member_id AND ct.category_id = t.category_id
-       WHERE COALESCE(tt.level, ct.level) IN ('watching', 'muted')`.execute(this.db);
-    return {
-      watching: result.rows.filter((r) => r.level === 'watching').map((r) => r.member_id),
-      muted: result.rows.filter((r) => r.level === 'muted').map((r) => r.member_id),
-    };
+  /**
+   * Who hears of a new post in this thread, in one statement: the members watching it and those who muted it
+   * (their own level on the thread, else the category's), the members who ignore its author, and the author's
+   * names for the notification.
+   */
+  async audience(
+    threadId: number,
+    authorId: number,
+  ): Promise<{
+    watching: number[];
+    muted: number[];
+    ignoring: number[];
+    by: { username: string; displayName: string | null } | null;
+  }> {
+    const result = await sql<{
+      watching: number[];
+      muted: number[];
+      ignoring: number[];
+      by: { username: string; displayName: string | null } | null;
+    }>`
+      WITH t AS (SELECT id, category_id FROM threads WHERE id = ${threadId}),
+      levels AS (
+        SELECT m.member_id, COALESCE(tt.level, ct.level) AS level
+          FROM (SELECT tt.member_id FROM thread_tracking tt WHERE tt.thread_id = ${threadId} AND tt.level IS NOT NULL
+                UNION
+                SELECT ct.member_id FROM category_tracking ct JOIN t ON ct.category_id = t.category_id) m
+          CROSS JOIN t
+          LEFT JOIN thread_tracking tt ON tt.member_id = m.member_id AND tt.thread_id = t.id
+          LEFT JOIN category_tracking ct ON ct.member_id = m.member_id AND ct.category_id = t.category_id)
+      SELECT ARRAY(SELECT member_id FROM levels WHERE level = 'watching') AS watching,
+             ARRAY(SELECT member_id FROM levels WHERE level = 'muted') AS muted,
+             ARRAY(SELECT member_id FROM member_ignores WHERE ignored_id = ${authorId}) AS ignoring,
+             (SELECT json_build_object('username', username, 'displayName', display_name)
+                FROM members WHERE id = ${authorId}) AS by`.execute(this.db);
+    return result.rows[0]!;
   }
 
   list(memberId: number, hiddenCategoryIds: readonly number[], limit: number, before?: number) {

@@ -60,25 +60,22 @@ export const notifier = {
   ): Promise<void> {
     const thread = await withSeeLevel(db, listedThread);
     const notifications = new NotificationsRepository(db);
-    // Who wrote it is read once, and only when someone is to be told.
-    let data: Record<string, unknown> | undefined;
-    const about = async () =>
-      (data ??= {
-        postId: post.id,
-        threadId: thread.id,
-        threadTitle: thread.title,
-        number: post.number,
-        by: await who(db, post.author_id),
-      });
+    // One statement: watchers and muters of the thread, who ignores the author, the author's names.
+    const audience = await notifications.audience(thread.id, post.author_id);
+    const data = {
+      postId: post.id,
+      threadId: thread.id,
+      threadTitle: thread.title,
+      number: post.number,
+      by: audience.by,
+    };
     // Who ignores the author hears nothing of them (counted as already told).
-    const told = new Set<number>([post.author_id, ...(await ignoring(db, post.author_id))]);
+    const told = new Set<number>([post.author_id, ...audience.ignoring]);
     // Members who muted the thread (or its category) hear nothing of it but mentions; watchers hear every post.
-    const levels = await notifications.threadLevels(thread.id);
-    const muted = new Set(levels.muted);
+    const muted = new Set(audience.muted);
     if (post.number > 1 && !told.has(thread.author_id) && !muted.has(thread.author_id)) {
       told.add(thread.author_id);
-      if (await maySee(db, thread, thread.author_id))
-        await notifications.create(thread.author_id, 'reply', await about());
+      if (await maySee(db, thread, thread.author_id)) await notifications.create(thread.author_id, 'reply', data);
     }
     if (post.reply_to_id !== null) {
       const parent = await new PostsRepository(db).getAuthorId(post.reply_to_id);
@@ -87,7 +84,7 @@ export const notifier = {
         if (await maySee(db, thread, parent.author_id)) {
           // The composer's Quote answers the post with its text as a blockquote: a quote, not a plain reply.
           const kind = QUOTE.test(post.body_md) ? 'quote' : 'reply';
-          await notifications.create(parent.author_id, kind, { ...(await about()), toPost: post.reply_to_id });
+          await notifications.create(parent.author_id, kind, { ...data, toPost: post.reply_to_id });
         }
       }
     }
@@ -96,16 +93,16 @@ export const notifier = {
     for (const m of mentioned) {
       if (told.has(m.id)) continue;
       told.add(m.id);
-      if (await maySee(db, thread, m.id)) await notifications.create(m.id, 'mention', await about());
+      if (await maySee(db, thread, m.id)) await notifications.create(m.id, 'mention', data);
     }
     // Watchers of a listed thread, once each, after the more specific notifications above.
-    let watchers = isListed(thread) ? levels.watching.filter((id) => !told.has(id)) : [];
+    let watchers = isListed(thread) ? audience.watching.filter((id) => !told.has(id)) : [];
     // In a category not everyone sees, only the watchers who still see it (a trust level lost, a category closed).
     if (watchers.length && !seenByAll(thread)) {
       const viewers = await new MembersRepository(db).getViewers(watchers);
       watchers = viewers.filter((m) => canSeeThread(viewerOf(m), thread)).map((m) => m.id);
     }
-    if (watchers.length) await notifications.createMany(watchers, 'watched', await about());
+    if (watchers.length) await notifications.createMany(watchers, 'watched', data);
   },
 
   /** A like or a "helpful" mark: one notification per post and kind while unread, counted up. */

@@ -123,8 +123,12 @@ export class ReputationRepository {
       .execute();
   }
 
-  /** What a member's trust is computed from, and the badges they hold, in one query. */
-  trustRow(memberId: number) {
+  /**
+   * What a member's trust is computed from, and the badges they hold, in one query; with `stats`, also each
+   * statistic that automatic badges the member does not hold yet are granted on (`stat_<name>`, null when the
+   * member holds every badge of that statistic: its subquery is then never run).
+   */
+  trustRow(memberId: number, stats: readonly { stat: Stat; badgeIds: readonly number[] }[] = []) {
     return this.db
       .selectFrom('members as m')
       .select([
@@ -145,6 +149,13 @@ export class ReputationRepository {
         ),
         sql<number[]>`ARRAY(SELECT b.badge_id FROM member_badges b WHERE b.member_id = m.id)`.as('badges'),
       ])
+      .select(
+        stats.map(({ stat, badgeIds }) =>
+          sql<number | null>`CASE WHEN (SELECT count(*) FROM member_badges b
+                                         WHERE b.member_id = m.id AND b.badge_id = ANY(${[...badgeIds]}::int[]))
+                                     < ${badgeIds.length} THEN ${STATS[stat]} END`.as(`stat_${stat}`),
+        ),
+      )
       .where('m.id', '=', memberId)
       .executeTakeFirst();
   }

@@ -191,8 +191,12 @@ export class ReputationService {
     const notifications = new NotificationsRepository(trx);
     // Only the badges whose statistic this event can move are evaluated (all of them when unknown).
     const automatic = (await this.automaticBadges(trx)).filter((b) => !touched || touched.includes(b.criteria.stat));
+    // Each statistic with the badges granted on it: read with the trust figures, only where a badge is missing.
+    const byStat = new Map<Stat, number[]>();
+    for (const b of automatic) byStat.set(b.criteria.stat, [...(byStat.get(b.criteria.stat) ?? []), b.id]);
+    const wanted = [...byStat].map(([stat, badgeIds]) => ({ stat, badgeIds }));
     for (const memberId of [...new Set(memberIds)]) {
-      const figures = await trustFigures(trx, memberId);
+      const figures = await trustFigures(trx, memberId, wanted);
       if (!figures) continue; // no such member
       const { level } = assessTrust(figures.figures, settings);
       if (level !== figures.level) {
@@ -202,7 +206,7 @@ export class ReputationService {
       const held = new Set(figures.badges);
       const candidates = automatic.filter((b) => !held.has(b.id));
       if (candidates.length === 0) continue;
-      const stats = await badges.stats(memberId, [...new Set(candidates.map((b) => b.criteria.stat))]);
+      const stats = figures.stats;
       const granted: string[] = [];
       for (const badge of candidates) {
         if ((stats[badge.criteria.stat] ?? 0) < badge.criteria.min) continue;
@@ -237,13 +241,23 @@ export class ReputationService {
 export async function trustFigures(
   db: Executor,
   memberId: number,
-): Promise<{ level: number; figures: TrustFigures; badges: number[] } | undefined> {
-  const row = await new ReputationRepository(db).trustRow(memberId);
+  /** Statistics to read with them, each with the badges granted on it (see `ReputationRepository.trustRow`). */
+  stats: readonly { stat: Stat; badgeIds: readonly number[] }[] = [],
+): Promise<
+  { level: number; figures: TrustFigures; badges: number[]; stats: Partial<Record<Stat, number>> } | undefined
+> {
+  const row = await new ReputationRepository(db).trustRow(memberId, stats);
   if (!row) return undefined;
   const now = Date.now();
+  const values: Partial<Record<Stat, number>> = {};
+  for (const { stat } of stats) {
+    const value = (row as Record<string, unknown>)[`stat_${stat}`];
+    if (value !== null && value !== undefined) values[stat] = Number(value);
+  }
   return {
     level: row.trust_level,
     badges: row.badges.map(Number),
+    stats: values,
     figures: {
       reputation: row.reputation,
       accountAgeDays: (now - row.created_at.getTime()) / DAY,
