@@ -18,7 +18,9 @@ import { meetsLevel } from './posting.ts';
  *   applies only inside the categories the viewer may see: a thread of a category they may not see answers 404
  *   like one that does not exist, to its author too, and lists, search, feeds and live topics leave it out.
  *   Lists filter by the viewer's visible levels (`seeLevelsOf`): a handful of classes, so a list or page kept for
- *   visitors is still one entry, and one shared by every viewer of a class.
+ *   visitors is still one entry, and one shared by every viewer of a class. Counts kept for everyone (a member's
+ *   posts, a tag's threads, leaderboard points, the bell's unread count) subtract, per viewer, what lies in the
+ *   categories they may not see (`inHiddenCategory` in content/seen.ts).
  * - A member's **private data** (e-mail, notification preferences, what a data export holds) is for
  *   themselves and for staff who manage members.
  */

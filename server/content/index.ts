@@ -15,4 +15,4 @@ export {
   ThreadsRepository,
   type ThreadSort,
 } from './threads.repository.ts';
-export { inSeenCategory, memberSees, threadSeeLevel } from './seen.ts';
+export { inHiddenCategory, inSeenCategory, memberSees, threadSeeLevel } from './seen.ts';

@@ -2,7 +2,7 @@ import { type Insertable, sql, type Updateable } from 'kysely';
 import { LISTED_THREAD_STATE } from '../access/visibility.ts';
 import type { Executor } from '../db/kysely.ts';
 import type { BadgeTier, PostsTable, ReactionKind, SeeLevel } from '../db/types.ts';
-import { inSeenCategory } from './seen.ts';
+import { inHiddenCategory, inSeenCategory } from './seen.ts';
 
 export interface PostPageOptions {
   threadId: number;
@@ -134,6 +134,24 @@ export class PostsRepository {
       .orderBy('posts.id', 'desc')
       .limit(limit)
       .execute();
+  }
+
+  /**
+   * How many of the author's published posts lie in these categories (those the viewer may not see): what their
+   * post count, kept for everyone, must lose for this viewer. No query when there are none.
+   */
+  async countByAuthorIn(authorId: number, hiddenCategoryIds: readonly number[]): Promise<number> {
+    if (hiddenCategoryIds.length === 0) return 0;
+    const row = await this.db
+      .selectFrom('posts')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('posts.author_id', '=', authorId)
+      .where('posts.state', '=', 'published')
+      .where('posts.thread_id', 'in', (eb) =>
+        eb.selectFrom('threads').select('threads.id').where(inHiddenCategory('threads.category_id', hiddenCategoryIds)),
+      )
+      .executeTakeFirstOrThrow();
+    return row.n;
   }
 
   update(

@@ -1,11 +1,11 @@
 import { type Actor, authorize, requireActor } from '../../access/access.ts';
-import { seeLevelsOf, type Viewer } from '../../access/visibility.ts';
+import { canSeeMemberPrivate, seeLevelsOf, type Viewer } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
 import type { Role } from '../../db/types.ts';
 import { NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { assertStorableText } from '../../lib/text.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
-import { MembersRepository, PostsRepository } from '../../content/index.ts';
+import { CategoriesRepository, MembersRepository, PostsRepository } from '../../content/index.ts';
 import { toMe, toPublicMember } from './members.mappers.ts';
 import { checkedWebsite, cleanDisplayName, displayNameSkeleton, isStaffTitle } from './members.rules.ts';
 import type { UpdateMeBody } from './members.schemas.ts';
@@ -27,18 +27,28 @@ function excerpt(html: string, max = 180): string {
 export class MembersService {
   private readonly members: MembersRepository;
   private readonly posts: PostsRepository;
+  private readonly categories: CategoriesRepository;
 
   constructor(private readonly db: Db) {
     this.members = new MembersRepository(db);
     this.posts = new PostsRepository(db);
+    this.categories = new CategoriesRepository(db);
   }
 
   async profile(username: string, viewer: Viewer) {
     const member = await this.members.getByUsername(username);
     if (!member) throw new NotFoundError('member.not_found', 'No such member.');
-    const posts = await this.posts.listByAuthor(member.id, 10, seeLevelsOf(viewer));
+    const seeLevels = seeLevelsOf(viewer);
+    const [posts, unseen] = await Promise.all([
+      this.posts.listByAuthor(member.id, 10, seeLevels),
+      canSeeMemberPrivate(viewer, member.id)
+        ? 0
+        : this.categories.idsNotSeenAt(seeLevels).then((ids) => this.posts.countByAuthorIn(member.id, ids)),
+    ]);
     return {
-      member: toPublicMember(member),
+      // The count kept on the member covers every category: others are not told of posts they may not see
+      // (the member and staff who manage members get the real figure, as their trust progress does).
+      member: toPublicMember({ ...member, post_count: Math.max(0, member.post_count - unseen) }),
       recentPosts: posts.map((p) => ({
         id: p.id,
         number: p.number,

@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { type Expression, type SqlBool, sql } from 'kysely';
+import { inHiddenCategory } from '../../content/index.ts';
 import type { Executor } from '../../db/kysely.ts';
 
 /** Kinds a member may turn off; moderation decisions and sanctions always reach them. */
@@ -23,6 +24,18 @@ export type MutableKind = (typeof MUTABLE_KINDS)[number];
 export const EMAIL_KINDS = ['reply', 'mention', 'quote', 'answer.accepted', 'idea.status', 'message'] as const;
 /** Families (the part before the dot) always e-mailed. */
 export const ALWAYS_EMAILED = ['moderation', 'sanction'] as const;
+
+/**
+ * The notification does not point at a thread in a category the member may no longer see (a category made
+ * private after they were told, or a thread moved into one): such a notification is kept, unshown and
+ * uncounted, and comes back if the category opens again. Staff, who see every category, get no filter.
+ */
+function aboutSeenThread(hiddenCategoryIds: readonly number[]): Expression<SqlBool> {
+  if (hiddenCategoryIds.length === 0) return sql<SqlBool>`true`;
+  return sql<SqlBool>`NOT EXISTS (SELECT 1 FROM threads hidden
+     WHERE hidden.id = (notifications.data->>'threadId')::int
+       AND ${inHiddenCategory('hidden.category_id', hiddenCategoryIds)})`;
+}
 
 export class NotificationsRepository {
   constructor(private readonly db: Executor) {}
@@ -117,14 +130,18 @@ export class NotificationsRepository {
     return result.rows[0]!;
   }
 
-  list(memberId: number, limit: number, before?: number) {
-    let q = this.db.selectFrom('notifications').selectAll().where('member_id', '=', memberId);
+  list(memberId: number, hiddenCategoryIds: readonly number[], limit: number, before?: number) {
+    let q = this.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('member_id', '=', memberId)
+      .where(aboutSeenThread(hiddenCategoryIds));
     if (before !== undefined) q = q.where('id', '<', before);
     return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   }
 
   /** What the bell counts: unread notifications that arrived since the member last opened it. */
-  async unseen(memberId: number): Promise<number> {
+  async unseen(memberId: number, hiddenCategoryIds: readonly number[]): Promise<number> {
     const row = await this.db
       .selectFrom('notifications')
       .innerJoin('members', 'members.id', 'notifications.member_id')
@@ -132,6 +149,7 @@ export class NotificationsRepository {
       .where('notifications.member_id', '=', memberId)
       .where('notifications.read_at', 'is', null)
       .whereRef('notifications.id', '>', 'members.seen_notification_id')
+      .where(aboutSeenThread(hiddenCategoryIds))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
@@ -144,12 +162,13 @@ export class NotificationsRepository {
        WHERE id = ${memberId}`.execute(this.db);
   }
 
-  async unread(memberId: number): Promise<number> {
+  async unread(memberId: number, hiddenCategoryIds: readonly number[]): Promise<number> {
     const row = await this.db
       .selectFrom('notifications')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('member_id', '=', memberId)
       .where('read_at', 'is', null)
+      .where(aboutSeenThread(hiddenCategoryIds))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }

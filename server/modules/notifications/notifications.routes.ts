@@ -2,6 +2,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { authorize } from '../../access/access.ts';
+import { seeLevelsOf } from '../../access/visibility.ts';
+import { CategoriesRepository } from '../../content/index.ts';
 import type { Db } from '../../db/kysely.ts';
 import { UnprocessableError } from '../../lib/errors.ts';
 import { DateTime, errors, Id } from '../../http/schemas.ts';
@@ -51,6 +53,9 @@ const Preferences = Type.Object({
 export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db: Db }) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const repo = new NotificationsRepository(db);
+  const categories = new CategoriesRepository(db);
+  /** Notifications of threads in these categories are not shown nor counted: the member may no longer see them. */
+  const hidden = (actor: Parameters<typeof seeLevelsOf>[0]) => categories.idsNotSeenAt(seeLevelsOf(actor));
   const tags = ['notifications'];
 
   app.get(
@@ -73,9 +78,10 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
     },
     async (req) => {
       const actor = authorize(req.actor, 'post.reply');
+      const hiddenCategoryIds = await hidden(actor);
       const [rows, unread] = await Promise.all([
-        repo.list(actor.id, PAGE + 1, req.query.before),
-        repo.unread(actor.id),
+        repo.list(actor.id, hiddenCategoryIds, PAGE + 1, req.query.before),
+        repo.unread(actor.id, hiddenCategoryIds),
       ]);
       const page = rows.slice(0, PAGE);
       return {
@@ -103,7 +109,10 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
         response: { 200: Unread, ...errors(401) },
       },
     },
-    async (req) => ({ unread: await repo.unseen(authorize(req.actor, 'post.reply').id) }),
+    async (req) => {
+      const actor = authorize(req.actor, 'post.reply');
+      return { unread: await repo.unseen(actor.id, await hidden(actor)) };
+    },
   );
 
   app.post(
@@ -119,7 +128,7 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
     async (req) => {
       const actor = authorize(req.actor, 'post.reply');
       await repo.markSeen(actor.id);
-      return { unread: await repo.unseen(actor.id) };
+      return { unread: await repo.unseen(actor.id, await hidden(actor)) };
     },
   );
 
@@ -137,7 +146,7 @@ export async function notificationsRoutes(fastify: FastifyInstance, { db }: { db
     async (req) => {
       const actor = authorize(req.actor, 'post.reply');
       await repo.markRead(actor.id, req.body.ids);
-      return { unread: await repo.unseen(actor.id) };
+      return { unread: await repo.unseen(actor.id, await hidden(actor)) };
     },
   );
 

@@ -1,10 +1,16 @@
 import { type Actor, authorize } from '../../access/access.ts';
-import { canSeeThread, type Viewer } from '../../access/visibility.ts';
+import {
+  canSeeCategory,
+  canSeeMemberPrivate,
+  canSeeThread,
+  seeLevelsOf,
+  type Viewer,
+} from '../../access/visibility.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
 import type { BadgeTier } from '../../db/types.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
-import { MembersRepository, PostsRepository, ThreadsRepository } from '../../content/index.ts';
+import { CategoriesRepository, MembersRepository, PostsRepository, ThreadsRepository } from '../../content/index.ts';
 import { NotificationsRepository } from '../notifications/index.ts';
 import { BUILTIN_BADGES, type Stat, STATS } from './badges.ts';
 import { BadgesRepository, ReputationRepository } from './reputation.repository.ts';
@@ -22,6 +28,7 @@ function repositories(db: Executor) {
     badges: new BadgesRepository(db),
     members: new MembersRepository(db),
     threads: new ThreadsRepository(db),
+    categories: new CategoriesRepository(db),
     posts: new PostsRepository(db),
     notifications: new NotificationsRepository(db),
     audit: new AuditRepository(db),
@@ -79,17 +86,29 @@ export class RecognitionService {
     const member = await this.read.members.getByUsername(username);
     if (!member) throw new NotFoundError('member.not_found', 'No such member.');
     const limit = options.limit ?? 30;
-    const [figures, settings, badges, ledger] = await Promise.all([
+    const [figures, settings, badges, ledger, unseenPosts] = await Promise.all([
       trustFigures(this.db, member.id),
       this.settings.get(),
       this.read.badges.ofMember(member.id),
       this.read.ledger.ledger(member.id, options.before, limit + 1),
+      // Others see the post count their profile shows them (issue 18); the member and staff the real one.
+      canSeeMemberPrivate(viewer, member.id)
+        ? 0
+        : this.read.categories
+            .idsNotSeenAt(seeLevelsOf(viewer))
+            .then((ids) => this.read.posts.countByAuthorIn(member.id, ids)),
     ]);
     const assessment = assessTrust(figures!.figures, settings);
+    const next = assessment.next && {
+      ...assessment.next,
+      requirements: assessment.next.requirements.map((r) =>
+        r.key === 'approvedPosts' ? { ...r, current: Math.max(0, r.current - unseenPosts) } : r,
+      ),
+    };
     const page = ledger.slice(0, limit);
     return {
       reputation: member.reputation,
-      trust: { level: member.trust_level, next: assessment.next, cappedBy: assessment.cappedBy },
+      trust: { level: member.trust_level, next, cappedBy: assessment.cappedBy },
       badges: badges.map((b) => ({
         key: b.key,
         tier: b.tier,
@@ -250,7 +269,20 @@ export class RecognitionService {
     });
   }
 
-  async leaderboard(options: { period: 'week' | 'month' | 'all'; categoryId?: number; limit?: number }) {
+  /**
+   * The ranking as this viewer may see it: points earned in categories they may not see do not count, and the
+   * ranking of such a category answers 404 like one that does not exist.
+   */
+  async leaderboard(
+    viewer: Viewer,
+    options: { period: 'week' | 'month' | 'all'; categoryId?: number; limit?: number },
+  ) {
+    if (options.categoryId !== undefined) {
+      const category = await this.read.categories.getSettings(options.categoryId);
+      if (!category || !canSeeCategory(viewer, category)) {
+        throw new NotFoundError('category.not_found', 'No such category.');
+      }
+    }
     const since =
       options.period === 'week'
         ? new Date(Date.now() - 7 * DAY)
@@ -261,6 +293,7 @@ export class RecognitionService {
       since,
       categoryId: options.categoryId,
       limit: options.limit ?? 20,
+      hiddenCategoryIds: await this.read.categories.idsNotSeenAt(seeLevelsOf(viewer)),
     });
     return rows.map((r, i) => ({
       rank: i + 1,

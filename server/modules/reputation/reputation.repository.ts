@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { threadSeeLevel } from '../../content/index.ts';
+import { inHiddenCategory, threadSeeLevel } from '../../content/index.ts';
 import type { Executor } from '../../db/kysely.ts';
 import { type Stat, STATS } from './badges.ts';
 import { leaderboardRole } from '../site/index.ts';
@@ -194,7 +194,12 @@ export class ReputationRepository {
   }
 
   /** Points earned over a period (all time when `since` is undefined), optionally in one category. */
-  leaderboard(options: { since?: Date; categoryId?: number; limit: number }) {
+  /**
+   * Members by the points of the events since `since`, leaving out those earned in categories the viewer may not
+   * see (by the event's category, and by its thread's category now, should the thread have moved since): a
+   * ranking must not tell who is busy where the viewer may not look.
+   */
+  leaderboard(options: { since?: Date; categoryId?: number; limit: number; hiddenCategoryIds: readonly number[] }) {
     return this.db
       .selectFrom('reputation_events as e')
       .innerJoin('members as m', 'm.id', 'e.member_id')
@@ -208,6 +213,11 @@ export class ReputationRepository {
       ])
       .$if(options.since !== undefined, (q) => q.where('e.created_at', '>=', options.since!))
       .$if(options.categoryId !== undefined, (q) => q.where('e.category_id', '=', options.categoryId!))
+      .where(sql<boolean>`NOT coalesce(${inHiddenCategory('e.category_id', options.hiddenCategoryIds)}, false)`)
+      .where(
+        sql<boolean>`NOT coalesce(e.thread_id IN (SELECT t.id FROM threads t
+                       WHERE ${inHiddenCategory('t.category_id', options.hiddenCategoryIds)}), false)`,
+      )
       .where('m.banned_at', 'is', null)
       .where(leaderboardRole('m.role'))
       .groupBy(['m.id', 'm.username', 'm.display_name', 'm.trust_level', 'm.avatar_key'])

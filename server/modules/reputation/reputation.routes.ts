@@ -214,7 +214,8 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
       schema: {
         operationId: 'getLeaderboard',
         tags,
-        summary: 'Members by reputation earned over a period, optionally in one category',
+        summary:
+          'Members by reputation earned over a period, optionally in one category, counting only what was earned in categories you may see',
         querystring: Type.Object({
           period: Type.Optional(Type.Union([Type.Literal('week'), Type.Literal('month'), Type.Literal('all')])),
           category: Type.Optional(Id),
@@ -234,12 +235,12 @@ export async function reputationRoutes(fastify: FastifyInstance, { recognition }
               }),
             ),
           }),
-          ...errors(400),
+          ...errors(400, 404),
         },
       },
     },
     async (req) => ({
-      leaders: await recognition.leaderboard({
+      leaders: await recognition.leaderboard(req.actor, {
         period: req.query.period ?? 'all',
         categoryId: req.query.category,
         limit: req.query.limit,

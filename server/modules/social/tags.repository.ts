@@ -1,17 +1,50 @@
 import { sql } from 'kysely';
+import { LISTED_THREAD_STATE } from '../../access/visibility.ts';
+import { inHiddenCategory } from '../../content/index.ts';
 import type { Executor } from '../../db/kysely.ts';
 
 export class TagsRepository {
   constructor(private readonly db: Executor) {}
 
-  list(limit: number) {
+  /**
+   * Tags as a viewer sees them: `thread_count` (kept for everyone) less the published threads in categories the
+   * viewer may not see, and without the tags that only such threads carry (their very name may tell). The
+   * threads subtracted are counted from the restricted categories' side (`hiddenCategoryIds`, from
+   * `idsNotSeenAt`), a few rows, not per tag; for a viewer who sees every category that side is empty.
+   */
+  private seenBy(hiddenCategoryIds: readonly number[]) {
     return this.db
+      .with('hidden', (db) =>
+        db
+          .selectFrom('threads as t')
+          .innerJoin('thread_tags as tt', 'tt.thread_id', 't.id')
+          .select(['tt.tag_id', sql<number>`count(*)::int`.as('n')])
+          .where('t.state', '=', LISTED_THREAD_STATE)
+          .where(inHiddenCategory('t.category_id', hiddenCategoryIds))
+          .groupBy('tt.tag_id'),
+      )
       .selectFrom('tags')
-      .select(['id', 'name', 'description', 'thread_count'])
-      .orderBy('thread_count', 'desc')
-      .orderBy('name')
+      .leftJoin('hidden', 'hidden.tag_id', 'tags.id')
+      .select([
+        'tags.id',
+        'tags.name',
+        'tags.description',
+        sql<number>`greatest(tags.thread_count - coalesce(hidden.n, 0), 0)`.as('thread_count'),
+      ])
+      .where(sql<boolean>`(hidden.n IS NULL OR tags.thread_count > hidden.n)`);
+  }
+
+  list(limit: number, hiddenCategoryIds: readonly number[]) {
+    return this.seenBy(hiddenCategoryIds)
+      .orderBy(sql`greatest(tags.thread_count - coalesce(hidden.n, 0), 0)`, 'desc')
+      .orderBy('tags.name')
       .limit(limit)
       .execute();
+  }
+
+  /** One tag as the viewer sees it (`seenBy`): none when only threads they may not see carry it. */
+  getSeen(name: string, hiddenCategoryIds: readonly number[]) {
+    return this.seenBy(hiddenCategoryIds).where('tags.name', '=', name).executeTakeFirst();
   }
 
   getByName(name: string) {

@@ -24,7 +24,7 @@ export async function tagsRoutes(
         response: { 200: Type.Object({ tags: Type.Array(Tag) }) },
       },
     },
-    async () => service.list(),
+    async (req) => service.list(req.actor),
   );
 
   app.get(
@@ -38,7 +38,7 @@ export async function tagsRoutes(
         response: { 200: Tag, ...errors(400, 404, 422) },
       },
     },
-    async (req) => service.get(req.params.name),
+    async (req) => service.get(req.params.name, req.actor),
   );
 
   app.post(

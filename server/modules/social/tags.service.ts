@@ -1,6 +1,6 @@
 import { type Actor, assertMayWrite, authorize, authorizeOwned, can } from '../../access/access.ts';
-import { canSeeThread } from '../../access/visibility.ts';
-import { ThreadsRepository } from '../../content/index.ts';
+import { canSeeThread, seeLevelsOf, type Viewer } from '../../access/visibility.ts';
+import { CategoriesRepository, ThreadsRepository } from '../../content/index.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
@@ -22,6 +22,7 @@ const toTag = (row: { name: string; description: string; thread_count: number })
 export class TagsService {
   private readonly tags: TagsRepository;
   private readonly threads: ThreadsRepository;
+  private readonly categories: CategoriesRepository;
 
   constructor(
     private readonly db: Db,
@@ -30,6 +31,11 @@ export class TagsService {
   ) {
     this.tags = new TagsRepository(db);
     this.threads = new ThreadsRepository(db);
+    this.categories = new CategoriesRepository(db);
+  }
+
+  private hidden(viewer: Viewer) {
+    return this.categories.idsNotSeenAt(seeLevelsOf(viewer));
   }
 
   private async mayCreate(actor: Actor): Promise<boolean> {
@@ -42,12 +48,16 @@ export class TagsService {
     return tag;
   }
 
-  async list() {
-    return { tags: (await this.tags.list(500)).map(toTag) };
+  /** Every tag the viewer may know of, counting the threads they may see (issue 18). */
+  async list(viewer: Viewer) {
+    return { tags: (await this.tags.list(500, await this.hidden(viewer))).map(toTag) };
   }
 
-  async get(name: string) {
-    return toTag(await this.existing(name));
+  /** One tag, as `list` shows it: a tag only restricted threads carry does not exist for who may not see them. */
+  async get(name: string, viewer: Viewer) {
+    const tag = await this.tags.getSeen(normaliseTag(name), await this.hidden(viewer));
+    if (!tag) throw new NotFoundError('tag.not_found', 'No such tag.');
+    return toTag(tag);
   }
 
   forThread(threadId: number) {
@@ -63,7 +73,7 @@ export class TagsService {
     const name = normaliseTag(input.name);
     if (await this.tags.getByName(name)) throw new ConflictError('tag.exists', 'This tag exists already.');
     await this.tags.create(name, input.description?.trim() ?? '', actor.id);
-    return this.get(name);
+    return this.get(name, actor);
   }
 
   /** Puts exactly these tags on a thread; a missing tag is created when the actor may create tags. */
@@ -118,7 +128,7 @@ export class TagsService {
       });
     });
     this.visitors.forget();
-    return this.get(newName);
+    return this.get(newName, actor);
   }
 
   async merge(actorOrNull: Actor | null, name: string, into: string) {
@@ -134,7 +144,7 @@ export class TagsService {
       await this.audit(trx, actor, 'tag.merged', String(target.id), { from: source.name, into: target.name });
     });
     this.visitors.forget();
-    return this.get(target.name);
+    return this.get(target.name, actor);
   }
 
   async delete(actorOrNull: Actor | null, name: string) {

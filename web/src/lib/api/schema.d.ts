@@ -700,7 +700,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Members by reputation earned over a period, optionally in one category */
+        /** Members by reputation earned over a period, optionally in one category, counting only what was earned in categories you may see */
         get: operations["getLeaderboard"];
         put?: never;
         post?: never;
@@ -6166,6 +6166,15 @@ export interface operations {
             };
             /** @description Every error has this shape */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -16,4 +16,6 @@ export const enVisibility: Record<keyof typeof frVisibility, string> = {
   'category.restricted': 'Restricted category: {who}',
   'error.category.see_wider_than_parent': 'A sub-category cannot be visible to more people than its parent category.',
   'error.category.posting_wider_than_see': 'Who may start or reply cannot be wider than who may see the category.',
+  'error.category.not_found': 'This category does not exist.',
+  'error.tag.not_found': 'This tag does not exist.',
 };

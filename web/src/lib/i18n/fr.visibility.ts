@@ -16,4 +16,6 @@ export const frVisibility = {
     'Une sous-catégorie ne peut pas être visible par plus de monde que sa catégorie parente.',
   'error.category.posting_wider_than_see':
     'Qui peut lancer un sujet ou répondre ne peut pas être plus large que qui peut voir la catégorie.',
+  'error.category.not_found': 'Cette catégorie n’existe pas.',
+  'error.tag.not_found': 'Cette étiquette n’existe pas.',
 };
