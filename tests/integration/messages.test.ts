@@ -129,6 +129,45 @@ describe('MessagesService', () => {
     });
   });
 
+  describe('recipient suggestions', () => {
+    const suggest = (as: Member | undefined, q: string) =>
+      t.api('GET', `/api/mentions?for=message&q=${encodeURIComponent(q)}`, as ? { as } : {});
+    const names = async (as: Member, q: string) =>
+      ((await suggest(as, q)).json().members as { username: string }[]).map((m) => m.username).sort();
+
+    it('suggests members by name, without who refuses the sender or whom the sender ignores', async () => {
+      const sender = await createMember(t.db, { username: 'rosalie_exp', trustLevel: 2 });
+      const open = await createMember(t.db, { username: 'rosa_ouverte', trustLevel: 1 });
+      const refusing = await createMember(t.db, { username: 'rosa_refuse', trustLevel: 1 });
+      const ignored = await createMember(t.db, { username: 'rosa_ignoree', trustLevel: 1 });
+      await createMember(t.db, { username: 'rosa_bannie', bannedAt: new Date() });
+      const ignore = (who: Member, whom: Member) =>
+        t.api('PUT', `/api/members/${whom.username}/ignore`, { as: who }).then((r) => r.statusCode);
+      expect(await ignore(refusing, sender)).toBe(200);
+      expect(await ignore(sender, ignored)).toBe(200);
+      expect(await names(sender, 'rosa')).toEqual([open.username]);
+      // The @mention autocomplete itself still offers them all (an ignored member can still be named).
+      const mentions = (await t.api('GET', '/api/mentions?q=rosa', { as: sender })).json().members;
+      expect(mentions.map((m: { username: string }) => m.username).sort()).toEqual(
+        [ignored.username, open.username, refusing.username].sort(),
+      );
+      // Staff cannot be refused: a moderator is offered the member who ignores the sender's peers.
+      await t.db.insertInto('member_ignores').values({ member_id: refusing.id, ignored_id: moderator.id }).execute();
+      expect(await names(moderator, 'rosa_')).toEqual([ignored.username, open.username, refusing.username].sort());
+    });
+
+    it('answers visitors 401, a suspended member 403 and a bad purpose 400', async () => {
+      const suspended = await createMember(t.db, { suspendedUntil: new Date(Date.now() + 86_400_000) });
+      expect((await suggest(undefined, 'rosa')).statusCode).toBe(401);
+      const refused = await suggest(suspended, 'rosa');
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error.code).toBe('member.suspended');
+      expect((await t.api('GET', '/api/mentions?for=thread&q=rosa', { as: alice })).statusCode).toBe(400);
+      // A suspended member may still be offered names to @mention (nothing is sent).
+      expect((await t.api('GET', '/api/mentions?q=rosa', { as: suspended })).statusCode).toBe(200);
+    });
+  });
+
   describe('the netiquette in private messages', () => {
     it('lets personal data through with a notice, where a public post is held', async () => {
       const body = 'Mon numéro : 06 12 34 56 78, et mon adresse marie.durand@exemple.fr';

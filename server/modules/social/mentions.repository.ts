@@ -9,7 +9,18 @@ export class MentionsRepository {
    * Up to `limit` members whose username, display name or username skeleton starts with the prefix; those who
    * wrote in the thread first, then the most recently seen. Anonymised and banned accounts are never offered.
    */
-  suggest(options: { prefix: string; skeleton: string; threadId?: number; excludeId?: number; limit: number }) {
+  suggest(options: {
+    prefix: string;
+    skeleton: string;
+    threadId?: number;
+    excludeId?: number;
+    /**
+     * Recipients of a private message from this member: those who ignore them (unless the sender is staff, whom
+     * no one can refuse) and those they ignore are left out.
+     */
+    recipientsOf?: { senderId: number; staff: boolean };
+    limit: number;
+  }) {
     const like = `${options.prefix.toLowerCase().replace(/[\\%_]/gu, '\\$&')}%`;
     const skeletonLike = `${options.skeleton.replace(/[\\%_]/gu, '\\$&')}%`;
     const threadId = options.threadId ?? 0;
@@ -32,6 +43,32 @@ export class MentionsRepository {
       .where('members.anonymised_at', 'is', null)
       .where('members.banned_at', 'is', null)
       .$if(options.excludeId !== undefined, (q) => q.where('members.id', '!=', options.excludeId!))
+      .$if(options.recipientsOf !== undefined, (q) =>
+        q.where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('member_ignores as i')
+                .select('i.member_id')
+                .where((eb) =>
+                  eb.or([
+                    eb.and([
+                      eb('i.member_id', '=', options.recipientsOf!.senderId),
+                      eb('i.ignored_id', '=', eb.ref('members.id')),
+                    ]),
+                    ...(options.recipientsOf!.staff
+                      ? []
+                      : [
+                          eb.and([
+                            eb('i.member_id', '=', eb.ref('members.id')),
+                            eb('i.ignored_id', '=', options.recipientsOf!.senderId),
+                          ]),
+                        ]),
+                  ]),
+                ),
+            ),
+          ),
+        ),
+      )
       .orderBy(sql`participant`, 'desc')
       .orderBy(sql`members.last_seen_at DESC NULLS LAST`)
       .orderBy('members.username')

@@ -287,6 +287,8 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
     emojiReactors: (postId: number, emoji: string) =>
       call(http.GET('/api/posts/{id}/emoji/{emoji}', { params: { path: { id: postId, emoji } } })),
     mentions: (q: string, threadId?: number) => call(http.GET('/api/mentions', { params: { query: { q, threadId } } })),
+    /** Members who can receive a private message from you, by name. */
+    recipientSuggestions: (q: string) => call(http.GET('/api/mentions', { params: { query: { q, for: 'message' } } })),
     socialSettings: () => call(http.GET('/api/social/settings')),
     updateSocialSettings: (patch: Body<'updateSocialSettings'>) =>
       call(http.PUT('/api/social/settings', { body: patch })),

@@ -8201,6 +8201,8 @@ export interface operations {
     suggestMentions: {
         parameters: {
             query: {
+                /** @description Recipients of a private message: members who would refuse one from you, or whom you ignore, are left out */
+                for?: "message";
                 q: string;
                 /** @description A numeric id */
                 threadId?: number;
@@ -8238,6 +8240,15 @@ export interface operations {
             };
             /** @description Every error has this shape */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

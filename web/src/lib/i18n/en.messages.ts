@@ -20,9 +20,11 @@ export const enMessages: Pick<Messages, keyof typeof frMessages> = {
   'messages.reportedAt': 'Reported {when}',
   'messages.more': 'Older',
   'messages.to': 'To',
-  'messages.toHint': 'Type a username, then Enter (20 at most).',
+  'messages.toHint':
+    'Type a name: members are suggested as you type; or choose the moderation team (20 members at most).',
+  'messages.teamReads': 'every moderator reads it',
+  'messages.suggestions': 'Suggested recipients',
   'messages.unknownRecipient': 'No member has this name: {names}.',
-  'messages.toTeam': 'Write to the moderation team (every moderator will read it)',
   'messages.remove': 'Remove {name}',
   'messages.subject': 'Subject',
   'messages.body': 'Message',

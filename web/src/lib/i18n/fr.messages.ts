@@ -17,9 +17,11 @@ export const frMessages = {
   'messages.reportedAt': 'Signalée {when}',
   'messages.more': 'Plus ancien',
   'messages.to': 'Destinataires',
-  'messages.toHint': 'Tapez un nom d’utilisateur puis Entrée (20 au plus).',
+  'messages.toHint':
+    'Tapez un nom : des membres vous sont proposés ; ou choisissez l’équipe de modération (20 membres au plus).',
+  'messages.teamReads': 'tous les modérateurs liront',
+  'messages.suggestions': 'Destinataires proposés',
   'messages.unknownRecipient': 'Aucun membre ne s’appelle ainsi : {names}.',
-  'messages.toTeam': 'Écrire à l’équipe de modération (tous les modérateurs liront)',
   'messages.remove': 'Retirer {name}',
   'messages.subject': 'Sujet',
   'messages.body': 'Message',
