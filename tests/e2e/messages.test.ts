@@ -219,8 +219,15 @@ describe('reports', () => {
     await conversation.getByRole('dialog').getByRole('button', { name: 'Signaler' }).click();
     await conversation.getByText('Conversation signalée : l’équipe peut maintenant la lire.').waitFor();
 
-    await page.goto(`${site.url}/messages?tab=reported`);
-    await page.getByRole('link', { name: /Arrête de me relancer/ }).click();
+    // The report waits in the moderation queue: why, the reporter's words, who; the conversation opens from there.
+    await page.goto(`${site.url}/moderation`);
+    const reported = page.getByRole('region', { name: 'Conversations privées signalées' });
+    await reported.getByText('Harcèlement').waitFor();
+    await reported.getByText('Elle insiste tous les jours.').waitFor();
+    await reported.getByText(`par ${hugo.display_name}`).waitFor();
+    await shot(page, 'moderation-reported-conversation-phone-fr');
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(360);
+    await reported.getByRole('link', { name: 'Lire la conversation' }).click();
     await page
       .getByText('Vous lisez une conversation privée signalée. Cette lecture est enregistrée dans le journal.')
       .waitFor();
@@ -238,6 +245,28 @@ describe('reports', () => {
     await writer.close();
     await staff.close();
     await reporter.close();
+
+    // Another moderator, on a laptop in English, marks it handled: it leaves the queue (audited).
+    const second = await createMember(site.db, { username: 'modo_sam', role: 'moderator' });
+    const laptop = await browserFor(second, 'en-GB');
+    const queue = await laptop.newPage();
+    await queue.goto(`${site.url}/moderation`);
+    await queue.evaluate("localStorage.setItem('agora.locale', 'en')");
+    await queue.reload();
+    const section = queue.getByRole('region', { name: 'Reported private conversations' });
+    await section.getByText('Harassment').waitFor();
+    await section.getByRole('link', { name: 'Arrête de me relancer' }).waitFor();
+    await shot(queue, 'moderation-reported-conversation-laptop-en');
+    await section.getByRole('button', { name: 'Mark as handled' }).click();
+    await section.waitFor({ state: 'detached' });
+    const settled = await site.db
+      .selectFrom('audit_log')
+      .select('actor_id')
+      .where('action', '=', 'conversation.reports_settled')
+      .where('subject_id', '=', String(conversationId))
+      .execute();
+    expect(settled.map((a) => a.actor_id)).toEqual([second.id]);
+    await laptop.close();
   });
 });
 

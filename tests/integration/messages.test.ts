@@ -332,6 +332,83 @@ describe('MessagesService', () => {
     });
   });
 
+  describe('the moderation queue', () => {
+    const queue = (as?: Member) => t.api('GET', '/api/moderation/conversation-reports', as ? { as } : {});
+    type Queued = { id: number; reports: { reason: string; note: string; reporter: { username: string } | null }[] };
+    const queued = async (id: number) =>
+      ((await queue(moderator)).json().conversations as Queued[]).find((c) => c.id === id);
+
+    it('lists a reported conversation with each report’s reason, details and reporter until it is settled', async () => {
+      const id = await conversationWith(alice, [bob, carol], 'Réponds-moi ou je raconte tout.');
+      expect(await queued(id)).toBeUndefined();
+      await t.api('POST', `/api/conversations/${id}/reports`, {
+        as: bob,
+        body: { reason: 'threat', note: 'Elle menace de tout raconter.' },
+      });
+      await t.api('POST', `/api/conversations/${id}/reports`, { as: carol, body: { reason: 'harassment' } });
+      const item = await queued(id);
+      expect(item?.reports).toEqual([
+        expect.objectContaining({
+          reason: 'threat',
+          note: 'Elle menace de tout raconter.',
+          reporter: { username: bob.username, displayName: bob.display_name },
+        }),
+        expect.objectContaining({
+          reason: 'harassment',
+          note: '',
+          reporter: expect.objectContaining({ username: carol.username }),
+        }),
+      ]);
+      // From the queue, the moderator opens it (read, audited).
+      expect((await t.api('GET', `/api/conversations/${id}`, { as: moderator })).statusCode).toBe(200);
+
+      const settled = await t.api('POST', `/api/moderation/conversations/${id}/settle`, { as: moderator });
+      expect(settled.statusCode).toBe(200);
+      expect(await queued(id)).toBeUndefined();
+      const again = await t.api('POST', `/api/moderation/conversations/${id}/settle`, { as: moderator });
+      expect(again.statusCode).toBe(409);
+      expect(again.json().error.code).toBe('conversation.no_open_report');
+      const audits = await t.db
+        .selectFrom('audit_log')
+        .select(['actor_id', 'action'])
+        .where('subject_type', '=', 'conversation')
+        .where('subject_id', '=', String(id))
+        .orderBy('id')
+        .execute();
+      expect(audits).toEqual([
+        { actor_id: moderator.id, action: 'conversation.read' },
+        { actor_id: moderator.id, action: 'conversation.reports_settled' },
+      ]);
+      // Still readable once settled (audited); a new report brings it back.
+      expect((await t.api('GET', `/api/conversations/${id}`, { as: moderator })).statusCode).toBe(200);
+      await t.api('POST', `/api/conversations/${id}/reports`, { as: carol, body: { reason: 'spam' } });
+      expect((await queued(id))?.reports.map((r) => r.reason)).toEqual(['spam']);
+    });
+
+    it('shows the netiquette as the reporter of a held message', async () => {
+      const id = await conversationWith(alice, [bob]);
+      await t.db
+        .insertInto('conversation_reports')
+        .values({ conversation_id: id, reporter_id: null, reason: 'netiquette', note: 'insult' })
+        .execute();
+      expect((await queued(id))?.reports).toEqual([expect.objectContaining({ reason: 'netiquette', reporter: null })]);
+    });
+
+    it('is for staff only, and refuses bad input', async () => {
+      expect((await queue()).statusCode).toBe(401);
+      expect((await queue(alice)).statusCode).toBe(403);
+      expect((await t.api('POST', '/api/moderation/conversations/1/settle')).statusCode).toBe(401);
+      expect((await t.api('POST', '/api/moderation/conversations/1/settle', { as: bob })).statusCode).toBe(403);
+      expect((await t.api('POST', '/api/moderation/conversations/99999999/settle', { as: moderator })).statusCode).toBe(
+        404,
+      );
+      expect((await t.api('POST', '/api/moderation/conversations/abc/settle', { as: moderator })).statusCode).toBe(400);
+      expect((await t.api('GET', '/api/moderation/conversation-reports?before=x', { as: moderator })).statusCode).toBe(
+        400,
+      );
+    });
+  });
+
   describe('leave and mute', () => {
     it('stops notifications when muted, and removes a conversation from the inbox when left', async () => {
       const id = await conversationWith(alice, [bob, carol]);

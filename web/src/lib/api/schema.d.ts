@@ -1178,6 +1178,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/moderation/conversation-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff: reported conversations waiting in the moderation queue, with their open reports (reason, details, reporter) */
+        get: operations["listConversationReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/moderation/conversations": {
         parameters: {
             query?: never;
@@ -1189,6 +1206,23 @@ export interface paths {
         get: operations["listStaffConversations"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/moderation/conversations/{id}/settle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff: settles a conversation's reports, which takes it out of the queue (audited) */
+        post: operations["settleConversationReports"];
         delete?: never;
         options?: never;
         head?: never;
@@ -8345,6 +8379,85 @@ export interface operations {
             };
         };
     };
+    listConversationReports: {
+        parameters: {
+            query?: {
+                /** @description A numeric id */
+                before?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversations: {
+                            /** @description Send as `before` for the next page */
+                            cursor: number;
+                            id: number;
+                            /** Format: date-time */
+                            lastMessageAt: string;
+                            messages: number;
+                            people: {
+                                displayName: string;
+                                username: string;
+                            }[];
+                            reports: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: number;
+                                /** @description The reporter's words (for the netiquette: the rules hit) */
+                                note: string;
+                                /** @description harassment, spam, threat, other; netiquette for a held message */
+                                reason: string;
+                                reporter: {
+                                    displayName: string;
+                                    username: string;
+                                } | null;
+                            }[];
+                            subject: string;
+                            toStaff: boolean;
+                        }[];
+                        more: boolean;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listStaffConversations: {
         parameters: {
             query: {
@@ -8405,6 +8518,76 @@ export interface operations {
             };
             /** @description Every error has this shape */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    settleConversationReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        settled: boolean;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

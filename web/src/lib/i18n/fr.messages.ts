@@ -60,6 +60,11 @@ export const frMessages = {
   'messages.staffReading':
     'Vous lisez une conversation privée signalée. Cette lecture est enregistrée dans le journal.',
   'messages.reports': 'Signalements',
+  'messages.queue.title': 'Conversations privées signalées',
+  'messages.queue.read': 'Lire la conversation',
+  'messages.queue.settle': 'Marquer comme traitée',
+  'messages.queue.by': 'par {name}',
+  'messages.queue.audit': 'Chaque lecture d’une conversation signalée est enregistrée dans le journal.',
   'messages.liveNew': 'Nouveau message',
   'messages.private': 'Conversation privée',
   'messages.write': 'Envoyer un message',
