@@ -4902,6 +4902,8 @@ export interface operations {
                             pinned: boolean;
                             replyCount: number;
                             score: number;
+                            /** @description The thread's tags by name (each has a page, /tags/:name) */
+                            tags: string[];
                             /** @description The opening post's first image, square (null: it shows none) */
                             thumbnail?: string | null;
                             title: string;
@@ -4990,6 +4992,8 @@ export interface operations {
                             pinned: boolean;
                             replyCount: number;
                             score: number;
+                            /** @description The thread's tags by name (each has a page, /tags/:name) */
+                            tags: string[];
                             /** @description The opening post's first image, square (null: it shows none) */
                             thumbnail?: string | null;
                             title: string;
@@ -12185,7 +12189,11 @@ export interface operations {
                                 id: number;
                                 /** @enum {string} */
                                 kind: "discussion" | "question" | "tip" | "idea" | "announcement";
+                                /** Format: date-time */
+                                lastPostAt: string;
                                 state: string;
+                                /** @description The thread's tags by name */
+                                tags: string[];
                                 /** @description Plain-text pieces; `hit` marks the matched words. Render as text, never as HTML. */
                                 title: {
                                     hit: boolean;
@@ -13005,6 +13013,8 @@ export interface operations {
                             pinned: boolean;
                             replyCount: number;
                             score: number;
+                            /** @description The thread's tags by name (each has a page, /tags/:name) */
+                            tags: string[];
                             /** @description The opening post's first image, square (null: it shows none) */
                             thumbnail?: string | null;
                             title: string;
@@ -13093,6 +13103,8 @@ export interface operations {
                             pinned: boolean;
                             replyCount: number;
                             score: number;
+                            /** @description The thread's tags by name (each has a page, /tags/:name) */
+                            tags: string[];
                             /** @description The opening post's first image, square (null: it shows none) */
                             thumbnail?: string | null;
                             title: string;
