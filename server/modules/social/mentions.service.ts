@@ -27,11 +27,13 @@ export class MentionsService {
     if (prefix === '') return { members: [] };
     // Who wrote in a thread the member may not see is not told: its participants are not put first.
     const thread = query.threadId === undefined ? undefined : await this.threads.getVisibility(query.threadId);
-    const threadId = thread && canSeeThread(actor, thread) ? query.threadId : undefined;
+    const visible = thread && canSeeThread(actor, thread) ? thread : undefined;
+    const threadId = visible ? query.threadId : undefined;
     const rows = await this.mentions.suggest({
       prefix,
       skeleton: skeleton(prefix),
       threadId,
+      seeLevel: visible?.see_level,
       excludeId: actor.id,
       recipientsOf:
         query.for === 'message' ? { senderId: actor.id, staff: can(actor, 'message.staff_read') } : undefined,
