@@ -161,7 +161,7 @@ describe('social layer in the browser', () => {
 
     await page.goto(`${site.url}/c/randonnee`);
     await page.getByRole('link', { name: 'Le GR20 en juin : trop tôt ?' }).waitFor();
-    await page.getByLabel('Tag').selectOption('matériel');
+    await page.getByLabel('Tag', { exact: true }).selectOption('matériel');
     await page.waitForURL(/tag=mat/);
     await page.getByRole('link', { name: 'Bâtons ou pas bâtons ?' }).waitFor();
     expect(await page.getByRole('link', { name: 'Le GR20 en juin : trop tôt ?' }).count()).toBe(0);
