@@ -66,6 +66,11 @@ export class ThreadsRepository {
             WHERE p.thread_id = threads.id AND p.number = 1 AND p.state = 'published' AND u.kind <> 'avatar'
             ORDER BY up.upload_id LIMIT 1)`.as('thumbnail_path'),
         )
+        // Its tags, by name, for the list's cards (the primary key of thread_tags leads with thread_id).
+        .select(
+          sql<string[]>`ARRAY(SELECT tg.name FROM thread_tags tt JOIN tags tg ON tg.id = tt.tag_id
+            WHERE tt.thread_id = threads.id ORDER BY tg.name)`.as('tags'),
+        )
         .where('threads.state', '=', LISTED_THREAD_STATE)
         .where(inSeenCategory('threads.category_id', seeLevels))
     );

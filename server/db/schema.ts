@@ -123,6 +123,8 @@ export interface ConversationReports {
   note: Generated<string>;
   reason: string;
   reporter_id: number | null;
+  settled_at: Timestamp | null;
+  settled_by: number | null;
   updated_at: Generated<Timestamp>;
 }
 

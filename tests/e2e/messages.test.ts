@@ -108,7 +108,8 @@ describe('private messages', () => {
     await page.getByRole('button', { name: 'L’envoyer en privé à l’équipe' }).click();
     await page.getByRole('heading', { name: 'Nouveau message' }).waitFor();
     expect(await page.getByLabel('Sujet').inputValue()).toBe('Problème avec ma commande de chaussures');
-    expect(await page.getByRole('checkbox', { name: /équipe de modération/ }).isChecked()).toBe(true);
+    // The team is the recipient, as one chip.
+    await page.getByRole('button', { name: 'Retirer L’équipe de modération' }).waitFor();
     await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
     await page.getByRole('heading', { name: 'Problème avec ma commande de chaussures' }).waitFor();
     await page.getByText('hugo.trail@exemple.fr').waitFor();
@@ -122,6 +123,73 @@ describe('private messages', () => {
     await inbox.getByText('hugo.trail@exemple.fr').waitFor();
     await shot(inbox, 'messages-team-laptop-fr');
     await staff.close();
+  });
+
+  it('suggests recipients as one types, and the team as one recipient (laptop French, phone English)', async () => {
+    const shy = await createMember(site.db, { username: 'hugolin_discret', trustLevel: 1 });
+    const hugues = await createMember(site.db, { username: 'hugues_alpin', trustLevel: 1 });
+    await site.db
+      .updateTable('members')
+      .set({ display_name: 'Hugues des Alpes' })
+      .where('id', '=', hugues.id)
+      .execute();
+    // hugolin ignores Léa: he cannot receive her messages, so he is not offered to her.
+    await site.db.insertInto('member_ignores').values({ member_id: shy.id, ignored_id: lea.id }).execute();
+
+    const writer = await browserFor(lea, 'fr-FR');
+    const page = await writer.newPage();
+    await page.goto(`${site.url}/messages/new`);
+    const to = page.getByRole('combobox', { name: 'Destinataires' });
+    await to.click();
+    await to.pressSequentially('hug');
+    const list = page.getByRole('listbox', { name: 'Destinataires proposés' });
+    await list.getByRole('option', { name: /@hugues_alpin\s*Hugues des Alpes/ }).waitFor();
+    await list.getByRole('option', { name: /@hugo_trail/ }).waitFor();
+    expect(await list.getByRole('option', { name: /hugolin_discret/ }).count()).toBe(0);
+    await shot(page, 'messages-recipients-laptop-fr');
+    await list.getByRole('option', { name: /@hugo_trail/ }).click();
+    await page.getByRole('button', { name: 'Retirer hugo_trail' }).waitFor();
+    // The team, by one of its names, picked with the keyboard.
+    await to.pressSequentially('modé');
+    await list.getByRole('option', { name: /L’équipe de modération/ }).waitFor();
+    await to.press('Enter');
+    await page.getByRole('button', { name: 'Retirer L’équipe de modération' }).waitFor();
+    await page.getByLabel('Sujet').fill('Sortie groupée et autorisation');
+    await page.getByRole('textbox', { name: 'Message' }).fill('Hugo et l’équipe : peut-on l’annoncer ici ?');
+    await page.getByRole('button', { name: 'Envoyer', exact: true }).click();
+    await page.getByRole('heading', { name: 'Sortie groupée et autorisation' }).waitFor();
+    const conversationId = Number(new URL(page.url()).pathname.split('/').pop());
+    const row = await site.db
+      .selectFrom('conversations')
+      .select('to_staff')
+      .where('id', '=', conversationId)
+      .executeTakeFirstOrThrow();
+    expect(row.to_staff).toBe(true);
+    const people = await site.db
+      .selectFrom('conversation_members')
+      .select('member_id')
+      .where('conversation_id', '=', conversationId)
+      .execute();
+    expect(people.map((p) => p.member_id).sort()).toEqual([lea.id, hugo.id].sort());
+    await writer.close();
+
+    const reader = await browserFor(hugo, 'en-GB', PHONE);
+    const phone = await reader.newPage();
+    await phone.goto(`${site.url}/messages/new`);
+    await phone.evaluate("localStorage.setItem('agora.locale', 'en')");
+    await phone.reload();
+    const field = phone.getByRole('combobox', { name: 'To' });
+    await field.tap();
+    // On an empty field the team is offered at once.
+    const offers = phone.getByRole('listbox', { name: 'Suggested recipients' });
+    await offers.getByRole('option', { name: /The moderation team/ }).waitFor();
+    await field.pressSequentially('lea');
+    await offers.getByRole('option', { name: /@lea_rando/ }).tap();
+    await phone.getByRole('button', { name: 'Remove lea_rando' }).waitFor();
+    expect(await phone.getByRole('button', { name: 'Remove The moderation team' }).count()).toBe(0);
+    await shot(phone, 'messages-recipients-phone-en');
+    expect(Number(await phone.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(360);
+    await reader.close();
   });
 });
 
@@ -151,8 +219,15 @@ describe('reports', () => {
     await conversation.getByRole('dialog').getByRole('button', { name: 'Signaler' }).click();
     await conversation.getByText('Conversation signalée : l’équipe peut maintenant la lire.').waitFor();
 
-    await page.goto(`${site.url}/messages?tab=reported`);
-    await page.getByRole('link', { name: /Arrête de me relancer/ }).click();
+    // The report waits in the moderation queue: why, the reporter's words, who; the conversation opens from there.
+    await page.goto(`${site.url}/moderation`);
+    const reported = page.getByRole('region', { name: 'Conversations privées signalées' });
+    await reported.getByText('Harcèlement').waitFor();
+    await reported.getByText('Elle insiste tous les jours.').waitFor();
+    await reported.getByText(`par ${hugo.display_name}`).waitFor();
+    await shot(page, 'moderation-reported-conversation-phone-fr');
+    expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(360);
+    await reported.getByRole('link', { name: 'Lire la conversation' }).click();
     await page
       .getByText('Vous lisez une conversation privée signalée. Cette lecture est enregistrée dans le journal.')
       .waitFor();
@@ -170,6 +245,28 @@ describe('reports', () => {
     await writer.close();
     await staff.close();
     await reporter.close();
+
+    // Another moderator, on a laptop in English, marks it handled: it leaves the queue (audited).
+    const second = await createMember(site.db, { username: 'modo_sam', role: 'moderator' });
+    const laptop = await browserFor(second, 'en-GB');
+    const queue = await laptop.newPage();
+    await queue.goto(`${site.url}/moderation`);
+    await queue.evaluate("localStorage.setItem('agora.locale', 'en')");
+    await queue.reload();
+    const section = queue.getByRole('region', { name: 'Reported private conversations' });
+    await section.getByText('Harassment').waitFor();
+    await section.getByRole('link', { name: 'Arrête de me relancer' }).waitFor();
+    await shot(queue, 'moderation-reported-conversation-laptop-en');
+    await section.getByRole('button', { name: 'Mark as handled' }).click();
+    await section.waitFor({ state: 'detached' });
+    const settled = await site.db
+      .selectFrom('audit_log')
+      .select('actor_id')
+      .where('action', '=', 'conversation.reports_settled')
+      .where('subject_id', '=', String(conversationId))
+      .execute();
+    expect(settled.map((a) => a.actor_id)).toEqual([second.id]);
+    await laptop.close();
   });
 });
 

@@ -161,7 +161,7 @@ describe('social layer in the browser', () => {
 
     await page.goto(`${site.url}/c/randonnee`);
     await page.getByRole('link', { name: 'Le GR20 en juin : trop tôt ?' }).waitFor();
-    await page.getByLabel('Tag').selectOption('matériel');
+    await page.getByLabel('Tag', { exact: true }).selectOption('matériel');
     await page.waitForURL(/tag=mat/);
     await page.getByRole('link', { name: 'Bâtons ou pas bâtons ?' }).waitFor();
     expect(await page.getByRole('link', { name: 'Le GR20 en juin : trop tôt ?' }).count()).toBe(0);
@@ -185,6 +185,47 @@ describe('social layer in the browser', () => {
     await tagPage.goto(`${site.url}/tags`);
     await tagPage.getByRole('link', { name: '#matériel' }).waitFor();
     await shot(tagPage, 'social-tags-phone-fr');
+    await mobile.close();
+  });
+
+  it('shows tags on thread cards in every list and in search results, linked to the tag page (laptop FR, phone EN)', async () => {
+    const { thread } = await createThread(site.db, claire, category.id, {
+      title: 'Réchaud à gaz ou à alcool en bivouac ?',
+      body: 'Le réchaud à alcool pèse moins lourd, mais chauffe moins vite.',
+    });
+    const tag = await site.db.insertInto('tags').values({ name: 'cuisine' }).returning('id').executeTakeFirstOrThrow();
+    await site.db.insertInto('thread_tags').values({ thread_id: thread.id, tag_id: tag.id }).execute();
+    const card = (page: import('playwright-core').Page) =>
+      page
+        .getByRole('listitem')
+        .filter({ has: page.getByRole('link', { name: 'Réchaud à gaz ou à alcool en bivouac ?' }) });
+
+    const context = await site.browser.newContext({ locale: 'fr-FR', ...laptop });
+    await signIn(context, site, bernard);
+    const page = await context.newPage();
+    for (const list of ['/', '/c/randonnee', `/tags/cuisine`]) {
+      await page.goto(`${site.url}${list}`);
+      await card(page).getByRole('link', { name: '#cuisine' }).waitFor();
+    }
+    await page.goto(`${site.url}/`);
+    await shot(page, 'social-tags-on-cards-laptop-fr');
+    await card(page).getByRole('link', { name: '#cuisine' }).click();
+    await page.getByRole('heading', { name: 'Étiquette « cuisine »' }).waitFor();
+    await context.close();
+
+    const mobile = await site.browser.newContext({ locale: 'en-GB', ...phone });
+    await signIn(mobile, site, amelie);
+    const search = await mobile.newPage();
+    await search.goto(`${site.url}/search?q=${encodeURIComponent('réchaud alcool')}`);
+    await search.evaluate("localStorage.setItem('agora.locale', 'en')");
+    await search.reload();
+    const results = search.getByRole('list', { name: 'Results' });
+    const result = results.getByRole('listitem').filter({ hasText: 'bivouac' }).first();
+    await result.getByRole('link', { name: '#cuisine' }).waitFor();
+    await shot(search, 'social-tags-in-search-phone-en');
+    expect(Number(await search.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(360);
+    await result.getByRole('link', { name: '#cuisine' }).tap();
+    await search.getByRole('heading', { name: /Tag .cuisine/ }).waitFor();
     await mobile.close();
   });
 });

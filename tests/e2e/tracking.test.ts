@@ -159,3 +159,59 @@ describe('tracking, on a phone in English', () => {
     await context.close();
   });
 });
+
+describe('tracking in search results', () => {
+  it('shows unread and new marks on results, as in the other lists (laptop French, phone English)', async () => {
+    const { thread: mine } = await createThread(site.db, lea, category.id, {
+      title: 'Dérailleur qui saute en montée',
+      body: 'Mon dérailleur saute dès que ça grimpe.',
+    });
+    await createThread(site.db, hugo, category.id, {
+      title: 'Régler un dérailleur sans outil',
+      body: 'Deux vis et un peu de patience pour le dérailleur.',
+    });
+    await createReply(site.db, hugo, mine.id, 'Vérifie la patte de dérailleur.');
+    await createReply(site.db, hugo, mine.id, 'Et la tension du câble.');
+
+    const context = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    await signIn(context, site, lea);
+    const page = await context.newPage();
+    await page.goto(`${site.url}/search?q=${encodeURIComponent('dérailleur')}`);
+    const results = page.getByRole('list', { name: 'Résultats' });
+    const resultOf = (title: string) =>
+      results
+        .getByRole('listitem')
+        .filter({ has: page.getByRole('link', { name: title }) })
+        .first();
+    // Léa wrote the first thread (tracked): its two replies are unread; the second is new to her.
+    await resultOf('Dérailleur qui saute en montée').getByRole('link', { name: '2 messages non lus' }).waitFor();
+    await resultOf('Régler un dérailleur sans outil').getByText('nouveau', { exact: true }).waitFor();
+    await shot(page, 'tracking-search-laptop-fr');
+    // The count leads to the first unread post.
+    await resultOf('Dérailleur qui saute en montée').getByRole('link', { name: '2 messages non lus' }).click();
+    await page.waitForURL(new RegExp(`/t/${mine.id}#post-2$`));
+    await expect.poll(() => lastRead(lea, mine.id), { timeout: 15_000 }).toBe(3);
+    await context.close();
+
+    const phone = await site.browser.newContext({
+      locale: 'en-GB',
+      viewport: { width: 390, height: 780 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const reader = await createMember(site.db, { username: 'zoe_gravel', trustLevel: 1 });
+    await signIn(phone, site, reader);
+    const mobile = await phone.newPage();
+    await mobile.goto(`${site.url}/search?q=${encodeURIComponent('dérailleur')}`);
+    await mobile.evaluate("localStorage.setItem('agora.locale', 'en')");
+    await mobile.reload();
+    const list = mobile.getByRole('list', { name: 'Results' });
+    const first = list
+      .getByRole('listitem')
+      .filter({ has: mobile.getByRole('link', { name: 'Régler un dérailleur sans outil' }) });
+    await first.first().getByText('new', { exact: true }).waitFor();
+    await shot(mobile, 'tracking-search-phone-en');
+    expect(Number(await mobile.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(390);
+    await phone.close();
+  });
+});

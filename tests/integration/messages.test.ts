@@ -129,6 +129,45 @@ describe('MessagesService', () => {
     });
   });
 
+  describe('recipient suggestions', () => {
+    const suggest = (as: Member | undefined, q: string) =>
+      t.api('GET', `/api/mentions?for=message&q=${encodeURIComponent(q)}`, as ? { as } : {});
+    const names = async (as: Member, q: string) =>
+      ((await suggest(as, q)).json().members as { username: string }[]).map((m) => m.username).sort();
+
+    it('suggests members by name, without who refuses the sender or whom the sender ignores', async () => {
+      const sender = await createMember(t.db, { username: 'rosalie_exp', trustLevel: 2 });
+      const open = await createMember(t.db, { username: 'rosa_ouverte', trustLevel: 1 });
+      const refusing = await createMember(t.db, { username: 'rosa_refuse', trustLevel: 1 });
+      const ignored = await createMember(t.db, { username: 'rosa_ignoree', trustLevel: 1 });
+      await createMember(t.db, { username: 'rosa_bannie', bannedAt: new Date() });
+      const ignore = (who: Member, whom: Member) =>
+        t.api('PUT', `/api/members/${whom.username}/ignore`, { as: who }).then((r) => r.statusCode);
+      expect(await ignore(refusing, sender)).toBe(200);
+      expect(await ignore(sender, ignored)).toBe(200);
+      expect(await names(sender, 'rosa')).toEqual([open.username]);
+      // The @mention autocomplete itself still offers them all (an ignored member can still be named).
+      const mentions = (await t.api('GET', '/api/mentions?q=rosa', { as: sender })).json().members;
+      expect(mentions.map((m: { username: string }) => m.username).sort()).toEqual(
+        [ignored.username, open.username, refusing.username].sort(),
+      );
+      // Staff cannot be refused: a moderator is offered the member who ignores the sender's peers.
+      await t.db.insertInto('member_ignores').values({ member_id: refusing.id, ignored_id: moderator.id }).execute();
+      expect(await names(moderator, 'rosa_')).toEqual([ignored.username, open.username, refusing.username].sort());
+    });
+
+    it('answers visitors 401, a suspended member 403 and a bad purpose 400', async () => {
+      const suspended = await createMember(t.db, { suspendedUntil: new Date(Date.now() + 86_400_000) });
+      expect((await suggest(undefined, 'rosa')).statusCode).toBe(401);
+      const refused = await suggest(suspended, 'rosa');
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error.code).toBe('member.suspended');
+      expect((await t.api('GET', '/api/mentions?for=thread&q=rosa', { as: alice })).statusCode).toBe(400);
+      // A suspended member may still be offered names to @mention (nothing is sent).
+      expect((await t.api('GET', '/api/mentions?q=rosa', { as: suspended })).statusCode).toBe(200);
+    });
+  });
+
   describe('the netiquette in private messages', () => {
     it('lets personal data through with a notice, where a public post is held', async () => {
       const body = 'Mon numéro : 06 12 34 56 78, et mon adresse marie.durand@exemple.fr';
@@ -290,6 +329,83 @@ describe('MessagesService', () => {
       ).toBe(403);
       const reported = (await t.api('GET', '/api/moderation/conversations?kind=reported', { as: moderator })).json();
       expect(reported.conversations.map((c: { id: number }) => c.id)).toContain(id);
+    });
+  });
+
+  describe('the moderation queue', () => {
+    const queue = (as?: Member) => t.api('GET', '/api/moderation/conversation-reports', as ? { as } : {});
+    type Queued = { id: number; reports: { reason: string; note: string; reporter: { username: string } | null }[] };
+    const queued = async (id: number) =>
+      ((await queue(moderator)).json().conversations as Queued[]).find((c) => c.id === id);
+
+    it('lists a reported conversation with each report’s reason, details and reporter until it is settled', async () => {
+      const id = await conversationWith(alice, [bob, carol], 'Réponds-moi ou je raconte tout.');
+      expect(await queued(id)).toBeUndefined();
+      await t.api('POST', `/api/conversations/${id}/reports`, {
+        as: bob,
+        body: { reason: 'threat', note: 'Elle menace de tout raconter.' },
+      });
+      await t.api('POST', `/api/conversations/${id}/reports`, { as: carol, body: { reason: 'harassment' } });
+      const item = await queued(id);
+      expect(item?.reports).toEqual([
+        expect.objectContaining({
+          reason: 'threat',
+          note: 'Elle menace de tout raconter.',
+          reporter: { username: bob.username, displayName: bob.display_name },
+        }),
+        expect.objectContaining({
+          reason: 'harassment',
+          note: '',
+          reporter: expect.objectContaining({ username: carol.username }),
+        }),
+      ]);
+      // From the queue, the moderator opens it (read, audited).
+      expect((await t.api('GET', `/api/conversations/${id}`, { as: moderator })).statusCode).toBe(200);
+
+      const settled = await t.api('POST', `/api/moderation/conversations/${id}/settle`, { as: moderator });
+      expect(settled.statusCode).toBe(200);
+      expect(await queued(id)).toBeUndefined();
+      const again = await t.api('POST', `/api/moderation/conversations/${id}/settle`, { as: moderator });
+      expect(again.statusCode).toBe(409);
+      expect(again.json().error.code).toBe('conversation.no_open_report');
+      const audits = await t.db
+        .selectFrom('audit_log')
+        .select(['actor_id', 'action'])
+        .where('subject_type', '=', 'conversation')
+        .where('subject_id', '=', String(id))
+        .orderBy('id')
+        .execute();
+      expect(audits).toEqual([
+        { actor_id: moderator.id, action: 'conversation.read' },
+        { actor_id: moderator.id, action: 'conversation.reports_settled' },
+      ]);
+      // Still readable once settled (audited); a new report brings it back.
+      expect((await t.api('GET', `/api/conversations/${id}`, { as: moderator })).statusCode).toBe(200);
+      await t.api('POST', `/api/conversations/${id}/reports`, { as: carol, body: { reason: 'spam' } });
+      expect((await queued(id))?.reports.map((r) => r.reason)).toEqual(['spam']);
+    });
+
+    it('shows the netiquette as the reporter of a held message', async () => {
+      const id = await conversationWith(alice, [bob]);
+      await t.db
+        .insertInto('conversation_reports')
+        .values({ conversation_id: id, reporter_id: null, reason: 'netiquette', note: 'insult' })
+        .execute();
+      expect((await queued(id))?.reports).toEqual([expect.objectContaining({ reason: 'netiquette', reporter: null })]);
+    });
+
+    it('is for staff only, and refuses bad input', async () => {
+      expect((await queue()).statusCode).toBe(401);
+      expect((await queue(alice)).statusCode).toBe(403);
+      expect((await t.api('POST', '/api/moderation/conversations/1/settle')).statusCode).toBe(401);
+      expect((await t.api('POST', '/api/moderation/conversations/1/settle', { as: bob })).statusCode).toBe(403);
+      expect((await t.api('POST', '/api/moderation/conversations/99999999/settle', { as: moderator })).statusCode).toBe(
+        404,
+      );
+      expect((await t.api('POST', '/api/moderation/conversations/abc/settle', { as: moderator })).statusCode).toBe(400);
+      expect((await t.api('GET', '/api/moderation/conversation-reports?before=x', { as: moderator })).statusCode).toBe(
+        400,
+      );
     });
   });
 

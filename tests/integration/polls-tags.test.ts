@@ -165,6 +165,30 @@ describe('tags', () => {
     expect((await t.api('GET', `/api/threads/${thread.id}/social`)).json().tags).toEqual(['entretien']);
   });
 
+  it('shows each thread’s tags in every list and in search results', async () => {
+    await t.api('POST', '/api/tags', { as: moderator, body: { name: 'pneus' } });
+    await t.api('POST', '/api/tags', { as: moderator, body: { name: 'hiver' } });
+    const { thread } = await createThread(t.db, author, category.id, { title: 'Crampons à vis pour le verglas' });
+    const { thread: bare } = await createThread(t.db, author, category.id, { title: 'Crampons sans étiquette' });
+    const set = await t.api('PUT', `/api/threads/${thread.id}/tags`, {
+      as: author,
+      body: { tags: ['pneus', 'hiver'] },
+    });
+    expect(set.statusCode).toBe(200);
+    const tagsOf = (threads: { id: number; tags: string[] }[], id: number) => threads.find((x) => x.id === id)?.tags;
+    const home = (await t.api('GET', '/api/threads')).json();
+    expect(tagsOf(home.threads, thread.id)).toEqual(['hiver', 'pneus']);
+    expect(tagsOf(home.threads, bare.id)).toEqual([]);
+    const inCategory = (await t.api('GET', '/api/categories/velo/threads')).json();
+    expect(tagsOf(inCategory.threads, thread.id)).toEqual(['hiver', 'pneus']);
+    const onTagPage = (await t.api('GET', '/api/threads?tag=hiver')).json();
+    expect(tagsOf(onTagPage.threads, thread.id)).toEqual(['hiver', 'pneus']);
+    const found = (await t.api('GET', `/api/search?q=${encodeURIComponent('crampons verglas')}`)).json();
+    const hit = found.results.find((r: { thread: { id: number } }) => r.thread.id === thread.id);
+    expect(hit.thread.tags).toEqual(['hiver', 'pneus']);
+    expect(hit.thread.lastPostAt).toEqual(expect.stringMatching(/^\d{4}-/));
+  });
+
   it('lets moderators rename, merge and delete tags (audited); members get 403', async () => {
     await t.api('POST', '/api/tags', { as: moderator, body: { name: 'velo-route' } });
     await t.api('POST', '/api/tags', { as: moderator, body: { name: 'route' } });

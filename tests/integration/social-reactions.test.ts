@@ -135,6 +135,27 @@ describe('mention suggestions', () => {
     expect((await t.api('GET', '/api/mentions?q=bern', { as: reader })).json().members).toEqual([]);
   });
 
+  it('puts first the members who may see a thread of a restricted category', async () => {
+    const restricted = await createCategory(t.db);
+    await t.db.updateTable('categories').set({ see_level: 'trust_2' }).where('id', '=', restricted.id).execute();
+    const staff = await createMember(t.db, { username: 'yvon_modo', role: 'moderator' });
+    const trusted = await createMember(t.db, { username: 'yvette_t2', trustLevel: 2 });
+    // Seen more recently, but at level 1 she may not open the thread.
+    const newcomer = await createMember(t.db, { username: 'yvain_t1', trustLevel: 1 });
+    await t.db.updateTable('members').set({ last_seen_at: new Date() }).where('id', '=', newcomer.id).execute();
+    await t.db
+      .updateTable('members')
+      .set({ last_seen_at: new Date(Date.now() - 86_400_000) })
+      .where('id', 'in', [staff.id, trusted.id])
+      .execute();
+    const { thread } = await createThread(t.db, staff, restricted.id);
+    const inThread = (await t.api('GET', `/api/mentions?q=yv&threadId=${thread.id}`, { as: staff })).json();
+    expect(inThread.members.map((m: { username: string }) => m.username)).toEqual(['yvette_t2', 'yvain_t1']);
+    // Elsewhere, the most recently seen first.
+    const anywhere = (await t.api('GET', '/api/mentions?q=yv', { as: staff })).json();
+    expect(anywhere.members.map((m: { username: string }) => m.username)).toEqual(['yvain_t1', 'yvette_t2']);
+  });
+
   it('finds a look-alike spelling through the confusable skeleton', async () => {
     await createMember(t.db, { username: 'olivier_l' });
     // A Cyrillic « о » where the Latin « o » is.

@@ -64,6 +64,7 @@ export function toThreadListItem(t: ThreadListRow) {
     },
     lastPoster: t.last_poster_username,
     thumbnail: t.thumbnail_path ? `${MEDIA_PREFIX}${t.thumbnail_path}` : null,
+    tags: t.tags,
   };
 }
 

@@ -96,6 +96,7 @@ export const ThreadListItem = Type.Object({
   thumbnail: Type.Optional(
     Nullable(Type.String({ description: "The opening post's first image, square (null: it shows none)" })),
   ),
+  tags: Type.Array(Type.String(), { description: "The thread's tags by name (each has a page, /tags/:name)" }),
 });
 
 export const ThreadListQuery = Type.Object({

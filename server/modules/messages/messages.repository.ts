@@ -246,6 +246,65 @@ export class MessagesRepository {
       .execute();
   }
 
+  /**
+   * The moderation queue's reported conversations: those with a report not settled yet, the latest report
+   * first, each with its open reports (reason, the reporter's words, who; null: the netiquette) and people.
+   */
+  openReports(options: { limit: number; before?: number }) {
+    return this.db
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('conversation_reports')
+          .select(['conversation_id', (e) => e.fn.max('id').as('last_report_id')])
+          .where('settled_at', 'is', null)
+          .groupBy('conversation_id')
+          .as('open'),
+      )
+      .innerJoin('conversations as c', 'c.id', 'open.conversation_id')
+      .select((eb) => [
+        'c.id',
+        'c.subject',
+        'c.to_staff',
+        'c.message_count',
+        'c.last_message_at',
+        'open.last_report_id',
+        jsonArrayFrom(
+          eb
+            .selectFrom('conversation_reports as r')
+            .leftJoin('members as rm', 'rm.id', 'r.reporter_id')
+            .select(['r.id', 'r.reason', 'r.note', 'r.created_at', 'rm.username', 'rm.display_name'])
+            .whereRef('r.conversation_id', '=', 'c.id')
+            .where('r.settled_at', 'is', null)
+            .orderBy('r.id'),
+        ).as('reports'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('conversation_members as o')
+            .innerJoin('members as om', 'om.id', 'o.member_id')
+            .select(['om.username', 'om.display_name as displayName'])
+            .whereRef('o.conversation_id', '=', 'c.id')
+            .orderBy('o.created_at')
+            .limit(6),
+        ).as('people'),
+      ])
+      .$if(options.before !== undefined, (q) => q.where('open.last_report_id', '<', options.before!))
+      .orderBy('open.last_report_id', 'desc')
+      .limit(options.limit)
+      .execute();
+  }
+
+  /** Settles the conversation's open reports; returns how many there were. */
+  async settleReports(conversationId: number, moderatorId: number): Promise<number> {
+    const rows = await this.db
+      .updateTable('conversation_reports')
+      .set({ settled_at: new Date(), settled_by: moderatorId, updated_at: new Date() })
+      .where('conversation_id', '=', conversationId)
+      .where('settled_at', 'is', null)
+      .returning('id')
+      .execute();
+    return rows.length;
+  }
+
   /** How many conversations the member started since `since` (the per-trust-level allowance). */
   async startedSince(memberId: number, since: Date): Promise<number> {
     const row = await this.db

@@ -253,6 +253,62 @@ export async function messagesRoutes(
     async (req) => messages.staffList(req.actor, req.query.kind, req.query.before),
   );
 
+  app.get(
+    '/api/moderation/conversation-reports',
+    {
+      schema: {
+        operationId: 'listConversationReports',
+        tags,
+        summary:
+          'Staff: reported conversations waiting in the moderation queue, with their open reports (reason, details, reporter)',
+        querystring: Before,
+        response: {
+          200: Type.Object({
+            conversations: Type.Array(
+              Type.Object({
+                id: Type.Integer(),
+                subject: Type.String(),
+                toStaff: Type.Boolean(),
+                messages: Type.Integer(),
+                lastMessageAt: DateTime,
+                cursor: Type.Integer({ description: 'Send as `before` for the next page' }),
+                people: Type.Array(Person),
+                reports: Type.Array(
+                  Type.Object({
+                    id: Type.Integer(),
+                    reason: Type.String({
+                      description: 'harassment, spam, threat, other; netiquette for a held message',
+                    }),
+                    note: Type.String({ description: "The reporter's words (for the netiquette: the rules hit)" }),
+                    reporter: Nullable(Person),
+                    createdAt: DateTime,
+                  }),
+                ),
+              }),
+            ),
+            more: Type.Boolean(),
+          }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (req) => messages.reportQueue(req.actor, req.query.before),
+  );
+
+  app.post(
+    '/api/moderation/conversations/:id/settle',
+    {
+      schema: {
+        operationId: 'settleConversationReports',
+        tags,
+        summary: "Staff: settles a conversation's reports, which takes it out of the queue (audited)",
+        params: Params,
+        response: { 200: Type.Object({ settled: Type.Boolean() }), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => messages.settleReports(req.actor, req.params.id),
+  );
+
   app.post(
     '/api/messages/:id/decision',
     {

@@ -244,6 +244,54 @@ export class MessagesService {
     };
   }
 
+  /** The moderation queue's reported conversations: their open reports, who made them and why. */
+  async reportQueue(actorOrNull: Actor | null, before?: number) {
+    authorize(actorOrNull, 'message.staff_read');
+    const rows = await this.read.openReports({ limit: PAGE + 1, before });
+    return {
+      conversations: rows.slice(0, PAGE).map((c) => ({
+        id: c.id,
+        subject: c.subject,
+        toStaff: c.to_staff,
+        messages: c.message_count,
+        lastMessageAt: c.last_message_at.toISOString(),
+        cursor: Number(c.last_report_id),
+        people: c.people,
+        reports: c.reports.map((r) => ({
+          id: r.id,
+          reason: r.reason,
+          note: r.note,
+          reporter: r.username === null ? null : { username: r.username, displayName: r.display_name! },
+          createdAt: new Date(r.created_at).toISOString(),
+        })),
+      })),
+      more: rows.length > PAGE,
+    };
+  }
+
+  /**
+   * A moderator settles a conversation's reports: it leaves the queue (audited). Staff may still read it
+   * afterwards, each read audited as before; a new report brings it back.
+   */
+  async settleReports(actorOrNull: Actor | null, conversationId: number) {
+    const actor = authorize(actorOrNull, 'message.staff_read');
+    if (!(await this.read.getById(conversationId))) throw notFound();
+    await this.db.transaction().execute(async (trx) => {
+      const settled = await new MessagesRepository(trx).settleReports(conversationId, actor.id);
+      if (settled === 0) {
+        throw new ConflictError('conversation.no_open_report', 'This conversation has no report waiting.');
+      }
+      await new AuditRepository(trx).record({
+        actorId: actor.id,
+        action: 'conversation.reports_settled',
+        subjectType: 'conversation',
+        subjectId: conversationId,
+        data: { reports: settled },
+      });
+    });
+    return { settled: true };
+  }
+
   /** A moderator releases a held message (it reaches the others) or refuses it; audited. */
   async decide(actorOrNull: Actor | null, messageId: number, decision: 'release' | 'refuse') {
     const actor = authorize(actorOrNull, 'message.staff_read');

@@ -28,7 +28,16 @@ export interface SearchHit {
   number: number;
   state: string;
   createdAt: string;
-  thread: { id: number; title: Segment[]; kind: ThreadKind; state: string; answered: boolean };
+  thread: {
+    id: number;
+    title: Segment[];
+    kind: ThreadKind;
+    state: string;
+    answered: boolean;
+    /** When the thread last moved: with the member's read position, its unread/new marks. */
+    lastPostAt: string;
+    tags: string[];
+  };
   category: { id: number; slug: string; name: string; nameEn?: string | null; color: string };
   author: { username: string; displayName: string };
   snippet: Segment[];

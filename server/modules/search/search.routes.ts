@@ -25,6 +25,8 @@ const Hit = Type.Object({
     kind: ThreadKindSchema,
     state: Type.String(),
     answered: Type.Boolean(),
+    lastPostAt: DateTime,
+    tags: Type.Array(Type.String(), { description: "The thread's tags by name" }),
   }),
   category: Type.Object({ id: Type.Integer(), slug: Type.String(), name: Type.String(), color: Type.String() }),
   author: Type.Object({ username: Type.String(), displayName: Type.String() }),

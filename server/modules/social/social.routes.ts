@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { errors, Id } from '../../http/schemas.ts';
+import { errors, Id, StringEnum } from '../../http/schemas.ts';
 import type { EmojiReactionsService } from './emoji.service.ts';
 import type { MentionsService } from './mentions.service.ts';
 import { EmojiCount, EmojiParam, perMinute, Poll, type SocialLimits, SocialSettingsSchema } from './social.schemas.ts';
@@ -86,6 +86,12 @@ export async function socialRoutes(fastify: FastifyInstance, { social, emoji, me
         querystring: Type.Object({
           q: Type.String({ minLength: 1, maxLength: 40 }),
           threadId: Type.Optional(Id),
+          for: Type.Optional(
+            StringEnum(['message'], {
+              description:
+                'Recipients of a private message: members who would refuse one from you, or whom you ignore, are left out',
+            }),
+          ),
         }),
         response: {
           200: Type.Object({
@@ -97,7 +103,7 @@ export async function socialRoutes(fastify: FastifyInstance, { social, emoji, me
               }),
             ),
           }),
-          ...errors(400, 401, 429),
+          ...errors(400, 401, 403, 429),
         },
       },
     },

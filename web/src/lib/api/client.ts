@@ -287,6 +287,8 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
     emojiReactors: (postId: number, emoji: string) =>
       call(http.GET('/api/posts/{id}/emoji/{emoji}', { params: { path: { id: postId, emoji } } })),
     mentions: (q: string, threadId?: number) => call(http.GET('/api/mentions', { params: { query: { q, threadId } } })),
+    /** Members who can receive a private message from you, by name. */
+    recipientSuggestions: (q: string) => call(http.GET('/api/mentions', { params: { query: { q, for: 'message' } } })),
     socialSettings: () => call(http.GET('/api/social/settings')),
     updateSocialSettings: (patch: Body<'updateSocialSettings'>) =>
       call(http.PUT('/api/social/settings', { body: patch })),
@@ -322,6 +324,10 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
       call(http.POST('/api/conversations/{id}/reports', { params: id(conversationId), body })),
     staffConversations: (kind: 'team' | 'reported', before?: number) =>
       call(http.GET('/api/moderation/conversations', { params: { query: { kind, before } } })),
+    conversationReports: (before?: number) =>
+      call(http.GET('/api/moderation/conversation-reports', { params: { query: { before } } })),
+    settleConversationReports: (conversationId: number) =>
+      call(http.POST('/api/moderation/conversations/{id}/settle', { params: id(conversationId) })),
     decideMessage: (messageId: number, decision: 'release' | 'refuse') =>
       call(http.POST('/api/messages/{id}/decision', { params: id(messageId), body: { decision } })),
     ignored: () => call(http.GET('/api/me/ignored')),

@@ -1178,6 +1178,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/moderation/conversation-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff: reported conversations waiting in the moderation queue, with their open reports (reason, details, reporter) */
+        get: operations["listConversationReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/moderation/conversations": {
         parameters: {
             query?: never;
@@ -1189,6 +1206,23 @@ export interface paths {
         get: operations["listStaffConversations"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/moderation/conversations/{id}/settle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff: settles a conversation's reports, which takes it out of the queue (audited) */
+        post: operations["settleConversationReports"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4868,6 +4902,8 @@ export interface operations {
                             pinned: boolean;
                             replyCount: number;
                             score: number;
+                            /** @description The thread's tags by name (each has a page, /tags/:name) */
+                            tags: string[];
                             /** @description The opening post's first image, square (null: it shows none) */
                             thumbnail?: string | null;
                             title: string;
@@ -4956,6 +4992,8 @@ export interface operations {
                             pinned: boolean;
                             replyCount: number;
                             score: number;
+                            /** @description The thread's tags by name (each has a page, /tags/:name) */
+                            tags: string[];
                             /** @description The opening post's first image, square (null: it shows none) */
                             thumbnail?: string | null;
                             title: string;
@@ -8210,6 +8248,8 @@ export interface operations {
     suggestMentions: {
         parameters: {
             query: {
+                /** @description Recipients of a private message: members who would refuse one from you, or whom you ignore, are left out */
+                for?: "message";
                 q: string;
                 /** @description A numeric id */
                 threadId?: number;
@@ -8247,6 +8287,15 @@ export interface operations {
             };
             /** @description Every error has this shape */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8343,6 +8392,85 @@ export interface operations {
             };
         };
     };
+    listConversationReports: {
+        parameters: {
+            query?: {
+                /** @description A numeric id */
+                before?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversations: {
+                            /** @description Send as `before` for the next page */
+                            cursor: number;
+                            id: number;
+                            /** Format: date-time */
+                            lastMessageAt: string;
+                            messages: number;
+                            people: {
+                                displayName: string;
+                                username: string;
+                            }[];
+                            reports: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: number;
+                                /** @description The reporter's words (for the netiquette: the rules hit) */
+                                note: string;
+                                /** @description harassment, spam, threat, other; netiquette for a held message */
+                                reason: string;
+                                reporter: {
+                                    displayName: string;
+                                    username: string;
+                                } | null;
+                            }[];
+                            subject: string;
+                            toStaff: boolean;
+                        }[];
+                        more: boolean;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listStaffConversations: {
         parameters: {
             query: {
@@ -8403,6 +8531,76 @@ export interface operations {
             };
             /** @description Every error has this shape */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    settleConversationReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A numeric id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        settled: boolean;
+                    };
+                };
+            };
+            /** @description Every error has this shape */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Every error has this shape */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12000,7 +12198,11 @@ export interface operations {
                                 id: number;
                                 /** @enum {string} */
                                 kind: "discussion" | "question" | "tip" | "idea" | "announcement";
+                                /** Format: date-time */
+                                lastPostAt: string;
                                 state: string;
+                                /** @description The thread's tags by name */
+                                tags: string[];
                                 /** @description Plain-text pieces; `hit` marks the matched words. Render as text, never as HTML. */
                                 title: {
                                     hit: boolean;
@@ -12820,6 +13022,8 @@ export interface operations {
                             pinned: boolean;
                             replyCount: number;
                             score: number;
+                            /** @description The thread's tags by name (each has a page, /tags/:name) */
+                            tags: string[];
                             /** @description The opening post's first image, square (null: it shows none) */
                             thumbnail?: string | null;
                             title: string;
@@ -12908,6 +13112,8 @@ export interface operations {
                             pinned: boolean;
                             replyCount: number;
                             score: number;
+                            /** @description The thread's tags by name (each has a page, /tags/:name) */
+                            tags: string[];
                             /** @description The opening post's first image, square (null: it shows none) */
                             thumbnail?: string | null;
                             title: string;

@@ -100,7 +100,7 @@ export const enCommunity: Pick<Messages, keyof typeof frCommunity> = {
   'health.queue': 'Moderation queue',
   'health.decision': 'median decision: {time}',
   'health.flagged': 'Flagged posts',
-  'health.rejected': '{n} % rejected',
+  'health.rejected': '{n}% rejected',
   'health.activity': 'Activity per day',
   'health.signals': 'Warning signs per day',
   'health.series.posts': 'Posts',

@@ -103,7 +103,7 @@ export const frCommunity = {
   'health.queue': 'File de modération',
   'health.decision': 'décision médiane : {time}',
   'health.flagged': 'Messages signalés',
-  'health.rejected': '{n} % refusés',
+  'health.rejected': '{n}\u202f% refusés',
   'health.activity': 'Activité par jour',
   'health.signals': 'Signaux d’alerte par jour',
   'health.series.posts': 'Messages',
