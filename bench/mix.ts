@@ -211,8 +211,8 @@ export async function mix(): Promise<void> {
         .map((n) => n.toFixed(2))
         .join(' / ');
     const loadBefore = loadAverage();
-    console.log('warm-up: 3 s of the mix…');
-    await runClient({ ...plan, seconds: 3 }, planFile);
+    console.log('warm-up: 5 s of the mix…');
+    await runClient({ ...plan, seconds: 5 }, planFile);
     const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
     const baselines: LoadResult[] = [];
     const mixes: MixResult[] = [];
@@ -266,6 +266,7 @@ duplicate rules off and the posting limit raised, every other rule on).
 | the mix | ${mixed.requestsPerSecond.toFixed(0)} | ${mixed.p50} | ${mixed.p99} | ${mixed.errors} / ${mixed.non2xx} |
 
 **Ratio: ${(ratio * 100).toFixed(1)} %** of the baseline (target ≥ 25 %), p99 ${mixed.p99} ms (target ≤ 50 ms): ${ok ? '**target met**' : '**target not met**'}.
+Rounds (baseline → mix, requests/s): ${baselines.map((b, i) => `${b.requestsPerSecond.toFixed(0)} → ${mixes[i]!.requestsPerSecond.toFixed(0)}`).join('; ')}.
 
 | requests (all rounds) | count | share | non-2xx |
 | --- | ---: | ---: | ---: |
