@@ -58,6 +58,21 @@ describe('thread page cache', () => {
     expect(asBob.posts[0].html).toBe(visitor.posts[0].html);
   });
 
+  it('reads a page not in cache in one statement: the thread, its posts and their authors and edit dates', async () => {
+    const { thread } = await createThread(t.db, alice, category.id, { body: 'Premier' });
+    const reply = await t.api('POST', `/api/threads/${thread.id}/posts`, { as: bob, body: { body: 'Une réponse' } });
+    await t.api('PATCH', `/api/posts/${reply.json().post.id}`, { as: bob, body: { body: 'Réponse *corrigée*' } });
+    t.resetQueries();
+    const res = await t.app.inject({ method: 'GET', url: `/api/threads/${thread.id}?limit=5` });
+    expect(t.queries, JSON.stringify(t.queries, null, 1)).toHaveLength(1);
+    const page = res.json();
+    expect(page.thread.id).toBe(thread.id);
+    expect(page.posts.map((p: { author: { id: number } }) => p.author.id)).toEqual([alice.id, bob.id]);
+    expect(page.posts[1].editedAt).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
+    expect(page.posts[0].editedAt).toBeNull();
+    expect(new Date(page.posts[1].createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+  });
+
   it('lets visitors reading a thread at the same moment share one re-validation query', async () => {
     const { thread } = await createThread(t.db, alice, category.id);
     await read(t.app, thread.id);

@@ -266,8 +266,7 @@ export class ForumService {
    * on every request by the thread's version (one primary-key read), so a write on any node is seen at once;
    * the TTL only bounds how stale author details (name, reputation) may get. Staff, and members on a page
    * holding non-published posts, bypass the cache: what they see depends on who they are. A page not in the
-   * cache is read without the version check (the page's own query says who may see it): two statements, run
-   * side by side.
+   * cache is read without the version check (the page's own query says who may see it): one statement.
    *
    * Returns the page's JSON ready to send: visitors' bytes are made once per version (`anonymousJson`), a
    * member's are the cached pieces around their own layer (page-json.ts); the page as an object only for
@@ -353,11 +352,9 @@ export class ForumService {
   }
 
   private async buildPage(id: number, after: number, limit: number, actor: Actor | null) {
-    const [thread, rows] = await Promise.all([
-      this.threads.getDetail(id),
-      this.posts.page({ threadId: id, after, limit: limit + 1 }),
-    ]);
-    if (!thread) return undefined;
+    const found = await this.threads.getDetailWithPage(id, { after, limit: limit + 1 });
+    if (!found) return undefined;
+    const { thread, posts: rows } = found;
     const page = rows.slice(0, limit);
     // A post waiting for review (or refused) exists only for its author and the moderators: no gap, no hint.
     const visible = page.filter((p) => hasPlaceInThread(actor, p));
