@@ -165,7 +165,7 @@ export class ThreadsRepository {
       .innerJoin('categories as c', 'c.id', 't.category_id')
       .innerJoin('members as m', 'm.id', 't.author_id')
       .select(['t.id', 't.title', 't.kind', 't.publish_at', 'c.slug', 'c.name', 'c.color', 'm.username'])
-      .where('t.state', '=', 'scheduled')
+      .where('t.state', '=', sql.lit('scheduled')) // threads_scheduled_idx (see claimDue)
       .orderBy('t.publish_at')
       .limit(limit)
       .execute();
@@ -173,13 +173,14 @@ export class ThreadsRepository {
 
   /**
    * The next scheduled thread due now, locked for this transaction; another node's claim is skipped, so every
-   * due thread is published by exactly one node.
+   * due thread is published by exactly one node. The state is a literal, not a parameter, so that the prepared
+   * statement's generic plan can use the partial threads_scheduled_idx (not a scan of every thread).
    */
   claimDue() {
     return this.db
       .selectFrom('threads')
       .selectAll()
-      .where('state', '=', 'scheduled')
+      .where('state', '=', sql.lit('scheduled'))
       .where('publish_at', '<=', sql<Date>`now()`)
       .orderBy('publish_at')
       .limit(1)
