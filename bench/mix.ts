@@ -276,7 +276,17 @@ ${kindRow('reply', 'reply `POST /api/threads/:id/posts`')}
 ${kindRow('like', 'like `POST /api/posts/:id/reactions/like`')}
 
 CPU per request over the measured rounds (from /proc): Agora ${perRequest('server')} µs, PostgreSQL (all its
-processes) ${perRequest('postgres')} µs, the load generator ${perRequest('client')} µs.`;
+processes) ${perRequest('postgres')} µs, the load generator ${perRequest('client')} µs.
+
+Where the time goes (a \`BENCH_PROFILE=dir\` CPU profile of the server, and \`pg_stat_statements\` on a server
+started with it, December 2026): the page cache keeps a thread for 10 s, so under a Zipf law only the few hundred
+hottest threads are read from it and about half the reads build their page; the statements themselves are cheap
+(the cold page ≈ 0.4 ms of PostgreSQL, a member's overlay ≈ 0.15 ms), and most of the server's busy time is in
+socket writes (one per statement and per response) and query plumbing, so round trips are what cost: a cold read
+is one statement, a member's read of a cached page one statement, a visitor's a shared head query. Writes are
+rare but were heavy: a like summed its author's likes over every post (13.5 ms, now 0.03 ms through a partial
+index), and each node's scheduler scanned every thread per tick (66 ms, now 0.005 ms). A reply's insert with its
+triggers (search document, live event, author tracking) is ≈ 10 ms of PostgreSQL.`;
     await record('mix', text);
     console.log(text);
   } finally {
