@@ -1,5 +1,6 @@
 import { abuse } from './abuse.ts';
 import { live } from './live.ts';
+import { mix, mixClient } from './mix.ts';
 import { mail } from './mail.ts';
 import { netiquette } from './netiquette.ts';
 import { netiquetteQuality } from './netiquette-quality.ts';
@@ -27,7 +28,14 @@ const scenarios: Record<string, () => Promise<void>> = {
   mail,
   uploads,
   'thread-read-tracking': trackingRead,
+  mix,
 };
+
+// The mix scenario's load generator: this same bundle, forked with the plan it should play.
+if (process.env.BENCH_MIX_CLIENT) {
+  await mixClient(process.env.BENCH_MIX_CLIENT);
+  process.exit(0);
+}
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const name of wanted.length ? wanted : Object.keys(scenarios)) {

@@ -24,3 +24,65 @@ export async function seedLongThread(db: Db): Promise<{ threadId: number; member
   await sql`ANALYZE`.execute(db);
   return { threadId: thread.id, members };
 }
+
+/**
+ * The mix scenario's community: `threads` threads across 12 categories, 1 to 5 posts each (3 on average), written
+ * by `authors` members, in a few set-based statements (100 000 threads in seconds, not minutes). Triggers are off
+ * while seeding (`session_replication_role = replica`): no live event or search-index row per seeded post, which
+ * reads do not use; the counters they would keep (members' and threads' post counts) are set here instead.
+ * Returns the threads, each with its posts' ids, in id order.
+ */
+export async function seedCommunity(
+  db: Db,
+  options: { threads: number; authors: number },
+): Promise<{ threads: { id: number; posts: number[] }[] }> {
+  const started = performance.now();
+  await db.transaction().execute(async (trx) => {
+    // Needs a superuser (the embedded server's is); elsewhere the triggers run and the seed is just slower.
+    await sql`SET LOCAL session_replication_role = replica`.execute(trx).catch(() => undefined);
+    await sql`
+      INSERT INTO members (username, username_skeleton, email, password_hash, trust_level, created_at)
+      SELECT 'author_' || g, 'author_' || g, 'author_' || g || '@example.test', 'x', 2, now() - interval '400 days'
+      FROM generate_series(1, ${options.authors}) g`.execute(trx);
+    await sql`
+      INSERT INTO categories (slug, name, position)
+      SELECT 'mix-' || g, 'Rubrique ' || g, g FROM generate_series(1, 12) g`.execute(trx);
+    await sql`
+      WITH a AS (SELECT array_agg(id ORDER BY id) AS ids FROM members WHERE username LIKE 'author\\_%'),
+           c AS (SELECT array_agg(id ORDER BY id) AS ids FROM categories WHERE slug LIKE 'mix-%')
+      INSERT INTO threads (category_id, author_id, kind, title, state, post_count, reply_count,
+                           created_at, last_post_at, last_poster_id)
+      SELECT c.ids[1 + g % 12], a.ids[1 + (g * 7) % ${options.authors}],
+             (CASE WHEN g % 3 = 0 THEN 'question' ELSE 'discussion' END),
+             'Sujet n° ' || g || ' : quel sac pour une randonnée de ' || (2 + g % 12) || ' jours ?',
+             'published', 1 + g % 5, g % 5,
+             now() - g * interval '7 minutes', now() - g * interval '7 minutes' + (g % 5) * interval '1 hour',
+             a.ids[1 + (g * 7 + g % 5) % ${options.authors}]
+      FROM generate_series(1, ${options.threads}) g, a, c
+      ORDER BY g`.execute(trx);
+    await sql`
+      WITH a AS (SELECT array_agg(id ORDER BY id) AS ids FROM members WHERE username LIKE 'author\\_%')
+      INSERT INTO posts (thread_id, author_id, number, body_md, body_html, state, created_at)
+      SELECT t.id, CASE WHEN n = 1 THEN t.author_id ELSE a.ids[1 + (t.id * 7 + n) % ${options.authors}] END, n,
+             'Réponse n° ' || n || ' : une *tente tunnel* tient mieux au vent, mais demande des sardines solides. '
+               || 'Voir [le guide](https://example.com/guide/' || t.id || ').',
+             '<p>Réponse n° ' || n || ' : une <em>tente tunnel</em> tient mieux au vent, mais demande des sardines '
+               || 'solides. Voir <a href="https://example.com/guide/' || t.id || '" rel="nofollow ugc">le guide</a>.</p>',
+             'published', t.created_at + (n - 1) * interval '1 hour'
+      FROM threads t CROSS JOIN LATERAL generate_series(1, t.post_count) n, a
+      WHERE t.category_id IN (SELECT id FROM categories WHERE slug LIKE 'mix-%')
+      ORDER BY t.id, n`.execute(trx);
+    await sql`
+      UPDATE members m SET post_count = p.count
+      FROM (SELECT author_id, count(*)::int AS count FROM posts GROUP BY author_id) p
+      WHERE p.author_id = m.id`.execute(trx);
+  });
+  await sql`ANALYZE`.execute(db);
+  const rows = await sql<{ id: number; posts: number[] }>`
+    SELECT t.id, array_agg(p.id ORDER BY p.number) AS posts
+    FROM threads t JOIN posts p ON p.thread_id = t.id
+    WHERE t.category_id IN (SELECT id FROM categories WHERE slug LIKE 'mix-%')
+    GROUP BY t.id ORDER BY t.id`.execute(db);
+  console.log(`seeded ${rows.rows.length} threads in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return { threads: rows.rows };
+}

@@ -4,10 +4,10 @@ type Head = NonNullable<Awaited<ReturnType<ThreadsRepository['getHead']>>>;
 type Waiter = { resolve(head: Head | undefined): void; reject(err: unknown): void };
 
 /**
- * Threads' heads (state, version) for members' page reads, batched (issue 20): the reads that arrive within one
- * turn of the event loop share ONE query, sent after the last of them arrived. Unlike the visitors' coalescing
- * (which joins a query already in flight), a query sent after a request arrived sees every write committed
- * before it: a member always reads their own writes.
+ * Threads' heads (state, version) for visitors' page reads when coalescing is off (THREAD_COALESCE=0), batched
+ * (issue 20): the reads that arrive within one turn of the event loop share ONE query, sent after the last of them
+ * arrived, so it sees every write committed before them. (Members' reads get the head with their own layer, in
+ * one statement: ReaderRepository.overlay.)
  */
 export class HeadBatcher {
   private pending = new Map<number, Waiter[]>();

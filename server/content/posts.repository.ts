@@ -11,6 +11,57 @@ export interface PostPageOptions {
   limit: number;
 }
 
+/**
+ * One page of a thread: posts, their authors and what they reply to; never one query per post. The same for every
+ * reader, so it can be cached; the reader's own layer comes from ReaderRepository. A query to run alone
+ * (`PostsRepository.page`) or nested in the thread's own (`ThreadsRepository.getDetailWithPage`).
+ */
+export function pageQuery(db: Executor, options: PostPageOptions) {
+  return (
+    db
+      .selectFrom('posts')
+      .innerJoin('members as author', 'author.id', 'posts.author_id')
+      .leftJoin('posts as parent', 'parent.id', 'posts.reply_to_id')
+      .leftJoin('members as parent_author', 'parent_author.id', 'parent.author_id')
+      .select([
+        'posts.id',
+        'posts.number',
+        'posts.state',
+        'posts.body_html',
+        'posts.lang',
+        'posts.author_id',
+        'posts.like_count',
+        'posts.helpful_count',
+        'posts.edit_count',
+        'posts.edited_at',
+        'posts.created_at',
+        'posts.moderation',
+        'author.username as author_username',
+        'author.display_name as author_display_name',
+        'author.avatar_key as author_avatar_key',
+        'author.role as author_role',
+        'author.trust_level as author_trust_level',
+        'author.reputation as author_reputation',
+        'parent.id as parent_id',
+        'parent.number as parent_number',
+        'parent_author.username as parent_username',
+      ])
+      // The author's most distinguished badge, in the same query (a correlated subquery, not one query per post).
+      .select(
+        sql<{ key: string; tier: BadgeTier; fr: string; en: string } | null>`(
+      SELECT jsonb_build_object('key', b.key, 'tier', b.tier, 'fr', b.name_fr, 'en', b.name_en)
+      FROM member_badges mb JOIN badges b ON b.id = mb.badge_id
+      WHERE mb.member_id = author.id
+      ORDER BY CASE b.tier WHEN 'gold' THEN 3 WHEN 'silver' THEN 2 ELSE 1 END DESC, mb.created_at
+      LIMIT 1)`.as('author_badge'),
+      )
+      .where('posts.thread_id', '=', options.threadId)
+      .where('posts.number', '>', options.after)
+      .orderBy('posts.number')
+      .limit(options.limit)
+  );
+}
+
 export class PostsRepository {
   constructor(private readonly db: Executor) {}
 
@@ -51,56 +102,9 @@ export class PostsRepository {
     return this.db.selectFrom('posts').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   }
 
-  /**
-   * One page of a thread in one query: posts, their authors and what they reply to; never one query per
-   * post. The same for every reader, so it can be cached; the reader's own reactions come from
-   * `reactionsOf`.
-   */
+  /** One page of a thread in one query (see `pageQuery`). */
   page(options: PostPageOptions) {
-    return (
-      this.db
-        .selectFrom('posts')
-        .innerJoin('members as author', 'author.id', 'posts.author_id')
-        .leftJoin('posts as parent', 'parent.id', 'posts.reply_to_id')
-        .leftJoin('members as parent_author', 'parent_author.id', 'parent.author_id')
-        .select([
-          'posts.id',
-          'posts.number',
-          'posts.state',
-          'posts.body_html',
-          'posts.lang',
-          'posts.author_id',
-          'posts.like_count',
-          'posts.helpful_count',
-          'posts.edit_count',
-          'posts.edited_at',
-          'posts.created_at',
-          'posts.moderation',
-          'author.username as author_username',
-          'author.display_name as author_display_name',
-          'author.avatar_key as author_avatar_key',
-          'author.role as author_role',
-          'author.trust_level as author_trust_level',
-          'author.reputation as author_reputation',
-          'parent.id as parent_id',
-          'parent.number as parent_number',
-          'parent_author.username as parent_username',
-        ])
-        // The author's most distinguished badge, in the same query (a correlated subquery, not one query per post).
-        .select(
-          sql<{ key: string; tier: BadgeTier; fr: string; en: string } | null>`(
-          SELECT jsonb_build_object('key', b.key, 'tier', b.tier, 'fr', b.name_fr, 'en', b.name_en)
-          FROM member_badges mb JOIN badges b ON b.id = mb.badge_id
-          WHERE mb.member_id = author.id
-          ORDER BY CASE b.tier WHEN 'gold' THEN 3 WHEN 'silver' THEN 2 ELSE 1 END DESC, mb.created_at
-          LIMIT 1)`.as('author_badge'),
-        )
-        .where('posts.thread_id', '=', options.threadId)
-        .where('posts.number', '>', options.after)
-        .orderBy('posts.number')
-        .limit(options.limit)
-        .execute()
-    );
+    return pageQuery(this.db, options).execute();
   }
 
   /** Which of these posts the member liked or marked helpful. */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/kysely.ts';
-import type { TrackingLevel } from '../db/types.ts';
+import type { SeeLevel, ThreadState, TrackingLevel } from '../db/types.ts';
+import { threadSeeLevel } from './seen.ts';
 
 export interface ReaderOverlay {
   /** [post id, reaction kind] pairs of the reader's own reactions on the page's posts. */
@@ -12,17 +13,21 @@ export interface ReaderOverlay {
   lastRead: number;
   /** The page's authors the reader ignores (their posts collapse). */
   ignored: number[];
+  /** The thread's head, read in the same statement: whether a cached page is current, and who may see it. */
+  head: { version: number; state: ThreadState; author_id: number; see_level: SeeLevel };
 }
 
 /**
  * What a thread page shows one reader on top of the shared page: their reactions, bookmarks, notification level,
- * read position and the authors they ignore, in ONE statement of primary-key and index lookups (the page read's budget allows one
- * query per member on top of the cached page).
+ * read position and the authors they ignore, in ONE statement of primary-key and index lookups, with the thread's
+ * head (version, state, see level): a member's read of a cached page is this one statement (issue 20), sent after
+ * the request arrived, so a member always reads their own writes.
  */
 export class ReaderRepository {
   constructor(private readonly db: Executor) {}
 
-  async overlay(memberId: number, threadId: number, postIds: readonly number[]): Promise<ReaderOverlay> {
+  /** Undefined when there is no such thread. */
+  async overlay(memberId: number, threadId: number, postIds: readonly number[]): Promise<ReaderOverlay | undefined> {
     const ids = [...postIds];
     const result = await sql<ReaderOverlay>`
       SELECT
@@ -34,11 +39,13 @@ export class ReaderRepository {
                    JOIN member_ignores mi ON mi.member_id = ${memberId} AND mi.ignored_id = p.author_id
                    WHERE p.id = ANY(${ids}::int[])), '[]'::jsonb) AS ignored,
         COALESCE(tt.level, ct.level, 'normal') AS level,
-        COALESCE(tt.last_read_number, 0) AS "lastRead"
+        COALESCE(tt.last_read_number, 0) AS "lastRead",
+        jsonb_build_object('version', t.version, 'state', t.state, 'author_id', t.author_id,
+                           'see_level', ${threadSeeLevel('t')}) AS head
       FROM threads t
       LEFT JOIN thread_tracking tt ON tt.member_id = ${memberId} AND tt.thread_id = t.id
       LEFT JOIN category_tracking ct ON ct.member_id = ${memberId} AND ct.category_id = t.category_id
       WHERE t.id = ${threadId}`.execute(this.db);
-    return result.rows[0] ?? { reactions: [], bookmarks: [], level: 'normal', lastRead: 0, ignored: [] };
+    return result.rows[0];
   }
 }

@@ -2,6 +2,8 @@ import { type Insertable, sql, type Updateable } from 'kysely';
 import { LISTED_THREAD_STATE } from '../access/visibility.ts';
 import type { Executor } from '../db/kysely.ts';
 import type { SeeLevel, ThreadsTable } from '../db/types.ts';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { pageQuery, type PostPageOptions, type PostPageRow } from './posts.repository.ts';
 import { inSeenCategory, threadSeeLevel } from './seen.ts';
 
 export type ThreadSort = 'latest' | 'top' | 'unanswered';
@@ -168,7 +170,7 @@ export class ThreadsRepository {
       .innerJoin('categories as c', 'c.id', 't.category_id')
       .innerJoin('members as m', 'm.id', 't.author_id')
       .select(['t.id', 't.title', 't.kind', 't.publish_at', 'c.slug', 'c.name', 'c.color', 'm.username'])
-      .where('t.state', '=', 'scheduled')
+      .where('t.state', '=', sql.lit('scheduled')) // threads_scheduled_idx (see claimDue)
       .orderBy('t.publish_at')
       .limit(limit)
       .execute();
@@ -176,13 +178,14 @@ export class ThreadsRepository {
 
   /**
    * The next scheduled thread due now, locked for this transaction; another node's claim is skipped, so every
-   * due thread is published by exactly one node.
+   * due thread is published by exactly one node. The state is a literal, not a parameter, so that the prepared
+   * statement's generic plan can use the partial threads_scheduled_idx (not a scan of every thread).
    */
   claimDue() {
     return this.db
       .selectFrom('threads')
       .selectAll()
-      .where('state', '=', 'scheduled')
+      .where('state', '=', sql.lit('scheduled'))
       .where('publish_at', '<=', sql<Date>`now()`)
       .orderBy('publish_at')
       .limit(1)
@@ -241,6 +244,10 @@ export class ThreadsRepository {
 
   /** The thread with its category and author, for the thread page. */
   getDetail(id: number) {
+    return this.detailQuery(id).executeTakeFirst();
+  }
+
+  private detailQuery(id: number) {
     return this.db
       .selectFrom('threads')
       .innerJoin('categories', 'categories.id', 'threads.category_id')
@@ -264,8 +271,32 @@ export class ThreadsRepository {
         'author.display_name as author_display_name',
         'author.avatar_key as author_avatar_key',
       ])
-      .where('threads.id', '=', id)
+      .where('threads.id', '=', id);
+  }
+
+  /**
+   * The thread page's shared part in ONE round trip (issue 20: a cold read was two statements side by side): the
+   * thread with its category and author, and a page of its posts with their authors, nested as JSON. Undefined
+   * when there is no such thread.
+   */
+  async getDetailWithPage(
+    id: number,
+    page: Omit<PostPageOptions, 'threadId'>,
+  ): Promise<{ thread: ThreadDetailRow; posts: PostPageRow[] } | undefined> {
+    const row = await this.detailQuery(id)
+      .select(() => jsonArrayFrom(pageQuery(this.db, { ...page, threadId: id })).as('posts'))
       .executeTakeFirst();
+    if (!row) return undefined;
+    const { posts, ...thread } = row;
+    // JSON carries dates as text: back to Date, as the posts' own query returns them.
+    return {
+      thread,
+      posts: posts.map((p) => ({
+        ...p,
+        created_at: new Date(p.created_at),
+        edited_at: p.edited_at === null ? null : new Date(p.edited_at),
+      })),
+    };
   }
 
   create(values: Insertable<ThreadsTable>) {

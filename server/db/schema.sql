@@ -641,7 +641,9 @@ CREATE TABLE posts (
   CONSTRAINT posts_pkey PRIMARY KEY (id),
   CONSTRAINT posts_thread_id_number_key UNIQUE (thread_id, number)
 );
+CREATE INDEX posts_author_helpful_idx ON public.posts USING btree (author_id) INCLUDE (helpful_count) WHERE ((state = 'published'::text) AND (helpful_count > 0));
 CREATE INDEX posts_author_idx ON public.posts USING btree (author_id, created_at DESC, id DESC);
+CREATE INDEX posts_author_liked_idx ON public.posts USING btree (author_id) INCLUDE (like_count) WHERE ((state = 'published'::text) AND (like_count > 0));
 CREATE INDEX posts_created_idx ON public.posts USING btree (created_at);
 CREATE INDEX posts_negative_idx ON public.posts USING btree (created_at) INCLUDE (thread_id) WHERE (sentiment <= ('-1'::integer)::double precision);
 CREATE TRIGGER posts_live AFTER INSERT OR UPDATE OF state, body_md, like_count, helpful_count ON public.posts FOR EACH ROW EXECUTE FUNCTION agora_live_posts();
@@ -913,6 +915,7 @@ CREATE INDEX threads_featured_idx ON public.threads USING btree (last_post_at DE
 CREATE INDEX threads_ideas_idx ON public.threads USING btree (idea_status, vote_count DESC, id DESC) WHERE ((kind = 'idea'::text) AND (state = 'published'::text));
 CREATE INDEX threads_latest_idx ON public.threads USING btree (last_post_at DESC, id DESC) WHERE (state = 'published'::text);
 CREATE INDEX threads_pinned_global_idx ON public.threads USING btree (last_post_at DESC) WHERE (pinned_global AND (state = 'published'::text));
+CREATE INDEX threads_scheduled_idx ON public.threads USING btree (publish_at) WHERE (state = 'scheduled'::text);
 CREATE TRIGGER threads_live AFTER INSERT OR UPDATE OF state ON public.threads FOR EACH ROW EXECUTE FUNCTION agora_live_threads();
 CREATE TRIGGER threads_live_ideas AFTER UPDATE OF idea_status, idea_note, vote_count ON public.threads FOR EACH ROW WHEN (((old.idea_status IS DISTINCT FROM new.idea_status) OR (old.idea_note IS DISTINCT FROM new.idea_note) OR (old.vote_count IS DISTINCT FROM new.vote_count))) EXECUTE FUNCTION agora_live_ideas();
 CREATE TRIGGER threads_search_sync AFTER UPDATE OF title, category_id, kind, state, accepted_post_id ON public.threads FOR EACH ROW WHEN (((old.title IS DISTINCT FROM new.title) OR (old.category_id IS DISTINCT FROM new.category_id) OR (old.kind IS DISTINCT FROM new.kind) OR (old.state IS DISTINCT FROM new.state) OR (old.accepted_post_id IS DISTINCT FROM new.accepted_post_id))) EXECUTE FUNCTION agora_thread_search_sync();

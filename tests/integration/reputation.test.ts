@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Category, Member } from '../../server/db/types.ts';
 import { createCategory, createMember, createReply, createThread } from '../factories/index.ts';
+import { STATS } from '../../server/modules/reputation/badges.ts';
 import { trustFigures } from '../../server/modules/reputation/reputation.service.ts';
 import { createTestApp, type TestApp } from '../setup/app.ts';
 
@@ -235,6 +236,22 @@ describe('badges', () => {
     const badges = (await t.api('GET', '/api/badges')).json().badges;
     expect(badges.length).toBeGreaterThanOrEqual(20);
     expect(badges.every((b: { name: { fr: string; en: string } }) => b.name.fr && b.name.en)).toBe(true);
+  });
+
+  it("sums likes and helpful marks over the author's posts that have some, through the partial indexes", async () => {
+    const plans = await t.db.transaction().execute(async (trx) => {
+      // Tiny test tables favour a sequential scan: forbid it, so the plan shows whether an index can serve.
+      await sql`SET LOCAL enable_seqscan = off`.execute(trx);
+      const explain = async (stat: 'likesReceived' | 'helpfulReceived') =>
+        (
+          await sql<{ 'QUERY PLAN': string }>`EXPLAIN SELECT ${STATS[stat]} FROM members m WHERE m.id = 1`.execute(trx)
+        ).rows
+          .map((r) => r['QUERY PLAN'])
+          .join('\n');
+      return { likes: await explain('likesReceived'), helpful: await explain('helpfulReceived') };
+    });
+    expect(plans.likes).toContain('posts_author_liked_idx');
+    expect(plans.helpful).toContain('posts_author_helpful_idx');
   });
 
   it('grants an automatic badge exactly once, also under concurrency, and notifies', async () => {

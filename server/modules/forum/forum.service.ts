@@ -10,6 +10,7 @@ import {
   HeadBatcher,
   PostsRepository,
   ReaderRepository,
+  type ReaderOverlay,
   type ThreadListRow,
   type ThreadSort,
   ThreadsRepository,
@@ -266,8 +267,7 @@ export class ForumService {
    * on every request by the thread's version (one primary-key read), so a write on any node is seen at once;
    * the TTL only bounds how stale author details (name, reputation) may get. Staff, and members on a page
    * holding non-published posts, bypass the cache: what they see depends on who they are. A page not in the
-   * cache is read without the version check (the page's own query says who may see it): two statements, run
-   * side by side.
+   * cache is read without the version check (the page's own query says who may see it): one statement.
    *
    * Returns the page's JSON ready to send: visitors' bytes are made once per version (`anonymousJson`), a
    * member's are the cached pieces around their own layer (page-json.ts); the page as an object only for
@@ -279,10 +279,18 @@ export class ForumService {
     const canSeeHidden = can(actor, 'post.view_hidden');
     const key = `${id}:${after}:${limit}`;
     let shared = canSeeHidden ? undefined : this.pages.get(key);
-    if (shared) {
-      const head = actor || !this.coalesce ? await this.heads.load(id) : await this.sharedHead(id);
+    let overlay: ReaderOverlay | undefined;
+    if (shared && actor) {
+      // A member's own layer and the thread's head in one statement (the member's read of a cached page).
+      overlay = await this.overlay(actor, id, shared.posts);
+      if (overlay.head.version !== shared.version || shared.hasNonPublished) {
+        shared = undefined;
+        overlay = undefined;
+      }
+    } else if (shared) {
+      const head = this.coalesce ? await this.sharedHead(id) : await this.heads.load(id);
       if (!head || !canSeeThread(actor, head)) throw new NotFoundError('thread.not_found', 'No such thread.');
-      if (shared.version !== head.version || (actor && shared.hasNonPublished)) shared = undefined;
+      if (shared.version !== head.version) shared = undefined;
     }
     if (!shared) {
       shared = await this.buildPage(id, after, limit, actor);
@@ -291,13 +299,7 @@ export class ForumService {
     }
     if (!actor && shared.anonymousJson) return shared.anonymousJson;
     // The reader's own layer (reactions, bookmarks, level, read position): one query.
-    const overlay = actor
-      ? await this.reader.overlay(
-          actor.id,
-          id,
-          shared.posts.map((p) => p.id),
-        )
-      : null;
+    overlay ??= actor ? await this.overlay(actor, id, shared.posts) : undefined;
     const own = new Map<number, ReturnType<typeof toPost>>();
     if (overlay && overlay.reactions.length > 0) {
       const liked = new Set(overlay.reactions.filter(([, kind]) => kind === 'like').map(([postId]) => postId));
@@ -321,17 +323,30 @@ export class ForumService {
         thread.kind === 'question' &&
         actor !== null &&
         (actor.id === thread.author.id || can(actor, 'thread.accept.any')),
-      tracking: overlay && {
-        level: overlay.level,
-        lastRead: overlay.lastRead,
-        bookmarks: overlay.bookmarks,
-        ignored: overlay.ignored,
-      },
+      tracking: overlay
+        ? {
+            level: overlay.level,
+            lastRead: overlay.lastRead,
+            bookmarks: overlay.bookmarks,
+            ignored: overlay.ignored,
+          }
+        : null,
     };
     shared.json ??= pageJson(thread, shared.posts, shared.page);
     const bytes = readerPageJson(shared.json, own, viewer);
     if (!actor) shared.anonymousJson = bytes;
     return bytes;
+  }
+
+  /** The member's layer with the thread's head; 404 when the thread is gone or not theirs to see. */
+  private async overlay(actor: Actor, id: number, posts: readonly { id: number }[]): Promise<ReaderOverlay> {
+    const overlay = await this.reader.overlay(
+      actor.id,
+      id,
+      posts.map((p) => p.id),
+    );
+    if (!overlay || !canSeeThread(actor, overlay.head)) throw new NotFoundError('thread.not_found', 'No such thread.');
+    return overlay;
   }
 
   /**
@@ -353,11 +368,9 @@ export class ForumService {
   }
 
   private async buildPage(id: number, after: number, limit: number, actor: Actor | null) {
-    const [thread, rows] = await Promise.all([
-      this.threads.getDetail(id),
-      this.posts.page({ threadId: id, after, limit: limit + 1 }),
-    ]);
-    if (!thread) return undefined;
+    const found = await this.threads.getDetailWithPage(id, { after, limit: limit + 1 });
+    if (!found) return undefined;
+    const { thread, posts: rows } = found;
     const page = rows.slice(0, limit);
     // A post waiting for review (or refused) exists only for its author and the moderators: no gap, no hint.
     const visible = page.filter((p) => hasPlaceInThread(actor, p));

@@ -15,8 +15,9 @@ export const STATS = {
   tips: sql<number>`(SELECT count(*)::int FROM threads t WHERE t.author_id = m.id AND t.state = 'published' AND t.kind = 'tip')`,
   ideas: sql<number>`(SELECT count(*)::int FROM threads t WHERE t.author_id = m.id AND t.state = 'published' AND t.kind = 'idea')`,
   questions: sql<number>`(SELECT count(*)::int FROM threads t WHERE t.author_id = m.id AND t.state = 'published' AND t.kind = 'question')`,
-  likesReceived: sql<number>`(SELECT coalesce(sum(p.like_count), 0)::int FROM posts p WHERE p.author_id = m.id AND p.state = 'published')`,
-  helpfulReceived: sql<number>`(SELECT coalesce(sum(p.helpful_count), 0)::int FROM posts p WHERE p.author_id = m.id AND p.state = 'published')`,
+  // Only posts that have some (posts_author_liked_idx): the sum is the same, without reading every post.
+  likesReceived: sql<number>`(SELECT coalesce(sum(p.like_count), 0)::int FROM posts p WHERE p.author_id = m.id AND p.state = 'published' AND p.like_count > 0)`,
+  helpfulReceived: sql<number>`(SELECT coalesce(sum(p.helpful_count), 0)::int FROM posts p WHERE p.author_id = m.id AND p.state = 'published' AND p.helpful_count > 0)`,
   helpfulTips: sql<number>`(SELECT count(*)::int FROM threads t JOIN posts p ON p.thread_id = t.id AND p.number = 1
                             WHERE t.author_id = m.id AND t.kind = 'tip' AND t.state = 'published' AND p.helpful_count > 0)`,
   acceptedAnswers: sql<number>`(SELECT count(*)::int FROM threads t JOIN posts p ON p.id = t.accepted_post_id

@@ -1,0 +1,299 @@
+import { fork, spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from '../server/db/embedded.ts';
+import { skeleton } from '../server/lib/confusables.ts';
+import { SessionRepository } from '../server/modules/auth/session.repository.ts';
+import { generateSessionToken, SessionService } from '../server/modules/auth/session.service.ts';
+import { benchDatabase, cpuTimes, type LoadResult, load, machine, mean, record, startBaseline } from './lib/harness.ts';
+import { seedCommunity } from './lib/seed.ts';
+import { mulberry32, Zipf } from './lib/zipf.ts';
+
+/**
+ * Issue 20's realistic mix: a community of 100 000 threads; reads follow a Zipf distribution (s = 1) over them, so
+ * a few threads are hot and most are cold; 80 % of requests are visitors, 20 % signed-in members, and 1 % of all
+ * requests are members' writes (replies and likes, through the real routes with their Origin header). Target: at
+ * least 25 % of the requests/s of a bare `SELECT 1` route measured in the same run, p99 ≤ 50 ms at 50 connections.
+ */
+const THREADS = Number(process.env.BENCH_MIX_THREADS ?? 100_000);
+const AUTHORS = 300;
+const MEMBERS = 40;
+const CONNECTIONS = 50;
+
+/** What the load generator (a child process) needs: written to a file, the thread list is too long for argv. */
+interface ClientPlan {
+  url: string;
+  origin: string;
+  seconds: number;
+  connections: number;
+  /** Threads in Zipf rank order (a seeded shuffle: hot threads are not simply the newest), with their posts. */
+  threads: { id: number; posts: number[] }[];
+  cookies: string[];
+}
+
+type Kind = 'visitor' | 'member' | 'reply' | 'like';
+interface MixResult extends LoadResult {
+  byKind: Record<Kind, { count: number; non2xx: number }>;
+  /** The load generator's own CPU time (ms) over the measured seconds. */
+  clientCpuMs: number;
+}
+
+const WORDS =
+  'chaussure semelle randonnée imperméable tente duvet bivouac sentier montagne réchaud cuir lacets gourde sac veste pluie neige été hiver conseil'.split(
+    ' ',
+  );
+
+/** The load generator's side (run in a child process by `npm run bench`, see bench/run.ts). */
+export async function mixClient(planFile: string): Promise<void> {
+  const { default: autocannon } = await import('autocannon');
+  const plan = JSON.parse(await fs.readFile(planFile, 'utf8')) as ClientPlan;
+  const zipf = new Zipf(plan.threads.length, 1, mulberry32(20));
+  const random = mulberry32(2026);
+  const byKind: MixResult['byKind'] = {
+    visitor: { count: 0, non2xx: 0 },
+    member: { count: 0, non2xx: 0 },
+    reply: { count: 0, non2xx: 0 },
+    like: { count: 0, non2xx: 0 },
+  };
+  let seq = 0;
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
+  const setupRequest = (req: Record<string, unknown>, context: Record<string, unknown>) => {
+    const thread = plan.threads[zipf.next()]!;
+    const u = random();
+    const member = { cookie: pick(plan.cookies) };
+    if (u < 0.005) {
+      seq += 1;
+      const words = Array.from({ length: 30 }, (_, k) => WORDS[(seq * 7 + k * 3) % WORDS.length]).join(' ');
+      context.kind = 'reply';
+      return {
+        ...req,
+        method: 'POST',
+        path: `/api/threads/${thread.id}/posts`,
+        headers: { ...member, origin: plan.origin, 'content-type': 'application/json' },
+        body: JSON.stringify({ body: `Réponse du banc n° ${seq} : ${words}. Merci !` }),
+      };
+    }
+    if (u < 0.01) {
+      context.kind = 'like';
+      return {
+        ...req,
+        method: 'POST',
+        path: `/api/posts/${pick(thread.posts)}/reactions/like`,
+        headers: { ...member, origin: plan.origin },
+        body: undefined,
+      };
+    }
+    context.kind = u < 0.81 ? 'visitor' : 'member';
+    return {
+      ...req,
+      method: 'GET',
+      path: `/api/threads/${thread.id}`,
+      headers: context.kind === 'member' ? member : {},
+      body: undefined,
+    };
+  };
+  const onResponse = (status: number, _body: string, context: Record<string, unknown>) => {
+    const kind = byKind[(context.kind as Kind | undefined) ?? 'visitor'];
+    kind.count += 1;
+    if (status < 200 || status > 299) kind.non2xx += 1;
+  };
+  const cpuBefore = process.cpuUsage();
+  const result = await autocannon({
+    url: plan.url,
+    connections: plan.connections,
+    duration: plan.seconds,
+    requests: [{ setupRequest, onResponse }],
+  });
+  const out: MixResult = {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    byKind,
+    clientCpuMs: (({ user, system }) => (user + system) / 1000)(process.cpuUsage(cpuBefore)),
+  };
+  process.send!(out);
+}
+
+function runClient(plan: ClientPlan, planFile: string): Promise<MixResult> {
+  return fs.writeFile(planFile, JSON.stringify(plan)).then(
+    () =>
+      new Promise((resolve, reject) => {
+        const child = fork(path.resolve('dist/bench.mjs'), [], {
+          env: { ...process.env, BENCH_MIX_CLIENT: planFile },
+          stdio: 'inherit',
+        });
+        let result: MixResult | undefined;
+        child.on('message', (m) => (result = m as MixResult));
+        child.on('exit', (code) => (result ? resolve(result) : reject(new Error(`mix client exited with ${code}`))));
+      }),
+  );
+}
+
+function shuffled<T>(list: T[], random: () => number): T[] {
+  const out = list.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+export async function mix(): Promise<void> {
+  const database = await benchDatabase();
+  const { db } = database;
+  const { threads } = await seedCommunity(db, { threads: THREADS, authors: AUTHORS });
+  const port = await freePort();
+  // BENCH_PROFILE=dir: the server writes a V8 CPU profile there when it stops (where the mix's time goes).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const server = spawn(process.execPath, [...profile, 'dist/main.mjs'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      DEMO: '0',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      // The load's members reply faster than people do: the posting limit is raised (every other rule runs).
+      RATE_LIMIT_POSTING: '1000000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const bare = await startBaseline(db);
+  const planFile = path.join(os.tmpdir(), `agora-mix-${process.pid}.json`);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('is listening') && resolve());
+      server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    });
+    // The flood and duplicate rules would refuse machine-speed replies; every other netiquette rule runs.
+    await db
+      .updateTable('netiquette_rules')
+      .set({ enabled: false })
+      .where('key', 'in', ['flood', 'duplicate'])
+      .execute();
+    await sleep(1500); // the nodes re-read the rules every second
+    const sessions = new SessionService(new SessionRepository(db));
+    const cookies: string[] = [];
+    for (let i = 0; i < MEMBERS; i++) {
+      const m = await db
+        .insertInto('members')
+        .values({
+          username: `reader_${i}`,
+          username_skeleton: skeleton(`reader_${i}`),
+          email: `reader_${i}@example.test`,
+          password_hash: 'x',
+          trust_level: 2,
+          created_at: new Date(Date.now() - 90 * 86_400_000),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const token = generateSessionToken();
+      await sessions.create(token, m.id);
+      cookies.push(`agora_session=${token}`);
+    }
+    const origin = `http://127.0.0.1:${port}`;
+    const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+    const plan: ClientPlan = {
+      url: origin,
+      origin,
+      seconds,
+      connections: CONNECTIONS,
+      threads: shuffled(threads, mulberry32(11)),
+      cookies,
+    };
+    const loadAverage = () =>
+      os
+        .loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' / ');
+    const loadBefore = loadAverage();
+    console.log('warm-up: 5 s of the mix…');
+    await runClient({ ...plan, seconds: 5 }, planFile);
+    const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+    const baselines: LoadResult[] = [];
+    const mixes: MixResult[] = [];
+    const cpu: Record<string, number> = { server: 0, postgres: 0, client: 0 };
+    let measured = 0;
+    for (let r = 0; r < rounds; r++) {
+      console.log(`round ${r + 1}/${rounds}: baseline (bare Fastify route doing SELECT 1)…`);
+      baselines.push(await load(`http://127.0.0.1:${(bare.server.address() as { port: number }).port}/select1`));
+      console.log(`round ${r + 1}/${rounds}: the mix…`);
+      const before = await cpuTimes(db, { server: server.pid! });
+      const result = await runClient(plan, planFile);
+      const after = await cpuTimes(db, { server: server.pid! });
+      for (const name of ['server', 'postgres'] as const) cpu[name]! += after[name]! - before[name]!;
+      cpu.client! += result.clientCpuMs;
+      measured += result.requestsPerSecond * seconds;
+      mixes.push(result);
+      console.log(
+        `  ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.non2xx} non-2xx`,
+      );
+    }
+    const baseline = mean(baselines);
+    const mixed = { ...mean(mixes), byKind: mixes[0]!.byKind };
+    for (const m of mixes.slice(1))
+      for (const [k, v] of Object.entries(m.byKind)) {
+        mixed.byKind[k as Kind].count += v.count;
+        mixed.byKind[k as Kind].non2xx += v.non2xx;
+      }
+    const ratio = mixed.requestsPerSecond / baseline.requestsPerSecond;
+    const ok = ratio >= 0.25 && mixed.p99 <= 50;
+    const total = Object.values(mixed.byKind).reduce((s, k) => s + k.count, 0);
+    const kindRow = (kind: Kind, label: string) =>
+      `| ${label} | ${mixed.byKind[kind].count} | ${((mixed.byKind[kind].count / total) * 100).toFixed(1)} % | ${mixed.byKind[kind].non2xx} |`;
+    const perRequest = (name: string) => ((cpu[name]! / measured) * 1000).toFixed(0);
+    const text = `## Realistic mix (issue 20)
+
+Measured ${new Date().toISOString().slice(0, 10)} on ${machine(database.version)}; the machine was shared with
+other work (load average ${loadBefore} before the run, ${loadAverage()} after), so the figures are indicative and
+the ratio, measured in the same run, is the figure to compare.
+Command: \`npm run bench -- mix\` (\`BENCH_SECONDS\`=${seconds}, ${rounds} interleaved rounds of baseline then mix, averaged; p99 the worst round's).
+
+A community of ${threads.length.toLocaleString('en')} threads in 12 categories (1 to 5 posts each, ${AUTHORS} authors);
+the server runs as production runs it, in its own process (dist/main.mjs, embedded PostgreSQL with durable
+settings); autocannon in a child process, ${CONNECTIONS} connections, each request drawn at random: a thread by a Zipf
+law (s = 1, ranks shuffled over the threads), then 80 % visitors' reads, 19 % signed-in members' reads (${MEMBERS}
+members' session cookies), 0.5 % replies and 0.5 % likes by those members (real routes, Origin header; the flood and
+duplicate rules off and the posting limit raised, every other rule on).
+
+| route | requests/s | p50 (ms) | p99 (ms) | errors / non-2xx |
+| --- | ---: | ---: | ---: | ---: |
+| bare Fastify \`SELECT 1\` (baseline) | ${baseline.requestsPerSecond.toFixed(0)} | ${baseline.p50} | ${baseline.p99} | ${baseline.errors} / ${baseline.non2xx} |
+| the mix | ${mixed.requestsPerSecond.toFixed(0)} | ${mixed.p50} | ${mixed.p99} | ${mixed.errors} / ${mixed.non2xx} |
+
+**Ratio: ${(ratio * 100).toFixed(1)} %** of the baseline (target ≥ 25 %), p99 ${mixed.p99} ms (target ≤ 50 ms): ${ok ? '**target met**' : '**target not met**'}.
+Rounds (baseline → mix, requests/s): ${baselines.map((b, i) => `${b.requestsPerSecond.toFixed(0)} → ${mixes[i]!.requestsPerSecond.toFixed(0)}`).join('; ')}.
+
+| requests (all rounds) | count | share | non-2xx |
+| --- | ---: | ---: | ---: |
+${kindRow('visitor', "visitor's read `GET /api/threads/:id`")}
+${kindRow('member', "member's read, the same with a session")}
+${kindRow('reply', 'reply `POST /api/threads/:id/posts`')}
+${kindRow('like', 'like `POST /api/posts/:id/reactions/like`')}
+
+CPU per request over the measured rounds (from /proc): Agora ${perRequest('server')} µs, PostgreSQL (all its
+processes) ${perRequest('postgres')} µs, the load generator ${perRequest('client')} µs.
+
+Where the time goes (a \`BENCH_PROFILE=dir\` CPU profile of the server, and \`pg_stat_statements\` on a server
+started with it, December 2026): the page cache keeps a thread for 10 s, so under a Zipf law only the few hundred
+hottest threads are read from it and about half the reads build their page; the statements themselves are cheap
+(the cold page ≈ 0.4 ms of PostgreSQL, a member's overlay ≈ 0.15 ms), and most of the server's busy time is in
+socket writes (one per statement and per response) and query plumbing, so round trips are what cost: a cold read
+is one statement, a member's read of a cached page one statement, a visitor's a shared head query. Writes are
+rare but were heavy: a like summed its author's likes over every post (13.5 ms, now 0.03 ms through a partial
+index), and each node's scheduler scanned every thread per tick (66 ms, now 0.005 ms). A reply's insert with its
+triggers (search document, live event, author tracking) is ≈ 10 ms of PostgreSQL.`;
+    await record('mix', text);
+    console.log(text);
+  } finally {
+    server.kill('SIGINT');
+    await new Promise((r) => server.on('exit', r));
+    await bare.close();
+    await database.close();
+    await fs.rm(planFile, { force: true });
+  }
+}
