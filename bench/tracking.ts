@@ -86,7 +86,7 @@ Command: \`npm run bench -- thread-read-tracking\` (autocannon in a child proces
 | --- | ---: | ---: | ---: | ---: |
 ${row('bare Fastify `SELECT 1` (baseline)', baseline)}
 ${row('`GET /api/threads/:id` as a visitor (reference)', visitor)}
-${row("`GET /api/threads/:id` signed in (session, version check, the member's overlay: 3 queries)", read)}
+${row("`GET /api/threads/:id` signed in (session from the node's cache, then one statement: version check and the member's overlay)", read)}
 ${row('`POST /api/threads/:id/read` (session, rate-limit counter, one upsert statement)', write)}
 
 **Signed-in read: ${(ratio * 100).toFixed(1)} %** of the baseline (budget ≥ 40 %), p99 ${read.p99} ms (budget ≤ 25 ms): ${ok ? '**within budget**' : '**over budget**'}.
