@@ -257,8 +257,16 @@ describe('reports', () => {
     await section.getByText('Harassment').waitFor();
     await section.getByRole('link', { name: 'Arrête de me relancer' }).waitFor();
     await shot(queue, 'moderation-reported-conversation-laptop-en');
+    // The header counts the conversation with the posts waiting.
+    const waiting = async () => {
+      const text = await queue.locator('header.head p.muted').innerText();
+      return /Nothing waiting/.test(text) ? 0 : Number(/(\d+) items? waiting/.exec(text)?.[1]);
+    };
+    const before = await waiting();
+    expect(before).toBeGreaterThanOrEqual(1);
     await section.getByRole('button', { name: 'Mark as handled' }).click();
     await section.waitFor({ state: 'detached' });
+    expect(await waiting()).toBe(before - 1);
     const settled = await site.db
       .selectFrom('audit_log')
       .select('actor_id')
