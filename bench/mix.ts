@@ -279,8 +279,9 @@ CPU per request over the measured rounds (from /proc): Agora ${perRequest('serve
 processes) ${perRequest('postgres')} µs, the load generator ${perRequest('client')} µs.
 
 Where the time goes (a \`BENCH_PROFILE=dir\` CPU profile of the server, and \`pg_stat_statements\` on a server
-started with it, December 2026): the page cache keeps a thread for 10 s, so under a Zipf law only the few hundred
-hottest threads are read from it and about half the reads build their page; the statements themselves are cheap
+started with it, December 2026): with the page cache keeping a thread 10 s, under a Zipf law only the few hundred
+hottest threads were read from it and about half the reads built their page (the default is now 60 s: a thread read
+more than once a minute stays cached, re-validated by its version on every read); the statements themselves are cheap
 (the cold page ≈ 0.4 ms of PostgreSQL, a member's overlay ≈ 0.15 ms), and most of the server's busy time is in
 socket writes (one per statement and per response) and query plumbing, so round trips are what cost: a cold read
 is one statement, a member's read of a cached page one statement, a visitor's a shared head query. Writes are
