@@ -64,7 +64,14 @@ import { invitationsRoutes, InvitationsService } from './modules/invitations/ind
 import { ignoresRoutes, IgnoresService, messagesRoutes, MessagesService } from './modules/messages/index.ts';
 import { notificationsRoutes } from './modules/notifications/index.ts';
 import { trackingRoutes, TrackingService } from './modules/tracking/index.ts';
-import { PageRenderer, pagesRoutes, PagesService, publicBase, type RenderedPage } from './modules/pages/index.ts';
+import {
+  PageAssets,
+  PageRenderer,
+  pagesRoutes,
+  PagesService,
+  publicBase,
+  type RenderedPage,
+} from './modules/pages/index.ts';
 import {
   MeiliSearchAdapter,
   PgSearchAdapter,
@@ -385,6 +392,8 @@ async function registerWeb(app: FastifyInstance, config: Config, pages: PagesSer
       root: config.webDist,
       wildcard: false,
       index: false,
+      // The build's manifest is for the server (PageAssets), not for browsers.
+      allowedPath: (pathName) => !pathName.startsWith('/.vite/'),
       // scripts/build.mjs writes .br and .gz beside each file: served as they are, no compression per request.
       preCompressed: true,
       setHeaders: (res, filePath) => {
@@ -394,6 +403,7 @@ async function registerWeb(app: FastifyInstance, config: Config, pages: PagesSer
     });
   }
   const renderer = hasWeb ? await PageRenderer.open(config.webSsr, app) : null;
+  const assets = hasWeb ? PageAssets.open(config.webDist, shell) : null;
 
   /** The shell around a page: its head, its language and theme, and the server's markup and data when rendered. */
   const compose = async (request: FastifyRequest, rendered: RenderedPage | null) => {
@@ -413,12 +423,13 @@ async function registerWeb(app: FastifyInstance, config: Config, pages: PagesSer
       .replace(/<html lang="[^"]*">/, `<html lang="${lang}"${theme ? ` data-theme="${theme}"` : ''}>`)
       .replace(/<title>[^<]*<\/title>/, () => head.markup + accent);
     if (rendered) {
+      const links = assets?.links(rendered.source) ?? { head: '', body: '' };
       html = html
-        .replace('</head>', () => `${rendered.head}</head>`)
+        .replace('</head>', () => `${rendered.head}${links.head}</head>`)
         .replace(
           '<div id="app"></div>',
           () =>
-            `<div id="app">${rendered.body}</div><script type="application/json" id="agora-state">${rendered.state}</script>`,
+            `<div id="app">${rendered.body}</div><script type="application/json" id="agora-state">${rendered.state}</script>${links.body}`,
         );
     }
     // The head's answer wins when it knows better (a deleted thread is gone: 410).

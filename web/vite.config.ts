@@ -47,6 +47,9 @@ export default defineConfig(({ isSsrBuild }) => ({
     copyPublicDir: !isSsrBuild,
     target: isSsrBuild ? 'node20' : 'es2022',
     sourcemap: false,
+    // Which chunks and stylesheets each page needs: the server declares them in a rendered page's HTML
+    // (server/modules/pages/page-assets.ts). Written to dist/.vite/manifest.json, which is not served.
+    manifest: !isSsrBuild,
   },
   server: {
     port: 5173,

@@ -13,6 +13,18 @@ import { createTestApp, type TestApp } from '../setup/app.ts';
  * visitor's page is kept only as long as its data is the same.
  */
 const dist = path.join(os.tmpdir(), `agora-ssr-${process.pid}`);
+/** A browser build's manifest (Vite's `build.manifest`), for the thread page alone. */
+const manifest = {
+  'index.html': { file: 'assets/index-1.js', isEntry: true, imports: ['_shared.js'] },
+  '_shared.js': { file: 'assets/shared-1.js', css: ['assets/shared-1.css'] },
+  '_post.js': { file: 'assets/PostCard-1.js', imports: ['_shared.js'], css: ['assets/PostCard-1.css'] },
+  'src/pages/Thread.svelte': {
+    file: 'assets/Thread-1.js',
+    isDynamicEntry: true,
+    imports: ['_shared.js', '_post.js'],
+    css: ['assets/Thread-1.css'],
+  },
+};
 let t: TestApp;
 let alice: Member;
 let bob: Member;
@@ -30,8 +42,16 @@ const state = (html: string) => {
 const app = (html: string) => /<div id="app">(.*?)<\/div><script type="application\/json"/s.exec(html)?.[1] ?? '';
 
 beforeAll(async () => {
-  mkdirSync(dist, { recursive: true, mode: 0o755 });
-  writeFileSync(path.join(dist, 'index.html'), readFileSync('web/index.html', 'utf8'));
+  mkdirSync(path.join(dist, '.vite'), { recursive: true, mode: 0o755 });
+  // The shell preloads a chunk the thread page shares with it; the build's manifest says what each page needs.
+  writeFileSync(
+    path.join(dist, 'index.html'),
+    readFileSync('web/index.html', 'utf8').replace(
+      '</head>',
+      '<link rel="modulepreload" crossorigin href="/assets/shared-1.js"></head>',
+    ),
+  );
+  writeFileSync(path.join(dist, '.vite', 'manifest.json'), JSON.stringify(manifest));
   t = await createTestApp({ WEB_DIST: dist, WEB_SSR: path.resolve('web/src/entry-server.ts'), PAGE_SIZE: '5' });
   alice = await createMember(t.db);
   bob = await createMember(t.db);
@@ -185,6 +205,24 @@ describe('server-rendered public pages', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).not.toContain('<script>alert(1)</script>');
     expect(state(res.body)!.data.page.thread.title).toBe('Titre </script><script>alert(1)</script> piégé');
+  });
+
+  it("declare the page's own chunks in its HTML: scripts preloaded in <head>, stylesheets after the content", async () => {
+    const html = (await page(`/t/${question}`)).body;
+    const head = html.slice(0, html.indexOf('</head>'));
+    const tail = html.slice(html.indexOf('<script type="application/json" id="agora-state">'));
+    expect(head).toContain('<link rel="modulepreload" crossorigin href="/assets/Thread-1.js">');
+    expect(head).toContain('<link rel="modulepreload" crossorigin href="/assets/PostCard-1.js">');
+    // The shell already preloads what the page shares with it.
+    expect(html.match(/href="\/assets\/shared-1\.js"/g)).toHaveLength(1);
+    for (const css of ['Thread-1.css', 'PostCard-1.css', 'shared-1.css']) {
+      expect(tail).toContain(`<link rel="stylesheet" crossorigin href="/assets/${css}">`);
+      expect(head).not.toContain(css);
+    }
+    // A page the manifest does not know gets none; the manifest itself is not served.
+    expect((await page('/')).body).not.toContain('Thread-1');
+    const served = await page('/.vite/manifest.json');
+    expect(served.body).not.toContain('Thread-1.js');
   });
 
   it('leave member and staff pages to the browser', async () => {

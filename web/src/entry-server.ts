@@ -30,6 +30,11 @@ export interface LoadedPage {
   /** 200, or 404 when the page's data is missing (an unknown member, badge or thread). */
   status: number;
   locale: Locale;
+  /**
+   * The page component's source file as the browser build's manifest names it (`src/pages/Thread.svelte`): the
+   * server declares that page's chunks in the HTML, so the browser fetches them with the app's own.
+   */
+  source: string | undefined;
   render(): RenderedPage;
 }
 
@@ -55,6 +60,18 @@ export interface PageState {
 
 const INTERNAL = 'http://agora.internal';
 
+/** Every page module by source file, to name the one a route loaded (the route table holds only its loader). */
+const pageFiles = import.meta.glob('./pages/*.svelte');
+let sources: Promise<Map<unknown, string>> | undefined;
+
+/** The source file of a loaded page module (`src/pages/Home.svelte`). */
+async function sourceOf(module: unknown): Promise<string | undefined> {
+  sources ??= Promise.all(
+    Object.entries(pageFiles).map(async ([file, load]) => [await load(), `src/${file.slice(2)}`] as const),
+  ).then((entries) => new Map(entries));
+  return (await sources).get(module);
+}
+
 /** The page for a public address, or null when its route is for members or staff (rendered in the browser). */
 export async function loadPage(request: RenderRequest): Promise<LoadedPage | null> {
   const url = new URL(request.url, INTERNAL);
@@ -70,7 +87,7 @@ export async function loadPage(request: RenderRequest): Promise<LoadedPage | nul
         )
       : null,
   ]);
-  const module = await pageModule(found.route);
+  let module = await pageModule(found.route);
   let data: unknown;
   let missing = false;
   try {
@@ -79,14 +96,16 @@ export async function loadPage(request: RenderRequest): Promise<LoadedPage | nul
     if (!(err instanceof ApiError) || (err.status !== 404 && err.status !== 400)) throw err;
     // An unknown thread, member or badge: the "not found" page, said plainly and with its status.
     missing = true;
-    await pageModule(notFoundRoute);
+    module = await pageModule(notFoundRoute);
   }
+  const source = await sourceOf(module);
   const status = missing ? 404 : 200;
   const address = url.pathname + url.search;
   const locale: Locale = request.locale ?? (site?.defaultLocale === 'en' ? 'en' : 'fr');
   return {
     status,
     locale,
+    source,
     render() {
       // The app's state lives in modules shared by every request: set for this one, rendered at once (render
       // is synchronous, so no other request runs in between), then left as a browser would start.

@@ -18,6 +18,9 @@ if (embedded?.textContent) {
   i18n.locale = state.locale;
   session.start(state.site, state.me);
   await pageModule(state.missing ? notFoundRoute : match(location.pathname).route);
+  // The page's chunks are usually here already (the server preloads them): the browser gets to paint and to
+  // handle input between running the app's modules and hydrating, rather than doing both in one long task.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   hydrate(App, { target, props: { initial: { address: state.address, data: state.data, missing: state.missing } } });
   // A language chosen in this browser before the server knew of it (no cookie yet) wins, and is told to the server.
   const preferred = preferredLocale();

@@ -2,3 +2,4 @@
 export { pagesRoutes, publicBase } from './pages.routes.ts';
 export { PagesService, SITEMAP_URLS } from './pages.service.ts';
 export { PageRenderer, type RenderedPage } from './page-renderer.ts';
+export { PageAssets } from './page-assets.ts';

@@ -19,6 +19,7 @@ interface Entry {
   }): Promise<{
     status: number;
     locale: Locale;
+    source: string | undefined;
     render(): { head: string; body: string; state: string };
   } | null>;
 }
@@ -27,6 +28,8 @@ interface Entry {
 export interface RenderedPage {
   status: number;
   locale: Locale;
+  /** The page component's source file (`src/pages/Thread.svelte`), which names its chunks in the build. */
+  source: string | undefined;
   head: string;
   body: string;
   state: string;
@@ -137,7 +140,12 @@ export class PageRenderer {
     const { locale } = PageRenderer.preferences(request);
     const loaded = await this.entry.loadPage({ url: request.url, fetch, locale, signedIn: key === null });
     if (!loaded) return null;
-    const { status, html } = await compose({ status: loaded.status, locale: loaded.locale, ...loaded.render() });
+    const { status, html } = await compose({
+      status: loaded.status,
+      locale: loaded.locale,
+      source: loaded.source,
+      ...loaded.render(),
+    });
     const body = Buffer.from(html);
     const answer: PageAnswer = { status, html: body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
     if (key && status === 200) {

@@ -1,5 +1,6 @@
 import { browser } from '../env.ts';
 import { en } from './en.ts';
+import { dates, numbers, plurals, relatives } from './formatters.ts';
 import { fr } from './fr.ts';
 
 export type Locale = 'fr' | 'en';
@@ -47,7 +48,7 @@ class I18n {
     if (typeof entry === 'string') text = entry;
     else {
       const n = Number(params.n ?? 0);
-      const rule = new Intl.PluralRules(this.locale).select(n);
+      const rule = plurals(this.locale).select(n);
       text = (n === 0 && entry.zero) || (rule === 'one' ? entry.one : entry.other);
     }
     // Numbers read as the language writes them (« 1 234 », "1,234").
@@ -60,7 +61,7 @@ class I18n {
 
   relative = (iso: string): string => {
     const seconds = (new Date(iso).getTime() - Date.now()) / 1000;
-    const rtf = new Intl.RelativeTimeFormat(this.locale, { numeric: 'auto' });
+    const rtf = relatives(this.locale);
     const abs = Math.abs(seconds);
     if (abs < 60) return rtf.format(Math.round(seconds), 'second');
     if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
@@ -69,13 +70,9 @@ class I18n {
     return this.date(iso);
   };
 
-  date = (iso: string, long = false): string =>
-    new Intl.DateTimeFormat(
-      this.locale,
-      long ? { dateStyle: 'long', timeStyle: 'short' } : { dateStyle: 'medium' },
-    ).format(new Date(iso));
+  date = (iso: string, long = false): string => dates(this.locale, long ? 'long' : 'medium').format(new Date(iso));
 
-  number = (n: number): string => new Intl.NumberFormat(this.locale).format(n);
+  number = (n: number): string => numbers(this.locale).format(n);
 }
 
 export const i18n = new I18n();

@@ -15,7 +15,10 @@ class ThemeState {
   }
 
   apply() {
-    document.documentElement.dataset.theme = this.current;
+    const root = document.documentElement;
+    // Light is the stylesheets' default (they style [data-theme='dark'] only): a page already shown in the right
+    // theme is left as it is, sparing a restyle of the whole document while a server-rendered page boots.
+    if ((root.dataset.theme ?? 'light') !== this.current) root.dataset.theme = this.current;
   }
 
   toggle() {
