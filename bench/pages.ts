@@ -202,8 +202,12 @@ async function lighthouseScores() {
           misses.push(`${name} ${category} ${scores[category as keyof typeof scores]}`);
       if (cls >= 0.1) misses.push(`${name} CLS ${cls.toFixed(3)}`);
       for (const [key, item] of Object.entries(lhr.audits))
-        if (item.score !== null && item.score < 0.9 && item.scoreDisplayMode === 'binary')
+        if (item.score !== null && item.score < 0.9 && item.scoreDisplayMode === 'binary') {
           console.log(`  failed: ${key} — ${item.title}`);
+          // Which elements: enough to find them in the page.
+          const found = (item.details as { items?: { node?: { snippet?: string } }[] } | undefined)?.items ?? [];
+          for (const f of found.slice(0, 5)) if (f.node?.snippet) console.log(`    ${f.node.snippet}`);
+        }
     }
     // Lighthouse's TBT is the observed main-thread work scaled up: whatever else runs on the machine inflates it.
     const load = `${loadBefore.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)}`;

@@ -204,8 +204,14 @@ ${cpuTable}
 A reply makes at most 14 statements (tests/integration/reply-statements.test.ts holds the number): the session, the
 rate-limit counter, the thread and its category, then one transaction (thread counters and post number, the post,
 the reputation ledger, trust and badge figures in one read, the notification audience in one read, the
-notification, the category's sharded counter). Each round trip costs Agora's process more than PostgreSQL's: the
-query built and serialised, the socket written (system time above) and the answer parsed.
+notification, the category's sharded counter). A CPU profile of the server under this load (\`BENCH_PROFILE=dir\`,
+December 2026) put Agora's busy time at about 45 % in the PostgreSQL driver and its socket writes, 14 % in Fastify
+(routing, validation, serialisation), 11 % in Kysely (building and running the statements), 4 % each in language
+detection and in Markdown with the sanitizer, the rest in Agora's own code and Node. The kernel's share is small
+(system time above), so much of the driver's time is the process waiting for a core while PostgreSQL answers: the
+server, PostgreSQL and the load generator share the two cores, and together they use most of both. The lever left is
+the number of round trips a reply makes, not PostgreSQL's work: its commit and triggers are about a third of a reply's
+CPU.
 `,
     );
   } finally {

@@ -40,7 +40,7 @@ describe('the ideas loop, as members and the brand see it', () => {
     await board
       .getByRole('listitem')
       .filter({ hasText: 'Des semelles de rechange' })
-      .getByRole('button', { name: 'Voter · Aucun vote' })
+      .getByRole('button', { name: 'Voter · 0 vote' })
       .click();
     await board.getByRole('button', { name: 'Voté · 1 vote' }).waitFor();
     await shot(board, 'ideas-board');

@@ -109,7 +109,7 @@ describe('tracking, on a phone in English', () => {
       hasTouch: true,
     });
     await page.goto(`${site.url}/t/${thread.id}`);
-    const like = page.getByRole('link', { name: /^Log in to like/ });
+    const like = page.getByRole('link', { name: /^\d+ Log in to like$/ });
     await like.waitFor();
     await shot(page, 'tracking-visitor-like-en-phone');
     await like.click();
