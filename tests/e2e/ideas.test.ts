@@ -40,9 +40,9 @@ describe('the ideas loop, as members and the brand see it', () => {
     await board
       .getByRole('listitem')
       .filter({ hasText: 'Des semelles de rechange' })
-      .getByRole('button', { name: 'Voter · 0 vote' })
+      .getByRole('button', { name: '0 Voter' })
       .click();
-    await board.getByRole('button', { name: 'Voté · 1 vote' }).waitFor();
+    await board.getByRole('button', { name: '1 Voté' }).waitFor();
     await shot(board, 'ideas-board');
 
     const brand = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });

@@ -52,8 +52,6 @@ export const enCommunity: Pick<Messages, keyof typeof frCommunity> = {
   'ideas.new': 'Suggest an idea',
   'ideas.export': 'Export (CSV)',
   'ideas.votes': { zero: 'No votes', one: '{n} vote', other: '{n} votes' },
-  // With the number even at zero: a vote button's accessible name contains the count it shows.
-  'ideas.votesCount': { one: '{n} vote', other: '{n} votes' },
   'ideas.vote': 'Vote',
   'ideas.voted': 'Voted',
   'ideas.follow': 'Follow',

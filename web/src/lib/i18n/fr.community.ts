@@ -51,8 +51,6 @@ export const frCommunity = {
   'ideas.new': 'Proposer une idée',
   'ideas.export': 'Exporter (CSV)',
   'ideas.votes': { zero: 'Aucun vote', one: '{n} vote', other: '{n} votes' },
-  // With the number even at zero: a vote button's accessible name contains the count it shows.
-  'ideas.votesCount': { one: '{n} vote', other: '{n} votes' },
   'ideas.vote': 'Voter',
   'ideas.voted': 'Voté',
   'ideas.follow': 'Suivre',
