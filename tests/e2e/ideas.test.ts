@@ -49,8 +49,18 @@ describe('the ideas loop, as members and the brand see it', () => {
     await signIn(brand, site, manager);
     const page = await brand.newPage();
     await page.goto(`${site.url}/t/${ideaId}`);
-    await page.getByLabel('Statut de l’idée').selectOption('planned');
+    // Chosen until it holds: on a very busy machine a choice made while the page was still being taken over by the
+    // app was once undone by it (the panel then saved « Nouvelle »; CI, December 2026).
+    const status = page.getByLabel('Statut de l’idée');
+    await expect
+      .poll(async () => {
+        await status.selectOption('planned');
+        await page.waitForTimeout(100);
+        return status.inputValue();
+      })
+      .toBe('planned');
     await page.getByRole('textbox', { name: /note publique/ }).fill('Prévu pour la collection de printemps.');
+    expect(await status.inputValue()).toBe('planned');
     await page.getByRole('button', { name: 'Enregistrer et prévenir' }).click();
     await page.getByText('Le mot de l’équipe :').waitFor();
     await shot(page, 'ideas-thread-manager');
