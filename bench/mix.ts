@@ -1,13 +1,22 @@
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../server/db/embedded.ts';
 import { skeleton } from '../server/lib/confusables.ts';
 import { SessionRepository } from '../server/modules/auth/session.repository.ts';
 import { generateSessionToken, SessionService } from '../server/modules/auth/session.service.ts';
-import { benchDatabase, cpuTimes, type LoadResult, load, machine, mean, record, startBaseline } from './lib/harness.ts';
+import {
+  allowMachineSpeedWrites,
+  benchDatabase,
+  cpuTimes,
+  type LoadResult,
+  load,
+  machine,
+  mean,
+  record,
+  startBaseline,
+  startWriterServer,
+} from './lib/harness.ts';
 import { seedCommunity } from './lib/seed.ts';
 import { mulberry32, Zipf } from './lib/zipf.ts';
 
@@ -146,36 +155,13 @@ export async function mix(): Promise<void> {
   const database = await benchDatabase();
   const { db } = database;
   const { threads } = await seedCommunity(db, { threads: THREADS, authors: AUTHORS });
-  const port = await freePort();
-  // BENCH_PROFILE=dir: the server writes a V8 CPU profile there when it stops (where the mix's time goes).
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const server = spawn(process.execPath, [...profile, 'dist/main.mjs'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      DEMO: '0',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      // The load's members reply faster than people do: the posting limit is raised (every other rule runs).
-      RATE_LIMIT_POSTING: '1000000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const server = await startWriterServer(database.url);
+  const { port } = server;
   const bare = await startBaseline(db);
   const planFile = path.join(os.tmpdir(), `agora-mix-${process.pid}.json`);
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('is listening') && resolve());
-      server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    });
-    // The flood and duplicate rules would refuse machine-speed replies; every other netiquette rule runs.
-    await db
-      .updateTable('netiquette_rules')
-      .set({ enabled: false })
-      .where('key', 'in', ['flood', 'duplicate'])
-      .execute();
-    await sleep(1500); // the nodes re-read the rules every second
+    await server.ready;
+    await allowMachineSpeedWrites(db);
     const sessions = new SessionService(new SessionRepository(db));
     const cookies: string[] = [];
     for (let i = 0; i < MEMBERS; i++) {
@@ -222,9 +208,9 @@ export async function mix(): Promise<void> {
       console.log(`round ${r + 1}/${rounds}: baseline (bare Fastify route doing SELECT 1)…`);
       baselines.push(await load(`http://127.0.0.1:${(bare.server.address() as { port: number }).port}/select1`));
       console.log(`round ${r + 1}/${rounds}: the mix…`);
-      const before = await cpuTimes(db, { server: server.pid! });
+      const before = await cpuTimes(db, { server: server.pid });
       const result = await runClient(plan, planFile);
-      const after = await cpuTimes(db, { server: server.pid! });
+      const after = await cpuTimes(db, { server: server.pid });
       for (const name of ['server', 'postgres'] as const) cpu[name]! += after[name]! - before[name]!;
       cpu.client! += result.clientCpuMs;
       measured += result.requestsPerSecond * seconds;
@@ -291,8 +277,7 @@ triggers (search document, live event, author tracking) is ≈ 10 ms of PostgreS
     await record('mix', text);
     console.log(text);
   } finally {
-    server.kill('SIGINT');
-    await new Promise((r) => server.on('exit', r));
+    await server.stop();
     await bare.close();
     await database.close();
     await fs.rm(planFile, { force: true });

@@ -1,12 +1,17 @@
-import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { sql } from 'kysely';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../server/db/embedded.ts';
 import { skeleton } from '../server/lib/confusables.ts';
 import { SessionRepository } from '../server/modules/auth/session.repository.ts';
 import { generateSessionToken, SessionService } from '../server/modules/auth/session.service.ts';
-import { benchDatabase, cpuTimes, machine, record, startBaseline } from './lib/harness.ts';
+import {
+  allowMachineSpeedWrites,
+  benchDatabase,
+  cpuTimes,
+  machine,
+  record,
+  startBaseline,
+  startWriterServer,
+} from './lib/harness.ts';
 
 /**
  * budget, docs/ARCHITECTURE.md: post creation end to end, ≥ 500 posts/s at 20 concurrent writers. Twenty members reply through
@@ -32,33 +37,12 @@ export async function posting(): Promise<void> {
     const name = new URL(database.url).pathname.slice(1);
     await sql`ALTER DATABASE ${sql.id(name)} SET synchronous_commit = off`.execute(db);
   }
-  const port = await freePort();
-  // BENCH_PROFILE=dir: the server writes a V8 CPU profile there when it stops (for finding where a reply's time goes).
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const server = spawn(process.execPath, [...profile, 'dist/main.mjs'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      DEMO: '0',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_POSTING: '1000000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const server = await startWriterServer(database.url);
+  const { port } = server;
   const bare = await startBaseline(db);
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('is listening') && resolve());
-      server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    });
-    await db
-      .updateTable('netiquette_rules')
-      .set({ enabled: false })
-      .where('key', 'in', ['flood', 'duplicate'])
-      .execute();
-    await sleep(1500); // the nodes re-read the rules every second
+    await server.ready;
+    await allowMachineSpeedWrites(db);
     const category = await db
       .insertInto('categories')
       .values({ slug: 'bench', name: 'Bench' })
@@ -153,9 +137,9 @@ export async function posting(): Promise<void> {
     const baseUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/select1`;
 
     await run(2, post); // warm-up
-    const before = await cpuTimes(db, { server: server.pid!, client: process.pid });
+    const before = await cpuTimes(db, { server: server.pid, client: process.pid });
     const posts = await run(SECONDS, post);
-    const after = await cpuTimes(db, { server: server.pid!, client: process.pid });
+    const after = await cpuTimes(db, { server: server.pid, client: process.pid });
     const replies = posts.perSecond * SECONDS;
     const perReply = (name: string) => ((after[name]! - before[name]!) / replies).toFixed(2);
     const cpuRows = [
@@ -215,8 +199,7 @@ CPU.
 `,
     );
   } finally {
-    server.kill('SIGINT');
-    await new Promise((r) => server.on('exit', r));
+    await server.stop();
     await bare.close();
     await database.close();
   }

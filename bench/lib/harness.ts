@@ -1,12 +1,13 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../../server/db/embedded.ts';
+import { freePort, startEmbeddedPostgres } from '../../server/db/embedded.ts';
 import { createDb, type Db } from '../../server/db/kysely.ts';
 import { migrateToLatest } from '../../server/db/migrator.ts';
 
@@ -181,4 +182,53 @@ export async function cpuTimes(db: Db, pids: Record<string, number>): Promise<Re
     out[`${name}:sys`] = sys;
   }
   return out;
+}
+
+/** Agora run as production runs it (dist/main.mjs in its own process), for the benches that write. */
+export interface WriterServer {
+  pid: number;
+  port: number;
+  /** Resolves once it listens. */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the production server on `databaseUrl` with the posting limit raised (the load writes faster than people
+ * do). `BENCH_PROFILE=dir`: it writes a V8 CPU profile there when it stops (where the time goes).
+ */
+export async function startWriterServer(databaseUrl: string): Promise<WriterServer> {
+  const port = await freePort();
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const server = spawn(process.execPath, [...profile, 'dist/main.mjs'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      DEMO: '0',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_POSTING: '1000000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    server.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('is listening') && resolve());
+    server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return {
+    pid: server.pid!,
+    port,
+    ready,
+    stop: async () => {
+      server.kill('SIGINT');
+      await new Promise((resolve) => server.on('exit', resolve));
+    },
+  };
+}
+
+/** The flood and duplicate rules refuse machine-speed writes; every other netiquette rule runs. */
+export async function allowMachineSpeedWrites(db: Db): Promise<void> {
+  await db.updateTable('netiquette_rules').set({ enabled: false }).where('key', 'in', ['flood', 'duplicate']).execute();
+  await sleep(1500); // the nodes re-read the rules every second
 }
