@@ -1,41 +1,26 @@
 import type { ThreadsRepository } from './threads.repository.ts';
+import { TurnBatcher } from './turn-batcher.ts';
 
-type Head = NonNullable<Awaited<ReturnType<ThreadsRepository['getHead']>>>;
-type Waiter = { resolve(head: Head | undefined): void; reject(err: unknown): void };
+type Head = NonNullable<Awaited<ReturnType<ThreadsRepository['getHeads']>>>[number];
 
 /**
- * Threads' heads (state, version) for visitors' page reads when coalescing is off (THREAD_COALESCE=0), batched
- * (issue 20): the reads that arrive within one turn of the event loop share ONE query, sent after the last of them
- * arrived, so it sees every write committed before them. (Members' reads get the head with their own layer, in
- * one statement: ReaderRepository.overlay.)
+ * Threads' heads (state, version) for visitors' page reads, batched (issue 20): the reads that arrive within one
+ * turn of the event loop share ONE query, whatever their threads, sent after the last of them arrived, so it sees
+ * every write committed before them (with THREAD_COALESCE on, reads of a thread whose head is already in flight
+ * wait for that one instead). (Members' reads get the head with their own layer,
+ * batched the same way: ReaderRepository.overlays.)
  */
 export class HeadBatcher {
-  private pending = new Map<number, Waiter[]>();
-  private scheduled = false;
+  private readonly batcher: TurnBatcher<number, Head | undefined>;
 
-  constructor(private readonly threads: Pick<ThreadsRepository, 'getHeads'>) {}
-
-  load(id: number): Promise<Head | undefined> {
-    return new Promise((resolve, reject) => {
-      const waiting = this.pending.get(id);
-      if (waiting) waiting.push({ resolve, reject });
-      else this.pending.set(id, [{ resolve, reject }]);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.flush());
-      }
+  constructor(threads: Pick<ThreadsRepository, 'getHeads'>) {
+    this.batcher = new TurnBatcher(async (ids) => {
+      const heads = new Map((await threads.getHeads([...new Set(ids)])).map((h) => [h.id, h]));
+      return ids.map((id) => heads.get(id));
     });
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = new Map();
-    this.scheduled = false;
-    try {
-      const heads = new Map((await this.threads.getHeads([...batch.keys()])).map((h) => [h.id, h]));
-      for (const [id, waiters] of batch) for (const w of waiters) w.resolve(heads.get(id));
-    } catch (err) {
-      for (const waiters of batch.values()) for (const w of waiters) w.reject(err);
-    }
+  load(id: number): Promise<Head | undefined> {
+    return this.batcher.load(id);
   }
 }

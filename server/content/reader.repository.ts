@@ -17,35 +17,46 @@ export interface ReaderOverlay {
   head: { version: number; state: ThreadState; author_id: number; see_level: SeeLevel };
 }
 
+/** One reader's page: who reads, which thread, the ids of the page's posts. */
+export interface OverlayRequest {
+  memberId: number;
+  threadId: number;
+  postIds: readonly number[];
+}
+
 /**
  * What a thread page shows one reader on top of the shared page: their reactions, bookmarks, notification level,
- * read position and the authors they ignore, in ONE statement of primary-key and index lookups, with the thread's
- * head (version, state, see level): a member's read of a cached page is this one statement (issue 20), sent after
- * the request arrived, so a member always reads their own writes.
+ * read position and the authors they ignore, with the thread's head (version, state, see level), in primary-key
+ * and index lookups. Several readers' layers come in ONE statement (`overlays`, one row per request): a member's
+ * read of a cached page is one row of it, sent after the request arrived, so a member always reads their own
+ * writes (issue 20).
  */
 export class ReaderRepository {
   constructor(private readonly db: Executor) {}
 
-  /** Undefined when there is no such thread. */
-  async overlay(memberId: number, threadId: number, postIds: readonly number[]): Promise<ReaderOverlay | undefined> {
-    const ids = [...postIds];
-    const result = await sql<ReaderOverlay>`
+  /** Each request's layer, in order; undefined where there is no such thread. */
+  async overlays(requests: readonly OverlayRequest[]): Promise<(ReaderOverlay | undefined)[]> {
+    // One parameter whatever the number of requests: the statement's text never varies, so it runs prepared.
+    const input = JSON.stringify(requests.map((r, i) => ({ i, m: r.memberId, t: r.threadId, p: r.postIds })));
+    const result = await sql<ReaderOverlay & { i: number }>`
       SELECT
+        q.i,
         COALESCE((SELECT jsonb_agg(jsonb_build_array(r.post_id, r.kind)) FROM reactions r
-                   WHERE r.member_id = ${memberId} AND r.post_id = ANY(${ids}::int[])), '[]'::jsonb) AS reactions,
+                   WHERE r.member_id = q.m AND r.post_id = ANY(q.p)), '[]'::jsonb) AS reactions,
         COALESCE((SELECT jsonb_agg(b.post_id) FROM bookmarks b
-                   WHERE b.member_id = ${memberId} AND b.post_id = ANY(${ids}::int[])), '[]'::jsonb) AS bookmarks,
+                   WHERE b.member_id = q.m AND b.post_id = ANY(q.p)), '[]'::jsonb) AS bookmarks,
         COALESCE((SELECT jsonb_agg(DISTINCT p.author_id) FROM posts p
-                   JOIN member_ignores mi ON mi.member_id = ${memberId} AND mi.ignored_id = p.author_id
-                   WHERE p.id = ANY(${ids}::int[])), '[]'::jsonb) AS ignored,
+                   JOIN member_ignores mi ON mi.member_id = q.m AND mi.ignored_id = p.author_id
+                   WHERE p.id = ANY(q.p)), '[]'::jsonb) AS ignored,
         COALESCE(tt.level, ct.level, 'normal') AS level,
         COALESCE(tt.last_read_number, 0) AS "lastRead",
         jsonb_build_object('version', t.version, 'state', t.state, 'author_id', t.author_id,
                            'see_level', ${threadSeeLevel('t')}) AS head
-      FROM threads t
-      LEFT JOIN thread_tracking tt ON tt.member_id = ${memberId} AND tt.thread_id = t.id
-      LEFT JOIN category_tracking ct ON ct.member_id = ${memberId} AND ct.category_id = t.category_id
-      WHERE t.id = ${threadId}`.execute(this.db);
-    return result.rows[0];
+      FROM jsonb_to_recordset(${input}::jsonb) AS q(i int, m int, t int, p int[])
+      JOIN threads t ON t.id = q.t
+      LEFT JOIN thread_tracking tt ON tt.member_id = q.m AND tt.thread_id = t.id
+      LEFT JOIN category_tracking ct ON ct.member_id = q.m AND ct.category_id = t.category_id`.execute(this.db);
+    const found = new Map(result.rows.map(({ i, ...overlay }) => [i, overlay]));
+    return requests.map((_, i) => found.get(i));
   }
 }

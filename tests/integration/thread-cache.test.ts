@@ -124,4 +124,30 @@ describe('thread page cache', () => {
     const page = (await t.api('GET', `/api/threads/${thread.id}`, { as: cookie })).json();
     expect(page.posts.map((p: { number: number }) => p.number)).toEqual([1, 2]);
   });
+
+  it('reads the layers of members reading at the same moment together, each member getting their own', async () => {
+    const { thread, post } = await createThread(t.db, alice, category.id);
+    const carol = await createMember(t.db);
+    await t.api('POST', `/api/posts/${post.id}/reactions/like`, { as: bob });
+    await t.api('PUT', `/api/posts/${post.id}/bookmark`, { as: carol, body: {} });
+    const cookies = await Promise.all([alice, bob, carol].map((m) => t.loginAs(m)));
+    for (const cookie of cookies) await t.api('GET', '/api/me', { as: cookie });
+    await read(t.app, thread.id); // cached
+    const { thread: gone, post: goneFirst } = await createThread(t.db, alice, category.id);
+    await read(t.app, gone.id); // cached, then deleted: the member's layer says so
+    await t.api('DELETE', `/api/posts/${goneFirst.id}`, { as: alice });
+    t.resetQueries();
+    const [asAlice, asBob, asCarol, deleted, unknown] = await Promise.all([
+      ...cookies.map((cookie) => t.api('GET', `/api/threads/${thread.id}`, { as: cookie })),
+      t.api('GET', `/api/threads/${gone.id}`, { as: cookies[1] }),
+      t.api('GET', '/api/threads/987654321', { as: cookies[2] }),
+    ]);
+    const layers = t.queries.filter((q) => q.includes('jsonb_to_recordset'));
+    // Four layers (three members on one page, one on a deleted thread's cached page), in fewer statements.
+    expect(layers.length).toBeGreaterThan(0);
+    expect(layers.length).toBeLessThan(4);
+    expect([asAlice, asBob, asCarol].map((r) => r!.json().posts[0].liked)).toEqual([false, true, false]);
+    expect([asAlice, asBob, asCarol].map((r) => r!.json().viewer.tracking.bookmarks)).toEqual([[], [], [post.id]]);
+    expect([deleted!.statusCode, unknown!.statusCode]).toEqual([404, 404]);
+  });
 });

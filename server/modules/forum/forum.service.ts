@@ -8,12 +8,14 @@ import { ConflictError, NotFoundError } from '../../lib/errors.ts';
 import {
   CategoriesRepository,
   HeadBatcher,
+  type OverlayRequest,
   PostsRepository,
   ReaderRepository,
   type ReaderOverlay,
   type ThreadListRow,
   type ThreadSort,
   ThreadsRepository,
+  TurnBatcher,
 } from '../../content/index.ts';
 import { toCategory, toPost, toThread, toThreadListItem } from './forum.mappers.ts';
 import { canReplyIn } from '../../access/posting.ts';
@@ -50,6 +52,8 @@ export class ForumService {
   private readonly posts: PostsRepository;
   private readonly reader: ReaderRepository;
   private readonly heads: HeadBatcher;
+  /** Members' layers asked for in one turn of the event loop, read in one statement. */
+  private readonly overlays: TurnBatcher<OverlayRequest, ReaderOverlay | undefined>;
 
   private readonly pages: LRUCache<string, CachedPage>;
   private readonly caching: boolean;
@@ -67,6 +71,7 @@ export class ForumService {
     this.posts = new PostsRepository(db);
     this.reader = new ReaderRepository(db);
     this.heads = new HeadBatcher(this.threads);
+    this.overlays = new TurnBatcher((requests) => this.reader.overlays(requests));
   }
 
   /** Scheduled threads, soonest first (community managers). */
@@ -340,11 +345,7 @@ export class ForumService {
 
   /** The member's layer with the thread's head; 404 when the thread is gone or not theirs to see. */
   private async overlay(actor: Actor, id: number, posts: readonly { id: number }[]): Promise<ReaderOverlay> {
-    const overlay = await this.reader.overlay(
-      actor.id,
-      id,
-      posts.map((p) => p.id),
-    );
+    const overlay = await this.overlays.load({ memberId: actor.id, threadId: id, postIds: posts.map((p) => p.id) });
     if (!overlay || !canSeeThread(actor, overlay.head)) throw new NotFoundError('thread.not_found', 'No such thread.');
     return overlay;
   }
@@ -356,12 +357,13 @@ export class ForumService {
    * see a version read a millisecond before they asked; members always read their own, so they always see
    * their own writes.
    */
-  private readonly headsInFlight = new Map<number, ReturnType<ThreadsRepository['getHead']>>();
+  private readonly headsInFlight = new Map<number, ReturnType<HeadBatcher['load']>>();
 
   private sharedHead(id: number) {
     let pending = this.headsInFlight.get(id);
     if (!pending) {
-      pending = this.threads.getHead(id).finally(() => this.headsInFlight.delete(id));
+      // …and visitors of different threads in one turn share one statement (HeadBatcher).
+      pending = this.heads.load(id).finally(() => this.headsInFlight.delete(id));
       this.headsInFlight.set(id, pending);
     }
     return pending;
