@@ -5,6 +5,7 @@ import type { SeeLevel, ThreadsTable } from '../db/types.ts';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { pageQuery, type PostPageOptions, type PostPageRow } from './posts.repository.ts';
 import { inSeenCategory, threadSeeLevel } from './seen.ts';
+import { QueryTemplate } from '../db/query-template.ts';
 
 export type ThreadSort = 'latest' | 'top' | 'unanswered';
 
@@ -23,6 +24,44 @@ export interface ThreadListOptions {
   /** The categories' see levels the reader meets (`seeLevelsOf`): the others' threads are left out. */
   seeLevels: readonly SeeLevel[];
 }
+
+/** The thread with its category, parent category and author. */
+function detailQuery(db: Executor, id: number) {
+  return db
+    .selectFrom('threads')
+    .innerJoin('categories', 'categories.id', 'threads.category_id')
+    .innerJoin('members as author', 'author.id', 'threads.author_id')
+    .leftJoin('categories as parent', 'parent.id', 'categories.parent_id')
+    .selectAll('threads')
+    .select([
+      'categories.slug as category_slug',
+      'categories.name as category_name',
+      'categories.name_en as category_name_en',
+      'categories.icon as category_icon',
+      'categories.color as category_color',
+      'categories.see_level as category_see_level',
+      'parent.id as parent_id',
+      'parent.slug as parent_slug',
+      'parent.name as parent_name',
+      'parent.name_en as parent_name_en',
+      'categories.reply_level as category_reply_level',
+      'categories.archived_at as category_archived_at',
+      'author.username as author_username',
+      'author.display_name as author_display_name',
+      'author.avatar_key as author_avatar_key',
+    ])
+    .where('threads.id', '=', id);
+}
+
+type PageValues = { id: number; after: number; limit: number };
+const pageStatement = (db: Executor) =>
+  new QueryTemplate(['id', 'after', 'limit'], (v: PageValues) =>
+    detailQuery(db, v.id).select(() =>
+      jsonArrayFrom(pageQuery(db, { after: v.after, limit: v.limit, threadId: v.id })).as('posts'),
+    ),
+  );
+/** The thread page's statement, compiled once (see `getDetailWithPage`). */
+let pageTemplate: ReturnType<typeof pageStatement> | undefined;
 
 export class ThreadsRepository {
   constructor(private readonly db: Executor) {}
@@ -244,34 +283,7 @@ export class ThreadsRepository {
 
   /** The thread with its category and author, for the thread page. */
   getDetail(id: number) {
-    return this.detailQuery(id).executeTakeFirst();
-  }
-
-  private detailQuery(id: number) {
-    return this.db
-      .selectFrom('threads')
-      .innerJoin('categories', 'categories.id', 'threads.category_id')
-      .innerJoin('members as author', 'author.id', 'threads.author_id')
-      .leftJoin('categories as parent', 'parent.id', 'categories.parent_id')
-      .selectAll('threads')
-      .select([
-        'categories.slug as category_slug',
-        'categories.name as category_name',
-        'categories.name_en as category_name_en',
-        'categories.icon as category_icon',
-        'categories.color as category_color',
-        'categories.see_level as category_see_level',
-        'parent.id as parent_id',
-        'parent.slug as parent_slug',
-        'parent.name as parent_name',
-        'parent.name_en as parent_name_en',
-        'categories.reply_level as category_reply_level',
-        'categories.archived_at as category_archived_at',
-        'author.username as author_username',
-        'author.display_name as author_display_name',
-        'author.avatar_key as author_avatar_key',
-      ])
-      .where('threads.id', '=', id);
+    return detailQuery(this.db, id).executeTakeFirst();
   }
 
   /**
@@ -283,9 +295,8 @@ export class ThreadsRepository {
     id: number,
     page: Omit<PostPageOptions, 'threadId'>,
   ): Promise<{ thread: ThreadDetailRow; posts: PostPageRow[] } | undefined> {
-    const row = await this.detailQuery(id)
-      .select(() => jsonArrayFrom(pageQuery(this.db, { ...page, threadId: id })).as('posts'))
-      .executeTakeFirst();
+    const template = (pageTemplate ??= pageStatement(this.db));
+    const [row] = (await this.db.executeQuery(template.with({ id, after: page.after, limit: page.limit }))).rows;
     if (!row) return undefined;
     const { posts, ...thread } = row;
     // JSON carries dates as text: back to Date, as the posts' own query returns them.
