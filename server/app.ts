@@ -423,7 +423,7 @@ async function registerWeb(app: FastifyInstance, config: Config, pages: PagesSer
       .replace(/<html lang="[^"]*">/, `<html lang="${lang}"${theme ? ` data-theme="${theme}"` : ''}>`)
       .replace(/<title>[^<]*<\/title>/, () => head.markup + accent);
     if (rendered) {
-      const links = assets?.links(rendered.source) ?? { head: '', body: '' };
+      const links = assets?.links(rendered.source, rendered.locale) ?? { head: '', body: '' };
       html = html
         .replace('</head>', () => `${rendered.head}${links.head}</head>`)
         .replace(

@@ -13,7 +13,7 @@ import { createTestApp, type TestApp } from '../setup/app.ts';
  * visitor's page is kept only as long as its data is the same.
  */
 const dist = path.join(os.tmpdir(), `agora-ssr-${process.pid}`);
-/** A browser build's manifest (Vite's `build.manifest`), for the thread page alone. */
+/** A browser build's manifest (Vite's `build.manifest`), for the thread page alone and the two dictionaries. */
 const manifest = {
   'index.html': { file: 'assets/index-1.js', isEntry: true, imports: ['_shared.js'] },
   '_shared.js': { file: 'assets/shared-1.js', css: ['assets/shared-1.css'] },
@@ -24,6 +24,8 @@ const manifest = {
     imports: ['_shared.js', '_post.js'],
     css: ['assets/Thread-1.css'],
   },
+  'src/lib/i18n/fr.ts': { file: 'assets/fr-1.js', isDynamicEntry: true },
+  'src/lib/i18n/en.ts': { file: 'assets/en-1.js', isDynamicEntry: true },
 };
 let t: TestApp;
 let alice: Member;
@@ -223,6 +225,24 @@ describe('server-rendered public pages', () => {
     expect((await page('/')).body).not.toContain('Thread-1');
     const served = await page('/.vite/manifest.json');
     expect(served.body).not.toContain('Thread-1.js');
+  });
+
+  it("preload the dictionary of the page's language, and not the other one", async () => {
+    const head = (html: string) => html.slice(0, html.indexOf('</head>'));
+    const preload = (locale: string) => `<link rel="modulepreload" crossorigin href="/assets/${locale}-1.js">`;
+    for (const url of [`/t/${question}`, '/']) {
+      const french = head((await page(url, { cookie: 'agora.locale=fr' })).body);
+      expect(french).toMatch(/<html lang="fr"/);
+      expect(french).toContain(preload('fr'));
+      expect(french).not.toContain('en-1.js');
+      const english = head((await page(url, { cookie: 'agora.locale=en' })).body);
+      expect(english).toMatch(/<html lang="en"/);
+      expect(english).toContain(preload('en'));
+      expect(english).not.toContain('fr-1.js');
+    }
+    // A page left to the browser gets no preload: the entry picks the reader's language there.
+    const shell = (await page('/moderation', { cookie: 'agora.locale=en' })).body;
+    expect(shell).not.toMatch(/(fr|en)-1\.js/);
   });
 
   it('leave member and staff pages to the browser', async () => {
