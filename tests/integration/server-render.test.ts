@@ -245,6 +245,35 @@ describe('server-rendered public pages', () => {
     expect(shell).not.toMatch(/(fr|en)-1\.js/);
   });
 
+  it('render the tag filter of home and a category with the tags the reader may see, and embed them', async () => {
+    const moderator = await createMember(t.db, { role: 'moderator' });
+    const secret = await createCategory(t.db, { name: 'Réservé à l’équipe' });
+    const { thread: hidden } = await createThread(t.db, alice, secret.id, { title: 'Sujet de l’équipe' });
+    await t.db.updateTable('categories').set({ see_level: 'staff' }).where('id', '=', secret.id).execute();
+    for (const [id, tags] of [
+      [question, ['impermeable']],
+      [hidden.id, ['impermeable', 'projet-secret']],
+    ] as const) {
+      const res = await t.api('PUT', `/api/threads/${id}/tags`, { as: moderator, body: { tags: [...tags] } });
+      expect(res.statusCode).toBe(200);
+    }
+    const option = (name: string, n: number) => `<option value="${name}">#${name} (${n})</option>`;
+    for (const url of ['/', `/c/${category.slug}`]) {
+      const visitor = await page(url);
+      expect(state(visitor.body)!.data.tags).toEqual([{ name: 'impermeable', threads: 1 }]);
+      expect(app(visitor.body)).toContain(option('impermeable', 1));
+      expect(visitor.body).not.toContain('projet-secret');
+      const staff = await page(url, { cookie: await t.loginAs(moderator) });
+      expect(state(staff.body)!.data.tags).toEqual(
+        expect.arrayContaining([
+          { name: 'impermeable', threads: 2 },
+          { name: 'projet-secret', threads: 1 },
+        ]),
+      );
+      expect(app(staff.body)).toContain(option('projet-secret', 1));
+    }
+  });
+
   it('leave member and staff pages to the browser', async () => {
     const res = await page('/moderation');
     expect(res.statusCode).toBe(200);
