@@ -240,9 +240,16 @@ describe('server-rendered public pages', () => {
       expect(english).toContain(preload('en'));
       expect(english).not.toContain('fr-1.js');
     }
-    // A page left to the browser gets no preload: the entry picks the reader's language there.
-    const shell = (await page('/moderation', { cookie: 'agora.locale=en' })).body;
-    expect(shell).not.toMatch(/(fr|en)-1\.js/);
+    // A page left to the browser preloads the language it will be rendered in, as the browser picks it.
+    for (const [headers, locale, other] of [
+      [{ cookie: 'agora.locale=en' }, 'en', 'fr'],
+      [{ 'accept-language': 'fr-CA,en;q=0.5' }, 'fr', 'en'],
+    ] as const) {
+      const shell = (await page('/moderation', headers)).body;
+      expect(state(shell)).toBeNull();
+      expect(shell).toContain(preload(locale));
+      expect(shell).not.toContain(`${other}-1.js`);
+    }
   });
 
   it('render the tag filter of home and a category with the tags the reader may see, and embed them', async () => {
