@@ -408,7 +408,7 @@ async function registerWeb(app: FastifyInstance, config: Config, pages: PagesSer
   /** The shell around a page: its head, its language and theme, and the server's markup and data when rendered. */
   const compose = async (request: FastifyRequest, rendered: RenderedPage | null) => {
     const head = await pages.pageHead(request.url, publicBase(config, request));
-    const { theme } = PageRenderer.preferences(request);
+    const { theme, locale } = PageRenderer.preferences(request);
     const lang = rendered?.locale ?? head.lang;
     // The brand's colour (site settings, checked readable under white text) for the light theme.
     const accent = head.accent
@@ -422,8 +422,13 @@ async function registerWeb(app: FastifyInstance, config: Config, pages: PagesSer
       .replace(/<link rel="icon" href="\/favicon\.svg"[^>]*>/, (agora) => icons ?? agora)
       .replace(/<html lang="[^"]*">/, `<html lang="${lang}"${theme ? ` data-theme="${theme}"` : ''}>`)
       .replace(/<title>[^<]*<\/title>/, () => head.markup + accent);
-    if (rendered) {
-      const links = assets?.links(rendered.source) ?? { head: '', body: '' };
+    if (!rendered) {
+      // The browser renders this page in the reader's language (web/src/main.ts reads the same choice): its
+      // dictionary is fetched beside the entry rather than after it.
+      const links = assets?.links(undefined, locale ?? (head.lang === 'en' ? 'en' : 'fr'));
+      if (links) html = html.replace('</head>', () => `${links.head}</head>`);
+    } else {
+      const links = assets?.links(rendered.source, rendered.locale) ?? { head: '', body: '' };
       html = html
         .replace('</head>', () => `${rendered.head}${links.head}</head>`)
         .replace(

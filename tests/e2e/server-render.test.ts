@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Member } from '../../server/db/types.ts';
+import { TagsRepository } from '../../server/modules/social/tags.repository.ts';
 import { createCategory, createMember, createReply, createThread } from '../factories/index.ts';
 import { shot, signIn, startSite, type Site } from './browser.ts';
 
@@ -27,6 +28,8 @@ beforeAll(async () => {
   const voices = await Promise.all(Array.from({ length: 22 }, () => createMember(site.db)));
   for (let i = 1; i <= 22; i++)
     await createReply(site.db, voices[i - 1]!, threadId, `Réponse numéro ${i} sur la couture.`);
+  const tags = new TagsRepository(site.db);
+  await tags.recount(await tags.setForThread(threadId, [await tags.create('couture', '', author.id)]));
 });
 afterAll(() => site?.close());
 
@@ -91,6 +94,29 @@ describe('server-rendered pages', () => {
     await page.goBack();
     await page.getByRole('heading', { level: 1, name: 'Couture du double toit qui fuit' }).waitFor();
     await expect.poll(() => page.title()).toContain('Couture du double toit qui fuit');
+    await context.close();
+  });
+
+  it('come with their tag filter (home, a category), which hydration does not ask the API for again', async () => {
+    const context = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const tagReads: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/tags') tagReads.push(r.url());
+    });
+    for (const [url, next] of [
+      ['/', '**/tags/couture'],
+      ['/c/tentes', '**/c/tentes?tag=couture'],
+    ] as const) {
+      await page.goto(`${site.url}${url}`, { waitUntil: 'networkidle' });
+      await page.locator('html[data-ready]').waitFor({ state: 'attached' });
+      const filter = page.getByLabel('Étiquette', { exact: true });
+      await expect(filter.locator('option').allTextContents()).resolves.toEqual(['Toutes', '#couture (1)']);
+      expect(tagReads).toEqual([]);
+      // Hydrated: choosing a tag goes to its list.
+      await filter.selectOption('couture');
+      await page.waitForURL(next);
+    }
     await context.close();
   });
 

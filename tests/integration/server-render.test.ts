@@ -13,7 +13,7 @@ import { createTestApp, type TestApp } from '../setup/app.ts';
  * visitor's page is kept only as long as its data is the same.
  */
 const dist = path.join(os.tmpdir(), `agora-ssr-${process.pid}`);
-/** A browser build's manifest (Vite's `build.manifest`), for the thread page alone. */
+/** A browser build's manifest (Vite's `build.manifest`), for the thread page alone and the two dictionaries. */
 const manifest = {
   'index.html': { file: 'assets/index-1.js', isEntry: true, imports: ['_shared.js'] },
   '_shared.js': { file: 'assets/shared-1.js', css: ['assets/shared-1.css'] },
@@ -24,6 +24,8 @@ const manifest = {
     imports: ['_shared.js', '_post.js'],
     css: ['assets/Thread-1.css'],
   },
+  'src/lib/i18n/fr.ts': { file: 'assets/fr-1.js', isDynamicEntry: true },
+  'src/lib/i18n/en.ts': { file: 'assets/en-1.js', isDynamicEntry: true },
 };
 let t: TestApp;
 let alice: Member;
@@ -223,6 +225,60 @@ describe('server-rendered public pages', () => {
     expect((await page('/')).body).not.toContain('Thread-1');
     const served = await page('/.vite/manifest.json');
     expect(served.body).not.toContain('Thread-1.js');
+  });
+
+  it("preload the dictionary of the page's language, and not the other one", async () => {
+    const head = (html: string) => html.slice(0, html.indexOf('</head>'));
+    const preload = (locale: string) => `<link rel="modulepreload" crossorigin href="/assets/${locale}-1.js">`;
+    for (const url of [`/t/${question}`, '/']) {
+      const french = head((await page(url, { cookie: 'agora.locale=fr' })).body);
+      expect(french).toMatch(/<html lang="fr"/);
+      expect(french).toContain(preload('fr'));
+      expect(french).not.toContain('en-1.js');
+      const english = head((await page(url, { cookie: 'agora.locale=en' })).body);
+      expect(english).toMatch(/<html lang="en"/);
+      expect(english).toContain(preload('en'));
+      expect(english).not.toContain('fr-1.js');
+    }
+    // A page left to the browser preloads the language it will be rendered in, as the browser picks it.
+    for (const [headers, locale, other] of [
+      [{ cookie: 'agora.locale=en' }, 'en', 'fr'],
+      [{ 'accept-language': 'fr-CA,en;q=0.5' }, 'fr', 'en'],
+    ] as const) {
+      const shell = (await page('/moderation', headers)).body;
+      expect(state(shell)).toBeNull();
+      expect(shell).toContain(preload(locale));
+      expect(shell).not.toContain(`${other}-1.js`);
+    }
+  });
+
+  it('render the tag filter of home and a category with the tags the reader may see, and embed them', async () => {
+    const moderator = await createMember(t.db, { role: 'moderator' });
+    const secret = await createCategory(t.db, { name: 'Réservé à l’équipe' });
+    const { thread: hidden } = await createThread(t.db, alice, secret.id, { title: 'Sujet de l’équipe' });
+    await t.db.updateTable('categories').set({ see_level: 'staff' }).where('id', '=', secret.id).execute();
+    for (const [id, tags] of [
+      [question, ['impermeable']],
+      [hidden.id, ['impermeable', 'projet-secret']],
+    ] as const) {
+      const res = await t.api('PUT', `/api/threads/${id}/tags`, { as: moderator, body: { tags: [...tags] } });
+      expect(res.statusCode).toBe(200);
+    }
+    const option = (name: string, n: number) => `<option value="${name}">#${name} (${n})</option>`;
+    for (const url of ['/', `/c/${category.slug}`]) {
+      const visitor = await page(url);
+      expect(state(visitor.body)!.data.tags).toEqual([{ name: 'impermeable', threads: 1 }]);
+      expect(app(visitor.body)).toContain(option('impermeable', 1));
+      expect(visitor.body).not.toContain('projet-secret');
+      const staff = await page(url, { cookie: await t.loginAs(moderator) });
+      expect(state(staff.body)!.data.tags).toEqual(
+        expect.arrayContaining([
+          { name: 'impermeable', threads: 2 },
+          { name: 'projet-secret', threads: 1 },
+        ]),
+      );
+      expect(app(staff.body)).toContain(option('projet-secret', 1));
+    }
   });
 
   it('leave member and staff pages to the browser', async () => {

@@ -2,7 +2,7 @@ import { render } from 'svelte/server';
 import App from './App.svelte';
 import { ApiError, createApi } from './lib/api/client.ts';
 import type { Me, Site } from './lib/api/types.ts';
-import { i18n, type Locale } from './lib/i18n/index.svelte.ts';
+import { i18n, loadMessages, type Locale } from './lib/i18n/index.svelte.ts';
 import { match, notFoundRoute, pageModule } from './lib/routes.ts';
 import { router } from './lib/state/router.svelte.ts';
 import { session } from './lib/state/session.svelte.ts';
@@ -102,6 +102,8 @@ export async function loadPage(request: RenderRequest): Promise<LoadedPage | nul
   const status = missing ? 404 : 200;
   const address = url.pathname + url.search;
   const locale: Locale = request.locale ?? (site?.defaultLocale === 'en' ? 'en' : 'fr');
+  // Loaded once per language and process; render() below is synchronous and needs it here.
+  await loadMessages(locale);
   return {
     status,
     locale,

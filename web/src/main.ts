@@ -2,7 +2,7 @@ import { hydrate, mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
 import type { PageState } from './entry-server.ts';
-import { i18n, preferredLocale } from './lib/i18n/index.svelte.ts';
+import { i18n, loadMessages, preferredLocale } from './lib/i18n/index.svelte.ts';
 import { match, notFoundRoute, pageModule } from './lib/routes.ts';
 import { session } from './lib/state/session.svelte.ts';
 import { theme } from './lib/state/theme.svelte.ts';
@@ -17,16 +17,21 @@ if (embedded?.textContent) {
   const state = JSON.parse(embedded.textContent) as PageState;
   i18n.locale = state.locale;
   session.start(state.site, state.me);
-  await pageModule(state.missing ? notFoundRoute : match(location.pathname).route);
+  // Only the page's language is downloaded (the server preloads its chunk, as it does the page's).
+  await Promise.all([
+    loadMessages(state.locale),
+    pageModule(state.missing ? notFoundRoute : match(location.pathname).route),
+  ]);
   // The page's chunks are usually here already (the server preloads them): the browser gets to paint and to
   // handle input between running the app's modules and hydrating, rather than doing both in one long task.
   await new Promise((resolve) => setTimeout(resolve, 0));
   hydrate(App, { target, props: { initial: { address: state.address, data: state.data, missing: state.missing } } });
   // A language chosen in this browser before the server knew of it (no cookie yet) wins, and is told to the server.
   const preferred = preferredLocale();
-  if (localStorage.getItem('agora.locale') && preferred !== state.locale) i18n.set(preferred);
+  if (localStorage.getItem('agora.locale') && preferred !== state.locale) await i18n.set(preferred);
 } else {
   void session.load();
+  await loadMessages(i18n.locale);
   mount(App, { target });
 }
 // The app has taken over: server-rendered buttons now act (browser tests wait for it).

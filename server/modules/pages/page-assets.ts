@@ -14,7 +14,8 @@ export interface PageLinks {
   body: string;
 }
 
-const NONE: PageLinks = { head: '', body: '' };
+/** The languages of the web app's dictionaries (web/src/lib/i18n/<locale>.ts, one chunk each). */
+type Locale = 'fr' | 'en';
 
 /**
  * The browser files a server-rendered page needs, declared in its HTML. Without them the app's entry would
@@ -24,7 +25,8 @@ const NONE: PageLinks = { head: '', body: '' };
  * The page's scripts are modulepreloads in <head>: fetched at once, beside the entry. Its stylesheets go at the
  * end of <body>: the server already wrote those components' styles into <head> (the first paint waits for no
  * request), so these only make the same rules known to the loader, which then neither inserts nor waits for
- * them, and they hold nothing above them back from painting.
+ * them, and they hold nothing above them back from painting. The page's language is one more chunk (its
+ * dictionary, which the entry loads before hydrating), and only that language's.
  */
 export class PageAssets {
   private readonly cache = new Map<string, PageLinks>();
@@ -46,15 +48,16 @@ export class PageAssets {
     return new PageAssets(manifest, shellFiles);
   }
 
-  /** Links for the page whose component is `source` (`src/pages/Thread.svelte`). */
-  links(source: string | undefined): PageLinks {
-    if (!source || !this.manifest[source]) return NONE;
-    let links = this.cache.get(source);
-    if (!links) this.cache.set(source, (links = this.collect(source)));
+  /** Links for the page whose component is `source` (`src/pages/Thread.svelte`), read in `locale`. */
+  links(source: string | undefined, locale: Locale): PageLinks {
+    // Both come from the renderer (a page module, a language): a few dozen keys at most.
+    const key = `${source ?? ''}|${locale}`;
+    let links = this.cache.get(key);
+    if (!links) this.cache.set(key, (links = this.collect([source, `src/lib/i18n/${locale}.ts`])));
     return links;
   }
 
-  private collect(source: string): PageLinks {
+  private collect(roots: (string | undefined)[]): PageLinks {
     const scripts: string[] = [];
     const styles: string[] = [];
     const seen = new Set<string>();
@@ -67,7 +70,7 @@ export class PageAssets {
       for (const css of chunk.css ?? []) if (!styles.includes(css)) styles.push(css);
       for (const imported of chunk.imports ?? []) visit(imported);
     };
-    visit(source);
+    for (const root of roots) if (root) visit(root);
     return {
       head: scripts.map((file) => `<link rel="modulepreload" crossorigin href="/${file}">`).join(''),
       body: styles.map((file) => `<link rel="stylesheet" crossorigin href="/${file}">`).join(''),

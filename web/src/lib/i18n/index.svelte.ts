@@ -1,7 +1,6 @@
 import { browser } from '../env.ts';
-import { en } from './en.ts';
 import { dates, numbers, plurals, relatives } from './formatters.ts';
-import { fr } from './fr.ts';
+import type { fr } from './fr.ts';
 
 export type Locale = 'fr' | 'en';
 type Plural = { zero?: string; one: string; other: string };
@@ -9,8 +8,31 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Plural };
 export type Messages = Shape<typeof fr>;
 export type MessageKey = keyof Messages;
 
-const dictionaries: Record<Locale, Messages> = { fr, en };
+/**
+ * The dictionaries loaded so far. Each language is its own chunk (the two literal imports below), so a reader
+ * downloads and parses only theirs: main.ts loads it before the app hydrates or mounts, the server's renderer
+ * before it renders (entry-server.ts), and `i18n.set` before it switches.
+ */
+const dictionaries: Partial<Record<Locale, Messages>> = {};
+const loading: Partial<Record<Locale, Promise<void>>> = {};
 const STORAGE_KEY = 'agora.locale';
+
+/** Loads a language's dictionary once (later calls share the first one's promise). */
+export function loadMessages(locale: Locale): Promise<void> {
+  if (dictionaries[locale]) return Promise.resolve();
+  return (loading[locale] ??= (
+    locale === 'en' ? import('./en.ts').then((m) => m.en) : import('./fr.ts').then((m) => m.fr)
+  ).then(
+    (messages: Messages) => {
+      dictionaries[locale] = messages;
+    },
+    (err: unknown) => {
+      // A failed download (a new deployment, the network) may be retried by the next call.
+      delete loading[locale];
+      throw err;
+    },
+  ));
+}
 
 /**
  * Stored choice, else the browser's first French or English preference, else the community's default. A page
@@ -30,10 +52,19 @@ export function preferredLocale(): Locale {
 
 class I18n {
   locale = $state<Locale>(preferredLocale());
-  /** The reference dictionary (French): which keys exist. */
-  readonly messages: Messages = fr;
+  /** The language last asked for through `set`, so that a slower earlier download does not win. */
+  #wanted: Locale | null = null;
 
-  set(locale: Locale) {
+  /** The current language's dictionary (every language has the same keys): `key in i18n.messages`. */
+  get messages(): Messages {
+    return dictionaries[this.locale] ?? ({} as Messages);
+  }
+
+  /** Switches language once its dictionary is here; remembered in this browser and told to the server. */
+  async set(locale: Locale): Promise<void> {
+    this.#wanted = locale;
+    await loadMessages(locale);
+    if (this.#wanted !== locale) return;
     this.locale = locale;
     localStorage.setItem(STORAGE_KEY, locale);
     // The server renders the next page in this language too.
@@ -43,7 +74,8 @@ class I18n {
 
   /** A message with {placeholders}; pass `n` for plurals. */
   t = (key: MessageKey, params: Record<string, string | number> = {}): string => {
-    const entry = dictionaries[this.locale][key] ?? fr[key];
+    // Without its dictionary (never expected: it is loaded before anything renders) the key says what is missing.
+    const entry = dictionaries[this.locale]?.[key] ?? key;
     let text: string;
     if (typeof entry === 'string') text = entry;
     else {
