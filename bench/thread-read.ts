@@ -58,7 +58,7 @@ export async function threadRead(): Promise<void> {
       `| bare Fastify \`SELECT 1\` (baseline) | ${baseline.requestsPerSecond.toFixed(0)} | ${baseline.p50} | ${baseline.p99} | ${baseline.errors} / ${baseline.non2xx} |`,
       `| \`GET /api/threads/:id\` as a visitor (20 of 200 posts with authors) | ${page.requestsPerSecond.toFixed(0)} | ${page.p50} | ${page.p99} | ${page.errors} / ${page.non2xx} |`,
       `| the same, each visitor re-validating alone (THREAD_COALESCE=0) | ${single.requestsPerSecond.toFixed(0)} | ${single.p50} | ${single.p99} | ${single.errors} / ${single.non2xx} |`,
-      `| the same, signed in (session from the node's cache; version check and the member's layer in one statement) | ${member.requestsPerSecond.toFixed(0)} | ${member.p50} | ${member.p99} | ${member.errors} / ${member.non2xx} |`,
+      `| the same, signed in (session from the node's cache; version check and the member's layer, one row of a statement shared by the reads of one event-loop turn) | ${member.requestsPerSecond.toFixed(0)} | ${member.p50} | ${member.p99} | ${member.errors} / ${member.non2xx} |`,
       `| the same with the page cache off (one statement: thread, authors, page of posts) | ${cold.requestsPerSecond.toFixed(0)} | ${cold.p50} | ${cold.p99} | ${cold.errors} / ${cold.non2xx} |`,
     ].join('\n');
     const text = `## Thread page read (budget, docs/ARCHITECTURE.md)
@@ -76,10 +76,12 @@ How: the page's reader-independent part is cached per node and re-validated on e
 \`version\` (one primary-key lookup), so writes on any node show at once; visitors get bytes serialised once,
 and visitors reading one thread at the same moment share one re-validation query (the 50 connections here all
 read one hot thread: that is the case this serves; a visitor may see a version read a millisecond earlier).
-A member's read is the same cached page plus one statement (the thread's version, state and see level with the
-member's own reactions, bookmarks, level, read position and ignored members), their session from the node's cache.
-Without the cache a page is one statement (thread, category and author, the 20 posts with their authors nested as
-JSON); its PostgreSQL time and the round trip bound the rate on two cores.`;
+A member's read is the same cached page plus one row of a statement (the thread's version, state and see level
+with the member's own reactions, bookmarks, level, read position and ignored members) that the members' reads of
+one event-loop turn share, sent after the last of them arrived; their session comes from the node's cache.
+Without the cache a page is one statement (thread, category and author, the 20 posts with their authors read by
+key and nested as JSON), built and compiled once by the query builder; its PostgreSQL time and the round trip
+bound the rate on two cores.`;
     await record('thread-read', text);
     console.log(text);
   } finally {

@@ -86,14 +86,18 @@ Command: \`npm run bench -- thread-read-tracking\` (autocannon in a child proces
 | --- | ---: | ---: | ---: | ---: |
 ${row('bare Fastify `SELECT 1` (baseline)', baseline)}
 ${row('`GET /api/threads/:id` as a visitor (reference)', visitor)}
-${row("`GET /api/threads/:id` signed in (session from the node's cache, then one statement: version check and the member's overlay)", read)}
+${row("`GET /api/threads/:id` signed in (session from the node's cache, then the version check and the member's overlay: one row of a statement shared by the reads of one event-loop turn)", read)}
 ${row('`POST /api/threads/:id/read` (session, rate-limit counter, one upsert statement)', write)}
 
 **Signed-in read: ${(ratio * 100).toFixed(1)} %** of the baseline (budget ≥ 40 %), p99 ${read.p99} ms (budget ≤ 25 ms): ${ok ? '**within budget**' : '**over budget**'}.
 Visitor read in the same run: ${((visitor.requestsPerSecond / baseline.requestsPerSecond) * 100).toFixed(1)} %. A member's page view with its position write (one read + one write, costs added): ${views.toFixed(0)} views/s, ${((views / baseline.requestsPerSecond) * 100).toFixed(1)} % of the baseline.
 
 How: the member's layer over the cached page (own reactions, bookmarks of the page's posts, level, read
-position) is one statement of index lookups (\`server/content/reader.repository.ts\`); the position write is one
+position) is index lookups with the thread's version, and the members' reads that arrive in one turn of the event
+loop share ONE such statement, one row per request, sent after the last of them arrived (\`TurnBatcher\`,
+\`ReaderRepository.overlays\`): a round trip per turn instead of per read, and each member still reads their own
+writes. Here the 50 connections are one member, so a statement's rows repeat one member's layer (each request is
+still its own row). The position write is one
 \`INSERT … ON CONFLICT DO UPDATE … WHERE\` that never moves back (here the same number each time: after the first,
 the conflict path locks the row and writes nothing, as when a member re-reads), and the client sends at most one
 every 3 s while reading.`;
