@@ -1,4 +1,4 @@
-import { type Insertable, sql, type Updateable } from 'kysely';
+import { type Expression, type Insertable, sql, type Updateable } from 'kysely';
 import { LISTED_THREAD_STATE } from '../access/visibility.ts';
 import type { Executor } from '../db/kysely.ts';
 import type { BadgeTier, PostsTable, ReactionKind, SeeLevel } from '../db/types.ts';
@@ -11,12 +11,15 @@ export interface PostPageOptions {
   limit: number;
 }
 
+/** The same, any of them possibly a column of an enclosing statement (several pages read in one). */
+type PageOperands = { [K in keyof PostPageOptions]: number | Expression<number> };
+
 /**
  * One page of a thread: posts, their authors and what they reply to; never one query per post. The same for every
  * reader, so it can be cached; the reader's own layer comes from ReaderRepository. A query to run alone
- * (`PostsRepository.page`) or nested in the thread's own (`ThreadsRepository.getDetailWithPage`).
+ * (`PostsRepository.page`) or nested in the threads' own (`ThreadsRepository.getDetailsWithPages`).
  */
-export function pageQuery(db: Executor, options: PostPageOptions) {
+export function pageQuery(db: Executor, options: PageOperands) {
   return (
     db
       .selectFrom('posts')

@@ -1,9 +1,9 @@
-import { type Insertable, sql, type Updateable } from 'kysely';
+import { type Expression, type Insertable, sql, type Updateable } from 'kysely';
 import { LISTED_THREAD_STATE } from '../access/visibility.ts';
 import type { Executor } from '../db/kysely.ts';
 import type { SeeLevel, ThreadsTable } from '../db/types.ts';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import { pageQuery, type PostPageOptions, type PostPageRow } from './posts.repository.ts';
+import { pageQuery, type PostPageRow } from './posts.repository.ts';
 import { inSeenCategory, threadSeeLevel } from './seen.ts';
 import { QueryTemplate } from '../db/query-template.ts';
 
@@ -26,7 +26,7 @@ export interface ThreadListOptions {
 }
 
 /** The thread with its category, parent category and author. */
-function detailQuery(db: Executor, id: number) {
+function detailQuery(db: Executor, id: number | Expression<number>) {
   return db
     .selectFrom('threads')
     .innerJoin('categories', 'categories.id', 'threads.category_id')
@@ -53,15 +53,23 @@ function detailQuery(db: Executor, id: number) {
     .where('threads.id', '=', id);
 }
 
-type PageValues = { id: number; after: number; limit: number };
-const pageStatement = (db: Executor) =>
-  new QueryTemplate(['id', 'after', 'limit'], (v: PageValues) =>
-    detailQuery(db, v.id).select(() =>
-      jsonArrayFrom(pageQuery(db, { after: v.after, limit: v.limit, threadId: v.id })).as('posts'),
-    ),
-  );
-/** The thread page's statement, compiled once (see `getDetailWithPage`). */
-let pageTemplate: ReturnType<typeof pageStatement> | undefined;
+/**
+ * Several threads' pages in ONE statement (one row each, `i` its place in the input), compiled once: the cold
+ * reads of one turn of the event loop share a round trip (ForumService batches them).
+ */
+const pagesStatement = (db: Executor) =>
+  new QueryTemplate(['input'], (v: { input: string }) => {
+    const q = (column: 'id' | 'after' | 'lim') => sql.ref<number>(`q.${column}`);
+    const page = detailQuery(db, q('id')).select(() =>
+      jsonArrayFrom(pageQuery(db, { threadId: q('id'), after: q('after'), limit: q('lim') })).as('posts'),
+    );
+    type Row = NonNullable<Awaited<ReturnType<typeof page.executeTakeFirst>>> & { i: number };
+    const statement = sql<Row>`
+      SELECT q.i, page.* FROM jsonb_to_recordset(${v.input}::jsonb) AS q(i int, id int, after int, lim int)
+      CROSS JOIN LATERAL (${page}) AS page`;
+    return { compile: () => statement.compile(db) };
+  });
+let pagesTemplate: ReturnType<typeof pagesStatement> | undefined;
 
 export class ThreadsRepository {
   constructor(private readonly db: Executor) {}
@@ -287,27 +295,28 @@ export class ThreadsRepository {
   }
 
   /**
-   * The thread page's shared part in ONE round trip (issue 20: a cold read was two statements side by side): the
-   * thread with its category and author, and a page of its posts with their authors, nested as JSON. Undefined
-   * when there is no such thread.
+   * Thread pages' shared part, each in ONE round trip shared by all the pages asked for (issue 20: a cold read was
+   * two statements side by side): the thread with its category and author, and a page of its posts with their
+   * authors, nested as JSON. Undefined where there is no such thread.
    */
-  async getDetailWithPage(
-    id: number,
-    page: Omit<PostPageOptions, 'threadId'>,
-  ): Promise<{ thread: ThreadDetailRow; posts: PostPageRow[] } | undefined> {
-    const template = (pageTemplate ??= pageStatement(this.db));
-    const [row] = (await this.db.executeQuery(template.with({ id, after: page.after, limit: page.limit }))).rows;
-    if (!row) return undefined;
-    const { posts, ...thread } = row;
-    // JSON carries dates as text: back to Date, as the posts' own query returns them.
-    return {
-      thread,
-      posts: posts.map((p) => ({
+  async getDetailsWithPages(
+    pages: readonly { id: number; after: number; limit: number }[],
+  ): Promise<({ thread: ThreadDetailRow; posts: PostPageRow[] } | undefined)[]> {
+    const input = JSON.stringify(pages.map((p, i) => ({ i, id: p.id, after: p.after, lim: p.limit })));
+    const template = (pagesTemplate ??= pagesStatement(this.db));
+    const { rows } = await this.db.executeQuery(template.with({ input }));
+    const found = new Map(rows.map(({ i, posts, ...thread }) => [i, { thread, posts }]));
+    return pages.map((_, i) => {
+      const row = found.get(i);
+      if (!row) return undefined;
+      // JSON carries dates as text: back to Date, as the posts' own query returns them.
+      const posts = row.posts.map((p) => ({
         ...p,
         created_at: new Date(p.created_at),
         edited_at: p.edited_at === null ? null : new Date(p.edited_at),
-      })),
-    };
+      }));
+      return { thread: row.thread, posts };
+    });
   }
 
   create(values: Insertable<ThreadsTable>) {

@@ -150,4 +150,26 @@ describe('thread page cache', () => {
     expect([asAlice, asBob, asCarol].map((r) => r!.json().viewer.tracking.bookmarks)).toEqual([[], [], [post.id]]);
     expect([deleted!.statusCode, unknown!.statusCode]).toEqual([404, 404]);
   });
+
+  it('reads pages not in cache asked for at the same moment together, each reader getting their own thread', async () => {
+    const made = await Promise.all(
+      ['Premier fil', 'Deuxième fil', 'Troisième fil'].map((title) =>
+        createThread(t.db, alice, category.id, { title, body: `Corps de ${title}` }),
+      ),
+    );
+    t.resetQueries();
+    const [a, b, c, unknown] = await Promise.all([
+      ...made.map(({ thread }) => t.app.inject({ method: 'GET', url: `/api/threads/${thread.id}` })),
+      t.app.inject({ method: 'GET', url: '/api/threads/987654321' }),
+    ]);
+    const pages = t.queries.filter((q) => q.includes('CROSS JOIN LATERAL'));
+    // Four reads missing the cache (one of a thread that does not exist), in fewer statements.
+    expect(pages.length).toBeGreaterThan(0);
+    expect(pages.length).toBeLessThan(4);
+    expect([a, b, c].map((r) => r!.json().thread.title)).toEqual(['Premier fil', 'Deuxième fil', 'Troisième fil']);
+    expect([a, b, c].map((r) => r!.json().posts[0].html)).toEqual(
+      made.map(({ thread }) => expect.stringContaining(`Corps de ${thread.title}`)),
+    );
+    expect(unknown!.statusCode).toBe(404);
+  });
 });

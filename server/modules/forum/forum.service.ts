@@ -54,6 +54,11 @@ export class ForumService {
   private readonly heads: HeadBatcher;
   /** Members' layers asked for in one turn of the event loop, read in one statement. */
   private readonly overlays: TurnBatcher<OverlayRequest, ReaderOverlay | undefined>;
+  /** Pages not in cache asked for in one turn, read in one statement. */
+  private readonly pageReads: TurnBatcher<
+    { id: number; after: number; limit: number },
+    Awaited<ReturnType<ThreadsRepository['getDetailsWithPages']>>[number]
+  >;
 
   private readonly pages: LRUCache<string, CachedPage>;
   private readonly caching: boolean;
@@ -72,6 +77,7 @@ export class ForumService {
     this.reader = new ReaderRepository(db);
     this.heads = new HeadBatcher(this.threads);
     this.overlays = new TurnBatcher((requests) => this.reader.overlays(requests));
+    this.pageReads = new TurnBatcher((pages) => this.threads.getDetailsWithPages(pages));
   }
 
   /** Scheduled threads, soonest first (community managers). */
@@ -370,7 +376,7 @@ export class ForumService {
   }
 
   private async buildPage(id: number, after: number, limit: number, actor: Actor | null) {
-    const found = await this.threads.getDetailWithPage(id, { after, limit: limit + 1 });
+    const found = await this.pageReads.load({ id, after, limit: limit + 1 });
     if (!found) return undefined;
     const { thread, posts: rows } = found;
     const page = rows.slice(0, limit);
