@@ -2,9 +2,6 @@ import { fork } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { skeleton } from '../server/lib/confusables.ts';
-import { SessionRepository } from '../server/modules/auth/session.repository.ts';
-import { generateSessionToken, SessionService } from '../server/modules/auth/session.service.ts';
 import {
   allowMachineSpeedWrites,
   benchDatabase,
@@ -17,7 +14,7 @@ import {
   startBaseline,
   startWriterServer,
 } from './lib/harness.ts';
-import { seedCommunity } from './lib/seed.ts';
+import { seedCommunity, signedInMembers } from './lib/seed.ts';
 import { mulberry32, Zipf } from './lib/zipf.ts';
 
 /**
@@ -165,25 +162,7 @@ export async function mix(): Promise<void> {
   try {
     await server.ready;
     await allowMachineSpeedWrites(db);
-    const sessions = new SessionService(new SessionRepository(db));
-    const cookies: string[] = [];
-    for (let i = 0; i < MEMBERS; i++) {
-      const m = await db
-        .insertInto('members')
-        .values({
-          username: `reader_${i}`,
-          username_skeleton: skeleton(`reader_${i}`),
-          email: `reader_${i}@example.test`,
-          password_hash: 'x',
-          trust_level: 2,
-          created_at: new Date(Date.now() - 90 * 86_400_000),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const token = generateSessionToken();
-      await sessions.create(token, m.id);
-      cookies.push(`agora_session=${token}`);
-    }
+    const cookies = (await signedInMembers(db, 'reader', MEMBERS)).map((m) => m.cookie);
     const origin = `http://127.0.0.1:${port}`;
     const seconds = Number(process.env.BENCH_SECONDS ?? 10);
     const plan: ClientPlan = {

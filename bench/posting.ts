@@ -1,8 +1,5 @@
 import os from 'node:os';
 import { sql } from 'kysely';
-import { skeleton } from '../server/lib/confusables.ts';
-import { SessionRepository } from '../server/modules/auth/session.repository.ts';
-import { generateSessionToken, SessionService } from '../server/modules/auth/session.service.ts';
 import {
   allowMachineSpeedWrites,
   benchDatabase,
@@ -12,6 +9,7 @@ import {
   startBaseline,
   startWriterServer,
 } from './lib/harness.ts';
+import { signedInMembers } from './lib/seed.ts';
 
 /**
  * budget, docs/ARCHITECTURE.md: post creation end to end, ≥ 500 posts/s at 20 concurrent writers. Twenty members reply through
@@ -48,23 +46,8 @@ export async function posting(): Promise<void> {
       .values({ slug: 'bench', name: 'Bench' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const sessions = new SessionService(new SessionRepository(db));
     const writers: { cookie: string; thread: number }[] = [];
-    for (let i = 0; i < WRITERS; i++) {
-      const m = await db
-        .insertInto('members')
-        .values({
-          username: `writer_${i}`,
-          username_skeleton: skeleton(`writer_${i}`),
-          email: `writer_${i}@example.test`,
-          password_hash: 'x',
-          trust_level: 2,
-          created_at: new Date(Date.now() - 90 * 86_400_000),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const token = generateSessionToken();
-      await sessions.create(token, m.id);
+    for (const [i, m] of (await signedInMembers(db, 'writer', WRITERS)).entries()) {
       // One thread per writer (replies to one thread take its row lock in turn).
       const thread = (
         await db
@@ -93,7 +76,7 @@ export async function posting(): Promise<void> {
           state: 'published',
         })
         .execute();
-      writers.push({ cookie: `agora_session=${token}`, thread });
+      writers.push({ cookie: m.cookie, thread });
     }
 
     let seq = 0;

@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { Db } from '../../server/db/kysely.ts';
 import type { Member } from '../../server/db/types.ts';
+import { skeleton } from '../../server/lib/confusables.ts';
+import { SessionRepository } from '../../server/modules/auth/session.repository.ts';
+import { generateSessionToken, SessionService } from '../../server/modules/auth/session.service.ts';
 import { createCategory, createMember, createReply, createThread } from '../../tests/factories/index.ts';
 
 /** The read scenarios' hot thread: a question with 200 posts by 20 members, statistics fresh. */
@@ -85,4 +88,32 @@ export async function seedCommunity(
     GROUP BY t.id ORDER BY t.id`.execute(db);
   console.log(`seeded ${rows.rows.length} threads in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return { threads: rows.rows };
+}
+
+/** `count` members of trust level 2, 90 days old, named `${prefix}_N`, each with a session: their ids and cookies. */
+export async function signedInMembers(
+  db: Db,
+  prefix: string,
+  count: number,
+): Promise<{ id: number; cookie: string }[]> {
+  const sessions = new SessionService(new SessionRepository(db));
+  const members: { id: number; cookie: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const { id } = await db
+      .insertInto('members')
+      .values({
+        username: `${prefix}_${i}`,
+        username_skeleton: skeleton(`${prefix}_${i}`),
+        email: `${prefix}_${i}@example.test`,
+        password_hash: 'x',
+        trust_level: 2,
+        created_at: new Date(Date.now() - 90 * 86_400_000),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const token = generateSessionToken();
+    await sessions.create(token, id);
+    members.push({ id, cookie: `agora_session=${token}` });
+  }
+  return members;
 }
