@@ -75,10 +75,9 @@ function waitForHydration(browser: Browser) {
   const patch = (page: Page) => {
     if (patched.has(page)) return page;
     patched.add(page);
-    const ready = () =>
-      page
-        .waitForFunction("document.documentElement.dataset.ready !== undefined || !document.getElementById('app')")
-        .catch(() => undefined);
+    // A locator, not `waitForFunction`: the site's CSP has no 'unsafe-eval', which a string predicate needs (its
+    // refusal used to be swallowed here, and the tests clicked before hydration whenever the machine was busy).
+    const ready = () => page.locator('html[data-ready], body:not(:has(#app))').first().waitFor({ state: 'attached' });
     const goto = page.goto.bind(page);
     const reload = page.reload.bind(page);
     page.goto = async (...args) => {
