@@ -8,6 +8,8 @@ import {
   record,
   startBaseline,
   startWriterServer,
+  statementProfile,
+  type StatementCost,
 } from './lib/harness.ts';
 import { signedInMembers } from './lib/seed.ts';
 
@@ -120,9 +122,12 @@ export async function posting(): Promise<void> {
     const baseUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/select1`;
 
     await run(2, post); // warm-up
+    const statements = await statementProfile(db);
+    await statements?.start();
     const before = await cpuTimes(db, { server: server.pid, client: process.pid });
     const posts = await run(SECONDS, post);
     const after = await cpuTimes(db, { server: server.pid, client: process.pid });
+    const costs = (await statements?.stop()) ?? null;
     const replies = posts.perSecond * SECONDS;
     const perReply = (name: string) => ((after[name]! - before[name]!) / replies).toFixed(2);
     const cpuRows = [
@@ -139,6 +144,7 @@ export async function posting(): Promise<void> {
       `| of which Agora's system time (kernel: its sockets to PostgreSQL and clients) | ${perReply('server:sys')} ms | ${(((after['server:sys']! - before['server:sys']!) / (SECONDS * 1000 * os.cpus().length)) * 100).toFixed(0)} % |`,
     );
     const cpuTable = cpuRows.join('\n');
+    const statementTable = costs ? statementRows(costs, replies, (after.postgres! - before.postgres!) / replies) : '';
     const baseline = await run(SECONDS, () => fetch(baseUrl));
     const met = posts.perSecond >= 500;
     console.log(
@@ -167,7 +173,7 @@ Where a reply's time goes (CPU time from /proc over the measured seconds; load a
         .join(' / ')}):
 
 ${cpuTable}
-
+${statementTable}
 A reply makes at most 14 statements (tests/integration/reply-statements.test.ts holds the number): the session, the
 rate-limit counter, the thread and its category, then one transaction (thread counters and post number, the post,
 the reputation ledger, trust and badge figures in one read, the notification audience in one read, the
@@ -186,4 +192,34 @@ CPU.
     await bare.close();
     await database.close();
   }
+}
+
+/**
+ * PostgreSQL's side of a reply, statement by statement (pg_stat_statements over the measured seconds): execution
+ * time per reply, the triggers' statements under the one that fired them (their time is also in its time).
+ */
+function statementRows(costs: StatementCost[], replies: number, pgCpuPerReply: number): string {
+  const label = (q: string) => {
+    const short = q.length > 110 ? `${q.slice(0, 107)}…` : q;
+    return `\`${short.replace(/\|/g, '\\|').replace(/`/g, "'")}\``;
+  };
+  const shown = costs.filter((c) => c.calls >= replies * 0.05).slice(0, 16);
+  const topLevel = costs.filter((c) => !c.nested).reduce((sum, c) => sum + c.totalMs, 0) / replies;
+  const rows = shown.map(
+    (c) =>
+      `| ${c.nested ? '↳ trigger: ' : ''}${label(c.query)} | ${(c.calls / replies).toFixed(2)} | ${(c.totalMs / replies).toFixed(3)} ms |`,
+  );
+  return `
+PostgreSQL's work, statement by statement (pg_stat_statements, \`track = all\`, over the measured seconds;
+execution time, which counts waiting for a core or a lock; a trigger's statements are also counted in the statement
+that fired them):
+
+| statement | per reply | execution time per reply |
+| --- | ---: | ---: |
+${rows.join('\n')}
+| **all statements Agora sent** | ${(costs.filter((c) => !c.nested).reduce((n, c) => n + c.calls, 0) / replies).toFixed(1)} | **${topLevel.toFixed(2)} ms** |
+
+Against PostgreSQL's CPU per reply (${pgCpuPerReply.toFixed(2)} ms, above), the rest of its time is outside the
+statements' execution: parsing and binding, the protocol, the commit's WAL write and flush, and its background writers.
+`;
 }

@@ -27,7 +27,12 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   if (!adminUrl) {
     const dir = path.join(os.tmpdir(), `agora-bench-${process.pid}`);
     await fs.mkdir(dir, { recursive: true, mode: 0o755 });
-    const server = await startEmbeddedPostgres({ dir });
+    // pg_stat_statements (shipped with the embedded binaries) for the benches that say where PostgreSQL's time
+    // goes (statementProfile); loaded, it costs a hash-table update per statement.
+    const server = await startEmbeddedPostgres({
+      dir,
+      settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' },
+    });
     adminUrl = server.url();
     stop = async () => {
       await server.stop();
@@ -54,6 +59,44 @@ export async function benchDatabase(): Promise<BenchDatabase> {
       await admin.end();
       await stop();
     },
+  };
+}
+
+/** One statement's share of PostgreSQL's work over a measured window (pg_stat_statements). */
+export interface StatementCost {
+  query: string;
+  calls: number;
+  /** Execution time (ms) summed over the window, triggers' statements included in their statement's. */
+  totalMs: number;
+  /** Run by a trigger or a function rather than sent by Agora. */
+  nested: boolean;
+}
+
+/**
+ * PostgreSQL's time per statement between \`start()\` and \`stop()\` (pg_stat_statements, this database only), or
+ * null where the extension is not loaded (an external BENCH_DATABASE_URL without it).
+ */
+export async function statementProfile(db: Db) {
+  try {
+    await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`.execute(db);
+    await sql`SELECT 1 FROM pg_stat_statements LIMIT 1`.execute(db);
+  } catch {
+    return null;
+  }
+  return {
+    start: () => sql`SELECT pg_stat_statements_reset()`.execute(db),
+    stop: async (): Promise<StatementCost[]> =>
+      (
+        await sql<{ query: string; calls: string; total: number; toplevel: boolean }>`
+          SELECT query, calls, total_exec_time AS total, toplevel FROM pg_stat_statements
+          WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          ORDER BY total_exec_time DESC`.execute(db)
+      ).rows.map((r) => ({
+        query: r.query.replace(/\s+/g, ' ').trim(),
+        calls: Number(r.calls),
+        totalMs: r.total,
+        nested: !r.toplevel,
+      })),
   };
 }
 

@@ -1,9 +1,30 @@
 import { type Insertable, type SelectQueryBuilder, sql, type Updateable } from 'kysely';
 import type { Executor } from '../db/kysely.ts';
+import { QueryTemplate } from '../db/query-template.ts';
 import type { CategoriesTable, Database, SeeLevel } from '../db/types.ts';
 
 /** Writers of one category spread their counter updates over this many rows (migration 0019). */
 const COUNT_SHARDS = 32;
+
+/** A reply's two statements here, built and compiled once (issue 20). */
+const settingsStatement = (db: Executor) =>
+  new QueryTemplate(['id'], (v: { id: number }) => db.selectFrom('categories').selectAll().where('id', '=', v.id));
+let settingsTemplate: ReturnType<typeof settingsStatement> | undefined;
+const addCountsStatement = (db: Executor) =>
+  new QueryTemplate(
+    ['id', 'shard', 'threads', 'posts'],
+    (v: { id: number; shard: number; threads: number; posts: number }) =>
+      db
+        .insertInto('category_counts')
+        .values({ category_id: v.id, shard: v.shard, threads: v.threads, posts: v.posts })
+        .onConflict((oc) =>
+          oc.columns(['category_id', 'shard']).doUpdateSet((eb) => ({
+            threads: eb('category_counts.threads', '+', eb.ref('excluded.threads')),
+            posts: eb('category_counts.posts', '+', eb.ref('excluded.posts')),
+          })),
+        ),
+  );
+let addCountsTemplate: ReturnType<typeof addCountsStatement> | undefined;
 
 /** A category row with its counts, summed over their shards. */
 const withCounts = <O>(q: SelectQueryBuilder<Database, 'categories', O>) =>
@@ -33,8 +54,9 @@ export class CategoriesRepository {
   }
 
   /** The category without its counts (their sums cost a little on every post): what posting reads. */
-  getSettings(id: number) {
-    return this.db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
+  async getSettings(id: number) {
+    settingsTemplate ??= settingsStatement(this.db);
+    return (await this.db.executeQuery(settingsTemplate.with({ id }))).rows[0];
   }
 
   /** The categories whose see level is none of these (those a viewer may not see). */
@@ -93,15 +115,9 @@ export class CategoriesRepository {
   /** Adds to one shard of the category's counts, chosen at random: concurrent writers rarely share a row. */
   addCounts(id: number, delta: { threads?: number; posts?: number }) {
     const shard = Math.floor(this.random() * COUNT_SHARDS);
-    return this.db
-      .insertInto('category_counts')
-      .values({ category_id: id, shard, threads: delta.threads ?? 0, posts: delta.posts ?? 0 })
-      .onConflict((oc) =>
-        oc.columns(['category_id', 'shard']).doUpdateSet((eb) => ({
-          threads: eb('category_counts.threads', '+', eb.ref('excluded.threads')),
-          posts: eb('category_counts.posts', '+', eb.ref('excluded.posts')),
-        })),
-      )
-      .execute();
+    addCountsTemplate ??= addCountsStatement(this.db);
+    return this.db.executeQuery(
+      addCountsTemplate.with({ id, shard, threads: delta.threads ?? 0, posts: delta.posts ?? 0 }),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { type Expression, type Insertable, sql, type Updateable } from 'kysely';
 import { LISTED_THREAD_STATE } from '../access/visibility.ts';
 import type { Executor } from '../db/kysely.ts';
+import { templatesByShape } from '../db/query-template.ts';
 import type { BadgeTier, PostsTable, ReactionKind, SeeLevel } from '../db/types.ts';
 import { inHiddenCategory, inSeenCategory } from './seen.ts';
 
@@ -76,11 +77,27 @@ export function pageQuery(db: Executor, options: PageOperands) {
   );
 }
 
+const insertTemplate = templatesByShape(
+  ({ columns }: { db: Executor; columns: (keyof Insertable<PostsTable> & string)[] }) => columns,
+  ({ db }, values: Insertable<PostsTable>) => db.insertInto('posts').values(values).returningAll(),
+);
+
 export class PostsRepository {
   constructor(private readonly db: Executor) {}
 
-  create(values: Insertable<PostsTable>) {
-    return this.db.insertInto('posts').values(values).returningAll().executeTakeFirstOrThrow();
+  /** Built and compiled once per set of columns given (issue 20: every reply runs it). */
+  async create(values: Insertable<PostsTable>) {
+    const given = Object.fromEntries(
+      Object.entries(values).filter(([, v]) => v !== undefined),
+    ) as Insertable<PostsTable>;
+    if (Object.values(given).some((v) => typeof v === 'object' && v !== null && 'toOperationNode' in v)) {
+      return this.db.insertInto('posts').values(values).returningAll().executeTakeFirstOrThrow(); // SQL in a value
+    }
+    const columns = Object.keys(given).sort() as (keyof Insertable<PostsTable> & string)[];
+    const template = insertTemplate(columns.join(','), { db: this.db, columns });
+    const row = (await this.db.executeQuery(template.with(given))).rows[0];
+    if (!row) throw new Error('posts: the insert returned no row');
+    return row;
   }
 
   getById(id: number) {

@@ -26,6 +26,8 @@ export interface EmbeddedOptions {
    */
   attach?: boolean;
   log?: (line: string) => void;
+  /** Server settings given at start (`-c name=value`), e.g. a preloaded library for a benchmark's diagnosis. */
+  settings?: Record<string, string>;
 }
 
 const isRoot = process.getuid?.() === 0;
@@ -165,7 +167,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     persistent: !options.ephemeral,
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...speed],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+      ...speed,
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     onLog: keep,
     onError: keep,
   });

@@ -36,3 +36,19 @@ export class QueryTemplate<V extends Record<string, unknown>, R> {
     return { query, slots };
   }
 }
+
+/**
+ * QueryTemplates of one statement whose text depends on a few choices (which columns, which conditions): one per
+ * shape, named by a key the caller derives from those choices, each built on first use.
+ */
+export function templatesByShape<S, V extends Record<string, unknown>, R>(
+  keys: (shape: S) => readonly (keyof V & string)[],
+  build: (shape: S, values: V) => Compilable<R>,
+): (shapeKey: string, shape: S) => QueryTemplate<V, R> {
+  const byShape = new Map<string, QueryTemplate<V, R>>();
+  return (shapeKey, shape) => {
+    let template = byShape.get(shapeKey);
+    if (!template) byShape.set(shapeKey, (template = new QueryTemplate(keys(shape), (v: V) => build(shape, v))));
+    return template;
+  };
+}

@@ -1,18 +1,9 @@
 import type { Executor } from '../../db/kysely.ts';
+import { QueryTemplate } from '../../db/query-template.ts';
 
-export class SessionRepository {
-  constructor(private readonly db: Executor) {}
-
-  create(session: { id: string; memberId: number; expiresAt: Date }) {
-    return this.db
-      .insertInto('sessions')
-      .values({ id: session.id, member_id: session.memberId, expires_at: session.expiresAt })
-      .execute();
-  }
-
-  /** The session and its member in one round trip: this runs on every authenticated request. */
-  getWithMember(id: string) {
-    return this.db
+const sessionStatement = (db: Executor) =>
+  new QueryTemplate(['id'], (v: { id: string }) =>
+    db
       .selectFrom('sessions')
       .innerJoin('members', 'members.id', 'sessions.member_id')
       .select([
@@ -30,8 +21,24 @@ export class SessionRepository {
         'members.post_count',
         'members.email_verified_at',
       ])
-      .where('sessions.id', '=', id)
-      .executeTakeFirst();
+      .where('sessions.id', '=', v.id),
+  );
+let sessionTemplate: ReturnType<typeof sessionStatement> | undefined;
+
+export class SessionRepository {
+  constructor(private readonly db: Executor) {}
+
+  create(session: { id: string; memberId: number; expiresAt: Date }) {
+    return this.db
+      .insertInto('sessions')
+      .values({ id: session.id, member_id: session.memberId, expires_at: session.expiresAt })
+      .execute();
+  }
+
+  /** The session and its member in one round trip: this runs on every authenticated request (built once). */
+  async getWithMember(id: string) {
+    sessionTemplate ??= sessionStatement(this.db);
+    return (await this.db.executeQuery(sessionTemplate.with({ id }))).rows[0];
   }
 
   /**

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { inHiddenCategory, threadSeeLevel } from '../../content/index.ts';
 import type { Executor } from '../../db/kysely.ts';
+import { templatesByShape } from '../../db/query-template.ts';
 import { type Stat, STATS } from './badges.ts';
 import { leaderboardRole } from '../site/index.ts';
 
@@ -15,6 +16,45 @@ export interface NewEvent {
   /** When it happened, if not now (the demo seed replays past activity). */
   at?: Date;
 }
+
+type TrustValues = { memberId: number } & Record<string, number | number[]>;
+
+/**
+ * The member's trust and badge figures: the stats asked for, each only while some of its badges are missing.
+ * Built and compiled once per list of stats (issue 20: every reply runs it).
+ */
+const trustTemplate = templatesByShape(
+  ({ stats }: { db: Executor; stats: Stat[] }) => ['memberId', ...stats.flatMap((_, i) => [`ids${i}`, `n${i}`])],
+  ({ db, stats }, v: TrustValues) =>
+    db
+      .selectFrom('members as m')
+      .select([
+        'm.trust_level',
+        'm.reputation',
+        'm.post_count',
+        'm.created_at',
+        'm.suspended_until',
+        'm.banned_at',
+        'm.trust_granted',
+        'm.role',
+        sql<number>`(SELECT count(*)::int FROM member_strikes s WHERE s.member_id = m.id AND s.expires_at > now())`.as(
+          'strikes',
+        ),
+        // The last refusal is kept on the member by a trigger (migration 0021).
+        sql<Date | null>`GREATEST((SELECT max(s.created_at) FROM member_strikes s WHERE s.member_id = m.id), m.last_refusal_at)`.as(
+          'last_incident',
+        ),
+        sql<number[]>`ARRAY(SELECT b.badge_id FROM member_badges b WHERE b.member_id = m.id)`.as('badges'),
+      ])
+      .select(
+        stats.map((stat, i) =>
+          sql<number | null>`CASE WHEN (SELECT count(*) FROM member_badges b
+                                         WHERE b.member_id = m.id AND b.badge_id = ANY(${v[`ids${i}`]}::int[]))
+                                     < ${v[`n${i}`]} THEN ${STATS[stat]} END`.as(`stat_${stat}`),
+        ),
+      )
+      .where('m.id', '=', v.memberId),
+);
 
 export class ReputationRepository {
   constructor(private readonly db: Executor) {}
@@ -128,36 +168,17 @@ export class ReputationRepository {
    * statistic that automatic badges the member does not hold yet are granted on (`stat_<name>`, null when the
    * member holds every badge of that statistic: its subquery is then never run).
    */
-  trustRow(memberId: number, stats: readonly { stat: Stat; badgeIds: readonly number[] }[] = []) {
-    return this.db
-      .selectFrom('members as m')
-      .select([
-        'm.trust_level',
-        'm.reputation',
-        'm.post_count',
-        'm.created_at',
-        'm.suspended_until',
-        'm.banned_at',
-        'm.trust_granted',
-        'm.role',
-        sql<number>`(SELECT count(*)::int FROM member_strikes s WHERE s.member_id = m.id AND s.expires_at > now())`.as(
-          'strikes',
-        ),
-        // The last refusal is kept on the member by a trigger (migration 0021).
-        sql<Date | null>`GREATEST((SELECT max(s.created_at) FROM member_strikes s WHERE s.member_id = m.id), m.last_refusal_at)`.as(
-          'last_incident',
-        ),
-        sql<number[]>`ARRAY(SELECT b.badge_id FROM member_badges b WHERE b.member_id = m.id)`.as('badges'),
-      ])
-      .select(
-        stats.map(({ stat, badgeIds }) =>
-          sql<number | null>`CASE WHEN (SELECT count(*) FROM member_badges b
-                                         WHERE b.member_id = m.id AND b.badge_id = ANY(${[...badgeIds]}::int[]))
-                                     < ${badgeIds.length} THEN ${STATS[stat]} END`.as(`stat_${stat}`),
-        ),
-      )
-      .where('m.id', '=', memberId)
-      .executeTakeFirst();
+  async trustRow(memberId: number, stats: readonly { stat: Stat; badgeIds: readonly number[] }[] = []) {
+    const template = trustTemplate(stats.map((s) => s.stat).join(','), {
+      db: this.db,
+      stats: stats.map((s) => s.stat),
+    });
+    const values: TrustValues = { memberId };
+    stats.forEach(({ badgeIds }, i) => {
+      values[`ids${i}`] = [...badgeIds];
+      values[`n${i}`] = badgeIds.length;
+    });
+    return (await this.db.executeQuery(template.with(values))).rows[0];
   }
 
   private addScore(memberId: number, points: number) {
