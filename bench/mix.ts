@@ -268,7 +268,7 @@ compiled by the query builder once (building it was a tenth of the server's CPU)
 authors by key (on 300 authors the planner hashed the whole members table: 0.26–0.40 ms of execution became
 0.11–0.20 ms). Earlier: a like no longer sums its author's likes over every post (13.5 ms, now 0.03 ms through a
 partial index), and each node's scheduler no longer scans every thread per tick (66 ms, now 0.005 ms). Writes are
-what is left in the tail: a reply is 14 statements in one transaction with a durable commit, and waits for
+what is left in the tail: a reply is 13 statements, most in one transaction with a durable commit, and waits for
 the author's row behind concurrent likes.`;
     await record('mix', text);
     console.log(text);

@@ -17,6 +17,8 @@ export interface BenchDatabase {
   db: Db;
   url: string;
   version: string;
+  /** The bench's own PostgreSQL (not BENCH_DATABASE_URL's): its settings are ours to change. */
+  embedded: boolean;
   close(): Promise<void>;
 }
 
@@ -24,14 +26,15 @@ export interface BenchDatabase {
 export async function benchDatabase(): Promise<BenchDatabase> {
   let adminUrl = process.env.BENCH_DATABASE_URL;
   let stop = async () => {};
+  const embedded = !adminUrl;
   if (!adminUrl) {
     const dir = path.join(os.tmpdir(), `agora-bench-${process.pid}`);
     await fs.mkdir(dir, { recursive: true, mode: 0o755 });
     // pg_stat_statements (shipped with the embedded binaries) for the benches that say where PostgreSQL's time
-    // goes (statementProfile); loaded, it costs a hash-table update per statement.
+    // goes (statementProfile): loaded but tracking nothing, except in the window that profile asks for.
     const server = await startEmbeddedPostgres({
       dir,
-      settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' },
+      settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'none' },
     });
     adminUrl = server.url();
     stop = async () => {
@@ -53,6 +56,7 @@ export async function benchDatabase(): Promise<BenchDatabase> {
     db,
     url: url.toString(),
     version,
+    embedded,
     async close() {
       await db.destroy();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -73,30 +77,38 @@ export interface StatementCost {
 }
 
 /**
- * PostgreSQL's time per statement between \`start()\` and \`stop()\` (pg_stat_statements, this database only), or
- * null where the extension is not loaded (an external BENCH_DATABASE_URL without it).
+ * PostgreSQL's time per statement between `start()` and `stop()` (pg_stat_statements with `track = all`, this
+ * database only), or null when the database is not the bench's own (BENCH_DATABASE_URL: its settings are not
+ * ours to change). Tracking every statement, triggers' included, costs PostgreSQL some CPU: measure throughput
+ * outside that window.
  */
-export async function statementProfile(db: Db) {
-  try {
-    await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`.execute(db);
-    await sql`SELECT 1 FROM pg_stat_statements LIMIT 1`.execute(db);
-  } catch {
-    return null;
-  }
+export async function statementProfile(database: BenchDatabase) {
+  if (!database.embedded) return null;
+  const { db } = database;
+  const track = async (value: 'all' | 'none') => {
+    await sql`ALTER SYSTEM SET pg_stat_statements.track = ${sql.lit(value)}`.execute(db);
+    await sql`SELECT pg_reload_conf()`.execute(db);
+    await sleep(300); // every backend reads the configuration again before its next statement
+  };
+  await sql`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`.execute(db);
   return {
-    start: () => sql`SELECT pg_stat_statements_reset()`.execute(db),
-    stop: async (): Promise<StatementCost[]> =>
-      (
-        await sql<{ query: string; calls: string; total: number; toplevel: boolean }>`
-          SELECT query, calls, total_exec_time AS total, toplevel FROM pg_stat_statements
-          WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-          ORDER BY total_exec_time DESC`.execute(db)
-      ).rows.map((r) => ({
+    start: async () => {
+      await track('all');
+      await sql`SELECT pg_stat_statements_reset()`.execute(db);
+    },
+    stop: async (): Promise<StatementCost[]> => {
+      const { rows } = await sql<{ query: string; calls: string; total: number; toplevel: boolean }>`
+        SELECT query, calls, total_exec_time AS total, toplevel FROM pg_stat_statements
+        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        ORDER BY total_exec_time DESC`.execute(db);
+      await track('none');
+      return rows.map((r) => ({
         query: r.query.replace(/\s+/g, ' ').trim(),
         calls: Number(r.calls),
         totalMs: r.total,
         nested: !r.toplevel,
-      })),
+      }));
+    },
   };
 }
 

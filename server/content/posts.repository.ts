@@ -1,4 +1,4 @@
-import { type Expression, type Insertable, sql, type Updateable } from 'kysely';
+import { type Expression, type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import { LISTED_THREAD_STATE } from '../access/visibility.ts';
 import type { Executor } from '../db/kysely.ts';
 import { templatesByShape } from '../db/query-template.ts';
@@ -82,6 +82,48 @@ const insertTemplate = templatesByShape(
   ({ db }, values: Insertable<PostsTable>) => db.insertInto('posts').values(values).returningAll(),
 );
 
+/** Where a reply goes: its thread (published, and open with `openOnly`), its author, and whether it shows. */
+export interface ReplyClaim {
+  threadId: number;
+  authorId: number;
+  at: Date;
+  visible: boolean;
+  openOnly: boolean;
+}
+type NewReply = Required<
+  Pick<Insertable<PostsTable>, 'reply_to_id' | 'body_md' | 'body_html' | 'sentiment' | 'lang' | 'state' | 'moderation'>
+>;
+type ReplyValues = { threadId: number; authorId: number; at: Date } & { [K in keyof NewReply]: NewReply[K] };
+const REPLY_COLUMNS = ['reply_to_id', 'body_md', 'body_html', 'sentiment', 'lang', 'state', 'moderation'] as const;
+
+/**
+ * A reply in ONE statement (issue 20): the thread's counters moved and its row locked, which hands out the post's
+ * number, then the post. Built and compiled once per shape.
+ */
+const replyTemplate = templatesByShape(
+  ({ visible }: { db: Executor; visible: boolean; openOnly: boolean }) =>
+    visible
+      ? (['threadId', 'authorId', 'at', ...REPLY_COLUMNS] as const)
+      : (['threadId', 'authorId', ...REPLY_COLUMNS] as const),
+  ({ db, visible, openOnly }, v: ReplyValues) => {
+    const activity = visible
+      ? sql`, reply_count = reply_count + 1, last_post_at = ${v.at}, last_poster_id = ${v.authorId}, updated_at = ${v.at}`
+      : sql``;
+    const statement = sql<Selectable<PostsTable> & { authors_first: boolean }>`
+      WITH claimed AS (
+        UPDATE threads SET post_count = post_count + 1, version = version + 1${activity}
+         WHERE id = ${v.threadId} AND state = 'published'${openOnly ? sql` AND locked = false` : sql``}
+        RETURNING post_count,
+                  NOT EXISTS (SELECT 1 FROM threads e WHERE e.author_id = threads.author_id AND e.id < threads.id) AS authors_first)
+      INSERT INTO posts (thread_id, author_id, number, reply_to_id, body_md, body_html, sentiment, lang, state, moderation)
+      SELECT ${v.threadId}::int, ${v.authorId}::int, claimed.post_count, ${v.reply_to_id}::int, ${v.body_md}::text,
+             ${v.body_html}::text, ${v.sentiment}::real, ${v.lang}::text, ${v.state}::text, ${v.moderation}::jsonb
+        FROM claimed
+      RETURNING posts.*, (SELECT authors_first FROM claimed) AS authors_first`;
+    return { compile: () => statement.compile(db) };
+  },
+);
+
 export class PostsRepository {
   constructor(private readonly db: Executor) {}
 
@@ -98,6 +140,18 @@ export class PostsRepository {
     const row = (await this.db.executeQuery(template.with(given))).rows[0];
     if (!row) throw new Error('posts: the insert returned no row');
     return row;
+  }
+
+  /**
+   * A reply numbered and written in one round trip (see replyTemplate), with whether the thread is its author's
+   * first; undefined when the thread is not published, or locked under `openOnly` (nothing written).
+   */
+  async createReply(claim: ReplyClaim, values: NewReply) {
+    const template = replyTemplate(`${+claim.visible}${+claim.openOnly}`, { db: this.db, ...claim });
+    const row = (await this.db.executeQuery(template.with({ ...claim, ...values }))).rows[0];
+    if (!row) return undefined;
+    const { authors_first: authorsFirst, ...post } = row;
+    return { post, authorsFirst };
   }
 
   getById(id: number) {

@@ -241,27 +241,24 @@ export class Publisher {
       const r = repositories(trx);
       // Numbering the post takes the thread's row lock, on condition that the thread is still published (and
       // open, for whoever may not write in a locked thread); when it is not, find out which, to say so.
-      const claimed = await r.threads.claimPostNumber(thread.id, actor.id, now, {
-        visible: published,
-        openOnly: !can(actor, 'thread.lock'),
-      });
+      const claimed = await r.posts.createReply(
+        { threadId: thread.id, authorId: actor.id, at: now, visible: published, openOnly: !can(actor, 'thread.lock') },
+        {
+          reply_to_id: replyTo?.id ?? null,
+          body_md: input.body,
+          body_html: html,
+          sentiment,
+          lang: textLanguage(input.body),
+          state: placement.state,
+          moderation: moderationNote(placement, verdict),
+        },
+      );
       if (claimed === undefined) {
         const current = await r.threads.getById(thread.id);
         if (current?.state === 'published') this.assertOpen(actor, current);
         throw new NotFoundError('thread.not_found', 'No such thread.');
       }
-      const created = await r.posts.create({
-        thread_id: thread.id,
-        author_id: actor.id,
-        number: claimed.number,
-        reply_to_id: replyTo?.id ?? null,
-        body_md: input.body,
-        body_html: html,
-        sentiment,
-        lang: textLanguage(input.body),
-        state: placement.state,
-        moderation: moderationNote(placement, verdict),
-      });
+      const created = claimed.post;
       if (published) {
         await this.reputation.replyPublished(trx, created, thread, {
           countPost: true,
