@@ -19,22 +19,25 @@ export interface BenchDatabase {
   version: string;
   /** The bench's own PostgreSQL (not BENCH_DATABASE_URL's): its settings are ours to change. */
   embedded: boolean;
+  /** pg_stat_statements is loaded (see statementProfile). */
+  statements: boolean;
   close(): Promise<void>;
 }
 
 /** A fresh, migrated database: BENCH_DATABASE_URL's server, or an embedded one (durable settings, as in production). */
-export async function benchDatabase(): Promise<BenchDatabase> {
+export async function benchDatabase(options: { statements?: boolean } = {}): Promise<BenchDatabase> {
   let adminUrl = process.env.BENCH_DATABASE_URL;
   let stop = async () => {};
   const embedded = !adminUrl;
   if (!adminUrl) {
     const dir = path.join(os.tmpdir(), `agora-bench-${process.pid}`);
     await fs.mkdir(dir, { recursive: true, mode: 0o755 });
-    // pg_stat_statements (shipped with the embedded binaries) for the benches that say where PostgreSQL's time
-    // goes (statementProfile): loaded but tracking nothing, except in the window that profile asks for.
+    // `statements`: pg_stat_statements (shipped with the embedded binaries) for the benches that say where
+    // PostgreSQL's time goes (statementProfile), tracking nothing until asked. Loaded, it slows PostgreSQL by a few
+    // percent: not for measured runs.
     const server = await startEmbeddedPostgres({
       dir,
-      settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'none' },
+      settings: options.statements ? { shared_preload_libraries: 'pg_stat_statements' } : {},
     });
     adminUrl = server.url();
     stop = async () => {
@@ -45,6 +48,12 @@ export async function benchDatabase(): Promise<BenchDatabase> {
   const name = `agora_bench_${Date.now()}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
+  const statements = embedded && options.statements === true;
+  if (statements) {
+    // Tracking is switched by ALTER SYSTEM (a setting given at start would override it): off until asked for.
+    await admin.query(`ALTER SYSTEM SET pg_stat_statements.track = 'none'`);
+    await admin.query('SELECT pg_reload_conf()');
+  }
   await admin.query(`CREATE DATABASE ${name}`);
   const version = (await admin.query('SHOW server_version')).rows[0].server_version as string;
   const url = new URL(adminUrl);
@@ -57,6 +66,7 @@ export async function benchDatabase(): Promise<BenchDatabase> {
     url: url.toString(),
     version,
     embedded,
+    statements,
     async close() {
       await db.destroy();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -78,12 +88,11 @@ export interface StatementCost {
 
 /**
  * PostgreSQL's time per statement between `start()` and `stop()` (pg_stat_statements with `track = all`, this
- * database only), or null when the database is not the bench's own (BENCH_DATABASE_URL: its settings are not
- * ours to change). Tracking every statement, triggers' included, costs PostgreSQL some CPU: measure throughput
- * outside that window.
+ * database only), or null unless the database was made with `statements` (not BENCH_DATABASE_URL's: its settings
+ * are not ours to change).
  */
 export async function statementProfile(database: BenchDatabase) {
-  if (!database.embedded) return null;
+  if (!database.statements) return null;
   const { db } = database;
   const track = async (value: 'all' | 'none') => {
     await sql`ALTER SYSTEM SET pg_stat_statements.track = ${sql.lit(value)}`.execute(db);
