@@ -276,7 +276,13 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   await app.register(forumRoutes, {
     config,
     community,
-    forum: new ForumService(db, config.limits.pageSize, config.threadCacheSeconds, config.threadCoalesce),
+    forum: new ForumService(
+      db,
+      config.limits.pageSize,
+      config.threadCacheSeconds,
+      config.threadCoalesce,
+      config.threadCacheMb,
+    ),
     publisher,
     reactions: new ReactionsService(db, reputation),
   });

@@ -24,6 +24,8 @@ export interface Config {
   readonly logLevel: string;
   /** How long a node may reuse author details on a cached thread page (the page itself is re-validated on every read). */
   readonly threadCacheSeconds: number;
+  /** Memory a node's thread page cache may hold, in MiB (issue 20: the long tail of threads read from search). */
+  readonly threadCacheMb: number;
   /** Visitors reading one thread at the same moment share its re-validation query. */
   readonly threadCoalesce: boolean;
   /** How long a node may keep a session for members' reads (invalidated by notifications; 0: read it every time). */
@@ -261,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     secureCookies: bool(env, 'SECURE_COOKIES', publicUrl?.startsWith('https:') ?? false),
     logLevel: env.LOG_LEVEL?.trim() || 'warn',
     threadCacheSeconds: int(env, 'THREAD_CACHE_SECONDS', 60, 0, 3600),
+    threadCacheMb: int(env, 'THREAD_CACHE_MB', 64, 1, 16_384),
     threadCoalesce: bool(env, 'THREAD_COALESCE', true),
     sessionCacheSeconds: int(env, 'SESSION_CACHE_SECONDS', 300, 0, 86_400),
     dbPrepare: bool(env, 'DB_PREPARE', true),

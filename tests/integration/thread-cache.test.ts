@@ -3,6 +3,8 @@ import { buildApp } from '../../server/app.ts';
 import type { Category, Member } from '../../server/db/types.ts';
 import type { FastifyInstance } from 'fastify';
 import { Value } from 'typebox/value';
+import { sql } from 'kysely';
+import { ForumService } from '../../server/modules/forum/forum.service.ts';
 import { ThreadPageResponse } from '../../server/modules/forum/forum.schemas.ts';
 import { createCategory, createMember, createThread } from '../factories/index.ts';
 import { createTestApp, type TestApp } from '../setup/app.ts';
@@ -171,5 +173,35 @@ describe('thread page cache', () => {
       made.map(({ thread }) => expect.stringContaining(`Corps de ${thread.title}`)),
     );
     expect(unknown!.statusCode).toBe(404);
+  });
+});
+
+describe('thread page cache size', () => {
+  it('keeps the pages of a long tail of threads, bounded by memory rather than by a count', async () => {
+    // 2 100 short threads: more pages than the 2 000 a count used to keep.
+    const { rows } = await sql<{ id: number }>`
+      WITH t AS (
+        INSERT INTO threads (category_id, author_id, kind, title, state, post_count, last_post_at, last_poster_id)
+        SELECT ${category.id}, ${alice.id}, 'discussion', 'Fil de la longue traîne ' || g, 'published', 1, now(), ${alice.id}
+          FROM generate_series(1, 2100) g
+        RETURNING id)
+      INSERT INTO posts (thread_id, author_id, number, body_md, body_html, state)
+      SELECT id, ${alice.id}, 1, 'Court.', '<p>Court.</p>', 'published' FROM t
+      RETURNING thread_id AS id`.execute(t.db);
+    const ids = rows.map((r) => r.id).sort((a, b) => a - b);
+    const roomy = new ForumService(t.db, 20, 3600, true, 64);
+    const tight = new ForumService(t.db, 20, 3600, true, 1);
+    for (const id of ids) {
+      await roomy.getThread(null, id, {});
+      await tight.getThread(null, id, {});
+    }
+    const pageStatements = async (forum: ForumService) => {
+      t.resetQueries();
+      const page = JSON.parse(String(await forum.getThread(null, ids[0]!, {})));
+      expect(page.thread.id).toBe(ids[0]);
+      return t.queries.filter((q) => q.includes('jsonb_to_recordset')).length;
+    };
+    expect(await pageStatements(roomy)).toBe(0); // the first page read is still kept: only its version is checked
+    expect(await pageStatements(tight)).toBe(1); // 1 MiB holds a few hundred such pages: the oldest went first
   });
 });

@@ -39,6 +39,15 @@ type CachedPage = {
   page: { after: number; limit: number; nextAfter: number | null; total: number };
 };
 
+/**
+ * About the memory a cached page takes: each visible post's HTML is held three times once the page has been read
+ * by a visitor and a member (the post object, its JSON piece, the visitors' whole response), plus the fields
+ * around it.
+ */
+export function cachedPageBytes(page: Pick<CachedPage, 'posts'>): number {
+  return page.posts.reduce((bytes, post) => bytes + 3 * (post.html.length + 600), 2048);
+}
+
 function cursorFor(sort: ThreadSort, row: ThreadListRow): string {
   if (sort === 'top') return encodeCursor([row.score, row.id]);
   const date = sort === 'unanswered' ? row.created_at : row.last_post_at;
@@ -68,8 +77,15 @@ export class ForumService {
     private readonly pageSize: number,
     cacheSeconds = 10,
     private readonly coalesce = true,
+    cacheMb = 64,
   ) {
-    this.pages = new LRUCache<string, CachedPage>({ max: 2000, ttl: Math.max(1, cacheSeconds) * 1000 });
+    // Bounded by memory, not by count: visitors from search engines spread over thousands of threads, most of
+    // them short; a count would keep few pages of a long tail or too many of long threads (issue 20).
+    this.pages = new LRUCache<string, CachedPage>({
+      maxSize: cacheMb * 2 ** 20,
+      sizeCalculation: cachedPageBytes,
+      ttl: Math.max(1, cacheSeconds) * 1000,
+    });
     this.caching = cacheSeconds > 0;
     this.categories = new CategoriesRepository(db);
     this.threads = new ThreadsRepository(db);
