@@ -6,7 +6,7 @@
 export { CategoriesRepository } from './categories.repository.ts';
 export { MembersRepository } from './members.repository.ts';
 export { HeadBatcher } from './head-batcher.ts';
-export { type OverlayRequest, type ReaderOverlay, ReaderRepository } from './reader.repository.ts';
+export { type OverlayRequest, type ReaderOverlay, ReaderRepository, visibleLayer } from './reader.repository.ts';
 export { TurnBatcher } from './turn-batcher.ts';
 export { type PostPageOptions, type PostPageRow, PostsRepository } from './posts.repository.ts';
 export {

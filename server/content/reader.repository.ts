@@ -17,11 +17,31 @@ export interface ReaderOverlay {
   head: { version: number; state: ThreadState; author_id: number; see_level: SeeLevel };
 }
 
-/** One reader's page: who reads, which thread, the ids of the page's posts. */
-export interface OverlayRequest {
-  memberId: number;
-  threadId: number;
-  postIds: readonly number[];
+/**
+ * One reader's page: who reads, which thread, and the page: the ids of its posts when they are known (a cached
+ * page), else its place (the posts after number `after`, at most `limit`, as the page's own query reads them), so
+ * that the layer is read beside the page rather than after it.
+ */
+export type OverlayRequest = { memberId: number; threadId: number } & (
+  { postIds: readonly number[] } | { after: number; limit: number }
+);
+
+/**
+ * A layer read by the page's place covers every post there, some of which this reader may not see (held or
+ * refused posts of others): only the posts the page shows keep their marks, only their authors their "ignored".
+ */
+export function visibleLayer(
+  layer: ReaderOverlay,
+  posts: readonly { id: number; author: { id: number } }[],
+): ReaderOverlay {
+  const ids = new Set(posts.map((p) => p.id));
+  const authors = new Set(posts.map((p) => p.author.id));
+  return {
+    ...layer,
+    reactions: layer.reactions.filter(([postId]) => ids.has(postId)),
+    bookmarks: layer.bookmarks.filter((postId) => ids.has(postId)),
+    ignored: layer.ignored.filter((authorId) => authors.has(authorId)),
+  };
 }
 
 /**
@@ -37,23 +57,31 @@ export class ReaderRepository {
   /** Each request's layer, in order; undefined where there is no such thread. */
   async overlays(requests: readonly OverlayRequest[]): Promise<(ReaderOverlay | undefined)[]> {
     // One parameter whatever the number of requests: the statement's text never varies, so it runs prepared.
-    const input = JSON.stringify(requests.map((r, i) => ({ i, m: r.memberId, t: r.threadId, p: r.postIds })));
+    const input = JSON.stringify(
+      requests.map((r, i) =>
+        'postIds' in r
+          ? { i, m: r.memberId, t: r.threadId, p: r.postIds }
+          : { i, m: r.memberId, t: r.threadId, a: r.after, l: r.limit },
+      ),
+    );
     const result = await sql<ReaderOverlay & { i: number }>`
       SELECT
         q.i,
         COALESCE((SELECT jsonb_agg(jsonb_build_array(r.post_id, r.kind)) FROM reactions r
-                   WHERE r.member_id = q.m AND r.post_id = ANY(q.p)), '[]'::jsonb) AS reactions,
+                   WHERE r.member_id = q.m AND r.post_id = ANY(page.ids)), '[]'::jsonb) AS reactions,
         COALESCE((SELECT jsonb_agg(b.post_id) FROM bookmarks b
-                   WHERE b.member_id = q.m AND b.post_id = ANY(q.p)), '[]'::jsonb) AS bookmarks,
+                   WHERE b.member_id = q.m AND b.post_id = ANY(page.ids)), '[]'::jsonb) AS bookmarks,
         COALESCE((SELECT jsonb_agg(DISTINCT p.author_id) FROM posts p
                    JOIN member_ignores mi ON mi.member_id = q.m AND mi.ignored_id = p.author_id
-                   WHERE p.id = ANY(q.p)), '[]'::jsonb) AS ignored,
+                   WHERE p.id = ANY(page.ids)), '[]'::jsonb) AS ignored,
         COALESCE(tt.level, ct.level, 'normal') AS level,
         COALESCE(tt.last_read_number, 0) AS "lastRead",
         jsonb_build_object('version', t.version, 'state', t.state, 'author_id', t.author_id,
                            'see_level', ${threadSeeLevel('t')}) AS head
-      FROM jsonb_to_recordset(${input}::jsonb) AS q(i int, m int, t int, p int[])
+      FROM jsonb_to_recordset(${input}::jsonb) AS q(i int, m int, t int, p int[], a int, l int)
       JOIN threads t ON t.id = q.t
+      CROSS JOIN LATERAL (SELECT COALESCE(q.p, ARRAY(
+        SELECT id FROM posts WHERE thread_id = q.t AND number > q.a ORDER BY number LIMIT q.l)) AS ids) page
       LEFT JOIN thread_tracking tt ON tt.member_id = q.m AND tt.thread_id = t.id
       LEFT JOIN category_tracking ct ON ct.member_id = q.m AND ct.category_id = t.category_id`.execute(this.db);
     const found = new Map(result.rows.map(({ i, ...overlay }) => [i, overlay]));

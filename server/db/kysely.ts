@@ -14,8 +14,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export function createDb(
   connectionString: string,
   max = 10,
-  /** Called with each query's SQL (tests count the queries a request makes). */
-  onQuery?: (sql: string) => void,
+  /** Called with each query's SQL and its time in ms, once answered (tests count a request's queries). */
+  onQuery?: (sql: string, ms: number) => void,
   /** Hot statements run prepared (see prepared.ts); false: every statement is parsed and planned each time. */
   prepare = true,
 ): { db: Db; pool: pg.Pool } {
@@ -28,7 +28,7 @@ export function createDb(
     dialect: new PostgresDialect({ pool: prepare ? preparingPool(pool, new StatementNames()) : pool }),
     ...(onQuery && {
       log: (event) => {
-        if (event.level === 'query') onQuery(event.query.sql);
+        if (event.level === 'query') onQuery(event.query.sql, event.queryDurationMillis);
       },
     }),
   });

@@ -127,6 +127,45 @@ describe('thread page cache', () => {
     expect(page.posts.map((p: { number: number }) => p.number)).toEqual([1, 2]);
   });
 
+  it("reads a member's layer beside a page not in cache, not after it, and keeps only the marks of posts they see", async () => {
+    const carol = await createMember(t.db);
+    const { thread, post } = await createThread(t.db, alice, category.id);
+    const shown = (
+      await t.api('POST', `/api/threads/${thread.id}/posts`, { as: carol, body: { body: 'Vue de tous' } })
+    ).json().post;
+    const dave = await createMember(t.db);
+    const held = (
+      await t.api('POST', `/api/threads/${thread.id}/posts`, { as: dave, body: { body: 'Pas encore vue' } })
+    ).json().post;
+    expect((await t.api('POST', `/api/posts/${post.id}/reactions/like`, { as: bob })).statusCode).toBe(200);
+    expect((await t.api('POST', `/api/posts/${held.id}/reactions/like`, { as: bob })).statusCode).toBe(200);
+    await t.db.updateTable('posts').set({ state: 'pending' }).where('id', '=', held.id).execute();
+    await t.db
+      .insertInto('bookmarks')
+      .values([
+        { member_id: bob.id, post_id: shown.id },
+        { member_id: bob.id, post_id: held.id },
+      ])
+      .execute();
+    for (const ignored of [carol, dave])
+      expect((await t.api('PUT', `/api/members/${ignored.username}/ignore`, { as: bob })).statusCode).toBeLessThan(300);
+    const cookie = await t.loginAs(bob);
+    await t.api('GET', '/api/me', { as: cookie }); // the node keeps the session from now on
+    t.resetQueries();
+    const res = await t.api('GET', `/api/threads/${thread.id}`, { as: cookie });
+    expect(res.statusCode).toBe(200);
+    const page = res.json();
+    // Dave's held post is not Bob's to see: neither its like, its bookmark nor its author's being ignored shows.
+    expect(page.posts.map((p: { id: number }) => p.id)).toEqual([post.id, shown.id]);
+    expect(page.posts.map((p: { liked: boolean }) => p.liked)).toEqual([true, false]);
+    expect(page.viewer.tracking.bookmarks).toEqual([shown.id]);
+    expect(page.viewer.tracking.ignored).toEqual([carol.id]);
+    // Two statements, the page and Bob's layer, the second sent before the first was answered.
+    expect(t.spans, JSON.stringify(t.queries, null, 1)).toHaveLength(2);
+    const [first, second] = [...t.spans].sort((a, b) => a.start - b.start);
+    expect(second!.start).toBeLessThan(first!.end);
+  });
+
   it('reads the layers of members reading at the same moment together, each member getting their own', async () => {
     const { thread, post } = await createThread(t.db, alice, category.id);
     const carol = await createMember(t.db);

@@ -5,7 +5,7 @@ import type { Db } from '../../server/db/kysely.ts';
 import type { Member } from '../../server/db/types.ts';
 import { SessionRepository } from '../../server/modules/auth/session.repository.ts';
 import { generateSessionToken, SessionService } from '../../server/modules/auth/session.service.ts';
-import { createTestDatabase, type TestDatabase } from './db.ts';
+import { createTestDatabase, type QuerySpan, type TestDatabase } from './db.ts';
 
 export const ORIGIN = 'http://forum.test:3000';
 
@@ -23,6 +23,8 @@ export interface TestApp {
   ): Promise<LightMyRequestResponse>;
   /** The SQL queries the app ran since the last call of `resetQueries`. */
   queries: string[];
+  /** The same queries' times: which ran side by side. */
+  spans: QuerySpan[];
   resetQueries(): void;
   /** A session cookie for a member, made the way login makes one. */
   loginAs(member: Member): Promise<string>;
@@ -82,7 +84,11 @@ export async function createTestApp(
     config,
     loginAs,
     queries: database.queries,
-    resetQueries: () => void database.queries.splice(0),
+    spans: database.spans,
+    resetQueries: () => {
+      database.queries.splice(0);
+      database.spans.splice(0);
+    },
     async api(method, url, options = {}) {
       const headers: Record<string, string> = { host: 'forum.test:3000', ...options.headers };
       if (method !== 'GET' && !('origin' in headers)) headers.origin = ORIGIN;

@@ -3,11 +3,19 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { createDb, type Db } from '../../server/db/kysely.ts';
 
+export interface QuerySpan {
+  sql: string;
+  start: number;
+  end: number;
+}
+
 export interface TestDatabase {
   db: Db;
   url: string;
   /** Every query's SQL since the last reset (to prove a page has no N+1). */
   queries: string[];
+  /** The same queries' times (performance.now(), ms): which ran side by side. */
+  spans: QuerySpan[];
   drop(): Promise<void>;
 }
 
@@ -26,11 +34,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const queries: string[] = [];
-  const { db } = createDb(url.toString(), 10, (sql) => queries.push(sql));
+  const spans: QuerySpan[] = [];
+  const { db } = createDb(url.toString(), 10, (sql, ms) => {
+    queries.push(sql);
+    const end = performance.now();
+    spans.push({ sql, start: end - ms, end });
+  });
   return {
     db,
     url: url.toString(),
     queries,
+    spans,
     async drop() {
       await db.destroy();
       const client = new pg.Client({ connectionString: adminUrl });

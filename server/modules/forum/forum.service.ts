@@ -16,6 +16,7 @@ import {
   type ThreadSort,
   ThreadsRepository,
   TurnBatcher,
+  visibleLayer,
 } from '../../content/index.ts';
 import { toCategory, toPost, toThread, toThreadListItem } from './forum.mappers.ts';
 import { canReplyIn } from '../../access/posting.ts';
@@ -309,7 +310,7 @@ export class ForumService {
     let overlay: ReaderOverlay | undefined;
     if (shared && actor) {
       // A member's own layer and the thread's head in one statement (the member's read of a cached page).
-      overlay = await this.overlay(actor, id, shared.posts);
+      overlay = await this.overlay(actor, { memberId: actor.id, threadId: id, postIds: shared.posts.map((p) => p.id) });
       if (overlay.head.version !== shared.version || shared.hasNonPublished) {
         shared = undefined;
         overlay = undefined;
@@ -320,13 +321,15 @@ export class ForumService {
       if (shared.version !== head.version) shared = undefined;
     }
     if (!shared) {
+      // A member's layer is read beside the page, by the page's place, not after it: one round trip, not two.
+      const layer = actor ? this.overlay(actor, { memberId: actor.id, threadId: id, after, limit }) : undefined;
+      layer?.catch(() => {}); // awaited below, unless the page is not there to read
       shared = await this.buildPage(id, after, limit, actor);
       if (!shared || !canSeeThread(actor, shared.head)) throw new NotFoundError('thread.not_found', 'No such thread.');
       if (this.caching && !canSeeHidden && !(actor && shared.hasNonPublished)) this.pages.set(key, shared);
+      if (layer) overlay = visibleLayer(await layer, shared.posts);
     }
     if (!actor && shared.anonymousJson) return shared.anonymousJson;
-    // The reader's own layer (reactions, bookmarks, level, read position): one query.
-    overlay ??= actor ? await this.overlay(actor, id, shared.posts) : undefined;
     const own = new Map<number, ReturnType<typeof toPost>>();
     if (overlay && overlay.reactions.length > 0) {
       const liked = new Set(overlay.reactions.filter(([, kind]) => kind === 'like').map(([postId]) => postId));
@@ -366,8 +369,8 @@ export class ForumService {
   }
 
   /** The member's layer with the thread's head; 404 when the thread is gone or not theirs to see. */
-  private async overlay(actor: Actor, id: number, posts: readonly { id: number }[]): Promise<ReaderOverlay> {
-    const overlay = await this.overlays.load({ memberId: actor.id, threadId: id, postIds: posts.map((p) => p.id) });
+  private async overlay(actor: Actor, request: OverlayRequest): Promise<ReaderOverlay> {
+    const overlay = await this.overlays.load(request);
     if (!overlay || !canSeeThread(actor, overlay.head)) throw new NotFoundError('thread.not_found', 'No such thread.');
     return overlay;
   }
