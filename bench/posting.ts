@@ -279,7 +279,7 @@ ${cpuTable}
 costs allow ${capAll.toFixed(0)} replies/s; were Agora's own work free, PostgreSQL and the load generator alone would
 allow ${capWithoutAgora.toFixed(0)}/s, and PostgreSQL alone ${capPostgresOnly.toFixed(0)}/s. ${capWithoutAgora < 500 ? `500 replies/s is beyond this machine with PostgreSQL on it: PostgreSQL's own work per reply (below: its triggers — the search document in two languages and its GIN index, the live event, the author's tracking row — the post's indexes, the reputation ledger, the commit) uses more than the ${cores} cores can give at that rate once the load generator has its share.` : `500 replies/s fits within PostgreSQL's and the generator's costs here: what is left is Agora's.`}
 ${statementTable}
-A reply makes at most 13 statements (tests/integration/reply-statements.test.ts holds the number): the session, the
+A reply makes at most 13 statements (tests/integration/write-statements.test.ts holds the number): the session, the
 rate-limit counter, the thread and its category, then one transaction (the thread's counters, the post number and
 the post in one statement; the reputation ledger; trust and badge figures in one read; the notification audience in
 one read; the notification; the category's sharded counter). Each is built and compiled once per shape

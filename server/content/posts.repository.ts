@@ -2,7 +2,7 @@ import { type Expression, type Insertable, type Selectable, sql, type Updateable
 import { LISTED_THREAD_STATE } from '../access/visibility.ts';
 import type { Executor } from '../db/kysely.ts';
 import { templatesByShape } from '../db/query-template.ts';
-import type { BadgeTier, PostsTable, ReactionKind, SeeLevel } from '../db/types.ts';
+import type { BadgeTier, PostsTable, SeeLevel } from '../db/types.ts';
 import { inHiddenCategory, inSeenCategory } from './seen.ts';
 
 export interface PostPageOptions {
@@ -301,19 +301,6 @@ export class PostsRepository {
       .where('post_id', '=', postId)
       .orderBy('revision')
       .execute();
-  }
-
-  addReactionCount(id: number, kind: ReactionKind, delta: number) {
-    return this.db
-      .updateTable('posts')
-      .set((eb) =>
-        kind === 'like'
-          ? { like_count: eb('like_count', '+', delta) }
-          : { helpful_count: eb('helpful_count', '+', delta) },
-      )
-      .where('id', '=', id)
-      .returning(['like_count', 'helpful_count'])
-      .executeTakeFirstOrThrow();
   }
 }
 

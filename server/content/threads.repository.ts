@@ -277,6 +277,16 @@ export class ThreadsRepository {
     return (await this.db.executeQuery(byIdTemplate.with({ id }))).rows[0];
   }
 
+  /** The thread a post is in (with its see level), read by the post's id: no need to read the post first. */
+  getByPostId(postId: number) {
+    return this.db
+      .selectFrom('threads')
+      .selectAll()
+      .select(threadSeeLevel().as('see_level'))
+      .where('id', '=', (eb) => eb.selectFrom('posts').select('thread_id').where('posts.id', '=', postId))
+      .executeTakeFirst();
+  }
+
   /** The thread with its category and author, for the thread page. */
   getDetail(id: number) {
     return detailQuery(this.db, id).executeTakeFirst();

@@ -160,10 +160,8 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
       for (const post of [first, ...replies]) {
         const likers = everyone.filter((m) => m.id !== post.author_id && random() < (post.number === 1 ? 0.35 : 0.15));
         for (const liker of likers) {
-          const reactionId = await reactions.add(post.id, liker.id, 'like');
+          const { reactionId } = await reactions.toggle({ id: post.id, threadId: thread.id }, liker.id, 'like', true);
           if (reactionId !== undefined) {
-            await posts.addReactionCount(post.id, 'like', 1);
-            await threads.addCounts(thread.id, { score: 1 });
             await reputation.reacted(trx, { id: reactionId, kind: 'like', memberId: liker.id }, post, thread, true, {
               at: post.created_at,
               refresh: false,
@@ -172,10 +170,13 @@ export async function seedDemo(db: Db, _config: Config, print: (line: string) =>
         }
         if (kind === 'tip' && post.number === 1) {
           for (const helper of likers.slice(0, 3)) {
-            const reactionId = await reactions.add(post.id, helper.id, 'helpful');
+            const { reactionId } = await reactions.toggle(
+              { id: post.id, threadId: thread.id },
+              helper.id,
+              'helpful',
+              true,
+            );
             if (reactionId !== undefined) {
-              await posts.addReactionCount(post.id, 'helpful', 1);
-              await threads.addCounts(thread.id, { score: 1 });
               await reputation.reacted(
                 trx,
                 { id: reactionId, kind: 'helpful', memberId: helper.id },

@@ -9,6 +9,22 @@ export interface QuerySpan {
   end: number;
 }
 
+/**
+ * How many round trips these queries took one after another: a query sent before an earlier one of its group was
+ * answered went side by side with it (on another connection) and adds none.
+ */
+export function roundTrips(spans: readonly QuerySpan[]): number {
+  let trips = 0;
+  let answered = -Infinity;
+  for (const span of [...spans].sort((a, b) => a.start - b.start)) {
+    if (span.start >= answered) {
+      trips += 1;
+      answered = span.end;
+    } else answered = Math.min(answered, span.end);
+  }
+  return trips;
+}
+
 export interface TestDatabase {
   db: Db;
   url: string;

@@ -24,8 +24,8 @@ export class ReactionsService {
   }
 
   private async loadVisiblePost(actor: Actor, postId: number) {
-    const post = await this.read.posts.getById(postId);
-    const thread = post && (await this.read.threads.getById(post.thread_id));
+    // The post and its thread side by side (the thread read by the post's id): one round trip.
+    const [post, thread] = await Promise.all([this.read.posts.getById(postId), this.read.threads.getByPostId(postId)]);
     if (!post || !thread || !canSeeThread(actor, thread) || post.state !== 'published') {
       throw new NotFoundError('post.not_found', 'No such post.');
     }
@@ -47,20 +47,17 @@ export class ReactionsService {
       throw new UnprocessableError('reaction.helpful_not_allowed', 'Only tips and answers can be marked helpful.');
     }
     return this.db.transaction().execute(async (trx) => {
-      const r = repositories(trx);
-      const reactionId = on
-        ? await r.reactions.add(post.id, actor.id, kind)
-        : await r.reactions.remove(post.id, actor.id, kind);
-      if (reactionId === undefined) {
-        const current = await r.posts.getById(post.id);
-        return { likeCount: current!.like_count, helpfulCount: current!.helpful_count, active: on };
+      const { reactionId, likeCount, helpfulCount } = await new ReactionsRepository(trx).toggle(
+        { id: post.id, threadId: thread.id },
+        actor.id,
+        kind,
+        on,
+      );
+      if (reactionId !== undefined) {
+        await this.reputation.reacted(trx, { id: reactionId, kind, memberId: actor.id }, post, thread, on);
+        if (on) await notifier.reacted(trx, post, thread, kind, actor.id);
       }
-      const delta = on ? 1 : -1;
-      const counts = await r.posts.addReactionCount(post.id, kind, delta);
-      await r.threads.addCounts(thread.id, { score: delta });
-      await this.reputation.reacted(trx, { id: reactionId, kind, memberId: actor.id }, post, thread, on);
-      if (on) await notifier.reacted(trx, post, thread, kind, actor.id);
-      return { likeCount: counts.like_count, helpfulCount: counts.helpful_count, active: on };
+      return { likeCount, helpfulCount, active: on };
     });
   }
 

@@ -61,6 +61,30 @@ export class NotificationsRepository {
     );
   }
 
+  /**
+   * A notification of something a member did, grouped while unread like `create`, in ONE statement: the member's
+   * names added to `data` as `by`, and nothing written when the recipient ignores that member or turned the kind off.
+   */
+  async createFromMember(
+    memberId: number,
+    actorId: number,
+    kind: string,
+    data: Record<string, unknown>,
+    group: string,
+  ): Promise<void> {
+    await sql`
+      INSERT INTO notifications (member_id, kind, data, group_key)
+      SELECT m.id, ${kind},
+             ${JSON.stringify(data)}::jsonb
+               || jsonb_build_object('by', jsonb_build_object('username', a.username, 'displayName', a.display_name)),
+             ${group}
+        FROM members m JOIN members a ON a.id = ${actorId}
+       WHERE m.id = ${memberId} AND NOT (${kind} = ANY(m.notification_mutes))
+         AND NOT EXISTS (SELECT 1 FROM member_ignores i WHERE i.member_id = m.id AND i.ignored_id = a.id)
+      ON CONFLICT (member_id, group_key) WHERE read_at IS NULL AND group_key IS NOT NULL
+      DO UPDATE SET count = notifications.count + 1, data = EXCLUDED.data, created_at = now()`.execute(this.db);
+  }
+
   /** The same notification to several members at once (those who turned the kind off excepted). */
   async createMany(memberIds: readonly number[], kind: string, data: unknown): Promise<void> {
     if (memberIds.length === 0) return;

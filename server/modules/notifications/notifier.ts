@@ -10,10 +10,6 @@ const MAX_MENTIONS = 10;
 /** A Markdown blockquote line. */
 const QUOTE = /^ {0,3}>/m;
 
-function who(db: Executor, memberId: number) {
-  return new MembersRepository(db).getNames(memberId);
-}
-
 type Seen = Pick<Thread, 'id' | 'state' | 'author_id'> & { see_level?: SeeLevel };
 
 /** The thread with its category's see level (read once when the caller did not have it). */
@@ -29,12 +25,6 @@ async function withSeeLevel<T extends Seen>(db: Executor, thread: T): Promise<T 
 
 /** Is the thread shown to everyone (listed, in a category visitors see)? Then anyone may be told of it. */
 const seenByAll = (thread: Seen & { see_level: SeeLevel }) => isListed(thread) && canSeeCategory(null, thread);
-
-/** The members who ignore this one (member_ignores, migration 0033): no notification from them reaches these. */
-async function ignoring(db: Executor, memberId: number): Promise<number[]> {
-  const rows = await db.selectFrom('member_ignores').select('member_id').where('ignored_id', '=', memberId).execute();
-  return rows.map((r) => r.member_id);
-}
 
 /**
  * May this member see the thread? News of a thread that lists do not show (held, hidden, deleted) reaches only
@@ -57,6 +47,8 @@ export const notifier = {
     db: Executor,
     post: Post,
     listedThread: Pick<Thread, 'id' | 'title' | 'author_id' | 'state'>,
+    /** The replied-to post's author, when the caller read it already. */
+    parentAuthorId?: number,
   ): Promise<void> {
     const thread = await withSeeLevel(db, listedThread);
     const notifications = new NotificationsRepository(db);
@@ -78,7 +70,10 @@ export const notifier = {
       if (await maySee(db, thread, thread.author_id)) await notifications.create(thread.author_id, 'reply', data);
     }
     if (post.reply_to_id !== null) {
-      const parent = await new PostsRepository(db).getAuthorId(post.reply_to_id);
+      const parent =
+        parentAuthorId === undefined
+          ? await new PostsRepository(db).getAuthorId(post.reply_to_id)
+          : { author_id: parentAuthorId };
       if (parent && !told.has(parent.author_id) && !muted.has(parent.author_id)) {
         told.add(parent.author_id);
         if (await maySee(db, thread, parent.author_id)) {
@@ -114,12 +109,12 @@ export const notifier = {
     memberId: number,
   ): Promise<void> {
     if (!(await maySee(db, thread, post.author_id))) return;
-    if ((await ignoring(db, memberId)).includes(post.author_id)) return;
-    const by = await who(db, memberId);
-    await new NotificationsRepository(db).create(
+    // Unless the author ignores the member; with the member's names (one statement).
+    await new NotificationsRepository(db).createFromMember(
       post.author_id,
+      memberId,
       kind,
-      { postId: post.id, threadId: thread.id, threadTitle: thread.title, number: post.number, by },
+      { postId: post.id, threadId: thread.id, threadTitle: thread.title, number: post.number },
       `${kind}:${post.id}`,
     );
   },

@@ -249,22 +249,33 @@ export class ReputationRepository {
       .execute();
   }
 
-  /** Whether two members like almost only each other (see ReputationService.onReaction). */
-  async likeRing(likerId: number, authorId: number): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('reactions as r')
-      .innerJoin('posts as p', 'p.id', 'r.post_id')
-      .select([
-        sql<number>`count(*) FILTER (WHERE r.member_id = ${likerId})::int`.as('a_total'),
-        sql<number>`count(*) FILTER (WHERE r.member_id = ${likerId} AND p.author_id = ${authorId})::int`.as('a_to_b'),
-        sql<number>`count(*) FILTER (WHERE r.member_id = ${authorId})::int`.as('b_total'),
-        sql<number>`count(*) FILTER (WHERE r.member_id = ${authorId} AND p.author_id = ${likerId})::int`.as('b_to_a'),
-      ])
-      .where('r.kind', '=', 'like')
-      .where('r.member_id', 'in', [likerId, authorId])
-      .executeTakeFirstOrThrow();
-    const mostly = (part: number, total: number) => total >= 5 && part / total >= 0.8;
-    return mostly(row.a_to_b, row.a_total) && mostly(row.b_to_a, row.b_total);
+  /**
+   * A like's or helpful mark's event for the post's author, in ONE statement: its points, unless it is a like
+   * between two members who like almost only each other (each has given at least 5 likes, at least 80 % of them
+   * to the other: a ring farming reputation earns nothing), recorded once per source key, and the author's score
+   * moved. Counts the like being recorded (the caller wrote it in the same transaction).
+   */
+  async recordReaction(e: NewEvent & { kind: 'like' | 'helpful'; likerId: number }): Promise<void> {
+    const ring =
+      e.kind === 'like'
+        ? sql`(SELECT a_total >= 5 AND a_to_b * 5 >= a_total * 4 AND b_total >= 5 AND b_to_a * 5 >= b_total * 4
+                 FROM (SELECT count(*) FILTER (WHERE r.member_id = ${e.likerId}) AS a_total,
+                              count(*) FILTER (WHERE r.member_id = ${e.likerId} AND p.author_id = ${e.memberId}) AS a_to_b,
+                              count(*) FILTER (WHERE r.member_id = ${e.memberId}) AS b_total,
+                              count(*) FILTER (WHERE r.member_id = ${e.memberId} AND p.author_id = ${e.likerId}) AS b_to_a
+                         FROM reactions r JOIN posts p ON p.id = r.post_id
+                        WHERE r.kind = 'like' AND r.member_id IN (${e.likerId}, ${e.memberId})) counts)`
+        : sql`false`;
+    await sql`
+      WITH recorded AS (
+        INSERT INTO reputation_events (member_id, kind, points, source_key, post_id, thread_id, category_id, created_at)
+        VALUES (${e.memberId}, ${e.kind}, CASE WHEN ${ring} THEN 0 ELSE ${e.points}::int END, ${e.sourceKey},
+                ${e.postId ?? null}::bigint, ${e.threadId ?? null}::bigint, ${e.categoryId ?? null}::bigint,
+                ${e.at ?? sql`now()`})
+        ON CONFLICT (source_key) DO NOTHING
+        RETURNING points)
+      UPDATE members SET reputation = reputation + (SELECT points FROM recorded)
+       WHERE id = ${e.memberId} AND EXISTS (SELECT 1 FROM recorded WHERE points <> 0)`.execute(this.db);
   }
 }
 

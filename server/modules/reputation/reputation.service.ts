@@ -67,11 +67,11 @@ export class ReputationService {
     const sourceKey = `${reaction.kind}:${reaction.id}`;
     if (on) {
       const { points } = await this.settings.get(trx);
-      const ring = reaction.kind === 'like' && (await ledger.likeRing(reaction.memberId, post.author_id));
-      await ledger.record({
+      await ledger.recordReaction({
         memberId: post.author_id,
+        likerId: reaction.memberId,
         kind: reaction.kind,
-        points: ring ? 0 : points[reaction.kind],
+        points: points[reaction.kind],
         sourceKey,
         postId: post.id,
         threadId: thread.id,

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCategory, createMember, createThread } from '../factories/index.ts';
+import { createTestApp, type TestApp } from '../setup/app.ts';
+import { type QuerySpan, roundTrips } from '../setup/db.ts';
+
+/**
+ * A write's round trips to PostgreSQL are most of what it costs Agora's process, and under load each one waits a
+ * turn of a busy event loop (issue 20; BENCHMARKS.md, "Post creation end to end" and "Realistic mix"): this holds
+ * their number for the writes members make most, so that a change adding one says so here.
+ */
+describe('POST /api/threads/:id/posts', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('runs at most 14 statements in 12 round trips for a reply to a post, its author told, all writes in one transaction', async () => {
+    const category = await createCategory(t.db, { slug: 'compte' });
+    const author = await createMember(t.db);
+    const { thread, post } = await createThread(t.db, author, category.id, { title: 'Un sujet pour compter' });
+    const cookie = await t.loginAs(await createMember(t.db));
+    const counts: number[] = [];
+    let last: string[] = [];
+    let spans: QuerySpan[] = [];
+    for (let i = 0; i < 3; i++) {
+      t.resetQueries();
+      const res = await t.api('POST', `/api/threads/${thread.id}/posts`, {
+        as: cookie,
+        body: { body: `Réponse numéro ${i}, avec assez de mots pour passer la longueur minimale.`, replyTo: post.id },
+      });
+      expect(res.statusCode).toBe(201);
+      last = t.queries.map((q) => q.trim().toLowerCase());
+      spans = [...t.spans];
+      counts.push(last.length);
+    }
+    // The first reply of a process reads settings and rules it then keeps; the steady state is what counts.
+    expect(counts.at(-1), JSON.stringify(last, null, 1)).toBeLessThanOrEqual(14);
+    // The thread, its category and the post replied to are read side by side: each sent before any was answered.
+    const reads = spans.filter((q) => /^select \*.* from "(posts|threads|categories)" where/.test(q.sql));
+    expect(reads).toHaveLength(3);
+    expect(Math.max(...reads.map((q) => q.start))).toBeLessThan(Math.min(...reads.map((q) => q.end)));
+    expect(roundTrips(spans)).toBeLessThanOrEqual(12);
+    const begin = last.indexOf('begin');
+    const commit = last.indexOf('commit');
+    // The post is numbered and written in one statement (the thread's counters and the post).
+    expect(last.filter((q) => q.includes('insert into posts') && q.includes('update threads'))).toHaveLength(1);
+    expect(begin).toBeGreaterThan(-1);
+    expect(last.filter((q) => q === 'begin')).toHaveLength(1);
+    // Nothing writes outside the transaction but the rate limit's counter.
+    const writesOutside = [...last.slice(0, begin), ...last.slice(commit + 1)].filter((q) =>
+      /^(insert|update|delete)\b/.test(q),
+    );
+    expect(writesOutside.every((q) => q.includes('rate_limits'))).toBe(true);
+    const notifications = await t.api('GET', '/api/notifications', { as: await t.loginAs(author) });
+    expect(notifications.json().notifications.filter((n: { kind: string }) => n.kind === 'reply')).toHaveLength(3);
+  });
+});
+
+describe('POST /api/posts/:id/reactions/like', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('runs at most 9 statements in 8 round trips for a like whose author is told, all writes in one transaction', async () => {
+    const category = await createCategory(t.db, { slug: 'aimer' });
+    const author = await createMember(t.db);
+    const { thread, post } = await createThread(t.db, author, category.id, { title: 'Un sujet à aimer' });
+    const counts: number[] = [];
+    let last: string[] = [];
+    let spans: QuerySpan[] = [];
+    const likers = [];
+    for (let i = 0; i < 3; i++) {
+      const liker = await createMember(t.db);
+      likers.push(liker);
+      const cookie = await t.loginAs(liker);
+      t.resetQueries();
+      const res = await t.api('POST', `/api/posts/${post.id}/reactions/like`, { as: cookie });
+      expect(res.json()).toEqual({ likeCount: i + 1, helpfulCount: 0, active: true });
+      last = t.queries.map((q) => q.trim().toLowerCase());
+      spans = [...t.spans];
+      counts.push(last.length);
+      // A second click changes nothing, and says so with the same counts.
+      const again = await t.api('POST', `/api/posts/${post.id}/reactions/like`, { as: cookie });
+      expect(again.json()).toEqual({ likeCount: i + 1, helpfulCount: 0, active: true });
+    }
+    expect(counts.at(-1), JSON.stringify(last, null, 1)).toBeLessThanOrEqual(9);
+    // The post and its thread are read side by side: the second sent before the first was answered.
+    const reads = spans.filter((q) => /^select \*.* from "(posts|threads)"/.test(q.sql));
+    expect(reads).toHaveLength(2);
+    expect(Math.max(reads[0]!.start, reads[1]!.start)).toBeLessThan(Math.min(reads[0]!.end, reads[1]!.end));
+    expect(roundTrips(spans)).toBeLessThanOrEqual(8);
+    const begin = last.indexOf('begin');
+    const commit = last.indexOf('commit');
+    expect(begin).toBeGreaterThan(-1);
+    const writesOutside = [...last.slice(0, begin), ...last.slice(commit + 1)].filter((q) =>
+      /^(insert|update|delete|with)\b/.test(q),
+    );
+    expect(writesOutside).toEqual([]);
+    // What the statements wrote: the counters, the author's points, one grouped notification naming the last liker.
+    const row = await t.db
+      .selectFrom('posts')
+      .innerJoin('threads', 'threads.id', 'posts.thread_id')
+      .innerJoin('members', 'members.id', 'posts.author_id')
+      .select(['posts.like_count', 'threads.score', 'members.reputation'])
+      .where('posts.id', '=', post.id)
+      .executeTakeFirstOrThrow();
+    expect(row.like_count).toBe(3);
+    expect(row.score).toBe(thread.score + 3);
+    expect(row.reputation).toBeGreaterThan(0);
+    const notifications = (await t.api('GET', '/api/notifications', { as: await t.loginAs(author) })).json();
+    const likes = notifications.notifications.filter((n: { kind: string }) => n.kind === 'like');
+    expect(likes).toHaveLength(1);
+    expect(likes[0]).toMatchObject({ count: 3, data: { postId: post.id, by: { username: likers[2]!.username } } });
+  });
+});
