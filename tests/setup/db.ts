@@ -51,10 +51,25 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   const queries: string[] = [];
   const spans: QuerySpan[] = [];
-  const { db } = createDb(url.toString(), 10, (sql, ms) => {
-    queries.push(sql);
-    const end = performance.now();
-    spans.push({ sql, start: end - ms, end });
+  const { db, pool } = createDb(url.toString(), 10, (sql) => queries.push(sql));
+  // Each statement's span as the driver saw it: from being asked for to being answered (a transaction's BEGIN,
+  // which the pool writes with the first statement, included).
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) => {
+      const start = performance.now();
+      const result = query(...args);
+      if (result instanceof Promise) {
+        const first = args[0] as string | { text?: string };
+        const span = { sql: typeof first === 'string' ? first : (first.text ?? ''), start, end: 0 };
+        spans.push(span);
+        void result.then(
+          () => (span.end = performance.now()),
+          () => (span.end = performance.now()),
+        );
+      }
+      return result;
+    };
   });
   return {
     db,
