@@ -6,6 +6,11 @@ import type { CategoriesTable, Database, SeeLevel } from '../db/types.ts';
 /** Writers of one category spread their counter updates over this many rows (migration 0019). */
 const COUNT_SHARDS = 32;
 
+/** One of a category's count rows, chosen at random: concurrent writers rarely share a row. */
+export function countShard(random: () => number = Math.random): number {
+  return Math.floor(random() * COUNT_SHARDS);
+}
+
 /** A reply's two statements here, built and compiled once (issue 20). */
 const settingsStatement = (db: Executor) =>
   new QueryTemplate(['id'], (v: { id: number }) => db.selectFrom('categories').selectAll().where('id', '=', v.id));
@@ -128,7 +133,7 @@ export class CategoriesRepository {
 
   /** Adds to one shard of the category's counts, chosen at random: concurrent writers rarely share a row. */
   addCounts(id: number, delta: { threads?: number; posts?: number }) {
-    const shard = Math.floor(this.random() * COUNT_SHARDS);
+    const shard = countShard(this.random);
     addCountsTemplate ??= addCountsStatement(this.db);
     return this.db.executeQuery(
       addCountsTemplate.with({ id, shard, threads: delta.threads ?? 0, posts: delta.posts ?? 0 }),

@@ -4,6 +4,7 @@ import type { Executor } from '../db/kysely.ts';
 import { templatesByShape } from '../db/query-template.ts';
 import type { BadgeTier, PostsTable, SeeLevel } from '../db/types.ts';
 import { inHiddenCategory, inSeenCategory } from './seen.ts';
+import { countShard } from './categories.repository.ts';
 
 export interface PostPageOptions {
   threadId: number;
@@ -93,28 +94,39 @@ export interface ReplyClaim {
 type NewReply = Required<
   Pick<Insertable<PostsTable>, 'reply_to_id' | 'body_md' | 'body_html' | 'sentiment' | 'lang' | 'state' | 'moderation'>
 >;
-type ReplyValues = { threadId: number; authorId: number; at: Date } & { [K in keyof NewReply]: NewReply[K] };
+type ReplyValues = { threadId: number; authorId: number; at: Date; shard: number } & {
+  [K in keyof NewReply]: NewReply[K];
+};
 const REPLY_COLUMNS = ['reply_to_id', 'body_md', 'body_html', 'sentiment', 'lang', 'state', 'moderation'] as const;
 
 /**
  * A reply in ONE statement (issue 20): the thread's counters moved and its row locked, which hands out the post's
- * number, then the post. Built and compiled once per shape.
+ * number, then the post, and for a visible reply one shard of its category's counts (`shard`). Built and compiled
+ * once per shape.
  */
 const replyTemplate = templatesByShape(
   ({ visible }: { db: Executor; visible: boolean; openOnly: boolean }) =>
     visible
-      ? (['threadId', 'authorId', 'at', ...REPLY_COLUMNS] as const)
+      ? (['threadId', 'authorId', 'at', 'shard', ...REPLY_COLUMNS] as const)
       : (['threadId', 'authorId', ...REPLY_COLUMNS] as const),
   ({ db, visible, openOnly }, v: ReplyValues) => {
     const activity = visible
       ? sql`, reply_count = reply_count + 1, last_post_at = ${v.at}, last_poster_id = ${v.authorId}, updated_at = ${v.at}`
       : sql``;
+    // A visible reply counts in its category: one shard's row, locked until the commit.
+    const counted = visible
+      ? sql`,
+      counted AS (
+        INSERT INTO category_counts (category_id, shard, threads, posts)
+        SELECT category_id, ${v.shard}::int, 0, 1 FROM claimed
+        ON CONFLICT (category_id, shard) DO UPDATE SET posts = category_counts.posts + 1)`
+      : sql``;
     const statement = sql<Selectable<PostsTable> & { authors_first: boolean }>`
       WITH claimed AS (
         UPDATE threads SET post_count = post_count + 1, version = version + 1${activity}
          WHERE id = ${v.threadId} AND state = 'published'${openOnly ? sql` AND locked = false` : sql``}
-        RETURNING post_count,
-                  NOT EXISTS (SELECT 1 FROM threads e WHERE e.author_id = threads.author_id AND e.id < threads.id) AS authors_first)
+        RETURNING post_count, category_id,
+                  NOT EXISTS (SELECT 1 FROM threads e WHERE e.author_id = threads.author_id AND e.id < threads.id) AS authors_first)${counted}
       INSERT INTO posts (thread_id, author_id, number, reply_to_id, body_md, body_html, sentiment, lang, state, moderation)
       SELECT ${v.threadId}::int, ${v.authorId}::int, claimed.post_count, ${v.reply_to_id}::int, ${v.body_md}::text,
              ${v.body_html}::text, ${v.sentiment}::real, ${v.lang}::text, ${v.state}::text, ${v.moderation}::jsonb
@@ -148,7 +160,7 @@ export class PostsRepository {
    */
   async createReply(claim: ReplyClaim, values: NewReply) {
     const template = replyTemplate(`${+claim.visible}${+claim.openOnly}`, { db: this.db, ...claim });
-    const row = (await this.db.executeQuery(template.with({ ...claim, ...values }))).rows[0];
+    const row = (await this.db.executeQuery(template.with({ ...claim, ...values, shard: countShard() }))).rows[0];
     if (!row) return undefined;
     const { authors_first: authorsFirst, ...post } = row;
     return { post, authorsFirst };

@@ -269,8 +269,6 @@ export class Publisher {
       }
       await this.queue(r, created.id, placement, verdict);
       if (uploadIds.length > 0) await this.images?.attach(trx, created.id, uploadIds);
-      // Last: every reply of a category updates its one row, whose lock is then held only until the commit.
-      if (published) await r.categories.addCounts(thread.category_id, { posts: 1 });
       return created;
     });
     return { thread, post, outcome: outcome(placement, verdict) };
