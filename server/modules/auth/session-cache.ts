@@ -19,16 +19,20 @@ export interface SessionCacheOptions {
  * deleted or a member's role, trust level, sanctions or name change, whoever wrote them; the node forgets those
  * entries. A lost connection empties the cache and turns it off until the node listens again.
  *
- * Reading one's own writes: a request that changed something on this node marks the cache (`wrote`); the next
- * read it would serve first waits for one round trip on the listening connection, after which PostgreSQL has
- * delivered every notification of what committed before (it sends them ahead of the query's answer). Requests
- * that change state never use the cache at all (see session.plugin.ts): they act on the database's word.
+ * Reading one's own writes: a request that changed something on this node marks the cache (`wrote`), which sends
+ * one round trip on the listening connection at once; once it is answered, PostgreSQL has delivered every
+ * notification of what committed before (it sends them ahead of the query's answer). A read the cache would serve
+ * waits until a round trip sent after every write marked so far was answered: usually already done, since it
+ * left with the write's answer. Requests that change state never use the cache at all (see session.plugin.ts):
+ * they act on the database's word.
  */
 export class SessionCache<T extends object> {
   private readonly entries: LRUCache<string, Row<T>> | null;
   private listener: pg.Client | null = null;
   private stopped = false;
-  private dirty = false;
+  /** Writes marked so far, and how many of them a round trip on the listening connection answered since. */
+  private writes = 0;
+  private synced = 0;
   private syncing: Promise<void> | null = null;
   /** Moves on every forget: a row read from the database before a forget is not kept after it. */
   private generation = 0;
@@ -62,8 +66,9 @@ export class SessionCache<T extends object> {
 
   /** The cached row of a session, once every invalidation committed before this node's last write arrived. */
   async get(id: string): Promise<Row<T> | undefined> {
+    const needed = this.writes;
+    while (this.active && this.synced < needed) await this.sync();
     if (!this.active) return undefined;
-    if (this.dirty) await this.sync();
     return this.entries!.get(id);
   }
 
@@ -79,7 +84,9 @@ export class SessionCache<T extends object> {
 
   /** Something on this node may have changed a session or a member: the next cached read syncs first. */
   wrote(): void {
-    if (this.active) this.dirty = true;
+    if (!this.active) return;
+    this.writes++;
+    void this.sync();
   }
 
   forgetSession(id: string): void {
@@ -93,14 +100,16 @@ export class SessionCache<T extends object> {
     for (const [id, row] of this.entries.entries()) if (row.member_id === memberId) this.entries.delete(id);
   }
 
-  /** One round trip on the listening connection, shared by every read waiting at that moment. */
+  /** One round trip on the listening connection (one at a time), covering the writes marked before it left. */
   private sync(): Promise<void> {
     if (!this.syncing) {
-      this.dirty = false;
+      const covers = this.writes;
       const listener = this.listener!;
       this.syncing = listener
         .query('SELECT 1')
-        .then(() => undefined)
+        .then(() => {
+          this.synced = Math.max(this.synced, covers);
+        })
         .catch(() => this.lost(listener, new Error('sync failed')))
         .finally(() => (this.syncing = null));
     }
