@@ -211,11 +211,13 @@ export class Publisher {
 
   async reply(actorOrNull: Actor | null, threadId: number, input: { body: string; replyTo?: number }) {
     const actor = authorize(actorOrNull, 'post.reply');
-    // The thread, its category and the post replied to, side by side: one round trip, not three.
-    const [thread, category, replyTo] = await Promise.all([
+    // The thread, its category, the post replied to and who hears of a reply (their notification settings, read
+    // before the transaction rather than in it), side by side: one round trip, not five.
+    const [thread, category, replyTo, audience] = await Promise.all([
       this.read.threads.getById(threadId),
       this.read.categories.getSettingsOfThread(threadId),
       input.replyTo === undefined ? undefined : this.read.posts.getById(input.replyTo),
+      notifier.audience(this.db, threadId, actor.id),
     ]);
     if (!thread || !category || !canSeeThread(actor, thread))
       throw new NotFoundError('thread.not_found', 'No such thread.');
@@ -265,7 +267,7 @@ export class Publisher {
           countPost: true,
           welcomes: claimed.authorsFirst && thread.author_id !== actor.id,
         });
-        await notifier.postPublished(trx, created, thread, replyTo?.author_id);
+        await notifier.postPublished(trx, created, thread, { parentAuthorId: replyTo?.author_id, audience });
       }
       await this.queue(r, created.id, placement, verdict);
       if (uploadIds.length > 0) await this.images?.attach(trx, created.id, uploadIds);

@@ -37,6 +37,14 @@ function aboutSeenThread(hiddenCategoryIds: readonly number[]): Expression<SqlBo
        AND ${inHiddenCategory('hidden.category_id', hiddenCategoryIds)})`;
 }
 
+/** Who hears of a new post in a thread (see `NotificationsRepository.audience`). */
+export interface Audience {
+  watching: number[];
+  muted: number[];
+  ignoring: number[];
+  by: { username: string; displayName: string | null } | null;
+}
+
 export class NotificationsRepository {
   constructor(private readonly db: Executor) {}
 
@@ -122,21 +130,8 @@ export class NotificationsRepository {
    * (their own level on the thread, else the category's), the members who ignore its author, and the author's
    * names for the notification.
    */
-  async audience(
-    threadId: number,
-    authorId: number,
-  ): Promise<{
-    watching: number[];
-    muted: number[];
-    ignoring: number[];
-    by: { username: string; displayName: string | null } | null;
-  }> {
-    const result = await sql<{
-      watching: number[];
-      muted: number[];
-      ignoring: number[];
-      by: { username: string; displayName: string | null } | null;
-    }>`
+  async audience(threadId: number, authorId: number): Promise<Audience> {
+    const result = await sql<Audience>`
       WITH t AS (SELECT id, category_id FROM threads WHERE id = ${threadId}),
       levels AS (
         SELECT m.member_id, COALESCE(tt.level, ct.level) AS level

@@ -3,7 +3,7 @@ import type { Executor } from '../../db/kysely.ts';
 import type { Post, SeeLevel, Thread } from '../../db/types.ts';
 import { findMentions } from '../../lib/markdown.ts';
 import { MembersRepository, PostsRepository, threadSeeLevel } from '../../content/index.ts';
-import { NotificationsRepository } from './notifications.repository.ts';
+import { type Audience, NotificationsRepository } from './notifications.repository.ts';
 
 /** At most this many members are notified of mentions in one post (a list of names is not a reason to ping all). */
 const MAX_MENTIONS = 10;
@@ -47,13 +47,13 @@ export const notifier = {
     db: Executor,
     post: Post,
     listedThread: Pick<Thread, 'id' | 'title' | 'author_id' | 'state'>,
-    /** The replied-to post's author, when the caller read it already. */
-    parentAuthorId?: number,
+    /** What the caller read already: the replied-to post's author, the thread's audience (`audience` below). */
+    known: { parentAuthorId?: number; audience?: Audience } = {},
   ): Promise<void> {
     const thread = await withSeeLevel(db, listedThread);
     const notifications = new NotificationsRepository(db);
     // One statement: watchers and muters of the thread, who ignores the author, the author's names.
-    const audience = await notifications.audience(thread.id, post.author_id);
+    const audience = known.audience ?? (await notifications.audience(thread.id, post.author_id));
     const data = {
       postId: post.id,
       threadId: thread.id,
@@ -71,9 +71,9 @@ export const notifier = {
     }
     if (post.reply_to_id !== null) {
       const parent =
-        parentAuthorId === undefined
+        known.parentAuthorId === undefined
           ? await new PostsRepository(db).getAuthorId(post.reply_to_id)
-          : { author_id: parentAuthorId };
+          : { author_id: known.parentAuthorId };
       if (parent && !told.has(parent.author_id) && !muted.has(parent.author_id)) {
         told.add(parent.author_id);
         if (await maySee(db, thread, parent.author_id)) {
@@ -98,6 +98,14 @@ export const notifier = {
       watchers = viewers.filter((m) => canSeeThread(viewerOf(m), thread)).map((m) => m.id);
     }
     if (watchers.length) await notifications.createMany(watchers, 'watched', data);
+  },
+
+  /**
+   * Who would hear of a post by this author in this thread (watchers, muters, who ignores the author, the
+   * author's names), read ahead of the transaction that writes it, beside the caller's other reads.
+   */
+  audience(db: Executor, threadId: number, authorId: number): Promise<Audience> {
+    return new NotificationsRepository(db).audience(threadId, authorId);
   },
 
   /** A like or a "helpful" mark: one notification per post and kind while unread, counted up. */
