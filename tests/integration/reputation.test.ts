@@ -238,6 +238,35 @@ describe('badges', () => {
     expect(badges.every((b: { name: { fr: string; en: string } }) => b.name.fr && b.name.en)).toBe(true);
   });
 
+  it('grants a badge with the very reply or like that reaches its threshold (figures read in the event’s own statement)', async () => {
+    const keysOf = async (m: Member) =>
+      (
+        await t.db
+          .selectFrom('member_badges')
+          .innerJoin('badges', 'badges.id', 'member_badges.badge_id')
+          .select('badges.key')
+          .where('member_id', '=', m.id)
+          .execute()
+      ).map((r) => r.key);
+    const opener = await fresh();
+    const author = await fresh();
+    const { thread } = await createThread(t.db, opener, category.id);
+    // A first reply: the post count the same statement moved (0 → 1) earns the first-post badge.
+    const reply = await t.api('POST', `/api/threads/${thread.id}/posts`, {
+      as: author,
+      body: { body: 'Ma toute première réponse sur ce forum, bonjour à tous.' },
+    });
+    expect(reply.statusCode).toBe(201);
+    expect(await keysOf(author)).toContain('first_post');
+    // 98 points, then a like worth 2: the like's own statement moves the score to the 'respected' threshold.
+    await t.db.updateTable('members').set({ reputation: 98 }).where('id', '=', author.id).execute();
+    expect(await keysOf(author)).not.toContain('respected');
+    const like = await t.api('POST', `/api/posts/${reply.json().post.id}/reactions/like`, { as: await fresh() });
+    expect(like.statusCode).toBe(200);
+    expect(await score(author)).toBe(100);
+    expect(await keysOf(author)).toContain('respected');
+  });
+
   it("sums likes and helpful marks over the author's posts that have some, through the partial indexes", async () => {
     const plans = await t.db.transaction().execute(async (trx) => {
       // Tiny test tables favour a sequential scan: forbid it, so the plan shows whether an index can serve.

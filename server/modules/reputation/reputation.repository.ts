@@ -1,60 +1,21 @@
 import { sql } from 'kysely';
 import { inHiddenCategory, threadSeeLevel } from '../../content/index.ts';
 import type { Executor } from '../../db/kysely.ts';
-import { templatesByShape } from '../../db/query-template.ts';
 import { type Stat, STATS } from './badges.ts';
 import { leaderboardRole } from '../site/index.ts';
+import {
+  afterLedger,
+  type NewEvent,
+  ledgerValues,
+  reactionLedgerTemplate,
+  replyLedgerTemplate,
+  trustTemplate,
+  trustValues,
+  type TrustRow,
+  type WantedStats,
+} from './ledger.statements.ts';
 
-export interface NewEvent {
-  memberId: number;
-  kind: string;
-  points: number;
-  sourceKey: string;
-  postId?: number | null;
-  threadId?: number | null;
-  categoryId?: number | null;
-  /** When it happened, if not now (the demo seed replays past activity). */
-  at?: Date;
-}
-
-type TrustValues = { memberId: number } & Record<string, number | number[]>;
-
-/**
- * The member's trust and badge figures: the stats asked for, each only while some of its badges are missing.
- * Built and compiled once per list of stats (issue 20: every reply runs it).
- */
-const trustTemplate = templatesByShape(
-  ({ stats }: { db: Executor; stats: Stat[] }) => ['memberId', ...stats.flatMap((_, i) => [`ids${i}`, `n${i}`])],
-  ({ db, stats }, v: TrustValues) =>
-    db
-      .selectFrom('members as m')
-      .select([
-        'm.trust_level',
-        'm.reputation',
-        'm.post_count',
-        'm.created_at',
-        'm.suspended_until',
-        'm.banned_at',
-        'm.trust_granted',
-        'm.role',
-        sql<number>`(SELECT count(*)::int FROM member_strikes s WHERE s.member_id = m.id AND s.expires_at > now())`.as(
-          'strikes',
-        ),
-        // The last refusal is kept on the member by a trigger (migration 0021).
-        sql<Date | null>`GREATEST((SELECT max(s.created_at) FROM member_strikes s WHERE s.member_id = m.id), m.last_refusal_at)`.as(
-          'last_incident',
-        ),
-        sql<number[]>`ARRAY(SELECT b.badge_id FROM member_badges b WHERE b.member_id = m.id)`.as('badges'),
-      ])
-      .select(
-        stats.map((stat, i) =>
-          sql<number | null>`CASE WHEN (SELECT count(*) FROM member_badges b
-                                         WHERE b.member_id = m.id AND b.badge_id = ANY(${v[`ids${i}`]}::int[]))
-                                     < ${v[`n${i}`]} THEN ${STATS[stat]} END`.as(`stat_${stat}`),
-        ),
-      )
-      .where('m.id', '=', v.memberId),
-);
+export type { NewEvent, TrustRow, WantedStats } from './ledger.statements.ts';
 
 export class ReputationRepository {
   constructor(private readonly db: Executor) {}
@@ -85,25 +46,20 @@ export class ReputationRepository {
   }
 
   /**
-   * A published reply's event, in one statement: its points unless the author's replies rewarded since
-   * `since` reached `cap` (then 0), recorded once per source key, and the author's score (and post count, by
-   * `postCount`) moved. One round trip where counting, recording and the two counters took four.
+   * A published reply's event, its points within the daily cap, the author's score and post count moved, and the
+   * author's trust row with the statistics `stats` asked for, in one round trip (see `replyLedgerTemplate`).
    */
-  async recordReply(e: NewEvent & { since: Date; cap: number; postCount: number }): Promise<void> {
-    await sql`
-      WITH rewarded AS (
-        SELECT count(*) AS n FROM (
-          SELECT 1 FROM reputation_events
-           WHERE member_id = ${e.memberId} AND kind = 'reply' AND points > 0 AND created_at >= ${e.since} LIMIT ${e.cap}) r),
-      recorded AS (
-        INSERT INTO reputation_events (member_id, kind, points, source_key, post_id, thread_id, category_id, created_at)
-        SELECT ${e.memberId}, 'reply', CASE WHEN rewarded.n >= ${e.cap} THEN 0 ELSE ${e.points}::int END, ${e.sourceKey},
-               ${e.postId ?? null}::bigint, ${e.threadId ?? null}::bigint, ${e.categoryId ?? null}::bigint, ${e.at ?? sql`now()`}
-          FROM rewarded
-        ON CONFLICT (source_key) DO NOTHING
-        RETURNING points)
-      UPDATE members SET reputation = reputation + coalesce((SELECT points FROM recorded), 0), post_count = post_count + ${e.postCount}
-       WHERE id = ${e.memberId}`.execute(this.db);
+  async recordReply(
+    e: NewEvent & { since: Date; cap: number; postCount: number },
+    stats: WantedStats = [],
+  ): Promise<TrustRow | undefined> {
+    const template = replyLedgerTemplate(stats.map((s) => s.stat).join(','), {
+      db: this.db,
+      stats: stats.map((s) => s.stat),
+    });
+    const values = { ...ledgerValues(e, stats), since: e.since, cap: e.cap, postCount: e.postCount };
+    const row = (await this.db.executeQuery(template.with(values))).rows[0];
+    return afterLedger(row, { postCount: e.postCount });
   }
 
   /** Writes the reversing event of an event still standing; false when there is nothing to reverse. */
@@ -168,17 +124,12 @@ export class ReputationRepository {
    * statistic that automatic badges the member does not hold yet are granted on (`stat_<name>`, null when the
    * member holds every badge of that statistic: its subquery is then never run).
    */
-  async trustRow(memberId: number, stats: readonly { stat: Stat; badgeIds: readonly number[] }[] = []) {
+  async trustRow(memberId: number, stats: WantedStats = []): Promise<TrustRow | undefined> {
     const template = trustTemplate(stats.map((s) => s.stat).join(','), {
       db: this.db,
       stats: stats.map((s) => s.stat),
     });
-    const values: TrustValues = { memberId };
-    stats.forEach(({ badgeIds }, i) => {
-      values[`ids${i}`] = [...badgeIds];
-      values[`n${i}`] = badgeIds.length;
-    });
-    return (await this.db.executeQuery(template.with(values))).rows[0];
+    return (await this.db.executeQuery(template.with(trustValues(memberId, stats)))).rows[0];
   }
 
   private addScore(memberId: number, points: number) {
@@ -250,32 +201,22 @@ export class ReputationRepository {
   }
 
   /**
-   * A like's or helpful mark's event for the post's author, in ONE statement: its points, unless it is a like
-   * between two members who like almost only each other (each has given at least 5 likes, at least 80 % of them
-   * to the other: a ring farming reputation earns nothing), recorded once per source key, and the author's score
-   * moved. Counts the like being recorded (the caller wrote it in the same transaction).
+   * A like's or helpful mark's event for the post's author (nothing for a like ring), the author's score moved,
+   * and the author's trust row with the statistics `stats` asked for, in one round trip (see
+   * `reactionLedgerTemplate`).
    */
-  async recordReaction(e: NewEvent & { kind: 'like' | 'helpful'; likerId: number }): Promise<void> {
-    const ring =
-      e.kind === 'like'
-        ? sql`(SELECT a_total >= 5 AND a_to_b * 5 >= a_total * 4 AND b_total >= 5 AND b_to_a * 5 >= b_total * 4
-                 FROM (SELECT count(*) FILTER (WHERE r.member_id = ${e.likerId}) AS a_total,
-                              count(*) FILTER (WHERE r.member_id = ${e.likerId} AND p.author_id = ${e.memberId}) AS a_to_b,
-                              count(*) FILTER (WHERE r.member_id = ${e.memberId}) AS b_total,
-                              count(*) FILTER (WHERE r.member_id = ${e.memberId} AND p.author_id = ${e.likerId}) AS b_to_a
-                         FROM reactions r JOIN posts p ON p.id = r.post_id
-                        WHERE r.kind = 'like' AND r.member_id IN (${e.likerId}, ${e.memberId})) counts)`
-        : sql`false`;
-    await sql`
-      WITH recorded AS (
-        INSERT INTO reputation_events (member_id, kind, points, source_key, post_id, thread_id, category_id, created_at)
-        VALUES (${e.memberId}, ${e.kind}, CASE WHEN ${ring} THEN 0 ELSE ${e.points}::int END, ${e.sourceKey},
-                ${e.postId ?? null}::bigint, ${e.threadId ?? null}::bigint, ${e.categoryId ?? null}::bigint,
-                ${e.at ?? sql`now()`})
-        ON CONFLICT (source_key) DO NOTHING
-        RETURNING points)
-      UPDATE members SET reputation = reputation + (SELECT points FROM recorded)
-       WHERE id = ${e.memberId} AND EXISTS (SELECT 1 FROM recorded WHERE points <> 0)`.execute(this.db);
+  async recordReaction(
+    e: NewEvent & { kind: 'like' | 'helpful'; likerId: number },
+    stats: WantedStats = [],
+  ): Promise<TrustRow | undefined> {
+    const like = e.kind === 'like';
+    const template = reactionLedgerTemplate(`${+like}:${stats.map((s) => s.stat).join(',')}`, {
+      db: this.db,
+      stats: stats.map((s) => s.stat),
+      like,
+    });
+    const row = (await this.db.executeQuery(template.with({ ...ledgerValues(e, stats), likerId: e.likerId }))).rows[0];
+    return afterLedger(row, { postCount: 0 });
   }
 }
 

@@ -3,7 +3,7 @@ import type { Executor } from '../../db/kysely.ts';
 import type { Post, Thread } from '../../db/types.ts';
 import { NotificationsRepository } from '../notifications/index.ts';
 import type { Stat } from './badges.ts';
-import { BadgesRepository, ReputationRepository } from './reputation.repository.ts';
+import { BadgesRepository, ReputationRepository, type TrustRow, type WantedStats } from './reputation.repository.ts';
 import type { ReputationSettingsStore } from './reputation.settings.ts';
 import { assessTrust, type TrustFigures } from './trust.ts';
 
@@ -33,25 +33,32 @@ export class ReputationService {
     thread: Pick<Thread, 'id' | 'category_id'>,
     options: { at?: Date; refresh?: boolean; countPost?: boolean; welcomes?: boolean } = {},
   ) {
+    const touched = options.welcomes === false ? REPLY_STATS.filter((s) => s !== 'newcomerReplies') : REPLY_STATS;
     if (post.number > 1) {
       const { points, replyDailyCap } = await this.settings.get(trx);
       const today = new Date(options.at ?? Date.now());
       today.setUTCHours(0, 0, 0, 0);
-      await new ReputationRepository(trx).recordReply({
-        memberId: post.author_id,
-        kind: 'reply',
-        points: points.reply,
-        sourceKey: `reply:${post.id}`,
-        postId: post.id,
-        threadId: thread.id,
-        categoryId: thread.category_id,
-        at: options.at,
-        since: today,
-        cap: replyDailyCap,
-        postCount: options.countPost ? 1 : 0,
-      });
+      const badges = options.refresh === false ? undefined : await this.badgesFor(trx, touched);
+      // The event, the score and the author's trust figures in one round trip; then trust and badges moved.
+      const row = await new ReputationRepository(trx).recordReply(
+        {
+          memberId: post.author_id,
+          kind: 'reply',
+          points: points.reply,
+          sourceKey: `reply:${post.id}`,
+          postId: post.id,
+          threadId: thread.id,
+          categoryId: thread.category_id,
+          at: options.at,
+          since: today,
+          cap: replyDailyCap,
+          postCount: options.countPost ? 1 : 0,
+        },
+        badges?.wanted,
+      );
+      if (badges && row) await this.apply(trx, post.author_id, figuresOf(row, badges.wanted), badges.automatic);
+      return;
     }
-    const touched = options.welcomes === false ? REPLY_STATS.filter((s) => s !== 'newcomerReplies') : REPLY_STATS;
     if (options.refresh !== false) await this.refresh(trx, [post.author_id], touched);
   }
 
@@ -65,29 +72,31 @@ export class ReputationService {
   ) {
     const ledger = new ReputationRepository(trx);
     const sourceKey = `${reaction.kind}:${reaction.id}`;
+    const touched: Stat[] =
+      reaction.kind === 'like' ? ['likesReceived', 'reputation'] : ['helpfulReceived', 'helpfulTips', 'reputation'];
     if (on) {
       const { points } = await this.settings.get(trx);
-      await ledger.recordReaction({
-        memberId: post.author_id,
-        likerId: reaction.memberId,
-        kind: reaction.kind,
-        points: points[reaction.kind],
-        sourceKey,
-        postId: post.id,
-        threadId: thread.id,
-        categoryId: thread.category_id,
-        at: options.at,
-      });
-    } else {
-      await ledger.reverse(sourceKey);
-    }
-    if (options.refresh !== false) {
-      await this.refresh(
-        trx,
-        [post.author_id],
-        reaction.kind === 'like' ? ['likesReceived', 'reputation'] : ['helpfulReceived', 'helpfulTips', 'reputation'],
+      const badges = options.refresh === false ? undefined : await this.badgesFor(trx, touched);
+      // The event, the score and the author's trust figures in one round trip; then trust and badges moved.
+      const row = await ledger.recordReaction(
+        {
+          memberId: post.author_id,
+          likerId: reaction.memberId,
+          kind: reaction.kind,
+          points: points[reaction.kind],
+          sourceKey,
+          postId: post.id,
+          threadId: thread.id,
+          categoryId: thread.category_id,
+          at: options.at,
+        },
+        badges?.wanted,
       );
+      if (badges && row) await this.apply(trx, post.author_id, figuresOf(row, badges.wanted), badges.automatic);
+      return;
     }
+    await ledger.reverse(sourceKey);
+    if (options.refresh !== false) await this.refresh(trx, [post.author_id], touched);
   }
 
   /** The accepted answer changed: the previous one's points are reversed, the new one earns them. */
@@ -186,35 +195,50 @@ export class ReputationService {
    * and the automatic badges they now meet are granted, once, with a notification.
    */
   async refresh(trx: Executor, memberIds: number[], touched?: readonly Stat[]): Promise<void> {
-    const settings = await this.settings.get(trx);
-    const badges = new BadgesRepository(trx);
-    const notifications = new NotificationsRepository(trx);
-    // Only the badges whose statistic this event can move are evaluated (all of them when unknown).
-    const automatic = (await this.automaticBadges(trx)).filter((b) => !touched || touched.includes(b.criteria.stat));
-    // Each statistic with the badges granted on it: read with the trust figures, only where a badge is missing.
-    const byStat = new Map<Stat, number[]>();
-    for (const b of automatic) byStat.set(b.criteria.stat, [...(byStat.get(b.criteria.stat) ?? []), b.id]);
-    const wanted = [...byStat].map(([stat, badgeIds]) => ({ stat, badgeIds }));
+    const { automatic, wanted } = await this.badgesFor(trx, touched);
     for (const memberId of [...new Set(memberIds)]) {
       const figures = await trustFigures(trx, memberId, wanted);
-      if (!figures) continue; // no such member
-      const { level } = assessTrust(figures.figures, settings);
-      if (level !== figures.level) {
-        await new MembersRepository(trx).setTrustLevel(memberId, level);
-        if (level > figures.level) await notifications.create(memberId, 'trust.promoted', { level });
-      }
-      const held = new Set(figures.badges);
-      const candidates = automatic.filter((b) => !held.has(b.id));
-      if (candidates.length === 0) continue;
-      const stats = figures.stats;
-      const granted: string[] = [];
-      for (const badge of candidates) {
-        if ((stats[badge.criteria.stat] ?? 0) < badge.criteria.min) continue;
-        if (await badges.grant(memberId, badge.id)) granted.push(badge.key);
-      }
-      // Badges earned together arrive as one notification listing them.
-      await notifications.badgesGranted(memberId, granted);
+      if (figures) await this.apply(trx, memberId, figures, automatic);
     }
+  }
+
+  /**
+   * The automatic badges an event can earn (only those whose statistic it can move; all of them when unknown),
+   * and the statistics to read for them, each with its badges (read only where one is missing).
+   */
+  private async badgesFor(trx: Executor, touched?: readonly Stat[]) {
+    const automatic = (await this.automaticBadges(trx)).filter((b) => !touched || touched.includes(b.criteria.stat));
+    const byStat = new Map<Stat, number[]>();
+    for (const b of automatic) byStat.set(b.criteria.stat, [...(byStat.get(b.criteria.stat) ?? []), b.id]);
+    const wanted: WantedStats = [...byStat].map(([stat, badgeIds]) => ({ stat, badgeIds }));
+    return { automatic, wanted };
+  }
+
+  /** A member's trust level and automatic badges brought in line with their figures. */
+  private async apply(
+    trx: Executor,
+    memberId: number,
+    figures: NonNullable<ReturnType<typeof figuresOf>>,
+    automatic: Awaited<ReturnType<ReputationService['automaticBadges']>>,
+  ): Promise<void> {
+    const settings = await this.settings.get(trx);
+    const notifications = new NotificationsRepository(trx);
+    const { level } = assessTrust(figures.figures, settings);
+    if (level !== figures.level) {
+      await new MembersRepository(trx).setTrustLevel(memberId, level);
+      if (level > figures.level) await notifications.create(memberId, 'trust.promoted', { level });
+    }
+    const held = new Set(figures.badges);
+    const candidates = automatic.filter((b) => !held.has(b.id));
+    if (candidates.length === 0) return;
+    const badges = new BadgesRepository(trx);
+    const granted: string[] = [];
+    for (const badge of candidates) {
+      if ((figures.stats[badge.criteria.stat] ?? 0) < badge.criteria.min) continue;
+      if (await badges.grant(memberId, badge.id)) granted.push(badge.key);
+    }
+    // Badges earned together arrive as one notification listing them.
+    await notifications.badgesGranted(memberId, granted);
   }
 
   /** The automatic badges, read once a few seconds (they change only when a community manager adds one). */
@@ -238,16 +262,16 @@ export class ReputationService {
 }
 
 /** What trust is computed from, and the badges held (for `refresh`), read in one query. */
-export async function trustFigures(
-  db: Executor,
-  memberId: number,
-  /** Statistics to read with them, each with the badges granted on it (see `ReputationRepository.trustRow`). */
-  stats: readonly { stat: Stat; badgeIds: readonly number[] }[] = [],
-): Promise<
-  { level: number; figures: TrustFigures; badges: number[]; stats: Partial<Record<Stat, number>> } | undefined
-> {
+export async function trustFigures(db: Executor, memberId: number, stats: WantedStats = []) {
   const row = await new ReputationRepository(db).trustRow(memberId, stats);
-  if (!row) return undefined;
+  return row && figuresOf(row, stats);
+}
+
+/** A trust row (`ReputationRepository.trustRow`) as the figures trust is assessed from, with the statistics read. */
+function figuresOf(
+  row: TrustRow,
+  stats: WantedStats,
+): { level: number; figures: TrustFigures; badges: number[]; stats: Partial<Record<Stat, number>> } {
   const now = Date.now();
   const values: Partial<Record<Stat, number>> = {};
   for (const { stat } of stats) {
