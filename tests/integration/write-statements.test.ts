@@ -34,7 +34,9 @@ describe('POST /api/threads/:id/posts', () => {
       spans = [...t.spans];
       counts.push(last.length);
     }
-    // The first reply of a process reads settings and rules it then keeps; the steady state is what counts.
+    // The first reply of a process reads settings and rules it then keeps; the steady state is what counts. Here
+    // the netiquette rules' freshness check runs on every reply (a node runs it at most once a second): one
+    // statement and one round trip of the counts below.
     expect(counts.at(-1), JSON.stringify(last, null, 1)).toBeLessThanOrEqual(12);
     // The thread, its category and the post replied to are read side by side: each sent before any was answered.
     const reads = spans.filter((q) => /^select \*.* from "(posts|threads|categories)" where/.test(q.sql));
