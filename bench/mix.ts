@@ -267,9 +267,18 @@ in cache, members' layers, visitors' version checks; \`server/content/turn-batch
 compiled by the query builder once (building it was a tenth of the server's CPU); and a page's posts read their
 authors by key (on 300 authors the planner hashed the whole members table: 0.26–0.40 ms of execution became
 0.11–0.20 ms). Earlier: a like no longer sums its author's likes over every post (13.5 ms, now 0.03 ms through a
-partial index), and each node's scheduler no longer scans every thread per tick (66 ms, now 0.005 ms). Writes are
-what is left in the tail: a reply is 13 statements, most in one transaction with a durable commit, and waits for
-the author's row behind concurrent likes.`;
+partial index), and each node's scheduler no longer scans every thread per tick (66 ms, now 0.005 ms).
+
+The tail (p99): under this load every round trip to PostgreSQL waits for a turn of a busy event loop, about 5 ms
+whatever the statement (even a bare BEGIN), so a request's latency is its sequential round trips times that
+(a trace of the driver's calls, December 2026). Writes were the slowest requests and half of the slowest 1 %: a
+like took 15 round trips, a reply 13. Now a like is 6 and a reply 7: the pool's connections pipeline and a
+transaction's BEGIN goes out with its first statement; independent reads go side by side (a post and its thread;
+a reply's thread, category and audience, read before its transaction); the reaction with its counters, the
+reputation event with the score and the author's trust figures, and the notification with the actor's names and
+the ignore list are each one statement. A member's read of a page not in cache reads their layer beside the page,
+not after it, and a write on the node re-synchronises the session cache at once instead of the next member's read
+waiting for it.`;
     await record('mix', text);
     console.log(text);
   } finally {
