@@ -174,7 +174,8 @@ export function mean(results: LoadResult[]): LoadResult {
   const avg = (pick: (r: LoadResult) => number) => results.reduce((sum, r) => sum + pick(r), 0) / results.length;
   return {
     requestsPerSecond: avg((r) => r.requestsPerSecond),
-    p50: avg((r) => r.p50),
+    // One decimal: a mean of integral autocannon percentiles (e.g. 4.666… ms) prints as 4.7.
+    p50: Math.round(avg((r) => r.p50) * 10) / 10,
     p99: Math.max(...results.map((r) => r.p99)),
     errors: results.reduce((sum, r) => sum + r.errors, 0),
     non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),

@@ -6,6 +6,13 @@ import { SessionRepository } from '../../server/modules/auth/session.repository.
 import { generateSessionToken, SessionService } from '../../server/modules/auth/session.service.ts';
 import { createCategory, createMember, createReply, createThread } from '../../tests/factories/index.ts';
 
+/**
+ * Seeded members of trust level 2 have the figures it takes (default settings: reputation 50, 20 approved posts,
+ * 14 days) and not those of level 3 (250): otherwise their first like or reply recomputes their level and demotes
+ * them, a write a steady community does not make on every like and a level-0 reply the netiquette holds.
+ */
+const LEVEL_2_REPUTATION = 80;
+
 /** The read scenarios' hot thread: a question with 200 posts by 20 members, statistics fresh. */
 export async function seedLongThread(db: Db): Promise<{ threadId: number; members: Member[] }> {
   console.log('seeding a thread of 200 posts…');
@@ -44,8 +51,9 @@ export async function seedCommunity(
     // Needs a superuser (the embedded server's is); elsewhere the triggers run and the seed is just slower.
     await sql`SET LOCAL session_replication_role = replica`.execute(trx).catch(() => undefined);
     await sql`
-      INSERT INTO members (username, username_skeleton, email, password_hash, trust_level, created_at)
-      SELECT 'author_' || g, 'author_' || g, 'author_' || g || '@example.test', 'x', 2, now() - interval '400 days'
+      INSERT INTO members (username, username_skeleton, email, password_hash, trust_level, reputation, created_at)
+      SELECT 'author_' || g, 'author_' || g, 'author_' || g || '@example.test', 'x', 2, ${LEVEL_2_REPUTATION},
+             now() - interval '400 days'
       FROM generate_series(1, ${options.authors}) g`.execute(trx);
     await sql`
       INSERT INTO categories (slug, name, position)
@@ -90,7 +98,10 @@ export async function seedCommunity(
   return { threads: rows.rows };
 }
 
-/** `count` members of trust level 2, 90 days old, named `${prefix}_N`, each with a session: their ids and cookies. */
+/**
+ * `count` members of trust level 2 with the figures to match (90 days old, 25 approved posts elsewhere), named
+ * `${prefix}_N`, each with a session: their ids and cookies.
+ */
 export async function signedInMembers(
   db: Db,
   prefix: string,
@@ -107,6 +118,8 @@ export async function signedInMembers(
         email: `${prefix}_${i}@example.test`,
         password_hash: 'x',
         trust_level: 2,
+        reputation: LEVEL_2_REPUTATION,
+        post_count: 25,
         created_at: new Date(Date.now() - 90 * 86_400_000),
       })
       .returning('id')

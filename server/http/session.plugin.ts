@@ -11,8 +11,11 @@ export interface SessionValidator {
     token: string,
     options?: { fresh?: boolean },
   ): Promise<{ id: string; actor: Actor; expiresAt: Date; extended: boolean } | null>;
-  /** A request that may have changed something finished on this node (the cache syncs before its next read). */
-  wrote?(): void;
+  /**
+   * A request that may have changed something finished on this node (the cache syncs before its next read);
+   * `memberId`: it could change only that member's sessions and figures.
+   */
+  wrote?(memberId?: number): void;
 }
 
 /**
@@ -25,6 +28,16 @@ function onlyReads(request: FastifyRequest): boolean {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * `'self'`: the route changes no session or member figure but its actor's own (a reply moving their trust
+     * level, a read position), so only the actor's next reads on this node wait for its invalidations (see
+     * SessionCache.wrote); other members' reads go on. A side effect on another member's figures (a like
+     * promoting the post's author) reaches this node's cache when PostgreSQL's notification arrives, as it
+     * reaches every other node. Without it, a write makes every cached read on the node wait.
+     */
+    sessionWrites?: 'self';
+  }
   interface FastifyRequest {
     actor: Actor | null;
     sessionId: string | undefined;
@@ -65,7 +78,9 @@ export function registerSession(app: FastifyInstance, config: Config, sessions: 
   if (sessions.wrote) {
     const wrote = sessions.wrote.bind(sessions);
     app.addHook('onSend', async (request) => {
-      if (!onlyReads(request)) wrote();
+      if (onlyReads(request)) return;
+      const self = request.routeOptions.config.sessionWrites === 'self' && request.actor;
+      wrote(self ? self.id : undefined);
     });
   }
 }

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
+import { SessionCache } from '../../server/modules/auth/session-cache.ts';
 import type { Member } from '../../server/db/types.ts';
-import { createCategory, createMember } from '../factories/index.ts';
+import { createCategory, createMember, createThread } from '../factories/index.ts';
 import { createTestApp, ORIGIN, type TestApp } from '../setup/app.ts';
 
 /**
@@ -62,6 +63,56 @@ describe('the session cache', () => {
     expect((await queue(cookie)).statusCode).toBe(200);
     await t.api('POST', `/api/members/${member.id}/role`, { as: admin, body: { role: 'member' } });
     expect((await queue(cookie)).statusCode).toBe(403);
+  });
+
+  it("sees a member's own reply moving their trust level at their very next read", async () => {
+    // One reply short of trust level 1 (reputation 5, 3 approved posts, a day old): the reply promotes them.
+    const member = await createMember(t.db, { trustLevel: 0 });
+    await t.db
+      .updateTable('members')
+      .set({ reputation: 4, post_count: 2, created_at: new Date(Date.now() - 2 * 86_400_000) })
+      .where('id', '=', member.id)
+      .execute();
+    const open = await createCategory(t.db);
+    const { thread } = await createThread(t.db, admin, open.id);
+    const closed = await createCategory(t.db);
+    await t.db.updateTable('categories').set({ see_level: 'trust_1' }).where('id', '=', closed.id).execute();
+    const { thread: inner } = await createThread(t.db, admin, closed.id);
+    const cookie = await t.loginAs(member);
+    expect((await t.api('GET', `/api/threads/${inner.id}`, { as: cookie })).statusCode).toBe(404);
+    const reply = await t.api('POST', `/api/threads/${thread.id}/posts`, {
+      as: cookie,
+      body: { body: 'Merci pour ce fil, je note les conseils pour ma prochaine sortie.' },
+    });
+    expect(reply.statusCode).toBe(201);
+    // At once: nothing between the reply's answer and the read (the notification may still be on its way).
+    expect((await t.api('GET', `/api/threads/${inner.id}`, { as: cookie })).statusCode).toBe(200);
+    expect(
+      (await t.db.selectFrom('members').select('trust_level').where('id', '=', member.id).executeTakeFirst())
+        ?.trust_level,
+    ).toBe(1);
+  });
+
+  it("makes only the writer's reads wait for a write of their own, every read for any other write", async () => {
+    const cache = new SessionCache<{ username: string }>({ databaseUrl: t.url, ttlSeconds: 60 });
+    await cache.start();
+    try {
+      cache.set('a', { member_id: 1, username: 'a' }, cache.mark());
+      cache.set('b', { member_id: 2, username: 'b' }, cache.mark());
+      // The round trip a write sends cannot be answered before these reads, which run without I/O.
+      cache.wrote(1);
+      expect((await cache.get('b'))?.username).toBe('b');
+      expect(cache.waited).toBe(0);
+      expect((await cache.get('a'))?.username).toBe('a');
+      expect(cache.waited).toBe(1);
+      expect((await cache.get('a'))?.username).toBe('a');
+      expect(cache.waited).toBe(1); // synced since
+      cache.wrote();
+      expect((await cache.get('b'))?.username).toBe('b');
+      expect(cache.waited).toBe(2);
+    } finally {
+      await cache.stop();
+    }
   });
 
   it('forgets a member changed straight in the database (a script, another tool)', async () => {

@@ -22,9 +22,11 @@ export interface SessionCacheOptions {
  * Reading one's own writes: a request that changed something on this node marks the cache (`wrote`), which sends
  * one round trip on the listening connection at once; once it is answered, PostgreSQL has delivered every
  * notification of what committed before (it sends them ahead of the query's answer). A read the cache would serve
- * waits until a round trip sent after every write marked so far was answered: usually already done, since it
- * left with the write's answer. Requests that change state never use the cache at all (see session.plugin.ts):
- * they act on the database's word.
+ * waits until a round trip sent after the writes that concern it was answered: usually already done, since it
+ * left with the write's answer. A write marked for one member (`wrote(memberId)`: a route that changes only its
+ * actor's own session-relevant figures, such as a reply moving their trust level) concerns only that member's
+ * reads; any other write concerns every read. Requests that change state never use the cache at all (see
+ * session.plugin.ts): they act on the database's word.
  */
 export class SessionCache<T extends object> {
   private readonly entries: LRUCache<string, Row<T>> | null;
@@ -33,11 +35,15 @@ export class SessionCache<T extends object> {
   /** Writes marked so far, and how many of them a round trip on the listening connection answered since. */
   private writes = 0;
   private synced = 0;
+  /** The last write that concerns every read, and the last one of each member that concerns their reads only. */
+  private lastForAll = 0;
+  private readonly lastOf = new Map<number, number>();
   private syncing: Promise<void> | null = null;
   /** Moves on every forget: a row read from the database before a forget is not kept after it. */
   private generation = 0;
-  /** Notifications handled (tests). */
+  /** Notifications handled, and reads that waited for a round trip (tests). */
   forgotten = 0;
+  waited = 0;
 
   constructor(private readonly opts: SessionCacheOptions) {
     this.entries =
@@ -64,9 +70,16 @@ export class SessionCache<T extends object> {
     await listener?.end().catch(() => {});
   }
 
-  /** The cached row of a session, once every invalidation committed before this node's last write arrived. */
+  /**
+   * The cached row of a session, once every invalidation committed before this node's last write that concerns it
+   * (any write but another member's own, see `wrote`) arrived.
+   */
   async get(id: string): Promise<Row<T> | undefined> {
-    const needed = this.writes;
+    const kept = this.active ? this.entries!.get(id) : undefined;
+    if (!kept) return undefined;
+    const needed = Math.max(this.lastForAll, this.lastOf.get(kept.member_id) ?? 0);
+    if (this.synced >= needed) return kept;
+    this.waited++;
     while (this.active && this.synced < needed) await this.sync();
     if (!this.active) return undefined;
     return this.entries!.get(id);
@@ -82,10 +95,15 @@ export class SessionCache<T extends object> {
     if (this.active && mark === this.generation) this.entries!.set(id, row);
   }
 
-  /** Something on this node may have changed a session or a member: the next cached read syncs first. */
-  wrote(): void {
+  /**
+   * Something on this node may have changed a session or a member: the next cached read syncs first. With
+   * `memberId`, only that member's sessions may have changed (reads of other members' sessions do not wait).
+   */
+  wrote(memberId?: number): void {
     if (!this.active) return;
-    this.writes++;
+    const write = ++this.writes;
+    if (memberId === undefined) this.lastForAll = write;
+    else this.lastOf.set(memberId, write);
     void this.sync();
   }
 
@@ -109,6 +127,7 @@ export class SessionCache<T extends object> {
         .query('SELECT 1')
         .then(() => {
           this.synced = Math.max(this.synced, covers);
+          for (const [member, write] of this.lastOf) if (write <= this.synced) this.lastOf.delete(member);
         })
         .catch(() => this.lost(listener, new Error('sync failed')))
         .finally(() => (this.syncing = null));

@@ -99,9 +99,12 @@ export class SessionService {
     };
   }
 
-  /** A request that may have changed a session or a member finished here (see SessionCache.wrote). */
-  wrote(): void {
-    this.cache?.wrote();
+  /**
+   * A request that may have changed a session or a member finished here (see SessionCache.wrote); `memberId`:
+   * only that member's.
+   */
+  wrote(memberId?: number): void {
+    this.cache?.wrote(memberId);
   }
 
   invalidate(id: string) {

@@ -56,7 +56,9 @@ export async function forumRoutes(
   { config, community, forum, publisher, reactions }: ForumRouteDeps,
 ) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  // A new thread or reply changes no session or figure but its author's own (sessionWrites: session.plugin.ts).
   const postingLimit = {
+    sessionWrites: 'self' as const,
     rateLimit: {
       max: async () => (await community.get()).postsPerMinute,
       timeWindow: '1 minute',
@@ -272,7 +274,8 @@ export async function forumRoutes(
   app.patch(
     '/api/posts/:id',
     {
-      config: postingLimit,
+      // A moderator's edit may act on its author's record: every cached read waits for its invalidations.
+      config: { rateLimit: postingLimit.rateLimit },
       schema: {
         operationId: 'editPost',
         tags: ['forum'],
@@ -323,6 +326,8 @@ export async function forumRoutes(
     app[method](
       '/api/posts/:id/reactions/:kind',
       {
+        // The post author's figures (reputation, trust) reach this node's cache with PostgreSQL's notification.
+        config: { sessionWrites: 'self' },
         schema: {
           operationId: on ? 'addReaction' : 'removeReaction',
           tags: ['forum'],

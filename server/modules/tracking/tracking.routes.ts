@@ -29,6 +29,7 @@ export async function trackingRoutes(
     '/api/threads/:id/read',
     {
       config: {
+        sessionWrites: 'self',
         // Read positions arrive as the member scrolls (one every few seconds per thread at most): generous for
         // reading, tight enough that a loop cannot turn the route into a write flood.
         rateLimit: {
@@ -55,6 +56,7 @@ export async function trackingRoutes(
   app.put(
     '/api/threads/:id/tracking',
     {
+      config: { sessionWrites: 'self' },
       schema: {
         operationId: 'setThreadTracking',
         tags,
@@ -102,6 +104,7 @@ export async function trackingRoutes(
   app.put(
     '/api/categories/:id/tracking',
     {
+      config: { sessionWrites: 'self' },
       schema: {
         operationId: 'setCategoryTracking',
         tags,
@@ -145,6 +148,7 @@ export async function trackingRoutes(
   app.put(
     '/api/posts/:id/bookmark',
     {
+      config: { sessionWrites: 'self' },
       schema: {
         operationId: 'bookmarkPost',
         tags,
@@ -167,6 +171,7 @@ export async function trackingRoutes(
   app.delete(
     '/api/posts/:id/bookmark',
     {
+      config: { sessionWrites: 'self' },
       schema: {
         operationId: 'removeBookmark',
         tags,
