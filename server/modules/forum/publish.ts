@@ -1,6 +1,7 @@
 import { type Actor, assertMayWrite, authorize, authorizeOwned, can, hasRole } from '../../access/access.ts';
 import type { Config } from '../../config.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
+import { sideBySide } from '../../db/side-by-side.ts';
 import type { Category, Post, Thread, ThreadKind } from '../../db/types.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { renderOffLoop } from '../../lib/cpu-pool.ts';
@@ -263,11 +264,16 @@ export class Publisher {
       }
       const created = claimed.post;
       if (published) {
-        await this.reputation.replyPublished(trx, created, thread, {
-          countPost: true,
-          welcomes: claimed.authorsFirst && thread.author_id !== actor.id,
-        });
-        await notifier.postPublished(trx, created, thread, { parentAuthorId: replyTo?.author_id, audience });
+        // The author's reputation and who hears of the reply, side by side: one round trip for both.
+        await sideBySide(
+          trx,
+          (t) =>
+            this.reputation.replyPublished(t, created, thread, {
+              countPost: true,
+              welcomes: claimed.authorsFirst && thread.author_id !== actor.id,
+            }),
+          (t) => notifier.postPublished(t, created, thread, { parentAuthorId: replyTo?.author_id, audience }),
+        );
       }
       await this.queue(r, created.id, placement, verdict);
       if (uploadIds.length > 0) await this.images?.attach(trx, created.id, uploadIds);

@@ -1,5 +1,6 @@
 import { type Actor, assertMayWrite, authorize, can } from '../../access/access.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
+import { sideBySide } from '../../db/side-by-side.ts';
 import type { ReactionKind } from '../../db/types.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { canSeeThread } from '../../access/visibility.ts';
@@ -54,8 +55,12 @@ export class ReactionsService {
         on,
       );
       if (reactionId !== undefined) {
-        await this.reputation.reacted(trx, { id: reactionId, kind, memberId: actor.id }, post, thread, on);
-        if (on) await notifier.reacted(trx, post, thread, kind, actor.id);
+        // The author's reputation and their notification, side by side: one round trip for both.
+        await sideBySide(
+          trx,
+          (t) => this.reputation.reacted(t, { id: reactionId, kind, memberId: actor.id }, post, thread, on),
+          (t) => (on ? notifier.reacted(t, post, thread, kind, actor.id) : Promise.resolve()),
+        );
       }
       return { likeCount, helpfulCount, active: on };
     });

@@ -1,0 +1,67 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Trx } from '../../server/db/kysely.ts';
+import { sideBySide } from '../../server/db/side-by-side.ts';
+import { createTestDatabase, roundTrips, type TestDatabase } from '../setup/db.ts';
+
+/** Pieces of one transaction side by side on its connection (server/db/side-by-side.ts). */
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.drop());
+
+const setting = (key: string) =>
+  database.db.selectFrom('site_settings').select('key').where('key', '=', key).executeTakeFirst();
+
+describe('sideBySide', () => {
+  it("runs the pieces' statements in the transaction, sharing round trips, and commits them with it", async () => {
+    database.spans.length = 0;
+    const [a, b] = await database.db.transaction().execute(async (trx) => {
+      await sql`SELECT 1`.execute(trx);
+      // Each piece writes a row, then reads which transaction it is in.
+      const piece = (key: string) => async (t: Trx) => {
+        await t.insertInto('site_settings').values({ key, value: '{}' }).execute();
+        return (await sql<{ id: number }>`SELECT txid_current() AS id`.execute(t)).rows[0]!.id;
+      };
+      return sideBySide(trx, piece('side-a'), piece('side-b'));
+    });
+    // begin with the first SELECT, the two inserts together, the two txid reads together, commit.
+    expect(roundTrips(database.spans)).toBe(4);
+    expect(a).toBe(b); // one transaction
+    expect(await setting('side-a')).toBeDefined();
+    expect(await setting('side-b')).toBeDefined();
+  });
+
+  it('lets every piece finish, then rolls the whole transaction back when one fails', async () => {
+    let lateStatement: 'ran' | 'refused' | undefined;
+    const work = database.db.transaction().execute(async (trx) => {
+      await sideBySide(
+        trx,
+        async (t) => {
+          await t.insertInto('site_settings').values({ key: 'fail-a', value: '{}' }).execute();
+          await sql`SELECT 1 / 0`.execute(t);
+        },
+        async (t) => {
+          await sql`SELECT pg_sleep(0.05)`.execute(t);
+          // Sent after the other piece's failure: refused by the aborted transaction, never run outside it.
+          await t
+            .insertInto('site_settings')
+            .values({ key: 'fail-b', value: '{}' })
+            .execute()
+            .then(
+              () => (lateStatement = 'ran'),
+              (err: unknown) => {
+                lateStatement = 'refused';
+                throw err;
+              },
+            );
+        },
+      );
+    });
+    await expect(work).rejects.toThrow(/division by zero/);
+    expect(lateStatement).toBe('refused');
+    expect(await setting('fail-a')).toBeUndefined();
+    expect(await setting('fail-b')).toBeUndefined();
+  });
+});
