@@ -2,7 +2,7 @@ import { type Actor, assertMayWrite, authorize, authorizeOwned, can, hasRole } f
 import type { Config } from '../../config.ts';
 import type { Db, Executor } from '../../db/kysely.ts';
 import { sideBySide } from '../../db/side-by-side.ts';
-import type { Category, Post, Thread, ThreadKind } from '../../db/types.ts';
+import type { Category, Thread, ThreadKind } from '../../db/types.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { renderOffLoop } from '../../lib/cpu-pool.ts';
 import { assertRenderable, findMentions, type ImageMap, showsSomething } from '../../lib/markdown.ts';
@@ -10,6 +10,7 @@ import { postSentiment } from '../community/index.ts';
 import { notifier } from '../notifications/index.ts';
 import { assertLength } from '../../lib/text.ts';
 import { CategoriesRepository, MembersRepository, PostsRepository, ThreadsRepository } from '../../content/index.ts';
+import { threadWentPublic } from './went-public.ts';
 import {
   ModerationRepository,
   type ModerationSettingsStore,
@@ -81,23 +82,6 @@ const moderationNote = (placement: Placement, verdict: Verdict) =>
   placement.state === 'published' && placement.reasons.length === 0
     ? null
     : JSON.stringify({ reasons: placement.reasons, hits: recordedHits(verdict.hits) });
-
-/**
- * What a new thread's publication brings, now or when its scheduled time comes (scheduler.ts): the author's
- * post count, reputation and badges, mentions, and the category's counters — last, because that one row is
- * shared by every post of the category and its lock is then held only until the commit.
- */
-export async function threadWentPublic(
-  trx: Executor,
-  reputation: ReputationService,
-  thread: Thread,
-  post: Post,
-): Promise<void> {
-  await new MembersRepository(trx).addPostCount(thread.author_id, 1);
-  await reputation.refresh(trx, [thread.author_id]);
-  await notifier.postPublished(trx, post, thread);
-  await new CategoriesRepository(trx).addCounts(thread.category_id, { threads: 1, posts: 1 });
-}
 
 type Limits = Pick<Config['limits'], 'titleMin' | 'titleMax' | 'bodyMin' | 'bodyMax'>;
 /**

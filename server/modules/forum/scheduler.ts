@@ -2,7 +2,7 @@ import { PostsRepository, ThreadsRepository } from '../../content/index.ts';
 import type { Db } from '../../db/kysely.ts';
 import type { Post, Thread } from '../../db/types.ts';
 import type { ReputationService } from '../reputation/index.ts';
-import { threadWentPublic } from './publish.ts';
+import { threadWentPublic } from './went-public.ts';
 
 /**
  * Publishes scheduled threads when their time comes (`publishAt`), with nobody online: each node checks every
