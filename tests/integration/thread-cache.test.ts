@@ -9,6 +9,13 @@ import { ThreadPageResponse } from '../../server/modules/forum/forum.schemas.ts'
 import { createCategory, createMember, createThread } from '../factories/index.ts';
 import { createTestApp, type TestApp } from '../setup/app.ts';
 
+/**
+ * The statements a request made: without the live hub's reads of new events, which it makes when their
+ * notifications arrive (after an earlier write), on its own schedule.
+ */
+const own = (queries: readonly string[]) =>
+  queries.filter((q) => !/^select id, topic, type, data, created_at from live_events/i.test(q.trim()));
+
 /** The thread page is cached per node and re-validated by the thread's version: no write is ever hidden. */
 let t: TestApp;
 let otherNode: FastifyInstance;
@@ -66,7 +73,7 @@ describe('thread page cache', () => {
     await t.api('PATCH', `/api/posts/${reply.json().post.id}`, { as: bob, body: { body: 'Réponse *corrigée*' } });
     t.resetQueries();
     const res = await t.app.inject({ method: 'GET', url: `/api/threads/${thread.id}?limit=5` });
-    expect(t.queries, JSON.stringify(t.queries, null, 1)).toHaveLength(1);
+    expect(own(t.queries), JSON.stringify(t.queries, null, 1)).toHaveLength(1);
     const page = res.json();
     expect(page.thread.id).toBe(thread.id);
     expect(page.posts.map((p: { author: { id: number } }) => p.author.id)).toEqual([alice.id, bob.id]);
@@ -115,7 +122,7 @@ describe('thread page cache', () => {
     await t.api('GET', '/api/me', { as: cookie }); // the node keeps the session from now on
     t.resetQueries();
     expect((await t.api('GET', `/api/threads/${thread.id}`, { as: cookie })).statusCode).toBe(200);
-    expect(t.queries, JSON.stringify(t.queries, null, 1)).toHaveLength(1);
+    expect(own(t.queries), JSON.stringify(t.queries, null, 1)).toHaveLength(1);
     // A reply through another node: the member's next read on this one shows it.
     await otherNode.inject({
       method: 'POST',
@@ -161,8 +168,9 @@ describe('thread page cache', () => {
     expect(page.viewer.tracking.bookmarks).toEqual([shown.id]);
     expect(page.viewer.tracking.ignored).toEqual([carol.id]);
     // Two statements, the page and Bob's layer, the second sent before the first was answered.
-    expect(t.spans, JSON.stringify(t.queries, null, 1)).toHaveLength(2);
-    const [first, second] = [...t.spans].sort((a, b) => a.start - b.start);
+    const spans = t.spans.filter((q) => own([q.sql]).length > 0);
+    expect(spans, JSON.stringify(t.queries, null, 1)).toHaveLength(2);
+    const [first, second] = [...spans].sort((a, b) => a.start - b.start);
     expect(second!.start).toBeLessThan(first!.end);
   });
 

@@ -130,3 +130,30 @@ describe('POST /api/posts/:id/reactions/like', () => {
     expect(likes[0]).toMatchObject({ count: 3, data: { postId: post.id, by: { username: likers[2]!.username } } });
   });
 });
+
+describe('POST /api/threads', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it("reads the author's trust figures and the thread's audience side by side in its transaction", async () => {
+    const category = await createCategory(t.db, { slug: 'ouvrir' });
+    const cookie = await t.loginAs(await createMember(t.db));
+    t.resetQueries();
+    const res = await t.api('POST', '/api/threads', {
+      as: cookie,
+      body: {
+        categoryId: category.id,
+        kind: 'discussion',
+        title: 'Un sujet ouvert pour compter',
+        body: 'Le premier message, avec assez de mots pour passer la longueur minimale.',
+      },
+    });
+    expect(res.statusCode).toBe(201);
+    expect(
+      sentTogether([...t.spans], /^select "m"\."trust_level"/, /^with t as \(select id, category_id from threads/),
+    ).toBe(true);
+  });
+});

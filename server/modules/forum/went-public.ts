@@ -1,5 +1,6 @@
 import { CategoriesRepository, MembersRepository } from '../../content/index.ts';
-import type { Executor } from '../../db/kysely.ts';
+import type { Trx } from '../../db/kysely.ts';
+import { sideBySide } from '../../db/side-by-side.ts';
 import type { Post, Thread } from '../../db/types.ts';
 import { notifier } from '../notifications/index.ts';
 import type { ReputationService } from '../reputation/index.ts';
@@ -10,13 +11,19 @@ import type { ReputationService } from '../reputation/index.ts';
  * shared by every post of the category and its lock is then held only until the commit.
  */
 export async function threadWentPublic(
-  trx: Executor,
+  trx: Trx,
   reputation: ReputationService,
   thread: Thread,
   post: Post,
 ): Promise<void> {
-  await new MembersRepository(trx).addPostCount(thread.author_id, 1);
-  await reputation.refresh(trx, [thread.author_id]);
-  await notifier.postPublished(trx, post, thread);
+  // The author's figures (their post count, then trust and badges) beside the notifications (side-by-side.ts).
+  await sideBySide(
+    trx,
+    async (t) => {
+      await new MembersRepository(t).addPostCount(thread.author_id, 1);
+      await reputation.refresh(t, [thread.author_id]);
+    },
+    (t) => notifier.postPublished(t, post, thread),
+  );
   await new CategoriesRepository(trx).addCounts(thread.category_id, { threads: 1, posts: 1 });
 }
