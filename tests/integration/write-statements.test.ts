@@ -141,19 +141,22 @@ describe('POST /api/threads', () => {
   it("reads the author's trust figures and the thread's audience side by side in its transaction", async () => {
     const category = await createCategory(t.db, { slug: 'ouvrir' });
     const cookie = await t.loginAs(await createMember(t.db));
+    const open = (n: number) =>
+      t.api('POST', '/api/threads', {
+        as: cookie,
+        body: {
+          categoryId: category.id,
+          kind: 'discussion',
+          title: `Un sujet ouvert pour compter, numéro ${n}`,
+          body: 'Le premier message, avec assez de mots pour passer la longueur minimale.',
+        },
+      });
+    // The first thread of a process reads the settings and badges it then keeps a few seconds: the steady state
+    // is the second, right after.
+    expect((await open(1)).statusCode).toBe(201);
     t.resetQueries();
-    const res = await t.api('POST', '/api/threads', {
-      as: cookie,
-      body: {
-        categoryId: category.id,
-        kind: 'discussion',
-        title: 'Un sujet ouvert pour compter',
-        body: 'Le premier message, avec assez de mots pour passer la longueur minimale.',
-      },
-    });
-    expect(res.statusCode).toBe(201);
-    expect(
-      sentTogether([...t.spans], /^select "m"\."trust_level"/, /^with t as \(select id, category_id from threads/),
-    ).toBe(true);
+    expect((await open(2)).statusCode).toBe(201);
+    const trust = /^select "m"\."trust_level"/;
+    expect(sentTogether([...t.spans], trust, /^with t as \(select id, category_id from threads/)).toBe(true);
   });
 });
