@@ -9,6 +9,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/kysely.ts';
+import { ChangeFeed } from './db/change-feed.ts';
 import { LiveEventSchema } from './events/live-catalogue.ts';
 import { registerErrorHandler } from './http/errors.plugin.ts';
 import { registerInputGuard } from './http/input-guard.plugin.ts';
@@ -139,14 +140,12 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   // failed the schema (422); without that parser it is an unsupported media type (415), as the API promises.
   app.removeContentTypeParser('text/plain');
 
-  const sessionCache = new SessionCache<SessionRow>({
-    databaseUrl,
-    ttlSeconds: config.sessionCacheSeconds,
-    log: { warn: (m) => app.log.warn(m) },
-  });
+  // The node's notifications (sessions, thread pages): it listens once every cache has subscribed.
+  const feed = new ChangeFeed({ databaseUrl, log: { warn: (m) => app.log.warn(m) } });
+  const sessionCache = new SessionCache<SessionRow>({ feed, ttlSeconds: config.sessionCacheSeconds });
   const sessions = new SessionService(new SessionRepository(db), sessionCache);
-  app.addHook('onReady', () => sessionCache.start());
-  app.addHook('onClose', () => sessionCache.stop());
+  app.addHook('onReady', () => feed.start());
+  app.addHook('onClose', () => feed.stop());
   const mailSettings = new MailSettingsStore(db);
   const mailer = new Mailer(config);
   const accounts = new AccountService(db, sessions, mailer, mailSettings);
@@ -276,13 +275,12 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   await app.register(forumRoutes, {
     config,
     community,
-    forum: new ForumService(
-      db,
-      config.limits.pageSize,
-      config.threadCacheSeconds,
-      config.threadCoalesce,
-      config.threadCacheMb,
-    ),
+    forum: new ForumService(db, config.limits.pageSize, {
+      cacheSeconds: config.threadCacheSeconds,
+      coalesce: config.threadCoalesce,
+      cacheMb: config.threadCacheMb,
+      feed,
+    }),
     publisher,
     reactions: new ReactionsService(db, reputation),
   });

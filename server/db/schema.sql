@@ -108,6 +108,7 @@ CREATE TABLE categories (
   CONSTRAINT categories_slug_key UNIQUE (slug)
 );
 CREATE INDEX categories_parent_idx ON public.categories USING btree (parent_id) WHERE (parent_id IS NOT NULL);
+CREATE TRIGGER categories_forget_pages AFTER DELETE OR UPDATE ON public.categories FOR EACH STATEMENT EXECUTE FUNCTION agora_pages_forget();
 
 CREATE TABLE category_counts (
   category_id integer NOT NULL,
@@ -916,6 +917,8 @@ CREATE INDEX threads_ideas_idx ON public.threads USING btree (idea_status, vote_
 CREATE INDEX threads_latest_idx ON public.threads USING btree (last_post_at DESC, id DESC) WHERE (state = 'published'::text);
 CREATE INDEX threads_pinned_global_idx ON public.threads USING btree (last_post_at DESC) WHERE (pinned_global AND (state = 'published'::text));
 CREATE INDEX threads_scheduled_idx ON public.threads USING btree (publish_at) WHERE (state = 'scheduled'::text);
+CREATE TRIGGER threads_deleted_forget_pages AFTER DELETE ON public.threads FOR EACH ROW EXECUTE FUNCTION agora_pages_forget();
+CREATE TRIGGER threads_forget_pages AFTER UPDATE ON public.threads FOR EACH ROW WHEN (((((old.version IS DISTINCT FROM new.version) OR (old.state IS DISTINCT FROM new.state)) OR (old.author_id IS DISTINCT FROM new.author_id)) OR (old.category_id IS DISTINCT FROM new.category_id))) EXECUTE FUNCTION agora_pages_forget();
 CREATE TRIGGER threads_live AFTER INSERT OR UPDATE OF state ON public.threads FOR EACH ROW EXECUTE FUNCTION agora_live_threads();
 CREATE TRIGGER threads_live_ideas AFTER UPDATE OF idea_status, idea_note, vote_count ON public.threads FOR EACH ROW WHEN (((old.idea_status IS DISTINCT FROM new.idea_status) OR (old.idea_note IS DISTINCT FROM new.idea_note) OR (old.vote_count IS DISTINCT FROM new.vote_count))) EXECUTE FUNCTION agora_live_ideas();
 CREATE TRIGGER threads_search_sync AFTER UPDATE OF title, category_id, kind, state, accepted_post_id ON public.threads FOR EACH ROW WHEN (((old.title IS DISTINCT FROM new.title) OR (old.category_id IS DISTINCT FROM new.category_id) OR (old.kind IS DISTINCT FROM new.kind) OR (old.state IS DISTINCT FROM new.state) OR (old.accepted_post_id IS DISTINCT FROM new.accepted_post_id))) EXECUTE FUNCTION agora_thread_search_sync();
@@ -1115,6 +1118,21 @@ AS $function$
       IF NEW.state = 'published' AND (TG_OP = 'INSERT' OR OLD.state <> 'published') THEN
         PERFORM agora_live_emit('category:' || NEW.category_id, 'thread.created',
           jsonb_build_object('threadId', NEW.id, 'categoryId', NEW.category_id, 'kind', NEW.kind));
+      END IF;
+      RETURN NULL;
+    END $function$;
+
+CREATE OR REPLACE FUNCTION public.agora_pages_forget()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      IF TG_TABLE_NAME = 'categories' THEN
+        PERFORM pg_notify('agora_pages', 'c');
+      ELSIF TG_OP = 'DELETE' THEN
+        PERFORM pg_notify('agora_pages', 't:' || OLD.id);
+      ELSE
+        PERFORM pg_notify('agora_pages', 't:' || NEW.id);
       END IF;
       RETURN NULL;
     END $function$;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
+import { ChangeFeed } from '../../server/db/change-feed.ts';
 import { SessionCache } from '../../server/modules/auth/session-cache.ts';
 import type { Member } from '../../server/db/types.ts';
 import { createCategory, createMember, createThread } from '../factories/index.ts';
@@ -94,8 +95,9 @@ describe('the session cache', () => {
   });
 
   it("makes only the writer's reads wait for a write of their own, every read for any other write", async () => {
-    const cache = new SessionCache<{ username: string }>({ databaseUrl: t.url, ttlSeconds: 60 });
-    await cache.start();
+    const feed = new ChangeFeed({ databaseUrl: t.url });
+    const cache = new SessionCache<{ username: string }>({ feed, ttlSeconds: 60 });
+    await feed.start();
     try {
       cache.set('a', { member_id: 1, username: 'a' }, cache.mark());
       cache.set('b', { member_id: 2, username: 'b' }, cache.mark());
@@ -111,7 +113,7 @@ describe('the session cache', () => {
       expect((await cache.get('b'))?.username).toBe('b');
       expect(cache.waited).toBe(2);
     } finally {
-      await cache.stop();
+      await feed.stop();
     }
   });
 

@@ -82,12 +82,12 @@ describe('thread page cache', () => {
     expect(new Date(page.posts[1].createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
   });
 
-  it('lets visitors reading a thread at the same moment share one re-validation query', async () => {
+  it('lets visitors reading a thread at the same moment share one re-validation query (a node not listening)', async () => {
     const { thread } = await createThread(t.db, alice, category.id);
-    await read(t.app, thread.id);
+    await read(otherNode, thread.id);
     t.resetQueries();
     await Promise.all(
-      Array.from({ length: 20 }, () => t.app.inject({ method: 'GET', url: `/api/threads/${thread.id}` })),
+      Array.from({ length: 20 }, () => otherNode.inject({ method: 'GET', url: `/api/threads/${thread.id}` })),
     );
     const heads = t.queries.filter((q) => q.startsWith('select "id", "version"'));
     expect(heads.length).toBeGreaterThan(0);
@@ -236,8 +236,8 @@ describe('thread page cache size', () => {
       SELECT id, ${alice.id}, 1, 'Court.', '<p>Court.</p>', 'published' FROM t
       RETURNING thread_id AS id`.execute(t.db);
     const ids = rows.map((r) => r.id).sort((a, b) => a - b);
-    const roomy = new ForumService(t.db, 20, 3600, true, 64);
-    const tight = new ForumService(t.db, 20, 3600, true, 1);
+    const roomy = new ForumService(t.db, 20, { cacheSeconds: 3600, cacheMb: 64 });
+    const tight = new ForumService(t.db, 20, { cacheSeconds: 3600, cacheMb: 1 });
     for (const id of ids) {
       await roomy.getThread(null, id, {});
       await tight.getThread(null, id, {});

@@ -1,8 +1,7 @@
-import { LRUCache } from 'lru-cache';
 import { type Actor, authorize, can } from '../../access/access.ts';
 import { canSeeCategory, canSeePost, canSeeThread, hasPlaceInThread, seeLevelsOf } from '../../access/visibility.ts';
 import type { Db } from '../../db/kysely.ts';
-import type { PostingLevel, SeeLevel, ThreadKind, ThreadState } from '../../db/types.ts';
+import type { PostingLevel, SeeLevel, ThreadKind } from '../../db/types.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { ConflictError, NotFoundError } from '../../lib/errors.ts';
 import {
@@ -23,31 +22,8 @@ import { canReplyIn } from '../../access/posting.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { assertCategoryShape } from './category.rules.ts';
 import { assertCategoryLevels, raiseChildren } from './category-levels.ts';
-import { type PageJson, pageJson, readerPageJson } from './page-json.ts';
-
-type CachedPage = {
-  version: number;
-  /** Who may see the page (canSeeThread), read with it. */
-  head: { state: ThreadState; author_id: number; see_level: SeeLevel };
-  /** The page's JSON in pieces, made on the first read that needs it. */
-  json?: PageJson;
-  /** The whole response for visitors, serialised and encoded once: the most common read is one lookup. */
-  anonymousJson?: Buffer;
-  hasNonPublished: boolean;
-  thread: ReturnType<typeof toThread>;
-  category: Parameters<typeof canReplyIn>[1];
-  posts: ReturnType<typeof toPost>[];
-  page: { after: number; limit: number; nextAfter: number | null; total: number };
-};
-
-/**
- * About the memory a cached page takes: each visible post's HTML is held three times once the page has been read
- * by a visitor and a member (the post object, its JSON piece, the visitors' whole response), plus the fields
- * around it.
- */
-export function cachedPageBytes(page: Pick<CachedPage, 'posts'>): number {
-  return page.posts.reduce((bytes, post) => bytes + 3 * (post.html.length + 600), 2048);
-}
+import { pageJson, readerPageJson } from './page-json.ts';
+import { PageCache, type PageCacheOptions } from './page-cache.ts';
 
 function cursorFor(sort: ThreadSort, row: ThreadListRow): string {
   if (sort === 'top') return encodeCursor([row.score, row.id]);
@@ -70,24 +46,16 @@ export class ForumService {
     Awaited<ReturnType<ThreadsRepository['getDetailsWithPages']>>[number]
   >;
 
-  private readonly pages: LRUCache<string, CachedPage>;
-  private readonly caching: boolean;
+  private readonly pages: PageCache;
+  private readonly coalesce: boolean;
 
   constructor(
     private readonly db: Db,
     private readonly pageSize: number,
-    cacheSeconds = 10,
-    private readonly coalesce = true,
-    cacheMb = 64,
+    cache: Partial<PageCacheOptions> & { coalesce?: boolean } = {},
   ) {
-    // Bounded by memory, not by count: visitors from search engines spread over thousands of threads, most of
-    // them short; a count would keep few pages of a long tail or too many of long threads (issue 20).
-    this.pages = new LRUCache<string, CachedPage>({
-      maxSize: cacheMb * 2 ** 20,
-      sizeCalculation: cachedPageBytes,
-      ttl: Math.max(1, cacheSeconds) * 1000,
-    });
-    this.caching = cacheSeconds > 0;
+    this.pages = new PageCache({ cacheSeconds: 10, cacheMb: 64, ...cache });
+    this.coalesce = cache.coalesce ?? true;
     this.categories = new CategoriesRepository(db);
     this.threads = new ThreadsRepository(db);
     this.posts = new PostsRepository(db);
@@ -291,11 +259,13 @@ export class ForumService {
   }
 
   /**
-   * The thread page. Its reader-independent part (thread, posts, authors) is cached per node and re-validated
-   * on every request by the thread's version (one primary-key read), so a write on any node is seen at once;
-   * the TTL only bounds how stale author details (name, reputation) may get. Staff, and members on a page
-   * holding non-published posts, bypass the cache: what they see depends on who they are. A page not in the
-   * cache is read without the version check (the page's own query says who may see it): one statement.
+   * The thread page. Its reader-independent part (thread, posts, authors) is cached per node (PageCache): a
+   * visitor's read of a kept page asks the database nothing while the node hears PostgreSQL's notices of changes,
+   * and re-validates it by the thread's version (one primary-key read) when it does not; a member's read always
+   * re-validates it, with their own layer (one statement). The TTL only bounds how stale author details (name,
+   * reputation) may get. Staff, and members on a page holding non-published posts, bypass the cache: what they see
+   * depends on who they are. A page not in the cache is read without the version check (the page's own query says
+   * who may see it): one statement.
    *
    * Returns the page's JSON ready to send: visitors' bytes are made once per version (`anonymousJson`), a
    * member's are the cached pieces around their own layer (page-json.ts); the page as an object only for
@@ -306,7 +276,9 @@ export class ForumService {
     const after = options.after ?? 0;
     const canSeeHidden = can(actor, 'post.view_hidden');
     const key = `${id}:${after}:${limit}`;
-    let shared = canSeeHidden ? undefined : this.pages.get(key);
+    const mark = this.pages.mark();
+    const kept = canSeeHidden ? null : await this.pages.get(key, id, !actor);
+    let shared = kept?.page;
     let overlay: ReaderOverlay | undefined;
     if (shared && actor) {
       // A member's own layer and the thread's head in one statement (the member's read of a cached page).
@@ -315,6 +287,8 @@ export class ForumService {
         shared = undefined;
         overlay = undefined;
       }
+    } else if (shared && kept!.vouched) {
+      if (!canSeeThread(actor, shared.head)) throw new NotFoundError('thread.not_found', 'No such thread.');
     } else if (shared) {
       const head = this.coalesce ? await this.sharedHead(id) : await this.heads.load(id);
       if (!head || !canSeeThread(actor, head)) throw new NotFoundError('thread.not_found', 'No such thread.');
@@ -326,7 +300,7 @@ export class ForumService {
       layer?.catch(() => {}); // awaited below, unless the page is not there to read
       shared = await this.buildPage(id, after, limit, actor);
       if (!shared || !canSeeThread(actor, shared.head)) throw new NotFoundError('thread.not_found', 'No such thread.');
-      if (this.caching && !canSeeHidden && !(actor && shared.hasNonPublished)) this.pages.set(key, shared);
+      if (!canSeeHidden && !(actor && shared.hasNonPublished)) this.pages.set(key, id, shared, mark);
       if (layer) overlay = visibleLayer(await layer, shared.posts);
     }
     if (!actor && shared.anonymousJson) return shared.anonymousJson;

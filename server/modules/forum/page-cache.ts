@@ -1,0 +1,125 @@
+import { LRUCache } from 'lru-cache';
+import type { SeeLevel, ThreadState } from '../../db/types.ts';
+import type { ChangeFeed } from '../../db/change-feed.ts';
+import type { canReplyIn } from '../../access/posting.ts';
+import type { toPost, toThread } from './forum.mappers.ts';
+import type { PageJson } from './page-json.ts';
+
+export type CachedPage = {
+  version: number;
+  /** Who may see the page (canSeeThread), read with it. */
+  head: { state: ThreadState; author_id: number; see_level: SeeLevel };
+  /** The page's JSON in pieces, made on the first read that needs it. */
+  json?: PageJson;
+  /** The whole response for visitors, serialised and encoded once: the most common read is one lookup. */
+  anonymousJson?: Buffer;
+  hasNonPublished: boolean;
+  thread: ReturnType<typeof toThread>;
+  category: Parameters<typeof canReplyIn>[1];
+  posts: ReturnType<typeof toPost>[];
+  page: { after: number; limit: number; nextAfter: number | null; total: number };
+};
+
+/**
+ * About the memory a cached page takes: each visible post's HTML is held three times once the page has been read
+ * by a visitor and a member (the post object, its JSON piece, the visitors' whole response), plus the fields
+ * around it.
+ */
+export function cachedPageBytes(page: Pick<CachedPage, 'posts'>): number {
+  return page.posts.reduce((bytes, post) => bytes + 3 * (post.html.length + 600), 2048);
+}
+
+export interface PageCacheOptions {
+  /** How long a page may serve at most: it bounds how stale its authors' details (name, reputation) may get. */
+  cacheSeconds: number;
+  cacheMb: number;
+  /** The node's notifications: while it listens, a page it has said nothing about serves without a query. */
+  feed?: ChangeFeed;
+}
+
+type Kept = { page: CachedPage; threadId: number; mark: number };
+
+/** How many threads' last change the cache remembers before it forgets the oldest (and the pages read before). */
+const REMEMBERED = 100_000;
+
+/**
+ * The thread pages a node keeps (issue 20), bounded by memory rather than by a count: visitors from search engines
+ * spread over thousands of threads, most of them short.
+ *
+ * Whether a kept page may serve: while the node's change feed listens on `agora_pages` (migration 0042),
+ * PostgreSQL tells every node at commit that a thread's version, state, author or category changed, or that a
+ * category changed (then every page goes); a page read before such a notice about its thread (its `mark`) is
+ * never served again. So a visitor's read of a kept page asks the database nothing, once the notifications of this
+ * node's own writes have arrived (ChangeFeed.settle): a visitor sees another node's write as soon as its notice
+ * arrives (milliseconds), this node's at once. While the feed does not listen, a kept page is re-validated by its
+ * thread's version on every read, as members' reads always are (their own layer comes with the version).
+ */
+export class PageCache {
+  private readonly pages: LRUCache<string, Kept>;
+  readonly enabled: boolean;
+  /** Moves on every notice; `lastChange` says when each thread last changed, `floor` for the forgotten ones. */
+  private seq = 0;
+  private floor = 0;
+  private readonly lastChange = new Map<number, number>();
+
+  constructor(private readonly opts: PageCacheOptions) {
+    this.pages = new LRUCache<string, Kept>({
+      maxSize: opts.cacheMb * 2 ** 20,
+      sizeCalculation: (kept) => cachedPageBytes(kept.page),
+      ttl: Math.max(1, opts.cacheSeconds) * 1000,
+    });
+    this.enabled = opts.cacheSeconds > 0;
+    if (this.enabled) {
+      opts.feed?.subscribe('agora_pages', {
+        notice: (payload) => (payload.startsWith('t:') ? this.changed(Number(payload.slice(2))) : this.forgetAll(true)),
+        // Not emptied: while the feed is away, kept pages serve after a version check; once back, none is vouched for.
+        reset: () => this.forgetAll(false),
+      });
+    }
+  }
+
+  /** Where the cache stands before a page is read from the database (pass it to `set`). */
+  mark(): number {
+    return this.seq;
+  }
+
+  /** Keeps a page read from the database since `mark`. */
+  set(key: string, threadId: number, page: CachedPage, mark: number): void {
+    if (this.enabled) this.pages.set(key, { page, threadId, mark });
+  }
+
+  /**
+   * A kept page: `vouched` when the feed says it is current (a visitor may have it as it is), otherwise to be
+   * checked against its thread's version. `settle`: first wait for the notices of this node's writes.
+   */
+  async get(key: string, threadId: number, settle: boolean): Promise<{ page: CachedPage; vouched: boolean } | null> {
+    const feed = this.opts.feed;
+    if (settle && feed?.active && !feed.settled('every')) await feed.settle('every');
+    const kept = this.pages.get(key);
+    if (!kept) return null;
+    if (!feed?.active) return { page: kept.page, vouched: false };
+    if (kept.mark < Math.max(this.floor, this.lastChange.get(threadId) ?? 0)) {
+      this.pages.delete(key);
+      return null;
+    }
+    return { page: kept.page, vouched: true };
+  }
+
+  private changed(threadId: number): void {
+    this.seq++;
+    this.lastChange.delete(threadId); // re-inserted last: the map stays in the order of the changes
+    this.lastChange.set(threadId, this.seq);
+    if (this.lastChange.size <= REMEMBERED) return;
+    for (const [id, seq] of this.lastChange) {
+      if (this.lastChange.size <= REMEMBERED / 2) break;
+      this.lastChange.delete(id);
+      this.floor = seq; // pages read before a forgotten change are not served again
+    }
+  }
+
+  private forgetAll(empty: boolean): void {
+    this.floor = ++this.seq;
+    this.lastChange.clear();
+    if (empty) this.pages.clear();
+  }
+}

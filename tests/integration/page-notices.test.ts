@@ -1,0 +1,147 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/app.ts';
+import { ChangeFeed } from '../../server/db/change-feed.ts';
+import type { Category, Member } from '../../server/db/types.ts';
+import { PageCache, type CachedPage } from '../../server/modules/forum/page-cache.ts';
+import { createCategory, createMember, createThread } from '../factories/index.ts';
+import { createTestApp, type TestApp } from '../setup/app.ts';
+
+/**
+ * Thread pages on nodes that hear PostgreSQL's notices of changes (migration 0042): a visitor's read of a kept page
+ * asks the database nothing, and no change is missed, whichever node or tool made it.
+ */
+let t: TestApp;
+let node2: FastifyInstance;
+let category: Category;
+let alice: Member;
+let bob: Member;
+beforeAll(async () => {
+  t = await createTestApp({ THREAD_CACHE_SECONDS: '3600' });
+  node2 = await buildApp({ config: t.config, db: t.db, databaseUrl: t.url });
+  await node2.ready();
+  category = await createCategory(t.db);
+  alice = await createMember(t.db);
+  bob = await createMember(t.db);
+});
+afterAll(async () => {
+  await node2.close();
+  await t.close();
+});
+
+const visit = (node: FastifyInstance, id: number) =>
+  node.inject({ method: 'GET', url: `/api/threads/${id}`, headers: { host: 'forum.test:3000' } });
+/** Statements about threads and posts (not the live hub's reads of events, nor the feed's round trips). */
+const pageStatements = () => t.queries.filter((q) => /"threads"|"posts"|\bthreads\b|\bposts\b/i.test(q));
+
+/** Polls until the condition holds (a notice crossing to another node), or fails after 5 s. */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 250; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('the condition never held');
+}
+
+describe('thread pages on a listening node', () => {
+  it("serves a visitor's read of a kept page without a statement, and this node's own writes at once", async () => {
+    const { thread } = await createThread(t.db, alice, category.id);
+    // The thread's creation (made by a factory, not through this node) may still be on its way as a notice.
+    await eventually(async () => {
+      await visit(t.app, thread.id);
+      t.resetQueries();
+      await visit(t.app, thread.id);
+      return pageStatements().length === 0;
+    });
+    t.resetQueries();
+    for (let i = 0; i < 3; i++) expect((await visit(t.app, thread.id)).json().posts).toHaveLength(1);
+    expect(pageStatements(), t.queries.join('\n')).toHaveLength(0);
+
+    const reply = await t.api('POST', `/api/threads/${thread.id}/posts`, { as: bob, body: { body: 'Bien vu !' } });
+    expect(reply.statusCode).toBe(201);
+    // Nothing between the reply's answer and the read: the node waits for the notices of its own writes.
+    expect((await visit(t.app, thread.id)).json().posts).toHaveLength(2);
+  });
+
+  it("shows another node's write, and one made straight in the database, once its notice arrives", async () => {
+    const { thread } = await createThread(t.db, alice, category.id, { title: 'Avant' });
+    expect((await visit(node2, thread.id)).json().thread.title).toBe('Avant');
+    await t.api('POST', `/api/threads/${thread.id}/posts`, { as: bob, body: { body: 'Une réponse' } });
+    await eventually(async () => (await visit(node2, thread.id)).json().posts.length === 2);
+
+    await t.db
+      .updateTable('threads')
+      .set((eb) => ({ title: 'Après', version: eb('version', '+', 1) }))
+      .where('id', '=', thread.id)
+      .execute();
+    await eventually(async () => (await visit(node2, thread.id)).json().thread.title === 'Après');
+    await t.db.updateTable('threads').set({ state: 'hidden' }).where('id', '=', thread.id).execute();
+    await eventually(async () => (await visit(node2, thread.id)).statusCode === 404);
+  });
+
+  it('hides the kept pages of a category made staff-only from visitors', async () => {
+    const closing = await createCategory(t.db);
+    const { thread } = await createThread(t.db, alice, closing.id);
+    expect((await visit(node2, thread.id)).statusCode).toBe(200);
+    expect((await visit(t.app, thread.id)).statusCode).toBe(200);
+    await t.db.updateTable('categories').set({ see_level: 'staff' }).where('id', '=', closing.id).execute();
+    await eventually(async () => (await visit(node2, thread.id)).statusCode === 404);
+    await eventually(async () => (await visit(t.app, thread.id)).statusCode === 404);
+  });
+
+  it('re-validates kept pages by version while the node cannot listen, and trusts them again once it can', async () => {
+    const { thread } = await createThread(t.db, alice, category.id);
+    await visit(node2, thread.id);
+    await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'agora-feed'`.execute(
+      t.db,
+    );
+    // Both nodes' feeds are gone: a visitor's read of a kept page checks its version.
+    await eventually(async () => {
+      t.resetQueries();
+      await visit(node2, thread.id);
+      return t.queries.some((q) => q.startsWith('select "id", "version"'));
+    });
+    await t.db
+      .updateTable('threads')
+      .set((eb) => ({ title: 'Changé sans personne pour écouter', version: eb('version', '+', 1) }))
+      .where('id', '=', thread.id)
+      .execute();
+    expect((await visit(node2, thread.id)).json().thread.title).toBe('Changé sans personne pour écouter');
+    // The feed comes back (a second later): reads of kept pages go quiet again.
+    await eventually(async () => {
+      await visit(node2, thread.id);
+      t.resetQueries();
+      await visit(node2, thread.id);
+      return pageStatements().length === 0;
+    });
+  });
+});
+
+describe('the page cache', () => {
+  it('never keeps a page read before a notice about its thread', async () => {
+    const { thread } = await createThread(t.db, alice, category.id);
+    const feed = new ChangeFeed({ databaseUrl: t.url });
+    const cache = new PageCache({ cacheSeconds: 60, cacheMb: 1, feed });
+    await feed.start();
+    try {
+      const page = { version: 0, posts: [] } as unknown as CachedPage;
+      const before = cache.mark();
+      await t.db
+        .updateTable('threads')
+        .set((eb) => ({ version: eb('version', '+', 1) }))
+        .where('id', '=', thread.id)
+        .execute();
+      feed.wrote();
+      await feed.settle('every'); // the notice has arrived
+      cache.set('a', thread.id, page, before); // a read that began before the change: not served
+      expect(await cache.get('a', thread.id, true)).toBeNull();
+      cache.set('b', thread.id + 1, page, before); // another thread's page is not concerned
+      expect((await cache.get('b', thread.id + 1, true))?.vouched).toBe(true);
+      cache.set('a', thread.id, page, cache.mark()); // read after the notice
+      expect((await cache.get('a', thread.id, true))?.vouched).toBe(true);
+    } finally {
+      await feed.stop();
+    }
+  });
+});
