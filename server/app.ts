@@ -272,15 +272,16 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
     accounts,
     uploads,
   );
+  const forum = new ForumService(db, config.limits.pageSize, {
+    cacheSeconds: config.threadCacheSeconds,
+    coalesce: config.threadCoalesce,
+    cacheMb: config.threadCacheMb,
+    feed,
+  });
   await app.register(forumRoutes, {
     config,
     community,
-    forum: new ForumService(db, config.limits.pageSize, {
-      cacheSeconds: config.threadCacheSeconds,
-      coalesce: config.threadCoalesce,
-      cacheMb: config.threadCacheMb,
-      feed,
-    }),
+    forum,
     publisher,
     reactions: new ReactionsService(db, reputation),
   });
@@ -336,6 +337,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
     databaseUrl,
     keepSeconds: config.live.keepSeconds,
     log: { warn: (m) => app.log.warn(m) },
+    beforeDispatch: (event) => forum.heard(event.topic),
   });
   app.decorate('liveHub', liveHub);
   app.addHook('onReady', () => liveHub.start());

@@ -151,6 +151,8 @@ describe('server-rendered public pages', () => {
       body: { body: 'Une réponse toute fraîche, écrite après le rendu.' },
     });
     expect(reply.statusCode).toBe(201);
+    // A visitor sees it once the node heard of it: its live event (delivered after the thread's pages are forgotten).
+    await t.app.liveHub.settle();
     const after = await page(`/t/${question}?page=2`);
     expect(app(after.body)).toContain('Une réponse toute fraîche');
     expect(after.headers.etag).not.toBe(before.headers.etag);

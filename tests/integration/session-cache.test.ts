@@ -5,6 +5,7 @@ import { ChangeFeed } from '../../server/db/change-feed.ts';
 import { SessionCache } from '../../server/modules/auth/session-cache.ts';
 import type { Member } from '../../server/db/types.ts';
 import { createCategory, createMember, createThread } from '../factories/index.ts';
+import { eventually } from '../setup/eventually.ts';
 import { createTestApp, ORIGIN, type TestApp } from '../setup/app.ts';
 
 /**
@@ -25,15 +26,6 @@ const queue = (as: string, app?: FastifyInstance) =>
   app
     ? app.inject({ method: 'GET', url: '/api/moderation/queue', headers: { host: 'forum.test:3000', cookie: as } })
     : t.api('GET', '/api/moderation/queue', { as });
-
-/** Polls until the condition holds (a notification crossing to another node), or fails after 5 s. */
-async function eventually(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 250; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('the condition never held');
-}
 
 describe('the session cache', () => {
   it("serves a member's repeated reads without the session query; a write reads the session again", async () => {

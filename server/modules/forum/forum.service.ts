@@ -65,6 +65,14 @@ export class ForumService {
     this.pageReads = new TurnBatcher((pages) => this.threads.getDetailsWithPages(pages));
   }
 
+  /**
+   * A live event is about to reach this node's sockets: a thread's event means its kept pages are out of date, so
+   * a client refetching on it gets the new page even if PostgreSQL's notice about the thread is still on its way.
+   */
+  heard(topic: string): void {
+    if (topic.startsWith('thread:')) this.pages.changed(Number(topic.slice('thread:'.length)));
+  }
+
   /** Scheduled threads, soonest first (community managers). */
   async scheduled(actor: Actor | null) {
     authorize(actor, 'thread.schedule');
@@ -277,7 +285,7 @@ export class ForumService {
     const canSeeHidden = can(actor, 'post.view_hidden');
     const key = `${id}:${after}:${limit}`;
     const mark = this.pages.mark();
-    const kept = canSeeHidden ? null : await this.pages.get(key, id, !actor);
+    const kept = canSeeHidden ? null : this.pages.get(key, id, actor !== null);
     let shared = kept?.page;
     let overlay: ReaderOverlay | undefined;
     if (shared && actor) {

@@ -49,10 +49,12 @@ const REMEMBERED = 100_000;
  * Whether a kept page may serve: while the node's change feed listens on `agora_pages` (migration 0042),
  * PostgreSQL tells every node at commit that a thread's version, state, author or category changed, or that a
  * category changed (then every page goes); a page read before such a notice about its thread (its `mark`) is
- * never served again. So a visitor's read of a kept page asks the database nothing, once the notifications of this
- * node's own writes have arrived (ChangeFeed.settle): a visitor sees another node's write as soon as its notice
- * arrives (milliseconds), this node's at once. While the feed does not listen, a kept page is re-validated by its
- * thread's version on every read, as members' reads always are (their own layer comes with the version).
+ * never served again; nor after a live event about its thread (`changed`, called by the live hub before any
+ * socket hears of it, so a client refetching on an event gets the new page). So a visitor's read of a kept page
+ * asks the database nothing and waits for nothing: a visitor sees a change as soon as its notice reaches the node
+ * (milliseconds after its commit), on every node alike. A visitor writes nothing, so has no write of their own to
+ * read; members read theirs at once, for their reads always re-validate the page by its thread's version (with
+ * their own layer, one statement). While the feed does not listen, visitors' reads re-validate it the same way.
  */
 export class PageCache {
   private readonly pages: LRUCache<string, Kept>;
@@ -90,22 +92,21 @@ export class PageCache {
 
   /**
    * A kept page: `vouched` when the feed says it is current (a visitor may have it as it is), otherwise to be
-   * checked against its thread's version. `settle`: first wait for the notices of this node's writes.
+   * checked against its thread's version. `checked`: the reader's read checks the version whatever the answer.
    */
-  async get(key: string, threadId: number, settle: boolean): Promise<{ page: CachedPage; vouched: boolean } | null> {
-    const feed = this.opts.feed;
-    if (settle && feed?.active && !feed.settled('every')) await feed.settle('every');
+  get(key: string, threadId: number, checked: boolean): { page: CachedPage; vouched: boolean } | null {
     const kept = this.pages.get(key);
     if (!kept) return null;
-    if (!feed?.active) return { page: kept.page, vouched: false };
-    if (kept.mark < Math.max(this.floor, this.lastChange.get(threadId) ?? 0)) {
-      this.pages.delete(key);
-      return null;
-    }
-    return { page: kept.page, vouched: true };
+    const vouched =
+      this.opts.feed?.active === true && kept.mark >= Math.max(this.floor, this.lastChange.get(threadId) ?? 0);
+    // A page heard of since its read is most likely out of date: a visitor's read builds it again at once (one
+    // round trip, not a version check and then the page), a member's checks the version it reads anyway.
+    if (!vouched && !checked && this.opts.feed?.active) return null;
+    return { page: kept.page, vouched };
   }
 
-  private changed(threadId: number): void {
+  /** A thread changed (a notice, or a live event about it): its pages read before now are not served again. */
+  changed(threadId: number): void {
     this.seq++;
     this.lastChange.delete(threadId); // re-inserted last: the map stays in the order of the changes
     this.lastChange.set(threadId, this.seq);

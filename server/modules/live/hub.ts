@@ -27,6 +27,11 @@ export interface LiveHubOptions {
   /** How long events stay available for catch-up. */
   keepSeconds?: number;
   log?: { warn(msg: string): void };
+  /**
+   * Told of every event before any socket hears of it: the node's caches forget what the event changed, so a
+   * client that refetches on an event never gets what it had (the thread pages, see app.ts).
+   */
+  beforeDispatch?: (event: LiveEvent) => void;
 }
 
 const BATCH = 1000;
@@ -46,8 +51,8 @@ export class LiveHub {
   private again = false;
   private gapSince: number | null = null;
   private stopped = false;
-  private readonly opts: Required<Omit<LiveHubOptions, 'databaseUrl' | 'log'>> &
-    Pick<LiveHubOptions, 'databaseUrl' | 'log'>;
+  private readonly opts: Required<Omit<LiveHubOptions, 'databaseUrl' | 'log' | 'beforeDispatch'>> &
+    Pick<LiveHubOptions, 'databaseUrl' | 'log' | 'beforeDispatch'>;
   private readonly events: LiveEventsRepository;
   /** Events delivered by this node (for tests and the bench). */
   delivered = 0;
@@ -166,6 +171,7 @@ export class LiveHub {
   }
 
   private dispatch(event: LiveEvent): void {
+    this.opts.beforeDispatch?.(event);
     const subscribers = this.topics.get(event.topic);
     if (!subscribers || subscribers.size === 0) return;
     const json = frame(event);
