@@ -269,7 +269,12 @@ in cache, members' layers, visitors' version checks; \`server/content/turn-batch
 compiled by the query builder once (building it was a tenth of the server's CPU); and a page's posts read their
 authors by key (on 300 authors the planner hashed the whole members table: 0.26–0.40 ms of execution became
 0.11–0.20 ms). Earlier: a like no longer sums its author's likes over every post (13.5 ms, now 0.03 ms through a
-partial index), and each node's scheduler no longer scans every thread per tick (66 ms, now 0.005 ms).
+partial index), and each node's scheduler no longer scans every thread per tick (66 ms, now 0.005 ms). Since
+2026-12-06 a visitor's read of a kept page is no statement at all: the node hears PostgreSQL's notices of changed
+threads (migration 0042) instead of checking each page's version (about half the visitors' reads here; the ratio
+went from 37–44 % to 38–50 % in the day's runs, and visitors' server-side p50 to 0.1 ms). Server-side
+(Fastify's own timing, an instrumented run), reads' p99 was 36 ms for visitors and 46 ms for members, writes' p50
+45–68 ms: the rest of the client's p99 is time a request waits before the server's busy loop reads it.
 
 The tail (p99): under this load every round trip to PostgreSQL waits for a turn of a busy event loop, about 5 ms
 whatever the statement (even a bare BEGIN), so a request's latency is its sequential round trips times that
