@@ -3,8 +3,11 @@ import pg from 'pg';
 /** What a channel's subscriber does with the feed: a notification's payload, and "forget everything". */
 export interface ChangeSubscriber {
   notice(payload: string): void;
-  /** Whatever changed while nobody listened is unknown (the connection was lost, or is new). */
-  reset(): void;
+  /**
+   * Whatever changed while nobody listened is unknown: the connection was lost (`listening` false) or is new
+   * (true, the feed serves from now on).
+   */
+  reset(listening: boolean): void;
 }
 
 export interface ChangeFeedOptions {
@@ -17,7 +20,9 @@ export interface ChangeFeedOptions {
  * A node's ear on PostgreSQL's notifications (issue 20): one connection that LISTENs on the channels the node's
  * caches subscribe to (sessions, thread pages). PostgreSQL sends a notification at commit, whatever wrote the row
  * (a route, a job, the CLI, psql), so a cache that forgets what a notification names stays right across nodes. A
- * lost connection resets every subscriber and the feed stops serving until it listens again.
+ * lost connection resets every subscriber and the feed stops serving until it listens again; a connection that
+ * died without a word (a dropped idle TCP connection, a failover) is found by TCP keep-alive and a round trip
+ * every HEARTBEAT_MS that must be answered within PING_MS.
  *
  * Reading one's own writes: a request that changed something on this node marks the feed (`wrote`), which sends
  * one round trip on the listening connection at once; once it is answered, PostgreSQL has delivered every
@@ -26,6 +31,10 @@ export interface ChangeFeedOptions {
  * with the write's answer. A write marked for one member (`wrote(memberId)`: a route that changes only its actor's
  * own session-relevant figures) concerns only reads made for that member; any other write concerns every read.
  */
+/** How long a round trip on the listening connection may take, and how often an idle one is checked. */
+const PING_MS = 5000;
+const HEARTBEAT_MS = 10_000;
+
 export class ChangeFeed {
   private listener: pg.Client | null = null;
   private readonly subscribers = new Map<string, ChangeSubscriber>();
@@ -37,6 +46,7 @@ export class ChangeFeed {
   private lastForAll = 0;
   private readonly lastOf = new Map<number, number>();
   private syncing: Promise<void> | null = null;
+  private beat: NodeJS.Timeout | null = null;
   /** Notifications handled (tests). */
   heard = 0;
 
@@ -55,14 +65,18 @@ export class ChangeFeed {
   }
 
   async start(): Promise<void> {
-    if (this.opts.databaseUrl && this.subscribers.size > 0) await this.listen();
+    if (!this.opts.databaseUrl || this.subscribers.size === 0) return;
+    await this.listen();
+    this.beat = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
+    this.beat.unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.beat) clearInterval(this.beat);
     const listener = this.listener;
     this.listener = null;
-    for (const subscriber of this.subscribers.values()) subscriber.reset();
+    for (const subscriber of this.subscribers.values()) subscriber.reset(false);
     await listener?.end().catch(() => {});
   }
 
@@ -102,16 +116,32 @@ export class ChangeFeed {
     if (!this.syncing) {
       const covers = this.writes;
       const listener = this.listener!;
-      this.syncing = listener
-        .query('SELECT 1')
+      this.syncing = this.ping(listener)
         .then(() => {
           this.synced = Math.max(this.synced, covers);
           for (const [member, write] of this.lastOf) if (write <= this.synced) this.lastOf.delete(member);
         })
-        .catch(() => this.lost(listener, new Error('sync failed')))
+        .catch((err: Error) => this.lost(listener, err))
         .finally(() => (this.syncing = null));
     }
     return this.syncing;
+  }
+
+  /**
+   * A round trip that fails unless answered within PING_MS: a connection that died without a word (a dropped idle
+   * TCP connection, a failover) must not be trusted to have said everything (`heartbeat` checks it when idle).
+   */
+  private ping(listener: pg.Client): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer in ${PING_MS} ms`)), PING_MS);
+    });
+    return Promise.race([listener.query('SELECT 1').then(() => undefined), late]).finally(() => clearTimeout(timer));
+  }
+
+  private heartbeat(): void {
+    const listener = this.listener;
+    if (listener && !this.syncing) void this.sync();
   }
 
   private handle(channel: string, payload: string): void {
@@ -123,7 +153,7 @@ export class ChangeFeed {
     if (this.listener !== client) return;
     this.opts.log?.warn(`change feed: LISTEN connection lost (${err.message}); caches off until it is back`);
     this.listener = null;
-    for (const subscriber of this.subscribers.values()) subscriber.reset();
+    for (const subscriber of this.subscribers.values()) subscriber.reset(false);
     void client.end().catch(() => {});
     this.retry();
   }
@@ -140,7 +170,11 @@ export class ChangeFeed {
 
   private async listen(): Promise<void> {
     if (this.stopped || !this.opts.databaseUrl) return;
-    const client = new pg.Client({ connectionString: this.opts.databaseUrl, application_name: 'agora-feed' });
+    const client = new pg.Client({
+      connectionString: this.opts.databaseUrl,
+      application_name: 'agora-feed',
+      keepAlive: true,
+    });
     client.on('notification', (n) => this.handle(n.channel, n.payload ?? ''));
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client, new Error('connection ended')));
@@ -156,7 +190,7 @@ export class ChangeFeed {
       return;
     }
     // Whatever changed while nobody listened is unknown: start empty.
-    for (const subscriber of this.subscribers.values()) subscriber.reset();
+    for (const subscriber of this.subscribers.values()) subscriber.reset(true);
     this.listener = client;
   }
 }

@@ -89,6 +89,24 @@ describe('thread pages on a listening node', () => {
     await eventually(async () => (await visit(node2, thread.id)).statusCode === 404);
   });
 
+  it('re-validates a kept page by version when the reader asks for the page as of now (Cache-Control: no-cache)', async () => {
+    const { thread } = await createThread(t.db, alice, category.id);
+    await eventually(async () => {
+      await visit(t.app, thread.id);
+      t.resetQueries();
+      await visit(t.app, thread.id);
+      return pageStatements().length === 0;
+    });
+    t.resetQueries();
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/threads/${thread.id}`,
+      headers: { host: 'forum.test:3000', 'cache-control': 'no-cache' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(t.queries.filter((q) => q.startsWith('select "id", "version"'))).toHaveLength(1);
+  });
+
   it('hides the kept pages of a category made staff-only from visitors', async () => {
     const closing = await createCategory(t.db);
     const { thread } = await createThread(t.db, alice, closing.id);

@@ -216,7 +216,9 @@ export async function forumRoutes(
       },
     },
     async (req, reply) => {
-      const page = await forum.getThread(req.actor, req.params.id, req.query);
+      // `Cache-Control: no-cache`: the page as of now, not as this node last heard (a refetch on a live event).
+      const revalidate = /no-cache/i.test(req.headers['cache-control'] ?? '');
+      const page = await forum.getThread(req.actor, req.params.id, { ...req.query, revalidate });
       // The page's JSON, made from pieces serialised once per version (page-json.ts): the bytes of a
       // ThreadPageResponse, which the typed reply cannot express, hence the cast.
       return reply.type('application/json; charset=utf-8').send(page as never);

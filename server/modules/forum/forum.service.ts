@@ -273,13 +273,14 @@ export class ForumService {
    * re-validates it, with their own layer (one statement). The TTL only bounds how stale author details (name,
    * reputation) may get. Staff, and members on a page holding non-published posts, bypass the cache: what they see
    * depends on who they are. A page not in the cache is read without the version check (the page's own query says
-   * who may see it): one statement.
+   * who may see it): one statement. `revalidate` (the client's `Cache-Control: no-cache`, sent when it refetches on a
+   * live event, which may reach it through another node): a visitor's kept page is checked by version too.
    *
    * Returns the page's JSON ready to send: visitors' bytes are made once per version (`anonymousJson`), a
    * member's are the cached pieces around their own layer (page-json.ts); the page as an object only for
    * pages built for one reader.
    */
-  async getThread(actor: Actor | null, id: number, options: { after?: number; limit?: number }) {
+  async getThread(actor: Actor | null, id: number, options: { after?: number; limit?: number; revalidate?: boolean }) {
     const limit = options.limit ?? this.pageSize;
     const after = options.after ?? 0;
     const canSeeHidden = can(actor, 'post.view_hidden');
@@ -295,7 +296,7 @@ export class ForumService {
         shared = undefined;
         overlay = undefined;
       }
-    } else if (shared && kept!.vouched) {
+    } else if (shared && kept!.vouched && !options.revalidate) {
       if (!canSeeThread(actor, shared.head)) throw new NotFoundError('thread.not_found', 'No such thread.');
     } else if (shared) {
       const head = this.coalesce ? await this.sharedHead(id) : await this.heads.load(id);

@@ -74,8 +74,9 @@ export class PageCache {
     if (this.enabled) {
       opts.feed?.subscribe('agora_pages', {
         notice: (payload) => (payload.startsWith('t:') ? this.changed(Number(payload.slice(2))) : this.forgetAll(true)),
-        // Not emptied: while the feed is away, kept pages serve after a version check; once back, none is vouched for.
-        reset: () => this.forgetAll(false),
+        // Kept while the feed is away (they serve after a version check); emptied when it listens again, for what
+        // changed meanwhile without a version (a category's reply level) would not show in a version check.
+        reset: (listening) => this.forgetAll(listening),
       });
     }
   }
@@ -87,7 +88,10 @@ export class PageCache {
 
   /** Keeps a page read from the database since `mark`. */
   set(key: string, threadId: number, page: CachedPage, mark: number): void {
-    if (this.enabled) this.pages.set(key, { page, threadId, mark });
+    if (!this.enabled) return;
+    const kept = this.pages.peek(key);
+    if (kept && kept.mark > mark) return; // a read that began later already kept a newer page
+    this.pages.set(key, { page, threadId, mark });
   }
 
   /**

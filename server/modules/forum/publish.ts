@@ -372,6 +372,8 @@ export class Publisher {
       } else if (wasVisible) {
         await r.threads.addCounts(thread.id, { replies: -1, score: -(current.like_count + current.helpful_count) });
         await r.categories.addCounts(thread.category_id, { posts: -1 });
+      } else {
+        await r.threads.touch(thread.id); // a held or hidden reply's place in the page changes too
       }
       if (wasVisible) await r.members.addPostCount(post.author_id, -1);
       if (thread.accepted_post_id === post.id) await r.threads.update(thread.id, { accepted_post_id: null });

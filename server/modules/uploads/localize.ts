@@ -75,7 +75,8 @@ export async function localizeStoredPosts(
     const batch = await db
       .selectFrom('posts')
       .innerJoin('members', 'members.id', 'posts.author_id')
-      .select(['posts.id', 'posts.body_html', 'members.id as author_id', 'members.username', 'members.role'])
+      .select(['posts.id', 'posts.thread_id', 'posts.body_html', 'members.id as author_id', 'members.username'])
+      .select('members.role')
       .select(['members.trust_level', 'members.suspended_until', 'members.banned_at'])
       .where('posts.id', '>', after)
       .where('posts.state', '<>', 'deleted')
@@ -100,6 +101,12 @@ export async function localizeStoredPosts(
         // The post keeps the uploads it already showed, and adds the downloaded ones.
         const shown = await trx.selectFrom('upload_posts').select('upload_id').where('post_id', '=', row.id).execute();
         await trx.updateTable('posts').set({ body_html: done.html }).where('id', '=', row.id).execute();
+        // The thread's pages show the new HTML: its version moves, so no node keeps the old one.
+        await trx
+          .updateTable('threads')
+          .set((eb) => ({ version: eb('version', '+', 1) }))
+          .where('id', '=', row.thread_id)
+          .execute();
         await uploads.attach(trx, row.id, [...new Set([...shown.map((r) => r.upload_id), ...done.uploadIds])]);
       });
       posts += 1;

@@ -162,8 +162,14 @@ export function createApi(transport: { fetch?: (request: Request) => Promise<Res
           params: { path: { slug }, query: { sort, cursor: cursor ?? undefined, tag: tag ?? undefined } },
         }),
       ),
-    thread: (threadId: number, after = 0, limit?: number) =>
-      call(http.GET('/api/threads/{id}', { params: { ...id(threadId), query: { after, limit } } })),
+    /** `revalidate`: the page must reflect every commit so far (a refetch on a live event, on any node). */
+    thread: (threadId: number, after = 0, limit?: number, revalidate = false) =>
+      call(
+        http.GET('/api/threads/{id}', {
+          params: { ...id(threadId), query: { after, limit } },
+          ...(revalidate && { headers: { 'cache-control': 'no-cache' } }),
+        }),
+      ),
     createThread: (body: Body<'createThread'>) => call(http.POST('/api/threads', { body })),
     reply: (threadId: number, body: string, replyTo?: number) =>
       call(http.POST('/api/threads/{id}/posts', { params: id(threadId), body: { body, replyTo } })),

@@ -70,7 +70,9 @@ export class ThreadState {
 
   load = async () => {
     try {
-      const data = await api.thread(this.id, (this.pageNumber - 1) * this.pageSize, this.pageSize);
+      const revalidate = this.#live;
+      this.#live = false;
+      const data = await api.thread(this.id, (this.pageNumber - 1) * this.pageSize, this.pageSize, revalidate);
       this.data = data;
       const shown = new Set(data.posts.map((p) => p.number));
       this.fresh = this.fresh.filter((n) => !shown.has(n));
@@ -84,10 +86,17 @@ export class ThreadState {
     }
   };
 
+  #live = false;
+  /** A load caused by an event asks for the page as of now: the node answering may not have heard of it yet. */
+  #reload() {
+    this.#live = true;
+    return this.load();
+  }
+
   async #onLive(m: LiveMessage | { event: 'reset' }) {
     const data = this.data;
     if (!data) return;
-    if (m.event === 'reset') return void this.load();
+    if (m.event === 'reset') return void this.#reload();
     if (
       m.event !== 'post.created' &&
       m.event !== 'post.reactions' &&
@@ -100,13 +109,13 @@ export class ThreadState {
       const d = m.data;
       if (shown || d.authorId === session.me?.id || this.fresh.includes(d.number)) return;
       const here = Math.ceil(d.number / this.pageSize) === this.pageNumber && data.posts.length < this.pageSize;
-      if (here && atBottom()) return void this.load();
+      if (here && atBottom()) return void this.#reload();
       this.fresh = [...this.fresh, d.number];
     } else if (m.event === 'post.reactions' && shown) {
       shown.likeCount = m.data.likes;
       shown.helpfulCount = m.data.helpful;
     } else if (m.event === 'post.edited' && shown) {
-      await this.load();
+      await this.#reload();
     } else if (m.event === 'post.hidden' && shown) {
       data.posts = data.posts.filter((p) => p.id !== m.data.postId);
     }
