@@ -35,17 +35,20 @@ const visit = (node: FastifyInstance, id: number) =>
   node.inject({ method: 'GET', url: `/api/threads/${id}`, headers: { host: 'forum.test:3000' } });
 /** Statements about threads and posts (not the live hub's reads of events, nor the feed's round trips). */
 const pageStatements = () => t.queries.filter((q) => /"threads"|"posts"|\bthreads\b|\bposts\b/i.test(q));
+/** Until a visitor's read of the thread asks the database nothing (its page kept, every notice about it heard). */
+const untilQuiet = (node: FastifyInstance, id: number) =>
+  eventually(async () => {
+    await visit(node, id);
+    t.resetQueries();
+    await visit(node, id);
+    return pageStatements().length === 0;
+  });
 
 describe('thread pages on a listening node', () => {
   it("serves a visitor's read of a kept page without a statement, and a change once its notice arrives", async () => {
     const { thread } = await createThread(t.db, alice, category.id);
     // The thread's creation (made by a factory, not through this node) may still be on its way as a notice.
-    await eventually(async () => {
-      await visit(t.app, thread.id);
-      t.resetQueries();
-      await visit(t.app, thread.id);
-      return pageStatements().length === 0;
-    });
+    await untilQuiet(t.app, thread.id);
     t.resetQueries();
     for (let i = 0; i < 3; i++) expect((await visit(t.app, thread.id)).json().posts).toHaveLength(1);
     expect(pageStatements(), t.queries.join('\n')).toHaveLength(0);
@@ -59,12 +62,7 @@ describe('thread pages on a listening node', () => {
 
   it("forgets a thread's kept pages before its live event reaches any socket (a client refetching gets the new page)", async () => {
     const { thread } = await createThread(t.db, alice, category.id);
-    await eventually(async () => {
-      await visit(node2, thread.id);
-      t.resetQueries();
-      await visit(node2, thread.id);
-      return pageStatements().length === 0;
-    });
+    await untilQuiet(node2, thread.id);
     // An event about the thread with no change to the thread's row: no notice on `agora_pages`, only the event.
     await sql`SELECT agora_live_emit(${`thread:${thread.id}`}, 'post.edited', '{}'::jsonb)`.execute(t.db);
     await node2.liveHub.settle();
@@ -91,12 +89,7 @@ describe('thread pages on a listening node', () => {
 
   it('re-validates a kept page by version when the reader asks for the page as of now (Cache-Control: no-cache)', async () => {
     const { thread } = await createThread(t.db, alice, category.id);
-    await eventually(async () => {
-      await visit(t.app, thread.id);
-      t.resetQueries();
-      await visit(t.app, thread.id);
-      return pageStatements().length === 0;
-    });
+    await untilQuiet(t.app, thread.id);
     t.resetQueries();
     const res = await t.app.inject({
       method: 'GET',
@@ -136,12 +129,7 @@ describe('thread pages on a listening node', () => {
       .execute();
     expect((await visit(node2, thread.id)).json().thread.title).toBe('Changé sans personne pour écouter');
     // The feed comes back (a second later): reads of kept pages go quiet again.
-    await eventually(async () => {
-      await visit(node2, thread.id);
-      t.resetQueries();
-      await visit(node2, thread.id);
-      return pageStatements().length === 0;
-    });
+    await untilQuiet(node2, thread.id);
   });
 });
 
