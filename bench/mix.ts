@@ -288,7 +288,11 @@ actor's names and the ignore list are each one statement. A member's read of a p
 not after it; a write on the node re-synchronises the session cache at once instead of the next member's read
 waiting for it, and a member's own write (a reply, a like) makes only that member's next read wait for it, not
 every member's. The seeded members' trust levels match their figures, so that their first like or reply does not
-demote them (a write a steady community does not make on every like).`;
+demote them (a write a steady community does not make on every like). Since 2026-12-06 evening the node's pool
+holds two connections per core plus two (6 here, was 20; \`DB_POOL_SIZE\`) and reaches the embedded PostgreSQL
+through its Unix socket: with statements pipelined and shared per turn a few connections keep PostgreSQL busy, and
+fewer backends compete with the node for the two cores (same-day runs: p99 44–56 ms with 4–6 connections against
+59–73 ms with 20; PostgreSQL's CPU per request 184 → 147 µs).`;
     await record('mix', text);
     console.log(text);
   } finally {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { identityConfig, type IdentityConfig } from './config-identity.ts';
 
@@ -32,6 +33,8 @@ export interface Config {
   readonly sessionCacheSeconds: number;
   /** Hot statements run as server-side prepared statements (server/db/prepared.ts). */
   readonly dbPrepare: boolean;
+  /** The node's PostgreSQL connections (DB_POOL_SIZE; default 2 per core + 2, see defaultPoolSize). */
+  readonly dbPoolSize: number;
   /** How often a node re-reads the netiquette rules' version (their changes apply everywhere within this). */
   readonly netiquetteRecheckMs: number;
   /** How many of the newest matching posts search ranks (PostgreSQL adapter). */
@@ -144,6 +147,16 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+/**
+ * A node's pool: two connections per core plus two (PostgreSQL's own rule of thumb for a server's busy
+ * connections). Statements pipeline and the reads of one event-loop turn share one statement, so a few connections
+ * keep PostgreSQL busy; more only let more backends compete with the node for the cores when both share a machine
+ * (issue 20's mix on 2 cores: p99 44–55 ms with 4–6 connections, 59–73 ms with 20, same runs).
+ */
+function defaultPoolSize(): number {
+  return 2 * os.availableParallelism() + 2;
+}
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
@@ -267,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     threadCoalesce: bool(env, 'THREAD_COALESCE', true),
     sessionCacheSeconds: int(env, 'SESSION_CACHE_SECONDS', 300, 0, 86_400),
     dbPrepare: bool(env, 'DB_PREPARE', true),
+    dbPoolSize: int(env, 'DB_POOL_SIZE', defaultPoolSize(), 2, 500),
     netiquetteRecheckMs: int(env, 'NETIQUETTE_RECHECK_MS', 1000, 0, 600_000),
     searchCandidates: int(env, 'SEARCH_CANDIDATES', 200, 20, 10_000),
     meili: meili(env),

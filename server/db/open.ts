@@ -36,7 +36,7 @@ export async function openDatabase(
     await ensureDatabase(server.url(), 'agora');
     url = server.url('agora');
   }
-  const { db, pool } = createDb(url, 20, undefined, config.dbPrepare);
+  const { db, pool } = createDb(url, config.dbPoolSize, undefined, config.dbPrepare);
   return {
     db,
     pool,

@@ -27,9 +27,14 @@ describe('embedded PostgreSQL', () => {
       try {
         const client = new pg.Client({ connectionString: server.url() });
         await client.connect();
-        const { rows } = await client.query("SELECT current_setting('server_encoding') AS encoding");
+        const { rows } = await client.query(
+          "SELECT current_setting('server_encoding') AS encoding, inet_server_addr() AS address",
+        );
         await client.end();
         expect(rows[0].encoding).toBe('UTF8');
+        // Through the Unix socket (no TCP address on the server's side), as the node connects to it.
+        expect(server.url()).toContain('?host=');
+        expect(rows[0].address).toBeNull();
       } finally {
         await server.stop();
       }

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.ts';
 
@@ -22,6 +23,13 @@ describe('loadConfig', () => {
       false,
       'postgres://x/y',
     ]);
+  });
+
+  it('sizes the PostgreSQL pool to the cores unless DB_POOL_SIZE says otherwise', () => {
+    expect(loadConfig({}, '/srv').dbPoolSize).toBe(2 * os.availableParallelism() + 2);
+    expect(loadConfig({ DB_POOL_SIZE: '12' }, '/srv').dbPoolSize).toBe(12);
+    expect(() => loadConfig({ DB_POOL_SIZE: '1' }, '/srv')).toThrow(/DB_POOL_SIZE/);
+    expect(() => loadConfig({ DB_POOL_SIZE: 'many' }, '/srv')).toThrow(/DB_POOL_SIZE/);
   });
 
   it('refuses invalid values with the variable named', () => {
