@@ -149,10 +149,11 @@ export interface Config {
 export class ConfigError extends Error {}
 
 /**
- * A node's pool: two connections per core plus two (PostgreSQL's own rule of thumb for a server's busy
- * connections). Statements pipeline and the reads of one event-loop turn share one statement, so a few connections
- * keep PostgreSQL busy; more only let more backends compete with the node for the cores when both share a machine
- * (issue 20's mix on 2 cores: p99 44–55 ms with 4–6 connections, 59–73 ms with 20, same runs).
+ * A node's pool: two connections per core of this machine plus two (the rule of thumb PostgreSQL's wiki gives for
+ * a database server's busy connections; with the embedded server both share these cores). Statements pipeline and
+ * the reads of one event-loop turn share one statement, so a few connections keep PostgreSQL busy; more only let
+ * more backends compete with the node for the cores (issue 20's mix on 2 cores: worst round's p99 44–56 ms with
+ * 4–6 connections, 59–73 ms with 20, same-day runs). A node in front of a larger database server sets DB_POOL_SIZE.
  */
 function defaultPoolSize(): number {
   return 2 * os.availableParallelism() + 2;
