@@ -193,7 +193,8 @@ export async function mix(): Promise<void> {
       const before = await cpuTimes(db, { server: server.pid });
       const result = await runClient(plan, planFile);
       const after = await cpuTimes(db, { server: server.pid });
-      for (const name of ['server', 'postgres'] as const) cpu[name]! += after[name]! - before[name]!;
+      for (const name of ['server', 'server:sys', 'postgres'] as const)
+        cpu[name] = (cpu[name] ?? 0) + after[name]! - before[name]!;
       cpu.client! += result.clientCpuMs;
       measured += result.requestsPerSecond * seconds;
       mixes.push(result);
@@ -223,6 +224,11 @@ export async function mix(): Promise<void> {
     };
     const reads = [...mixed.byKind.visitor.latencies, ...mixed.byKind.member.latencies];
     const everything = [...reads, ...mixed.byKind.reply.latencies, ...mixed.byKind.like.latencies];
+    // Which requests make the tail: the kinds of the slowest 1 % of all requests (over every round).
+    const threshold = quantile(everything, 0.99);
+    const slowest = (kind: Kind) => mixed.byKind[kind].latencies.filter((l) => l > threshold).length;
+    const slowTotal = (['visitor', 'member', 'reply', 'like'] as const).reduce((n, k) => n + slowest(k), 0) || 1;
+    const slowShare = (kind: Kind) => `${((slowest(kind) / slowTotal) * 100).toFixed(0)} %`;
     const perRequest = (name: string) => ((cpu[name]! / measured) * 1000).toFixed(0);
     const text = `## Realistic mix (issue 20)
 
@@ -255,9 +261,10 @@ ${kindRow('like', 'like `POST /api/posts/:id/reactions/like`')}
 
 Latencies by kind as the load generator saw them (from building the request to its response), over all rounds: every
 request together has p99 ${quantile(everything, 0.99).toFixed(0)} ms (the verdict above takes the worst round's, ${mixed.p99} ms),
-the reads alone (99 % of requests) ${quantile(reads, 0.99).toFixed(0)} ms.
+the reads alone (99 % of requests) ${quantile(reads, 0.99).toFixed(0)} ms. The slowest 1 % of requests were
+${slowShare('visitor')} visitors' reads, ${slowShare('member')} members' reads, ${slowShare('reply')} replies and ${slowShare('like')} likes.
 
-CPU per request over the measured rounds (from /proc): Agora ${perRequest('server')} µs, PostgreSQL (all its
+CPU per request over the measured rounds (from /proc): Agora ${perRequest('server')} µs (${perRequest('server:sys')} µs of it in the kernel), PostgreSQL (all its
 processes) ${perRequest('postgres')} µs, the load generator ${perRequest('client')} µs.
 
 Where the time goes (\`BENCH_PROFILE=dir\` CPU profiles of the server, and \`pg_stat_statements\` on a server

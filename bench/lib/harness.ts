@@ -260,12 +260,14 @@ export interface WriterServer {
 
 /**
  * Starts the production server on `databaseUrl` with the posting limit raised (the load writes faster than people
- * do). `BENCH_PROFILE=dir`: it writes a V8 CPU profile there when it stops (where the time goes).
+ * do). For diagnosis only: `BENCH_PROFILE=dir` writes a V8 CPU profile there when it stops (where the time goes),
+ * `BENCH_NODE_FLAGS` adds Node flags (e.g. `--trace-gc`), `BENCH_SERVER_LOG=file` appends its output there.
  */
 export async function startWriterServer(databaseUrl: string): Promise<WriterServer> {
   const port = await freePort();
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const server = spawn(process.execPath, [...profile, 'dist/main.mjs'], {
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const server = spawn(process.execPath, [...profile, ...flags, 'dist/main.mjs'], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -278,7 +280,10 @@ export async function startWriterServer(databaseUrl: string): Promise<WriterServ
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const ready = new Promise<void>((resolve, reject) => {
-    server.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('is listening') && resolve());
+    server.stdout.on('data', (chunk: Buffer) => {
+      if (process.env.BENCH_SERVER_LOG) void fs.appendFile(process.env.BENCH_SERVER_LOG, chunk);
+      if (chunk.toString().includes('is listening')) resolve();
+    });
     server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
   return {

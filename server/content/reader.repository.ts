@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/kysely.ts';
+import { QueryTemplate } from '../db/query-template.ts';
 import type { SeeLevel, ThreadState, TrackingLevel } from '../db/types.ts';
 import { threadSeeLevel } from './seen.ts';
 
@@ -45,6 +46,36 @@ export function visibleLayer(
 }
 
 /**
+ * The layers' statement, built and compiled once (issue 20): its text never varies, only its one parameter (the
+ * requests as JSON), and members' reads send it several times a second under load.
+ */
+const overlaysStatement = (db: Executor) =>
+  new QueryTemplate(['input'], (v: { input: string }) => ({
+    compile: () =>
+      sql<ReaderOverlay & { i: number }>`
+      SELECT
+        q.i,
+        COALESCE((SELECT jsonb_agg(jsonb_build_array(r.post_id, r.kind)) FROM reactions r
+                   WHERE r.member_id = q.m AND r.post_id = ANY(page.ids)), '[]'::jsonb) AS reactions,
+        COALESCE((SELECT jsonb_agg(b.post_id) FROM bookmarks b
+                   WHERE b.member_id = q.m AND b.post_id = ANY(page.ids)), '[]'::jsonb) AS bookmarks,
+        COALESCE((SELECT jsonb_agg(DISTINCT p.author_id) FROM posts p
+                   JOIN member_ignores mi ON mi.member_id = q.m AND mi.ignored_id = p.author_id
+                   WHERE p.id = ANY(page.ids)), '[]'::jsonb) AS ignored,
+        COALESCE(tt.level, ct.level, 'normal') AS level,
+        COALESCE(tt.last_read_number, 0) AS "lastRead",
+        jsonb_build_object('version', t.version, 'state', t.state, 'author_id', t.author_id,
+                           'see_level', ${threadSeeLevel('t')}) AS head
+      FROM jsonb_to_recordset(${v.input}::jsonb) AS q(i int, m int, t int, p int[], a int, l int)
+      JOIN threads t ON t.id = q.t
+      CROSS JOIN LATERAL (SELECT COALESCE(q.p, ARRAY(
+        SELECT id FROM posts WHERE thread_id = q.t AND number > q.a ORDER BY number LIMIT q.l)) AS ids) page
+      LEFT JOIN thread_tracking tt ON tt.member_id = q.m AND tt.thread_id = t.id
+      LEFT JOIN category_tracking ct ON ct.member_id = q.m AND ct.category_id = t.category_id`.compile(db),
+  }));
+let overlaysTemplate: ReturnType<typeof overlaysStatement> | undefined;
+
+/**
  * What a thread page shows one reader on top of the shared page: their reactions, bookmarks, notification level,
  * read position and the authors they ignore, with the thread's head (version, state, see level), in primary-key
  * and index lookups. Several readers' layers come in ONE statement (`overlays`, one row per request): a member's
@@ -64,26 +95,8 @@ export class ReaderRepository {
           : { i, m: r.memberId, t: r.threadId, a: r.after, l: r.limit },
       ),
     );
-    const result = await sql<ReaderOverlay & { i: number }>`
-      SELECT
-        q.i,
-        COALESCE((SELECT jsonb_agg(jsonb_build_array(r.post_id, r.kind)) FROM reactions r
-                   WHERE r.member_id = q.m AND r.post_id = ANY(page.ids)), '[]'::jsonb) AS reactions,
-        COALESCE((SELECT jsonb_agg(b.post_id) FROM bookmarks b
-                   WHERE b.member_id = q.m AND b.post_id = ANY(page.ids)), '[]'::jsonb) AS bookmarks,
-        COALESCE((SELECT jsonb_agg(DISTINCT p.author_id) FROM posts p
-                   JOIN member_ignores mi ON mi.member_id = q.m AND mi.ignored_id = p.author_id
-                   WHERE p.id = ANY(page.ids)), '[]'::jsonb) AS ignored,
-        COALESCE(tt.level, ct.level, 'normal') AS level,
-        COALESCE(tt.last_read_number, 0) AS "lastRead",
-        jsonb_build_object('version', t.version, 'state', t.state, 'author_id', t.author_id,
-                           'see_level', ${threadSeeLevel('t')}) AS head
-      FROM jsonb_to_recordset(${input}::jsonb) AS q(i int, m int, t int, p int[], a int, l int)
-      JOIN threads t ON t.id = q.t
-      CROSS JOIN LATERAL (SELECT COALESCE(q.p, ARRAY(
-        SELECT id FROM posts WHERE thread_id = q.t AND number > q.a ORDER BY number LIMIT q.l)) AS ids) page
-      LEFT JOIN thread_tracking tt ON tt.member_id = q.m AND tt.thread_id = t.id
-      LEFT JOIN category_tracking ct ON ct.member_id = q.m AND ct.category_id = t.category_id`.execute(this.db);
+    overlaysTemplate ??= overlaysStatement(this.db);
+    const result = await this.db.executeQuery(overlaysTemplate.with({ input }));
     const found = new Map(result.rows.map(({ i, ...overlay }) => [i, overlay]));
     return requests.map((_, i) => found.get(i));
   }
