@@ -10,10 +10,12 @@ import {
   load,
   machine,
   mean,
+  peakMemoryMb,
   record,
   startBaseline,
   startWriterServer,
 } from './lib/harness.ts';
+import { defaultThreadCacheMb } from '../server/config.ts';
 import { seedCommunity, signedInMembers } from './lib/seed.ts';
 import { mulberry32, Zipf } from './lib/zipf.ts';
 
@@ -202,6 +204,7 @@ export async function mix(): Promise<void> {
         `  ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.non2xx} non-2xx`,
       );
     }
+    const peakMb = await peakMemoryMb(server.pid);
     const baseline = mean(baselines);
     const mixed = { ...mean(mixes), byKind: mixes[0]!.byKind };
     for (const m of mixes.slice(1))
@@ -265,7 +268,8 @@ the reads alone (99 % of requests) ${quantile(reads, 0.99).toFixed(0)} ms. The s
 ${slowShare('visitor')} visitors' reads, ${slowShare('member')} members' reads, ${slowShare('reply')} replies and ${slowShare('like')} likes.
 
 CPU per request over the measured rounds (from /proc): Agora ${perRequest('server')} µs (${perRequest('server:sys')} µs of it in the kernel), PostgreSQL (all its
-processes) ${perRequest('postgres')} µs, the load generator ${perRequest('client')} µs.
+processes) ${perRequest('postgres')} µs, the load generator ${perRequest('client')} µs. The server's peak resident
+memory: ${peakMb} MiB, with a thread page cache of ${process.env.THREAD_CACHE_MB ?? defaultThreadCacheMb()} MiB (\`THREAD_CACHE_MB\`).
 
 Where the time goes (\`BENCH_PROFILE=dir\` CPU profiles of the server, and \`pg_stat_statements\` on a server
 started with it, December 2026): under a Zipf law over 100,000 threads about 40 % of a short run's reads are the
@@ -299,7 +303,13 @@ demote them (a write a steady community does not make on every like). Since 2026
 holds two connections per core plus two (6 here, was 20; \`DB_POOL_SIZE\`) and reaches the embedded PostgreSQL
 through its Unix socket: with statements pipelined and shared per turn a few connections keep PostgreSQL busy, and
 fewer backends compete with the node for the two cores (same-day runs: p99 44–56 ms with 4–6 connections against
-59–73 ms with 20; PostgreSQL's CPU per request 184 → 147 µs).`;
+59–73 ms with 20; PostgreSQL's CPU per request 184 → 147 µs). Since 2026-12-06 night the thread page cache's default
+size follows the heap (an eighth of V8's heap limit, 64 to 256 MiB; 256 MiB here, it was a fixed 64 MiB): 64 MiB
+held about 6,500 of these pages, so many threads read again within a minute or two had been dropped and were read
+from PostgreSQL again (a simulation of this Zipf law: 32 % of reads miss with 6,500 pages, 23 % with no bound).
+\`pg_stat_statements\` over one round showed the pages' statement at 63 % of PostgreSQL's execution time; with the
+larger cache PostgreSQL's CPU per request went from 144 to 95 µs and Agora's from 213 to 173 µs (same day), at
+the price of memory under load (the peak above).`;
     await record('mix', text);
     console.log(text);
   } finally {

@@ -249,6 +249,13 @@ export async function cpuTimes(db: Db, pids: Record<string, number>): Promise<Re
   return out;
 }
 
+/** A process's peak resident memory so far, in MiB (VmHWM in /proc, Linux; 0 where unknown). */
+export async function peakMemoryMb(pid: number): Promise<number> {
+  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
 /** Agora run as production runs it (dist/main.mjs in its own process), for the benches that write. */
 export interface WriterServer {
   pid: number;

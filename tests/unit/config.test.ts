@@ -1,6 +1,7 @@
+import v8 from 'node:v8';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../server/config.ts';
+import { ConfigError, defaultThreadCacheMb, loadConfig } from '../../server/config.ts';
 
 describe('loadConfig', () => {
   it('has working defaults', () => {
@@ -30,6 +31,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ DB_POOL_SIZE: '12' }, '/srv').dbPoolSize).toBe(12);
     expect(() => loadConfig({ DB_POOL_SIZE: '1' }, '/srv')).toThrow(/DB_POOL_SIZE/);
     expect(() => loadConfig({ DB_POOL_SIZE: 'many' }, '/srv')).toThrow(/DB_POOL_SIZE/);
+  });
+
+  it('sizes the thread page cache to the heap (an eighth, 64 to 256 MiB) unless THREAD_CACHE_MB says otherwise', () => {
+    const heapMb = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
+    const fallback = loadConfig({}, '/srv').threadCacheMb;
+    expect(fallback).toBe(defaultThreadCacheMb());
+    expect(fallback).toBe(Math.round(Math.min(256, Math.max(64, heapMb / 8))));
+    expect(fallback).toBeGreaterThanOrEqual(64);
+    expect(fallback).toBeLessThanOrEqual(256);
+    expect(loadConfig({ THREAD_CACHE_MB: '32' }, '/srv').threadCacheMb).toBe(32);
+    expect(() => loadConfig({ THREAD_CACHE_MB: '0' }, '/srv')).toThrow(/THREAD_CACHE_MB/);
   });
 
   it('refuses invalid values with the variable named', () => {
