@@ -39,6 +39,12 @@ interface ClientPlan {
   /** Threads in Zipf rank order (a seeded shuffle: hot threads are not simply the newest), with their posts. */
   threads: { id: number; posts: number[] }[];
   cookies: string[];
+  /**
+   * Seeds the run's draws: each run (the warm-up, every round) draws its own sequence by the same law. With one
+   * seed for all, a round replayed the threads the rounds before it had read, which a large page cache then held
+   * whatever their rank: no steady state serves that.
+   */
+  seed: number;
 }
 
 type Kind = 'visitor' | 'member' | 'reply' | 'like';
@@ -57,15 +63,15 @@ const WORDS =
 export async function mixClient(planFile: string): Promise<void> {
   const { default: autocannon } = await import('autocannon');
   const plan = JSON.parse(await fs.readFile(planFile, 'utf8')) as ClientPlan;
-  const zipf = new Zipf(plan.threads.length, 1, mulberry32(20));
-  const random = mulberry32(2026);
+  const zipf = new Zipf(plan.threads.length, 1, mulberry32(20 + plan.seed));
+  const random = mulberry32(2026 + plan.seed);
   const byKind: MixResult['byKind'] = {
     visitor: { count: 0, non2xx: 0, latencies: [] },
     member: { count: 0, non2xx: 0, latencies: [] },
     reply: { count: 0, non2xx: 0, latencies: [] },
     like: { count: 0, non2xx: 0, latencies: [] },
   };
-  let seq = 0;
+  let seq = plan.seed * 1_000_000; // replies of different runs differ
   const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
   const setupRequest = (req: Record<string, unknown>, context: Record<string, unknown>) => {
     const thread = plan.threads[zipf.next()]!;
@@ -174,6 +180,7 @@ export async function mix(): Promise<void> {
       connections: CONNECTIONS,
       threads: shuffled(threads, mulberry32(11)),
       cookies,
+      seed: 0,
     };
     const loadAverage = () =>
       os
@@ -181,8 +188,11 @@ export async function mix(): Promise<void> {
         .map((n) => n.toFixed(2))
         .join(' / ');
     const loadBefore = loadAverage();
-    console.log('warm-up: 5 s of the mix…');
-    await runClient({ ...plan, seconds: 5 }, planFile);
+    // A node that has been serving: its page cache filled as a running node's is (with a large cache, a short
+    // warm-up left the first round reading far more threads from PostgreSQL than a node does after a minute).
+    const warmup = Number(process.env.BENCH_MIX_WARMUP ?? 30);
+    console.log(`warm-up: ${warmup} s of the mix…`);
+    await runClient({ ...plan, seconds: warmup, seed: 1 }, planFile);
     const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
     const baselines: LoadResult[] = [];
     const mixes: MixResult[] = [];
@@ -193,7 +203,7 @@ export async function mix(): Promise<void> {
       baselines.push(await load(`http://127.0.0.1:${(bare.server.address() as { port: number }).port}/select1`));
       console.log(`round ${r + 1}/${rounds}: the mix…`);
       const before = await cpuTimes(db, { server: server.pid });
-      const result = await runClient(plan, planFile);
+      const result = await runClient({ ...plan, seed: 2 + r }, planFile);
       const after = await cpuTimes(db, { server: server.pid });
       for (const name of ['server', 'server:sys', 'postgres'] as const)
         cpu[name] = (cpu[name] ?? 0) + after[name]! - before[name]!;
