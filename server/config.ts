@@ -167,7 +167,8 @@ function defaultPoolSize(): number {
  * The thread page cache's default: an eighth of this process's V8 heap limit (which Node derives from the memory of
  * the machine or container), between 64 and 256 MiB. On issue 20's mix (100,000 threads read by a Zipf law) 64 MiB
  * held about 6,500 pages, so threads read again within a minute or two were often gone: 256 MiB took PostgreSQL's
- * CPU per request from 144 to 115 µs. The cache fills only as pages are read: an idle node holds none.
+ * CPU per request from 225 to 137 µs and the node's from 229 to 188 µs. The cache fills only as pages are read: an
+ * idle node holds none.
  */
 export function defaultThreadCacheMb(): number {
   const heapMb = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
