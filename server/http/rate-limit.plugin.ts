@@ -66,3 +66,30 @@ export function everyLimit(app: FastifyInstance, specs: LimitSpec[]): preHandler
     }
   };
 }
+
+/**
+ * A limit counted beside the route's own first reads (issue 20): `admit(req)` sends the count at once and returns
+ * the verdict (rejected with the 429 when the limit is exceeded), which the handler awaits together with those
+ * reads before it writes anything, instead of a hook whose round trip comes before the handler starts (under load
+ * a round trip waits for a turn of a busy event loop, a few milliseconds). The counter is the one a route's
+ * `config.rateLimit` used: `namespace` is `METHOD url`. The handler must await the verdict before any write.
+ */
+export function admission(
+  app: FastifyInstance,
+  spec: Omit<LimitSpec, 'max'> & { max: number | (() => Promise<number>) },
+): (req: FastifyRequest) => Promise<void> {
+  const limiter = app.createRateLimit({
+    namespace: spec.namespace,
+    max: spec.max,
+    timeWindow: spec.timeWindowMs,
+    keyGenerator: spec.key,
+  } as CreateRateLimitOptions);
+  return (req) => {
+    const verdict = limiter(req).then((result) => {
+      if (!result.isAllowed && result.isExceeded) throw tooMany(result.ttlInSeconds);
+    });
+    // Awaited by the handler; one refused before it gets there (401, 404) must not leave it unhandled.
+    verdict.catch(() => {});
+    return verdict;
+  };
+}

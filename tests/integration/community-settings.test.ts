@@ -91,6 +91,13 @@ describe('limits changed live', () => {
       codes.push(res.statusCode);
     }
     expect(codes).toEqual([201, 201, 429]);
+    // The refused reply wrote nothing (its limit is counted beside its first reads, before any write).
+    const written = await t.db
+      .selectFrom('posts')
+      .select(t.db.fn.countAll<number>().as('n'))
+      .where('author_id', '=', writer.id)
+      .executeTakeFirstOrThrow();
+    expect(Number(written.n)).toBe(2);
     await put(manager, { postsPerMinute: 1000 });
   });
 

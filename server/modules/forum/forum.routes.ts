@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { requireActor } from '../../access/access.ts';
 import type { Config } from '../../config.ts';
 import { errors, IdParams, ThreadCardFields, ThreadKindSchema } from '../../http/schemas.ts';
+import { admission } from '../../http/rate-limit.plugin.ts';
 import { renderOffLoop } from '../../lib/cpu-pool.ts';
 import { assertStorableText } from '../../lib/text.ts';
 import {
@@ -65,6 +66,13 @@ export async function forumRoutes(
       keyGenerator: (req: { actor: { id: number } | null; ip: string }) => `post:${req.actor?.id ?? req.ip}`,
     },
   };
+  // A reply's count goes out beside its first reads (one round trip, not two): the same limit and counter.
+  const admitReply = admission(fastify, {
+    namespace: 'POST /api/threads/:id/posts',
+    max: postingLimit.rateLimit.max,
+    timeWindowMs: 60_000,
+    key: postingLimit.rateLimit.keyGenerator,
+  });
 
   app.get(
     '/api/categories',
@@ -228,7 +236,7 @@ export async function forumRoutes(
   app.post(
     '/api/threads/:id/posts',
     {
-      config: postingLimit,
+      config: { sessionWrites: postingLimit.sessionWrites },
       schema: {
         operationId: 'replyToThread',
         tags: ['forum'],
@@ -239,7 +247,7 @@ export async function forumRoutes(
       },
     },
     async (req, reply) => {
-      const { post, outcome } = await publisher.reply(req.actor, req.params.id, req.body);
+      const { post, outcome } = await publisher.reply(req.actor, req.params.id, req.body, admitReply(req));
       return reply.status(201).send({ post: postView(post), moderation: outcome });
     },
   );

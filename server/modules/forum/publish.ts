@@ -194,15 +194,22 @@ export class Publisher {
     return { ...result, category, outcome: outcome(placement, verdict) };
   }
 
-  async reply(actorOrNull: Actor | null, threadId: number, input: { body: string; replyTo?: number }) {
+  async reply(
+    actorOrNull: Actor | null,
+    threadId: number,
+    input: { body: string; replyTo?: number },
+    /** The posting limit's verdict, counted beside these reads (rate-limit.plugin.ts, `admission`). */
+    admitted: Promise<void> = Promise.resolve(),
+  ) {
     const actor = authorize(actorOrNull, 'post.reply');
     // The thread, its category, the post replied to and who hears of a reply (their notification settings, read
-    // before the transaction rather than in it), side by side: one round trip, not five.
+    // before the transaction rather than in it), side by side with the posting limit's count: one round trip.
     const [thread, category, replyTo, audience] = await Promise.all([
       this.read.threads.getById(threadId),
       this.read.categories.getSettingsOfThread(threadId),
       input.replyTo === undefined ? undefined : this.read.posts.getById(input.replyTo),
       notifier.audience(this.db, threadId, actor.id),
+      admitted,
     ]);
     if (!thread || !category || !canSeeThread(actor, thread))
       throw new NotFoundError('thread.not_found', 'No such thread.');
