@@ -83,14 +83,17 @@ describe('limits changed live', () => {
     const writer = await createMember(t.db);
     const { thread } = await createThread(t.db, member, category.id);
     const codes = [];
+    let retryAfter: unknown;
     for (let i = 0; i < 3; i++) {
       const res = await t.api('POST', `/api/threads/${thread.id}/posts`, {
         as: writer,
         body: { body: `Réponse numéro ${i + 1}, pour voir.` },
       });
       codes.push(res.statusCode);
+      retryAfter = res.headers['retry-after'];
     }
     expect(codes).toEqual([201, 201, 429]);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
     // The refused reply wrote nothing (its limit is counted beside its first reads, before any write).
     const written = await t.db
       .selectFrom('posts')
