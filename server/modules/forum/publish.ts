@@ -93,6 +93,8 @@ export interface PostImages {
   attach(trx: Executor, postId: number, uploadIds: readonly number[]): Promise<void>;
 }
 
+type ReplyInput = { body: string; replyTo?: number };
+
 export class Publisher {
   private readonly read: ReturnType<typeof repositories>;
 
@@ -194,13 +196,8 @@ export class Publisher {
     return { ...result, category, outcome: outcome(placement, verdict) };
   }
 
-  async reply(
-    actorOrNull: Actor | null,
-    threadId: number,
-    input: { body: string; replyTo?: number },
-    /** The posting limit's verdict, counted beside these reads (rate-limit.plugin.ts, `admission`). */
-    admitted: Promise<void> = Promise.resolve(),
-  ) {
+  /** `admitted`: the posting limit's verdict, counted beside the first reads (rate-limit.plugin.ts, `admission`). */
+  async reply(actorOrNull: Actor | null, threadId: number, input: ReplyInput, admitted?: Promise<void>) {
     const actor = authorize(actorOrNull, 'post.reply');
     // The thread, its category, the post replied to and who hears of a reply (their notification settings, read
     // before the transaction rather than in it), side by side with the posting limit's count: one round trip.
