@@ -37,6 +37,7 @@ import * as m0039 from './0039_session_notify.ts';
 import * as m0040 from './0040_conversation_report_settled.ts';
 import * as m0041 from './0041_hot_path_indexes.ts';
 import * as m0042 from './0042_page_notify.ts';
+import * as m0043 from './0043_member_page_notify.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
@@ -81,4 +82,5 @@ export const migrations: Record<string, Migration> = {
   '0040_conversation_report_settled': m0040,
   '0041_hot_path_indexes': m0041,
   '0042_page_notify': m0042,
+  '0043_member_page_notify': m0043,
 };

@@ -61,6 +61,7 @@ export function pageQuery(db: Executor, options: PageOperands) {
         'parent.id as parent_id',
         'parent.number as parent_number',
         'parent_author.username as parent_username',
+        'parent.author_id as parent_author_id',
       ])
       // The author's most distinguished badge, in the same query (a correlated subquery, not one query per post).
       .select(

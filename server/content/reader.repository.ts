@@ -33,10 +33,11 @@ export type OverlayRequest = { memberId: number; threadId: number } & (
  */
 export function visibleLayer(
   layer: ReaderOverlay,
-  posts: readonly { id: number; author: { id: number } }[],
+  postIds: readonly number[],
+  authorIds: readonly number[],
 ): ReaderOverlay {
-  const ids = new Set(posts.map((p) => p.id));
-  const authors = new Set(posts.map((p) => p.author.id));
+  const ids = new Set(postIds);
+  const authors = new Set(authorIds);
   return {
     ...layer,
     reactions: layer.reactions.filter(([postId]) => ids.has(postId)),

@@ -402,6 +402,7 @@ CREATE INDEX members_newsletter_idx ON public.members USING btree (id) WHERE new
 CREATE INDEX members_seen_idx ON public.members USING btree (last_seen_at);
 CREATE INDEX members_skeleton_prefix_idx ON public.members USING btree (username_skeleton text_pattern_ops);
 CREATE INDEX members_username_prefix_idx ON public.members USING btree (lower((username)::text) text_pattern_ops);
+CREATE TRIGGER members_forget_pages AFTER UPDATE ON public.members FOR EACH ROW WHEN ((((((old.username IS DISTINCT FROM new.username) OR (old.display_name IS DISTINCT FROM new.display_name)) OR (old.avatar_key IS DISTINCT FROM new.avatar_key)) OR (old.role IS DISTINCT FROM new.role)) OR (old.trust_level IS DISTINCT FROM new.trust_level))) EXECUTE FUNCTION agora_pages_forget_member();
 CREATE TRIGGER members_forget_sessions AFTER UPDATE ON public.members FOR EACH ROW WHEN (((((((((old.username IS DISTINCT FROM new.username) OR (old.role IS DISTINCT FROM new.role)) OR (old.trust_level IS DISTINCT FROM new.trust_level)) OR (old.suspended_until IS DISTINCT FROM new.suspended_until)) OR (old.banned_at IS DISTINCT FROM new.banned_at)) OR (old.sanction_reason IS DISTINCT FROM new.sanction_reason)) OR (old.email_verified_at IS DISTINCT FROM new.email_verified_at)) OR (old.anonymised_at IS DISTINCT FROM new.anonymised_at))) EXECUTE FUNCTION agora_session_forget();
 
 CREATE TABLE messages (
@@ -1134,6 +1135,15 @@ AS $function$
       ELSE
         PERFORM pg_notify('agora_pages', 't:' || NEW.id);
       END IF;
+      RETURN NULL;
+    END $function$;
+
+CREATE OR REPLACE FUNCTION public.agora_pages_forget_member()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+    BEGIN
+      PERFORM pg_notify('agora_pages', 'm:' || NEW.id);
       RETURN NULL;
     END $function$;
 

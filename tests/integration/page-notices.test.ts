@@ -60,6 +60,53 @@ describe('thread pages on a listening node', () => {
     await eventually(async () => (await visit(t.app, thread.id)).json().posts.length === 2);
   });
 
+  it('drops the kept pages that show a member once they change their name or picture, on every node', async () => {
+    const carol = await createMember(t.db);
+    await t.db.updateTable('members').set({ display_name: 'Carole' }).where('id', '=', carol.id).execute();
+    const { thread, post } = await createThread(t.db, alice, category.id);
+    const answer = await t.api('POST', `/api/threads/${thread.id}/posts`, {
+      as: carol,
+      body: { body: 'Ma réponse', replyTo: post.id },
+    });
+    expect(answer.statusCode).toBe(201);
+    const reply = await t.api('POST', `/api/threads/${thread.id}/posts`, {
+      as: bob,
+      body: { body: 'Merci Carole', replyTo: answer.json().post.id },
+    });
+    expect(reply.statusCode).toBe(201);
+    // A page of the thread without Carol's post: only Bob's reply to her shows her name.
+    const onlyBob = (node: FastifyInstance) =>
+      node.inject({ method: 'GET', url: `/api/threads/${thread.id}?after=2`, headers: { host: 'forum.test:3000' } });
+    const otherThread = (await createThread(t.db, bob, category.id)).thread;
+    for (const node of [t.app, node2]) {
+      await untilQuiet(node, thread.id);
+      await untilQuiet(node, otherThread.id);
+      expect((await onlyBob(node)).json().posts[0].replyTo.username).toBe(carol.username);
+    }
+    const before = await visit(node2, thread.id);
+    expect(before.json().posts[1].author.displayName).toBe('Carole');
+
+    await t.db
+      .updateTable('members')
+      .set({ display_name: 'Caro', username: 'caro_new' })
+      .where('id', '=', carol.id)
+      .execute();
+    for (const node of [t.app, node2]) {
+      await eventually(async () => (await visit(node, thread.id)).json().posts[1].author.displayName === 'Caro');
+      await eventually(async () => (await onlyBob(node)).json().posts[0].replyTo.username === 'caro_new');
+    }
+    // Pages that do not show her stay kept: a visitor's read of them still asks nothing.
+    t.resetQueries();
+    await visit(node2, otherThread.id);
+    expect(pageStatements(), t.queries.join('\n')).toHaveLength(0);
+    // Her reputation is not such a change (it moves on every like): no notice, no page dropped.
+    await t.db.updateTable('members').set({ reputation: 99 }).where('id', '=', carol.id).execute();
+    await sql`SELECT pg_sleep(0.2)`.execute(t.db);
+    t.resetQueries();
+    await visit(node2, thread.id);
+    expect(pageStatements(), t.queries.join('\n')).toHaveLength(0);
+  });
+
   it("forgets a thread's kept pages before its live event reaches any socket (a client refetching gets the new page)", async () => {
     const { thread } = await createThread(t.db, alice, category.id);
     await untilQuiet(node2, thread.id);
@@ -140,7 +187,8 @@ describe('the page cache', () => {
     const cache = new PageCache({ cacheSeconds: 60, cacheMb: 1, feed });
     await feed.start();
     try {
-      const page = { version: 0, posts: [] } as unknown as CachedPage;
+      const json = { bytes: Buffer.from('{}'), ends: [1, 1] };
+      const page = { version: 0, postIds: [], members: [], json } as unknown as CachedPage;
       const before = cache.mark();
       await t.db
         .updateTable('threads')
@@ -154,6 +202,29 @@ describe('the page cache', () => {
       cache.set('b', thread.id + 1, page, before); // another thread's page is not concerned
       expect(cache.get('b', thread.id + 1, false)?.vouched).toBe(true);
       cache.set('a', thread.id, page, cache.mark()); // read after the notice
+      expect(cache.get('a', thread.id, false)?.vouched).toBe(true);
+    } finally {
+      await feed.stop();
+    }
+  });
+
+  it('never keeps a page read before a notice about a member it shows', async () => {
+    const { thread } = await createThread(t.db, alice, category.id);
+    const feed = new ChangeFeed({ databaseUrl: t.url });
+    const cache = new PageCache({ cacheSeconds: 60, cacheMb: 1, feed });
+    await feed.start();
+    try {
+      const json = { bytes: Buffer.from('{}'), ends: [1, 1] };
+      const showing = (members: number[]) => ({ version: 0, postIds: [], members, json }) as unknown as CachedPage;
+      const before = cache.mark();
+      await t.db.updateTable('members').set({ display_name: 'Alice B.' }).where('id', '=', alice.id).execute();
+      feed.wrote();
+      await feed.settle('every');
+      cache.set('a', thread.id, showing([bob.id, alice.id]), before); // may show her old name: not kept
+      expect(cache.get('a', thread.id, false)).toBeNull();
+      cache.set('b', thread.id, showing([bob.id]), before); // does not show her
+      expect(cache.get('b', thread.id, false)?.vouched).toBe(true);
+      cache.set('a', thread.id, showing([bob.id, alice.id]), cache.mark());
       expect(cache.get('a', thread.id, false)?.vouched).toBe(true);
     } finally {
       await feed.stop();

@@ -125,8 +125,6 @@ export function toPost(
     lang: visible ? p.lang : null,
     likeCount: p.like_count,
     helpfulCount: p.helpful_count,
-    liked: reacted.liked,
-    markedHelpful: reacted.markedHelpful,
     editCount: p.edit_count,
     editedAt: p.edited_at?.toISOString() ?? null,
     createdAt: p.created_at.toISOString(),
@@ -145,5 +143,8 @@ export function toPost(
         ? { key: p.author_badge.key, tier: p.author_badge.tier, name: { fr: p.author_badge.fr, en: p.author_badge.en } }
         : null,
     },
+    // The reader's own flags last: a cached page's post becomes a member's by its last bytes (page-json.ts).
+    liked: reacted.liked,
+    markedHelpful: reacted.markedHelpful,
   };
 }

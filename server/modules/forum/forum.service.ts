@@ -22,8 +22,8 @@ import { canReplyIn } from '../../access/posting.ts';
 import { AuditRepository } from '../../events/audit.repository.ts';
 import { assertCategoryShape } from './category.rules.ts';
 import { assertCategoryLevels, raiseChildren } from './category-levels.ts';
-import { pageJson, readerPageJson } from './page-json.ts';
-import { PageCache, type PageCacheOptions } from './page-cache.ts';
+import { pageJson, type ReaderFlags, readerPageJson } from './page-json.ts';
+import { type CachedPage, PageCache, type PageCacheOptions } from './page-cache.ts';
 
 function cursorFor(sort: ThreadSort, row: ThreadListRow): string {
   if (sort === 'top') return encodeCursor([row.score, row.id]);
@@ -291,7 +291,7 @@ export class ForumService {
     let overlay: ReaderOverlay | undefined;
     if (shared && actor) {
       // A member's own layer and the thread's head in one statement (the member's read of a cached page).
-      overlay = await this.overlay(actor, { memberId: actor.id, threadId: id, postIds: shared.posts.map((p) => p.id) });
+      overlay = await this.overlay(actor, { memberId: actor.id, threadId: id, postIds: shared.postIds });
       if (overlay.head.version !== shared.version || shared.hasNonPublished) {
         shared = undefined;
         overlay = undefined;
@@ -310,45 +310,17 @@ export class ForumService {
       shared = await this.buildPage(id, after, limit, actor);
       if (!shared || !canSeeThread(actor, shared.head)) throw new NotFoundError('thread.not_found', 'No such thread.');
       if (!canSeeHidden && !(actor && shared.hasNonPublished)) this.pages.set(key, id, shared, mark);
-      if (layer) overlay = visibleLayer(await layer, shared.posts);
+      if (layer) overlay = visibleLayer(await layer, shared.postIds, shared.authorIds);
     }
-    if (!actor && shared.anonymousJson) return shared.anonymousJson;
-    const own = new Map<number, ReturnType<typeof toPost>>();
-    if (overlay && overlay.reactions.length > 0) {
-      const liked = new Set(overlay.reactions.filter(([, kind]) => kind === 'like').map(([postId]) => postId));
-      const helpful = new Set(overlay.reactions.filter(([, kind]) => kind === 'helpful').map(([postId]) => postId));
-      shared.posts.forEach((p, i) => {
-        if (liked.has(p.id) || helpful.has(p.id)) {
-          own.set(i, { ...p, liked: liked.has(p.id), markedHelpful: helpful.has(p.id) });
-        }
-      });
+    if (!actor) return shared.json.bytes;
+    const flagged = new Map<number, ReaderFlags>();
+    for (const [postId, kind] of overlay?.reactions ?? []) {
+      const i = shared.postIds.indexOf(postId);
+      if (i < 0) continue;
+      const flags = flagged.get(i) ?? { liked: false, markedHelpful: false };
+      flagged.set(i, kind === 'like' ? { ...flags, liked: true } : { ...flags, markedHelpful: true });
     }
-    const { thread } = shared;
-    const canWrite = actor !== null && !actor.bannedAt && !(actor.suspendedUntil && actor.suspendedUntil > new Date());
-    const viewer = {
-      canReply:
-        canWrite &&
-        (!thread.locked || can(actor, 'thread.lock')) &&
-        thread.state === 'published' &&
-        canReplyIn(actor, shared.category),
-      canModerate: can(actor, 'post.edit.any'),
-      canAccept:
-        thread.kind === 'question' &&
-        actor !== null &&
-        (actor.id === thread.author.id || can(actor, 'thread.accept.any')),
-      tracking: overlay
-        ? {
-            level: overlay.level,
-            lastRead: overlay.lastRead,
-            bookmarks: overlay.bookmarks,
-            ignored: overlay.ignored,
-          }
-        : null,
-    };
-    shared.json ??= pageJson(thread, shared.posts, shared.page);
-    const bytes = readerPageJson(shared.json, own, viewer);
-    if (!actor) shared.anonymousJson = bytes;
-    return bytes;
+    return readerPageJson(shared.json, flagged, viewerBlock(actor, shared, overlay));
   }
 
   /** The member's layer with the thread's head; 404 when the thread is gone or not theirs to see. */
@@ -384,17 +356,33 @@ export class ForumService {
     const page = rows.slice(0, limit);
     // A post waiting for review (or refused) exists only for its author and the moderators: no gap, no hint.
     const visible = page.filter((p) => hasPlaceInThread(actor, p));
-    return {
+    const shared: Omit<CachedPage, 'json'> = {
       version: thread.version,
       head: { state: thread.state, author_id: thread.author_id, see_level: thread.category_see_level },
       // Pages holding something only some readers see (held posts, review notes) are built per reader.
       hasNonPublished: page.some((p) => p.state === 'pending' || p.state === 'rejected' || p.moderation !== null),
-      thread: toThread(thread),
+      thread: { id, kind: thread.kind, state: thread.state, locked: thread.locked, authorId: thread.author_id },
       /** Who may reply here (the category's rule, read with the thread). */
       category: { reply_level: thread.category_reply_level, archived_at: thread.category_archived_at },
-      posts: visible.map((p) => toPost(p, actor)),
-      page: { after, limit, nextAfter: rows.length > limit ? page.at(-1)!.number : null, total: thread.post_count },
+      postIds: visible.map((p) => p.id),
+      authorIds: visible.map((p) => p.author_id),
+      members: [
+        ...new Set([
+          thread.author_id,
+          ...visible.map((p) => p.author_id),
+          ...visible.flatMap((p) => (p.parent_author_id === null ? [] : [p.parent_author_id])),
+        ]),
+      ],
     };
+    const paging = {
+      after,
+      limit,
+      nextAfter: rows.length > limit ? page.at(-1)!.number : null,
+      total: thread.post_count,
+    };
+    const posts = visible.map((p) => toPost(p, actor));
+    // Serialised once, with a visitor's viewer block: the visitors' bytes, and the pieces of members' pages.
+    return { ...shared, json: pageJson(toThread(thread), posts, paging, viewerBlock(null, shared, undefined)) };
   }
 
   async getPostSource(actor: Actor | null, id: number) {
@@ -430,4 +418,27 @@ export class ForumService {
       createdAt: r.created_at.toISOString(),
     }));
   }
+}
+
+/** What a reader may do on a thread page, and their tracking of it (the response's `viewer`). */
+function viewerBlock(
+  actor: Actor | null,
+  page: Pick<CachedPage, 'thread' | 'category'>,
+  overlay: ReaderOverlay | undefined,
+) {
+  const { thread } = page;
+  const canWrite = actor !== null && !actor.bannedAt && !(actor.suspendedUntil && actor.suspendedUntil > new Date());
+  return {
+    canReply:
+      canWrite &&
+      (!thread.locked || can(actor, 'thread.lock')) &&
+      thread.state === 'published' &&
+      canReplyIn(actor, page.category),
+    canModerate: can(actor, 'post.edit.any'),
+    canAccept:
+      thread.kind === 'question' && actor !== null && (actor.id === thread.authorId || can(actor, 'thread.accept.any')),
+    tracking: overlay
+      ? { level: overlay.level, lastRead: overlay.lastRead, bookmarks: overlay.bookmarks, ignored: overlay.ignored }
+      : null,
+  };
 }

@@ -1,32 +1,29 @@
 import { LRUCache } from 'lru-cache';
-import type { SeeLevel, ThreadState } from '../../db/types.ts';
+import type { SeeLevel, ThreadKind, ThreadState } from '../../db/types.ts';
 import type { ChangeFeed } from '../../db/change-feed.ts';
 import type { canReplyIn } from '../../access/posting.ts';
-import type { toPost, toThread } from './forum.mappers.ts';
-import type { PageJson } from './page-json.ts';
+import { type PageJson, pageJsonBytes } from './page-json.ts';
 
 export type CachedPage = {
   version: number;
   /** Who may see the page (canSeeThread), read with it. */
   head: { state: ThreadState; author_id: number; see_level: SeeLevel };
-  /** The page's JSON in pieces, made on the first read that needs it. */
-  json?: PageJson;
-  /** The whole response for visitors, serialised and encoded once: the most common read is one lookup. */
-  anonymousJson?: Buffer;
   hasNonPublished: boolean;
-  thread: ReturnType<typeof toThread>;
+  /** What a reader's viewer block is made from. */
+  thread: { id: number; kind: ThreadKind; state: ThreadState; locked: boolean; authorId: number };
   category: Parameters<typeof canReplyIn>[1];
-  posts: ReturnType<typeof toPost>[];
-  page: { after: number; limit: number; nextAfter: number | null; total: number };
+  /** The posts' ids and their authors', in the page's order (a member's layer is read and filtered by them). */
+  postIds: number[];
+  authorIds: number[];
+  /** Members whose name or picture the page shows (authors, replied-to authors): a change to one drops it. */
+  members: number[];
+  /** The visitors' response, and the pieces a member's is made of. */
+  json: PageJson;
 };
 
-/**
- * About the memory a cached page takes: each visible post's HTML is held three times once the page has been read
- * by a visitor and a member (the post object, its JSON piece, the visitors' whole response), plus the fields
- * around it.
- */
-export function cachedPageBytes(page: Pick<CachedPage, 'posts'>): number {
-  return page.posts.reduce((bytes, post) => bytes + 3 * (post.html.length + 600), 2048);
+/** About the memory a cached page takes: its JSON (outside the heap), its arrays and the objects around them. */
+export function cachedPageBytes(page: Pick<CachedPage, 'json' | 'members' | 'postIds'>): number {
+  return pageJsonBytes(page.json) + 16 * (page.members.length + page.postIds.length) + 1024;
 }
 
 export interface PageCacheOptions {
@@ -55,14 +52,20 @@ const REMEMBERED = 100_000;
  * (milliseconds after its commit), on every node alike. A visitor writes nothing, so has no write of their own to
  * read; members read theirs at once, for their reads always re-validate the page by its thread's version (with
  * their own layer, one statement). While the feed does not listen, visitors' reads re-validate it the same way.
+ * A member's new name, picture, role or trust level (`m:<id>`, migration 0043) drops the pages that show them; what
+ * else a page says of its authors (reputation, top badge) may be as old as the TTL.
  */
 export class PageCache {
   private readonly pages: LRUCache<string, Kept>;
   readonly enabled: boolean;
-  /** Moves on every notice; `lastChange` says when each thread last changed, `floor` for the forgotten ones. */
+  /**
+   * Moves on every notice; `lastChange` says when each thread last changed, `memberChange` each member, `floor`
+   * for the forgotten ones.
+   */
   private seq = 0;
   private floor = 0;
   private readonly lastChange = new Map<number, number>();
+  private readonly memberChange = new Map<number, number>();
 
   constructor(private readonly opts: PageCacheOptions) {
     this.pages = new LRUCache<string, Kept>({
@@ -73,7 +76,11 @@ export class PageCache {
     this.enabled = opts.cacheSeconds > 0;
     if (this.enabled) {
       opts.feed?.subscribe('agora_pages', {
-        notice: (payload) => (payload.startsWith('t:') ? this.changed(Number(payload.slice(2))) : this.forgetAll(true)),
+        notice: (payload) => {
+          if (payload.startsWith('t:')) this.changed(Number(payload.slice(2)));
+          else if (payload.startsWith('m:')) this.memberChanged(Number(payload.slice(2)));
+          else this.forgetAll(true);
+        },
         // Kept while the feed is away (they serve after a version check); emptied when it listens again, for what
         // changed meanwhile without a version (a category's reply level) would not show in a version check.
         reset: (listening) => this.forgetAll(listening),
@@ -91,6 +98,8 @@ export class PageCache {
     if (!this.enabled) return;
     const kept = this.pages.peek(key);
     if (kept && kept.mark > mark) return; // a read that began later already kept a newer page
+    // A member it shows changed their name or picture since the read began: it may show the old one.
+    if (page.members.some((member) => (this.memberChange.get(member) ?? 0) > mark)) return;
     this.pages.set(key, { page, threadId, mark });
   }
 
@@ -111,13 +120,29 @@ export class PageCache {
 
   /** A thread changed (a notice, or a live event about it): its pages read before now are not served again. */
   changed(threadId: number): void {
+    this.remember(this.lastChange, threadId);
+  }
+
+  /**
+   * A member's name, picture, role or trust level changed (a notice): the pages that show them go, and pages being
+   * read meanwhile are not kept (`set`). Rare enough (a member renamed) to look through the whole cache.
+   */
+  private memberChanged(memberId: number): void {
+    this.remember(this.memberChange, memberId);
+    const showing: string[] = [];
+    for (const [key, kept] of this.pages.entries()) if (kept.page.members.includes(memberId)) showing.push(key);
+    for (const key of showing) this.pages.delete(key);
+  }
+
+  /** Notes when `id` last changed; maps keep their ids in the order of the changes. */
+  private remember(changes: Map<number, number>, id: number): void {
     this.seq++;
-    this.lastChange.delete(threadId); // re-inserted last: the map stays in the order of the changes
-    this.lastChange.set(threadId, this.seq);
-    if (this.lastChange.size <= REMEMBERED) return;
-    for (const [id, seq] of this.lastChange) {
-      if (this.lastChange.size <= REMEMBERED / 2) break;
-      this.lastChange.delete(id);
+    changes.delete(id); // re-inserted last
+    changes.set(id, this.seq);
+    if (changes.size <= REMEMBERED) return;
+    for (const [forgotten, seq] of changes) {
+      if (changes.size <= REMEMBERED / 2) break;
+      changes.delete(forgotten);
       this.floor = seq; // pages read before a forgotten change are not served again
     }
   }
@@ -125,6 +150,7 @@ export class PageCache {
   private forgetAll(empty: boolean): void {
     this.floor = ++this.seq;
     this.lastChange.clear();
+    this.memberChange.clear();
     if (empty) this.pages.clear();
   }
 }
