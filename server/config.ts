@@ -292,7 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     trustProxy: bool(env, 'TRUST_PROXY', false),
     secureCookies: bool(env, 'SECURE_COOKIES', publicUrl?.startsWith('https:') ?? false),
     logLevel: env.LOG_LEVEL?.trim() || 'warn',
-    threadCacheSeconds: int(env, 'THREAD_CACHE_SECONDS', 60, 0, 3600),
+    threadCacheSeconds: int(env, 'THREAD_CACHE_SECONDS', 300, 0, 3600),
     threadCacheMb: int(env, 'THREAD_CACHE_MB', defaultThreadCacheMb(), 1, 16_384),
     threadCoalesce: bool(env, 'THREAD_COALESCE', true),
     sessionCacheSeconds: int(env, 'SESSION_CACHE_SECONDS', 300, 0, 86_400),

@@ -32,7 +32,7 @@ async function landscape(width: number, height: number): Promise<Buffer> {
 
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'agora-e2e-uploads-'));
-  // Author details on a cached thread page may be a minute old (THREAD_CACHE_SECONDS): the new avatar shows at once here.
+  // A new avatar reaches cached thread pages by a notice, milliseconds after its commit: no cache here, so it shows at once.
   site = await startSite({ DATA_DIR: dir, THREAD_CACHE_SECONDS: '0' });
   const category = await createCategory(site.db, { slug: 'bivouac', name: 'Bivouac' });
   camille = await createMember(site.db, { username: 'camille_rando', trustLevel: 2 });
