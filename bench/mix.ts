@@ -323,7 +323,15 @@ cache fills only as pages are read). The bench itself changed that evening: each
 sequence of threads (one seed for all made every round replay the threads read before it, which a large cache then
 held whatever their rank: the figures before this date are flattered by it), the warm-up lasts 30 s so that the
 node's caches are as a running node's are, and the seeded community is vacuumed and checkpointed before the server
-starts (autovacuum's runs after the bulk load and the first reads' hint bits fell in the measured rounds).`;
+starts (autovacuum's runs after the bulk load and the first reads' hint bits fell in the measured rounds).
+Since 2026-12-07 a kept page is its visitors' response in one buffer outside V8's heap with where its pieces end
+(a member's page is made of those pieces), not post objects, pieces and the response side by side: about 4 KiB a
+page here instead of 9, so the same 256 MiB hold about twice the pages, and the peak memory under this load fell
+from 668 to 374 MiB. A page lives 300 s (\`THREAD_CACHE_SECONDS\`, was 60: a member's new name or picture now drops
+the pages showing them by notice, so the TTL only bounds how old a reputation figure may be); with a 60-s life
+most misses were pages that had expired, not pages dropped for room (a simulation of this law: 17 % of reads
+missing at 60 s, 7 % at 300 s in steady state). This bench's rounds come 30 to 90 s after the node started, before
+its cache reaches that steady state (about 11 % missing then, by the same simulation): they understate it.`;
     await record('mix', text);
     console.log(text);
   } finally {
