@@ -298,6 +298,41 @@ describe('reactions and accepted answers', () => {
     expect((await t.api('POST', `/api/posts/${talk.post.id}/reactions/helpful`, { as: bob })).statusCode).toBe(422);
   });
 
+  it('writes nothing of a refused reaction (its row, counters, score and notices roll back)', async () => {
+    // The reaction goes out with its post's and thread's reads and is rolled back when the checks refuse it.
+    const talk = await createThread(t.db, alice, category.id, { kind: 'discussion' });
+    const hidden = await createCategory(t.db);
+    await t.db.updateTable('categories').set({ see_level: 'staff' }).where('id', '=', hidden.id).execute();
+    const staffOnly = await createThread(t.db, moderator, hidden.id);
+    const held = await createReply(t.db, alice, talk.thread.id, 'En attente de relecture');
+    await t.db.updateTable('posts').set({ state: 'pending' }).where('id', '=', held.id).execute();
+    const suspended = await createMember(t.db, { suspendedUntil: new Date(Date.now() + 86_400_000) });
+    const snapshot = () =>
+      Promise.all([
+        t.db.selectFrom('reactions').select(['post_id', 'member_id', 'kind']).orderBy('id').execute(),
+        t.db.selectFrom('posts').select(['id', 'like_count', 'helpful_count']).orderBy('id').execute(),
+        t.db.selectFrom('threads').select(['id', 'score', 'version']).orderBy('id').execute(),
+        t.db.selectFrom('live_events').select('id').orderBy('id').execute(),
+      ]);
+    const before = await snapshot();
+    const refused = [
+      [alice, talk.post.id, 'like', 403, 'reaction.own_post'],
+      [bob, talk.post.id, 'helpful', 422, 'reaction.helpful_not_allowed'],
+      [bob, staffOnly.post.id, 'like', 404, 'post.not_found'],
+      [bob, held.id, 'like', 404, 'post.not_found'],
+      [bob, 2_000_000_000, 'like', 404, 'post.not_found'],
+      [suspended, talk.post.id, 'like', 403, undefined],
+    ] as const;
+    for (const [who, postId, kind, status, code] of refused) {
+      const res = await t.api('POST', `/api/posts/${postId}/reactions/${kind}`, { as: who });
+      expect([res.statusCode, code && res.json().error.code], `${kind} on ${postId}`).toEqual([status, code]);
+    }
+    expect(await snapshot()).toEqual(before);
+    // The same like by a member who may: written, counted.
+    const ok = await t.api('POST', `/api/posts/${talk.post.id}/reactions/like`, { as: bob });
+    expect(ok.json()).toMatchObject({ likeCount: 1, active: true });
+  });
+
   it("lets the question's author accept a reply, refuses others with 403, and non-questions with 422", async () => {
     const question = await createThread(t.db, alice, category.id, { kind: 'question' });
     const answer = await createReply(t.db, bob, question.thread.id, 'La réponse');

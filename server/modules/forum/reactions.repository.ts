@@ -11,7 +11,8 @@ export class ReactionsRepository {
    * (undefined when nothing changed) and the post's counts after it.
    */
   async toggle(
-    post: { id: number; threadId: number },
+    /** Without its thread's id, the statement reads it from the post. */
+    post: { id: number; threadId?: number },
     memberId: number,
     kind: ReactionKind,
     on: boolean,
@@ -22,6 +23,7 @@ export class ReactionsRepository {
       : sql`DELETE FROM reactions WHERE post_id = ${post.id} AND member_id = ${memberId} AND kind = ${kind} RETURNING id`;
     const counter = sql.ref(kind === 'like' ? 'like_count' : 'helpful_count');
     const delta = on ? 1 : -1;
+    const threadId = post.threadId ?? sql<number>`(SELECT thread_id FROM posts WHERE id = ${post.id})`;
     const { rows } = await sql<{ reaction_id: number | null; like_count: number; helpful_count: number }>`
       WITH changed AS (${changed}),
       counted AS (
@@ -30,7 +32,7 @@ export class ReactionsRepository {
         RETURNING like_count, helpful_count),
       scored AS (
         UPDATE threads SET score = score + ${delta}, version = version + 1
-         WHERE id = ${post.threadId} AND EXISTS (SELECT 1 FROM changed))
+         WHERE id = ${threadId} AND EXISTS (SELECT 1 FROM changed))
       SELECT (SELECT id FROM changed) AS reaction_id,
              COALESCE((SELECT like_count FROM counted), p.like_count) AS like_count,
              COALESCE((SELECT helpful_count FROM counted), p.helpful_count) AS helpful_count

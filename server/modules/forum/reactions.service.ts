@@ -24,36 +24,40 @@ export class ReactionsService {
     this.read = repositories(db);
   }
 
-  private async loadVisiblePost(actor: Actor, postId: number) {
-    // The post and its thread side by side (the thread read by the post's id): one round trip.
-    const [post, thread] = await Promise.all([this.read.posts.getById(postId), this.read.threads.getByPostId(postId)]);
-    if (!post || !thread || !canSeeThread(actor, thread) || post.state !== 'published') {
-      throw new NotFoundError('post.not_found', 'No such post.');
-    }
-    return { post, thread };
-  }
-
   /**
    * One reaction of each kind per member per post: a second click changes nothing (idempotent), and the
    * counters move only when a row was really added or removed.
+   *
+   * Three round trips (issue 20): the post, its thread and the reaction go out together with the transaction's
+   * BEGIN, so the reaction is written before the checks below; a refusal rolls it back, and nobody saw it (its
+   * pages' notices and live events are sent at commit). Then the author's reputation and notification, then COMMIT.
    */
   async react(actorOrNull: Actor | null, postId: number, kind: ReactionKind, on: boolean) {
     const actor = authorize(actorOrNull, 'post.react');
-    const { post, thread } = await this.loadVisiblePost(actor, postId);
-    assertMayWrite(actor);
-    if (post.author_id === actor.id) {
-      throw new ForbiddenError('reaction.own_post', 'You cannot react to your own post.');
-    }
-    if (kind === 'helpful' && thread.kind !== 'tip' && thread.kind !== 'question') {
-      throw new UnprocessableError('reaction.helpful_not_allowed', 'Only tips and answers can be marked helpful.');
-    }
     return this.db.transaction().execute(async (trx) => {
-      const { reactionId, likeCount, helpfulCount } = await new ReactionsRepository(trx).toggle(
-        { id: post.id, threadId: thread.id },
-        actor.id,
-        kind,
-        on,
+      const [post, thread, toggled] = await sideBySide(
+        trx,
+        (t) => new PostsRepository(t).getById(postId),
+        (t) => new ThreadsRepository(t).getByPostId(postId),
+        // Its failure (no such post) is the checks' to report: kept as a value until they have run.
+        (t) =>
+          new ReactionsRepository(t).toggle({ id: postId }, actor.id, kind, on).then(
+            (counts) => ({ counts }),
+            (error: unknown) => ({ error }),
+          ),
       );
+      if (!post || !thread || !canSeeThread(actor, thread) || post.state !== 'published') {
+        throw new NotFoundError('post.not_found', 'No such post.');
+      }
+      assertMayWrite(actor);
+      if (post.author_id === actor.id) {
+        throw new ForbiddenError('reaction.own_post', 'You cannot react to your own post.');
+      }
+      if (kind === 'helpful' && thread.kind !== 'tip' && thread.kind !== 'question') {
+        throw new UnprocessableError('reaction.helpful_not_allowed', 'Only tips and answers can be marked helpful.');
+      }
+      if ('error' in toggled) throw toggled.error;
+      const { reactionId, likeCount, helpfulCount } = toggled.counts;
       if (reactionId !== undefined) {
         // The author's reputation and their notification, side by side: one round trip for both.
         await sideBySide(
