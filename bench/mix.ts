@@ -301,7 +301,7 @@ went from 37–44 % to 38–50 % in the day's runs, and visitors' server-side p5
 The tail (p99): under this load every round trip to PostgreSQL waits for a turn of a busy event loop, about 5 ms
 whatever the statement (even a bare BEGIN), so a request's latency is its sequential round trips times that
 (a trace of the driver's calls, December 2026). Writes were the slowest requests and half of the slowest 1 %: a
-like took 15 round trips, a reply 13. Now, the session in the node's cache, a like is 4 and a reply 4 (its posting limit counted beside its first reads since 2026-12-06 night): the pool's connections pipeline and a
+like took 15 round trips, a reply 13. Now, the session in the node's cache, a like is 3 (its post, thread and reaction in one since 2026-12-07, the reaction rolled back when refused) and a reply 4 (its posting limit counted beside its first reads since 2026-12-06 night): the pool's connections pipeline and a
 transaction's BEGIN goes out with its first statement; independent reads go side by side (a post and its thread;
 a reply's thread, category and audience, read before its transaction), and so do a transaction's independent
 writes (the reputation event beside the notification, server/db/side-by-side.ts); the reaction with its
