@@ -181,14 +181,24 @@ describe('thread pages on a listening node', () => {
 });
 
 describe('the page cache', () => {
-  it('never keeps a page read before a notice about its thread', async () => {
-    const { thread } = await createThread(t.db, alice, category.id);
+  /** A cache on a feed of its own, listening; `showing` makes a kept page that shows these members. */
+  async function listening(check: (cache: PageCache, feed: ChangeFeed) => Promise<void>) {
     const feed = new ChangeFeed({ databaseUrl: t.url });
     const cache = new PageCache({ cacheSeconds: 60, cacheMb: 1, feed });
     await feed.start();
     try {
-      const json = { bytes: Buffer.from('{}'), ends: [1, 1] };
-      const page = { version: 0, postIds: [], members: [], json } as unknown as CachedPage;
+      await check(cache, feed);
+    } finally {
+      await feed.stop();
+    }
+  }
+  const json = { bytes: Buffer.from('{}'), ends: [1, 1] };
+  const showing = (members: number[]) => ({ version: 0, postIds: [], members, json }) as unknown as CachedPage;
+
+  it('never keeps a page read before a notice about its thread', async () => {
+    const { thread } = await createThread(t.db, alice, category.id);
+    await listening(async (cache, feed) => {
+      const page = showing([]);
       const before = cache.mark();
       await t.db
         .updateTable('threads')
@@ -203,19 +213,12 @@ describe('the page cache', () => {
       expect(cache.get('b', thread.id + 1, false)?.vouched).toBe(true);
       cache.set('a', thread.id, page, cache.mark()); // read after the notice
       expect(cache.get('a', thread.id, false)?.vouched).toBe(true);
-    } finally {
-      await feed.stop();
-    }
+    });
   });
 
   it('never keeps a page read before a notice about a member it shows', async () => {
     const { thread } = await createThread(t.db, alice, category.id);
-    const feed = new ChangeFeed({ databaseUrl: t.url });
-    const cache = new PageCache({ cacheSeconds: 60, cacheMb: 1, feed });
-    await feed.start();
-    try {
-      const json = { bytes: Buffer.from('{}'), ends: [1, 1] };
-      const showing = (members: number[]) => ({ version: 0, postIds: [], members, json }) as unknown as CachedPage;
+    await listening(async (cache, feed) => {
       const before = cache.mark();
       await t.db.updateTable('members').set({ display_name: 'Alice B.' }).where('id', '=', alice.id).execute();
       feed.wrote();
@@ -226,8 +229,6 @@ describe('the page cache', () => {
       expect(cache.get('b', thread.id, false)?.vouched).toBe(true);
       cache.set('a', thread.id, showing([bob.id, alice.id]), cache.mark());
       expect(cache.get('a', thread.id, false)?.vouched).toBe(true);
-    } finally {
-      await feed.stop();
-    }
+    });
   });
 });

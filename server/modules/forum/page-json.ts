@@ -3,7 +3,8 @@
  * version, in ONE buffer outside V8's heap, with where its pieces end. A member's page is those pieces around
  * their own viewer block, the posts they reacted to with their flags set; nothing is serialised again but that
  * block. One buffer and one array per page, rather than objects per post: more pages fit in a node's cache, and
- * the garbage collector has little to trace (under load it ran every ~150 ms and traced the whole cache).
+ * the garbage collector has far fewer objects to walk (kept pages live in the old generation, which each of its
+ * full collections traces).
  *
  * The pieces are the `JSON.stringify` of objects shaped like ThreadPageResponse, so the result is what the
  * route's schema would have written. A post's object ends with its reader's flags (`toPost`), so a member's
