@@ -328,6 +328,11 @@ describe('reactions and accepted answers', () => {
       expect([res.statusCode, code && res.json().error.code], `${kind} on ${postId}`).toEqual([status, code]);
     }
     expect(await snapshot()).toEqual(before);
+    // A suspended member's click is refused before anything is sent, whatever the post.
+    t.resetQueries();
+    const hiddenToThem = await t.api('POST', `/api/posts/${staffOnly.post.id}/reactions/like`, { as: suspended });
+    expect(hiddenToThem.statusCode).toBe(403);
+    expect(t.queries.filter((q) => /reactions/i.test(q))).toEqual([]);
     // The same like by a member who may: written, counted.
     const ok = await t.api('POST', `/api/posts/${talk.post.id}/reactions/like`, { as: bob });
     expect(ok.json()).toMatchObject({ likeCount: 1, active: true });

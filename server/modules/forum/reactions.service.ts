@@ -29,11 +29,13 @@ export class ReactionsService {
    * counters move only when a row was really added or removed.
    *
    * Three round trips (issue 20): the post, its thread and the reaction go out together with the transaction's
-   * BEGIN, so the reaction is written before the checks below; a refusal rolls it back, and nobody saw it (its
-   * pages' notices and live events are sent at commit). Then the author's reputation and notification, then COMMIT.
+   * BEGIN, so the reaction is written before the checks on what was read; a refusal rolls it back, and nobody saw
+   * it (its pages' notices and live events are sent at commit). Then the author's reputation and notification,
+   * then COMMIT.
    */
   async react(actorOrNull: Actor | null, postId: number, kind: ReactionKind, on: boolean) {
     const actor = authorize(actorOrNull, 'post.react');
+    assertMayWrite(actor); // a suspended or banned member's click writes nothing, not even to roll it back
     return this.db.transaction().execute(async (trx) => {
       const [post, thread, toggled] = await sideBySide(
         trx,
@@ -49,7 +51,6 @@ export class ReactionsService {
       if (!post || !thread || !canSeeThread(actor, thread) || post.state !== 'published') {
         throw new NotFoundError('post.not_found', 'No such post.');
       }
-      assertMayWrite(actor);
       if (post.author_id === actor.id) {
         throw new ForbiddenError('reaction.own_post', 'You cannot react to your own post.');
       }
