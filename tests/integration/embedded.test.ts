@@ -42,4 +42,19 @@ describe('embedded PostgreSQL', () => {
       await fs.rm(dir, { recursive: true, force: true });
     }
   }, 90_000);
+
+  it("keeps a failing process's exit code (its exit hook used to end every process with 0)", async () => {
+    // What vitest does when a test fails: set the code, let the event loop empty.
+    const exitCode = (script: string) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+          stdio: 'ignore',
+        });
+        child.on('exit', resolve);
+      });
+    const load = "await import('./server/db/embedded.ts');";
+    expect(await exitCode(`${load} process.exitCode = 3;`)).toBe(3);
+    expect(await exitCode(`${load} setTimeout(() => { process.exitCode = 1; }, 20);`)).toBe(1);
+    expect(await exitCode(load)).toBe(0);
+  }, 30_000);
 });
