@@ -51,7 +51,8 @@ describe('who may see a category, in the console', () => {
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await page.getByRole('status').filter({ hasText: 'Enregistré.' }).waitFor();
     const row = page.locator('.row', { hasText: 'Coulisses' });
-    await expect(row.textContent()).resolves.toContain('Qui peut voir : L’équipe seulement');
+    // The list is read again after the save: its row changes once that answer is in.
+    await expect.poll(() => row.textContent()).toContain('Qui peut voir : L’équipe seulement');
     await row.getByRole('img', { name: 'Catégorie réservée : L’équipe seulement' }).waitFor();
     await shot(page, 'category-visibility-console-fr');
 
