@@ -1,5 +1,6 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
+import { lightIcons } from './web/build-plugins.ts';
 
 /**
  * `npm test`: unit tests (pure code) and integration tests (real PostgreSQL through the real HTTP layer).
@@ -16,8 +17,8 @@ export default defineConfig({
       },
       {
         // The server renders public pages with the web app's components (tests/integration/server-render.test.ts
-        // loads web/src/entry-server.ts): compiled for the server, as the build does.
-        plugins: [svelte({ configFile: 'web/svelte.config.js' })],
+        // loads web/src/entry-server.ts): compiled for the server, as the build does, lucide's icons included.
+        plugins: [lightIcons(), svelte({ configFile: 'web/svelte.config.js' })],
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],

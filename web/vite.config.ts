@@ -3,6 +3,7 @@ import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vite';
+import { compileHints, lightIcons } from './build-plugins.ts';
 
 /**
  * Brotli (quality 11) and gzip (level 9) copies of every built text file past 1 KiB, written once at build time:
@@ -40,7 +41,7 @@ const apiTarget = process.env.AGORA_API ?? 'http://localhost:3000';
  */
 export default defineConfig(({ isSsrBuild }) => ({
   root: import.meta.dirname,
-  plugins: isSsrBuild ? [svelte()] : [svelte(), precompress()],
+  plugins: isSsrBuild ? [lightIcons(), svelte()] : [lightIcons(), svelte(), compileHints(), precompress()],
   build: {
     outDir: isSsrBuild ? 'dist-server' : 'dist',
     emptyOutDir: true,
