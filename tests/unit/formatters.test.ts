@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dates, numbers, plurals, relatives } from '../../web/src/lib/i18n/formatters.ts';
+import { dates, numbers, plurals, relatives, warmFormatters } from '../../web/src/lib/i18n/formatters.ts';
 
 describe('i18n formatters', () => {
   it('keeps one formatter per language', () => {
@@ -22,5 +22,16 @@ describe('i18n formatters', () => {
     const when = new Date('2026-03-04T10:20:00Z');
     expect(dates('en').format(when)).toBe('Mar 4, 2026');
     expect(dates('en', 'long').format(when)).toMatch(/^March 4, 2026 at \d{1,2}:20/);
+  });
+});
+
+describe('warmFormatters', () => {
+  it('makes the formatters a page uses, so that hydration finds them made', () => {
+    warmFormatters('de');
+    const made = [numbers('de'), plurals('de'), relatives('de'), dates('de')];
+    warmFormatters('de');
+    expect([numbers('de'), plurals('de'), relatives('de'), dates('de')]).toEqual(made);
+    made.forEach((formatter, i) => expect(formatter).toBe([numbers, plurals, relatives, dates][i]!('de')));
+    expect(numbers('de').format(1000)).toBe('1.000');
   });
 });

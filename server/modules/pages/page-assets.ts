@@ -14,6 +14,9 @@ export interface PageLinks {
   body: string;
 }
 
+/** Marks a page's stylesheets declared for print media until the page is hydrated (web/src/main.ts). */
+const DEFERRED_STYLESHEET = 'data-deferred';
+
 /** The languages of the web app's dictionaries (web/src/lib/i18n/<locale>.ts, one chunk each). */
 type Locale = 'fr' | 'en';
 
@@ -23,10 +26,13 @@ type Locale = 'fr' | 'en';
  * the page is interactive), and Vite's loader would insert a link per file while the page boots.
  *
  * The page's scripts are modulepreloads in <head>: fetched at once, beside the entry. Its stylesheets go at the
- * end of <body>: the server already wrote those components' styles into <head> (the first paint waits for no
- * request), so these only make the same rules known to the loader, which then neither inserts nor waits for
- * them, and they hold nothing above them back from painting. The page's language is one more chunk (its
- * dictionary, which the entry loads before hydrating), and only that language's.
+ * end of <body>, for print media: the server already wrote the styles of the components it rendered into <head>
+ * (the first paint waits for no request), so these make the page's rules known to the loader, which then neither
+ * inserts nor waits for them, without blocking anything (a stylesheet for the screen, even at the end of
+ * <body>, is fetched first and holds the first paint back). The entry turns them to every media once the page is
+ * hydrated (`DEFERRED_STYLESHEET`, web/src/main.ts), for the components the server did not render (a dialog
+ * opened later). The page's language is one more chunk (its dictionary, which the entry loads before hydrating),
+ * and only that language's.
  */
 export class PageAssets {
   private readonly cache = new Map<string, PageLinks>();
@@ -73,7 +79,9 @@ export class PageAssets {
     for (const root of roots) if (root) visit(root);
     return {
       head: scripts.map((file) => `<link rel="modulepreload" crossorigin href="/${file}">`).join(''),
-      body: styles.map((file) => `<link rel="stylesheet" crossorigin href="/${file}">`).join(''),
+      body: styles
+        .map((file) => `<link rel="stylesheet" crossorigin href="/${file}" media="print" ${DEFERRED_STYLESHEET}>`)
+        .join(''),
     };
   }
 }
