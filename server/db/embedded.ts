@@ -41,7 +41,8 @@ const isRoot = process.getuid?.() === 0;
  */
 let codeBeforeHook: typeof process.exitCode;
 process.prependListener('beforeExit', () => {
-  codeBeforeHook ??= process.exitCode;
+  // The latest: the loop may empty more than once (work scheduled by a listener), the hook acts on the first.
+  codeBeforeHook = process.exitCode;
 });
 process.prependListener('exit', () => {
   if (codeBeforeHook) process.exitCode = codeBeforeHook;
