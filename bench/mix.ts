@@ -210,8 +210,13 @@ export async function mix(): Promise<void> {
       cpu.client! += result.clientCpuMs;
       measured += result.requestsPerSecond * seconds;
       mixes.push(result);
+      // Each round's own CPU per request: which process a slower round spent more in.
+      const requests = result.requestsPerSecond * seconds;
+      const us = (ms: number) => ((ms / requests) * 1000).toFixed(0);
       console.log(
-        `  ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.non2xx} non-2xx`,
+        `  ${result.requestsPerSecond.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms, ${result.non2xx} non-2xx;` +
+          ` CPU per request: Agora ${us(after.server! - before.server!)} µs, PostgreSQL ${us(after.postgres! - before.postgres!)} µs,` +
+          ` load generator ${us(result.clientCpuMs)} µs`,
       );
     }
     const peakMb = await peakMemoryMb(server.pid);
