@@ -278,13 +278,13 @@ describe('a live subscriber without access', () => {
     const tl2 = await socketOf('tl2');
     // Both sockets answered `subscribed` for this topic in the read paths above: only an answer that comes after
     // this request says the subscription is in place (waiting on an older one let the reply race the subscribe).
-    const asked = [tl0.messages.length, tl2.messages.length];
+    const [asked0, asked2] = [tl0.messages.length, tl2.messages.length];
     for (const s of [tl0, tl2]) s.ws.send(JSON.stringify({ type: 'subscribe', topics: [`thread:${f.threadId}`] }));
     const answered = (s: typeof tl0, from: number) => s.messages.slice(from).find((m) => m.type === 'subscribed');
-    await until(() => answered(tl2, asked[1]) !== undefined);
-    expect(answered(tl2, asked[1]).topics).toContain(`thread:${f.threadId}`);
-    await until(() => answered(tl0, asked[0]) !== undefined);
-    expect(answered(tl0, asked[0]).topics).not.toContain(`thread:${f.threadId}`);
+    await until(() => answered(tl2, asked2) !== undefined);
+    expect(answered(tl2, asked2).topics).toContain(`thread:${f.threadId}`);
+    await until(() => answered(tl0, asked0) !== undefined);
+    expect(answered(tl0, asked0).topics).not.toContain(`thread:${f.threadId}`);
     const mark = tl0.messages.length;
     await createReply(t.db, viewers.staff, f.threadId, 'Une réponse que seuls les membres de confiance lisent.');
     await until(() => tl2.messages.some((m) => m.type === 'event' && m.topic === `thread:${f.threadId}`));
