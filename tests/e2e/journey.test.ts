@@ -97,3 +97,25 @@ describe('reading, in English and dark theme', () => {
     await page.close();
   });
 });
+
+describe('choices stored in this browser before the server knew of them', () => {
+  it('takes up a stored theme and language on a server-rendered page, and tells the server for the next one', async () => {
+    const context = await site.browser.newContext({ locale: 'fr-FR', colorScheme: 'light' });
+    const page = await context.newPage();
+    await page.goto(`${site.url}/`);
+    await page.getByRole('heading', { name: 'Dernières discussions' }).waitFor();
+    // Chosen here once, the cookies since lost: the server renders in French and light.
+    await page.evaluate("localStorage.setItem('agora.theme', 'dark'); localStorage.setItem('agora.locale', 'en')");
+    await context.clearCookies();
+    const served = await page.reload();
+    expect(await served!.text()).toContain('<html lang="fr">');
+    await page.getByRole('heading', { name: 'Latest discussions' }).waitFor();
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
+    const cookies = Object.fromEntries((await context.cookies()).map((c) => [c.name, c.value]));
+    expect(cookies).toMatchObject({ 'agora.theme': 'dark', 'agora.locale': 'en' });
+    // The next page comes from the server in the stored choices.
+    const next = await page.reload();
+    expect(await next!.text()).toMatch(/<html lang="en" data-theme="dark">/);
+    await context.close();
+  });
+});

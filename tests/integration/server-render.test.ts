@@ -38,7 +38,16 @@ const page = (url: string, headers: Record<string, string> = {}) =>
 /** The state the server embedded for the browser. */
 const state = (html: string) => {
   const json = /<script type="application\/json" id="agora-state">(.*?)<\/script>/s.exec(html)?.[1];
-  return json ? (JSON.parse(json) as { address: string; locale: string; data: any; me: any; missing: boolean }) : null;
+  return json
+    ? (JSON.parse(json) as {
+        address: string;
+        locale: string;
+        data: any;
+        me: any;
+        missing: boolean;
+        formats: Record<string, string>;
+      })
+    : null;
 };
 /** The app's markup alone (not the head, not the embedded state). */
 const app = (html: string) => /<div id="app">(.*?)<\/div><script type="application\/json"/s.exec(html)?.[1] ?? '';
@@ -87,6 +96,12 @@ describe('server-rendered public pages', () => {
     expect(embedded.data.page.thread.id).toBe(question);
     expect(embedded.data.page.posts).toHaveLength(5);
     expect(embedded.me).toBeNull();
+    // The dates and relative times as the server wrote them, for hydration to reuse (no Intl data to load).
+    const first = embedded.data.page.posts[0];
+    const dates = Object.entries(embedded.formats).filter(([key]) => /^[dr]\|/.test(key));
+    expect(dates.length).toBeGreaterThan(0);
+    expect(Object.keys(embedded.formats).some((key) => key.startsWith(`d|fr|long|${first.createdAt}|`))).toBe(true);
+    for (const [key, text] of dates) expect(body, key).toContain(text);
 
     const second = await page(`/t/${question}?page=2`);
     expect(app(second.body)).toContain('Réponse numéro 6 au sujet.');

@@ -2,6 +2,7 @@ import { render } from 'svelte/server';
 import App from './App.svelte';
 import { ApiError, createApi } from './lib/api/client.ts';
 import type { Me, Site } from './lib/api/types.ts';
+import { recordFormats } from './lib/i18n/formatters.ts';
 import { i18n, loadMessages, type Locale } from './lib/i18n/index.svelte.ts';
 import { match, notFoundRoute, pageModule } from './lib/routes.ts';
 import { router } from './lib/state/router.svelte.ts';
@@ -56,6 +57,8 @@ export interface PageState {
   data: unknown;
   /** The page's data does not exist: the "not found" page was rendered instead. */
   missing: boolean;
+  /** The figures and dates as the server formatted them, which hydration reuses (i18n/formatters.ts). */
+  formats: Record<string, string>;
 }
 
 const INTERNAL = 'http://agora.internal';
@@ -115,8 +118,13 @@ export async function loadPage(request: RenderRequest): Promise<LoadedPage | nul
       i18n.locale = locale;
       session.start(site, me);
       try {
-        const { head, body } = render(App, { props: { initial: { address, data, missing } } });
-        const state: PageState = { address, locale, site, me, data, missing };
+        // Svelte renders when the result's markup is first read: read inside, so that the formats are recorded.
+        const { result, formats } = recordFormats(() => {
+          const { head, body } = render(App, { props: { initial: { address, data, missing } } });
+          return { head, body };
+        });
+        const { head, body } = result;
+        const state: PageState = { address, locale, site, me, data, missing, formats };
         return { head, body, state: serialise(state) };
       } finally {
         session.start(null, null);

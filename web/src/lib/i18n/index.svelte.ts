@@ -1,5 +1,5 @@
 import { browser } from '../env.ts';
-import { dates, numbers, plurals, relatives } from './formatters.ts';
+import { format } from './formatters.ts';
 import type { fr } from './fr.ts';
 
 export type Locale = 'fr' | 'en';
@@ -51,7 +51,13 @@ export function preferredLocale(): Locale {
 }
 
 class I18n {
-  locale = $state<Locale>(preferredLocale());
+  /**
+   * Set before anything renders: main.ts gives it the server-rendered page's language or `preferredLocale()`,
+   * the server renderer the request's. Not read from storage here: a browser's first read of localStorage is a
+   * request to its main process (3 to 10 ms on our machines), which a server-rendered page does not need to wait
+   * for before showing itself.
+   */
+  locale = $state<Locale>('fr');
   /** The language last asked for through `set`, so that a slower earlier download does not win. */
   #wanted: Locale | null = null;
 
@@ -80,7 +86,7 @@ class I18n {
     if (typeof entry === 'string') text = entry;
     else {
       const n = Number(params.n ?? 0);
-      const rule = plurals(this.locale).select(n);
+      const rule = format.plural(this.locale, n);
       text = (n === 0 && entry.zero) || (rule === 'one' ? entry.one : entry.other);
     }
     // Numbers read as the language writes them (« 1 234 », "1,234").
@@ -93,18 +99,20 @@ class I18n {
 
   relative = (iso: string): string => {
     const seconds = (new Date(iso).getTime() - Date.now()) / 1000;
-    const rtf = relatives(this.locale);
+    const relative = (value: number, unit: Intl.RelativeTimeFormatUnit) => format.relative(this.locale, value, unit);
     const abs = Math.abs(seconds);
-    if (abs < 60) return rtf.format(Math.round(seconds), 'second');
-    if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');
-    if (abs < 86400) return rtf.format(Math.round(seconds / 3600), 'hour');
-    if (abs < 86400 * 30) return rtf.format(Math.round(seconds / 86400), 'day');
+    if (abs < 60) return relative(Math.round(seconds), 'second');
+    if (abs < 3600) return relative(Math.round(seconds / 60), 'minute');
+    if (abs < 86400) return relative(Math.round(seconds / 3600), 'hour');
+    if (abs < 86400 * 30) return relative(Math.round(seconds / 86400), 'day');
     return this.date(iso);
   };
 
-  date = (iso: string, long = false): string => dates(this.locale, long ? 'long' : 'medium').format(new Date(iso));
+  date = (iso: string, long = false): string => format.date(this.locale, iso, long);
 
-  number = (n: number): string => numbers(this.locale).format(n);
+  number = (n: number): string => format.number(this.locale, n);
+
+  percent = (ratio: number): string => format.percent(this.locale, ratio);
 }
 
 export const i18n = new I18n();
