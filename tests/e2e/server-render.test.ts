@@ -65,8 +65,10 @@ describe('server-rendered pages', () => {
     const page = await context.newPage();
     const apiReads: string[] = [];
     const warnings: string[] = [];
+    const scripts: string[] = [];
     page.on('request', (r) => {
       if (new URL(r.url()).pathname.startsWith('/api/') && r.method() === 'GET') apiReads.push(r.url());
+      if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname);
     });
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') warnings.push(m.text());
@@ -76,6 +78,9 @@ describe('server-rendered pages', () => {
     await page.goto(`${site.url}/t/${threadId}`, { waitUntil: 'networkidle' });
     // The thread, the site and who is signed in all came with the page.
     expect(apiReads.filter((u) => /\/api\/(threads|site|me)\b/.test(u))).toEqual([]);
+    // Its code in a few files (web/vite.config.ts groups the small shared modules): it was 53, one per icon.
+    expect(scripts.length, scripts.join(' ')).toBeGreaterThan(0);
+    expect(scripts.length, scripts.join(' ')).toBeLessThanOrEqual(12);
     expect(await layoutShift(page)).toBeLessThan(0.1);
     expect(warnings).toEqual([]);
     await shot(page, 'ssr-thread-phone');
