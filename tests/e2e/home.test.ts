@@ -56,4 +56,21 @@ describe('the home page puts the brand’s highlights first', () => {
     expect(await page.getByRole('complementary', { name: 'Annonce' }).count()).toBe(0);
     await context.close();
   });
+
+  it("keeps a visitor's dismissal of the announcement in this browser, over the server-rendered page", async () => {
+    const context = await site.browser.newContext({ locale: 'fr-FR', viewport: { width: 412, height: 860 } });
+    const page = await context.newPage();
+    await page.goto(site.url);
+    const banner = page.getByRole('complementary', { name: 'Annonce' });
+    await banner.getByRole('link', { name: /Nouvelle collection printemps/ }).waitFor();
+    await page.waitForFunction(() => document.documentElement.dataset.ready !== undefined);
+    await banner.getByRole('button', { name: 'Masquer cette annonce' }).click();
+    await expect.poll(() => banner.count()).toBe(0);
+    const served = await page.reload();
+    // The server does not know of it (no session): its page has the banner, which the browser then takes away.
+    expect(await served!.text()).toContain('Nouvelle collection printemps');
+    await page.getByRole('heading', { name: 'À la une' }).waitFor();
+    await expect.poll(() => banner.count()).toBe(0);
+    await context.close();
+  });
 });
