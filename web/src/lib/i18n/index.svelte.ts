@@ -54,7 +54,7 @@ class I18n {
   /**
    * Set before anything renders: main.ts gives it the server-rendered page's language or `preferredLocale()`,
    * the server renderer the request's. Not read from storage here: a browser's first read of localStorage is a
-   * request to its main process (3 to 10 ms on our machines), which a server-rendered page does not need to wait
+   * request to its main process (3 to 20 ms on our machines), which a server-rendered page does not need to wait
    * for before showing itself.
    */
   locale = $state<Locale>('fr');
