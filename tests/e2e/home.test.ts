@@ -63,7 +63,7 @@ describe('the home page puts the brand’s highlights first', () => {
     await page.goto(site.url);
     const banner = page.getByRole('complementary', { name: 'Annonce' });
     await banner.getByRole('link', { name: /Nouvelle collection printemps/ }).waitFor();
-    await page.waitForFunction(() => document.documentElement.dataset.ready !== undefined);
+    await page.waitForFunction('document.documentElement.dataset.ready !== undefined');
     await banner.getByRole('button', { name: 'Masquer cette annonce' }).click();
     await expect.poll(() => banner.count()).toBe(0);
     const served = await page.reload();
