@@ -38,6 +38,7 @@ import * as m0040 from './0040_conversation_report_settled.ts';
 import * as m0041 from './0041_hot_path_indexes.ts';
 import * as m0042 from './0042_page_notify.ts';
 import * as m0043 from './0043_member_page_notify.ts';
+import * as m0044 from './0044_layer_notify.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from the folder at run time) so that they load the
@@ -83,4 +84,5 @@ export const migrations: Record<string, Migration> = {
   '0041_hot_path_indexes': m0041,
   '0042_page_notify': m0042,
   '0043_member_page_notify': m0043,
+  '0044_layer_notify': m0044,
 };

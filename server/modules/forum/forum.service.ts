@@ -24,6 +24,7 @@ import { assertCategoryShape } from './category.rules.ts';
 import { assertCategoryLevels, raiseChildren } from './category-levels.ts';
 import { pageJson, type ReaderFlags, readerPageJson } from './page-json.ts';
 import { type CachedPage, PageCache, type PageCacheOptions } from './page-cache.ts';
+import { LayerCache } from './layer-cache.ts';
 
 function cursorFor(sort: ThreadSort, row: ThreadListRow): string {
   if (sort === 'top') return encodeCursor([row.score, row.id]);
@@ -47,6 +48,7 @@ export class ForumService {
   >;
 
   private readonly pages: PageCache;
+  private readonly layers: LayerCache;
   private readonly coalesce: boolean;
 
   constructor(
@@ -55,6 +57,7 @@ export class ForumService {
     cache: Partial<PageCacheOptions> & { coalesce?: boolean } = {},
   ) {
     this.pages = new PageCache({ cacheSeconds: 10, cacheMb: 64, ...cache });
+    this.layers = new LayerCache({ feed: this.pages.enabled ? cache.feed : undefined });
     this.coalesce = cache.coalesce ?? true;
     this.categories = new CategoriesRepository(db);
     this.threads = new ThreadsRepository(db);
@@ -289,12 +292,29 @@ export class ForumService {
     const kept = canSeeHidden ? null : this.pages.get(key, id, actor !== null);
     let shared = kept?.page;
     let overlay: ReaderOverlay | undefined;
+    const layerMark = this.layers.mark();
     if (shared && actor) {
-      // A member's own layer and the thread's head in one statement (the member's read of a cached page).
-      overlay = await this.overlay(actor, { memberId: actor.id, threadId: id, postIds: shared.postIds });
-      if (overlay.head.version !== shared.version || shared.hasNonPublished) {
-        shared = undefined;
-        overlay = undefined;
+      // A member's kept layer on a page the feed vouches for: no statement, as for a visitor.
+      const layer =
+        kept!.vouched && !options.revalidate && !shared.hasNonPublished
+          ? await this.layers.get(actor.id, key, shared)
+          : undefined;
+      if (layer) {
+        if (!canSeeThread(actor, shared.head)) throw new NotFoundError('thread.not_found', 'No such thread.');
+        overlay = { ...layer, head: { ...shared.head, version: shared.version } };
+      } else {
+        // Else their own layer and the thread's head in one statement.
+        overlay = await this.overlay(actor, { memberId: actor.id, threadId: id, postIds: shared.postIds });
+        if (overlay.head.version !== shared.version || shared.hasNonPublished) {
+          shared = undefined;
+          overlay = undefined;
+        } else {
+          const { state, author_id, see_level } = overlay.head;
+          const same = shared.head;
+          if (state === same.state && author_id === same.author_id && see_level === same.see_level)
+            this.pages.vouch(key, shared, mark);
+          this.layers.set(actor.id, key, shared, overlay, layerMark);
+        }
       }
     } else if (shared && kept!.vouched && !options.revalidate) {
       if (!canSeeThread(actor, shared.head)) throw new NotFoundError('thread.not_found', 'No such thread.');
@@ -309,8 +329,12 @@ export class ForumService {
       layer?.catch(() => {}); // awaited below, unless the page is not there to read
       shared = await this.buildPage(id, after, limit, actor);
       if (!shared || !canSeeThread(actor, shared.head)) throw new NotFoundError('thread.not_found', 'No such thread.');
-      if (!canSeeHidden && !(actor && shared.hasNonPublished)) this.pages.set(key, id, shared, mark);
-      if (layer) overlay = visibleLayer(await layer, shared.postIds, shared.authorIds);
+      const keep = !canSeeHidden && !(actor && shared.hasNonPublished);
+      if (keep) this.pages.set(key, id, shared, mark);
+      if (layer) {
+        overlay = visibleLayer(await layer, shared.postIds, shared.authorIds);
+        if (keep) this.layers.set(actor!.id, key, shared, overlay, layerMark);
+      }
     }
     if (!actor) return shared.json.bytes;
     const flagged = new Map<number, ReaderFlags>();

@@ -118,6 +118,16 @@ export class PageCache {
     return { page: kept.page, vouched };
   }
 
+  /**
+   * A reader's statement begun at `mark` found the kept page's version current: the page is as good as one read
+   * then, so the feed vouches for it again from there (a member's read, which checks the version anyway, spares the
+   * next readers a version check or a rebuild after a notice that did not change it, or came during its read).
+   */
+  vouch(key: string, page: CachedPage, mark: number): void {
+    const kept = this.pages.peek(key);
+    if (kept?.page === page && kept.mark < mark) kept.mark = mark;
+  }
+
   /** A thread changed (a notice, or a live event about it): its pages read before now are not served again. */
   changed(threadId: number): void {
     this.remember(this.lastChange, threadId);
