@@ -5,9 +5,10 @@ import { type Kysely, sql } from 'kysely';
  * member's read of a kept page without asking the database (issue 20, server/modules/forum/layer-cache.ts).
  * PostgreSQL tells every node at commit, whoever wrote:
  *
- * - `p:<member id>:<post id>` when a member's reaction or bookmark on a post appears, changes or goes;
- * - `t:<member id>:<thread id>` when a member's level or read position in a thread changes;
- * - `m:<member id>` when a member's ignore list or level for a category changes (every layer of theirs goes);
+ * - `t:<member id>:<thread id>` when a member's reaction or bookmark on one of the thread's posts, or their level or
+ *   read position in the thread, appears, changes or goes (a reaction's thread is looked up by its post's key);
+ * - `m:<member id>` when a member's ignore list or level for a category changes (every layer of theirs goes), or
+ *   a mark on a post that is gone;
  * - `*` when one of these tables is truncated (every layer goes).
  */
 const TABLES = ['reactions', 'bookmarks', 'thread_tracking', 'member_ignores', 'category_tracking'] as const;
@@ -19,14 +20,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     DECLARE
       what text;
       was text;
+      thread integer;
     BEGIN
       IF TG_OP = 'TRUNCATE' THEN
         PERFORM pg_notify('agora_layers', '*');
         RETURN NULL;
       END IF;
       IF TG_TABLE_NAME IN ('reactions', 'bookmarks') THEN
-        IF TG_OP <> 'DELETE' THEN what := 'p:' || NEW.member_id || ':' || NEW.post_id; END IF;
-        IF TG_OP <> 'INSERT' THEN was := 'p:' || OLD.member_id || ':' || OLD.post_id; END IF;
+        IF TG_OP <> 'DELETE' THEN
+          SELECT thread_id INTO thread FROM posts WHERE id = NEW.post_id;
+          what := COALESCE('t:' || NEW.member_id || ':' || thread, 'm:' || NEW.member_id);
+        END IF;
+        IF TG_OP <> 'INSERT' THEN
+          SELECT thread_id INTO thread FROM posts WHERE id = OLD.post_id;
+          was := COALESCE('t:' || OLD.member_id || ':' || thread, 'm:' || OLD.member_id);
+        END IF;
       ELSIF TG_TABLE_NAME = 'thread_tracking' THEN
         IF TG_OP <> 'DELETE' THEN what := 't:' || NEW.member_id || ':' || NEW.thread_id; END IF;
         IF TG_OP <> 'INSERT' THEN was := 't:' || OLD.member_id || ':' || OLD.thread_id; END IF;

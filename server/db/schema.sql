@@ -1010,14 +1010,21 @@ AS $function$
     DECLARE
       what text;
       was text;
+      thread integer;
     BEGIN
       IF TG_OP = 'TRUNCATE' THEN
         PERFORM pg_notify('agora_layers', '*');
         RETURN NULL;
       END IF;
       IF TG_TABLE_NAME IN ('reactions', 'bookmarks') THEN
-        IF TG_OP <> 'DELETE' THEN what := 'p:' || NEW.member_id || ':' || NEW.post_id; END IF;
-        IF TG_OP <> 'INSERT' THEN was := 'p:' || OLD.member_id || ':' || OLD.post_id; END IF;
+        IF TG_OP <> 'DELETE' THEN
+          SELECT thread_id INTO thread FROM posts WHERE id = NEW.post_id;
+          what := COALESCE('t:' || NEW.member_id || ':' || thread, 'm:' || NEW.member_id);
+        END IF;
+        IF TG_OP <> 'INSERT' THEN
+          SELECT thread_id INTO thread FROM posts WHERE id = OLD.post_id;
+          was := COALESCE('t:' || OLD.member_id || ':' || thread, 'm:' || OLD.member_id);
+        END IF;
       ELSIF TG_TABLE_NAME = 'thread_tracking' THEN
         IF TG_OP <> 'DELETE' THEN what := 't:' || NEW.member_id || ':' || NEW.thread_id; END IF;
         IF TG_OP <> 'INSERT' THEN was := 't:' || OLD.member_id || ':' || OLD.thread_id; END IF;

@@ -177,7 +177,7 @@ describe('the layer cache', () => {
     });
   });
 
-  it("drops only the layers whose page shows the post, or whose thread's tracking changed", async () => {
+  it('drops only the layers on the thread of the post marked, or whose tracking changed', async () => {
     const one = await createThread(t.db, alice, category.id);
     const two = await createThread(t.db, alice, category.id);
     await listening(async (cache, feed) => {
