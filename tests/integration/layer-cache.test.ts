@@ -98,6 +98,33 @@ describe("a member's layer on a listening node", () => {
     expect((await read(cookie, thread.id)).posts[0].liked).toBe(true);
   });
 
+  it("shows a member their own edit at once on a node that keeps no session (the page's vouching waits for it)", async () => {
+    const node3 = await buildApp({ config: { ...t.config, sessionCacheSeconds: 0 }, db: t.db, databaseUrl: t.url });
+    try {
+      const { thread, post } = await createThread(t.db, bob, category.id);
+      const cookie = await t.loginAs(bob);
+      const on3 = (method: 'GET' | 'PATCH', url: string, payload?: object) =>
+        node3.inject({
+          method,
+          url,
+          headers: { host: 'forum.test:3000', origin: 'http://forum.test:3000', cookie },
+          payload,
+        });
+      await eventually(async () => {
+        await on3('GET', `/api/threads/${thread.id}`);
+        t.resetQueries();
+        await on3('GET', `/api/threads/${thread.id}`);
+        return pageStatements().length === 0;
+      });
+      for (const body of ['Une', 'Deux', 'Trois', 'Quatre', 'Cinq'].map((n) => `Correction ${n}`)) {
+        expect((await on3('PATCH', `/api/posts/${post.id}`, { body })).statusCode).toBe(200);
+        expect((await on3('GET', `/api/threads/${thread.id}`)).json().posts[0].html).toContain(body);
+      }
+    } finally {
+      await node3.close();
+    }
+  });
+
   it("shows the member's writes made through another node, or straight in the database, once their notice arrives", async () => {
     const { thread, post } = await createThread(t.db, alice, category.id);
     const cookie = await t.loginAs(bob);
@@ -167,13 +194,13 @@ describe('the layer cache', () => {
       const before = cache.mark();
       await bookmarked(feed, post.id);
       cache.set(bob.id, 'a', shown, layer, before); // read before Bob's bookmark: not kept
-      expect(await cache.get(bob.id, 'a', shown)).toBeUndefined();
+      expect(cache.get(bob.id, 'a', shown)).toBeUndefined();
       cache.set(alice.id, 'a', shown, layer, before); // Alice's layer is not concerned
-      expect(await cache.get(alice.id, 'a', shown)).toEqual(layer);
+      expect(cache.get(alice.id, 'a', shown)).toEqual(layer);
       cache.set(bob.id, 'a', shown, layer, cache.mark());
-      expect(await cache.get(bob.id, 'a', shown)).toEqual(layer);
+      expect(cache.get(bob.id, 'a', shown)).toEqual(layer);
       // The same key on a page built again (another object) has no layer yet.
-      expect(await cache.get(bob.id, 'a', page(thread.id, [post.id]))).toBeUndefined();
+      expect(cache.get(bob.id, 'a', page(thread.id, [post.id]))).toBeUndefined();
     });
   });
 
@@ -186,19 +213,29 @@ describe('the layer cache', () => {
       cache.set(bob.id, '1', first, layer, cache.mark());
       cache.set(bob.id, '2', second, layer, cache.mark());
       await bookmarked(feed, one.post.id);
-      expect(await cache.get(bob.id, '1', first)).toBeUndefined();
-      expect(await cache.get(bob.id, '2', second)).toEqual(layer);
+      expect(cache.get(bob.id, '1', first)).toBeUndefined();
+      expect(cache.get(bob.id, '2', second)).toEqual(layer);
       cache.set(bob.id, '1', first, layer, cache.mark());
       await t.db.insertInto('thread_tracking').values({ member_id: bob.id, thread_id: two.thread.id }).execute();
       feed.wrote();
       await feed.settle('every');
-      expect(await cache.get(bob.id, '1', first)).toEqual(layer);
-      expect(await cache.get(bob.id, '2', second)).toBeUndefined();
+      expect(cache.get(bob.id, '1', first)).toEqual(layer);
+      expect(cache.get(bob.id, '2', second)).toBeUndefined();
       // An ignore list changes every layer of the member's.
       await t.db.insertInto('member_ignores').values({ member_id: bob.id, ignored_id: alice.id }).execute();
       feed.wrote();
       await feed.settle('every');
-      expect(await cache.get(bob.id, '1', first)).toBeUndefined();
+      expect(cache.get(bob.id, '1', first)).toBeUndefined();
+    });
+  });
+
+  it("keeps a member's layers on the last pages of a thread they read, not every page", async () => {
+    const { thread, post } = await createThread(t.db, alice, category.id);
+    await listening(async (cache) => {
+      const pages = Array.from({ length: 12 }, () => page(thread.id, [post.id]));
+      pages.forEach((shown, i) => cache.set(bob.id, `${thread.id}:${i}:20`, shown, layer, cache.mark()));
+      const kept = pages.map((shown, i) => cache.get(bob.id, `${thread.id}:${i}:20`, shown) !== undefined);
+      expect(kept).toEqual([...Array(4).fill(false), ...Array(8).fill(true)]);
     });
   });
 
@@ -208,11 +245,11 @@ describe('the layer cache', () => {
     const feed = new ChangeFeed({ databaseUrl: t.url });
     const cache = new LayerCache({ feed });
     cache.set(bob.id, 'a', shown, layer, cache.mark());
-    expect(await cache.get(bob.id, 'a', shown)).toBeUndefined();
+    expect(cache.get(bob.id, 'a', shown)).toBeUndefined();
     await feed.start();
     cache.set(bob.id, 'a', shown, layer, cache.mark());
-    expect(await cache.get(bob.id, 'a', shown)).toEqual(layer);
+    expect(cache.get(bob.id, 'a', shown)).toEqual(layer);
     await feed.stop();
-    expect(await cache.get(bob.id, 'a', shown)).toBeUndefined();
+    expect(cache.get(bob.id, 'a', shown)).toBeUndefined();
   });
 });

@@ -238,6 +238,21 @@ describe('the page cache', () => {
     });
   });
 
+  it('never keeps a page read before a category changed, so that no version check vouches for it later', async () => {
+    const { thread } = await createThread(t.db, alice, category.id);
+    await listening(async (cache, feed) => {
+      const page = showing([]);
+      const before = cache.mark();
+      await t.db.updateTable('categories').set({ description: 'Archivée' }).where('id', '=', category.id).execute();
+      feed.wrote();
+      await feed.settle('every');
+      expect(cache.set('a', thread.id, page, before)).toBe(false);
+      cache.vouch('a', page, cache.mark());
+      expect(cache.get('a', thread.id, true)).toBeNull();
+      expect(cache.set('a', thread.id, page, cache.mark())).toBe(true);
+    });
+  });
+
   it('never keeps a page read before a notice about a member it shows', async () => {
     const { thread } = await createThread(t.db, alice, category.id);
     await listening(async (cache, feed) => {

@@ -288,6 +288,9 @@ export class ForumService {
     const after = options.after ?? 0;
     const canSeeHidden = can(actor, 'post.view_hidden');
     const key = `${id}:${after}:${limit}`;
+    // A member's kept page and layer serve once the notices of their own writes on this node are in, so that the
+    // page's vouching (taken next) already counts them.
+    const caughtUp = actor !== null && !canSeeHidden && (await this.layers.caughtUp(actor.id));
     const mark = this.pages.mark();
     const kept = canSeeHidden ? null : this.pages.get(key, id, actor !== null);
     let shared = kept?.page;
@@ -296,8 +299,8 @@ export class ForumService {
     if (shared && actor) {
       // A member's kept layer on a page the feed vouches for: no statement, as for a visitor.
       const layer =
-        kept!.vouched && !options.revalidate && !shared.hasNonPublished
-          ? await this.layers.get(actor.id, key, shared)
+        caughtUp && kept!.vouched && !options.revalidate && !shared.hasNonPublished
+          ? this.layers.get(actor.id, key, shared)
           : undefined;
       if (layer) {
         if (!canSeeThread(actor, shared.head)) throw new NotFoundError('thread.not_found', 'No such thread.');
@@ -311,9 +314,10 @@ export class ForumService {
         } else {
           const { state, author_id, see_level } = overlay.head;
           const same = shared.head;
-          if (state === same.state && author_id === same.author_id && see_level === same.see_level)
+          if (state === same.state && author_id === same.author_id && see_level === same.see_level) {
             this.pages.vouch(key, shared, mark);
-          this.layers.set(actor.id, key, shared, overlay, layerMark);
+            this.layers.set(actor.id, key, shared, overlay, layerMark);
+          }
         }
       }
     } else if (shared && kept!.vouched && !options.revalidate) {
@@ -329,11 +333,13 @@ export class ForumService {
       layer?.catch(() => {}); // awaited below, unless the page is not there to read
       shared = await this.buildPage(id, after, limit, actor);
       if (!shared || !canSeeThread(actor, shared.head)) throw new NotFoundError('thread.not_found', 'No such thread.');
-      const keep = !canSeeHidden && !(actor && shared.hasNonPublished);
-      if (keep) this.pages.set(key, id, shared, mark);
+      const kept = !canSeeHidden && !(actor && shared.hasNonPublished) && this.pages.set(key, id, shared, mark);
       if (layer) {
-        overlay = visibleLayer(await layer, shared.postIds, shared.authorIds);
-        if (keep) this.layers.set(actor!.id, key, shared, overlay, layerMark);
+        const read = await layer;
+        overlay = visibleLayer(read, shared.postIds, shared.authorIds);
+        // Kept only when both statements saw the same version of the thread (the same posts), so that no post
+        // shows on the page without its marks.
+        if (kept && read.head.version === shared.version) this.layers.set(actor!.id, key, shared, overlay, layerMark);
       }
     }
     if (!actor) return shared.json.bytes;

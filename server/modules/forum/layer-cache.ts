@@ -9,6 +9,9 @@ export type Layer = Omit<ReaderOverlay, 'head'>;
 /** A layer, and the page it was read for (its posts' ids, the very array: a page built again has another). */
 type Kept = { postIds: readonly number[]; layer: Layer };
 
+/** How many pages of one thread a member's layers are kept for (a member paging through a long thread). */
+const PAGES_PER_THREAD = 8;
+
 /**
  * Members' own layers on the thread pages a node keeps (issue 20): their reactions and bookmarks on the page's
  * posts, their level and read position in the thread, the page's authors they ignore. A member's read of a kept,
@@ -52,12 +55,17 @@ export class LayerCache {
   }
 
   /**
-   * The member's kept layer on this very page, once the notices of the member's own writes on this node arrived;
-   * undefined when there is none or the feed does not listen.
+   * Waits until the notices of the member's own writes on this node arrived; false when the feed does not listen
+   * (then no layer serves).
    */
-  async get(memberId: number, key: string, page: Pick<CachedPage, 'postIds' | 'thread'>): Promise<Layer | undefined> {
+  async caughtUp(memberId: number): Promise<boolean> {
+    if (!this.feed?.active) return false;
+    return this.feed.settled(memberId) || this.feed.settle(memberId);
+  }
+
+  /** The member's kept layer on this very page (ask `caughtUp` first); undefined when there is none. */
+  get(memberId: number, key: string, page: Pick<CachedPage, 'postIds' | 'thread'>): Layer | undefined {
     if (!this.feed?.active) return undefined;
-    if (!this.feed.settled(memberId) && !(await this.feed.settle(memberId))) return undefined;
     const kept = this.threads.get(`${memberId}:${page.thread.id}`)?.get(key);
     return kept?.postIds === page.postIds ? kept.layer : undefined;
   }
@@ -74,7 +82,9 @@ export class LayerCache {
       pairs.add(pair);
     }
     const { reactions, bookmarks, level, lastRead, ignored } = layer; // not a head read with it
+    pages.delete(key); // re-inserted last: the first key is the page read longest ago
     pages.set(key, { postIds: page.postIds, layer: { reactions, bookmarks, level, lastRead, ignored } });
+    if (pages.size > PAGES_PER_THREAD) pages.delete(pages.keys().next().value!);
   }
 
   private notice(payload: string): void {

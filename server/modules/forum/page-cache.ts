@@ -64,6 +64,8 @@ export class PageCache {
    */
   private seq = 0;
   private floor = 0;
+  /** The last category change or feed reset: a page read before it is never kept (`set`), nor vouched for. */
+  private reset = 0;
   private readonly lastChange = new Map<number, number>();
   private readonly memberChange = new Map<number, number>();
 
@@ -93,14 +95,18 @@ export class PageCache {
     return this.seq;
   }
 
-  /** Keeps a page read from the database since `mark`. */
-  set(key: string, threadId: number, page: CachedPage, mark: number): void {
-    if (!this.enabled) return;
+  /** Keeps a page read from the database since `mark`; says whether it did. */
+  set(key: string, threadId: number, page: CachedPage, mark: number): boolean {
+    if (!this.enabled) return false;
+    // Read before a category changed or the feed came back: what it says of its category may be out of date, and
+    // no version check would see it.
+    if (mark < this.reset) return false;
     const kept = this.pages.peek(key);
-    if (kept && kept.mark > mark) return; // a read that began later already kept a newer page
+    if (kept && kept.mark > mark) return false; // a read that began later already kept a newer page
     // A member it shows changed their name or picture since the read began: it may show the old one.
-    if (page.members.some((member) => (this.memberChange.get(member) ?? 0) > mark)) return;
+    if (page.members.some((member) => (this.memberChange.get(member) ?? 0) > mark)) return false;
     this.pages.set(key, { page, threadId, mark });
+    return true;
   }
 
   /**
@@ -159,6 +165,7 @@ export class PageCache {
 
   private forgetAll(empty: boolean): void {
     this.floor = ++this.seq;
+    this.reset = this.seq;
     this.lastChange.clear();
     this.memberChange.clear();
     if (empty) this.pages.clear();
