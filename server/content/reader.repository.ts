@@ -79,9 +79,9 @@ let overlaysTemplate: ReturnType<typeof overlaysStatement> | undefined;
 /**
  * What a thread page shows one reader on top of the shared page: their reactions, bookmarks, notification level,
  * read position and the authors they ignore, with the thread's head (version, state, see level), in primary-key
- * and index lookups. Several readers' layers come in ONE statement (`overlays`, one row per request): a member's
- * read of a cached page is one row of it, sent after the request arrived, so a member always reads their own
- * writes (issue 20).
+ * and index lookups. Several readers' layers come in ONE statement (`overlays`, one row per request), sent after
+ * the requests arrived (issue 20); the forum keeps what it reads per node until a notice says it changed
+ * (server/modules/forum/layer-cache.ts).
  */
 export class ReaderRepository {
   constructor(private readonly db: Executor) {}

@@ -146,6 +146,20 @@ describe("a member's layer on a listening node", () => {
     await eventually(async () => (await read(cookie, thread.id)).viewer.tracking.level === 'muted');
   });
 
+  it("keeps a member's layer when another member's like makes the page anew with the same posts", async () => {
+    const { thread, post } = await createThread(t.db, alice, category.id);
+    const cookie = await t.loginAs(bob);
+    await untilQuiet(cookie, thread.id);
+    const carol = await createMember(t.db);
+    expect((await t.api('POST', `/api/posts/${post.id}/reactions/like`, { as: carol })).statusCode).toBe(200);
+    // A visitor's read builds the page again once the like's notice is heard.
+    await eventually(async () => (await visit(thread.id)).posts[0].likeCount === 1);
+    t.resetQueries();
+    const page = await read(cookie, thread.id);
+    expect([page.posts[0].likeCount, page.posts[0].liked]).toEqual([1, false]);
+    expect(pageStatements(), t.queries.join('\n')).toHaveLength(0);
+  });
+
   it("keeps a member's layer when another member's marks change, or their own on another thread", async () => {
     const { thread, post } = await createThread(t.db, alice, category.id);
     const elsewhere = await createThread(t.db, alice, category.id);
@@ -178,7 +192,8 @@ describe('the layer cache', () => {
       await feed.stop();
     }
   }
-  const page = (threadId: number, postIds: number[]) => ({ thread: { id: threadId }, postIds }) as CachedPage;
+  const page = (threadId: number, postIds: number[], categoryId = category.id) =>
+    ({ thread: { id: threadId, categoryId }, postIds }) as CachedPage;
   const layer: Layer = { reactions: [], bookmarks: [], level: 'normal', lastRead: 0, ignored: [] };
   /** A change to Bob's layers straight in the database, and its notice heard. */
   async function bookmarked(feed: ChangeFeed, postId: number) {
@@ -199,8 +214,11 @@ describe('the layer cache', () => {
       expect(cache.get(alice.id, 'a', shown)).toEqual(layer);
       cache.set(bob.id, 'a', shown, layer, cache.mark());
       expect(cache.get(bob.id, 'a', shown)).toEqual(layer);
-      // The same key on a page built again (another object) has no layer yet.
-      expect(cache.get(bob.id, 'a', page(thread.id, [post.id]))).toBeUndefined();
+      // The page built again with the same posts (after a like) keeps it; with another post, or in another
+      // category (the member's level there may differ), it has none yet.
+      expect(cache.get(bob.id, 'a', page(thread.id, [post.id]))).toEqual(layer);
+      expect(cache.get(bob.id, 'a', page(thread.id, [post.id, post.id + 1]))).toBeUndefined();
+      expect(cache.get(bob.id, 'a', page(thread.id, [post.id], category.id + 1))).toBeUndefined();
     });
   });
 

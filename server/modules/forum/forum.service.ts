@@ -289,35 +289,35 @@ export class ForumService {
     const canSeeHidden = can(actor, 'post.view_hidden');
     const key = `${id}:${after}:${limit}`;
     // A member's kept page and layer serve once the notices of their own writes on this node are in, so that the
-    // page's vouching (taken next) already counts them.
+    // page's vouching (taken next) already counts them. Caught up, a member reads a page the node heard of since
+    // as a visitor does: built again at once, their layer read beside it (one round trip, not a version check and
+    // then the page); else (the feed away) the page's version is checked with their layer.
     const caughtUp = actor !== null && !canSeeHidden && (await this.layers.caughtUp(actor.id));
     const mark = this.pages.mark();
-    const kept = canSeeHidden ? null : this.pages.get(key, id, actor !== null);
-    let shared = kept?.page;
+    const checked = actor !== null && (!caughtUp || options.revalidate === true);
+    const kept = canSeeHidden ? null : this.pages.get(key, id, checked);
+    // Pages holding something only some readers see are built per member.
+    let shared = actor && kept?.page.hasNonPublished ? undefined : kept?.page;
     let overlay: ReaderOverlay | undefined;
     const layerMark = this.layers.mark();
     if (shared && actor) {
       // A member's kept layer on a page the feed vouches for: no statement, as for a visitor.
       const layer =
-        caughtUp && kept!.vouched && !options.revalidate && !shared.hasNonPublished
-          ? this.layers.get(actor.id, key, shared)
-          : undefined;
+        caughtUp && kept!.vouched && !options.revalidate ? this.layers.get(actor.id, key, shared) : undefined;
       if (layer) {
         if (!canSeeThread(actor, shared.head)) throw new NotFoundError('thread.not_found', 'No such thread.');
         overlay = { ...layer, head: { ...shared.head, version: shared.version } };
       } else {
         // Else their own layer and the thread's head in one statement.
         overlay = await this.overlay(actor, { memberId: actor.id, threadId: id, postIds: shared.postIds });
-        if (overlay.head.version !== shared.version || shared.hasNonPublished) {
+        if (overlay.head.version !== shared.version) {
           shared = undefined;
           overlay = undefined;
         } else {
           const { state, author_id, see_level } = overlay.head;
           const same = shared.head;
-          if (state === same.state && author_id === same.author_id && see_level === same.see_level) {
-            this.pages.vouch(key, shared, mark);
+          if (state === same.state && author_id === same.author_id && see_level === same.see_level)
             this.layers.set(actor.id, key, shared, overlay, layerMark);
-          }
         }
       }
     } else if (shared && kept!.vouched && !options.revalidate) {
@@ -391,7 +391,14 @@ export class ForumService {
       head: { state: thread.state, author_id: thread.author_id, see_level: thread.category_see_level },
       // Pages holding something only some readers see (held posts, review notes) are built per reader.
       hasNonPublished: page.some((p) => p.state === 'pending' || p.state === 'rejected' || p.moderation !== null),
-      thread: { id, kind: thread.kind, state: thread.state, locked: thread.locked, authorId: thread.author_id },
+      thread: {
+        id,
+        kind: thread.kind,
+        state: thread.state,
+        locked: thread.locked,
+        authorId: thread.author_id,
+        categoryId: thread.category_id,
+      },
       /** Who may reply here (the category's rule, read with the thread). */
       category: { reply_level: thread.category_reply_level, archived_at: thread.category_archived_at },
       postIds: visible.map((p) => p.id),

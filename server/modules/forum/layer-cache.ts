@@ -6,8 +6,15 @@ import type { CachedPage } from './page-cache.ts';
 /** A member's layer on one kept page, without the thread's head (the page's own, vouched by the page cache). */
 export type Layer = Omit<ReaderOverlay, 'head'>;
 
-/** A layer, and the page it was read for (its posts' ids, the very array: a page built again has another). */
-type Kept = { postIds: readonly number[]; layer: Layer };
+/**
+ * A layer, and what it was read for: the page's posts (their marks, their authors) and the thread's category (its
+ * level, where the thread has none of the member's own).
+ */
+type Kept = { postIds: readonly number[]; categoryId: number; layer: Layer };
+type PageShape = Pick<CachedPage, 'postIds'> & { thread: Pick<CachedPage['thread'], 'id' | 'categoryId'> };
+
+const samePosts = (a: readonly number[], b: readonly number[]) =>
+  a === b || (a.length === b.length && a.every((id, i) => id === b[i]));
 
 /** How many pages of one thread a member's layers are kept for (a member paging through a long thread). */
 const PAGES_PER_THREAD = 8;
@@ -17,8 +24,8 @@ const PAGES_PER_THREAD = 8;
  * posts, their level and read position in the thread, the page's authors they ignore. A member's read of a kept,
  * vouched page whose layer is kept here asks the database nothing, as a visitor's read does.
  *
- * A layer is kept for one kept page (a page built again, after a change to its thread, has no layer yet) and
- * serves while the node's change feed listens on `agora_layers` (migration 0044): PostgreSQL tells every node at
+ * A layer is kept for a page's posts and its thread's category (a page built again after a like or an edit, with
+ * the same posts, keeps it; a new post or a move to another category makes it read again) and serves while the node's change feed listens on `agora_layers` (migration 0044): PostgreSQL tells every node at
  * commit, whoever wrote, that a member's reaction, bookmark, level or read position in a thread changed
  * (`t:<member>:<thread>`), or their ignore list or a category's level (`m:<member>`); the layers that may show
  * it go. A layer read before such a notice about its member is never kept (`mark`), and a lost connection empties
@@ -64,14 +71,17 @@ export class LayerCache {
   }
 
   /** The member's kept layer on this very page (ask `caughtUp` first); undefined when there is none. */
-  get(memberId: number, key: string, page: Pick<CachedPage, 'postIds' | 'thread'>): Layer | undefined {
+  get(memberId: number, key: string, page: PageShape): Layer | undefined {
     if (!this.feed?.active) return undefined;
     const kept = this.threads.get(`${memberId}:${page.thread.id}`)?.get(key);
-    return kept?.postIds === page.postIds ? kept.layer : undefined;
+    // A page built again after a like or an edit shows the same posts: the layer still holds.
+    return kept && kept.categoryId === page.thread.categoryId && samePosts(kept.postIds, page.postIds)
+      ? kept.layer
+      : undefined;
   }
 
   /** Keeps a layer read from the database since `mark` for this page, unless its member's layers changed since. */
-  set(memberId: number, key: string, page: Pick<CachedPage, 'postIds' | 'thread'>, layer: Layer, mark: number): void {
+  set(memberId: number, key: string, page: PageShape, layer: Layer, mark: number): void {
     if (!this.feed?.active || Math.max(this.floor, this.changed.get(memberId) ?? 0) > mark) return;
     const pair = `${memberId}:${page.thread.id}`;
     let pages = this.threads.get(pair);
@@ -83,7 +93,8 @@ export class LayerCache {
     }
     const { reactions, bookmarks, level, lastRead, ignored } = layer; // not a head read with it
     pages.delete(key); // re-inserted last: the first key is the page read longest ago
-    pages.set(key, { postIds: page.postIds, layer: { reactions, bookmarks, level, lastRead, ignored } });
+    const layerOnly = { reactions, bookmarks, level, lastRead, ignored };
+    pages.set(key, { postIds: page.postIds, categoryId: page.thread.categoryId, layer: layerOnly });
     if (pages.size > PAGES_PER_THREAD) pages.delete(pages.keys().next().value!);
   }
 

@@ -10,7 +10,7 @@ export type CachedPage = {
   head: { state: ThreadState; author_id: number; see_level: SeeLevel };
   hasNonPublished: boolean;
   /** What a reader's viewer block is made from. */
-  thread: { id: number; kind: ThreadKind; state: ThreadState; locked: boolean; authorId: number };
+  thread: { id: number; kind: ThreadKind; state: ThreadState; locked: boolean; authorId: number; categoryId: number };
   category: Parameters<typeof canReplyIn>[1];
   /** The posts' ids and their authors', in the page's order (a member's layer is read and filtered by them). */
   postIds: number[];
@@ -50,8 +50,9 @@ const REMEMBERED = 100_000;
  * socket hears of it, so a client refetching on an event gets the new page). So a visitor's read of a kept page
  * asks the database nothing and waits for nothing: a visitor sees a change as soon as its notice reaches the node
  * (milliseconds after its commit), on every node alike. A visitor writes nothing, so has no write of their own to
- * read; members read theirs at once, for their reads always re-validate the page by its thread's version (with
- * their own layer, one statement). While the feed does not listen, visitors' reads re-validate it the same way.
+ * read; a member's read first waits for the notices of their own writes on this node, then serves a vouched page
+ * with their kept layer (layer-cache.ts) or re-validates it by its thread's version with their layer (one
+ * statement). While the feed does not listen, every read re-validates it by version.
  * A member's new name, picture, role or trust level (`m:<id>`, migration 0043) drops the pages that show them; what
  * else a page says of its authors (reputation, top badge) may be as old as the TTL.
  */
@@ -64,7 +65,7 @@ export class PageCache {
    */
   private seq = 0;
   private floor = 0;
-  /** The last category change or feed reset: a page read before it is never kept (`set`), nor vouched for. */
+  /** The last category change or feed reset: a page read before it is never kept (`set`). */
   private reset = 0;
   private readonly lastChange = new Map<number, number>();
   private readonly memberChange = new Map<number, number>();
@@ -122,16 +123,6 @@ export class PageCache {
     // round trip, not a version check and then the page), a member's checks the version it reads anyway.
     if (!vouched && !checked && this.opts.feed?.active) return null;
     return { page: kept.page, vouched };
-  }
-
-  /**
-   * A reader's statement begun at `mark` found the kept page's version current: the page is as good as one read
-   * then, so the feed vouches for it again from there (a member's read, which checks the version anyway, spares the
-   * next readers a version check or a rebuild after a notice that did not change it, or came during its read).
-   */
-  vouch(key: string, page: CachedPage, mark: number): void {
-    const kept = this.pages.peek(key);
-    if (kept?.page === page && kept.mark < mark) kept.mark = mark;
   }
 
   /** A thread changed (a notice, or a live event about it): its pages read before now are not served again. */
