@@ -12,7 +12,10 @@ export interface ReaderOverlay {
   /** The reader's level for the thread (its own, else its category's, else normal) and read position. */
   level: TrackingLevel;
   lastRead: number;
-  /** The page's authors the reader ignores (their posts collapse). */
+  /**
+   * The members the reader ignores (their posts collapse): all of them as read (one range of the key, whatever the
+   * statistics say of the table), the page's authors among them once filtered (`visibleLayer`).
+   */
   ignored: number[];
   /** The thread's head, read in the same statement: whether a cached page is current, and who may see it. */
   head: { version: number; state: ThreadState; author_id: number; see_level: SeeLevel };
@@ -60,9 +63,8 @@ const overlaysStatement = (db: Executor) =>
                    WHERE r.member_id = q.m AND r.post_id = ANY(page.ids)), '[]'::jsonb) AS reactions,
         COALESCE((SELECT jsonb_agg(b.post_id) FROM bookmarks b
                    WHERE b.member_id = q.m AND b.post_id = ANY(page.ids)), '[]'::jsonb) AS bookmarks,
-        COALESCE((SELECT jsonb_agg(DISTINCT p.author_id) FROM posts p
-                   JOIN member_ignores mi ON mi.member_id = q.m AND mi.ignored_id = p.author_id
-                   WHERE p.id = ANY(page.ids)), '[]'::jsonb) AS ignored,
+        COALESCE((SELECT jsonb_agg(mi.ignored_id) FROM member_ignores mi WHERE mi.member_id = q.m),
+                 '[]'::jsonb) AS ignored,
         COALESCE(tt.level, ct.level, 'normal') AS level,
         COALESCE(tt.last_read_number, 0) AS "lastRead",
         jsonb_build_object('version', t.version, 'state', t.state, 'author_id', t.author_id,

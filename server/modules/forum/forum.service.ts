@@ -309,7 +309,8 @@ export class ForumService {
         overlay = { ...layer, head: { ...shared.head, version: shared.version } };
       } else {
         // Else their own layer and the thread's head in one statement.
-        overlay = await this.overlay(actor, { memberId: actor.id, threadId: id, postIds: shared.postIds });
+        const read = await this.overlay(actor, { memberId: actor.id, threadId: id, postIds: shared.postIds });
+        overlay = visibleLayer(read, shared.postIds, shared.authorIds);
         if (overlay.head.version !== shared.version) {
           shared = undefined;
           overlay = undefined;
