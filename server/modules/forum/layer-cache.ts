@@ -25,8 +25,9 @@ const PAGES_PER_THREAD = 8;
  * vouched page whose layer is kept here asks the database nothing, as a visitor's read does.
  *
  * A layer is kept for a page's posts and its thread's category (a page built again after a like or an edit, with
- * the same posts, keeps it; a new post or a move to another category makes it read again) and serves while the node's change feed listens on `agora_layers` (migration 0044): PostgreSQL tells every node at
- * commit, whoever wrote, that a member's reaction, bookmark, level or read position in a thread changed
+ * the same posts, keeps it; a new post or a move to another category makes it read again) and serves while the
+ * node's change feed listens on `agora_layers` (migration 0044): PostgreSQL tells every node at commit, whoever
+ * wrote, that a member's reaction, bookmark, level or read position in a thread changed
  * (`t:<member>:<thread>`), or their ignore list or a category's level (`m:<member>`); the layers that may show
  * it go. A layer read before such a notice about its member is never kept (`mark`), and a lost connection empties
  * the cache. A member's read waits for the notices of their own writes on this node (ChangeFeed.settle), so they
