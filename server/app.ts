@@ -31,6 +31,7 @@ import {
 import {
   forumRoutes,
   ForumService,
+  ThreadPageService,
   homeRoutes,
   HomeService,
   Publisher,
@@ -272,7 +273,8 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
     accounts,
     uploads,
   );
-  const forum = new ForumService(db, config.limits.pageSize, {
+  const forum = new ForumService(db, config.limits.pageSize);
+  const threadPages = new ThreadPageService(db, config.limits.pageSize, {
     cacheSeconds: config.threadCacheSeconds,
     coalesce: config.threadCoalesce,
     cacheMb: config.threadCacheMb,
@@ -282,6 +284,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
     config,
     community,
     forum,
+    threadPages,
     publisher,
     reactions: new ReactionsService(db, reputation),
   });
@@ -337,7 +340,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
     databaseUrl,
     keepSeconds: config.live.keepSeconds,
     log: { warn: (m) => app.log.warn(m) },
-    beforeDispatch: (event) => forum.heard(event.topic),
+    beforeDispatch: (event) => threadPages.heard(event.topic),
   });
   app.decorate('liveHub', liveHub);
   app.addHook('onReady', () => liveHub.start());

@@ -43,7 +43,7 @@ export function detailQuery(db: Executor, id: number | Expression<number>) {
 
 /**
  * Several threads' pages in ONE statement (one row each, `i` its place in the input), compiled once: the cold
- * reads of one turn of the event loop share a round trip (ForumService batches them).
+ * reads of one turn of the event loop share a round trip (ThreadPageService batches them).
  */
 const pagesStatement = (db: Executor) =>
   new QueryTemplate(['input'], (v: { input: string }) => {

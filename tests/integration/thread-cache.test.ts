@@ -4,7 +4,7 @@ import type { Category, Member } from '../../server/db/types.ts';
 import type { FastifyInstance } from 'fastify';
 import { Value } from 'typebox/value';
 import { sql } from 'kysely';
-import { ForumService } from '../../server/modules/forum/forum.service.ts';
+import { ThreadPageService } from '../../server/modules/forum/thread-page.service.ts';
 import { ThreadPageResponse } from '../../server/modules/forum/forum.schemas.ts';
 import { createCategory, createMember, createThread } from '../factories/index.ts';
 import { eventually } from '../setup/eventually.ts';
@@ -253,13 +253,13 @@ describe('thread page cache size', () => {
       SELECT id, ${alice.id}, 1, 'Court.', '<p>Court.</p>', 'published' FROM t
       RETURNING thread_id AS id`.execute(t.db);
     const ids = rows.map((r) => r.id).sort((a, b) => a - b);
-    const roomy = new ForumService(t.db, 20, { cacheSeconds: 3600, cacheMb: 64 });
-    const tight = new ForumService(t.db, 20, { cacheSeconds: 3600, cacheMb: 1 });
+    const roomy = new ThreadPageService(t.db, 20, { cacheSeconds: 3600, cacheMb: 64 });
+    const tight = new ThreadPageService(t.db, 20, { cacheSeconds: 3600, cacheMb: 1 });
     for (const id of ids) {
       await roomy.getThread(null, id, {});
       await tight.getThread(null, id, {});
     }
-    const pageStatements = async (forum: ForumService) => {
+    const pageStatements = async (forum: ThreadPageService) => {
       t.resetQueries();
       const page = JSON.parse(String(await forum.getThread(null, ids[0]!, {})));
       expect(page.thread.id).toBe(ids[0]);

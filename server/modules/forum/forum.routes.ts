@@ -30,6 +30,7 @@ import {
   ThreadPageResponse,
 } from './forum.schemas.ts';
 import type { ForumService } from './forum.service.ts';
+import type { ThreadPageService } from './thread-page.service.ts';
 import type { Post } from '../../db/types.ts';
 import type { Publisher } from './publish.ts';
 import type { ReactionsService } from './reactions.service.ts';
@@ -39,6 +40,7 @@ export interface ForumRouteDeps {
   /** The live posting limit (per minute) community managers set. */
   community: { get(): Promise<{ postsPerMinute: number }> };
   forum: ForumService;
+  threadPages: ThreadPageService;
   publisher: Publisher;
   reactions: ReactionsService;
 }
@@ -54,7 +56,7 @@ const postView = (p: Post) => ({
 
 export async function forumRoutes(
   fastify: FastifyInstance,
-  { config, community, forum, publisher, reactions }: ForumRouteDeps,
+  { config, community, forum, threadPages, publisher, reactions }: ForumRouteDeps,
 ) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   // A new thread or reply changes no session or figure but its author's own (sessionWrites: session.plugin.ts).
@@ -226,7 +228,7 @@ export async function forumRoutes(
     async (req, reply) => {
       // `Cache-Control: no-cache`: the page as of now, not as this node last heard (a refetch on a live event).
       const revalidate = /no-cache/i.test(req.headers['cache-control'] ?? '');
-      const page = await forum.getThread(req.actor, req.params.id, { ...req.query, revalidate });
+      const page = await threadPages.getThread(req.actor, req.params.id, { ...req.query, revalidate });
       // The page's JSON, made from pieces serialised once per version (page-json.ts): the bytes of a
       // ThreadPageResponse, which the typed reply cannot express, hence the cast.
       return reply.type('application/json; charset=utf-8').send(page as never);

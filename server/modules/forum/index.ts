@@ -9,5 +9,6 @@ export { ReactionsService } from './reactions.service.ts';
 export { scheduleRoutes } from './schedule.routes.ts';
 export { ScheduleService } from './schedule.service.ts';
 export { ThreadScheduler } from './scheduler.ts';
+export { ThreadPageService } from './thread-page.service.ts';
 export { templatesRoutes } from './templates.routes.ts';
 export { TemplatesService } from './templates.service.ts';
