@@ -6,7 +6,13 @@
 export { CategoriesRepository } from './categories.repository.ts';
 export { MembersRepository } from './members.repository.ts';
 export { HeadBatcher } from './head-batcher.ts';
-export { type OverlayRequest, type ReaderOverlay, ReaderRepository, visibleLayer } from './reader.repository.ts';
+export {
+  type MemberMarksRead,
+  type OverlayRequest,
+  type ReaderOverlay,
+  ReaderRepository,
+  visibleLayer,
+} from './reader.repository.ts';
 export { TurnBatcher } from './turn-batcher.ts';
 export { type PostPageOptions, type PostPageRow, PostsRepository } from './posts.repository.ts';
 export {

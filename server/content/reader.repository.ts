@@ -78,6 +78,41 @@ const overlaysStatement = (db: Executor) =>
   }));
 let overlaysTemplate: ReturnType<typeof overlaysStatement> | undefined;
 
+/** A member's marks across the community, as the node keeps them (server/modules/forum/member-marks.ts). */
+export interface MemberMarksRead {
+  memberId: number;
+  /** Posts they reacted to or bookmarked, threads where they have a level or read position; null: over the cap. */
+  posts: number[] | null;
+  threads: number[] | null;
+  ignored: number[];
+  categories: Record<string, TrackingLevel>;
+}
+
+/** Members' marks, several members in one statement: index lookups by member (reactions, bookmarks, tracking). */
+const marksStatement = (db: Executor) =>
+  new QueryTemplate(['members', 'cap'], (v: { members: number[]; cap: number }) => ({
+    compile: () =>
+      sql<{
+        memberId: number;
+        posts: number[];
+        threads: number[];
+        ignored: number[];
+        categories: Record<string, TrackingLevel>;
+      }>`
+      SELECT
+        m.id AS "memberId",
+        ARRAY(SELECT post_id FROM (
+                SELECT post_id FROM reactions WHERE member_id = m.id
+                UNION SELECT post_id FROM bookmarks WHERE member_id = m.id) marked
+              LIMIT ${v.cap} + 1) AS posts,
+        ARRAY(SELECT thread_id FROM thread_tracking WHERE member_id = m.id LIMIT ${v.cap} + 1) AS threads,
+        ARRAY(SELECT ignored_id FROM member_ignores WHERE member_id = m.id) AS ignored,
+        COALESCE((SELECT jsonb_object_agg(category_id, level) FROM category_tracking WHERE member_id = m.id),
+                 '{}'::jsonb) AS categories
+      FROM unnest(${v.members}::int[]) AS m(id)`.compile(db),
+  }));
+let marksTemplate: ReturnType<typeof marksStatement> | undefined;
+
 /**
  * What a thread page shows one reader on top of the shared page: their reactions, bookmarks, notification level,
  * read position and the authors they ignore, with the thread's head (version, state, see level), in primary-key
@@ -102,5 +137,25 @@ export class ReaderRepository {
     const result = await this.db.executeQuery(overlaysTemplate.with({ input }));
     const found = new Map(result.rows.map(({ i, ...overlay }) => [i, overlay]));
     return requests.map((_, i) => found.get(i));
+  }
+
+  /**
+   * Each member's marks, in order: the posts they reacted to or bookmarked, the threads where they have a level or
+   * a read position (null where there are more than `cap`), their ignore list and category levels.
+   */
+  async memberMarks(memberIds: readonly number[], cap: number): Promise<MemberMarksRead[]> {
+    marksTemplate ??= marksStatement(this.db);
+    const result = await this.db.executeQuery(marksTemplate.with({ members: [...memberIds], cap }));
+    const found = new Map(result.rows.map((row) => [row.memberId, row]));
+    return memberIds.map((memberId) => {
+      const row = found.get(memberId);
+      return {
+        memberId,
+        posts: row && row.posts.length <= cap ? row.posts : null,
+        threads: row && row.threads.length <= cap ? row.threads : null,
+        ignored: row?.ignored ?? [],
+        categories: row?.categories ?? {},
+      };
+    });
   }
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { ChangeFeed } from '../../server/db/change-feed.ts';
 import type { Category, Member } from '../../server/db/types.ts';
+import { ReaderRepository } from '../../server/content/index.ts';
 import { LayerCache, type Layer } from '../../server/modules/forum/layer-cache.ts';
 import type { CachedPage } from '../../server/modules/forum/page-cache.ts';
 import { createCategory, createMember, createThread } from '../factories/index.ts';
@@ -32,8 +33,12 @@ afterAll(async () => {
   await t.close();
 });
 
-/** Statements about the thread page or a member's layer (not the live hub's reads, nor the feed's round trips). */
-const pageStatements = () => t.queries.filter((q) => /\bthreads\b|\bposts\b|"threads"|"posts"/i.test(q));
+/**
+ * Statements about the thread page or a member's layer (not the live hub's reads, nor the feed's round trips, nor
+ * a member's marks, read once beside their first read and answered whenever).
+ */
+const pageStatements = () =>
+  t.queries.filter((q) => /\bthreads\b|\bposts\b|"threads"|"posts"/i.test(q) && !/AS "memberId"/.test(q));
 const read = async (cookie: string, id: number) => {
   const res = await t.api('GET', `/api/threads/${id}`, { as: cookie });
   expect(res.statusCode).toBe(200);
@@ -186,6 +191,72 @@ describe("a member's layer on a listening node", () => {
   });
 });
 
+describe("a member's marks", () => {
+  /** A new thread whose first page visitors' reads keep (every notice about it heard). */
+  async function keptThread(author: Member = alice) {
+    const made = await createThread(t.db, author, category.id);
+    await eventually(async () => {
+      await visit(made.thread.id);
+      t.resetQueries();
+      await visit(made.thread.id);
+      return pageStatements().length === 0;
+    });
+    return made;
+  }
+  /** Until the member's first read of a kept page asks nothing (their marks kept); that page. */
+  async function firstReadQuiet(cookie: string, author?: Member) {
+    let page: { posts: { liked: boolean }[]; viewer: { tracking: object } } | undefined;
+    await eventually(async () => {
+      const { thread } = await keptThread(author);
+      t.resetQueries();
+      page = await read(cookie, thread.id);
+      return pageStatements().length === 0;
+    });
+    return page!;
+  }
+
+  it('serves a kept page holding none of their marks with no statement, at their first read of it', async () => {
+    const dora = await createMember(t.db);
+    const author = await createMember(t.db);
+    const marked = await createThread(t.db, alice, category.id);
+    expect((await t.api('POST', `/api/posts/${marked.post.id}/reactions/like`, { as: dora })).statusCode).toBe(200);
+    await t.db
+      .insertInto('category_tracking')
+      .values({ member_id: dora.id, category_id: category.id, level: 'watching' })
+      .execute();
+    await t.db.insertInto('member_ignores').values({ member_id: dora.id, ignored_id: author.id }).execute();
+    const cookie = await t.loginAs(dora);
+    await read(cookie, marked.thread.id); // her first read: her marks are read beside it
+    // A thread she never read, by a member she ignores, in a category she watches: the empty layer, built here.
+    const page = await firstReadQuiet(cookie, author);
+    expect(page.viewer.tracking).toEqual({ level: 'watching', lastRead: 0, bookmarks: [], ignored: [author.id] });
+    expect(page.posts[0]!.liked).toBe(false);
+    // The thread she liked in holds a mark of hers: her layer is read, her like shows.
+    t.resetQueries();
+    expect((await read(cookie, marked.thread.id)).posts[0].liked).toBe(true);
+  });
+
+  it('shows a mark made since they were read: through this node at once, in the database once its notice arrives', async () => {
+    const erin = await createMember(t.db);
+    const cookie = await t.loginAs(erin);
+    await firstReadQuiet(cookie);
+    const [a, b, c, d] = await Promise.all([1, 2, 3, 4].map(() => keptThread()));
+    await t.api('PUT', `/api/posts/${a!.post.id}/bookmark`, { as: cookie, body: {} });
+    expect((await read(cookie, a!.thread.id)).viewer.tracking.bookmarks).toEqual([a!.post.id]);
+    await t.db.insertInto('reactions').values({ member_id: erin.id, post_id: b!.post.id, kind: 'like' }).execute();
+    await eventually(async () => (await read(cookie, b!.thread.id)).posts[0].liked === true);
+    await t.db
+      .insertInto('thread_tracking')
+      .values({ member_id: erin.id, thread_id: c!.thread.id, last_read_number: 1 })
+      .execute();
+    await eventually(async () => (await read(cookie, c!.thread.id)).viewer.tracking.lastRead === 1);
+    // An ignore list or a category level changed: the marks go, and are read again.
+    await t.db.insertInto('member_ignores').values({ member_id: erin.id, ignored_id: alice.id }).execute();
+    await eventually(async () => (await read(cookie, d!.thread.id)).viewer.tracking.ignored.includes(alice.id));
+    expect((await firstReadQuiet(cookie)).viewer.tracking).toMatchObject({ ignored: [alice.id] });
+  });
+});
+
 describe('the layer cache', () => {
   async function listening(check: (cache: LayerCache, feed: ChangeFeed) => Promise<void>) {
     const feed = new ChangeFeed({ databaseUrl: t.url });
@@ -259,6 +330,43 @@ describe('the layer cache', () => {
       pages.forEach((shown, i) => cache.set(bob.id, `${thread.id}:${i}:20`, shown, layer, cache.mark()));
       const kept = pages.map((shown, i) => cache.get(bob.id, `${thread.id}:${i}:20`, shown) !== undefined);
       expect(kept).toEqual([...Array(4).fill(false), ...Array(8).fill(true)]);
+    });
+  });
+
+  it("keeps a member's marks read since the last notice about them, and none of a member with too many", async () => {
+    const one = await createThread(t.db, alice, category.id);
+    const two = await createThread(t.db, alice, category.id);
+    const carol = await createMember(t.db);
+    await listening(async (cache, feed) => {
+      const first = { ...page(one.thread.id, [one.post.id]), authorIds: [alice.id] } as CachedPage;
+      const second = { ...page(two.thread.id, [two.post.id]), authorIds: [alice.id] } as CachedPage;
+      const [row] = await new ReaderRepository(t.db).memberMarks([carol.id], 100);
+      expect(row).toEqual({ memberId: carol.id, posts: [], threads: [], ignored: [], categories: {} });
+      const before = cache.readingMarks(carol.id);
+      expect(cache.wantsMarks(carol.id)).toBe(false); // being read
+      await t.db.insertInto('bookmarks').values({ member_id: carol.id, post_id: one.post.id }).execute();
+      feed.wrote();
+      await feed.settle('every');
+      cache.keepMarks(carol.id, row, before); // read before her bookmark's notice: not kept
+      expect(cache.empty(carol.id, first)).toBeUndefined();
+      expect(cache.wantsMarks(carol.id)).toBe(true);
+      const [again] = await new ReaderRepository(t.db).memberMarks([carol.id], 100);
+      cache.keepMarks(carol.id, again, cache.readingMarks(carol.id));
+      expect(cache.empty(carol.id, first)).toBeUndefined(); // her bookmark is there
+      expect(cache.empty(carol.id, second)).toEqual(layer);
+      // A notice naming the second thread: marked from now on.
+      await t.db.insertInto('thread_tracking').values({ member_id: carol.id, thread_id: two.thread.id }).execute();
+      feed.wrote();
+      await feed.settle('every');
+      expect(cache.empty(carol.id, second)).toBeUndefined();
+      // Over the cap: nothing kept, nothing read again.
+      expect((await new ReaderRepository(t.db).memberMarks([carol.id], 0))[0]).toMatchObject({
+        posts: null,
+        threads: null,
+      });
+      cache.keepMarks(bob.id, { ...again!, memberId: bob.id, posts: null }, cache.readingMarks(bob.id));
+      expect(cache.empty(bob.id, second)).toBeUndefined();
+      expect(cache.wantsMarks(bob.id)).toBe(false);
     });
   });
 

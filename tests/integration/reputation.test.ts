@@ -4,6 +4,7 @@ import type { Category, Member } from '../../server/db/types.ts';
 import { createCategory, createMember, createReply, createThread } from '../factories/index.ts';
 import { STATS } from '../../server/modules/reputation/badges.ts';
 import { trustFigures } from '../../server/modules/reputation/reputation.service.ts';
+import { eventually } from '../setup/eventually.ts';
 import { createTestApp, type TestApp } from '../setup/app.ts';
 
 let t: TestApp;
@@ -362,7 +363,9 @@ describe('pages', () => {
       body: { badge: 'ambassador', reason: 'Relais' },
     });
     const reader = await t.loginAs(authors[1]!);
-    await t.api('GET', '/api/me', { as: reader }); // the node keeps the session from now on: both reads alike
+    // The node keeps the session, and the reader's marks (read beside their first page), from now on: both alike.
+    await t.api('GET', `/api/threads/${thread.id}?limit=1`, { as: reader });
+    await eventually(async () => t.queries.some((q) => /AS "memberId"/.test(q)));
     t.resetQueries();
     const short = await t.api('GET', `/api/threads/${thread.id}?limit=3`, { as: reader });
     const shortCount = t.queries.length;

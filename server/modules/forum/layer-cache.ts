@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { ChangeFeed } from '../../db/change-feed.ts';
-import type { ReaderOverlay } from '../../content/index.ts';
+import type { MemberMarksRead, ReaderOverlay } from '../../content/index.ts';
+import { MemberMarks } from './member-marks.ts';
 import type { CachedPage } from './page-cache.ts';
 
 /** A member's layer on one kept page, without the thread's head (the page's own, vouched by the page cache). */
@@ -18,6 +19,10 @@ const samePosts = (a: readonly number[], b: readonly number[]) =>
 
 /** How many pages of one thread a member's layers are kept for (a member paging through a long thread). */
 const PAGES_PER_THREAD = 8;
+/** A member whose marks are more than the node keeps (ReaderRepository.memberMarks' cap): their layers are read. */
+const OVERSIZED = 'oversized';
+/** Threads notices may name after a member's marks were read before those marks are read again. */
+const MAX_TOUCHED = 1000;
 
 /**
  * Members' own layers on the thread pages a node keeps (issue 20): their reactions and bookmarks on the page's
@@ -33,6 +38,13 @@ const PAGES_PER_THREAD = 8;
  * the cache. A member's read waits for the notices of their own writes on this node (ChangeFeed.settle), so they
  * always see them; a write made through another node shows once its notice arrives, which PostgreSQL sends at the
  * write's commit. Bounded by a count of (member, thread) pairs, the least recently read first to go.
+ *
+ * Most pages a member reads hold none of their marks (a thread they never reacted in, bookmarked or opened before):
+ * for those the node needs no layer at all, only to know that. It keeps, per member, where they have marks
+ * (`MemberMarks`: the posts they reacted to or bookmarked, the threads where they have a level or a read position,
+ * their ignore list and category levels; one statement per member, read beside their reads) and answers such a
+ * page with the empty layer (`empty`). A notice naming a thread counts it as marked from then on; one about their
+ * ignore list or a category level drops their marks. Bounded by entries (4 bytes a post or thread).
  */
 export class LayerCache {
   /** `<member>:<thread>` → that member's layers on the thread's kept pages, by page key. */
@@ -45,11 +57,18 @@ export class LayerCache {
   private floor = 0;
   private readonly changed = new Map<number, number>();
   private readonly remembered: number;
+  /** Each member's marks, or that they have more than the node keeps; `loading`: members whose marks are being read. */
+  private readonly marks: LRUCache<number, MemberMarks | typeof OVERSIZED>;
+  private readonly loading = new Set<number>();
 
-  constructor(opts: { feed?: ChangeFeed; max?: number }) {
+  constructor(opts: { feed?: ChangeFeed; max?: number; marksEntries?: number }) {
     const max = opts.max ?? 100_000;
     this.remembered = max;
     this.threads = new LRUCache({ max, dispose: (_, key) => this.unindex(key) });
+    this.marks = new LRUCache({
+      maxSize: opts.marksEntries ?? 4_000_000,
+      sizeCalculation: (m) => (m === OVERSIZED ? 1 : Math.max(1, m.size)),
+    });
     this.feed = opts.feed;
     opts.feed?.subscribe('agora_layers', {
       notice: (payload) => this.notice(payload),
@@ -99,6 +118,46 @@ export class LayerCache {
     if (pages.size > PAGES_PER_THREAD) pages.delete(pages.keys().next().value!);
   }
 
+  /** Should the member's marks be read (none kept, none being read, the feed listening)? */
+  wantsMarks(memberId: number): boolean {
+    return this.feed?.active === true && !this.loading.has(memberId) && !this.marks.has(memberId);
+  }
+
+  /** Their marks are being read: where the cache stands before the statement (pass it to `keepMarks`). */
+  readingMarks(memberId: number): number {
+    this.loading.add(memberId);
+    return this.seq;
+  }
+
+  /** Keeps a member's marks read since `mark`, unless a notice about them came since; undefined: the read failed. */
+  keepMarks(memberId: number, row: MemberMarksRead | undefined, mark: number): void {
+    this.loading.delete(memberId);
+    if (!row || !this.feed?.active || Math.max(this.floor, this.changed.get(memberId) ?? 0) > mark) return;
+    if (row.posts === null || row.threads === null) this.marks.set(memberId, OVERSIZED);
+    else this.marks.set(memberId, new MemberMarks({ ...row, posts: row.posts, threads: row.threads }));
+  }
+
+  /**
+   * The member's layer on a kept page that holds none of their marks (ask `caughtUp` first), or undefined when
+   * it may hold some or their marks are not kept: then their layer is read.
+   */
+  empty(
+    memberId: number,
+    page: Pick<CachedPage, 'postIds' | 'authorIds'> & { thread: Pick<CachedPage['thread'], 'id' | 'categoryId'> },
+  ): Layer | undefined {
+    if (!this.feed?.active) return undefined;
+    const marks = this.marks.get(memberId);
+    if (!marks || marks === OVERSIZED || !marks.holdsNone(page.thread.id, page.postIds)) return undefined;
+    const authors = new Set(page.authorIds);
+    return {
+      reactions: [],
+      bookmarks: [],
+      level: marks.levelIn(page.thread.categoryId),
+      lastRead: 0,
+      ignored: marks.ignored.filter((id) => authors.has(id)),
+    };
+  }
+
   private notice(payload: string): void {
     const [kind, member, thread] = payload.split(':');
     if (kind === '*') return this.forgetAll();
@@ -107,8 +166,17 @@ export class LayerCache {
     this.changed.delete(memberId); // re-inserted last, so that the oldest change is the first forgotten
     this.changed.set(memberId, this.seq);
     if (this.changed.size > 2 * this.remembered) this.forgetOldest();
-    if (kind === 't') this.threads.delete(`${memberId}:${thread}`);
-    else for (const pair of [...(this.byMember.get(memberId) ?? [])]) this.threads.delete(pair);
+    if (kind === 't') {
+      this.threads.delete(`${memberId}:${thread}`);
+      const marks = this.marks.peek(memberId);
+      if (marks instanceof MemberMarks) {
+        marks.touch(Number(thread));
+        if (marks.touched > MAX_TOUCHED) this.marks.delete(memberId);
+      }
+    } else {
+      for (const pair of [...(this.byMember.get(memberId) ?? [])]) this.threads.delete(pair);
+      this.marks.delete(memberId);
+    }
   }
 
   private unindex(pair: string): void {
@@ -132,5 +200,6 @@ export class LayerCache {
     this.changed.clear();
     this.threads.clear();
     this.byMember.clear();
+    this.marks.clear();
   }
 }

@@ -7,6 +7,7 @@ import {
   HeadBatcher,
   type OverlayRequest,
   ReaderRepository,
+  type MemberMarksRead,
   type ReaderOverlay,
   ThreadsRepository,
   TurnBatcher,
@@ -16,6 +17,9 @@ import { toPost, toThread } from './forum.mappers.ts';
 import { pageJson, type ReaderFlags, readerPageJson } from './page-json.ts';
 import { type CachedPage, PageCache, type PageCacheOptions } from './page-cache.ts';
 import { LayerCache } from './layer-cache.ts';
+
+/** Members with more marks (posts reacted to or bookmarked, threads tracked) than this have their layers read. */
+const MARKS_CAP = 20_000;
 
 /**
  * The thread page (issue 20's hot path): the page a visitor or a member reads, built from one statement and kept
@@ -34,6 +38,9 @@ export class ThreadPageService {
     Awaited<ReturnType<ThreadsRepository['getDetailsWithPages']>>[number]
   >;
 
+  /** Members' marks asked for in one turn, read in one statement (LayerCache.empty). */
+  private readonly marks: TurnBatcher<number, MemberMarksRead>;
+
   private readonly pages: PageCache;
   private readonly layers: LayerCache;
   private readonly coalesce: boolean;
@@ -51,6 +58,7 @@ export class ThreadPageService {
     this.heads = new HeadBatcher(this.threads);
     this.overlays = new TurnBatcher((requests) => this.reader.overlays(requests));
     this.pageReads = new TurnBatcher((pages) => this.threads.getDetailsWithPages(pages));
+    this.marks = new TurnBatcher((members) => this.reader.memberMarks(members, MARKS_CAP));
   }
 
   /**
@@ -85,6 +93,8 @@ export class ThreadPageService {
     // as a visitor does: built again at once, their layer read beside it (one round trip, not a version check and
     // then the page); else (the feed away) the page's version is checked with their layer.
     const caughtUp = actor !== null && !canSeeHidden && (await this.layers.caughtUp(actor.id));
+    // Where the member has marks, read once beside their reads (not awaited): pages holding none need no layer.
+    if (caughtUp && this.layers.wantsMarks(actor.id)) this.readMarks(actor.id);
     const mark = this.pages.mark();
     const checked = actor !== null && (!caughtUp || options.revalidate === true);
     const kept = canSeeHidden ? null : this.pages.get(key, id, checked);
@@ -93,9 +103,12 @@ export class ThreadPageService {
     let overlay: ReaderOverlay | undefined;
     const layerMark = this.layers.mark();
     if (shared && actor) {
-      // A member's kept layer on a page the feed vouches for: no statement, as for a visitor.
+      // A member's kept layer on a page the feed vouches for, or the empty one on a page holding none of their
+      // marks: no statement, as for a visitor.
       const layer =
-        caughtUp && kept!.vouched && !options.revalidate ? this.layers.get(actor.id, key, shared) : undefined;
+        caughtUp && kept!.vouched && !options.revalidate
+          ? (this.layers.get(actor.id, key, shared) ?? this.layers.empty(actor.id, shared))
+          : undefined;
       if (layer) {
         if (!canSeeThread(actor, shared.head)) throw new NotFoundError('thread.not_found', 'No such thread.');
         overlay = { ...layer, head: { ...shared.head, version: shared.version } };
@@ -144,6 +157,14 @@ export class ThreadPageService {
       flagged.set(i, kind === 'like' ? { ...flags, liked: true } : { ...flags, markedHelpful: true });
     }
     return readerPageJson(shared.json, flagged, viewerBlock(actor, shared, overlay));
+  }
+
+  private readMarks(memberId: number): void {
+    const mark = this.layers.readingMarks(memberId);
+    this.marks.load(memberId).then(
+      (row) => this.layers.keepMarks(memberId, row, mark),
+      () => this.layers.keepMarks(memberId, undefined, mark),
+    );
   }
 
   /** The member's layer with the thread's head; 404 when the thread is gone or not theirs to see. */
