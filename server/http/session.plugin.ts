@@ -10,7 +10,7 @@ export interface SessionValidator {
   validate(
     token: string,
     options?: { fresh?: boolean },
-  ): Promise<{ id: string; actor: Actor; expiresAt: Date; extended: boolean } | null>;
+  ): Promise<{ id: string; actor: Actor; expiresAt: Date; extended: boolean; cached?: boolean } | null>;
   /**
    * A request that may have changed something finished on this node (the cache syncs before its next read);
    * `memberId`: it could change only that member's sessions and figures.
@@ -37,11 +37,29 @@ declare module 'fastify' {
      * reaches every other node. Without it, a write makes every cached read on the node wait.
      */
     sessionWrites?: 'self';
+    /**
+     * `'beside'`: the route's write reads its session from the database beside its first statements rather than
+     * before them (one round trip less). Its handler passes `checkedActor(request)` to the service, which sends
+     * only reads (and statements its transaction rolls back when refused) on behalf of the node's cached actor,
+     * then awaits the database's word and decides on it: the write acts on the database's word, as every write
+     * does. Without a cached session the session is read first, as for any write.
+     */
+    sessionCheck?: 'beside';
   }
   interface FastifyRequest {
     actor: Actor | null;
     sessionId: string | undefined;
+    /** The database's word on the session (`sessionCheck: 'beside'`), read while the handler starts. */
+    actorCheck: Promise<Actor | null> | undefined;
   }
+}
+
+/**
+ * The request's actor on the database's word: the check read beside the handler's first statements
+ * (`sessionCheck: 'beside'`), else the actor the session hook read, which for a write is the database's already.
+ */
+export function checkedActor(request: FastifyRequest): Promise<Actor | null> {
+  return request.actorCheck ?? Promise.resolve(request.actor);
 }
 
 export function setSessionCookie(reply: FastifyReply, config: Config, token: string, expiresAt: Date): void {
@@ -62,10 +80,13 @@ export function clearSessionCookie(reply: FastifyReply, config: Config): void {
 export function registerSession(app: FastifyInstance, config: Config, sessions: SessionValidator): void {
   app.decorateRequest('actor', null);
   app.decorateRequest('sessionId', undefined);
+  app.decorateRequest('actorCheck', undefined);
   app.addHook('onRequest', async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (!token || !request.url.startsWith('/api/')) return;
-    const session = await sessions.validate(token, { fresh: !onlyReads(request) });
+    const reads = onlyReads(request);
+    const beside = !reads && request.routeOptions.config.sessionCheck === 'beside';
+    const session = await sessions.validate(token, { fresh: !reads && !beside });
     if (!session) {
       clearSessionCookie(reply, config);
       return;
@@ -73,6 +94,12 @@ export function registerSession(app: FastifyInstance, config: Config, sessions: 
     request.actor = session.actor;
     request.sessionId = session.id;
     if (session.extended) setSessionCookie(reply, config, token, session.expiresAt);
+    if (beside && session.cached) {
+      // A session that ends here meanwhile leaves its cookie: the next request clears it.
+      const check = sessions.validate(token, { fresh: true }).then((fresh) => fresh?.actor ?? null);
+      check.catch(() => {}); // a handler refusing the request before it asks is no unhandled rejection
+      request.actorCheck = check;
+    }
   });
   // Before the answer leaves: the client's next read must see what this request changed.
   if (sessions.wrote) {

@@ -163,6 +163,48 @@ describe('two nodes on one database', () => {
     await eventually(async () => (await queue(cookie, other)).statusCode === 403);
   });
 
+  it("a reply or a like on the other node acts on the database's word, read beside its first statements", async () => {
+    const member = await createMember(t.db);
+    const cookie = await t.loginAs(member);
+    const category = await createCategory(t.db);
+    const { thread, post } = await createThread(t.db, admin, category.id);
+    const write = (url: string, payload?: object) =>
+      other.inject({
+        method: 'POST',
+        url,
+        headers: { host: 'forum.test:3000', origin: ORIGIN, cookie },
+        ...(payload && { payload }),
+      });
+    expect((await other.inject({ method: 'GET', url: '/api/me', headers: { cookie } })).statusCode).toBe(200);
+    // The session is kept: the like's session check goes out with its first statements, not before them.
+    t.resetQueries();
+    expect((await write(`/api/posts/${post.id}/reactions/like`)).statusCode).toBe(200);
+    const check = t.spans.find((q) => /from "sessions" inner join "members"/i.test(q.sql));
+    const toggle = t.spans.find((q) => /INSERT INTO reactions/i.test(q.sql));
+    expect(check && toggle, t.queries.join('\n')).toBeTruthy();
+    expect(check!.start).toBeLessThan(toggle!.end);
+    expect(toggle!.start).toBeLessThan(check!.end);
+    // Banned in the database a moment ago, before the node heard of it: refused, and nothing written.
+    await t.db.updateTable('members').set({ banned_at: new Date() }).where('id', '=', member.id).execute();
+    expect((await write(`/api/threads/${thread.id}/posts`, { body: 'Toujours là, moi.' })).statusCode).toBe(403);
+    await t.db.updateTable('members').set({ banned_at: null }).where('id', '=', member.id).execute();
+    await eventually(async () => (await write(`/api/posts/${post.id}/reactions/like`)).statusCode === 200);
+    await t.db.updateTable('members').set({ banned_at: new Date() }).where('id', '=', member.id).execute();
+    expect((await write(`/api/posts/${post.id}/reactions/helpful`)).statusCode).toBe(403);
+    await t.db.updateTable('members').set({ banned_at: null, role: 'member' }).where('id', '=', member.id).execute();
+    await t.db.deleteFrom('sessions').where('member_id', '=', member.id).execute();
+    expect((await write(`/api/threads/${thread.id}/posts`, { body: 'Et me revoilà.' })).statusCode).toBe(401);
+    const written = await t.db
+      .selectFrom('posts')
+      .select('id')
+      .where('thread_id', '=', thread.id)
+      .where('author_id', '=', member.id)
+      .execute();
+    expect(written).toHaveLength(0);
+    const marks = await t.db.selectFrom('reactions').select('kind').where('member_id', '=', member.id).execute();
+    expect(marks.map((m) => m.kind)).toEqual(['like']);
+  });
+
   it('a write on the other node acts on the database, never on its cached session', async () => {
     const member = await createMember(t.db);
     const cookie = await t.loginAs(member);

@@ -37,6 +37,8 @@ export interface ValidatedSession {
   /** True when the expiry moved: the cookie must be re-sent with the new date. */
   extended: boolean;
   actor: Actor;
+  /** Served from the node's cache, not read from the database. */
+  cached: boolean;
 }
 
 export class SessionService {
@@ -88,6 +90,7 @@ export class SessionService {
       id,
       expiresAt,
       extended,
+      cached: cached !== undefined,
       actor: {
         id: row.member_id,
         username: row.username,

@@ -5,6 +5,7 @@ import { requireActor } from '../../access/access.ts';
 import type { Config } from '../../config.ts';
 import { errors, IdParams, ThreadCardFields, ThreadKindSchema } from '../../http/schemas.ts';
 import { admission } from '../../http/rate-limit.plugin.ts';
+import { checkedActor } from '../../http/session.plugin.ts';
 import { renderOffLoop } from '../../lib/cpu-pool.ts';
 import { assertStorableText } from '../../lib/text.ts';
 import {
@@ -238,7 +239,7 @@ export async function forumRoutes(
   app.post(
     '/api/threads/:id/posts',
     {
-      config: { sessionWrites: postingLimit.sessionWrites },
+      config: { sessionWrites: postingLimit.sessionWrites, sessionCheck: 'beside' },
       schema: {
         operationId: 'replyToThread',
         tags: ['forum'],
@@ -249,7 +250,13 @@ export async function forumRoutes(
       },
     },
     async (req, reply) => {
-      const { post, outcome } = await publisher.reply(req.actor, req.params.id, req.body, admitReply(req));
+      const { post, outcome } = await publisher.reply(
+        req.actor,
+        req.params.id,
+        req.body,
+        admitReply(req),
+        checkedActor(req),
+      );
       return reply.status(201).send({ post: postView(post), moderation: outcome });
     },
   );
@@ -339,7 +346,7 @@ export async function forumRoutes(
       '/api/posts/:id/reactions/:kind',
       {
         // The post author's figures (reputation, trust) reach this node's cache with PostgreSQL's notification.
-        config: { sessionWrites: 'self' },
+        config: { sessionWrites: 'self', sessionCheck: 'beside' },
         schema: {
           operationId: on ? 'addReaction' : 'removeReaction',
           tags: ['forum'],
@@ -348,7 +355,7 @@ export async function forumRoutes(
           response: { 200: ReactionResponse, ...errors(401, 403, 404, 422) },
         },
       },
-      async (req) => reactions.react(req.actor, req.params.id, req.params.kind, on),
+      async (req) => reactions.react(req.actor, req.params.id, req.params.kind, on, checkedActor(req)),
     );
   }
 

@@ -197,17 +197,31 @@ export class Publisher {
   }
 
   /** `admitted`: the posting limit's verdict, counted beside the first reads (rate-limit.plugin.ts, `admission`). */
-  async reply(actorOrNull: Actor | null, threadId: number, input: ReplyInput, admitted?: Promise<void>) {
-    const actor = authorize(actorOrNull, 'post.reply');
+  /**
+   * `checked`: the database's word on the author, read beside the first reads (session.plugin's `sessionCheck`);
+   * `actorOrNull`, the node's cached actor, only names whose audience to read. Without it, `actorOrNull` is the
+   * database's word already.
+   */
+  async reply(
+    actorOrNull: Actor | null,
+    threadId: number,
+    input: ReplyInput,
+    admitted?: Promise<void>,
+    checked: Promise<Actor | null> = Promise.resolve(actorOrNull),
+  ) {
+    const cached = authorize(actorOrNull, 'post.reply');
     // The thread, its category, the post replied to and who hears of a reply (their notification settings, read
-    // before the transaction rather than in it), side by side with the posting limit's count: one round trip.
-    const [thread, category, replyTo, audience] = await Promise.all([
+    // before the transaction rather than in it), side by side with the posting limit's count and the session's
+    // check: one round trip.
+    const [thread, category, replyTo, audience, , author] = await Promise.all([
       this.read.threads.getById(threadId),
       this.read.categories.getSettingsOfThread(threadId),
       input.replyTo === undefined ? undefined : this.read.posts.getById(input.replyTo),
-      notifier.audience(this.db, threadId, actor.id),
+      notifier.audience(this.db, threadId, cached.id),
       admitted,
+      checked,
     ]);
+    const actor = authorize(author, 'post.reply');
     if (!thread || !category || !canSeeThread(actor, thread))
       throw new NotFoundError('thread.not_found', 'No such thread.');
     assertMayWrite(actor);

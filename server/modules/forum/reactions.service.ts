@@ -33,9 +33,20 @@ export class ReactionsService {
    * it (its pages' notices and live events are sent at commit). Then the author's reputation and notification,
    * then COMMIT.
    */
-  async react(actorOrNull: Actor | null, postId: number, kind: ReactionKind, on: boolean) {
-    const actor = authorize(actorOrNull, 'post.react');
-    assertMayWrite(actor); // a suspended or banned member's click writes nothing, not even to roll it back
+  /**
+   * `checked`: the database's word on the actor, read beside the transaction's first statements (session.plugin's
+   * `sessionCheck`); `actorOrNull`, the node's cached actor, only sends those (the reaction's toggle is rolled back
+   * when the checked actor may not react). Without it, `actorOrNull` is the database's word already.
+   */
+  async react(
+    actorOrNull: Actor | null,
+    postId: number,
+    kind: ReactionKind,
+    on: boolean,
+    checked: Promise<Actor | null> = Promise.resolve(actorOrNull),
+  ) {
+    const cached = authorize(actorOrNull, 'post.react');
+    assertMayWrite(cached); // a suspended or banned member's click writes nothing, not even to roll it back
     return this.db.transaction().execute(async (trx) => {
       const [post, thread, toggled] = await sideBySide(
         trx,
@@ -43,11 +54,14 @@ export class ReactionsService {
         (t) => new ThreadsRepository(t).getByPostId(postId),
         // Its failure (no such post) is the checks' to report: kept as a value until they have run.
         (t) =>
-          new ReactionsRepository(t).toggle({ id: postId }, actor.id, kind, on).then(
+          new ReactionsRepository(t).toggle({ id: postId }, cached.id, kind, on).then(
             (counts) => ({ counts }),
             (error: unknown) => ({ error }),
           ),
       );
+      // Read beside those statements on another connection (started with the request): here by now.
+      const actor = authorize(await checked, 'post.react');
+      assertMayWrite(actor);
       if (!post || !thread || !canSeeThread(actor, thread) || post.state !== 'published') {
         throw new NotFoundError('post.not_found', 'No such post.');
       }
