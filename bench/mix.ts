@@ -14,6 +14,7 @@ import {
   record,
   startBaseline,
   startWriterServer,
+  statementProfile,
 } from './lib/harness.ts';
 import { defaultThreadCacheMb } from '../server/config.ts';
 import { seedCommunity, signedInMembers } from './lib/seed.ts';
@@ -160,7 +161,8 @@ function shuffled<T>(list: T[], random: () => number): T[] {
 }
 
 export async function mix(): Promise<void> {
-  const database = await benchDatabase();
+  // BENCH_MIX_STATEMENTS=1: PostgreSQL's time per statement over the last round (pg_stat_statements; slows it a little).
+  const database = await benchDatabase({ statements: process.env.BENCH_MIX_STATEMENTS === '1' });
   const { db } = database;
   const { threads } = await seedCommunity(db, { threads: THREADS, authors: AUTHORS });
   const server = await startWriterServer(database.url);
@@ -203,13 +205,24 @@ export async function mix(): Promise<void> {
       baselines.push(await load(`http://127.0.0.1:${(bare.server.address() as { port: number }).port}/select1`));
       console.log(`round ${r + 1}/${rounds}: the mix…`);
       const before = await cpuTimes(db, { server: server.pid });
+      const profile = r === rounds - 1 ? await statementProfile(database) : null;
+      await profile?.start();
       const result = await runClient({ ...plan, seed: 2 + r }, planFile);
+      const costs = await profile?.stop();
+      for (const c of costs?.slice(0, 15) ?? [])
+        console.log(
+          `  ${c.calls} calls, ${c.totalMs.toFixed(0)} ms, ${(c.totalMs / c.calls).toFixed(3)} ms each:` +
+            ` ${c.nested ? '(nested) ' : ''}${c.query.slice(0, 100)}`,
+        );
       const after = await cpuTimes(db, { server: server.pid });
       for (const name of ['server', 'server:sys', 'postgres'] as const)
         cpu[name] = (cpu[name] ?? 0) + after[name]! - before[name]!;
       cpu.client! += result.clientCpuMs;
       measured += result.requestsPerSecond * seconds;
       mixes.push(result);
+      // BENCH_MIX_DUMP=<path>: each round's latencies by kind (<path>.<round>.json), to study the tail.
+      if (process.env.BENCH_MIX_DUMP)
+        await fs.writeFile(`${process.env.BENCH_MIX_DUMP}.${r}.json`, JSON.stringify(result.byKind));
       // Each round's own CPU per request: which process a slower round spent more in.
       const requests = result.requestsPerSecond * seconds;
       const us = (ms: number) => ((ms / requests) * 1000).toFixed(0);
@@ -269,7 +282,7 @@ duplicate rules off and the posting limit raised, every other rule on).
 | the mix | ${mixed.requestsPerSecond.toFixed(0)} | ${mixed.p50} | ${mixed.p99} | ${mixed.errors} / ${mixed.non2xx} |
 
 **Ratio: ${(ratio * 100).toFixed(1)} %** of the baseline (target ≥ 25 %), p99 ${mixed.p99} ms (target ≤ 50 ms): ${ok ? '**target met**' : '**target not met**'}.
-Rounds (baseline → mix, requests/s): ${baselines.map((b, i) => `${b.requestsPerSecond.toFixed(0)} → ${mixes[i]!.requestsPerSecond.toFixed(0)}`).join('; ')}.
+Rounds (baseline → mix in requests/s, the mix's p99, that p99 over the mean time a request spends (Little's law: ${CONNECTIONS} connections ÷ requests/s), and the load generator's CPU per request, the machine's speed): ${mixes.map((m, i) => `${baselines[i]!.requestsPerSecond.toFixed(0)} → ${m.requestsPerSecond.toFixed(0)}, p99 ${m.p99} ms, ${((m.p99 * m.requestsPerSecond) / CONNECTIONS / 1000).toFixed(1)} × the mean, ${((m.clientCpuMs / (m.requestsPerSecond * seconds)) * 1000).toFixed(0)} µs`).join('; ')}.
 
 | requests (all rounds) | count | share | p50 (ms) | p99 (ms) | non-2xx |
 | --- | ---: | ---: | ---: | ---: | ---: |
@@ -311,7 +324,7 @@ member, who goes back to the threads they follow, gains more. Server-side
 The tail (p99): under this load every round trip to PostgreSQL waits for a turn of a busy event loop, about 5 ms
 whatever the statement (even a bare BEGIN), so a request's latency is its sequential round trips times that
 (a trace of the driver's calls, December 2026). Writes were the slowest requests and half of the slowest 1 %: a
-like took 15 round trips, a reply 13. Now, the session in the node's cache, a like is 3 (its post, thread and reaction in one since 2026-12-07, the reaction rolled back when refused) and a reply 4 (its posting limit counted beside its first reads since 2026-12-06 night): the pool's connections pipeline and a
+like took 15 round trips, a reply 13. Now a like is 3 (its post, thread and reaction in one since 2026-12-07, the reaction rolled back when refused; its session read beside them since that evening, it was one more before them) and a reply 4 (its posting limit and its session read beside its first reads): the pool's connections pipeline and a
 transaction's BEGIN goes out with its first statement; independent reads go side by side (a post and its thread;
 a reply's thread, category and audience, read before its transaction), and so do a transaction's independent
 writes (the reputation event beside the notification, server/db/side-by-side.ts); the reaction with its
@@ -341,7 +354,24 @@ from 668 to 374 MiB. A page lives 300 s (\`THREAD_CACHE_SECONDS\`, was 60: a mem
 the pages showing them by notice, so the TTL only bounds how old a reputation figure may be); with a 60-s life
 most misses were pages that had expired, not pages dropped for room (a simulation of this law: 17 % of reads
 missing at 60 s, 7 % at 300 s in steady state). This bench's rounds come 30 to 90 s after the node started, before
-its cache reaches that steady state (about 11 % missing then, by the same simulation): they understate it.`;
+its cache reaches that steady state (about 11 % missing then, by the same simulation): they understate it.
+
+Since 2026-12-07 evening a member's read of a kept page that holds none of their marks needs no layer at all: the
+node keeps where each member has marks (server/modules/forum/member-marks.ts, read once per member) and answers
+such a page with the empty layer, so most members' reads here cost what a visitor's does (members' p50 9–10 ms
+against 16; PostgreSQL's CPU per request 106–110 µs in the evening's faster rounds against 119–122 before). A
+reply's and a like's session check goes beside their first statements instead of before them (one round trip
+less: a like's server-side p50 30 ms against 34). Neither moved the p99 much, and the rounds say why: in 21 of the
+day's 22 rounds (instrumented ones included), whatever the change, a round's p99 was 3.8 to 4.4 times the mean
+time a request spends in the system (Little's law: 50 connections over the round's requests/s; the other round
+5.8, its PostgreSQL CPU per request up by a quarter), the shape of a queue whose requests arrive at random; a
+uniform load (the baseline here, the pages bench) shows 3.3. With every write taken out of a round's latencies
+the ratio would be 3.5 to 3.8. So the p99 follows the throughput, under 50 ms from about 4,000 requests/s, and the
+throughput follows the machine, whose speed moves from round to round (the load generator's own CPU per request,
+the same work every time, went from 78 to 140 µs across the day's rounds). A pool of 12 connections took the waits
+for a connection (p90 10 ms with 6) to nothing without changing that ratio (4.0–4.1). The round trips a request
+makes are its tail: each costs 7–8 ms at p50 under this load, most of it waiting for the busy event loop and for
+a core.`;
     await record('mix', text);
     console.log(text);
   } finally {
