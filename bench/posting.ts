@@ -279,10 +279,12 @@ ${cpuTable}
 costs allow ${capAll.toFixed(0)} replies/s; were Agora's own work free, PostgreSQL and the load generator alone would
 allow ${capWithoutAgora.toFixed(0)}/s, and PostgreSQL alone ${capPostgresOnly.toFixed(0)}/s. ${capWithoutAgora < 500 ? `500 replies/s is beyond this machine with PostgreSQL on it: PostgreSQL's own work per reply (below: its triggers — the search document in two languages and its GIN index, the live event, the author's tracking row — the post's indexes, the reputation ledger, the commit) uses more than the ${cores} cores can give at that rate once the load generator has its share.` : `500 replies/s fits within PostgreSQL's and the generator's costs here: what is left is Agora's.`}
 ${statementTable}
-A reply makes 10 statements in 6 round trips (tests/integration/write-statements.test.ts holds the numbers; a
-reply to a post reads that post beside the thread; the netiquette rules' freshness check, at most once a second,
-adds one): the session; the rate-limit counter; the thread, its category and who hears of the reply (watchers,
-muters, who ignores the author) side by side; then one transaction whose BEGIN is written with its first statement:
+A reply makes 10 statements in 4 round trips once the node keeps its author's session, 5 before
+(tests/integration/write-statements.test.ts holds the numbers; a reply to a post reads that post beside the thread;
+the netiquette rules' freshness check, at most once a second, adds one): the thread, its category and who hears of
+the reply (watchers, muters, who ignores the author), the rate-limit counter and the session's read from the
+database (since 2026-12-07 beside these reads, not before them) side by side; then one transaction whose BEGIN is
+written with its first statement:
 the thread's counters, the post number, the post and the category's sharded counter in one statement; then side by
 side the reputation event, the author's score and their trust and badge figures in one statement and the
 notification (server/db/side-by-side.ts); the commit. Each is built and

@@ -9,7 +9,7 @@ export interface SessionValidator {
   /** `fresh`: not from a node's cache (requests that change something). */
   validate(
     token: string,
-    options?: { fresh?: boolean },
+    options?: { fresh?: boolean; unsettled?: boolean },
   ): Promise<{ id: string; actor: Actor; expiresAt: Date; extended: boolean; cached?: boolean } | null>;
   /**
    * A request that may have changed something finished on this node (the cache syncs before its next read);
@@ -86,7 +86,8 @@ export function registerSession(app: FastifyInstance, config: Config, sessions: 
     if (!token || !request.url.startsWith('/api/')) return;
     const reads = onlyReads(request);
     const beside = !reads && request.routeOptions.config.sessionCheck === 'beside';
-    const session = await sessions.validate(token, { fresh: !reads && !beside });
+    // Beside: the kept session names who writes, even before this node's notices of their last write arrived.
+    const session = await sessions.validate(token, { fresh: !reads && !beside, unsettled: beside });
     if (!session) {
       clearSessionCookie(reply, config);
       return;

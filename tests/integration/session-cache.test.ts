@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { ChangeFeed } from '../../server/db/change-feed.ts';
 import { SessionCache } from '../../server/modules/auth/session-cache.ts';
+import { SessionRepository, SessionService, type SessionRow } from '../../server/modules/auth/index.ts';
 import type { Member } from '../../server/db/types.ts';
 import { createCategory, createMember, createThread } from '../factories/index.ts';
 import { eventually } from '../setup/eventually.ts';
@@ -104,6 +105,25 @@ describe('the session cache', () => {
       cache.wrote();
       expect((await cache.get('b'))?.username).toBe('b');
       expect(cache.waited).toBe(2);
+    } finally {
+      await feed.stop();
+    }
+  });
+
+  it('lets a write that checks its session beside its statements name its member without waiting for notices', async () => {
+    const feed = new ChangeFeed({ databaseUrl: t.url });
+    const cache = new SessionCache<SessionRow>({ feed, ttlSeconds: 60 });
+    await feed.start();
+    try {
+      const member = await createMember(t.db);
+      const token = (await t.loginAs(member)).slice('agora_session='.length);
+      const sessions = new SessionService(new SessionRepository(t.db), cache);
+      expect((await sessions.validate(token))?.cached).toBe(false); // read, and kept from now on
+      cache.wrote(member.id); // their last write's notices are not in yet
+      const beside = await sessions.validate(token, { unsettled: true });
+      expect([beside?.cached, beside?.actor.id, cache.waited]).toEqual([true, member.id, 0]);
+      const read = await sessions.validate(token); // a read waits for them
+      expect([read?.cached, cache.waited]).toEqual([true, 1]);
     } finally {
       await feed.stop();
     }

@@ -64,6 +64,14 @@ export class SessionCache<T extends object> {
     return this.entries!.get(id);
   }
 
+  /**
+   * The cached row as kept, without waiting for the notices of this node's writes: only for a write that reads the
+   * session from the database beside its first statements and decides on that (session.plugin's `sessionCheck`).
+   */
+  peek(id: string): Row<T> | undefined {
+    return this.active ? this.entries!.get(id) : undefined;
+  }
+
   /** Where the cache stands before a database read of a session (pass it to `set`). */
   mark(): number {
     return this.generation;

@@ -59,10 +59,15 @@ export class SessionService {
    * The session of a cookie's token, or null. `fresh`: read the database even when the node keeps the session
    * (requests that change something act on the database's word, see session-cache.ts).
    */
-  async validate(token: string, options: { fresh?: boolean } = {}): Promise<ValidatedSession | null> {
+  async validate(
+    token: string,
+    options: { fresh?: boolean; unsettled?: boolean } = {},
+  ): Promise<ValidatedSession | null> {
     if (!/^[a-z2-7]{32}$/.test(token)) return null;
     const id = sessionIdFromToken(token);
-    const cached = options.fresh ? undefined : await this.cache?.get(id);
+    // `unsettled`: the row as kept, even before this node's own writes' notices arrived (a write checking the
+    // session beside its first statements: it decides on the database's answer, the kept row only names who).
+    const cached = options.fresh ? undefined : options.unsettled ? this.cache?.peek(id) : await this.cache?.get(id);
     const mark = this.cache?.mark() ?? 0;
     const row = cached ?? (await this.sessions.getWithMember(id));
     if (!row) return null;
