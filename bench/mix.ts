@@ -361,10 +361,11 @@ node keeps where each member has marks (server/modules/forum/member-marks.ts, re
 such a page with the empty layer, so most members' reads here cost what a visitor's does (members' p50 9–10 ms
 against 16; PostgreSQL's CPU per request 106–110 µs in the evening's faster rounds against 119–122 before). A
 reply's and a like's session check goes beside their first statements instead of before them (one round trip
-less: a like's server-side p50 30 ms against 34). Neither moved the p99 much, and the rounds say why: in 21 of the
-day's 22 rounds (instrumented ones included), whatever the change, a round's p99 was 3.8 to 4.4 times the mean
-time a request spends in the system (Little's law: 50 connections over the round's requests/s; the other round
-5.8, its PostgreSQL CPU per request up by a quarter), the shape of a queue whose requests arrive at random; a
+less: a like's server-side p50 30 ms against 34). Neither moved the p99 much, and the rounds say why: in 39 of the
+day's 41 rounds (instrumented ones included), whatever the change, a round's p99 was 3.7 to 4.5 times the mean
+time a request spends in the system (Little's law: 50 connections over the round's requests/s; the other two 4.6
+and 5.8, third rounds whose PostgreSQL CPU per request rose by a quarter: by then the writes' statements cost more,
+the page's did not), the shape of a queue whose requests arrive at random; a
 uniform load (the baseline here, the pages bench) shows 3.3. With every write taken out of a round's latencies
 the ratio would be 3.5 to 3.8. So the p99 follows the throughput, under 50 ms from about 4,000 requests/s, and the
 throughput follows the machine, whose speed moves from round to round (the load generator's own CPU per request,
