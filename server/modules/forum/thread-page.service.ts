@@ -72,8 +72,9 @@ export class ThreadPageService {
   /**
    * The thread page. Its reader-independent part (thread, posts, authors) is cached per node (PageCache): a
    * visitor's read of a kept page asks the database nothing while the node hears PostgreSQL's notices of changes,
-   * and re-validates it by the thread's version (one primary-key read) when it does not; a member's read always
-   * re-validates it, with their own layer (one statement). The TTL only bounds how stale author details (name,
+   * and re-validates it by the thread's version (one primary-key read) when it does not; a member's read of a kept
+   * page takes their kept layer, or the empty one when the page holds none of their marks, else reads their layer
+   * with the thread's head (one statement). The TTL only bounds how stale author details (name,
    * reputation) may get. Staff, and members on a page holding non-published posts, bypass the cache: what they see
    * depends on who they are. A page not in the cache is read without the version check (the page's own query says
    * who may see it): one statement. `revalidate` (the client's `Cache-Control: no-cache`, sent when it refetches on a
