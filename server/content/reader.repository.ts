@@ -92,13 +92,7 @@ export interface MemberMarksRead {
 const marksStatement = (db: Executor) =>
   new QueryTemplate(['members', 'cap'], (v: { members: number[]; cap: number }) => ({
     compile: () =>
-      sql<{
-        memberId: number;
-        posts: number[];
-        threads: number[];
-        ignored: number[];
-        categories: Record<string, TrackingLevel>;
-      }>`
+      sql<Omit<MemberMarksRead, 'posts' | 'threads'> & { posts: number[]; threads: number[] }>`
       SELECT
         m.id AS "memberId",
         ARRAY(SELECT post_id FROM (

@@ -102,7 +102,7 @@ export class LayerCache {
 
   /** Keeps a layer read from the database since `mark` for this page, unless its member's layers changed since. */
   set(memberId: number, key: string, page: PageShape, layer: Layer, mark: number): void {
-    if (!this.feed?.active || Math.max(this.floor, this.changed.get(memberId) ?? 0) > mark) return;
+    if (!this.feed?.active || this.changedSince(memberId, mark)) return;
     const pair = `${memberId}:${page.thread.id}`;
     let pages = this.threads.get(pair);
     if (!pages) {
@@ -132,7 +132,7 @@ export class LayerCache {
   /** Keeps a member's marks read since `mark`, unless a notice about them came since; undefined: the read failed. */
   keepMarks(memberId: number, row: MemberMarksRead | undefined, mark: number): void {
     this.loading.delete(memberId);
-    if (!row || !this.feed?.active || Math.max(this.floor, this.changed.get(memberId) ?? 0) > mark) return;
+    if (!row || !this.feed?.active || this.changedSince(memberId, mark)) return;
     if (row.posts === null || row.threads === null) this.marks.set(memberId, OVERSIZED);
     else this.marks.set(memberId, new MemberMarks({ ...row, posts: row.posts, threads: row.threads }));
   }
@@ -156,6 +156,11 @@ export class LayerCache {
       lastRead: 0,
       ignored: marks.ignored.filter((id) => authors.has(id)),
     };
+  }
+
+  /** Did a notice about the member's marks, or a reset, come since `mark`? */
+  private changedSince(memberId: number, mark: number): boolean {
+    return Math.max(this.floor, this.changed.get(memberId) ?? 0) > mark;
   }
 
   private notice(payload: string): void {
