@@ -186,6 +186,22 @@ statements' execution: parsing and binding, the protocol, the commit's WAL write
 `;
 }
 
+/** What a PostgreSQL process kind (`cpuTimes`) does, for the CPU table. */
+function postgresKind(kind: string): string {
+  const known: Record<string, string> = {
+    backends:
+      "its connections' processes (the statements, their triggers, parse and bind, the commit's WAL write and wait)",
+    walwriter: 'the WAL writer',
+    checkpointer: 'the checkpointer',
+    'background writer': 'the background writer',
+    'autovacuum worker': "autovacuum's workers",
+    'autovacuum launcher': "autovacuum's launcher",
+    exited: 'processes that exited during the window (autovacuum workers, mostly)',
+    postmaster: 'the postmaster',
+  };
+  return known[kind] ?? `\`${kind}\``;
+}
+
 function summary(windows: Window[]) {
   const latencies = windows.flatMap((w) => w.latencies).sort((x, y) => x - y);
   const seconds = windows.reduce((n, w) => n + w.seconds, 0);
@@ -212,7 +228,7 @@ export async function posting(): Promise<void> {
       const before = await cpuTimes(database.db, { server: w.serverPid, client: process.pid });
       postWindows.push(await w.run(SECONDS, w.post));
       const after = await cpuTimes(database.db, { server: w.serverPid, client: process.pid });
-      for (const name of Object.keys(after)) spent[name] = (spent[name] ?? 0) + after[name]! - before[name]!;
+      for (const name of Object.keys(after)) spent[name] = (spent[name] ?? 0) + after[name]! - (before[name] ?? 0);
       baseWindows.push(await w.run(SECONDS, w.baseline));
     }
     return { posts: summary(postWindows), baseline: summary(baseWindows), spent, load };
@@ -242,6 +258,13 @@ export async function posting(): Promise<void> {
     `| Agora (node) | ${ms('server').toFixed(2)} ms | ${share('server')} % |`,
     `| of which Agora's system time (kernel: its sockets to PostgreSQL and clients) | ${ms('server:sys').toFixed(2)} ms | ${share('server:sys')} % |`,
     `| PostgreSQL (all its processes) | ${ms('postgres').toFixed(2)} ms | ${share('postgres')} % |`,
+    ...Object.keys(spent)
+      .filter((name) => name.startsWith('postgres:') && Math.abs(ms(name)) >= 0.005)
+      .sort((a, b) => spent[b]! - spent[a]!)
+      .map(
+        (name) =>
+          `| of which ${postgresKind(name.slice('postgres:'.length))} | ${ms(name).toFixed(2)} ms | ${share(name)} % |`,
+      ),
     `| the load generator | ${ms('client').toFixed(2)} ms | ${share('client')} % |`,
   ].join('\n');
   // What the machine could do at best: every core busy with replies and nothing else.

@@ -215,8 +215,10 @@ export async function startBaseline(db: Db): Promise<FastifyInstance> {
 
 /**
  * CPU time (user + system, in ms) used so far by the bench's PostgreSQL (its postmaster and every process it
- * started: backends, WAL writer, checkpointer…) and by the given pids, from /proc (Linux): where a scenario's
- * time goes, by process. Other PostgreSQL servers on the machine are not counted.
+ * started: backends, WAL writer, checkpointer…, and those that have exited since, such as autovacuum's workers)
+ * and by the given pids, from /proc (Linux): where a scenario's time goes, by process. Other PostgreSQL servers
+ * on the machine are not counted. `postgres:<kind>` splits PostgreSQL's time by process kind (`backends` for the
+ * connections' processes, `exited` for processes gone since they started, else the process's title).
  */
 export async function cpuTimes(db: Db, pids: Record<string, number>): Promise<Record<string, number>> {
   const tick = 1000 / 100; // USER_HZ is 100 on Linux
@@ -228,17 +230,33 @@ export async function cpuTimes(db: Db, pids: Record<string, number>): Promise<Re
         ppid: Number(fields[1]),
         ms: (Number(fields[11]) + Number(fields[12])) * tick,
         sys: Number(fields[12]) * tick,
+        // Children it has waited for (exited): their user + system time.
+        children: (Number(fields[13]) + Number(fields[14])) * tick,
       };
     } catch {
-      return { ppid: 0, ms: 0, sys: 0 };
+      return { ppid: 0, ms: 0, sys: 0, children: 0 };
     }
   };
+  const kind = async (pid: string) => {
+    const title = (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replace(/\0/g, ' ').trim();
+    const name = /^postgres: (.*)$/.exec(title)?.[1] ?? 'other';
+    // A backend's title is "user database [local] state" (or an address); the server's own processes name their job.
+    return /\[local\]|\d+\.\d+\.\d+\.\d+|\(\d+\)/.test(name) ? 'backends' : name.replace(/ worker.*$/, ' worker');
+  };
   const backend = (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(db)).rows[0]!.pid;
-  const postmaster = (await read(String(backend))).ppid;
-  const out: Record<string, number> = { postgres: (await read(String(postmaster))).ms };
+  const postmasterPid = String((await read(String(backend))).ppid);
+  const postmaster = await read(postmasterPid);
+  const out: Record<string, number> = {
+    postgres: postmaster.ms + postmaster.children,
+    'postgres:postmaster': postmaster.ms,
+    'postgres:exited': postmaster.children,
+  };
   for (const pid of (await fs.readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
     const { ppid, ms } = await read(pid);
-    if (ppid === postmaster) out.postgres! += ms;
+    if (String(ppid) !== postmasterPid) continue;
+    out.postgres! += ms;
+    const key = `postgres:${await kind(pid)}`;
+    out[key] = (out[key] ?? 0) + ms;
   }
   // `name` is user + system time; `name:sys` the system (kernel) part alone: sockets, pipes, the page cache.
   for (const [name, pid] of Object.entries(pids)) {

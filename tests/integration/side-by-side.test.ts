@@ -33,6 +33,18 @@ describe('sideBySide', () => {
     expect(await setting('side-b')).toBeDefined();
   });
 
+  it('writes statements asked for together on one connection in one write (BEGIN with the first, the pieces)', async () => {
+    const before = database.writes.count;
+    await database.db.transaction().execute(async (trx) => {
+      await trx.insertInto('site_settings').values({ key: 'together-0', value: '{}' }).execute();
+      const piece = (key: string) => (t: Trx) => t.insertInto('site_settings').values({ key, value: '{}' }).execute();
+      await sideBySide(trx, piece('together-a'), piece('together-b'), piece('together-c'));
+    });
+    // BEGIN and the first insert; the three pieces' inserts; COMMIT.
+    expect(database.writes.count - before).toBe(3);
+    expect(await setting('together-c')).toBeDefined();
+  });
+
   it('lets every piece finish, then rolls the whole transaction back when one fails', async () => {
     let lateStatement: 'ran' | 'refused' | undefined;
     const work = database.db.transaction().execute(async (trx) => {

@@ -32,6 +32,8 @@ export interface TestDatabase {
   queries: string[];
   /** The same queries' times (performance.now(), ms): which ran side by side. */
   spans: QuerySpan[];
+  /** Writes to PostgreSQL's sockets so far (one per system call, however many statements each carries). */
+  writes: { count: number };
   drop(): Promise<void>;
 }
 
@@ -54,7 +56,18 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const { db, pool } = createDb(url.toString(), 10, (sql) => queries.push(sql));
   // Each statement's span as the driver saw it: from being asked for to being answered (a transaction's BEGIN,
   // which the pool writes with the first statement, included).
+  const writes = { count: 0 };
   pool.on('connect', (client) => {
+    // Node's socket writes one buffer with `_write`, several held back (cork) with `_writev`: one call each.
+    const stream = (client as unknown as { connection: { stream: Record<string, unknown> } }).connection.stream;
+    for (const method of ['_write', '_writev'] as const) {
+      const original = stream[method] as ((...args: unknown[]) => unknown) | undefined;
+      if (!original) continue;
+      stream[method] = function (this: unknown, ...args: unknown[]) {
+        writes.count += 1;
+        return original.apply(this, args);
+      };
+    }
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as { query: unknown }).query = (...args: unknown[]) => {
       const start = performance.now();
@@ -76,6 +89,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     queries,
     spans,
+    writes,
     async drop() {
       await db.destroy();
       const client = new pg.Client({ connectionString: adminUrl });
