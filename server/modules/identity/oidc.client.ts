@@ -1,4 +1,8 @@
-import * as client from 'openid-client';
+import type * as client from 'openid-client';
+import { onFirstUse } from '../../lib/on-first-use.ts';
+
+/** openid-client, at the first sign-in through a provider (8 MB of a node's memory otherwise held for nothing). */
+const openid = onFirstUse(() => import('openid-client'));
 import type { OidcProviderConfig } from '../../config-identity.ts';
 import { ServiceUnavailableError } from '../../lib/errors.ts';
 
@@ -25,14 +29,16 @@ export class OidcClient {
   constructor(readonly provider: OidcProviderConfig) {}
 
   private discover(): Promise<client.Configuration> {
-    this.configuration ??= client
-      .discovery(
-        new URL(this.provider.issuer),
-        this.provider.clientId,
-        this.provider.clientSecret,
-        undefined,
-        // Plain http only for a provider on this machine (config.ts refuses it elsewhere).
-        new URL(this.provider.issuer).protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
+    this.configuration ??= openid()
+      .then((lib) =>
+        lib.discovery(
+          new URL(this.provider.issuer),
+          this.provider.clientId,
+          this.provider.clientSecret,
+          undefined,
+          // Plain http only for a provider on this machine (config.ts refuses it elsewhere).
+          new URL(this.provider.issuer).protocol === 'http:' ? { execute: [lib.allowInsecureRequests] } : undefined,
+        ),
       )
       .catch((err: unknown) => {
         this.configuration = undefined;
@@ -47,11 +53,11 @@ export class OidcClient {
   }
 
   async authorizationUrl(input: { redirectUri: string; state: string; nonce: string; codeVerifier: string }) {
-    const configuration = await this.discover();
-    return client.buildAuthorizationUrl(configuration, {
+    const [lib, configuration] = await Promise.all([openid(), this.discover()]);
+    return lib.buildAuthorizationUrl(configuration, {
       redirect_uri: input.redirectUri,
       scope: this.provider.scopes,
-      code_challenge: await client.calculatePKCECodeChallenge(input.codeVerifier),
+      code_challenge: await lib.calculatePKCECodeChallenge(input.codeVerifier),
       code_challenge_method: 'S256',
       state: input.state,
       nonce: input.nonce,
@@ -60,8 +66,9 @@ export class OidcClient {
 
   /** Throws the library's errors (a refused code, a bad token): the service turns them into a 4xx. */
   async exchange(input: { callbackUrl: URL; state: string; nonce: string; codeVerifier: string }): Promise<OidcClaims> {
+    const lib = await openid();
     const configuration = await this.discover();
-    const tokens = await client.authorizationCodeGrant(configuration, input.callbackUrl, {
+    const tokens = await lib.authorizationCodeGrant(configuration, input.callbackUrl, {
       pkceCodeVerifier: input.codeVerifier,
       expectedState: input.state,
       expectedNonce: input.nonce,
@@ -70,7 +77,7 @@ export class OidcClient {
     let claims: Record<string, unknown> = { ...tokens.claims() };
     // Many providers put e-mail and name only in the UserInfo answer, not in the ID token.
     if (claims.email === undefined && tokens.access_token) {
-      const info = await client.fetchUserInfo(configuration, tokens.access_token, String(claims.sub));
+      const info = await lib.fetchUserInfo(configuration, tokens.access_token, String(claims.sub));
       claims = { ...info, ...claims, email: info.email, email_verified: info.email_verified };
     }
     const text = (key: string) => (typeof claims[key] === 'string' ? (claims[key] as string) : undefined);
@@ -89,9 +96,10 @@ export class OidcClient {
 
   /** The provider's logout address (RP-initiated logout), when its metadata offers one. */
   async endSessionUrl(idToken: string | null, postLogoutRedirectUri: string): Promise<string | null> {
+    const lib = await openid();
     const configuration = await this.discover().catch(() => null);
     if (!configuration?.serverMetadata().end_session_endpoint) return null;
-    return client.buildEndSessionUrl(configuration, {
+    return lib.buildEndSessionUrl(configuration, {
       ...(idToken ? { id_token_hint: idToken } : { client_id: this.provider.clientId }),
       post_logout_redirect_uri: postLogoutRedirectUri,
     }).href;

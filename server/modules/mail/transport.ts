@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import { onFirstUse } from '../../lib/on-first-use.ts';
 import type { Config } from '../../config.ts';
 
 /** One message as the worker hands it over. */
@@ -32,19 +33,28 @@ export function isPermanent(error: unknown): boolean {
  * attempt, which stays in the outbox and is retried.
  */
 export function smtpTransport(config: Config['mail'], url: string): MailTransport {
-  const transporter: Transporter = nodemailer.createTransport({
-    url,
-    pool: true,
-    maxConnections: 3,
-    maxMessages: 1000,
-    connectionTimeout: config.timeoutMs,
-    greetingTimeout: config.timeoutMs,
-    socketTimeout: config.timeoutMs,
+  // nodemailer (15 MB of a node's memory) at the first message: production sends from a worker thread
+  // (threadedSmtpTransport), where it is loaded in the worker.
+  let open: Transporter | undefined;
+  const transporter = onFirstUse(async () => {
+    const { default: nodemailer } = await import('nodemailer');
+    open = nodemailer.createTransport({
+      url,
+      pool: true,
+      maxConnections: 3,
+      maxMessages: 1000,
+      connectionTimeout: config.timeoutMs,
+      greetingTimeout: config.timeoutMs,
+      socketTimeout: config.timeoutMs,
+    });
+    return open;
   });
   return {
     delivery: 'sent',
     async send(mail) {
-      await transporter.sendMail({
+      await (
+        await transporter()
+      ).sendMail({
         from: config.from,
         to: mail.to,
         subject: mail.subject,
@@ -54,7 +64,7 @@ export function smtpTransport(config: Config['mail'], url: string): MailTranspor
         headers: mail.headers,
       });
     },
-    close: () => transporter.close(),
+    close: () => open?.close(),
   };
 }
 

@@ -1,6 +1,7 @@
 import { fileTypeFromBuffer } from 'file-type';
-import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp';
+import type { Metadata, Sharp, SharpOptions } from 'sharp';
 import { AppError, UnprocessableError } from '../../lib/errors.ts';
+import { onFirstUse } from '../../lib/on-first-use.ts';
 
 /**
  * Bytes in, clean images out. The type is read from the bytes (never from the name or the declared type), then
@@ -45,8 +46,13 @@ const AVATAR_SIZES = [256, 64];
 /** The favicon's sizes, largest first (the first is the upload's own size). */
 export const FAVICON_SIZES = [192, 180, 32];
 
-sharp.concurrency(1);
-sharp.cache(false);
+/** sharp and its native libraries (28 MB of a node's memory), at the first image a node processes. */
+const loadSharp = onFirstUse(async () => {
+  const { default: sharp } = await import('sharp');
+  sharp.concurrency(1);
+  sharp.cache(false);
+  return sharp;
+});
 
 const notImage = (detected?: string) =>
   new UnprocessableError('upload.not_image', 'This file is not an image we take (JPEG, PNG, WebP, GIF or AVIF).', {
@@ -70,6 +76,7 @@ export interface ProcessOptions {
 }
 
 export async function processImage(bytes: Buffer, options: ProcessOptions): Promise<ProcessedImage> {
+  const sharp = await loadSharp();
   const sniffed = await sniff(bytes);
   const input = { limitInputPixels: options.maxPixels, failOn: 'error' as const, animated: false };
   let meta: Metadata;
@@ -111,6 +118,7 @@ async function render(image: Sharp, format: ImageFormat, name: string) {
 }
 
 async function postImage(bytes: Buffer, input: Input, original: string) {
+  const sharp = await loadSharp();
   // Decoded once (turned upright, at most MAX_SIDE): every file is then made from these pixels, not from the
   // original again (a 12-megapixel JPEG decoded five times cost most of the time).
   const { data, info } = await sharp(bytes, input)
@@ -146,6 +154,7 @@ async function avatar(
   size: { width: number; height: number },
   focus: { x: number; y: number },
 ) {
+  const sharp = await loadSharp();
   // The largest square that fits, placed so that the focus is as near its centre as the edges allow.
   const side = Math.min(size.width, size.height);
   const clamp = (v: number, max: number) => Math.max(0, Math.min(max, Math.round(v)));
@@ -161,6 +170,7 @@ async function avatar(
 
 /** The header's logo: one file, small enough to load first, sharp on a 2× screen at 40 px high. */
 async function logo(bytes: Buffer, input: Input) {
+  const sharp = await loadSharp();
   const image = sharp(bytes, input)
     .rotate()
     .resize({ width: 800, height: 200, fit: 'inside', withoutEnlargement: true });
@@ -170,6 +180,7 @@ async function logo(bytes: Buffer, input: Input) {
 
 /** The browser tab's icon, the home screen's (apple-touch-icon, 180) and the web manifest's (192): PNG squares. */
 async function favicon(bytes: Buffer, input: Input, size: { width: number; height: number }) {
+  const sharp = await loadSharp();
   const side = Math.min(size.width, size.height);
   const left = Math.floor((size.width - side) / 2);
   const top = Math.floor((size.height - side) / 2);

@@ -1,13 +1,7 @@
 import type { Readable } from 'node:stream';
-import {
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  NoSuchKey,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../../config.ts';
+import { onFirstUse } from '../../lib/on-first-use.ts';
 import { KEY_PATTERN, type UploadStorage } from './storage.ts';
 
 /**
@@ -15,30 +9,37 @@ import { KEY_PATTERN, type UploadStorage } from './storage.ts';
  * addressing, which every compatible server takes. Files are still served through our own route (visibility is
  * checked on every request), so the bucket stays private.
  */
-export class S3Storage implements UploadStorage {
-  private readonly client: S3Client;
+const sdk = onFirstUse(() => import('@aws-sdk/client-s3'));
 
-  constructor(private readonly options: NonNullable<Config['uploads']['s3']>) {
-    this.client = new S3Client({
-      region: options.region,
-      endpoint: options.endpoint,
+export class S3Storage implements UploadStorage {
+  /** The SDK and its client, at the first file stored or read (the SDK is 22 MB of a node's memory). */
+  private readonly s3 = onFirstUse(async () => {
+    const { S3Client, ...commands } = await sdk();
+    const { region, endpoint, accessKeyId, secretAccessKey } = this.options;
+    const client = new S3Client({
+      region,
+      endpoint,
       forcePathStyle: true,
-      ...(options.accessKeyId &&
-        options.secretAccessKey && {
-          credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
-        }),
+      ...(accessKeyId && secretAccessKey && { credentials: { accessKeyId, secretAccessKey } }),
     });
-  }
+    this.client = client;
+    return { client, ...commands };
+  });
+  private client: S3Client | undefined;
+
+  constructor(private readonly options: NonNullable<Config['uploads']['s3']>) {}
 
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
-    await this.client.send(
+    const { client, PutObjectCommand } = await this.s3();
+    await client.send(
       new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: body, ContentType: contentType }),
     );
   }
 
   async get(key: string): Promise<{ body: Readable; size: number } | null> {
+    const { client, GetObjectCommand, NoSuchKey } = await this.s3();
     try {
-      const answer = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
+      const answer = await client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
       return { body: answer.Body as Readable, size: answer.ContentLength ?? 0 };
     } catch (error) {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return null;
@@ -48,15 +49,16 @@ export class S3Storage implements UploadStorage {
 
   async removeAll(uploadKey: string): Promise<void> {
     if (!KEY_PATTERN.test(uploadKey)) throw new Error(`Not an upload key: ${uploadKey}`);
-    const listed = await this.client.send(
+    const { client, ListObjectsV2Command, DeleteObjectsCommand } = await this.s3();
+    const listed = await client.send(
       new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: `${uploadKey}/` }),
     );
     const objects = (listed.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
     if (objects.length === 0) return;
-    await this.client.send(new DeleteObjectsCommand({ Bucket: this.options.bucket, Delete: { Objects: objects } }));
+    await client.send(new DeleteObjectsCommand({ Bucket: this.options.bucket, Delete: { Objects: objects } }));
   }
 
   close(): void {
-    this.client.destroy();
+    this.client?.destroy();
   }
 }
