@@ -6,6 +6,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import { lazySchemaCompilers } from './http/lazy-schemas.ts';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/kysely.ts';
@@ -115,6 +116,8 @@ declare module 'fastify' {
     mailWorker: MailWorker;
     /** Images: storage, processing, visibility, orphan collection (tests collect by hand). */
     uploads: UploadsService;
+    /** Compiles the routes' schemas no request has compiled yet (they compile at first use); how many. */
+    compileSchemas(): Promise<number>;
   }
 }
 
@@ -129,13 +132,19 @@ export interface AppDeps {
 
 /** Builds the whole HTTP application. It never listens: main.ts and the tests do that. */
 export async function buildApp({ config, db, databaseUrl, logger = false }: AppDeps): Promise<FastifyInstance> {
+  const schemas = lazySchemaCompilers();
   const app = Fastify({
     logger,
     bodyLimit: config.limits.requestBytes,
     trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: 200 },
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', allErrors: false } },
+    // Each route's schemas compile at its first request, not at start-up (http/lazy-schemas.ts).
+    schemaController: {
+      compilersFactory: { buildValidator: schemas.buildValidator, buildSerializer: schemas.buildSerializer },
+    },
   });
+  app.decorate('compileSchemas', () => schemas.compileAll());
 
   // Bodies are JSON. Fastify also parses text/plain by default, which turned a text body into a string that
   // failed the schema (422); without that parser it is an unsupported media type (415), as the API promises.
