@@ -1,10 +1,10 @@
 import type * as client from 'openid-client';
 import { onFirstUse } from '../../lib/on-first-use.ts';
+import type { OidcProviderConfig } from '../../config-identity.ts';
+import { ServiceUnavailableError } from '../../lib/errors.ts';
 
 /** openid-client, at the first sign-in through a provider (8 MB of a node's memory otherwise held for nothing). */
 const openid = onFirstUse(() => import('openid-client'));
-import type { OidcProviderConfig } from '../../config-identity.ts';
-import { ServiceUnavailableError } from '../../lib/errors.ts';
 
 /** What a provider said about the member once the code is exchanged and the ID token checked. */
 export interface OidcClaims {

@@ -27,6 +27,19 @@ export function isPermanent(error: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
+/** nodemailer's pooled SMTP transport: a few reused sessions, a timeout on every phase. */
+function smtpOptions(config: Config['mail'], url: string) {
+  return {
+    url,
+    pool: true,
+    maxConnections: 3,
+    maxMessages: 1000,
+    connectionTimeout: config.timeoutMs,
+    greetingTimeout: config.timeoutMs,
+    socketTimeout: config.timeoutMs,
+  };
+}
+
 /**
  * nodemailer over SMTP_URL, with a small pool of connections (a newsletter goes out over a few reused sessions,
  * not one TCP+TLS handshake per member) and timeouts on every phase: a server that stops answering fails the
@@ -38,15 +51,7 @@ export function smtpTransport(config: Config['mail'], url: string): MailTranspor
   let open: Transporter | undefined;
   const transporter = onFirstUse(async () => {
     const { default: nodemailer } = await import('nodemailer');
-    open = nodemailer.createTransport({
-      url,
-      pool: true,
-      maxConnections: 3,
-      maxMessages: 1000,
-      connectionTimeout: config.timeoutMs,
-      greetingTimeout: config.timeoutMs,
-      socketTimeout: config.timeoutMs,
-    });
+    open = nodemailer.createTransport(smtpOptions(config, url));
     return open;
   });
   return {
@@ -89,15 +94,7 @@ parentPort.on('message', ({ id, mail }) => {
  */
 export function threadedSmtpTransport(config: Config['mail'], url: string): MailTransport {
   const module = createRequire(import.meta.url).resolve('nodemailer');
-  const options = {
-    url,
-    pool: true,
-    maxConnections: 3,
-    maxMessages: 1000,
-    connectionTimeout: config.timeoutMs,
-    greetingTimeout: config.timeoutMs,
-    socketTimeout: config.timeoutMs,
-  };
+  const options = smtpOptions(config, url);
   type Waiting = { by: Worker; resolve: () => void; reject: (e: Error) => void };
   const pending = new Map<number, Waiting>();
   let thread: Worker | null = null;

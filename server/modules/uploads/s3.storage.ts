@@ -4,13 +4,13 @@ import type { Config } from '../../config.ts';
 import { onFirstUse } from '../../lib/on-first-use.ts';
 import { KEY_PATTERN, type UploadStorage } from './storage.ts';
 
+const sdk = onFirstUse(() => import('@aws-sdk/client-s3'));
+
 /**
  * S3-compatible object storage (AWS, MinIO, Garage, Scaleway, OVH…), when S3_BUCKET is set. Path-style
  * addressing, which every compatible server takes. Files are still served through our own route (visibility is
  * checked on every request), so the bucket stays private.
  */
-const sdk = onFirstUse(() => import('@aws-sdk/client-s3'));
-
 export class S3Storage implements UploadStorage {
   /** The SDK and its client, at the first file stored or read (the SDK is 22 MB of a node's memory). */
   private readonly s3 = onFirstUse(async () => {
