@@ -16,7 +16,7 @@ type Validate = ((data: unknown, options?: unknown) => unknown) & { errors?: unk
  */
 export function lazySchemaCompilers(): Factories & { compileAll(): Promise<number> } {
   const pending = new Set<() => void>();
-  const later = <F extends object>(compile: () => F): { get(): F; compiled(): boolean } => {
+  const later = <F extends object>(compile: () => F): (() => F) => {
     let done: F | undefined;
     const get = () => {
       if (!done) {
@@ -26,7 +26,7 @@ export function lazySchemaCompilers(): Factories & { compileAll(): Promise<numbe
       return done;
     };
     pending.add(get);
-    return { get, compiled: () => done !== undefined };
+    return get;
   };
   const validators = ajvCompiler();
   const serializers = SerializerSelector();
@@ -36,13 +36,13 @@ export function lazySchemaCompilers(): Factories & { compileAll(): Promise<numbe
       return (route: unknown) => {
         const compiled = later(() => compileOf(route as never) as unknown as Validate);
         const validate: Validate = (data, opts) => {
-          const fn = compiled.get();
+          const fn = compiled();
           const result = opts === undefined ? fn(data) : fn(data, opts);
           validate.errors = fn.errors;
           return result;
         };
         // Fastify asks whether the compiled function is Ajv's (to let it replace a root value): compile to answer.
-        Object.defineProperty(validate, 'schemaEnv', { get: () => compiled.get().schemaEnv });
+        Object.defineProperty(validate, 'schemaEnv', { get: () => compiled().schemaEnv });
         return validate as never;
       };
     },
@@ -50,7 +50,7 @@ export function lazySchemaCompilers(): Factories & { compileAll(): Promise<numbe
       const compileOf = serializers(externalSchemas, options as never);
       return (route: unknown) => {
         const compiled = later(() => compileOf(route as never));
-        return (data: unknown) => compiled.get()(data);
+        return (data: unknown) => compiled()(data);
       };
     },
     async compileAll() {
