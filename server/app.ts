@@ -346,7 +346,7 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
   await app.register(invitationsRoutes, { config, invitations });
   await app.register(trackingRoutes, { tracking: new TrackingService(db), config });
   const liveHub = new LiveHub(db, {
-    databaseUrl,
+    feed,
     keepSeconds: config.live.keepSeconds,
     log: { warn: (m) => app.log.warn(m) },
     beforeDispatch: (event) => threadPages.heard(event.topic),

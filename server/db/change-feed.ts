@@ -17,8 +17,10 @@ export interface ChangeFeedOptions {
 }
 
 /**
- * A node's ear on PostgreSQL's notifications (issue 20): one connection that LISTENs on the channels the node's
- * caches subscribe to (sessions, thread pages). PostgreSQL sends a notification at commit, whatever wrote the row
+ * A node's ear on PostgreSQL's notifications (issue 20): one connection that LISTENs on the channels the node
+ * subscribes to (its caches' sessions and thread pages, the live hub's events). One connection, not one per
+ * subscriber: a commit that notifies several channels wakes one PostgreSQL process and one socket read on the
+ * node, not one per channel. PostgreSQL sends a notification at commit, whatever wrote the row
  * (a route, a job, the CLI, psql), so a cache that forgets what a notification names stays right across nodes. A
  * lost connection resets every subscriber and the feed stops serving until it listens again; a connection that
  * died without a word (a dropped idle TCP connection, a failover) is found by TCP keep-alive and a round trip
@@ -57,6 +59,19 @@ export class ChangeFeed {
     if (this.listener) throw new Error(`subscribe to ${channel} before the feed starts`);
     if (!/^[a-z_]+$/.test(channel)) throw new Error(`not a channel name: ${channel}`); // LISTEN takes no parameter
     this.subscribers.set(channel, subscriber);
+  }
+
+  /** Will the feed listen once started (it has a database to listen to)? */
+  get canListen(): boolean {
+    return this.opts.databaseUrl !== undefined;
+  }
+
+  /**
+   * The listening connection while it listens, for a subscriber's hot reads that must not wait for the pool (the
+   * live hub's next events); null otherwise.
+   */
+  get connection(): pg.Client | null {
+    return this.listener;
   }
 
   /** Is the feed listening right now (so that what it has not said did not change)? */

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type { ChangeFeed } from '../../db/change-feed.ts';
 import type { Db } from '../../db/kysely.ts';
 import type { LiveEventName } from '../../events/live-catalogue.ts';
 import { LiveEventsRepository } from './live-events.repository.ts';
@@ -18,8 +18,11 @@ export interface LiveSubscriber {
 }
 
 export interface LiveHubOptions {
-  /** A connection string for LISTEN; without it the hub only polls. */
-  databaseUrl?: string;
+  /**
+   * The node's change feed (server/db/change-feed.ts): the hub hears `agora_live` on its connection and reads the
+   * next events through it. Without one that listens, the hub only polls.
+   */
+  feed?: ChangeFeed;
   /** Fallback poll (missed notifications, lost LISTEN connection). */
   pollMs?: number;
   /** How long a hole in the ids waits for a slower transaction to commit before it is passed over. */
@@ -45,21 +48,25 @@ const BATCH = 1000;
 export class LiveHub {
   private cursor = 0;
   private readonly topics = new Map<string, Set<LiveSubscriber>>();
-  private listener: pg.Client | null = null;
+  private started = false;
   private timers: NodeJS.Timeout[] = [];
   private reading: Promise<void> | null = null;
   private again = false;
   private gapSince: number | null = null;
   private stopped = false;
-  private readonly opts: Required<Omit<LiveHubOptions, 'databaseUrl' | 'log' | 'beforeDispatch'>> &
-    Pick<LiveHubOptions, 'databaseUrl' | 'log' | 'beforeDispatch'>;
+  private readonly opts: Required<Omit<LiveHubOptions, 'feed' | 'log' | 'beforeDispatch'>> &
+    Pick<LiveHubOptions, 'feed' | 'log' | 'beforeDispatch'>;
   private readonly events: LiveEventsRepository;
   /** Events delivered by this node (for tests and the bench). */
   delivered = 0;
 
   constructor(db: Db, options: LiveHubOptions = {}) {
-    this.events = new LiveEventsRepository(db, () => this.listener);
-    this.opts = { pollMs: options.databaseUrl ? 2000 : 250, gapWaitMs: 2000, keepSeconds: 86_400, ...options };
+    const feed = options.feed;
+    this.events = new LiveEventsRepository(db, () => feed?.connection ?? null);
+    this.opts = { pollMs: feed?.canListen ? 2000 : 250, gapWaitMs: 2000, keepSeconds: 86_400, ...options };
+    // A notification says there is something to read; a feed that listens again (or stopped) leaves unknown
+    // what was said meanwhile: read now rather than at the next poll.
+    feed?.subscribe('agora_live', { notice: () => this.kick(), reset: () => this.kick() });
   }
 
   /** The id of the last event this node has delivered. */
@@ -69,7 +76,7 @@ export class LiveHub {
 
   async start(): Promise<void> {
     this.cursor = await this.events.maxId();
-    await this.listen();
+    this.started = true;
     this.timers.push(setInterval(() => this.kick(), this.opts.pollMs));
     this.timers.push(
       setInterval(
@@ -85,23 +92,6 @@ export class LiveHub {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.reading;
-    const listener = this.listener;
-    this.listener = null;
-    await listener?.end().catch(() => {});
-  }
-
-  private async listen(): Promise<void> {
-    if (!this.opts.databaseUrl || this.stopped) return;
-    const client = new pg.Client({ connectionString: this.opts.databaseUrl });
-    client.on('notification', () => this.kick());
-    client.on('error', (err) => {
-      this.opts.log?.warn(`live: LISTEN connection lost (${err.message}); polling until it is back`);
-      this.listener = null;
-      setTimeout(() => void this.listen().catch(() => {}), 1000).unref();
-    });
-    await client.connect();
-    await client.query('LISTEN agora_live');
-    this.listener = client;
   }
 
   subscribe(topic: string, subscriber: LiveSubscriber): void {
@@ -119,7 +109,8 @@ export class LiveHub {
 
   /** Reads now (a notification arrived, or the poll). Concurrent calls fold into one more read. */
   kick(): void {
-    if (this.stopped) return;
+    // Before start the cursor is not placed yet: start reads from the last event.
+    if (this.stopped || !this.started) return;
     if (this.reading) {
       this.again = true;
       return;

@@ -11,8 +11,8 @@ export interface LiveEventRow {
 }
 
 /**
- * `live_events` (migration 0009). The hub's hot reads (the next events, the prune) go through its LISTEN
- * connection when it has one (`direct`): they never wait for the pool.
+ * `live_events` (migration 0009). The hub's hot reads (the next events, the prune) go through the change feed's
+ * listening connection when it has one (`direct`): they never wait for the pool.
  */
 export class LiveEventsRepository {
   constructor(
