@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/kysely.ts';
 import { ChangeFeed } from './db/change-feed.ts';
+import { startRequestsAfterTurnIo } from './http/turn-order.ts';
 import { LiveEventSchema } from './events/live-catalogue.ts';
 import { registerErrorHandler } from './http/errors.plugin.ts';
 import { registerInputGuard } from './http/input-guard.plugin.ts';
@@ -136,6 +137,8 @@ export async function buildApp({ config, db, databaseUrl, logger = false }: AppD
     },
   });
   app.decorate('compileSchemas', () => schemas.compileAll());
+  // First of the onRequest hooks: nothing of a new request runs before the turn's answers have moved on theirs.
+  startRequestsAfterTurnIo(app);
 
   // Bodies are JSON. Fastify also parses text/plain by default, which turned a text body into a string that
   // failed the schema (422); without that parser it is an unsupported media type (415), as the API promises.
