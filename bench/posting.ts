@@ -313,11 +313,17 @@ side the reputation event, the author's score and their trust and badge figures 
 notification (server/db/side-by-side.ts); the commit. Each is built and
 compiled once per shape (\`QueryTemplate\`) and prepared by PostgreSQL once per connection; the pool's connections
 pipeline. A CPU profile of the server under this load
-(\`BENCH_PROFILE=dir\`, 5 December 2026, after those changes), counting only samples where the process ran (its
-samples inside \`writev\` are mostly waits for a core: the kernel time above is small): about 19 % in the PostgreSQL
-driver, 19 % in the language detector, Markdown and the sanitizer, 7 % in Kysely (21 % before the templates), 9 % in
-Fastify and Node's HTTP, 6 % in garbage collection, 21 % in Agora's own code (the netiquette, sentiment, the services),
-the rest in Node's event loop and buffers.
+(\`BENCH_PROFILE=dir\`, 7 December 2026, evening), counting only samples where the process ran (its samples inside
+\`writev\`, a third of the busy ones, are mostly waits for a core after waking PostgreSQL's process: the kernel time
+above is small): 22 % in Agora's own code (the netiquette, sentiment, language, the services), 17 % in Node's
+streams, buffers and timers, 12 % in the PostgreSQL driver, 8 % in garbage collection, 7 % in Fastify and Node's
+HTTP, 6 % in Markdown and the sanitizer, 5 % in Kysely (21 % before the templates); the language detector, 4.4 % of
+the busy samples, is 1.8 % since it scores franc's models without franc's per-text script scan.
+
+So, on this machine, the budget is out of reach for the sum of the three processes' CPU, not for one of them: 500
+replies/s on 2 cores leaves 4 ms of CPU per reply for everything, and PostgreSQL's work alone (the statements,
+their triggers, the commit, and the kernel's work for its round trips) takes about 3, the node's about 3, the load
+generator's 0.5. Were the node's work halved, the machine would allow about 420 replies/s.
 `,
   );
 }
