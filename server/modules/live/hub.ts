@@ -116,7 +116,12 @@ export class LiveHub {
       return;
     }
     this.reading = this.read()
-      .catch((err) => this.opts.log?.warn(`live: read failed: ${(err as Error).message}`))
+      .catch((err) => {
+        // A read on the feed's connection fails when it is lost or closed (the node stopping): the feed says so
+        // itself, and the poll or its return reads again.
+        if (this.opts.feed?.canListen && !this.opts.feed.active) return;
+        this.opts.log?.warn(`live: read failed: ${(err as Error).message}`);
+      })
       .finally(() => {
         this.reading = null;
         if (this.again) {
