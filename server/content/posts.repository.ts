@@ -1,4 +1,4 @@
-import { type Expression, type Insertable, type Selectable, sql, type Updateable } from 'kysely';
+import { type CompiledQuery, type Expression, type Insertable, type Selectable, sql, type Updateable } from 'kysely';
 import { LISTED_THREAD_STATE } from '../access/visibility.ts';
 import type { Executor } from '../db/kysely.ts';
 import { templatesByShape } from '../db/query-template.ts';
@@ -95,7 +95,7 @@ export interface ReplyClaim {
 type NewReply = Required<
   Pick<Insertable<PostsTable>, 'reply_to_id' | 'body_md' | 'body_html' | 'sentiment' | 'lang' | 'state' | 'moderation'>
 >;
-type ReplyValues = { threadId: number; authorId: number; at: Date; shard: number } & {
+type ReplyValues = { id: number; threadId: number; authorId: number; at: Date; shard: number } & {
   [K in keyof NewReply]: NewReply[K];
 };
 const REPLY_COLUMNS = ['reply_to_id', 'body_md', 'body_html', 'sentiment', 'lang', 'state', 'moderation'] as const;
@@ -108,8 +108,8 @@ const REPLY_COLUMNS = ['reply_to_id', 'body_md', 'body_html', 'sentiment', 'lang
 const replyTemplate = templatesByShape(
   ({ visible }: { db: Executor; visible: boolean; openOnly: boolean }) =>
     visible
-      ? (['threadId', 'authorId', 'at', 'shard', ...REPLY_COLUMNS] as const)
-      : (['threadId', 'authorId', ...REPLY_COLUMNS] as const),
+      ? (['id', 'threadId', 'authorId', 'at', 'shard', ...REPLY_COLUMNS] as const)
+      : (['id', 'threadId', 'authorId', ...REPLY_COLUMNS] as const),
   ({ db, visible, openOnly }, v: ReplyValues) => {
     const activity = visible
       ? sql`, reply_count = reply_count + 1, last_post_at = ${v.at}, last_poster_id = ${v.authorId}, updated_at = ${v.at}`
@@ -122,17 +122,30 @@ const replyTemplate = templatesByShape(
         SELECT category_id, ${v.shard}::int, 0, 1 FROM claimed
         ON CONFLICT (category_id, shard) DO UPDATE SET posts = category_counts.posts + 1)`
       : sql``;
-    const statement = sql<Selectable<PostsTable> & { authors_first: boolean }>`
+    const statement = sql<Selectable<PostsTable>>`
       WITH claimed AS (
         UPDATE threads SET post_count = post_count + 1, version = version + 1${activity}
          WHERE id = ${v.threadId} AND state = 'published'${openOnly ? sql` AND locked = false` : sql``}
-        RETURNING post_count, category_id,
-                  NOT EXISTS (SELECT 1 FROM threads e WHERE e.author_id = threads.author_id AND e.id < threads.id) AS authors_first)${counted}
-      INSERT INTO posts (thread_id, author_id, number, reply_to_id, body_md, body_html, sentiment, lang, state, moderation)
-      SELECT ${v.threadId}::int, ${v.authorId}::int, claimed.post_count, ${v.reply_to_id}::int, ${v.body_md}::text,
-             ${v.body_html}::text, ${v.sentiment}::real, ${v.lang}::text, ${v.state}::text, ${v.moderation}::jsonb
+        RETURNING post_count, category_id)${counted}
+      INSERT INTO posts (id, thread_id, author_id, number, reply_to_id, body_md, body_html, sentiment, lang, state, moderation)
+      OVERRIDING SYSTEM VALUE
+      SELECT ${v.id}::int, ${v.threadId}::int, ${v.authorId}::int, claimed.post_count, ${v.reply_to_id}::int,
+             ${v.body_md}::text, ${v.body_html}::text, ${v.sentiment}::real, ${v.lang}::text, ${v.state}::text,
+             ${v.moderation}::jsonb
         FROM claimed
-      RETURNING posts.*, (SELECT authors_first FROM claimed) AS authors_first`;
+      RETURNING posts.*`;
+    return { compile: () => statement.compile(db) };
+  },
+);
+
+/** See `reserveReply`. */
+const reserveTemplate = templatesByShape(
+  () => ['threadId'] as const,
+  ({ db }: { db: Executor }, v: { threadId: number }) => {
+    const statement = sql<{ id: number; authors_first: boolean }>`
+      SELECT nextval(pg_get_serial_sequence('posts', 'id'))::int AS id,
+             NOT EXISTS (SELECT 1 FROM threads t JOIN threads e ON e.author_id = t.author_id AND e.id < t.id
+                          WHERE t.id = ${v.threadId}) AS authors_first`;
     return { compile: () => statement.compile(db) };
   },
 );
@@ -156,15 +169,24 @@ export class PostsRepository {
   }
 
   /**
-   * A reply numbered and written in one round trip (see replyTemplate), with whether the thread is its author's
-   * first; undefined when the thread is not published, or locked under `openOnly` (nothing written).
+   * What a reply needs before its transaction, read beside the other first reads (issue 20): its post's id, taken
+   * from the posts' sequence now so that the statements that follow the post in its transaction (its author's
+   * reputation, the notifications) need not wait for the post's row to name it, and whether the thread is its
+   * author's first (a newcomer's thread, whose replies can earn the welcoming badges).
    */
-  async createReply(claim: ReplyClaim, values: NewReply) {
+  async reserveReply(threadId: number): Promise<{ id: number; authorsFirst: boolean }> {
+    const { rows } = await this.db.executeQuery(reserveTemplate('', { db: this.db }).with({ threadId }));
+    const row = rows[0]!;
+    return { id: row.id, authorsFirst: row.authors_first };
+  }
+
+  /**
+   * A reply numbered and written in one statement (see replyTemplate), `id` reserved by `reserveReply`; its row,
+   * with `replyRow`, is undefined when the thread is not published, or locked under `openOnly` (nothing written).
+   */
+  replyStatement(claim: ReplyClaim & { id: number }, values: NewReply): CompiledQuery<Selectable<PostsTable>> {
     const template = replyTemplate(`${+claim.visible}${+claim.openOnly}`, { db: this.db, ...claim });
-    const row = (await this.db.executeQuery(template.with({ ...claim, ...values, shard: countShard() }))).rows[0];
-    if (!row) return undefined;
-    const { authors_first: authorsFirst, ...post } = row;
-    return { post, authorsFirst };
+    return template.with({ ...claim, ...values, shard: countShard() });
   }
 
   getById(id: number) {

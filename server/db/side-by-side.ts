@@ -1,4 +1,11 @@
-import { type DatabaseConnection, type Driver, type Dialect, Transaction } from 'kysely';
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type QueryResult,
+  Transaction,
+} from 'kysely';
 import type { Database } from './types.ts';
 import type { Trx } from './kysely.ts';
 
@@ -27,11 +34,46 @@ export async function sideBySide<T extends readonly unknown[]>(
   trx: Trx,
   ...pieces: { [K in keyof T]: (trx: Trx) => Promise<T[K]> }
 ): Promise<T> {
+  const [, ...results] = await run(trx, null, pieces);
+  return results as unknown as T;
+}
+
+/**
+ * `lead` first, then `pieces` side by side as `sideBySide`'s, all in the same round trip: the pieces' statements are
+ * written after the lead's (it is handed to the connection before any piece starts), so PostgreSQL runs them after
+ * it and they may depend on its writes (issue 20: a reply's reputation and notifications follow its post without
+ * waiting for the post's row). Every piece runs whatever the lead answers; when the lead returns no row (it wrote
+ * nothing: a condition refused it), the pieces followed nothing, their outcomes (a foreign key's refusal, say) are
+ * dropped and `LeadWroteNothing` is thrown, so that the caller's transaction rolls back.
+ */
+export async function afterLead<L, T extends readonly unknown[]>(
+  trx: Trx,
+  lead: CompiledQuery<L>,
+  ...pieces: { [K in keyof T]: (trx: Trx) => Promise<T[K]> }
+): Promise<[QueryResult<L>, ...T]> {
+  return (await run(trx, lead, pieces)) as unknown as [QueryResult<L>, ...T];
+}
+
+/** See `afterLead`. */
+export class LeadWroteNothing extends Error {
+  constructor() {
+    super('the statement the others followed wrote nothing');
+  }
+}
+
+async function run(
+  trx: Trx,
+  lead: CompiledQuery | null,
+  pieces: readonly ((trx: Trx) => Promise<unknown>)[],
+): Promise<unknown[]> {
   const executor = trx.getExecutor();
   let connection: DatabaseConnection | undefined;
   await executor.provideConnection(async (c) => {
     connection = c;
   });
+  // The connection's executeQuery hands the statement to the driver before it returns (its first await is the
+  // driver's answer), so the lead is on the wire's queue before any piece's statement.
+  const led = lead ? connection!.executeQuery(lead) : Promise.resolve(undefined);
   const shared = executor.withConnectionProvider({ provideConnection: (consumer) => consumer(connection!) });
   const handles = pieces.map(
     () =>
@@ -42,8 +84,12 @@ export async function sideBySide<T extends readonly unknown[]>(
         dialect: NO_DIALECT,
       }),
   );
-  const settled = await Promise.allSettled(pieces.map((piece, i) => piece(handles[i]!)));
+  const settled = await Promise.allSettled([led, ...pieces.map((piece, i) => piece(handles[i]!))]);
+  const first = settled[0]!;
+  if (lead && first.status === 'fulfilled' && (first.value as QueryResult<unknown>).rows.length === 0) {
+    throw new LeadWroteNothing();
+  }
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value);
 }

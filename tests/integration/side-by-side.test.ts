@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Trx } from '../../server/db/kysely.ts';
-import { sideBySide } from '../../server/db/side-by-side.ts';
+import { afterLead, LeadWroteNothing, sideBySide } from '../../server/db/side-by-side.ts';
 import { createTestDatabase, roundTrips, type TestDatabase } from '../setup/db.ts';
 
 /** Pieces of one transaction side by side on its connection (server/db/side-by-side.ts). */
@@ -75,5 +75,54 @@ describe('sideBySide', () => {
     expect(lateStatement).toBe('refused');
     expect(await setting('fail-a')).toBeUndefined();
     expect(await setting('fail-b')).toBeUndefined();
+  });
+});
+
+describe('afterLead', () => {
+  const insertSetting = (key: string, when: boolean) =>
+    sql<{ key: string }>`INSERT INTO site_settings (key, value) SELECT ${key}, '{}'::jsonb WHERE ${when}
+      RETURNING key`.compile(database.db);
+
+  it("runs the pieces after the lead, which they may depend on, in the lead's round trip", async () => {
+    database.spans.length = 0;
+    const [lead, seen, again] = await database.db.transaction().execute((trx) =>
+      afterLead(
+        trx,
+        insertSetting('lead-row', true),
+        // Sent at once, with no await before the statement: still after the lead.
+        (t) => sql<{ n: number }>`SELECT count(*)::int AS n FROM site_settings WHERE key = 'lead-row'`.execute(t),
+        async (t) => {
+          await Promise.resolve();
+          return sql<{ n: number }>`SELECT count(*)::int AS n FROM site_settings WHERE key = 'lead-row'`.execute(t);
+        },
+      ),
+    );
+    expect(lead.rows).toEqual([{ key: 'lead-row' }]);
+    expect(seen.rows[0]!.n).toBe(1);
+    expect(again.rows[0]!.n).toBe(1);
+    // BEGIN, the lead and both pieces in one round trip; COMMIT.
+    expect(roundTrips(database.spans)).toBe(2);
+    expect(await setting('lead-row')).toBeDefined();
+  });
+
+  it('throws LeadWroteNothing, not what the pieces met, and rolls back, when the lead writes nothing', async () => {
+    const work = database.db.transaction().execute((trx) =>
+      afterLead(
+        trx,
+        insertSetting('lead-none', false),
+        (t) => t.insertInto('site_settings').values({ key: 'after-none', value: '{}' }).execute(),
+        (t) => sql`SELECT 1 / 0`.execute(t),
+      ),
+    );
+    await expect(work).rejects.toBeInstanceOf(LeadWroteNothing);
+    expect(await setting('after-none')).toBeUndefined();
+  });
+
+  it('throws what failed when the lead wrote its row', async () => {
+    const work = database.db
+      .transaction()
+      .execute((trx) => afterLead(trx, insertSetting('lead-then-fail', true), (t) => sql`SELECT 1 / 0`.execute(t)));
+    await expect(work).rejects.toThrow(/division by zero/);
+    expect(await setting('lead-then-fail')).toBeUndefined();
   });
 });

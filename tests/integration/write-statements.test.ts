@@ -23,7 +23,7 @@ describe('POST /api/threads/:id/posts', () => {
   });
   afterAll(() => t.close());
 
-  it('runs at most 12 statements in 5 round trips for a reply to a post, its author told, all writes in one transaction', async () => {
+  it('runs at most 13 statements in 4 round trips for a reply to a post, its author told, all writes in one transaction', async () => {
     const category = await createCategory(t.db, { slug: 'compte' });
     const author = await createMember(t.db);
     const { thread, post } = await createThread(t.db, author, category.id, { title: 'Un sujet pour compter' });
@@ -45,18 +45,23 @@ describe('POST /api/threads/:id/posts', () => {
     // The first reply of a process reads settings and rules it then keeps; the steady state is what counts. Here
     // the netiquette rules' freshness check runs on every reply (a node runs it at most once a second): one
     // statement and one round trip of the counts below.
-    expect(counts.at(-1), JSON.stringify(last, null, 1)).toBeLessThanOrEqual(12);
+    expect(counts.at(-1), JSON.stringify(last, null, 1)).toBeLessThanOrEqual(13);
     // The thread, its category and the post replied to are read side by side: each sent before any was answered.
     const reads = spans.filter((q) => /^select \*.* from "(posts|threads|categories)" where/.test(q.sql));
     expect(reads).toHaveLength(3);
     expect(Math.max(...reads.map((q) => q.start))).toBeLessThan(Math.min(...reads.map((q) => q.end)));
-    expect(roundTrips(spans)).toBeLessThanOrEqual(5);
+    // (The session's read leaves from a hook before the handler starts and is not waited for before the reads: a
+    // fast answer can arrive before they are sent, which is no round trip of the reply's.)
+    expect(roundTrips(spans.filter((q) => !/^select "sessions"/.test(q.sql)))).toBeLessThanOrEqual(4);
     // The posting limit's count goes out beside those reads, not in a round trip before them, and so does the
     // session's read from the database (the node keeps this session since the first reply: sessionCheck 'beside').
     expect(sentTogether(spans, /^insert into rate_limits/, /^select \*.* from "threads" where/)).toBe(true);
     expect(sentTogether(spans, /^select "sessions"/, /^select \*.* from "threads" where/)).toBe(true);
-    // The author's reputation event and the notification of the post replied to, side by side in the transaction.
-    expect(sentTogether(spans, /^with rewarded as/, /^insert into notifications/)).toBe(true);
+    // The post's id is reserved beside those reads; the author's reputation event and the notification of the
+    // post replied to go out with the post itself (they name it by that id), not in a round trip after it.
+    expect(sentTogether(spans, /^select nextval/, /^select \*.* from "threads" where/)).toBe(true);
+    expect(sentTogether(spans, /^with claimed as/, /^with rewarded as/)).toBe(true);
+    expect(sentTogether(spans, /^with claimed as/, /^insert into notifications/)).toBe(true);
     const begin = last.indexOf('begin');
     const commit = last.indexOf('commit');
     // The post is numbered and written in one statement (the thread's counters and the post).
@@ -69,7 +74,10 @@ describe('POST /api/threads/:id/posts', () => {
     );
     expect(writesOutside.every((q) => q.includes('rate_limits'))).toBe(true);
     const notifications = await t.api('GET', '/api/notifications', { as: await t.loginAs(author) });
-    expect(notifications.json().notifications.filter((n: { kind: string }) => n.kind === 'reply')).toHaveLength(3);
+    const replies = notifications.json().notifications.filter((n: { kind: string }) => n.kind === 'reply');
+    expect(replies).toHaveLength(3);
+    // Each names its reply's number, read by the statement that wrote it.
+    expect(replies.map((n: { data: { number: number } }) => n.data.number).sort()).toEqual([2, 3, 4]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { type Actor, assertMayWrite, authorize, can } from '../../access/access.ts';
 import type { Db } from '../../db/kysely.ts';
-import { sideBySide } from '../../db/side-by-side.ts';
+import { afterLead, LeadWroteNothing } from '../../db/side-by-side.ts';
 import type { ThreadKind } from '../../db/types.ts';
 import { NotFoundError, UnprocessableError } from '../../lib/errors.ts';
 import { postSentiment } from '../community/index.ts';
@@ -169,11 +169,12 @@ export class Publisher {
     // The thread, its category, the post replied to and who hears of a reply (their notification settings, read
     // before the transaction rather than in it), side by side with the posting limit's count and the session's
     // check: one round trip.
-    const [thread, category, replyTo, audience, , author] = await Promise.all([
+    const [thread, category, replyTo, audience, reserved, , author] = await Promise.all([
       this.steps.read.threads.getById(threadId),
       this.steps.read.categories.getSettingsOfThread(threadId),
       input.replyTo === undefined ? undefined : this.steps.read.posts.getById(input.replyTo),
       notifier.audience(this.db, threadId, cached.id),
+      this.steps.read.posts.reserveReply(threadId),
       admitted,
       checked,
     ]);
@@ -199,44 +200,62 @@ export class Publisher {
     const now = new Date();
     const published = placement.state === 'published';
     const sentiment = postSentiment(input.body);
-    const post = await this.db.transaction().execute(async (trx) => {
-      const r = repositories(trx);
-      // Numbering the post takes the thread's row lock, on condition that the thread is still published (and
-      // open, for whoever may not write in a locked thread); when it is not, find out which, to say so.
-      const claimed = await r.posts.createReply(
-        { threadId: thread.id, authorId: actor.id, at: now, visible: published, openOnly: !can(actor, 'thread.lock') },
-        {
-          reply_to_id: replyTo?.id ?? null,
-          body_md: input.body,
-          body_html: html,
-          sentiment,
-          lang: textLanguage(input.body),
-          state: placement.state,
-          moderation: moderationNote(placement, verdict),
-        },
-      );
-      if (claimed === undefined) {
-        const current = await r.threads.getById(thread.id);
+    const values = {
+      reply_to_id: replyTo?.id ?? null,
+      body_md: input.body,
+      body_html: html,
+      sentiment,
+      lang: textLanguage(input.body),
+      state: placement.state,
+      moderation: moderationNote(placement, verdict),
+    };
+    const claim = {
+      id: reserved.id,
+      threadId: thread.id,
+      authorId: actor.id,
+      at: now,
+      visible: published,
+      openOnly: !can(actor, 'thread.lock'),
+    };
+    const post = await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const r = repositories(trx);
+        // Numbering the post takes the thread's row lock, on condition that the thread is still published (and
+        // open, for whoever may not write in a locked thread). The author's reputation and who hears of the reply
+        // follow it in the same round trip, naming the post by its reserved id (its number is the database's).
+        // When the thread refuses the post, no row comes back (afterLead throws LeadWroteNothing) and what
+        // followed is rolled back with it.
+        const pending = { id: reserved.id, author_id: actor.id, number: null, reply_to_id: values.reply_to_id };
+        const [claimed] = await afterLead(
+          trx,
+          r.posts.replyStatement(claim, values),
+          (t) =>
+            published
+              ? this.reputation.replyPublished(t, pending, thread, {
+                  countPost: true,
+                  welcomes: reserved.authorsFirst && thread.author_id !== actor.id,
+                })
+              : Promise.resolve(),
+          (t) =>
+            published
+              ? notifier.postPublished(t, { ...pending, body_md: values.body_md }, thread, {
+                  parentAuthorId: replyTo?.author_id,
+                  audience,
+                })
+              : Promise.resolve(),
+        );
+        const created = claimed.rows[0]!;
+        await this.steps.queue(r, created.id, placement, verdict);
+        if (uploadIds.length > 0) await this.steps.images?.attach(trx, created.id, uploadIds);
+        return created;
+      })
+      .catch(async (err: unknown) => {
+        if (!(err instanceof LeadWroteNothing)) throw err;
+        const current = await this.steps.read.threads.getById(thread.id);
         if (current?.state === 'published') this.steps.assertOpen(actor, current);
         throw new NotFoundError('thread.not_found', 'No such thread.');
-      }
-      const created = claimed.post;
-      if (published) {
-        // The author's reputation and who hears of the reply, side by side: one round trip for both.
-        await sideBySide(
-          trx,
-          (t) =>
-            this.reputation.replyPublished(t, created, thread, {
-              countPost: true,
-              welcomes: claimed.authorsFirst && thread.author_id !== actor.id,
-            }),
-          (t) => notifier.postPublished(t, created, thread, { parentAuthorId: replyTo?.author_id, audience }),
-        );
-      }
-      await this.steps.queue(r, created.id, placement, verdict);
-      if (uploadIds.length > 0) await this.steps.images?.attach(trx, created.id, uploadIds);
-      return created;
-    });
+      });
     return { thread, post, outcome: outcome(placement, verdict) };
   }
 

@@ -45,6 +45,13 @@ export interface Audience {
   by: { username: string; displayName: string | null } | null;
 }
 
+/** A notification's data as a jsonb expression, with the number of post `numberOf` read by the statement. */
+function withNumberOf(data: unknown, numberOf: number | undefined) {
+  const json = sql`${JSON.stringify(data)}::jsonb`;
+  if (numberOf === undefined) return json;
+  return sql`${json} || jsonb_build_object('number', (SELECT number FROM posts WHERE id = ${numberOf}))`;
+}
+
 export class NotificationsRepository {
   constructor(private readonly db: Executor) {}
 
@@ -52,19 +59,23 @@ export class NotificationsRepository {
    * A notification, unless the member turned this kind off. With a `group`, an unread notification of the
    * same group is counted up instead (« 3 people liked your post »), and comes back to the top.
    */
-  async create(memberId: number, kind: string, data: unknown, group?: string): Promise<void> {
-    const json = JSON.stringify(data);
+  /**
+   * `numberOf`: a post whose number `data` gets as `number`, read by the statement (a reply's number is handed out
+   * by an earlier statement of the same transaction, not yet answered when this one is sent).
+   */
+  async create(memberId: number, kind: string, data: unknown, group?: string, numberOf?: number): Promise<void> {
+    const json = withNumberOf(data, numberOf);
     if (group) {
       await sql`
         INSERT INTO notifications (member_id, kind, data, group_key)
-        SELECT id, ${kind}, ${json}::jsonb, ${group} FROM members WHERE id = ${memberId} AND NOT (${kind} = ANY(notification_mutes))
+        SELECT id, ${kind}, ${json}, ${group} FROM members WHERE id = ${memberId} AND NOT (${kind} = ANY(notification_mutes))
         ON CONFLICT (member_id, group_key) WHERE read_at IS NULL AND group_key IS NOT NULL
         DO UPDATE SET count = notifications.count + 1, data = EXCLUDED.data, created_at = now()`.execute(this.db);
       return;
     }
     await sql`
       INSERT INTO notifications (member_id, kind, data)
-      SELECT id, ${kind}, ${json}::jsonb FROM members WHERE id = ${memberId} AND NOT (${kind} = ANY(notification_mutes))`.execute(
+      SELECT id, ${kind}, ${json} FROM members WHERE id = ${memberId} AND NOT (${kind} = ANY(notification_mutes))`.execute(
       this.db,
     );
   }
@@ -94,11 +105,11 @@ export class NotificationsRepository {
   }
 
   /** The same notification to several members at once (those who turned the kind off excepted). */
-  async createMany(memberIds: readonly number[], kind: string, data: unknown): Promise<void> {
+  async createMany(memberIds: readonly number[], kind: string, data: unknown, numberOf?: number): Promise<void> {
     if (memberIds.length === 0) return;
     await sql`
       INSERT INTO notifications (member_id, kind, data)
-      SELECT id, ${kind}, ${JSON.stringify(data)}::jsonb FROM members
+      SELECT id, ${kind}, ${withNumberOf(data, numberOf)} FROM members
        WHERE id = ANY(${[...memberIds]}::int[]) AND NOT (${kind} = ANY(notification_mutes))`.execute(this.db);
   }
 

@@ -45,7 +45,8 @@ export const notifier = {
   /** A post became visible (at once, or approved): the thread's author, the replied-to author, the mentioned. */
   async postPublished(
     db: Executor,
-    post: Post,
+    /** `number` null: a reply whose number the database hands out earlier in this transaction (read there). */
+    post: Pick<Post, 'id' | 'author_id' | 'reply_to_id' | 'body_md'> & { number: number | null },
     listedThread: Pick<Thread, 'id' | 'title' | 'author_id' | 'state'>,
     /** What the caller read already: the replied-to post's author, the thread's audience (`audience` below). */
     known: { parentAuthorId?: number; audience?: Audience } = {},
@@ -58,16 +59,19 @@ export const notifier = {
       postId: post.id,
       threadId: thread.id,
       threadTitle: thread.title,
-      number: post.number,
+      ...(post.number !== null && { number: post.number }),
       by: audience.by,
     };
+    // The post's number, where the database gives it: read by the statement that writes the notification.
+    const numberOf = post.number === null ? post.id : undefined;
     // Who ignores the author hears nothing of them (counted as already told).
     const told = new Set<number>([post.author_id, ...audience.ignoring]);
     // Members who muted the thread (or its category) hear nothing of it but mentions; watchers hear every post.
     const muted = new Set(audience.muted);
-    if (post.number > 1 && !told.has(thread.author_id) && !muted.has(thread.author_id)) {
+    if (post.number !== 1 && !told.has(thread.author_id) && !muted.has(thread.author_id)) {
       told.add(thread.author_id);
-      if (await maySee(db, thread, thread.author_id)) await notifications.create(thread.author_id, 'reply', data);
+      if (await maySee(db, thread, thread.author_id))
+        await notifications.create(thread.author_id, 'reply', data, undefined, numberOf);
     }
     if (post.reply_to_id !== null) {
       const parent =
@@ -79,7 +83,13 @@ export const notifier = {
         if (await maySee(db, thread, parent.author_id)) {
           // The composer's Quote answers the post with its text as a blockquote: a quote, not a plain reply.
           const kind = QUOTE.test(post.body_md) ? 'quote' : 'reply';
-          await notifications.create(parent.author_id, kind, { ...data, toPost: post.reply_to_id });
+          await notifications.create(
+            parent.author_id,
+            kind,
+            { ...data, toPost: post.reply_to_id },
+            undefined,
+            numberOf,
+          );
         }
       }
     }
@@ -88,7 +98,7 @@ export const notifier = {
     for (const m of mentioned) {
       if (told.has(m.id)) continue;
       told.add(m.id);
-      if (await maySee(db, thread, m.id)) await notifications.create(m.id, 'mention', data);
+      if (await maySee(db, thread, m.id)) await notifications.create(m.id, 'mention', data, undefined, numberOf);
     }
     // Watchers of a listed thread, once each, after the more specific notifications above.
     let watchers = isListed(thread) ? audience.watching.filter((id) => !told.has(id)) : [];
@@ -97,7 +107,7 @@ export const notifier = {
       const viewers = await new MembersRepository(db).getViewers(watchers);
       watchers = viewers.filter((m) => canSeeThread(viewerOf(m), thread)).map((m) => m.id);
     }
-    if (watchers.length) await notifications.createMany(watchers, 'watched', data);
+    if (watchers.length) await notifications.createMany(watchers, 'watched', data, numberOf);
   },
 
   /**

@@ -29,12 +29,13 @@ export class ReputationService {
    */
   async replyPublished(
     trx: Executor,
-    post: Pick<Post, 'id' | 'author_id' | 'number'>,
+    /** `number` null: a reply whose number the database hands out earlier in this transaction. */
+    post: Pick<Post, 'id' | 'author_id'> & { number: number | null },
     thread: Pick<Thread, 'id' | 'category_id'>,
     options: { at?: Date; refresh?: boolean; countPost?: boolean; welcomes?: boolean } = {},
   ) {
     const touched = options.welcomes === false ? REPLY_STATS.filter((s) => s !== 'newcomerReplies') : REPLY_STATS;
-    if (post.number > 1) {
+    if (post.number !== 1) {
       const { points, replyDailyCap } = await this.settings.get(trx);
       const today = new Date(options.at ?? Date.now());
       today.setUTCHours(0, 0, 0, 0);
