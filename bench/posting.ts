@@ -23,7 +23,7 @@ import { signedInMembers } from './lib/seed.ts';
  * are machines) and the posting rate limit is raised; every other rule runs. Baseline in the same run: the
  * same client loop against a bare route doing `SELECT 1`.
  */
-const WRITERS = 20;
+const WRITERS = Number(process.env.BENCH_WRITERS ?? 20);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const PROFILE_SECONDS = 5;
@@ -53,6 +53,8 @@ function send(url: string, options: { method: string; headers: Record<string, st
 type Window = { seconds: number; ok: number; failed: number; latencies: number[] };
 interface Writers {
   serverPid: number;
+  /** With `BENCH_COMPARE`: the second server's pid, and a reply sent to it. */
+  other?: { pid: number; post(w: { cookie: string; thread: number }): Promise<number> };
   /** Every writer replies in a loop for `seconds` with `request`. */
   run(seconds: number, request: (w: { cookie: string; thread: number }) => Promise<number>): Promise<Window>;
   post(w: { cookie: string; thread: number }): Promise<number>;
@@ -69,9 +71,13 @@ async function withWriters<T>(database: BenchDatabase, use: (w: Writers) => Prom
   }
   const server = await startWriterServer(database.url);
   const { port } = server;
+  const second = process.env.BENCH_COMPARE
+    ? await startWriterServer(database.url, `${process.env.BENCH_COMPARE}/main.mjs`)
+    : undefined;
   const bare = await startBaseline(db);
   try {
     await server.ready;
+    await second?.ready;
     await allowMachineSpeedWrites(db);
     const category = await db
       .insertInto('categories')
@@ -134,22 +140,25 @@ async function withWriters<T>(database: BenchDatabase, use: (w: Writers) => Prom
       );
       return out;
     };
-    const post = (w: (typeof writers)[number]) =>
-      send(`${origin}/api/threads/${w.thread}/posts`, {
+    const postTo = (at: string) => (w: (typeof writers)[number]) =>
+      send(`${at}/api/threads/${w.thread}/posts`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', origin, cookie: w.cookie },
+        headers: { 'content-type': 'application/json', origin: at, cookie: w.cookie },
         body: JSON.stringify({ body: body() }),
       });
+    const post = postTo(origin);
     const baseUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/select1`;
 
     return await use({
       serverPid: server.pid,
+      ...(second && { other: { pid: second.pid, post: postTo(`http://127.0.0.1:${second.port}`) } }),
       run,
       post,
       baseline: () => send(baseUrl, { method: 'GET', headers: {} }),
     });
   } finally {
     agent.destroy();
+    await second?.stop();
     await server.stop();
     await bare.close();
   }
@@ -214,7 +223,44 @@ function summary(windows: Window[]) {
   };
 }
 
+/**
+ * Diagnosis, not a measurement of record (`BENCH_COMPARE=dir`): the production build in dist/ (A) against another
+ * build's directory (B), both serving the same database, the writers switching between them every second, so that
+ * the machine's drifts in speed fall on both alike. Prints each one's replies per second and CPU per reply (every
+ * process of the machine's share: both servers, PostgreSQL, the load generator, over each one's windows).
+ */
+async function compare(): Promise<void> {
+  const database = await benchDatabase();
+  await withWriters(database, async (w) => {
+    const other = w.other!;
+    const pids = { a: w.serverPid, b: other.pid, client: process.pid };
+    await w.run(2, w.post);
+    await w.run(2, other.post);
+    const total = { A: { ms: 0, ok: 0, s: 0 }, B: { ms: 0, ok: 0, s: 0 } };
+    const slices = Number(process.env.BENCH_SLICES ?? 40);
+    for (let i = 0; i < slices; i++) {
+      // A B, then B A: neither always follows the other.
+      const order = i % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const);
+      for (const which of order) {
+        const before = await cpuTimes(database.db, pids);
+        const window = await w.run(1, which === 'A' ? w.post : other.post);
+        const after = await cpuTimes(database.db, pids);
+        for (const name of ['a', 'b', 'postgres', 'client']) total[which].ms += after[name]! - before[name]!;
+        total[which].ok += window.ok;
+        total[which].s += window.seconds;
+      }
+    }
+    for (const which of ['A', 'B'] as const) {
+      const t = total[which];
+      console.log(
+        `${which}: ${(t.ok / t.s).toFixed(1)} replies/s, ${(t.ms / t.ok).toFixed(3)} ms of CPU per reply (${t.ok} replies)`,
+      );
+    }
+  }).finally(() => database.close());
+}
+
 export async function posting(): Promise<void> {
+  if (process.env.BENCH_COMPARE) return compare();
   const database = await benchDatabase();
   const measured = await withWriters(database, async (w) => {
     // Rounds of replies then the baseline, interleaved (the machine is shared: its speed drifts); CPU time is
