@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import { sql } from 'kysely';
@@ -53,8 +54,6 @@ function send(url: string, options: { method: string; headers: Record<string, st
 type Window = { seconds: number; ok: number; failed: number; latencies: number[] };
 interface Writers {
   serverPid: number;
-  /** With `BENCH_COMPARE`: the second server's pid, and a reply sent to it. */
-  other?: { pid: number; post(w: { cookie: string; thread: number }): Promise<number> };
   /** Every writer replies in a loop for `seconds` with `request`. */
   run(seconds: number, request: (w: { cookie: string; thread: number }) => Promise<number>): Promise<Window>;
   post(w: { cookie: string; thread: number }): Promise<number>;
@@ -62,30 +61,32 @@ interface Writers {
 }
 
 /** Agora (production build) on `database`, with its writers and their threads; `use` plays the load. */
-async function withWriters<T>(database: BenchDatabase, use: (w: Writers) => Promise<T>): Promise<T> {
+async function withWriters<T>(
+  database: BenchDatabase,
+  use: (w: Writers) => Promise<T>,
+  entry = 'dist/main.mjs',
+  /** Names this set of writers (two sets may share a database). */
+  tag = '',
+): Promise<T> {
   const { db } = database;
   if (process.env.BENCH_SYNC_COMMIT === 'off') {
     // Diagnosis only: is the disk's flush per commit the limit? (Not how Agora runs.)
     const name = new URL(database.url).pathname.slice(1);
     await sql`ALTER DATABASE ${sql.id(name)} SET synchronous_commit = off`.execute(db);
   }
-  const server = await startWriterServer(database.url);
+  const server = await startWriterServer(database.url, entry);
   const { port } = server;
-  const second = process.env.BENCH_COMPARE
-    ? await startWriterServer(database.url, `${process.env.BENCH_COMPARE}/main.mjs`)
-    : undefined;
   const bare = await startBaseline(db);
   try {
     await server.ready;
-    await second?.ready;
     await allowMachineSpeedWrites(db);
     const category = await db
       .insertInto('categories')
-      .values({ slug: 'bench', name: 'Bench' })
+      .values({ slug: `bench${tag}`, name: `Bench${tag}` })
       .returning('id')
       .executeTakeFirstOrThrow();
     const writers: { cookie: string; thread: number }[] = [];
-    for (const [i, m] of (await signedInMembers(db, 'writer', WRITERS)).entries()) {
+    for (const [i, m] of (await signedInMembers(db, `writer${tag}`, WRITERS)).entries()) {
       // One thread per writer (replies to one thread take its row lock in turn).
       const thread = (
         await db
@@ -140,25 +141,22 @@ async function withWriters<T>(database: BenchDatabase, use: (w: Writers) => Prom
       );
       return out;
     };
-    const postTo = (at: string) => (w: (typeof writers)[number]) =>
-      send(`${at}/api/threads/${w.thread}/posts`, {
+    const post = (w: (typeof writers)[number]) =>
+      send(`${origin}/api/threads/${w.thread}/posts`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', origin: at, cookie: w.cookie },
+        headers: { 'content-type': 'application/json', origin, cookie: w.cookie },
         body: JSON.stringify({ body: body() }),
       });
-    const post = postTo(origin);
     const baseUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/select1`;
 
     return await use({
       serverPid: server.pid,
-      ...(second && { other: { pid: second.pid, post: postTo(`http://127.0.0.1:${second.port}`) } }),
       run,
       post,
       baseline: () => send(baseUrl, { method: 'GET', headers: {} }),
     });
   } finally {
     agent.destroy();
-    await second?.stop();
     await server.stop();
     await bare.close();
   }
@@ -224,43 +222,63 @@ function summary(windows: Window[]) {
 }
 
 /**
- * Diagnosis, not a measurement of record (`BENCH_COMPARE=dir`): the production build in dist/ (A) against another
- * build's directory (B), both serving the same database, the writers switching between them every second, so that
- * the machine's drifts in speed fall on both alike. Prints each one's replies per second and CPU per reply (every
- * process of the machine's share: both servers, PostgreSQL, the load generator, over each one's windows).
+ * Diagnosis, not a measurement of record: two servers side by side, the writers switching between them every second,
+ * so that the machine's drifts in speed fall on both alike. A is the production build in dist/, B
+ * `BENCH_COMPARE=dir`'s build (else dist/ again), both on the bench's database, each with writers of its own; with
+ * `BENCH_COMPARE_SQL=file`, B has a second database of the same PostgreSQL, with that SQL applied after the
+ * migrations (a schema change to try). Prints each one's
+ * replies per second and CPU per reply: every process of the machine that works for them (both servers, every
+ * PostgreSQL process, the load generator), over each one's slices. Rewrites nothing.
  */
 async function compare(): Promise<void> {
   const database = await benchDatabase();
-  await withWriters(database, async (w) => {
-    const other = w.other!;
-    const pids = { a: w.serverPid, b: other.pid, client: process.pid };
-    await w.run(2, w.post);
-    await w.run(2, other.post);
-    const total = { A: { ms: 0, ok: 0, s: 0 }, B: { ms: 0, ok: 0, s: 0 } };
-    const slices = Number(process.env.BENCH_SLICES ?? 40);
-    for (let i = 0; i < slices; i++) {
-      // A B, then B A: neither always follows the other.
-      const order = i % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const);
-      for (const which of order) {
-        const before = await cpuTimes(database.db, pids);
-        const window = await w.run(1, which === 'A' ? w.post : other.post);
-        const after = await cpuTimes(database.db, pids);
-        for (const name of ['a', 'b', 'postgres', 'client']) total[which].ms += after[name]! - before[name]!;
-        total[which].ok += window.ok;
-        total[which].s += window.seconds;
-      }
-    }
-    for (const which of ['A', 'B'] as const) {
-      const t = total[which];
-      console.log(
-        `${which}: ${(t.ok / t.s).toFixed(1)} replies/s, ${(t.ms / t.ok).toFixed(3)} ms of CPU per reply (${t.ok} replies)`,
-      );
-    }
-  }).finally(() => database.close());
+  // Both on the one database, unless B's schema is to differ: a second database is noisier (BENCHMARKS.md).
+  const change = process.env.BENCH_COMPARE_SQL;
+  const other = change ? await database.sibling() : database;
+  if (change) await sql.raw(await fs.readFile(change, 'utf8')).execute(other.db);
+  const entryB = process.env.BENCH_COMPARE ? `${process.env.BENCH_COMPARE}/main.mjs` : 'dist/main.mjs';
+  try {
+    await withWriters(database, (a) =>
+      withWriters(
+        other,
+        async (b) => {
+          const pids = { a: a.serverPid, b: b.serverPid, client: process.pid };
+          await a.run(2, a.post);
+          await b.run(2, b.post);
+          const total = { A: { ms: 0, ok: 0, s: 0 }, B: { ms: 0, ok: 0, s: 0 } };
+          const slices = Number(process.env.BENCH_SLICES ?? 40);
+          for (let i = 0; i < slices; i++) {
+            // A B, then B A: neither always follows the other.
+            const order = i % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const);
+            for (const which of order) {
+              const w = which === 'A' ? a : b;
+              const before = await cpuTimes(database.db, pids);
+              const window = await w.run(1, w.post);
+              const after = await cpuTimes(database.db, pids);
+              for (const name of ['a', 'b', 'postgres', 'client']) total[which].ms += after[name]! - before[name]!;
+              total[which].ok += window.ok;
+              total[which].s += window.seconds;
+            }
+          }
+          for (const which of ['A', 'B'] as const) {
+            const t = total[which];
+            console.log(
+              `${which}: ${(t.ok / t.s).toFixed(1)} replies/s, ${(t.ms / t.ok).toFixed(3)} ms of CPU per reply (${t.ok} replies)`,
+            );
+          }
+        },
+        entryB,
+        'b',
+      ),
+    );
+  } finally {
+    if (other !== database) await other.close();
+    await database.close();
+  }
 }
 
 export async function posting(): Promise<void> {
-  if (process.env.BENCH_COMPARE) return compare();
+  if (process.env.BENCH_COMPARE || process.env.BENCH_COMPARE_SQL) return compare();
   const database = await benchDatabase();
   const measured = await withWriters(database, async (w) => {
     // Rounds of replies then the baseline, interleaved (the machine is shared: its speed drifts); CPU time is

@@ -22,6 +22,8 @@ export interface BenchDatabase {
   /** pg_stat_statements is loaded (see statementProfile). */
   statements: boolean;
   close(): Promise<void>;
+  /** Another fresh, migrated database on the same server (closing it drops it; the server stops with this one). */
+  sibling(): Promise<BenchDatabase>;
 }
 
 /** A fresh, migrated database: BENCH_DATABASE_URL's server, or an embedded one (durable settings, as in production). */
@@ -45,7 +47,6 @@ export async function benchDatabase(options: { statements?: boolean } = {}): Pro
       await fs.rm(dir, { recursive: true, force: true });
     };
   }
-  const name = `agora_bench_${Date.now()}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const statements = embedded && options.statements === true;
@@ -54,26 +55,34 @@ export async function benchDatabase(options: { statements?: boolean } = {}): Pro
     await admin.query(`ALTER SYSTEM SET pg_stat_statements.track = 'none'`);
     await admin.query('SELECT pg_reload_conf()');
   }
-  await admin.query(`CREATE DATABASE ${name}`);
   const version = (await admin.query('SHOW server_version')).rows[0].server_version as string;
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  // DB_PREPARE=0 compares with every statement parsed and planned each time.
-  const { db } = createDb(url.toString(), 20, undefined, process.env.DB_PREPARE !== '0');
-  await migrateToLatest(db);
-  return {
-    db,
-    url: url.toString(),
-    version,
-    embedded,
-    statements,
-    async close() {
-      await db.destroy();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-      await stop();
-    },
+  let made = 0;
+  const fresh = async (end: () => Promise<void>): Promise<BenchDatabase> => {
+    const name = `agora_bench_${Date.now()}_${made++}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    // DB_PREPARE=0 compares with every statement parsed and planned each time.
+    const { db } = createDb(url.toString(), 20, undefined, process.env.DB_PREPARE !== '0');
+    await migrateToLatest(db);
+    return {
+      db,
+      url: url.toString(),
+      version,
+      embedded,
+      statements,
+      async close() {
+        await db.destroy();
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await end();
+      },
+      sibling: () => fresh(async () => {}),
+    };
   };
+  return fresh(async () => {
+    await admin.end();
+    await stop();
+  });
 }
 
 /** One statement's share of PostgreSQL's work over a measured window (pg_stat_statements). */
