@@ -166,9 +166,9 @@ export class Publisher {
     checked: Promise<Actor | null> = Promise.resolve(actorOrNull),
   ) {
     const cached = authorize(actorOrNull, 'post.reply');
-    // The thread, its category, the post replied to and who hears of a reply (their notification settings, read
-    // before the transaction rather than in it), side by side with the posting limit's count and the session's
-    // check: one round trip.
+    // The thread, its category, the post replied to, who hears of a reply (their notification settings, read
+    // before the transaction rather than in it) and the post's reserved id, side by side with the posting limit's
+    // count and the session's check: one round trip.
     const [thread, category, replyTo, audience, reserved, , author] = await Promise.all([
       this.steps.read.threads.getById(threadId),
       this.steps.read.categories.getSettingsOfThread(threadId),

@@ -57,11 +57,9 @@ export class NotificationsRepository {
 
   /**
    * A notification, unless the member turned this kind off. With a `group`, an unread notification of the
-   * same group is counted up instead (« 3 people liked your post »), and comes back to the top.
-   */
-  /**
-   * `numberOf`: a post whose number `data` gets as `number`, read by the statement (a reply's number is handed out
-   * by an earlier statement of the same transaction, not yet answered when this one is sent).
+   * same group is counted up instead (« 3 people liked your post »), and comes back to the top. `numberOf`: a post
+   * whose number `data` gets as `number`, read by the statement (a reply's number is handed out by an earlier
+   * statement of the same transaction, not yet answered when this one is sent).
    */
   async create(memberId: number, kind: string, data: unknown, group?: string, numberOf?: number): Promise<void> {
     const json = withNumberOf(data, numberOf);
