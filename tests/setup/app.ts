@@ -25,6 +25,8 @@ export interface TestApp {
   queries: string[];
   /** The same queries' times: which ran side by side. */
   spans: QuerySpan[];
+  /** How long each answer from PostgreSQL is held back (ms): see createTestDatabase. */
+  latency: { ms: number };
   resetQueries(): void;
   /** A session cookie for a member, made the way login makes one. */
   loginAs(member: Member): Promise<string>;
@@ -34,13 +36,13 @@ export interface TestApp {
 /**
  * The real app on a fresh database. Rate limits are raised unless a test sets its own env, and the
  * netiquette's activity rules (flood, duplicates) are off unless `netiquette: 'strict'`: most tests post a
- * lot, fast, and alike; the tests of those rules turn them on.
+ * lot, fast, and alike; the tests of those rules turn them on. `latency`: see createTestDatabase.
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  options: { netiquette?: 'relaxed' | 'strict' } = {},
+  options: { netiquette?: 'relaxed' | 'strict'; latency?: number } = {},
 ): Promise<TestApp> {
-  const database: TestDatabase = await createTestDatabase();
+  const database: TestDatabase = await createTestDatabase({ latency: options.latency });
   const config = loadConfig({
     RATE_LIMIT_LOGIN: '1000',
     RATE_LIMIT_LOGIN_ADDRESS: '1000',
@@ -85,6 +87,7 @@ export async function createTestApp(
     loginAs,
     queries: database.queries,
     spans: database.spans,
+    latency: database.latency,
     resetQueries: () => {
       database.queries.splice(0);
       database.spans.splice(0);

@@ -25,6 +25,18 @@ export function roundTrips(spans: readonly QuerySpan[]): number {
   return trips;
 }
 
+/** The promise's outcome, `ms` later. */
+function late<T>(promise: Promise<T>, ms: number): Promise<T> {
+  const wait = () => new Promise((resolve) => setTimeout(resolve, ms));
+  return promise.then(
+    (value) => wait().then(() => value),
+    (err: unknown) =>
+      wait().then(() => {
+        throw err;
+      }),
+  );
+}
+
 export interface TestDatabase {
   db: Db;
   url: string;
@@ -34,11 +46,20 @@ export interface TestDatabase {
   spans: QuerySpan[];
   /** Writes to PostgreSQL's sockets so far (one per system call, however many statements each carries). */
   writes: { count: number };
+  /** How long each answer is held back (ms): see createTestDatabase. */
+  latency: { ms: number };
   drop(): Promise<void>;
 }
 
-/** A fresh database for one test file, cloned from the migrated template (a few tens of milliseconds). */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh database for one test file, cloned from the migrated template (a few tens of milliseconds).
+ *
+ * `latency` (ms; `TestDatabase.latency.ms` changes it) holds back each answer the app's pool gets, as a network between it and PostgreSQL would. Tests of
+ * which statements go side by side use it: with answers that fast, a busy machine can delay one send past another
+ * statement's answer, and timing then shows apart what was sent together. With latency it takes a stall longer
+ * than that, while a statement that waits for another still starts after its answer.
+ */
+export async function createTestDatabase(options: { latency?: number } = {}): Promise<TestDatabase> {
   const adminUrl = inject('pgAdminUrl');
   const template = inject('pgTemplate');
   const name = `agora_test_${randomBytes(6).toString('hex')}`;
@@ -57,6 +78,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   // Each statement's span as the driver saw it: from being asked for to being answered (a transaction's BEGIN,
   // which the pool writes with the first statement, included).
   const writes = { count: 0 };
+  const latency = { ms: options.latency ?? 0 };
   pool.on('connect', (client) => {
     // Node's socket writes one buffer with `_write`, several held back (cork) with `_writev`: one call each.
     const stream = (client as unknown as { connection: { stream: Record<string, unknown> } }).connection.stream;
@@ -71,16 +93,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as { query: unknown }).query = (...args: unknown[]) => {
       const start = performance.now();
-      const result = query(...args);
-      if (result instanceof Promise) {
-        const first = args[0] as string | { text?: string };
-        const span = { sql: typeof first === 'string' ? first : (first.text ?? ''), start, end: 0 };
-        spans.push(span);
-        void result.then(
-          () => (span.end = performance.now()),
-          () => (span.end = performance.now()),
-        );
-      }
+      const sent = query(...args);
+      if (!(sent instanceof Promise)) return sent;
+      const result: Promise<unknown> = latency.ms ? late(sent, latency.ms) : sent;
+      const first = args[0] as string | { text?: string };
+      const span = { sql: typeof first === 'string' ? first : (first.text ?? ''), start, end: 0 };
+      spans.push(span);
+      void result.then(
+        () => (span.end = performance.now()),
+        () => (span.end = performance.now()),
+      );
       return result;
     };
   });
@@ -90,6 +112,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     queries,
     spans,
     writes,
+    latency,
     async drop() {
       await db.destroy();
       const client = new pg.Client({ connectionString: adminUrl });
