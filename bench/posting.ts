@@ -366,12 +366,14 @@ ${cpuTable}
 costs allow ${capAll.toFixed(0)} replies/s; were Agora's own work free, PostgreSQL and the load generator alone would
 allow ${capWithoutAgora.toFixed(0)}/s, and PostgreSQL alone ${capPostgresOnly.toFixed(0)}/s. ${capWithoutAgora < 500 ? `500 replies/s is beyond this machine with PostgreSQL on it: PostgreSQL's own work per reply (below: its triggers — the search document in two languages and its GIN index, the live event, the author's tracking row — the post's indexes, the reputation ledger, the commit) uses more than the ${cores} cores can give at that rate once the load generator has its share.` : `500 replies/s fits within PostgreSQL's and the generator's costs here: what is left is Agora's.`}
 ${statementTable}
-A reply here makes 10 statements in 3 round trips once the node keeps its author's session
-(tests/integration/write-statements.test.ts holds the numbers: 13 in 4 for a reply to a post whose author is told,
-as the reply to a post reads that post beside the thread and the notification is one more statement, and the
-netiquette rules' freshness check, at most once a second, adds a statement and a round trip): the thread, its category and who
-hears of the reply (watchers, muters, who ignores the author), the post's id reserved from its sequence, the
-rate-limit counter and the session's read from the database side by side; then one round trip with the
+A reply here makes 7 statements in 3 round trips once the node keeps its author's session
+(tests/integration/write-statements.test.ts holds the numbers: 9 in 4 for a reply to a post whose author is told,
+as the notification is one more statement, and the netiquette rules' freshness check, at most once a second, adds
+a statement and a round trip): one statement for the reply's context (server/modules/forum/reply-context.ts: the
+thread, the columns of its category and of the post replied to that a reply uses, who hears of the reply —
+watchers, muters, who ignores the author — and the post's id reserved from its sequence; since 2026-12-08, before
+which these were four or five statements side by side), beside the rate-limit counter and the session's read from
+the database; then one round trip with the
 transaction's BEGIN, the statement that moves the thread's counters, numbers the post, writes it and counts it in
 its category's sharded counter, and after it (they name the post by its reserved id) the reputation event with the
 author's score and trust and badge figures, and the notifications (server/db/side-by-side.ts, \`afterLead\`, since

@@ -11,18 +11,10 @@ export function countShard(random: () => number = Math.random): number {
   return Math.floor(random() * COUNT_SHARDS);
 }
 
-/** A reply's two statements here, built and compiled once (issue 20). */
+/** Built and compiled once (issue 20). */
 const settingsStatement = (db: Executor) =>
   new QueryTemplate(['id'], (v: { id: number }) => db.selectFrom('categories').selectAll().where('id', '=', v.id));
 let settingsTemplate: ReturnType<typeof settingsStatement> | undefined;
-const threadSettingsStatement = (db: Executor) =>
-  new QueryTemplate(['threadId'], (v: { threadId: number }) =>
-    db
-      .selectFrom('categories')
-      .selectAll()
-      .where('id', '=', (eb) => eb.selectFrom('threads').select('category_id').where('threads.id', '=', v.threadId)),
-  );
-let threadSettingsTemplate: ReturnType<typeof threadSettingsStatement> | undefined;
 const addCountsStatement = (db: Executor) =>
   new QueryTemplate(
     ['id', 'shard', 'threads', 'posts'],
@@ -70,12 +62,6 @@ export class CategoriesRepository {
   async getSettings(id: number) {
     settingsTemplate ??= settingsStatement(this.db);
     return (await this.db.executeQuery(settingsTemplate.with({ id }))).rows[0];
-  }
-
-  /** The same, of a thread's category, read by the thread's id (beside the thread, not after it). */
-  async getSettingsOfThread(threadId: number) {
-    threadSettingsTemplate ??= threadSettingsStatement(this.db);
-    return (await this.db.executeQuery(threadSettingsTemplate.with({ threadId }))).rows[0];
   }
 
   /** The categories whose see level is none of these (those a viewer may not see). */

@@ -138,18 +138,6 @@ const replyTemplate = templatesByShape(
   },
 );
 
-/** See `reserveReply`. */
-const reserveTemplate = templatesByShape(
-  () => ['threadId'] as const,
-  ({ db }: { db: Executor }, v: { threadId: number }) => {
-    const statement = sql<{ id: number; authors_first: boolean }>`
-      SELECT nextval(pg_get_serial_sequence('posts', 'id'))::int AS id,
-             NOT EXISTS (SELECT 1 FROM threads t JOIN threads e ON e.author_id = t.author_id AND e.id < t.id
-                          WHERE t.id = ${v.threadId}) AS authors_first`;
-    return { compile: () => statement.compile(db) };
-  },
-);
-
 export class PostsRepository {
   constructor(private readonly db: Executor) {}
 
@@ -169,19 +157,7 @@ export class PostsRepository {
   }
 
   /**
-   * What a reply needs before its transaction, read beside the other first reads (issue 20): its post's id, taken
-   * from the posts' sequence now so that the statements that follow the post in its transaction (its author's
-   * reputation, the notifications) need not wait for the post's row to name it, and whether the thread is its
-   * author's first (a newcomer's thread, whose replies can earn the welcoming badges).
-   */
-  async reserveReply(threadId: number): Promise<{ id: number; authorsFirst: boolean }> {
-    const { rows } = await this.db.executeQuery(reserveTemplate('', { db: this.db }).with({ threadId }));
-    const row = rows[0]!;
-    return { id: row.id, authorsFirst: row.authors_first };
-  }
-
-  /**
-   * A reply numbered and written in one statement (see replyTemplate), `id` reserved by `reserveReply`. It returns
+   * A reply numbered and written in one statement (see replyTemplate), `id` reserved beforehand (forum/reply-context.ts). It returns
    * the post's row, or no row when the thread is not published, or locked under `openOnly` (nothing written).
    */
   replyStatement(claim: ReplyClaim & { id: number }, values: NewReply): CompiledQuery<Selectable<PostsTable>> {

@@ -16,6 +16,7 @@ import { assertMayReply, assertMayStart } from '../../access/posting.ts';
 import { assertTemplateFilled } from './template-placeholders.ts';
 import { TemplatesRepository } from './templates.repository.ts';
 import { PostEdits } from './post-edits.ts';
+import { readReplyContext } from './reply-context.ts';
 import { type Limits, moderationNote, outcome, type PostImages, PublishSteps, repositories } from './publish-steps.ts';
 
 export type { Outcome, PostImages } from './publish-steps.ts';
@@ -167,20 +168,17 @@ export class Publisher {
   ) {
     const cached = authorize(actorOrNull, 'post.reply');
     // The thread, its category, the post replied to, who hears of a reply (their notification settings, read
-    // before the transaction rather than in it) and the post's reserved id, side by side with the posting limit's
-    // count and the session's check: one round trip.
-    const [thread, category, replyTo, audience, reserved, , author] = await Promise.all([
-      this.steps.read.threads.getById(threadId),
-      this.steps.read.categories.getSettingsOfThread(threadId),
-      input.replyTo === undefined ? undefined : this.steps.read.posts.getById(input.replyTo),
-      notifier.audience(this.db, threadId, cached.id),
-      this.steps.read.posts.reserveReply(threadId),
+    // before the transaction rather than in it) and the post's reserved id in one statement, side by side with
+    // the posting limit's count and the session's check: one round trip.
+    const [context, , author] = await Promise.all([
+      readReplyContext(this.db, threadId, input.replyTo, cached.id),
       admitted,
       checked,
     ]);
     const actor = authorize(author, 'post.reply');
-    if (!thread || !category || !canSeeThread(actor, thread))
+    if (!context || !canSeeThread(actor, context.thread))
       throw new NotFoundError('thread.not_found', 'No such thread.');
+    const { thread, category, replyTo, audience, reserved } = context;
     assertMayWrite(actor);
     await this.accounts?.assertMayPost(actor);
     this.steps.assertOpen(actor, thread);

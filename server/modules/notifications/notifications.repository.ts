@@ -45,6 +45,31 @@ export interface Audience {
   by: { username: string; displayName: string | null } | null;
 }
 
+/**
+ * The audience's statement in parts, for a statement that reads it with other things (a reply's context,
+ * forum/reply-context.ts): `levels`, a CTE over a CTE `t` (the thread's id and category_id) that the caller
+ * defines, and `columns`, the select list of an `Audience` (who chose a level for the thread that changes what
+ * they are told: `watching`, every new post; `muted`, nothing but mentions; from their level for the thread, else
+ * for its category).
+ */
+export function audienceParts(threadId: number, authorId: number) {
+  return {
+    levels: sql`levels AS (
+        SELECT m.member_id, COALESCE(tt.level, ct.level) AS level
+          FROM (SELECT tt.member_id FROM thread_tracking tt WHERE tt.thread_id = ${threadId} AND tt.level IS NOT NULL
+                UNION
+                SELECT ct.member_id FROM category_tracking ct JOIN t ON ct.category_id = t.category_id) m
+          CROSS JOIN t
+          LEFT JOIN thread_tracking tt ON tt.member_id = m.member_id AND tt.thread_id = t.id
+          LEFT JOIN category_tracking ct ON ct.member_id = m.member_id AND ct.category_id = t.category_id)`,
+    columns: sql`ARRAY(SELECT member_id FROM levels WHERE level = 'watching') AS watching,
+             ARRAY(SELECT member_id FROM levels WHERE level = 'muted') AS muted,
+             ARRAY(SELECT member_id FROM member_ignores WHERE ignored_id = ${authorId}) AS ignoring,
+             (SELECT json_build_object('username', username, 'displayName', display_name)
+                FROM members WHERE id = ${authorId}) AS by`,
+  };
+}
+
 /** A notification's data as a jsonb expression, with the number of post `numberOf` read by the statement. */
 function withNumberOf(data: unknown, numberOf: number | undefined) {
   const json = sql`${JSON.stringify(data)}::jsonb`;
@@ -131,30 +156,15 @@ export class NotificationsRepository {
   }
 
   /**
-   * Who chose a level for this thread that changes what they are told: `watching` (every new post) and `muted`
-   * (nothing but mentions), from their level for the thread, else for its category.
-   */
-  /**
    * Who hears of a new post in this thread, in one statement: the members watching it and those who muted it
    * (their own level on the thread, else the category's), the members who ignore its author, and the author's
    * names for the notification.
    */
   async audience(threadId: number, authorId: number): Promise<Audience> {
+    const { levels, columns } = audienceParts(threadId, authorId);
     const result = await sql<Audience>`
-      WITH t AS (SELECT id, category_id FROM threads WHERE id = ${threadId}),
-      levels AS (
-        SELECT m.member_id, COALESCE(tt.level, ct.level) AS level
-          FROM (SELECT tt.member_id FROM thread_tracking tt WHERE tt.thread_id = ${threadId} AND tt.level IS NOT NULL
-                UNION
-                SELECT ct.member_id FROM category_tracking ct JOIN t ON ct.category_id = t.category_id) m
-          CROSS JOIN t
-          LEFT JOIN thread_tracking tt ON tt.member_id = m.member_id AND tt.thread_id = t.id
-          LEFT JOIN category_tracking ct ON ct.member_id = m.member_id AND ct.category_id = t.category_id)
-      SELECT ARRAY(SELECT member_id FROM levels WHERE level = 'watching') AS watching,
-             ARRAY(SELECT member_id FROM levels WHERE level = 'muted') AS muted,
-             ARRAY(SELECT member_id FROM member_ignores WHERE ignored_id = ${authorId}) AS ignoring,
-             (SELECT json_build_object('username', username, 'displayName', display_name)
-                FROM members WHERE id = ${authorId}) AS by`.execute(this.db);
+      WITH t AS (SELECT id, category_id FROM threads WHERE id = ${threadId}), ${levels}
+      SELECT ${columns}`.execute(this.db);
     return result.rows[0]!;
   }
 

@@ -110,14 +110,6 @@ export const notifier = {
     if (watchers.length) await notifications.createMany(watchers, 'watched', data, numberOf);
   },
 
-  /**
-   * Who would hear of a post by this author in this thread (watchers, muters, who ignores the author, the
-   * author's names), read ahead of the transaction that writes it, beside the caller's other reads.
-   */
-  audience(db: Executor, threadId: number, authorId: number): Promise<Audience> {
-    return new NotificationsRepository(db).audience(threadId, authorId);
-  },
-
   /** A like or a "helpful" mark: one notification per post and kind while unread, counted up. */
   async reacted(
     db: Executor,
