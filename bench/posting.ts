@@ -396,10 +396,24 @@ search terms (\`to_tsvector\`, French and English), 6 % committing (the WAL flus
 writing its socket, 4 % planning statements again (custom plans; forcing generic plans changed nothing measurable).
 At one writer a reply costs the node 2.5 ms and PostgreSQL 2.2 ms of CPU: the costs are the work, not contention.
 
+At 20 writers the machine is close to saturated, not quite (8 December 2026, runs of this bench): \`vmstat\` over
+a reply window showed the cores 16 % idle (72 % user, 10 % system), and \`perf record -a\` put the node's main
+thread at 64 % of one core. Sampling \`pg_stat_activity\` every 20 ms for 8 s, the bench database's connections
+were on average 0.85 running a statement, 0.96 idle in a transaction (waiting for the node's next statement), 0.28
+flushing a commit's WAL and 0.27 waiting to commit on a lock of type "object": PostgreSQL takes one cluster-wide
+lock at the commit of every transaction that sent a NOTIFY (a reply's live event and the caches' notices) and
+holds it through the WAL flush, so such commits queue and never share a flush. With \`synchronous_commit = off\`
+on a second database (\`BENCH_COMPARE_SQL\`, diagnosis only; not how Agora runs) the same build ran 6 % more
+replies per second for 7 % less CPU per reply: the flush and that queue cost about that much. Forty writers
+(\`BENCH_WRITERS=40\`) ran 320 replies/s against 277 for twenty in the same hour, still 14 % idle.
+
 So, on this machine, the budget is out of reach for the sum of the three processes' CPU, not for one of them: 500
-replies/s on 2 cores leaves 4 ms of CPU per reply for everything, and PostgreSQL's work alone (the statements,
-their triggers, the commit, and the kernel's work for its round trips) takes about 3, the node's about 3, the load
-generator's 0.5. Were the node's work halved, the machine would allow about 420 replies/s.
+replies/s on ${cores} cores leaves ${((cores * 1000) / 500).toFixed(0)} ms of CPU per reply for everything; in
+this run the node took ${ms('server').toFixed(1)} ms, PostgreSQL ${ms('postgres').toFixed(1)} (its statements,
+their triggers, the commit, and the kernel's work for its round trips) and the load generator
+${ms('client').toFixed(1)}. The machine's own speed moves these by a quarter within an hour (the same build ran
+4.5 and 5.9 ms per reply, all processes, twenty minutes apart), so changes are judged side by side
+(\`BENCH_COMPARE\`, README), not against an earlier run.
 `,
   );
 }
