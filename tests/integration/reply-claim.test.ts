@@ -85,6 +85,10 @@ describe('a reply whose thread changes before its transaction', () => {
       body: 'Une réponse ordinaire, que rien ne vient contrarier entre-temps.',
     });
     expect(post.number).toBe(2);
+    // The reply returns the post as stored, all of it (its route's answer and callers read it).
+    const stored = await db.selectFrom('posts').selectAll().where('id', '=', post.id).executeTakeFirstOrThrow();
+    expect(post).toEqual(stored);
+    expect(post.body_html).toContain('Une réponse ordinaire');
     const event = await db
       .selectFrom('reputation_events')
       .select(['member_id', 'post_id'])
