@@ -67,6 +67,8 @@ async function withWriters<T>(
   entry = 'dist/main.mjs',
   /** Names this set of writers (two sets may share a database). */
   tag = '',
+  /** Node's flags for this set's server only. */
+  flags: readonly string[] = [],
 ): Promise<T> {
   const { db } = database;
   if (process.env.BENCH_SYNC_COMMIT === 'off') {
@@ -74,7 +76,7 @@ async function withWriters<T>(
     const name = new URL(database.url).pathname.slice(1);
     await sql`ALTER DATABASE ${sql.id(name)} SET synchronous_commit = off`.execute(db);
   }
-  const server = await startWriterServer(database.url, entry);
+  const server = await startWriterServer(database.url, entry, flags);
   const { port } = server;
   const bare = await startBaseline(db);
   try {
@@ -226,7 +228,8 @@ function summary(windows: Window[]) {
  * so that the machine's drifts in speed fall on both alike. A is the production build in dist/, B
  * `BENCH_COMPARE=dir`'s build (else dist/ again), both on the bench's database, each with writers of its own; with
  * `BENCH_COMPARE_SQL=file`, B has a second database of the same PostgreSQL, with that SQL applied after the
- * migrations (a schema change to try). Prints each one's
+ * migrations (a schema change to try); with `BENCH_COMPARE_FLAGS='--flag …'`, B's server runs with those Node flags.
+ * Prints each one's
  * replies per second and CPU per reply: every process of the machine that works for them (both servers, every
  * PostgreSQL process, the load generator), over each one's slices. Rewrites nothing.
  */
@@ -269,6 +272,7 @@ async function compare(): Promise<void> {
         },
         entryB,
         'b',
+        process.env.BENCH_COMPARE_FLAGS?.split(' ').filter(Boolean),
       ),
     );
   } finally {
@@ -278,7 +282,7 @@ async function compare(): Promise<void> {
 }
 
 export async function posting(): Promise<void> {
-  if (process.env.BENCH_COMPARE || process.env.BENCH_COMPARE_SQL) return compare();
+  if (process.env.BENCH_COMPARE || process.env.BENCH_COMPARE_SQL || process.env.BENCH_COMPARE_FLAGS) return compare();
   const database = await benchDatabase();
   const measured = await withWriters(database, async (w) => {
     // Rounds of replies then the baseline, interleaved (the machine is shared: its speed drifts); CPU time is

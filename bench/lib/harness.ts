@@ -297,11 +297,16 @@ export interface WriterServer {
  * do). For diagnosis only: `BENCH_PROFILE=dir` writes a V8 CPU profile there when it stops (where the time goes),
  * `BENCH_NODE_FLAGS` adds Node flags (e.g. `--trace-gc`), `BENCH_SERVER_LOG=file` appends its output there.
  */
-export async function startWriterServer(databaseUrl: string, entry = 'dist/main.mjs'): Promise<WriterServer> {
+export async function startWriterServer(
+  databaseUrl: string,
+  entry = 'dist/main.mjs',
+  /** Node's flags for this server only, after BENCH_NODE_FLAGS (a side-by-side comparison's B). */
+  ownFlags: readonly string[] = [],
+): Promise<WriterServer> {
   const port = await freePort();
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const server = spawn(process.execPath, [...profile, ...flags, entry], {
+  const server = spawn(process.execPath, [...profile, ...flags, ...ownFlags, entry], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
