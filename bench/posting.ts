@@ -368,7 +368,7 @@ ${cpuTable}
 
 **What this machine can do at most.** With every one of its ${cores} cores busy with replies and nothing else, these
 costs allow ${capAll.toFixed(0)} replies/s; were Agora's own work free, PostgreSQL and the load generator alone would
-allow ${capWithoutAgora.toFixed(0)}/s, and PostgreSQL alone ${capPostgresOnly.toFixed(0)}/s. ${capWithoutAgora < 500 ? `500 replies/s is beyond this machine with PostgreSQL on it: PostgreSQL's own work per reply (below: its triggers — the search document in two languages and its GIN index, the live event, the author's tracking row — the post's indexes, the reputation ledger, the commit) uses more than the ${cores} cores can give at that rate once the load generator has its share.` : `500 replies/s fits within PostgreSQL's and the generator's costs here: what is left is Agora's.`}
+allow ${capWithoutAgora.toFixed(0)}/s, and PostgreSQL alone ${capPostgresOnly.toFixed(0)}/s. ${capWithoutAgora < 500 ? `500 replies/s is beyond this machine with PostgreSQL on it: PostgreSQL's own work per reply (below: its triggers — the search document in two languages and its GIN index, the live event, the author's tracking row — the post's indexes, the reputation ledger, the commit) uses more than the ${cores} cores can give at that rate once the load generator has its share.` : capAll < 500 ? `500 replies/s fits within PostgreSQL's and the generator's costs here: what is left is Agora's.` : `500 replies/s fits within all three processes' costs here: what this run missed is the cores left idle (below).`}
 ${statementTable}
 A reply here makes 7 statements in 3 round trips once the node keeps its author's session
 (tests/integration/write-statements.test.ts holds the numbers: 9 in 4 for a reply to a post whose author is told,
@@ -408,11 +408,19 @@ flushing a commit's WAL and 0.27 waiting to commit on a lock of type "object": P
 lock at the commit of every transaction that sent a NOTIFY (a reply's live event and the caches' notices) and
 holds it through the WAL flush, so such commits queue and never share a flush. With \`synchronous_commit = off\`
 on a second database (\`BENCH_COMPARE_SQL\`, diagnosis only; not how Agora runs) the same build ran 6 % more
-replies per second for 7 % less CPU per reply: the flush and that queue cost about that much. Forty writers
+replies per second for 7 % less CPU per reply: the flush and that queue cost about that much. With no NOTIFY at
+all on the second database (\`pg_notify\` replaced by a no-op: its node then hears nothing, so its live hub reads
+nothing either), 4 % more replies per second for 5 % less CPU: at most that for the notices. Forty writers
 (\`BENCH_WRITERS=40\`) ran 320 replies/s against 277 for twenty in the same hour, still 14 % idle.
 
-So, on this machine, the budget is out of reach for the sum of the three processes' CPU, not for one of them: 500
-replies/s on ${cores} cores leaves ${((cores * 1000) / 500).toFixed(0)} ms of CPU per reply for everything; in
+${
+  capAll < 500
+    ? `So, on this machine, the budget is out of reach for the sum of the three processes' CPU, not for one of them: 500
+replies/s on ${cores} cores leaves ${((cores * 1000) / 500).toFixed(0)} ms of CPU per reply for everything;`
+    : `So, in this run, the three processes' CPU per reply was within what 500 replies/s on ${cores} cores allows
+(${((cores * 1000) / 500).toFixed(0)} ms for everything), and the rate fell short by the cores left idle at 20
+writers (above: the commits' queue behind the NOTIFY lock and its flush, the node's one thread);`
+} in
 this run the node took ${ms('server').toFixed(1)} ms, PostgreSQL ${ms('postgres').toFixed(1)} (its statements,
 their triggers, the commit, and the kernel's work for its round trips) and the load generator
 ${ms('client').toFixed(1)}. The machine's own speed moves these by a quarter within an hour (the same build ran
