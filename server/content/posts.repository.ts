@@ -157,8 +157,9 @@ export class PostsRepository {
   }
 
   /**
-   * A reply numbered and written in one statement (see replyTemplate), `id` reserved beforehand (forum/reply-context.ts). It returns
-   * the post's row, or no row when the thread is not published, or locked under `openOnly` (nothing written).
+   * A reply numbered and written in one statement (see replyTemplate), `id` reserved beforehand
+   * (forum/reply-context.ts). It returns the post's row, or no row when the thread is not published, or locked
+   * under `openOnly` (nothing written).
    */
   replyStatement(claim: ReplyClaim & { id: number }, values: NewReply): CompiledQuery<Selectable<PostsTable>> {
     const template = replyTemplate(`${+claim.visible}${+claim.openOnly}`, { db: this.db, ...claim });

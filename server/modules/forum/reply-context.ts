@@ -39,8 +39,8 @@ const PREFIXED = new Set<string>([...CATEGORY.map((k) => `c_${k}`), ...TARGET.ma
  * The thread with its see level, the few columns of its category and of the post replied to that a reply uses,
  * the reply's audience, and the post's reserved id, in ONE statement (issue 20). They were five side by side:
  * one round trip either way, but each statement costs PostgreSQL an executor's start-up and the node a result to
- * parse. Measured side by side (BENCH_COMPARE, 40 pairs of 1-s slices): 6.6 % less CPU per reply, 9 % more
- * replies per second.
+ * parse. Measured side by side (BENCH_COMPARE, 40 pairs of 1-s slices, four runs): 1 to 7 % less CPU per reply,
+ * 2 to 9 % more replies per second (BENCHMARKS.md).
  */
 const statement = (db: Executor) =>
   new QueryTemplate(
