@@ -54,10 +54,11 @@ export interface TestDatabase {
 /**
  * A fresh database for one test file, cloned from the migrated template (a few tens of milliseconds).
  *
- * `latency` (ms; `TestDatabase.latency.ms` changes it) holds back each answer the app's pool gets, as a network between it and PostgreSQL would. Tests of
- * which statements go side by side use it: with answers that fast, a busy machine can delay one send past another
- * statement's answer, and timing then shows apart what was sent together. With latency it takes a stall longer
- * than that, while a statement that waits for another still starts after its answer.
+ * `latency` (ms; `TestDatabase.latency.ms` changes it) holds back each answer the app's pool gets, as a network
+ * between it and PostgreSQL would. Tests of which statements go side by side use it: on loopback the answers are
+ * so fast that a busy machine can delay one send past another statement's answer, and timing then shows apart
+ * what was sent together. With latency that takes a stall longer than it, while a statement that waits for
+ * another still starts after its answer.
  */
 export async function createTestDatabase(options: { latency?: number } = {}): Promise<TestDatabase> {
   const adminUrl = inject('pgAdminUrl');
